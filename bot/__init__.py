@@ -1,0 +1,1 @@
+"""The Teams-facing glue on botbuilder: activity handler, routing, HTTP endpoint."""

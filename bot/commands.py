@@ -1,0 +1,33 @@
+"""Turning what a user typed into a command. Both languages are understood always."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from cards.i18n import TEXTS
+
+
+class Command(Enum):
+    HELP = "command.help"
+    CHECKIN = "command.checkin"
+    TREND = "command.trend"
+    SETTINGS = "command.settings"
+
+
+_WORDS: dict[str, Command] = {
+    phrase: command for command in Command for phrase in TEXTS[command.value].values()
+}
+_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r"<[^>]*>")
+_NOISE = re.compile(r"[\s\u00a0]+")
+
+
+def parse_command(text: str | None) -> Command | None:
+    """The command in `text`, ignoring case, spacing, mentions and trailing punctuation."""
+    if not text:
+        return None
+    # In a team or group chat the bot's mention arrives inline: "<at>Bot</at> hjelp".
+    cleaned = _TAGS.sub(" ", _MENTION.sub(" ", text))
+    cleaned = _NOISE.sub(" ", cleaned).strip().strip(".!?").strip().lower()
+    return _WORDS.get(cleaned)

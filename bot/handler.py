@@ -1,0 +1,244 @@
+"""The activity handler: install, commands, card actions.
+
+Every turn starts by recording who wrote (profile and conversation reference, written only
+when changed), then routes. Card actions arrive two ways — an `adaptiveCard/action` invoke
+(`Action.Execute`) or a message with a `value` (the `Action.Submit` fallback) — and both go
+through `_act`, so they behave the same.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
+from botbuilder.schema.teams import TeamInfo
+
+from bot.actions import ActionResult, ReplaceCard, ShowMessage, bad_request_body, invoke_body
+from bot.commands import Command, parse_command
+from cards.checkin import SUBMIT_VERB, checkin_card, notice_card, receipt_card, round_label
+from cards.elements import Card
+from cards.help import greeting_card, help_card
+from cards.i18n import t
+from cards.settings import SAVE_VERB, settings_card
+from cards.trend import trend_card
+from domain.language import LANGUAGES, Language, resolve_language
+from domain.profile import Profile
+from services.checkins import (
+    AlreadyReceived,
+    CheckinService,
+    Invalid,
+    RoundClosed,
+    Stored,
+    UnknownRound,
+)
+from services.people import PeopleService
+from storage.port import StorageError
+
+log = logging.getLogger(__name__)
+
+ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
+
+
+class HomeOfficeBot(TeamsActivityHandler):
+    def __init__(self, people: PeopleService, checkins: CheckinService) -> None:
+        self._people = people
+        self._checkins = checkins
+
+    # -- install ---------------------------------------------------------------------------
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._welcome(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await self._people.uninstalled(_user_id(turn_context.activity))
+
+    async def on_teams_members_added(
+        self,
+        teams_members_added: list[Any],
+        team_info: TeamInfo,
+        turn_context: TurnContext,
+    ) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(member.id == bot_id for member in teams_members_added):
+            await self._welcome(turn_context)
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        # Outside Teams (e.g. a plain Bot Framework client) the same event takes this path.
+        await self.on_teams_members_added(members_added, TeamInfo(), turn_context)
+
+    async def _welcome(self, turn_context: TurnContext) -> None:
+        if (turn_context.activity.conversation.conversation_type or "personal") != "personal":
+            return
+        profile = await self._seen(turn_context)
+        # Teams announces one install twice (installationUpdate and conversationUpdate).
+        if await self._people.claim_welcome(profile.user_id):
+            lang = profile.effective_language
+            await _send_card(turn_context, greeting_card(lang, _first_name(profile.name)))
+
+    # -- messages ----------------------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        try:
+            profile = await self._seen(turn_context)
+            if isinstance(activity.value, dict) and activity.value.get("verb"):
+                result = await self._act(profile, str(activity.value["verb"]), activity.value)
+                await _answer_fallback_submit(turn_context, result)
+                return
+            await self._command(turn_context, profile, parse_command(activity.text))
+        except StorageError:
+            log.exception("storage failed during a message turn")
+            await turn_context.send_activity(t(_language_of(turn_context), "error.busy"))
+
+    async def _command(
+        self, turn_context: TurnContext, profile: Profile, command: Command | None
+    ) -> None:
+        lang = profile.effective_language
+        if command is Command.CHECKIN:
+            round_ = await self._checkins.round_for_checkin()
+            await _send_card(turn_context, checkin_card(lang, round_, self._checkins.timezone))
+        elif command is Command.TREND:
+            await _send_card(
+                turn_context, trend_card(lang, await self._checkins.trend(profile.user_id))
+            )
+        elif command is Command.SETTINGS:
+            await _send_card(turn_context, settings_card(lang))
+        elif command is Command.HELP:
+            await _send_card(turn_context, help_card(lang))
+        else:
+            await _send_card(turn_context, help_card(lang, lead=t(lang, "unknown")))
+
+    # -- card actions --------------------------------------------------------------------
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        if turn_context.activity.name != ADAPTIVE_CARD_ACTION:
+            return await super().on_invoke_activity(turn_context)
+        value = turn_context.activity.value
+        action = value.get("action") if isinstance(value, dict) else None
+        verb = action.get("verb") if isinstance(action, dict) else None
+        if not isinstance(verb, str) or not verb:
+            return InvokeResponse(status=200, body=bad_request_body("action.verb is missing"))
+        data = action.get("data") if isinstance(action, dict) else None
+        data = data if isinstance(data, dict) else {}
+        try:
+            profile = await self._seen(turn_context)
+            result = await self._act(profile, verb, data)
+        except StorageError:
+            log.exception("storage failed during a card action")
+            result = ShowMessage(t(_language_of(turn_context), "error.busy"))
+        return InvokeResponse(status=200, body=invoke_body(result))
+
+    async def _act(self, profile: Profile, verb: str, data: dict[str, Any]) -> ActionResult:
+        lang = profile.effective_language
+        if verb == SUBMIT_VERB:
+            return await self._submit_checkin(profile, data)
+        if verb == SAVE_VERB:
+            chosen = data.get("language")
+            if chosen not in LANGUAGES:
+                return ReplaceCard(settings_card(lang, invalid=True))
+            updated = await self._people.set_language(profile, resolve_language(chosen, None))
+            return ReplaceCard(settings_card(updated.effective_language, saved=True))
+        return ShowMessage(t(lang, "error.unknown_action"))
+
+    async def _submit_checkin(self, profile: Profile, data: dict[str, Any]) -> ActionResult:
+        lang = profile.effective_language
+        tz = self._checkins.timezone
+        outcome = await self._checkins.submit(profile.user_id, data)
+        if isinstance(outcome, Stored):
+            return ReplaceCard(
+                receipt_card(lang, outcome.round, tz, outcome.answers, already=False)
+            )
+        if isinstance(outcome, AlreadyReceived):
+            return ReplaceCard(receipt_card(lang, outcome.round, tz, outcome.answers, already=True))
+        if isinstance(outcome, Invalid):
+            return ReplaceCard(
+                checkin_card(lang, outcome.round, tz, outcome.values, outcome.errors)
+            )
+        if isinstance(outcome, RoundClosed):
+            label = round_label(outcome.round, tz)
+            return ReplaceCard(notice_card(lang, t(lang, "receipt.closed", round=label)))
+        assert isinstance(outcome, UnknownRound)
+        return ReplaceCard(notice_card(lang, t(lang, "receipt.unknown_round")))
+
+    # -- helpers -------------------------------------------------------------------------
+
+    async def _seen(self, turn_context: TurnContext) -> Profile:
+        activity = turn_context.activity
+        reference = TurnContext.get_conversation_reference(activity).serialize()
+        reference.pop("activityId", None)  # changes every message; not part of the address
+        sender = activity.from_property
+        return await self._people.seen(
+            user_id=_user_id(activity),
+            tenant_id=_tenant_id(activity),
+            name=(sender.name if sender else "") or "",
+            teams_locale=activity.locale or "",
+            reference=reference,
+        )
+
+
+def _user_id(activity: Activity) -> str:
+    sender = activity.from_property
+    if sender is None or not (sender.aad_object_id or sender.id):
+        raise ValueError("activity without a sender")
+    return str(sender.aad_object_id or sender.id)
+
+
+def _tenant_id(activity: Activity) -> str:
+    if activity.conversation and activity.conversation.tenant_id:
+        return str(activity.conversation.tenant_id)
+    tenant = (
+        (activity.channel_data or {}).get("tenant")
+        if isinstance(activity.channel_data, dict)
+        else None
+    )
+    return str(tenant.get("id", "")) if isinstance(tenant, dict) else ""
+
+
+def _language_of(turn_context: TurnContext) -> Language:
+    return resolve_language(None, turn_context.activity.locale)
+
+
+def _first_name(name: str) -> str:
+    return name.split()[0] if name.strip() else ""
+
+
+async def _send_card(turn_context: TurnContext, card: Card) -> None:
+    await turn_context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+
+
+async def _answer_fallback_submit(turn_context: TurnContext, result: ActionResult) -> None:
+    """`Action.Submit` has no response body: update the card's message in place, or reply."""
+    if isinstance(result, ShowMessage):
+        await turn_context.send_activity(result.text)
+        return
+    card_message = MessageFactory.attachment(CardFactory.adaptive_card(result.card))
+    reply_to = turn_context.activity.reply_to_id
+    if reply_to:
+        card_message.id = reply_to
+        try:
+            await turn_context.update_activity(card_message)
+            return
+        except Exception:
+            log.warning("could not update card message %s; replying instead", reply_to)
+            card_message.id = None
+    await turn_context.send_activity(card_message)
+
+
+async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+    """Last resort: log, and tell the user something went wrong — never a traceback."""
+    log.error("unhandled error in a turn", exc_info=error)
+    lang = _language_of(turn_context)
+    if turn_context.activity.type == ActivityTypes.invoke:
+        body = invoke_body(ShowMessage(t(lang, "error.unexpected")))
+        await turn_context.send_activity(
+            Activity(
+                type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body)
+            )
+        )
+        return
+    await turn_context.send_activity(t(lang, "error.unexpected"))

@@ -1,0 +1,125 @@
+"""Configuration from the environment (and `.env`, loaded by app.py), checked at start-up.
+
+Names follow DESIGN section 5; a bad value stops the host with a message that names it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.catalog import round_items
+
+MIN_ANONYMITY_K = 3
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    port: int = 3978
+    host: str = "127.0.0.1"
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "SingleTenant"
+    app_tenant_id: str = ""
+    storage: str = "sqlite"
+    sqlite_path: str = ".data/homeoffice.sqlite3"
+    cosmos_endpoint: str = ""
+    cosmos_key: str = ""
+    cosmos_database: str = "homeoffice"
+    allowed_tenants: tuple[str, ...] = ()
+    org_source: str = "csv"
+    org_csv: str = ""
+    anonymity_k: int = 5
+    checkin_cron: str = "0 9 * * mon"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
+    checkin_items: tuple[str, ...] = field(default_factory=round_items)
+    response_ttl_days: int = 730
+    pseudonym_key: str = ""
+    pseudonym_key_file: str = ".data/pseudonym.key"
+
+    @property
+    def local_mode(self) -> bool:
+        """No app id: no inbound authentication, as the Agents Playground and tests need."""
+        return not self.app_id
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        def get(name: str, default: str = "") -> str:
+            return env.get(name, default).strip()
+
+        storage = get("STORAGE", "sqlite").lower()
+        if storage not in ("sqlite", "cosmos"):
+            raise ConfigError(f"STORAGE must be 'sqlite' or 'cosmos', not {storage!r}")
+        k = _int(get("ANONYMITY_K", "5"), "ANONYMITY_K")
+        if k < MIN_ANONYMITY_K:
+            raise ConfigError(f"ANONYMITY_K must be at least {MIN_ANONYMITY_K}, not {k}")
+        try:
+            timezone = ZoneInfo(get("TIMEZONE", "Europe/Oslo"))
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ConfigError(f"TIMEZONE is not a known time zone: {get('TIMEZONE')!r}") from error
+        items = tuple(i.strip() for i in get("CHECKIN_ITEMS").split(",") if i.strip())
+        try:
+            checkin_items = round_items(items or None)
+        except ValueError as error:
+            raise ConfigError(f"CHECKIN_ITEMS: {error}") from error
+        settings = cls(
+            port=_int(get("PORT", "3978"), "PORT"),
+            host=get("HOST", "127.0.0.1"),
+            app_id=get("MicrosoftAppId"),
+            app_password=get("MicrosoftAppPassword"),
+            app_type=get("MicrosoftAppType", "SingleTenant"),
+            app_tenant_id=get("MicrosoftAppTenantId"),
+            storage=storage,
+            sqlite_path=get("SQLITE_PATH", ".data/homeoffice.sqlite3"),
+            cosmos_endpoint=get("COSMOS_ENDPOINT"),
+            cosmos_key=get("COSMOS_KEY"),
+            cosmos_database=get("COSMOS_DATABASE", "homeoffice"),
+            allowed_tenants=tuple(
+                x.strip() for x in get("ALLOWED_TENANTS").split(",") if x.strip()
+            ),
+            org_source=get("ORG_SOURCE", "csv"),
+            org_csv=get("ORG_CSV"),
+            anonymity_k=k,
+            checkin_cron=get("CHECKIN_CRON", "0 9 * * mon"),
+            timezone=timezone,
+            checkin_items=checkin_items,
+            response_ttl_days=_int(get("RESPONSE_TTL_DAYS", "730"), "RESPONSE_TTL_DAYS"),
+            pseudonym_key=get("PSEUDONYM_KEY"),
+            pseudonym_key_file=get("PSEUDONYM_KEY_FILE", ".data/pseudonym.key"),
+        )
+        if storage == "cosmos" and not settings.cosmos_endpoint:
+            raise ConfigError("STORAGE=cosmos needs COSMOS_ENDPOINT")
+        if (
+            not settings.local_mode
+            and not settings.app_password
+            and settings.app_type != "UserAssignedMSI"
+        ):
+            raise ConfigError("MicrosoftAppId is set but MicrosoftAppPassword is empty")
+        if not settings.local_mode and not settings.pseudonym_key:
+            raise ConfigError("PSEUDONYM_KEY must be set in production (MicrosoftAppId is set)")
+        return settings
+
+    def load_pseudonym_key(self) -> bytes:
+        """The configured key; in local mode a generated one kept in a file, so trends persist."""
+        if self.pseudonym_key:
+            return self.pseudonym_key.encode("utf-8")
+        path = Path(self.pseudonym_key_file)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _int(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None

@@ -1,0 +1,68 @@
+"""The HTTP side: `POST /api/messages` and `GET /healthz`.
+
+CloudAdapter answers malformed requests with a 500 (a missing Content-Type is a KeyError,
+bad JSON an exception), so requests are checked here first and refused with a 4xx that says
+what is wrong; the host keeps serving.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import Bot
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
+from msrest.exceptions import DeserializationError  # type: ignore[attr-defined]
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def problem(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def activity_problem(body: Any) -> str | None:
+    """Why `body` is not an activity the bot can answer, or None when it is."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        return "the activity has no type"
+    if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"]:
+        return "the activity has no serviceUrl"
+    conversation = body.get("conversation")
+    if not isinstance(conversation, dict) or not conversation.get("id"):
+        return "the activity has no conversation id"
+    sender = body.get("from")
+    if not isinstance(sender, dict) or not (sender.get("id") or sender.get("aadObjectId")):
+        return "the activity has no sender"
+    try:
+        Activity().deserialize(body)
+    except (DeserializationError, TypeError, ValueError, AttributeError) as error:
+        return f"the activity does not parse: {error}"
+    return None
+
+
+def messages_endpoint(adapter: CloudAdapter, bot: Bot) -> Handler:
+    async def messages(request: web.Request) -> web.StreamResponse:
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return problem(415, "Content-Type must be application/json")
+        try:
+            body = await request.json()
+        except (ValueError, UnicodeDecodeError):
+            return problem(400, "the body is not valid JSON")
+        reason = activity_problem(body)
+        if reason:
+            return problem(400, reason)
+        response = await adapter.process(request, bot)
+        return response if response is not None else web.Response(status=201)
+
+    return messages
+
+
+async def healthz(_: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})

@@ -1,0 +1,1 @@
+"""Adaptive-card builders (pure: data in, card JSON out) and parsers of card submits."""

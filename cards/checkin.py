@@ -1,0 +1,133 @@
+"""The check-in card, and what replaces it after a submit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from cards.elements import (
+    Card,
+    Element,
+    adaptive_card,
+    command_button,
+    error_text,
+    execute,
+    text,
+    title,
+)
+from cards.i18n import t
+from domain.catalog import COMMENT_MAX_LENGTH, SCALE
+from domain.checkin import CheckinAnswers, FieldError
+from domain.language import Language
+from domain.rounds import Round
+
+SUBMIT_VERB = "checkin.submit"
+
+
+def round_label(round_: Round, timezone: ZoneInfo) -> str:
+    return round_.opened_at.astimezone(timezone).strftime("%d.%m.%Y")
+
+
+def checkin_card(
+    lang: Language,
+    round_: Round,
+    timezone: ZoneInfo,
+    values: Mapping[str, str] | None = None,
+    errors: list[FieldError] | None = None,
+) -> Card:
+    """The card for `round_`; `values` and `errors` re-render a rejected submit."""
+    values = values or {}
+    errors_by_field = {e.field: e for e in errors or []}
+    body: list[Element] = [
+        title(t(lang, "checkin.title")),
+        text(t(lang, "checkin.intro"), isSubtle=True),
+        text(
+            t(
+                lang,
+                "checkin.round",
+                round=round_label(round_, timezone),
+                closes=_local(round_.closes_at, timezone),
+            ),
+            size="Small",
+            isSubtle=True,
+        ),
+    ]
+    if errors:
+        body.append(text(t(lang, "checkin.errors"), color="Attention", weight="Bolder"))
+    for item_id in round_.items:
+        choice_set: Element = {
+            "type": "Input.ChoiceSet",
+            "id": item_id,
+            "label": t(lang, f"item.{item_id}"),
+            "isRequired": True,
+            "errorMessage": t(lang, "error.required"),
+            "style": "compact",
+            "placeholder": t(lang, "checkin.placeholder"),
+            "choices": [{"title": t(lang, f"scale.{n}"), "value": str(n)} for n in SCALE],
+        }
+        if values.get(item_id) in {str(n) for n in SCALE}:
+            choice_set["value"] = values[item_id]
+        body.append(choice_set)
+        if item_id in errors_by_field:
+            body.append(error_text(t(lang, errors_by_field[item_id].code)))
+    body.append(
+        {
+            "type": "Input.Toggle",
+            "id": "contact_me",
+            "title": t(lang, "checkin.contact_me"),
+            "valueOn": "true",
+            "valueOff": "false",
+            "value": "true" if values.get("contact_me") == "true" else "false",
+        }
+    )
+    body.append(
+        {
+            "type": "Input.Text",
+            "id": "comment",
+            "label": t(lang, "checkin.comment"),
+            "placeholder": t(lang, "checkin.comment.placeholder"),
+            "isMultiline": True,
+            "maxLength": COMMENT_MAX_LENGTH,
+            "value": values.get("comment", "")[:COMMENT_MAX_LENGTH],
+        }
+    )
+    if "comment" in errors_by_field:
+        body.append(error_text(t(lang, "error.too_long", max=COMMENT_MAX_LENGTH)))
+    submit = execute(SUBMIT_VERB, t(lang, "checkin.submit"), {"round_id": round_.id}, "positive")
+    return adaptive_card(body, [submit])
+
+
+def receipt_card(
+    lang: Language, round_: Round, timezone: ZoneInfo, answers: CheckinAnswers, already: bool
+) -> Card:
+    """Replaces the check-in card, so the same card cannot be sent twice."""
+    label = round_label(round_, timezone)
+    body: list[Element] = [
+        title(t(lang, "receipt.title") if not already else t(lang, "checkin.title")),
+        text(t(lang, "receipt.already" if already else "receipt.body", round=label)),
+        {
+            "type": "FactSet",
+            "facts": [
+                {"title": t(lang, f"item.short.{item_id}"), "value": t(lang, f"scale.{score}")}
+                for item_id, score in answers.scores.items()
+            ],
+        },
+    ]
+    if answers.contact_me:
+        body.append(text(t(lang, "receipt.contact_me"), weight="Bolder"))
+    return adaptive_card(
+        body, [command_button(t(lang, "receipt.see_trend"), t(lang, "command.trend"))]
+    )
+
+
+def notice_card(lang: Language, message: str) -> Card:
+    """A card that replaces a check-in card that can no longer be answered."""
+    return adaptive_card(
+        [title(t(lang, "checkin.title")), text(message)],
+        [command_button(t(lang, "action.checkin"), t(lang, "command.checkin"))],
+    )
+
+
+def _local(moment: datetime, timezone: ZoneInfo) -> str:
+    return moment.astimezone(timezone).strftime("%d.%m.%Y %H:%M")

@@ -1,0 +1,65 @@
+"""Small builders for the adaptive-card elements every card uses (schema 1.5, Teams)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Card = dict[str, Any]
+Element = dict[str, Any]
+
+SCHEMA_VERSION = "1.5"
+
+
+def adaptive_card(body: list[Element], actions: list[Element] | None = None) -> Card:
+    card: Card = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": SCHEMA_VERSION,
+        # Teams shows cards narrow unless told otherwise; check-ins read better wide.
+        "msteams": {"width": "Full"},
+        "body": body,
+    }
+    if actions:
+        card["actions"] = actions
+    return card
+
+
+def text(value: str, **style: Any) -> Element:
+    return {"type": "TextBlock", "text": value, "wrap": True, **style}
+
+
+def title(value: str) -> Element:
+    return text(value, size="Large", weight="Bolder")
+
+
+def error_text(value: str) -> Element:
+    return text(value, color="Attention", size="Small", spacing="None")
+
+
+def execute(verb: str, label: str, data: dict[str, Any], style: str | None = None) -> Element:
+    """`Action.Execute` with an `Action.Submit` fallback for clients without Universal Actions.
+
+    Both carry `verb` in their data, so the bot routes the invoke and the fallback message
+    the same way.
+    """
+    payload = {"verb": verb, **data}
+    action: Element = {
+        "type": "Action.Execute",
+        "verb": verb,
+        "title": label,
+        "data": payload,
+        "fallback": {"type": "Action.Submit", "title": label, "data": payload},
+    }
+    if style:
+        action["style"] = style
+        action["fallback"]["style"] = style
+    return action
+
+
+def command_button(label: str, command: str) -> Element:
+    """A button that sends `command` as if the user typed it (Teams imBack)."""
+    return {
+        "type": "Action.Submit",
+        "title": label,
+        "data": {"msteams": {"type": "imBack", "value": command}},
+    }

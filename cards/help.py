@@ -1,0 +1,39 @@
+"""The help card: what the user can ask for."""
+
+from __future__ import annotations
+
+from cards.elements import Card, adaptive_card, command_button, text, title
+from cards.i18n import t
+from domain.language import Language
+
+
+def help_card(lang: Language, lead: str | None = None) -> Card:
+    """`lead` is an opening line, e.g. when the help answers text the bot did not understand."""
+    body = [title(t(lang, "help.title"))]
+    if lead:
+        body.insert(0, text(lead))
+    body.append(text(t(lang, "help.intro"), isSubtle=True))
+    body += [
+        text("- " + t(lang, key), spacing="Small")
+        for key in ("help.checkin", "help.trend", "help.settings", "help.help")
+    ]
+    actions = [
+        command_button(t(lang, "action.checkin"), t(lang, "command.checkin")),
+        command_button(t(lang, "action.trend"), t(lang, "command.trend")),
+        command_button(t(lang, "action.settings"), t(lang, "command.settings")),
+    ]
+    return adaptive_card(body, actions)
+
+
+def greeting_card(lang: Language, name: str) -> Card:
+    """The first message after install: who the bot is, and an offer to check in."""
+    return adaptive_card(
+        [
+            text(t(lang, "greeting", name=f" {name}" if name else "")),
+            text(t(lang, "greeting.offer"), weight="Bolder"),
+        ],
+        [
+            command_button(t(lang, "action.checkin"), t(lang, "command.checkin")),
+            command_button(t(lang, "action.settings"), t(lang, "command.settings")),
+        ],
+    )

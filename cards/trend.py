@@ -1,0 +1,66 @@
+"""`min utvikling`: a person's own answers over the last rounds, as a chart and a table."""
+
+from __future__ import annotations
+
+from cards.elements import Card, Element, adaptive_card, command_button, text, title
+from cards.i18n import t
+from domain.catalog import CATALOG
+from domain.language import Language
+from domain.trend import TrendPoint, items_in
+
+CHARTED_ITEMS = ("stress", "social")
+
+
+def trend_card(lang: Language, points: list[TrendPoint]) -> Card:
+    if not points:
+        return adaptive_card(
+            [title(t(lang, "trend.title")), text(t(lang, "trend.empty"))],
+            [command_button(t(lang, "action.checkin"), t(lang, "command.checkin"))],
+        )
+    items = items_in(points, tuple(item.id for item in CATALOG))
+    body: list[Element] = [
+        title(t(lang, "trend.title")),
+        text(t(lang, "trend.intro", count=len(points)), isSubtle=True),
+    ]
+    series = [
+        {
+            "legend": t(lang, f"item.short.{item_id}"),
+            "values": [
+                {"x": p.label, "y": p.scores[item_id]} for p in points if item_id in p.scores
+            ],
+        }
+        for item_id in CHARTED_ITEMS
+        if item_id in items
+    ]
+    if len(points) > 1 and series:
+        # Teams does not show a chart's own title, so the heading is a TextBlock above it.
+        body.append(text(t(lang, "trend.chart.wellbeing"), weight="Bolder"))
+        body.append({"type": "Chart.Line", "data": series})
+    body.append(text(t(lang, "trend.table"), weight="Bolder"))
+    body.append(_table(lang, points, items))
+    return adaptive_card(
+        body, [command_button(t(lang, "action.checkin"), t(lang, "command.checkin"))]
+    )
+
+
+def _table(lang: Language, points: list[TrendPoint], items: tuple[str, ...]) -> Element:
+    header = [t(lang, "trend.round")] + [p.label for p in points]
+    rows = [header] + [
+        [t(lang, f"item.short.{item_id}")] + [str(p.scores.get(item_id, "–")) for p in points]
+        for item_id in items
+    ]
+    return {
+        "type": "Table",
+        "firstRowAsHeader": True,
+        "gridStyle": "accent",
+        "columns": [{"width": 3}] + [{"width": 1} for _ in points],
+        "rows": [
+            {
+                "type": "TableRow",
+                "cells": [
+                    {"type": "TableCell", "items": [text(cell, size="Small")]} for cell in row
+                ],
+            }
+            for row in rows
+        ],
+    }

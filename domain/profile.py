@@ -1,0 +1,23 @@
+"""What the bot keeps about a person besides their answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.language import Language, resolve_language
+
+
+@dataclass(frozen=True)
+class Profile:
+    user_id: str  # Entra object id
+    tenant_id: str = ""
+    name: str = ""
+    teams_locale: str = ""
+    language: Language | None = None  # the user's own choice in `innstillinger`
+    # JSON form of the botbuilder ConversationReference, for proactive messages.
+    conversation_reference: dict[str, Any] | None = field(default=None, compare=True)
+
+    @property
+    def effective_language(self) -> Language:
+        return resolve_language(self.language, self.teams_locale)

@@ -1,0 +1,18 @@
+"""Pseudonyms for check-in responses (DESIGN 2).
+
+Responses are health data; they are stored under a keyed hash of the Entra object id, so
+the store alone does not say whose answers they are. Without the key the hash cannot be
+reversed by trying every id of the organisation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+
+def pseudonym(user_id: str, key: bytes) -> str:
+    if not key:
+        raise ValueError("the pseudonym key is empty")
+    digest = hmac.new(key, user_id.strip().lower().encode("utf-8"), hashlib.sha256)
+    return "p" + digest.hexdigest()[:40]

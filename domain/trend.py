@@ -1,0 +1,33 @@
+"""A person's own trend over the last rounds (`min utvikling`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.checkin import CheckinResponse
+
+DEFAULT_TREND_ROUNDS = 8
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    round_id: str
+    label: str  # the round's local date, e.g. "24.11."
+    scores: dict[str, int]
+
+
+def trend(
+    responses: list[CheckinResponse], labels: dict[str, str], last: int = DEFAULT_TREND_ROUNDS
+) -> list[TrendPoint]:
+    """The last `last` responses, oldest first, each labelled by its round."""
+    ordered = sorted(responses, key=lambda r: r.submitted_at)[-last:]
+    return [
+        TrendPoint(r.round_id, labels.get(r.round_id, r.round_id), dict(r.answers.scores))
+        for r in ordered
+    ]
+
+
+def items_in(points: list[TrendPoint], catalog_order: tuple[str, ...]) -> tuple[str, ...]:
+    """The items answered at least once, in catalog order."""
+    seen = {item for p in points for item in p.scores}
+    return tuple(item for item in catalog_order if item in seen)

@@ -1,0 +1,1 @@
+"""Use cases: the rules in `domain/` applied to what storage holds. No botbuilder here."""

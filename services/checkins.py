@@ -1,0 +1,123 @@
+"""Check-ins: which round to ask, storing a submit exactly once, and the person's trend."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cards.checkin_submit import parse_checkin, submitted_values
+from domain.checkin import CheckinAnswers, CheckinResponse, FieldError
+from domain.pseudonym import pseudonym
+from domain.rounds import Round, current_round, new_round, on_demand_round_id
+from domain.trend import TrendPoint, trend
+from services.clock import Clock, utc_now
+from storage.port import Conflict
+from storage.responses import ResponseRepository
+from storage.rounds import RoundRepository
+
+# Should a round with today's id be closed early, a new on-demand round takes a suffix.
+_MAX_ROUNDS_A_DAY = 10
+
+
+@dataclass(frozen=True)
+class Stored:
+    round: Round
+    answers: CheckinAnswers
+
+
+@dataclass(frozen=True)
+class AlreadyReceived:
+    round: Round
+    answers: CheckinAnswers
+
+
+@dataclass(frozen=True)
+class Invalid:
+    round: Round
+    errors: list[FieldError]
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RoundClosed:
+    round: Round
+
+
+@dataclass(frozen=True)
+class UnknownRound:
+    round_id: str
+
+
+SubmitOutcome = Stored | AlreadyReceived | Invalid | RoundClosed | UnknownRound
+
+
+class CheckinService:
+    def __init__(
+        self,
+        rounds: RoundRepository,
+        responses: ResponseRepository,
+        pseudonym_key: bytes,
+        items: tuple[str, ...],
+        timezone: ZoneInfo,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._rounds = rounds
+        self._responses = responses
+        self._key = pseudonym_key
+        self._items = items
+        self.timezone = timezone
+        self._clock = clock
+
+    async def round_for_checkin(self) -> Round:
+        """The open round, or a new one: an on-demand check-in always has a round."""
+        now = self._clock()
+        existing = current_round(await self._rounds.all(), now)
+        if existing:
+            return existing
+        base = on_demand_round_id(now, self.timezone)
+        for n in range(1, _MAX_ROUNDS_A_DAY + 1):
+            round_id = base if n == 1 else f"{base}-{n}"
+            try:
+                return await self._rounds.create(new_round(round_id, now, self._items))
+            except Conflict:
+                # Someone opened it a moment ago (or it was closed early today).
+                other = await self._rounds.get(round_id)
+                if other and other.is_open(now):
+                    return other
+        raise RuntimeError(f"more than {_MAX_ROUNDS_A_DAY} rounds opened on {base}")
+
+    async def submit(self, user_id: str, data: Mapping[str, Any]) -> SubmitOutcome:
+        round_id = data.get("round_id")
+        round_ = (
+            await self._rounds.get(round_id) if isinstance(round_id, str) and round_id else None
+        )
+        if round_ is None:
+            return UnknownRound(str(round_id))
+        now = self._clock()
+        if not round_.is_open(now):
+            return RoundClosed(round_)
+        who = pseudonym(user_id, self._key)
+        validation = parse_checkin(data, round_.items)
+        if validation.answers is None:
+            earlier = await self._responses.get(who, round_.id)
+            if earlier:
+                return AlreadyReceived(round_, earlier.answers)
+            return Invalid(round_, validation.errors, submitted_values(data))
+        try:
+            await self._responses.add(CheckinResponse(round_.id, who, validation.answers, now))
+        except Conflict:
+            earlier = await self._responses.get(who, round_.id)
+            return AlreadyReceived(round_, earlier.answers if earlier else validation.answers)
+        return Stored(round_, validation.answers)
+
+    async def trend(self, user_id: str) -> list[TrendPoint]:
+        responses = await self._responses.for_person(pseudonym(user_id, self._key))
+        if not responses:
+            return []
+        labels = {
+            r.id: r.opened_at.astimezone(self.timezone).strftime("%d.%m.")
+            for r in await self._rounds.all()
+        }
+        return trend(responses, labels)

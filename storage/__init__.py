@@ -1,0 +1,1 @@
+"""Storage: one document-store interface, SQLite and Cosmos DB behind it."""

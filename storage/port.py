@@ -1,0 +1,75 @@
+"""The storage interface every backend implements, and the errors it speaks.
+
+The shape is Cosmos DB's, so that SQLite cannot offer what Cosmos could not do cheaply:
+documents live in named containers, carry an `id` and a partition key `pk`, are read and
+written one at a time with ETag concurrency (`_etag`), and queries stay inside one
+partition. A document may carry `ttl` (seconds) after which it is gone.
+
+Containers and their partition keys (the same names in both backends):
+
+| container     | pk                      | holds                                            |
+|---------------|-------------------------|--------------------------------------------------|
+| `users`       | Entra object id         | profile, conversation reference, welcome marker  |
+| `responses`   | respondent's pseudonym  | one check-in response per round (id = round id)  |
+| `rounds`      | "rounds"                | check-in rounds                                  |
+| `dialogstate` | state key               | botbuilder dialog and conversation state         |
+| `leases`      | lease name              | job leases                                       |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+Document = dict[str, Any]
+
+CONTAINERS: tuple[str, ...] = ("users", "responses", "rounds", "dialogstate", "leases")
+
+
+class StorageError(Exception):
+    """Base of every error a backend raises on purpose."""
+
+
+class NotFound(StorageError):
+    pass
+
+
+class Conflict(StorageError):
+    """A document with that id already exists in the partition."""
+
+
+class PreconditionFailed(StorageError):
+    """The document changed since it was read (ETag mismatch)."""
+
+
+class StorageUnavailable(StorageError):
+    """The backend kept refusing (throttling, outage) after bounded retries; nothing was written."""
+
+
+class DocumentStore(Protocol):
+    async def read(self, container: str, pk: str, doc_id: str) -> Document | None:
+        """The document, or None when there is none (or it expired)."""
+
+    async def create(self, container: str, doc: Document) -> Document:
+        """Insert; raises Conflict when the id exists in the partition."""
+
+    async def replace(self, container: str, doc: Document, etag: str | None = None) -> Document:
+        """Overwrite; raises NotFound, or PreconditionFailed when `etag` is stale."""
+
+    async def upsert(self, container: str, doc: Document) -> Document:
+        """Insert or overwrite without a concurrency check."""
+
+    async def delete(self, container: str, pk: str, doc_id: str, etag: str | None = None) -> None:
+        """Remove; raises NotFound, or PreconditionFailed when `etag` is stale."""
+
+    async def query(
+        self, container: str, pk: str, equals: Mapping[str, Any] | None = None
+    ) -> list[Document]:
+        """Documents of one partition whose top-level fields equal `equals`."""
+
+    async def increment(
+        self, container: str, pk: str, doc_id: str, deltas: Mapping[str, int]
+    ) -> Document:
+        """Atomically add `deltas` to numeric top-level fields, creating the document if needed."""
+
+    async def close(self) -> None: ...

@@ -1,0 +1,257 @@
+"""The real aiohttp app and botbuilder adapter, with the JSON Teams sends and a fake connector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Host
+from tests.teams import (
+    TeamsUser,
+    bot_added,
+    card_action,
+    install,
+    message,
+    submit_fallback,
+    uninstall,
+)
+
+KARI = TeamsUser("00000000-0000-0000-0000-00000000ka01")
+JOHN = TeamsUser("00000000-0000-0000-0000-00000000jo01", name="John Smith", locale="en-US")
+
+ALL_FOURS = {
+    "stress": "2",
+    "social": "4",
+    "focus": "4",
+    "workload": "4",
+    "balance": "4",
+    "leader": "4",
+    "learning": "4",
+    "strain": "1",
+}
+
+
+def texts(card: dict[str, Any]) -> str:
+    """Every piece of text a card shows, joined, for assertions on what a user reads."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key in ("text", "title", "label", "value"):
+                if isinstance(node.get(key), str):
+                    found.append(node[key])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return "\n".join(found)
+
+
+def input_ids(card: dict[str, Any]) -> list[str]:
+    return [e["id"] for e in card["body"] if e.get("type", "").startswith("Input.")]
+
+
+async def open_checkin(host: Host, user: TeamsUser) -> dict[str, Any]:
+    host.connector.clear()
+    status, _ = await host.send(message(user, host.service_url, "sjekk inn"))
+    assert status in (200, 201)
+    (card,) = host.connector.cards()
+    return card
+
+
+def round_id_of(card: dict[str, Any]) -> str:
+    return str(card["actions"][0]["data"]["round_id"])
+
+
+async def submit(
+    host: Host, user: TeamsUser, card: dict[str, Any], answers: dict[str, str]
+) -> dict[str, Any]:
+    """Press the card's submit with `answers` filled in; the invoke response body."""
+    data = {"round_id": round_id_of(card), **answers}
+    status, body = await host.send(card_action(user, host.service_url, "checkin.submit", data))
+    assert status == 200
+    assert isinstance(body, dict)
+    return body
+
+
+async def test_install_greets_in_bokmal_and_offers_a_checkin(host: Host) -> None:
+    status, _ = await host.send(install(KARI, host.service_url))
+    assert status in (200, 201)
+    (greeting,) = host.connector.messages()
+    assert greeting.conversation_id == KARI.conversation_id
+    shown = texts(greeting.cards[0])
+    assert "Hei Kari!" in shown
+    assert "sjekk inn" in shown
+
+
+async def test_one_install_announced_twice_greets_once(host: Host) -> None:
+    await host.send(install(KARI, host.service_url))
+    await host.send(bot_added(KARI, host.service_url))
+    assert len(host.connector.messages()) == 1
+
+
+async def test_reinstall_greets_again(host: Host) -> None:
+    await host.send(install(KARI, host.service_url))
+    await host.send(uninstall(KARI, host.service_url))
+    await host.send(install(KARI, host.service_url))
+    assert len(host.connector.messages()) == 2
+
+
+async def test_english_teams_client_is_greeted_in_english(host: Host) -> None:
+    await host.send(bot_added(JOHN, host.service_url))
+    shown = texts(host.connector.cards()[0])
+    assert "Hi John!" in shown
+    assert "check in" in shown
+
+
+async def test_checkin_card_asks_every_item_with_the_agreement_scale(host: Host) -> None:
+    card = await open_checkin(host, KARI)
+    assert card["version"] == "1.5"
+    ids = input_ids(card)
+    assert {"stress", "social"} <= set(ids)
+    assert ids[-2:] == ["contact_me", "comment"]
+    stress = next(e for e in card["body"] if e.get("id") == "stress")
+    assert [c["value"] for c in stress["choices"]] == ["1", "2", "3", "4", "5"]
+    assert stress["choices"][0]["title"] == "1 – Helt uenig"
+    action = card["actions"][0]
+    assert action["type"] == "Action.Execute"
+    assert action["fallback"]["type"] == "Action.Submit"
+
+
+async def test_submit_answers_with_a_receipt_that_replaces_the_card(host: Host) -> None:
+    card = await open_checkin(host, KARI)
+    body = await submit(host, KARI, card, ALL_FOURS)
+    assert body["statusCode"] == 200
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    receipt = body["value"]
+    assert "Takk for svarene dine!" in texts(receipt)
+    assert not any(a["type"] == "Action.Execute" for a in receipt.get("actions", []))
+
+
+async def test_repeated_submit_stores_nothing_new_and_says_so(host: Host) -> None:
+    card = await open_checkin(host, KARI)
+    await submit(host, KARI, card, ALL_FOURS)
+    body = await submit(host, KARI, card, {**ALL_FOURS, "stress": "5"})
+    shown = texts(body["value"])
+    assert "allerede svart" in shown
+    assert "2 – Delvis uenig" in shown  # the first answer stands
+    host.connector.clear()
+    await host.send(message(KARI, host.service_url, "min utvikling"))
+    (trend,) = host.connector.cards()
+    table = next(e for e in trend["body"] if e["type"] == "Table")
+    stress_row = next(r for r in table["rows"] if texts(r["cells"][0]) == "Stress")
+    assert [texts(c) for c in stress_row["cells"][1:]] == ["2"]
+
+
+async def test_missing_stress_rerenders_the_card_with_the_error_and_stores_nothing(
+    host: Host,
+) -> None:
+    card = await open_checkin(host, KARI)
+    partial = {k: v for k, v in ALL_FOURS.items() if k != "stress"}
+    body = await submit(host, KARI, card, partial)
+    again = body["value"]
+    assert "stress" in input_ids(again)
+    assert "Velg et svar." in texts(again)
+    social = next(e for e in again["body"] if e.get("id") == "social")
+    assert social["value"] == "4"  # what the user chose is kept
+    host.connector.clear()
+    await host.send(message(KARI, host.service_url, "min utvikling"))
+    assert "ikke svart på noen innsjekk" in texts(host.connector.cards()[0])
+
+
+async def test_out_of_scale_value_is_an_error_not_a_crash(host: Host) -> None:
+    card = await open_checkin(host, KARI)
+    bad = {**ALL_FOURS, "stress": "9", "social": "abc"}
+    body = await submit(host, KARI, card, bad)
+    assert "Velg et svar fra 1 til 5." in texts(body["value"])
+
+
+async def test_action_submit_fallback_updates_the_card_in_place(host: Host) -> None:
+    card = await open_checkin(host, KARI)
+    host.connector.clear()
+    data = {"verb": "checkin.submit", "round_id": round_id_of(card), **ALL_FOURS}
+    await host.send(submit_fallback(KARI, host.service_url, "card-activity-1", data))
+    (update,) = host.connector.received
+    assert update.method == "PUT"
+    assert update.activity_id == "card-activity-1"
+    assert "Takk for svarene dine!" in texts(update.cards[0])
+
+
+async def test_stale_card_of_an_unknown_round_gets_a_notice(host: Host) -> None:
+    _, body = await host.send(
+        card_action(
+            KARI, host.service_url, "checkin.submit", {"round_id": "r19990101", **ALL_FOURS}
+        )
+    )
+    assert body["statusCode"] == 200
+    assert "hører ikke til noen runde" in texts(body["value"])
+
+
+async def test_unknown_verb_and_missing_action_are_answered(host: Host) -> None:
+    _, body = await host.send(card_action(KARI, host.service_url, "no.such.verb", {}))
+    assert body["type"] == "application/vnd.microsoft.activity.message"
+    broken = card_action(KARI, host.service_url, "x", {})
+    broken["value"] = {"trigger": "manual"}
+    status, body = await host.send(broken)
+    assert status == 200
+    assert body["statusCode"] == 400
+
+
+async def test_trend_survives_a_restart(host: Host) -> None:
+    card = await open_checkin(host, KARI)
+    await submit(host, KARI, card, ALL_FOURS)
+    await host.restart()
+    host.connector.clear()
+    await host.send(message(KARI, host.service_url, "min utvikling"))
+    (trend,) = host.connector.cards()
+    assert "Min utvikling" in texts(trend)
+    assert "Sosial kontakt" in texts(trend)
+
+
+async def test_trend_is_only_ones_own(host: Host) -> None:
+    card = await open_checkin(host, KARI)
+    await submit(host, KARI, card, ALL_FOURS)
+    host.connector.clear()
+    await host.send(message(JOHN, host.service_url, "my trend"))
+    assert "not answered any check-in" in texts(host.connector.cards()[0])
+
+
+async def test_help_and_unknown_text(host: Host) -> None:
+    await host.send(message(KARI, host.service_url, "Hjelp"))
+    await host.send(message(KARI, host.service_url, "hva er været i morgen?"))
+    help_card, unknown = host.connector.cards()
+    assert "Dette kan jeg hjelpe med" in texts(help_card)
+    assert "forsto jeg ikke" in texts(unknown)
+    assert "Dette kan jeg hjelpe med" in texts(unknown)
+
+
+async def test_language_setting_switches_to_english(host: Host) -> None:
+    await host.send(message(KARI, host.service_url, "innstillinger"))
+    (settings_card,) = host.connector.cards()
+    assert settings_card["actions"][0]["verb"] == "settings.save"
+    _, body = await host.send(
+        card_action(KARI, host.service_url, "settings.save", {"language": "en"})
+    )
+    assert "Your settings are saved." in texts(body["value"])
+    host.connector.clear()
+    await host.send(message(KARI, host.service_url, "hjelp"))
+    assert "What I can help with" in texts(host.connector.cards()[0])
+
+
+async def test_malformed_requests_get_4xx_and_the_host_keeps_serving(host: Host) -> None:
+    assert host.client is not None
+    for body, headers in [
+        (b"{not json", {"Content-Type": "application/json"}),
+        (b"[1, 2]", {"Content-Type": "application/json"}),
+        (b'{"type": "message"}', {"Content-Type": "application/json"}),
+        (b'{"type": "message"}', {"Content-Type": "text/plain"}),
+        (b"", {}),
+    ]:
+        response = await host.client.post("/api/messages", data=body, headers=headers)
+        assert 400 <= response.status < 500, body
+    health = await host.client.get("/healthz")
+    assert health.status == 200
+    status, _ = await host.send(message(KARI, host.service_url, "hjelp"))
+    assert status in (200, 201)
