@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import sys
 from dataclasses import dataclass
 
@@ -104,10 +105,14 @@ async def serve(settings: Settings) -> None:
         mode,
         settings.storage,
     )
+    stop = asyncio.Event()
+    # A container or service manager stops the host with SIGTERM: close the store cleanly.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await runner.cleanup()
+        log.info("stopped")
 
 
 def main(argv: list[str] | None = None) -> int:

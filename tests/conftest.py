@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 import app as host_app
 from bot.settings import Settings
+from storage.port import DocumentStore
 from storage.sqlite_store import SqliteStore
 from tests.fake_connector import FakeConnector
 
@@ -72,3 +73,11 @@ async def host(settings: Settings, connector: FakeConnector) -> AsyncIterator[Ho
     await running.start()
     yield running
     await running.stop()
+
+
+@pytest.fixture(params=["sqlite"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
+    """Each storage backend in turn: tests using it are the storage contract."""
+    backend = await SqliteStore.open(tmp_path / "contract.sqlite3")
+    yield backend
+    await backend.close()

@@ -1,0 +1,144 @@
+"""The README's run command, as a person would use it: start, chat, restart, chat again."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.fake_connector import FakeConnector
+from tests.teams import TeamsUser, card_action, install, message
+
+ROOT = Path(__file__).resolve().parent.parent
+KARI = TeamsUser("00000000-0000-0000-0000-00000000ka02")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class HostProcess:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = env
+        self.log = log
+        self.port = int(env["PORT"])
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        # Output goes to a file: a pipe nobody reads would stall a chatty host.
+        with self.log.open("ab") as log:
+            return subprocess.Popen(
+                [str(ROOT / "dev"), "run"], cwd=ROOT, env=self.env, stdout=log, stderr=log
+            )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    async def start(self) -> None:
+        self.process = self._spawn()
+        async with aiohttp.ClientSession() as session:
+            for _ in range(300):
+                if self.process.poll() is not None:
+                    raise AssertionError(f"host exited early:\n{self.output()}")
+                try:
+                    async with session.get(self.url + "/healthz") as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientConnectionError:
+                    pass
+                await asyncio.sleep(0.1)
+        raise AssertionError("host did not answer /healthz within 30 s")
+
+    def stop(self) -> str:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=15)
+        return self.output()
+
+
+@pytest.fixture
+async def host_process(tmp_path: Path, connector: FakeConnector) -> AsyncIterator[HostProcess]:
+    env = {
+        **os.environ,
+        "PORT": str(free_port()),
+        "SQLITE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
+        "PSEUDONYM_KEY_FILE": str(tmp_path / "data" / "pseudonym.key"),
+        "PYTHON": sys.executable,
+    }
+    for name in ("MicrosoftAppId", "MicrosoftAppPassword", "STORAGE", "PSEUDONYM_KEY"):
+        env.pop(name, None)
+    running = HostProcess(env, tmp_path / "host.log")
+    await running.start()
+    yield running
+    if running.process and running.process.poll() is None:
+        running.stop()
+
+
+async def post(
+    session: aiohttp.ClientSession, host: HostProcess, activity: dict
+) -> tuple[int, dict | None]:
+    async with session.post(host.url + "/api/messages", json=activity) as response:
+        body = await response.json() if response.content_type == "application/json" else None
+        return response.status, body
+
+
+@pytest.mark.slow
+async def test_run_command_serves_and_keeps_answers_across_a_restart(
+    host_process: HostProcess, connector: FakeConnector, tmp_path: Path
+) -> None:
+    url = connector.service_url
+    async with aiohttp.ClientSession() as session:
+        async with session.get(host_process.url + "/healthz") as health:
+            assert health.status == 200
+
+        await post(session, host_process, install(KARI, url))
+        assert "Hei Kari!" in str(connector.cards()[0])
+
+        connector.clear()
+        await post(session, host_process, message(KARI, url, "sjekk inn"))
+        (card,) = connector.cards()
+        ids = [e.get("id") for e in card["body"]]
+        assert "stress" in ids and "social" in ids
+        answers = {e["id"]: "2" for e in card["body"] if e["type"] == "Input.ChoiceSet"}
+        data = {"round_id": card["actions"][0]["data"]["round_id"], **answers}
+        status, body = await post(
+            session, host_process, card_action(KARI, url, "checkin.submit", data)
+        )
+        assert status == 200 and body is not None
+        assert "Takk for svarene dine!" in str(body["value"])
+        _, again = await post(session, host_process, card_action(KARI, url, "checkin.submit", data))
+        assert again is not None and "allerede svart" in str(again["value"])
+
+        async with session.post(
+            host_process.url + "/api/messages",
+            data=b"{oops",
+            headers={"Content-Type": "application/json"},
+        ) as bad:
+            assert bad.status == 400
+
+    output = host_process.stop()
+    assert "Traceback" not in output
+    assert (tmp_path / "data" / "bot.sqlite3").exists()
+
+    await host_process.start()
+    async with aiohttp.ClientSession() as session:
+        connector.clear()
+        await post(session, host_process, message(KARI, url, "min utvikling"))
+        (trend,) = connector.cards()
+        table = next(e for e in trend["body"] if e["type"] == "Table")
+        assert len(table["rows"]) == 1 + len(answers)  # header + one row per item answered
+        assert '"text": "2"' in str(table).replace("'", '"')
