@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import os
 import signal
@@ -26,7 +25,8 @@ from bot.settings import ConfigError, Settings
 from bot.web import healthz, messages_endpoint
 from services.checkins import CheckinService
 from services.people import PeopleService
-from storage.port import DocumentStore
+from storage.cosmos_store import CosmosStore
+from storage.port import DocumentStore, StorageError
 from storage.responses import ResponseRepository
 from storage.rounds import RoundRepository
 from storage.sqlite_store import SqliteStore
@@ -51,9 +51,11 @@ def load_settings() -> Settings:
 
 
 async def open_store(settings: Settings) -> DocumentStore:
-    if settings.storage == "sqlite":
-        return await SqliteStore.open(settings.sqlite_path)
-    raise ConfigError("STORAGE=cosmos is not available yet")
+    if settings.storage == "cosmos":
+        return await CosmosStore.open(
+            settings.cosmos_endpoint, settings.cosmos_key or None, settings.cosmos_database
+        )
+    return await SqliteStore.open(settings.sqlite_path)
 
 
 def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
@@ -130,8 +132,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
     if args.command in (None, "serve"):
-        with contextlib.suppress(KeyboardInterrupt):
+        try:
             asyncio.run(serve(settings))
+        except KeyboardInterrupt:
+            pass
+        except StorageError as error:
+            print(f"storage error: {error}", file=sys.stderr)
+            return 2
     return 0
 
 

@@ -12,6 +12,7 @@ Containers and their partition keys (the same names in both backends):
 | `users`       | Entra object id         | profile, conversation reference, welcome marker  |
 | `responses`   | respondent's pseudonym  | one check-in response per round (id = round id)  |
 | `rounds`      | "rounds"                | check-in rounds                                  |
+| `counters`    | round id                | aggregate counters, updated by `increment`       |
 | `dialogstate` | state key               | botbuilder dialog and conversation state         |
 | `leases`      | lease name              | job leases                                       |
 """
@@ -23,7 +24,7 @@ from typing import Any, Protocol
 
 Document = dict[str, Any]
 
-CONTAINERS: tuple[str, ...] = ("users", "responses", "rounds", "dialogstate", "leases")
+CONTAINERS: tuple[str, ...] = ("users", "responses", "rounds", "counters", "dialogstate", "leases")
 
 
 class StorageError(Exception):

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,13 @@ from aiohttp.test_utils import TestClient, TestServer
 import app as host_app
 from bot.settings import Settings
 from storage.port import DocumentStore
-from storage.sqlite_store import SqliteStore
+from tests.cosmos_server import cosmos_server_fixture
 from tests.fake_connector import FakeConnector
+
+# Every test that asks for `settings`, `store` or `host` runs once per storage backend.
+BACKENDS = ("sqlite", "cosmos")
+
+cosmos_server = cosmos_server_fixture(name="cosmos_server", scope="session")
 
 
 @pytest.fixture
@@ -23,12 +29,27 @@ async def connector() -> AsyncIterator[FakeConnector]:
     await fake.close()
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        sqlite_path=str(tmp_path / "bot.sqlite3"),
-        pseudonym_key="test-pseudonym-key",
+@pytest.fixture(params=BACKENDS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    base = Settings(sqlite_path=str(tmp_path / "bot.sqlite3"), pseudonym_key="test-pseudonym-key")
+    if request.param == "sqlite":
+        return base
+    server = request.getfixturevalue("cosmos_server")
+    return replace(
+        base,
+        storage="cosmos",
+        cosmos_endpoint=server.endpoint,
+        cosmos_key=server.key,
+        cosmos_database="test-" + uuid.uuid4().hex[:12],  # a fresh database per test
     )
+
+
+@pytest.fixture
+async def store(settings: Settings) -> AsyncIterator[DocumentStore]:
+    """Each storage backend in turn, opened the way the host opens it."""
+    backend = await host_app.open_store(settings)
+    yield backend
+    await backend.close()
 
 
 @dataclass
@@ -38,18 +59,17 @@ class Host:
     settings: Settings
     connector: FakeConnector
     client: TestClient | None = None
-    stores: list[SqliteStore] = field(default_factory=list)
+    store: DocumentStore | None = None
 
     async def start(self) -> None:
-        store = await SqliteStore.open(self.settings.sqlite_path)
-        self.stores.append(store)
-        web_app = host_app.build_web_app(self.settings, store)
+        self.store = await host_app.open_store(self.settings)
+        web_app = host_app.build_web_app(self.settings, self.store)
         self.client = TestClient(TestServer(web_app, host="127.0.0.1"))
         await self.client.start_server()
 
     async def stop(self) -> None:
         if self.client:
-            await self.client.close()
+            await self.client.close()  # closes the store too (app cleanup)
             self.client = None
 
     async def restart(self) -> None:
@@ -73,11 +93,3 @@ async def host(settings: Settings, connector: FakeConnector) -> AsyncIterator[Ho
     await running.start()
     yield running
     await running.stop()
-
-
-@pytest.fixture(params=["sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
-    """Each storage backend in turn: tests using it are the storage contract."""
-    backend = await SqliteStore.open(tmp_path / "contract.sqlite3")
-    yield backend
-    await backend.close()

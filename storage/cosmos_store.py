@@ -1,0 +1,273 @@
+"""Azure Cosmos DB backend, on the async client of the current `azure-cosmos`.
+
+Containers (database `COSMOS_DATABASE`), every one partitioned on `/pk`, per-item TTL
+enabled (`default_ttl=-1`: a document expires only when it carries `ttl`):
+
+| container     | pk value               | operations on the hot path                        | why this key |
+|---------------|------------------------|---------------------------------------------------|--------------|
+| `users`       | Entra object id        | point read of `profile` every turn; upsert when it changed; create/delete `welcome` | everything about one person in one partition, read by id |
+| `responses`   | pseudonym              | create (id = round id, so a repeated submit is a 409, not a second answer); query own partition for the trend | a person's answers together, and nobody's id in the key |
+| `rounds`      | `"rounds"`             | point read by round id on submit; query the one partition for the open round | about 52 small documents a year: one partition is cheapest |
+| `counters`    | round id               | patch `incr` per answer; point reads for the pulse | aggregates without GROUP BY; one round's cells together |
+| `dialogstate` | escaped state key      | point read / replace with ETag per dialog turn     | one key, one document |
+| `leases`      | lease name             | read, replace with ETag (compare-and-swap)         | one job, one document |
+
+Only point operations and single-partition queries with equality filters are used; no
+GROUP BY, OFFSET/LIMIT, DISTINCT or LIKE. Errors become the interface's: 404 → NotFound (or
+None on read), 409 → Conflict, 412 → PreconditionFailed. Throttling (429) and unavailability
+(503, 408) are retried by the SDK and then here, with bounded exponential backoff and jitter,
+before surfacing as StorageUnavailable; nothing is reported written that was not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
+from azure.cosmos import PartitionKey
+from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
+from azure.cosmos.exceptions import (
+    CosmosAccessConditionFailedError,
+    CosmosHttpResponseError,
+    CosmosResourceExistsError,
+    CosmosResourceNotFoundError,
+)
+
+from storage.port import (
+    CONTAINERS,
+    Conflict,
+    Document,
+    NotFound,
+    PreconditionFailed,
+    StorageError,
+    StorageUnavailable,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_RETRYABLE = {408, 429, 449, 503}
+_ATTEMPTS = 4
+_BASE_DELAY = 0.1
+_MAX_DELAY = 5.0
+# Cosmos adds these to every document; they are not ours to write back.
+_SYSTEM_FIELDS = ("_rid", "_self", "_attachments")
+
+
+class StorageSetupError(StorageError):
+    """The account cannot be used: unreachable, wrong key, or no permission."""
+
+
+class CosmosStore:
+    def __init__(self, client: CosmosClient, database: DatabaseProxy) -> None:
+        self._client = client
+        self._database = database
+        self._containers: dict[str, ContainerProxy] = {}
+
+    @classmethod
+    async def open(
+        cls,
+        endpoint: str,
+        key: str | None,
+        database: str,
+        containers: tuple[str, ...] = CONTAINERS,
+        **client_options: Any,
+    ) -> CosmosStore:
+        """Connect, and create the database and containers when missing.
+
+        Without a key the managed identity (or any DefaultAzureCredential) signs requests.
+        """
+        credential: Any = key
+        if not key:
+            from azure.identity.aio import DefaultAzureCredential
+
+            credential = DefaultAzureCredential()
+        client = CosmosClient(endpoint, credential, **client_options)
+        try:
+            db = await client.create_database_if_not_exists(database)
+            store = cls(client, db)
+            for name in containers:
+                store._containers[name] = await db.create_container_if_not_exists(
+                    id=name, partition_key=PartitionKey(path="/pk"), default_ttl=-1
+                )
+        except CosmosHttpResponseError as error:
+            await client.close()
+            if error.status_code in (401, 403):
+                raise StorageSetupError(
+                    f"Cosmos DB at {endpoint} refused the credentials (HTTP {error.status_code}): "
+                    "check COSMOS_KEY, or the managed identity's data-plane role"
+                ) from error
+            raise StorageSetupError(
+                f"Cosmos DB at {endpoint} answered HTTP {error.status_code} while creating "
+                f"database {database!r}: {error.message}"
+            ) from error
+        except (ServiceRequestError, OSError) as error:
+            await client.close()
+            raise StorageSetupError(
+                f"cannot reach Cosmos DB at {endpoint}: {error}; check COSMOS_ENDPOINT and the network"
+            ) from error
+        except ClientAuthenticationError as error:
+            await client.close()
+            raise StorageSetupError(
+                f"no credential for Cosmos DB at {endpoint}: set COSMOS_KEY or give the host a "
+                f"managed identity ({error.message})"
+            ) from error
+        return store
+
+    def _container(self, name: str) -> ContainerProxy:
+        try:
+            return self._containers[name]
+        except KeyError:
+            raise ValueError(f"unknown container {name!r}") from None
+
+    async def _call(self, what: str, operation: Callable[[], Awaitable[T]]) -> T:
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                return await operation()
+            except CosmosHttpResponseError as error:
+                if error.status_code not in _RETRYABLE:
+                    raise
+                if attempt == _ATTEMPTS:
+                    raise StorageUnavailable(
+                        f"Cosmos DB kept answering {error.status_code} to {what} "
+                        f"after {_ATTEMPTS} attempts; nothing was written"
+                    ) from error
+                delay = _retry_after(error) or min(_MAX_DELAY, _BASE_DELAY * 2**attempt)
+                delay *= random.uniform(1.0, 1.5)  # jitter, so many callers do not retry in step
+                log.warning("%s: Cosmos DB %s, retry %d in %.2fs", what, error.status_code, attempt, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def read(self, container: str, pk: str, doc_id: str) -> Document | None:
+        proxy = self._container(container)
+        try:
+            doc = await self._call(
+                f"read {container}/{doc_id}", lambda: proxy.read_item(item=doc_id, partition_key=pk)
+            )
+        except CosmosResourceNotFoundError:
+            return None
+        return _clean(doc)
+
+    async def create(self, container: str, doc: Document) -> Document:
+        proxy = self._container(container)
+        body = _body(doc)
+        try:
+            created = await self._call(
+                f"create {container}/{body['id']}", lambda: proxy.create_item(body=body)
+            )
+        except CosmosResourceExistsError as error:
+            raise Conflict(f"{container}/{body['pk']}/{body['id']} exists") from error
+        return _clean(created)
+
+    async def replace(self, container: str, doc: Document, etag: str | None = None) -> Document:
+        proxy = self._container(container)
+        body = _body(doc)
+        condition = MatchConditions.IfNotModified if etag else None
+        try:
+            replaced = await self._call(
+                f"replace {container}/{body['id']}",
+                lambda: proxy.replace_item(
+                    item=body["id"], body=body, etag=etag, match_condition=condition
+                ),
+            )
+        except CosmosResourceNotFoundError as error:
+            raise NotFound(f"{container}/{body['pk']}/{body['id']}") from error
+        except CosmosAccessConditionFailedError as error:
+            raise PreconditionFailed(f"{container}/{body['pk']}/{body['id']} changed") from error
+        return _clean(replaced)
+
+    async def upsert(self, container: str, doc: Document) -> Document:
+        proxy = self._container(container)
+        body = _body(doc)
+        return _clean(
+            await self._call(f"upsert {container}/{body['id']}", lambda: proxy.upsert_item(body=body))
+        )
+
+    async def delete(self, container: str, pk: str, doc_id: str, etag: str | None = None) -> None:
+        proxy = self._container(container)
+        condition = MatchConditions.IfNotModified if etag else None
+        try:
+            await self._call(
+                f"delete {container}/{doc_id}",
+                lambda: proxy.delete_item(
+                    item=doc_id, partition_key=pk, etag=etag, match_condition=condition
+                ),
+            )
+        except CosmosResourceNotFoundError as error:
+            raise NotFound(f"{container}/{pk}/{doc_id}") from error
+        except CosmosAccessConditionFailedError as error:
+            raise PreconditionFailed(f"{container}/{pk}/{doc_id} changed") from error
+
+    async def query(
+        self, container: str, pk: str, equals: Mapping[str, Any] | None = None
+    ) -> list[Document]:
+        proxy = self._container(container)
+        clauses = ["c.pk = @pk"]
+        parameters: list[dict[str, Any]] = [{"name": "@pk", "value": pk}]
+        for n, (name, value) in enumerate((equals or {}).items()):
+            if not name.isidentifier():
+                raise ValueError(f"not a plain field name: {name!r}")
+            clauses.append(f"c.{name} = @v{n}")
+            parameters.append({"name": f"@v{n}", "value": value})
+        sql = "SELECT * FROM c WHERE " + " AND ".join(clauses)
+
+        async def run() -> list[Document]:
+            items = proxy.query_items(query=sql, parameters=parameters, partition_key=pk)
+            return [_clean(item) async for item in items]
+
+        docs = await self._call(f"query {container}/{pk}", run)
+        return sorted(docs, key=lambda d: str(d["id"]))
+
+    async def increment(
+        self, container: str, pk: str, doc_id: str, deltas: Mapping[str, int]
+    ) -> Document:
+        proxy = self._container(container)
+        operations = [{"op": "incr", "path": f"/{name}", "value": d} for name, d in deltas.items()]
+        what = f"increment {container}/{doc_id}"
+        for _ in range(3):
+            try:
+                patched = await self._call(
+                    what,
+                    lambda: proxy.patch_item(
+                        item=doc_id, partition_key=pk, patch_operations=operations
+                    ),
+                )
+                return _clean(patched)
+            except CosmosResourceNotFoundError:
+                pass
+            try:
+                created = await self._call(
+                    what, lambda: proxy.create_item(body={"id": doc_id, "pk": pk, **deltas})
+                )
+                return _clean(created)
+            except CosmosResourceExistsError:
+                continue  # created by someone else meanwhile: patch it
+        raise StorageUnavailable(f"{what}: the document kept appearing and disappearing")
+
+    async def close(self) -> None:
+        await self._client.close()
+
+
+def _body(doc: Document) -> Document:
+    for key in ("id", "pk"):
+        if not isinstance(doc.get(key), str) or not doc[key]:
+            raise ValueError(f"a document needs a non-empty string {key!r}")
+    return {k: v for k, v in doc.items() if k not in _SYSTEM_FIELDS and k not in ("_etag", "_ts")}
+
+
+def _clean(doc: Mapping[str, Any]) -> Document:
+    return {k: v for k, v in doc.items() if k not in _SYSTEM_FIELDS}
+
+
+def _retry_after(error: CosmosHttpResponseError) -> float | None:
+    headers = getattr(error, "headers", None) or {}
+    value = headers.get("x-ms-retry-after-ms") if hasattr(headers, "get") else None
+    try:
+        return float(value) / 1000.0 if value else None
+    except (TypeError, ValueError):
+        return None
