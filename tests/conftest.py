@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -93,3 +96,32 @@ async def host(settings: Settings, connector: FakeConnector) -> AsyncIterator[Ho
     await running.start()
     yield running
     await running.stop()
+
+
+@pytest.fixture
+def throttle(
+    settings: Settings, request: pytest.FixtureRequest
+) -> Callable[[float], Awaitable[None]]:
+    """Make the backend push back for a while: Cosmos answers 429, SQLite is locked by another
+    process-like connection. Either way the writes under way must wait, not fail or double."""
+    if settings.storage == "cosmos":
+        server = request.getfixturevalue("cosmos_server")
+
+        async def cosmos_burst(seconds: float) -> None:
+            server.inject(429, count=int(seconds * 100), retry_after_ms=20)
+            await asyncio.sleep(seconds)
+
+        request.addfinalizer(server.reset_faults)
+        return cosmos_burst
+
+    async def sqlite_lock(seconds: float) -> None:
+        def hold() -> None:
+            other = sqlite3.connect(settings.sqlite_path, isolation_level=None)
+            other.execute("BEGIN EXCLUSIVE")
+            time.sleep(seconds)
+            other.execute("COMMIT")
+            other.close()
+
+        await asyncio.to_thread(hold)
+
+    return sqlite_lock

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from storage.leases import LeaseStore
 from storage.port import Conflict, DocumentStore, NotFound, PreconditionFailed
 
 
@@ -88,3 +91,55 @@ async def test_documents_expire_after_their_ttl(store: DocumentStore) -> None:
     assert [d["id"] for d in await store.query("responses", "p9")] == ["long"]
     # An expired id is free again.
     await store.create("responses", {"id": "short", "pk": "p9", "ttl": 60})
+
+
+async def test_lease_contention_between_two_holders(store: DocumentStore) -> None:
+    now = [datetime(2026, 11, 26, 9, 0, tzinfo=UTC)]
+    leases = LeaseStore(store, clock=lambda: now[0])
+    minute = timedelta(minutes=1)
+    a, b = await asyncio.gather(
+        leases.acquire("round-open", "host-a", minute),
+        leases.acquire("round-open", "host-b", minute),
+    )
+    assert (a is None) != (b is None)  # exactly one wins the race
+    winner = a or b
+    assert winner is not None
+    loser = "host-b" if winner.holder == "host-a" else "host-a"
+    assert await leases.acquire("round-open", loser, minute) is None
+    now[0] += timedelta(seconds=30)
+    renewed = await leases.renew(winner, minute)
+    assert renewed is not None and renewed.expires_at > winner.expires_at
+    assert await leases.renew(winner, minute) is None  # the old ETag is spent
+    now[0] += timedelta(minutes=2)  # the holder stopped renewing
+    taken = await leases.acquire("round-open", loser, minute)
+    assert taken is not None and taken.holder == loser
+    await leases.release(renewed)  # the former holder's release must not free the new lease
+    assert await leases.acquire("round-open", winner.holder, minute) is None
+    await leases.release(taken)
+    assert await leases.acquire("round-open", winner.holder, minute) is not None
+
+
+async def test_lease_race_of_many_instances_has_one_winner(store: DocumentStore) -> None:
+    leases = LeaseStore(store)
+    results = await asyncio.gather(
+        *(leases.acquire("reminders", f"host-{n}", timedelta(minutes=5)) for n in range(10))
+    )
+    assert sum(r is not None for r in results) == 1
+
+
+async def test_writes_during_a_throttling_burst_are_neither_lost_nor_doubled(
+    store: DocumentStore, throttle: Callable[[float], Awaitable[None]]
+) -> None:
+    await store.read("responses", "warm", "up")  # connect before the burst starts
+
+    async def write(n: int) -> None:
+        await store.create("responses", {"id": "r1", "pk": f"p{n}", "n": n})
+        await store.increment("counters", "r1", "all", {"n": 1})
+
+    burst = asyncio.create_task(throttle(0.5))
+    await asyncio.sleep(0.05)
+    await asyncio.gather(*(write(n) for n in range(100)))
+    await burst
+    for n in range(100):
+        assert (await store.read("responses", f"p{n}", "r1") or {}).get("n") == n
+    assert (await store.read("counters", "r1", "all") or {}).get("n") == 100
