@@ -89,12 +89,21 @@ class CosmosStore:
             credential = DefaultAzureCredential()
         client = CosmosClient(endpoint, credential, **client_options)
         try:
-            db = await client.create_database_if_not_exists(database)
+            if key:
+                db = await client.create_database_if_not_exists(database)
+            else:
+                # Data-plane roles cannot create databases: with a managed identity they are
+                # provisioned beforehand (infra), and only checked here.
+                db = client.get_database_client(database)
             store = cls(client, db)
             for name in containers:
-                store._containers[name] = await db.create_container_if_not_exists(
-                    id=name, partition_key=PartitionKey(path="/pk"), default_ttl=-1
-                )
+                if key:
+                    store._containers[name] = await db.create_container_if_not_exists(
+                        id=name, partition_key=PartitionKey(path="/pk"), default_ttl=-1
+                    )
+                else:
+                    store._containers[name] = db.get_container_client(name)
+                    await store._containers[name].read()
         except CosmosHttpResponseError as error:
             await client.close()
             if error.status_code in (401, 403):
@@ -103,7 +112,7 @@ class CosmosStore:
                     "check COSMOS_KEY, or the managed identity's data-plane role"
                 ) from error
             raise StorageSetupError(
-                f"Cosmos DB at {endpoint} answered HTTP {error.status_code} while creating "
+                f"Cosmos DB at {endpoint} answered HTTP {error.status_code} while opening "
                 f"database {database!r}: {error.message}"
             ) from error
         except (ServiceRequestError, OSError) as error:
@@ -139,7 +148,9 @@ class CosmosStore:
                     ) from error
                 delay = _retry_after(error) or min(_MAX_DELAY, _BASE_DELAY * 2**attempt)
                 delay *= random.uniform(1.0, 1.5)  # jitter, so many callers do not retry in step
-                log.warning("%s: Cosmos DB %s, retry %d in %.2fs", what, error.status_code, attempt, delay)
+                log.warning(
+                    "%s: Cosmos DB %s, retry %d in %.2fs", what, error.status_code, attempt, delay
+                )
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
@@ -185,7 +196,9 @@ class CosmosStore:
         proxy = self._container(container)
         body = _body(doc)
         return _clean(
-            await self._call(f"upsert {container}/{body['id']}", lambda: proxy.upsert_item(body=body))
+            await self._call(
+                f"upsert {container}/{body['id']}", lambda: proxy.upsert_item(body=body)
+            )
         )
 
     async def delete(self, container: str, pk: str, doc_id: str, etag: str | None = None) -> None:
