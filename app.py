@@ -20,6 +20,7 @@ from botbuilder.integration.aiohttp import (
 )
 from dotenv import load_dotenv
 
+from bot import sdk_patches
 from bot.handler import HomeOfficeBot, on_turn_error
 from bot.settings import ConfigError, Settings
 from bot.web import healthz, messages_endpoint
@@ -59,6 +60,7 @@ async def open_store(settings: Settings) -> DocumentStore:
 
 
 def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
+    sdk_patches.apply()
     people = PeopleService(UserRepository(store))
     checkins = CheckinService(
         RoundRepository(store),
@@ -126,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         level=os.environ.get("LOG_LEVEL", "INFO"),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # msrest warns about every Teams field botbuilder has no model for, on every turn.
+    logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
     try:
         settings = load_settings()
     except ConfigError as error:

@@ -117,3 +117,14 @@ def test_local_pseudonym_key_is_generated_once_and_kept(tmp_path: object) -> Non
     first = Settings(pseudonym_key_file=path).load_pseudonym_key()
     assert first and first == Settings(pseudonym_key_file=path).load_pseudonym_key()
     assert Settings(pseudonym_key="configured").load_pseudonym_key() == b"configured"
+
+
+def test_sdk_patch_keeps_msrests_retry_codes() -> None:
+    from msrest.universal_http.requests import ClientRetryPolicy
+
+    from bot import sdk_patches
+
+    before = ClientRetryPolicy().policy.status_forcelist
+    sdk_patches.apply()
+    assert ClientRetryPolicy().policy.status_forcelist == before
+    assert 408 in before and 503 in before and 404 not in before
