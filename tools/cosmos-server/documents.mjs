@@ -186,7 +186,12 @@ function runOperation(collection, op, batchPartition) {
  * and 424 for the others, as Cosmos answers and the SDKs expect.
  */
 async function batch(req, res, collection) {
-  const operations = await readJson(req);
+  let operations;
+  try {
+    operations = await readJson(req);
+  } catch (err) {
+    return sendError(res, 400, `The batch body is not JSON: ${err.message}`);
+  }
   if (!Array.isArray(operations) || operations.length === 0 || operations.length > MAX_BATCH_OPERATIONS) {
     return sendError(res, 400, `A batch needs 1 to ${MAX_BATCH_OPERATIONS} operations.`);
   }
