@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 import app as host_app
 from bot.settings import Settings
 from storage.port import DocumentStore
-from tests.cosmos_server import cosmos_server_fixture
+from tests.cosmos_server import CosmosTestServer, cosmos_server_fixture
 from tests.fake_connector import FakeConnector
 
 # Every test that asks for `settings`, `store` or `host` runs once per storage backend.
@@ -32,19 +32,25 @@ async def connector() -> AsyncIterator[FakeConnector]:
     await fake.close()
 
 
-@pytest.fixture(params=BACKENDS)
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    base = Settings(sqlite_path=str(tmp_path / "bot.sqlite3"), pseudonym_key="test-pseudonym-key")
-    if request.param == "sqlite":
-        return base
-    server = request.getfixturevalue("cosmos_server")
+def sqlite_settings(tmp_path: Path) -> Settings:
+    return Settings(sqlite_path=str(tmp_path / "bot.sqlite3"), pseudonym_key="test-pseudonym-key")
+
+
+def cosmos_settings(tmp_path: Path, server: CosmosTestServer) -> Settings:
     return replace(
-        base,
+        sqlite_settings(tmp_path),
         storage="cosmos",
         cosmos_endpoint=server.endpoint,
         cosmos_key=server.key,
         cosmos_database="test-" + uuid.uuid4().hex[:12],  # a fresh database per test
     )
+
+
+@pytest.fixture(params=BACKENDS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    if request.param == "sqlite":
+        return sqlite_settings(tmp_path)
+    return cosmos_settings(tmp_path, request.getfixturevalue("cosmos_server"))
 
 
 @pytest.fixture

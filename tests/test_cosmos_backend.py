@@ -4,7 +4,6 @@ that throttling and outages lose or double nothing."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,9 +14,8 @@ import app as host_app
 from bot.settings import Settings
 from domain.pseudonym import pseudonym
 from storage.cosmos_store import CosmosStore, StorageSetupError
-from tests.conftest import Host
+from tests.conftest import Host, cosmos_settings
 from tests.cosmos_server import CosmosTestServer
-from tests.fake_connector import FakeConnector
 from tests.teams import TeamsUser, card_action, message
 
 ANSWERS = {"stress": "3", "social": "3", "focus": "3", "workload": "3", "balance": "3",
@@ -25,18 +23,9 @@ ANSWERS = {"stress": "3", "social": "3", "focus": "3", "workload": "3", "balance
 
 
 @pytest.fixture
-def cosmos_settings(settings: Settings) -> Settings:
-    if settings.storage != "cosmos":
-        pytest.skip("Cosmos DB only")
-    return settings
-
-
-@pytest.fixture
-async def cosmos_host(cosmos_settings: Settings, connector: FakeConnector) -> AsyncIterator[Host]:
-    running = Host(cosmos_settings, connector)
-    await running.start()
-    yield running
-    await running.stop()
+def settings(tmp_path: Path, cosmos_server: CosmosTestServer) -> Settings:
+    """This module is about Cosmos DB alone."""
+    return cosmos_settings(tmp_path, cosmos_server)
 
 
 async def open_round(host: Host, user: TeamsUser) -> str:
@@ -52,34 +41,34 @@ async def all_documents(settings: Settings, container: str) -> list[dict]:
 
 
 async def test_submit_lands_in_the_documented_containers_and_partitions(
-    cosmos_host: Host, cosmos_settings: Settings
+    host: Host, settings: Settings
 ) -> None:
     kari = TeamsUser("00000000-0000-0000-0000-00000000ka03")
-    round_id = await open_round(cosmos_host, kari)
+    round_id = await open_round(host, kari)
     data = {"round_id": round_id, **ANSWERS}
-    await cosmos_host.send(card_action(kari, cosmos_host.service_url, "checkin.submit", data))
+    await host.send(card_action(kari, host.service_url, "checkin.submit", data))
 
-    (response,) = await all_documents(cosmos_settings, "responses")
+    (response,) = await all_documents(settings, "responses")
     assert response["id"] == round_id
     assert response["pk"] == pseudonym(kari.aad_object_id, b"test-pseudonym-key")
     assert kari.aad_object_id not in str(response)  # stored under the pseudonym only
     assert response["ttl"] == 730 * 24 * 3600
-    (round_doc,) = await all_documents(cosmos_settings, "rounds")
+    (round_doc,) = await all_documents(settings, "rounds")
     assert (round_doc["id"], round_doc["pk"]) == (round_id, "rounds")
-    users = await all_documents(cosmos_settings, "users")
+    users = await all_documents(settings, "users")
     assert {(d["id"], d["pk"]) for d in users} == {("profile", kari.aad_object_id)}
 
-    await cosmos_host.restart()
-    cosmos_host.connector.clear()
-    await cosmos_host.send(message(kari, cosmos_host.service_url, "min utvikling"))
-    assert "Table" in str(cosmos_host.connector.cards()[0])
+    await host.restart()
+    host.connector.clear()
+    await host.send(message(kari, host.service_url, "min utvikling"))
+    assert "Table" in str(host.connector.cards()[0])
 
 
 async def test_concurrent_submits_under_429_and_503_bursts_store_each_exactly_once(
-    cosmos_host: Host, cosmos_settings: Settings, cosmos_server: CosmosTestServer
+    host: Host, settings: Settings, cosmos_server: CosmosTestServer
 ) -> None:
     users = [TeamsUser(f"00000000-0000-0000-0000-{n:012d}") for n in range(200)]
-    round_id = await open_round(cosmos_host, users[0])
+    round_id = await open_round(host, users[0])
 
     async def bursts() -> None:
         for n in range(8):
@@ -91,9 +80,7 @@ async def test_concurrent_submits_under_429_and_503_bursts_store_each_exactly_on
 
     async def submit(user: TeamsUser) -> str:
         data = {"round_id": round_id, **ANSWERS}
-        status, body = await cosmos_host.send(
-            card_action(user, cosmos_host.service_url, "checkin.submit", data)
-        )
+        status, body = await host.send(card_action(user, host.service_url, "checkin.submit", data))
         assert status == 200
         return str(body["value"])
 
@@ -104,46 +91,42 @@ async def test_concurrent_submits_under_429_and_503_bursts_store_each_exactly_on
     stats = cosmos_server.stats()
     assert stats["faulted"] > 0
     assert all("Takk for svarene dine!" in r for r in results)
-    stored = await all_documents(cosmos_settings, "responses")
+    stored = await all_documents(settings, "responses")
     assert len(stored) == 200
     assert len({d["pk"] for d in stored}) == 200
     # A second wave of the same submits is answered from what is stored, adding nothing.
     again = await asyncio.gather(*(submit(u) for u in users[:20]))
     assert all("allerede svart" in r for r in again)
-    assert len(await all_documents(cosmos_settings, "responses")) == 200
+    assert len(await all_documents(settings, "responses")) == 200
 
 
 async def test_sustained_outage_is_a_clear_message_and_nothing_is_stored(
-    cosmos_host: Host, cosmos_settings: Settings, cosmos_server: CosmosTestServer
+    host: Host, settings: Settings, cosmos_server: CosmosTestServer
 ) -> None:
     kari = TeamsUser("00000000-0000-0000-0000-00000000ka04")
-    round_id = await open_round(cosmos_host, kari)
+    round_id = await open_round(host, kari)
     cosmos_server.inject(503, count=1000)
     try:
         data = {"round_id": round_id, **ANSWERS}
-        _, body = await cosmos_host.send(
-            card_action(kari, cosmos_host.service_url, "checkin.submit", data)
-        )
+        _, body = await host.send(card_action(kari, host.service_url, "checkin.submit", data))
     finally:
         cosmos_server.reset_faults()
     assert body["type"] == "application/vnd.microsoft.activity.message"
     assert "Ingenting er mistet" in body["value"]
-    assert await all_documents(cosmos_settings, "responses") == []
+    assert await all_documents(settings, "responses") == []
 
 
 async def test_wrong_key_and_unreachable_account_say_what_is_wrong(
-    cosmos_settings: Settings,
+    settings: Settings,
 ) -> None:
     with pytest.raises(StorageSetupError, match="refused the credentials"):
-        await host_app.open_store(replace(cosmos_settings, cosmos_key="d3Jvbmcta2V5"))
+        await host_app.open_store(replace(settings, cosmos_key="d3Jvbmcta2V5"))
     with pytest.raises(StorageSetupError, match="cannot reach Cosmos DB"):
-        await CosmosStore.open(
-            "https://127.0.0.1:9/", cosmos_settings.cosmos_key, "x", retry_total=0
-        )
+        await CosmosStore.open("https://127.0.0.1:9/", settings.cosmos_key, "x", retry_total=0)
 
 
 def test_host_exits_with_the_reason_when_the_key_is_wrong(
-    cosmos_settings: Settings,
+    settings: Settings,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -151,7 +134,7 @@ def test_host_exits_with_the_reason_when_the_key_is_wrong(
     monkeypatch.chdir(tmp_path)
     for name, value in {
         "STORAGE": "cosmos",
-        "COSMOS_ENDPOINT": cosmos_settings.cosmos_endpoint,
+        "COSMOS_ENDPOINT": settings.cosmos_endpoint,
         "COSMOS_KEY": "d3Jvbmcta2V5",
         "COSMOS_DATABASE": "x",
     }.items():
