@@ -24,6 +24,8 @@ from bot import sdk_patches
 from bot.handler import HomeOfficeBot, on_turn_error
 from bot.settings import ConfigError, Settings
 from bot.web import healthz, messages_endpoint
+from manifest.package import add_cli as add_package_cli
+from manifest.package import run_cli as run_package_cli
 from services.checkins import CheckinService
 from services.people import PeopleService
 from storage.cosmos_store import CosmosStore
@@ -123,7 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="app.py", description="Home-office dialogue bot")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="serve the bot (the default)")
+    add_package_cli(commands)
     args = parser.parse_args(argv)
+    if args.command == "package":
+        # Packaging needs the app id but no secrets, so it does not insist on full settings.
+        load_dotenv(".env", override=False)
+        return run_package_cli(args)
     logging.basicConfig(
         level=os.environ.get("LOG_LEVEL", "INFO"),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

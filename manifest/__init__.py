@@ -1,0 +1,1 @@
+"""The Teams app package: manifest template, localization, icons and the package command."""

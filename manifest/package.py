@@ -1,0 +1,194 @@
+"""Build the Teams app package: manifest.json, en.json and the two icons in one zip.
+
+    python app.py package [--app-id GUID] [--domain HOST] [--out appPackage.zip]
+
+The templates hold `${{NAME}}` placeholders. `${{text:KEY}}` is filled from the translation
+table (bokmål in manifest.json, English in en.json), so the command words in Teams' command
+menu are the very words `bot.commands.parse_command` understands. The other names come from
+configuration (`placeholders`). A list item that fills to an empty string is left out: that is
+how `validDomains` stays empty when no bot domain is configured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tomllib
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from cards.i18n import TEXTS
+from domain.language import Language
+
+HERE = Path(__file__).resolve().parent
+PYPROJECT = HERE.parent / "pyproject.toml"
+TEMPLATE = HERE / "manifest.template.json"
+LOCALIZATIONS: dict[str, Language] = {"en.json": "en"}  # file in the zip → its language
+ICONS = ("color.png", "outline.png")
+DEFAULT_LANGUAGE: Language = "nb"  # manifest.json's defaultLanguageTag is nb-NO
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_PLACEHOLDER = re.compile(r"\$\{\{([A-Za-z0-9_.:]+)\}\}")
+# Zip entries get a fixed time, so the same inputs give a byte-identical package.
+_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+
+# Configuration placeholder → (environment variable, default). The URLs must be https and
+# should point at the organisation's own pages before the app is published.
+_CONFIG: dict[str, tuple[str, str]] = {
+    "APP_NAME": ("TEAMS_APP_NAME", "Hjemmekontor"),
+    "DEVELOPER_NAME": ("TEAMS_DEVELOPER_NAME", "Digitalt kontor"),
+    "DEVELOPER_URL": ("TEAMS_DEVELOPER_URL", "https://www.example.com/"),
+    "PRIVACY_URL": ("TEAMS_PRIVACY_URL", "https://www.example.com/privacy"),
+    "TERMS_URL": ("TEAMS_TERMS_URL", "https://www.example.com/terms"),
+}
+
+
+class PackageError(ValueError):
+    """The package cannot be built as configured; the message says what to change."""
+
+
+class HasAppId(Protocol):
+    @property
+    def app_id(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class _AppId:
+    app_id: str
+
+
+def app_version() -> str:
+    """The product version from pyproject.toml; Teams wants semver and a bump per upload."""
+    with PYPROJECT.open("rb") as file:
+        return str(tomllib.load(file)["project"]["version"])
+
+
+def _is_host(domain: str) -> bool:
+    """A host name, optionally `*.`-wildcarded as validDomains allows; no scheme, port or path."""
+    labels = domain.removeprefix("*.").split(".")
+    return len(domain) <= 253 and all(_LABEL.match(label) for label in labels)
+
+
+def placeholders(
+    app_id: str, domain: str = "", env: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The configuration values for the templates, checked the way Teams will check them."""
+    env = os.environ if env is None else env
+    app_id = app_id.strip()
+    if not app_id:
+        raise PackageError(
+            "no app id: Teams needs the bot's Microsoft App ID (a GUID). "
+            "Set MicrosoftAppId or pass --app-id."
+        )
+    if not _GUID.match(app_id):
+        raise PackageError(f"the app id must be a GUID, not {app_id!r}")
+    domain = domain.strip()
+    if domain and not _is_host(domain):
+        raise PackageError(
+            f"the bot domain must be a host name like bot.example.no, not {domain!r}"
+        )
+    values = {"APP_ID": app_id, "APP_VERSION": app_version(), "BOT_DOMAIN": domain}
+    for name, (variable, default) in _CONFIG.items():
+        values[name] = env.get(variable, "").strip() or default
+    return values
+
+
+def fill(template: Any, values: Mapping[str, str], language: Language) -> Any:
+    """`template` with every placeholder replaced; an unknown one is an error, not a leak."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("text:"):
+            key = name.removeprefix("text:")
+            if key not in TEXTS:
+                raise PackageError(f"template asks for unknown translation key {key!r}")
+            return TEXTS[key][language]
+        if name not in values:
+            raise PackageError(f"template has unknown placeholder {match.group(0)}")
+        return values[name]
+
+    if isinstance(template, str):
+        return _PLACEHOLDER.sub(replace, template)
+    if isinstance(template, list):
+        filled = [fill(item, values, language) for item in template]
+        return [item for item in filled if item != ""]
+    if isinstance(template, dict):
+        return {key: fill(value, values, language) for key, value in template.items()}
+    return template
+
+
+def package_files(values: Mapping[str, str]) -> dict[str, bytes]:
+    """Zip entry name → content, all at the zip root as Teams requires."""
+
+    def render(path: Path, language: Language) -> bytes:
+        document = fill(json.loads(path.read_text(encoding="utf-8")), values, language)
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+    files = {"manifest.json": render(TEMPLATE, DEFAULT_LANGUAGE)}
+    files.update({name: render(HERE / name, language) for name, language in LOCALIZATIONS.items()})
+    files.update({name: (HERE / name).read_bytes() for name in ICONS})
+    return files
+
+
+def build_package(
+    settings: HasAppId,
+    out_path: str | Path,
+    *,
+    app_id: str | None = None,
+    domain: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Path:
+    """Write the app package to `out_path`. `app_id` overrides the configured one; the
+    domain defaults to BOT_DOMAIN from `env` (the process environment)."""
+    env = os.environ if env is None else env
+    values = placeholders(
+        app_id or settings.app_id,
+        env.get("BOT_DOMAIN", "") if domain is None else domain,
+        env,
+    )
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in package_files(values).items():
+            entry = zipfile.ZipInfo(name, _ZIP_TIME)
+            entry.external_attr = 0o644 << 16  # readable files when unzipped on Unix
+            archive.writestr(entry, data, zipfile.ZIP_DEFLATED)
+    return out
+
+
+def add_cli(subparsers: Any) -> None:
+    """Register `package` on app.py's argparse subparsers."""
+    parser = subparsers.add_parser("package", help="build the Teams app package (a zip)")
+    parser.add_argument("--app-id", help="bot app id (GUID); default: MicrosoftAppId")
+    parser.add_argument(
+        "--domain", help="the bot's host name for validDomains; default: BOT_DOMAIN"
+    )
+    parser.add_argument("--out", default="appPackage.zip", help="zip to write (appPackage.zip)")
+
+
+def run_cli(args: argparse.Namespace, settings: HasAppId | None = None) -> int:
+    """Build the package for `python app.py package`; 0 on success, 2 with a message if not.
+
+    Without `settings` the app id is MicrosoftAppId from the environment: packaging needs no
+    secret, so it should not go through `Settings.from_env`, which insists on the password.
+    """
+    # MicrosoftAppId is Bot Framework's spelling of the variable (DESIGN 5), not ours to change.
+    app_id = settings.app_id if settings else os.environ.get("MicrosoftAppId", "")  # noqa: SIM112
+    try:
+        out = build_package(_AppId(app_id), args.out, app_id=args.app_id, domain=args.domain)
+    except PackageError as error:
+        print(f"package error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}")
+    placeholder_urls = [v for v, default in _CONFIG.values() if "example.com" in default]
+    unset = [variable for variable in placeholder_urls if not os.environ.get(variable)]
+    if unset:
+        print(f"note: {', '.join(unset)} not set; the package links to example.com pages")
+    return 0

@@ -1,0 +1,306 @@
+"""The Teams app package: what the zip holds, offline schema validation, icons, command list.
+
+Validation runs `node manifest/validate.mjs` on the schemas that @microsoft/app-manifest
+bundles, so it needs Node.js and the repository's npm packages (`npm ci`), like the Cosmos
+test server does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import struct
+import subprocess
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from bot.commands import Command, parse_command
+from cards.i18n import TEXTS
+from manifest import make_icons
+from manifest.package import PackageError, add_cli, app_version, build_package, run_cli
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VALIDATOR = REPO_ROOT / "manifest" / "validate.mjs"
+APP_ID = "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f"
+FILES = {"manifest.json", "en.json", "color.png", "outline.png"}
+CONFIG_VARIABLES = (
+    "MicrosoftAppId",
+    "BOT_DOMAIN",
+    "TEAMS_APP_NAME",
+    "TEAMS_DEVELOPER_NAME",
+    "TEAMS_DEVELOPER_URL",
+    "TEAMS_PRIVACY_URL",
+    "TEAMS_TERMS_URL",
+)
+
+
+def validate(path: Path) -> tuple[int, dict[str, Any]]:
+    if shutil.which("node") is None or not (REPO_ROOT / "node_modules" / "@microsoft").exists():
+        pytest.fail("manifest validation needs Node.js and the npm packages: run `npm ci`")
+    done = subprocess.run(
+        ["node", str(VALIDATOR), str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout, done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in CONFIG_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    settings = SimpleNamespace(app_id=APP_ID)
+    return build_package(settings, tmp_path / "out" / "appPackage.zip", domain="bot.example.no")
+
+
+@pytest.fixture
+def unpacked(package: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(package) as archive:
+        archive.extractall(folder)
+    return folder
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# -- the package -----------------------------------------------------------------------------
+
+
+def test_the_package_holds_manifest_localization_and_icons_at_the_zip_root(package: Path) -> None:
+    with zipfile.ZipFile(package) as archive:
+        assert set(archive.namelist()) == FILES
+        texts = {name: archive.read(name).decode("utf-8") for name in ("manifest.json", "en.json")}
+        for icon in ("color.png", "outline.png"):
+            assert archive.read(icon) == (REPO_ROOT / "manifest" / icon).read_bytes()
+    for name, text in texts.items():
+        assert "${{" not in text, f"{name} has an unfilled placeholder"
+
+    manifest = json.loads(texts["manifest.json"])
+    bot = manifest["bots"][0]
+    assert manifest["id"] == bot["botId"] == manifest["webApplicationInfo"]["id"] == APP_ID
+    assert manifest["webApplicationInfo"]["resource"] == f"api://botid-{APP_ID}"
+    assert manifest["validDomains"] == ["bot.example.no"]
+    assert manifest["version"] == app_version()
+    assert "personal" in bot["scopes"] and bot["supportsFiles"] is False
+    assert manifest["localizationInfo"] == {
+        "defaultLanguageTag": "nb-NO",
+        "additionalLanguages": [{"languageTag": "en", "file": "en.json"}],
+    }
+
+
+def test_the_same_inputs_give_a_byte_identical_package(package: Path, tmp_path: Path) -> None:
+    again = build_package(
+        SimpleNamespace(app_id=APP_ID), tmp_path / "again.zip", domain="bot.example.no"
+    )
+    assert again.read_bytes() == package.read_bytes()
+
+
+def test_names_and_developer_come_from_configuration(tmp_path: Path) -> None:
+    env = {"TEAMS_APP_NAME": "Kontorvenn", "TEAMS_DEVELOPER_NAME": "Eksempel kommune"}
+    env["TEAMS_PRIVACY_URL"] = "https://kommune.example.no/personvern"
+    out = build_package(SimpleNamespace(app_id=APP_ID), tmp_path / "p.zip", env=env)
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        english = json.loads(archive.read("en.json"))
+    assert manifest["name"]["short"] == english["name.short"] == "Kontorvenn"
+    assert manifest["developer"]["name"] == "Eksempel kommune"
+    assert manifest["developer"]["privacyUrl"] == "https://kommune.example.no/personvern"
+    assert manifest["validDomains"] == []  # no BOT_DOMAIN in env: none listed, none invented
+
+
+def test_without_an_app_id_the_package_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    with pytest.raises(PackageError, match="MicrosoftAppId or pass --app-id"):
+        build_package(SimpleNamespace(app_id=""), tmp_path / "p.zip")
+    with pytest.raises(PackageError, match="GUID"):
+        build_package(SimpleNamespace(app_id="my-bot"), tmp_path / "p.zip")
+    with pytest.raises(PackageError, match="host name"):
+        build_package(SimpleNamespace(app_id=APP_ID), tmp_path / "p.zip", domain="https://x.no/")
+    assert not (tmp_path / "p.zip").exists()
+    # --app-id stands in for a missing MicrosoftAppId.
+    assert build_package(SimpleNamespace(app_id=""), tmp_path / "p.zip", app_id=APP_ID).exists()
+
+
+def test_the_package_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parser = argparse.ArgumentParser()
+    add_cli(parser.add_subparsers(dest="command"))
+    out = tmp_path / "appPackage.zip"
+
+    args = parser.parse_args(["package", "--out", str(out)])
+    assert run_cli(args, SimpleNamespace(app_id="")) == 2
+    assert "MicrosoftAppId" in capsys.readouterr().err and not out.exists()
+
+    # Without settings the app id comes from the environment (no password needed).
+    monkeypatch.setenv("MicrosoftAppId", APP_ID)
+    assert run_cli(args) == 0 and out.exists()
+    out.unlink()
+
+    args = parser.parse_args(
+        ["package", "--app-id", APP_ID, "--domain", "bot.example.no", "--out", str(out)]
+    )
+    assert run_cli(args, SimpleNamespace(app_id="")) == 0
+    assert str(out) in capsys.readouterr().out
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("manifest.json"))["validDomains"] == ["bot.example.no"]
+
+
+# -- offline validation ----------------------------------------------------------------------
+
+
+def test_the_package_validates_offline_with_its_localization(package: Path) -> None:
+    code, result = validate(package)
+    assert (code, result["errors"]) == (0, [])
+    assert result["valid"] is True and result["checked"] == ["manifest.json", "en.json"]
+
+
+def test_the_manifest_is_on_a_current_schema_and_the_localization_on_the_same(
+    unpacked: Path,
+) -> None:
+    manifest = read_json(unpacked / "manifest.json")
+    version = manifest["manifestVersion"]
+    assert tuple(int(part) for part in version.split(".")) >= (1, 24)
+    assert f"/teams/v{version}/MicrosoftTeams.schema.json" in manifest["$schema"]
+    localization = read_json(unpacked / "en.json")["$schema"]
+    assert f"/teams/v{version}/MicrosoftTeams.Localization.schema.json" in localization
+
+
+def _drop_bot_id(folder: Path) -> None:
+    manifest = read_json(folder / "manifest.json")
+    del manifest["bots"][0]["botId"]
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _number_version(folder: Path) -> None:
+    manifest = read_json(folder / "manifest.json")
+    manifest["manifestVersion"] = float(manifest["manifestVersion"])
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _long_english_name(folder: Path) -> None:
+    english = read_json(folder / "en.json")
+    english["name.short"] = "A name far longer than thirty characters"
+    (folder / "en.json").write_text(json.dumps(english), encoding="utf-8")
+
+
+def _no_outline_icon(folder: Path) -> None:
+    (folder / "outline.png").unlink()
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [
+        (_drop_bot_id, r"manifest\.json: /bots/0 must have required property 'botId'"),
+        (_number_version, r"manifest\.json: /manifestVersion must be string"),
+        (_long_english_name, r"en\.json: /name\.short must NOT have more than 30 characters"),
+        (_no_outline_icon, r"icon outline\.png is missing"),
+    ],
+)
+def test_a_broken_package_fails_validation(
+    unpacked: Path, breakage: Callable[[Path], None], expected: str
+) -> None:
+    breakage(unpacked)
+    code, result = validate(unpacked / "manifest.json")
+    assert code == 1 and result["valid"] is False
+    assert any(re.search(expected, error) for error in result["errors"]), result["errors"]
+
+
+# -- icons -----------------------------------------------------------------------------------
+
+
+def read_png(data: bytes) -> tuple[int, int, list[list[tuple[int, ...]]]]:
+    """Width, height and pixel rows of an 8-bit RGB or RGBA PNG (any row filters)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    at, chunks = 8, []
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        assert struct.unpack(">I", data[at + 8 + length : at + 12 + length])[0] == zlib.crc32(
+            kind + body
+        )
+        chunks.append((kind, body))
+        at += 12 + length
+    width, height, depth, color_type, _, _, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
+    assert (chunks[0][0], depth, interlace) == (b"IHDR", 8, 0)
+    channels = {2: 3, 6: 4}[color_type]
+    raw = zlib.decompress(b"".join(body for kind, body in chunks if kind == b"IDAT"))
+    stride, rows, previous = width * channels, [], bytearray(width * channels)
+    for y in range(height):
+        kind, line = (
+            raw[y * (stride + 1)],
+            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
+        )
+        for i in range(stride):
+            a = line[i - channels] if i >= channels else 0
+            b, c = previous[i], previous[i - channels] if i >= channels else 0
+            p = a + b - c
+            paeth = min((abs(p - a), 0, a), (abs(p - b), 1, b), (abs(p - c), 2, c))[2]
+            line[i] = (line[i] + (0, a, b, (a + b) // 2, paeth)[kind]) & 0xFF
+        rows.append([tuple(line[x : x + channels]) for x in range(0, stride, channels)])
+        previous = line
+    return width, height, rows
+
+
+def test_the_color_icon_is_192_square_and_in_full_colour() -> None:
+    width, height, rows = read_png((REPO_ROOT / "manifest" / "color.png").read_bytes())
+    assert (width, height) == (192, 192)
+    colours = {pixel[:3] for row in rows for pixel in row}
+    assert all(len(pixel) == 3 or pixel[3] == 255 for row in rows for pixel in row)
+    assert len(colours) > 3 and make_icons.BACKGROUND in colours and make_icons.HEART in colours
+
+
+def test_the_outline_icon_is_32_square_white_on_transparent() -> None:
+    width, height, rows = read_png((REPO_ROOT / "manifest" / "outline.png").read_bytes())
+    assert (width, height) == (32, 32)
+    pixels = [pixel for row in rows for pixel in row]
+    assert all(len(pixel) == 4 for pixel in pixels), "the outline icon needs an alpha channel"
+    assert all(pixel[:3] == (255, 255, 255) for pixel in pixels if pixel[3] > 0)
+    alphas = [pixel[3] for pixel in pixels]
+    assert alphas.count(0) > 200 and alphas.count(255) > 200  # a shape, not a blank or a block
+
+
+def test_the_committed_icons_are_what_make_icons_draws() -> None:
+    for name, data in make_icons.icons().items():
+        assert (REPO_ROOT / "manifest" / name).read_bytes() == data, (
+            f"{name} is stale: run python manifest/make_icons.py"
+        )
+
+
+# -- the command list ------------------------------------------------------------------------
+
+
+def test_the_command_list_is_exactly_the_commands_the_bot_answers(unpacked: Path) -> None:
+    manifest = read_json(unpacked / "manifest.json")
+    english = read_json(unpacked / "en.json")
+    (command_list,) = manifest["bots"][0]["commandLists"]
+    assert "personal" in command_list["scopes"]
+    commands = command_list["commands"]
+
+    seen = []
+    for index, entry in enumerate(commands):
+        command = parse_command(entry["title"])
+        assert command is not None, f"the bot does not answer {entry['title']!r}"
+        assert entry["title"] == TEXTS[command.value]["nb"] and entry["description"]
+        key = f"bots[0].commandLists[0].commands[{index}]"
+        assert english[f"{key}.title"] == TEXTS[command.value]["en"]
+        assert parse_command(english[f"{key}.title"]) is command
+        assert english[f"{key}.description"]
+        seen.append(command)
+    assert sorted(seen, key=str) == sorted(Command, key=str), "each command listed exactly once"
+
+    # No English entry for a command the manifest does not have.
+    indexed = {int(m.group(1)) for k in english if (m := re.search(r"commands\[(\d+)\]", k))}
+    assert indexed == set(range(len(commands)))
