@@ -14,7 +14,6 @@ from typing import Any
 from aiohttp import web
 from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError  # type: ignore[attr-defined]
 
 log = logging.getLogger(__name__)
@@ -40,10 +39,6 @@ def activity_problem(body: Any) -> str | None:
     sender = body.get("from")
     if not isinstance(sender, dict) or not (sender.get("id") or sender.get("aadObjectId")):
         return "the activity has no sender"
-    try:
-        Activity().deserialize(body)
-    except (DeserializationError, TypeError, ValueError, AttributeError) as error:
-        return f"the activity does not parse: {error}"
     return None
 
 
@@ -58,7 +53,12 @@ def messages_endpoint(adapter: CloudAdapter, bot: Bot) -> Handler:
         reason = activity_problem(body)
         if reason:
             return problem(400, reason)
-        response = await adapter.process(request, bot)
+        try:
+            response = await adapter.process(request, bot)
+        except DeserializationError as error:
+            # A field of the wrong type; the turn never started (errors in a turn are
+            # handled by on_turn_error), so nothing ran and nothing was stored.
+            return problem(400, f"the activity does not parse: {error}")
         return response if response is not None else web.Response(status=201)
 
     return messages

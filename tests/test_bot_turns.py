@@ -255,3 +255,13 @@ async def test_malformed_requests_get_4xx_and_the_host_keeps_serving(host: Host)
     assert health.status == 200
     status, _ = await host.send(message(KARI, host.service_url, "hjelp"))
     assert status in (200, 201)
+
+
+async def test_fields_of_the_wrong_type_get_400_and_nothing_runs(host: Host) -> None:
+    activity = message(KARI, host.service_url, "sjekk inn")
+    activity["timestamp"] = {"not": "a date"}
+    activity["membersAdded"] = "everyone"
+    status, body = await host.send(activity)
+    assert status == 400, body
+    assert "does not parse" in body["error"]
+    assert host.connector.received == []

@@ -128,3 +128,22 @@ def test_sdk_patch_keeps_msrests_retry_codes() -> None:
     sdk_patches.apply()
     assert ClientRetryPolicy().policy.status_forcelist == before
     assert 408 in before and 503 in before and 404 not in before
+
+
+def test_sdk_patch_serializes_cards_as_msrest_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    from botbuilder.core import CardFactory, MessageFactory
+    from botbuilder.schema import Activity
+    from msrest.serialization import Serializer
+
+    from bot import sdk_patches
+    from cards.checkin import checkin_card
+
+    round_ = new_round("r1", NOW, round_items())
+    message = MessageFactory.attachment(CardFactory.adaptive_card(checkin_card("nb", round_, OSLO)))
+    sdk_patches.apply()
+    patched = Serializer(Activity._infer_class_models()).body(message, "Activity")
+    monkeypatch.setattr(Serializer, "serialize_object", sdk_patches.MSREST_SERIALIZE_OBJECT)
+    assert Serializer(Activity._infer_class_models()).body(message, "Activity") == patched
+    monkeypatch.undo()
+    odd = {"when": NOW, "n": float("nan")}  # not plain JSON: still msrest's own handling
+    assert Serializer().serialize_object(odd)["when"] == Serializer().serialize_iso(NOW)

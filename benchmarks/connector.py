@@ -1,0 +1,56 @@
+"""The tests' fake Bot Connector as its own process, for the benchmark.
+
+`python -m benchmarks.connector --port N`. Its own process, so that receiving the bots'
+replies does not compete with the load generator's event loop and skew its clock.
+
+Besides the Bot Connector routes it answers `GET /bench/summary`: the message activities that
+arrived since the previous call (how many, how many carried an Adaptive Card, the last card),
+then forgets them. The load generator uses it to check that every measured turn really sent
+its reply, and to read the round id off the check-in card.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from aiohttp import web
+
+from tests.fake_connector import FakeConnector
+
+SUMMARY_PATH = "/bench/summary"
+HEALTH_PATH = "/healthz"
+
+
+def build_connector_app() -> web.Application:
+    fake = FakeConnector()
+    app = fake.app()
+
+    async def summary(_: web.Request) -> web.Response:
+        messages = fake.messages()
+        cards = fake.cards()
+        fake.clear()
+        return web.json_response(
+            {
+                "messages": len(messages),
+                "cards": len(cards),
+                "last_card": cards[-1] if cards else None,
+            }
+        )
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    app.router.add_get(SUMMARY_PATH, summary)
+    app.router.add_get(HEALTH_PATH, healthz)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.connector")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    web.run_app(build_connector_app(), host="127.0.0.1", port=args.port, print=None)
+
+
+if __name__ == "__main__":
+    main()
