@@ -72,7 +72,7 @@ class HomeOfficeBot(TeamsActivityHandler):
         await self.on_teams_members_added(members_added, TeamInfo(), turn_context)
 
     async def _welcome(self, turn_context: TurnContext) -> None:
-        if (turn_context.activity.conversation.conversation_type or "personal") != "personal":
+        if not _is_personal(turn_context.activity):
             return
         profile = await self._seen(turn_context)
         # Teams announces one install twice (installationUpdate and conversationUpdate).
@@ -86,6 +86,11 @@ class HomeOfficeBot(TeamsActivityHandler):
         activity = turn_context.activity
         try:
             profile = await self._seen(turn_context)
+            if not _is_personal(activity):
+                # Answers and trends are health data: a receipt or trend card in a group chat
+                # or channel would show one person's answers to everyone there.
+                await turn_context.send_activity(t(profile.effective_language, "personal_only"))
+                return
             if isinstance(activity.value, dict) and activity.value.get("verb"):
                 result = await self._act(profile, str(activity.value["verb"]), activity.value)
                 await _answer_fallback_submit(turn_context, result)
@@ -127,7 +132,10 @@ class HomeOfficeBot(TeamsActivityHandler):
         data = data if isinstance(data, dict) else {}
         try:
             profile = await self._seen(turn_context)
-            result = await self._act(profile, verb, data)
+            if _is_personal(turn_context.activity):
+                result = await self._act(profile, verb, data)
+            else:
+                result = ShowMessage(t(profile.effective_language, "personal_only"))
         except StorageError:
             log.exception("storage failed during a card action")
             result = ShowMessage(t(_language_of(turn_context), "error.busy"))
@@ -197,6 +205,12 @@ def _tenant_id(activity: Activity) -> str:
         else None
     )
     return str(tenant.get("id", "")) if isinstance(tenant, dict) else ""
+
+
+def _is_personal(activity: Activity) -> bool:
+    """A 1:1 chat with the bot (clients that send no conversation type are 1:1 too)."""
+    conversation = activity.conversation
+    return (conversation.conversation_type if conversation else None) in (None, "personal")
 
 
 def _language_of(turn_context: TurnContext) -> Language:

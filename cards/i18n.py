@@ -176,6 +176,12 @@ TEXTS: dict[str, dict[Language, str]] = {
     "settings.save": {"nb": "Lagre", "en": "Save"},
     "settings.saved": {"nb": "Innstillingene er lagret.", "en": "Your settings are saved."},
     "settings.invalid": {"nb": "Velg et av språkene.", "en": "Choose one of the languages."},
+    "personal_only": {
+        "nb": "Innsjekk og svar er personlige, så jeg tar dem bare i en privat chat med deg. "
+        "Åpne chatten med meg og skriv «hjelp».",
+        "en": "Check-ins and answers are personal, so I only take them in a private chat with "
+        "you. Open your chat with me and type “help”.",
+    },
     # -- failures ----------------------------------------------------------------------------
     "error.busy": {
         "nb": "Jeg får ikke lagret akkurat nå. Ingenting er mistet – prøv igjen om litt.",

@@ -265,3 +265,22 @@ async def test_fields_of_the_wrong_type_get_400_and_nothing_runs(host: Host) -> 
     assert status == 400, body
     assert "does not parse" in body["error"]
     assert host.connector.received == []
+
+
+async def test_nothing_personal_in_a_group_chat_or_channel(host: Host) -> None:
+    in_group = message(KARI, host.service_url, "sjekk inn")
+    in_group["conversation"]["conversationType"] = "groupChat"
+    await host.send(in_group)
+    (reply,) = host.connector.messages()
+    assert reply.cards == []
+    assert "privat chat" in reply.text
+    submit_in_channel = card_action(
+        KARI, host.service_url, "checkin.submit", {"round_id": "r1", **ALL_FOURS}
+    )
+    submit_in_channel["conversation"]["conversationType"] = "channel"
+    _, body = await host.send(submit_in_channel)
+    assert body["type"] == "application/vnd.microsoft.activity.message"
+    assert "privat chat" in body["value"]
+    host.connector.clear()
+    await host.send(message(KARI, host.service_url, "min utvikling"))
+    assert "ikke svart på noen innsjekk" in texts(host.connector.cards()[0])
