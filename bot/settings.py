@@ -104,6 +104,13 @@ class Settings:
             raise ConfigError("MicrosoftAppId is set but MicrosoftAppPassword is empty")
         if not settings.local_mode and not settings.pseudonym_key:
             raise ConfigError("PSEUDONYM_KEY must be set in production (MicrosoftAppId is set)")
+        if settings.pseudonym_key.startswith("@Microsoft.KeyVault("):
+            # App Service passes an unresolved Key Vault reference through as text; used as a
+            # key it would silently file everyone under pseudonyms of the wrong key.
+            raise ConfigError(
+                "PSEUDONYM_KEY is an unresolved Key Vault reference: check the identity's "
+                "Key Vault Secrets User role and that the secret exists"
+            )
         return settings
 
     def load_pseudonym_key(self) -> bytes:

@@ -107,6 +107,7 @@ def test_settings_defaults_and_refusals() -> None:
         ({"CHECKIN_ITEMS": "stress,sleep"}, "sleep"),
         ({"MicrosoftAppId": "x", "MicrosoftAppPassword": "y"}, "PSEUDONYM_KEY"),
         ({"STORAGE": "cosmos"}, "COSMOS_ENDPOINT"),
+        ({"PSEUDONYM_KEY": "@Microsoft.KeyVault(SecretUri=https://kv/secrets/k)"}, "Key Vault"),
     ]:
         with pytest.raises(ConfigError, match=message):
             Settings.from_env(env)

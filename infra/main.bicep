@@ -1,0 +1,193 @@
+// Production resources of the home-office bot (Hjemmekontor-boten), for one resource group.
+//
+//   az deployment group create -g RG -f infra/main.bicep \
+//     -p @infra/main.parameters.json -p pseudonymKey="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+//
+// One user-assigned managed identity is the bot's whole identity: the Azure Bot registration
+// authenticates as it (MicrosoftAppType=UserAssignedMSI, so there is no client secret to rotate
+// or leak), the Web App runs as it, and it is the only principal with data access to Cosmos DB
+// (whose keys are switched off) and to the Key Vault secret. Its client id is the bot app id the
+// Teams app package needs.
+//
+// With a managed identity the host cannot create the Cosmos database or containers (data-plane
+// roles cannot), so they are declared here: modules/cosmos.bicep holds the list, which
+// tests/test_infra.py keeps equal to storage/port.py CONTAINERS.
+
+targetScope = 'resourceGroup'
+
+@description('Short prefix of every resource name: lowercase letters and digits, 2-12 characters (the Key Vault name leaves no room for more).')
+@minLength(2)
+@maxLength(12)
+param namePrefix string = 'hjemmekontor'
+
+@description('Azure region of the resources (the Azure Bot registration itself is always global).')
+param location string = resourceGroup().location
+
+@description('Tags put on every resource.')
+param tags object = {}
+
+@description('App Service plan SKU. Basic (B1) or higher, because "always on" is not available on Free or Shared plans and the scheduler must keep running.')
+@allowed([
+  'B1'
+  'B2'
+  'B3'
+  'S1'
+  'S2'
+  'S3'
+  'P0v3'
+  'P1v3'
+  'P2v3'
+  'P3v3'
+])
+param appServicePlanSku string = 'B1'
+
+@description('Azure Bot SKU. F0 is free and has no message limit on standard channels such as Microsoft Teams; S1 adds the SLA and premium channels.')
+@allowed([
+  'F0'
+  'S1'
+])
+param botSku string = 'F0'
+
+@description('Display name of the Azure Bot registration (the Teams app name comes from the app package, not from here).')
+@maxLength(42)
+param botDisplayName string = 'Hjemmekontor'
+
+@description('Cosmos DB capacity mode: true = serverless (pay per request, the cheap start for a bot of this size); false = provisioned autoscale throughput shared by the database. It cannot be flipped in place on an existing account.')
+param cosmosServerless bool = true
+
+@description('Upper limit of the shared autoscale throughput (RU/s) when cosmosServerless is false; 1000 is the smallest autoscale maximum. Ignored for serverless.')
+@minValue(1000)
+param cosmosAutoscaleMaxThroughput int = 1000
+
+@description('Name of the Cosmos DB database (COSMOS_DATABASE).')
+param cosmosDatabaseName string = 'homeoffice'
+
+@description('Comma-separated Entra tenant ids whose users the bot serves (ALLOWED_TENANTS). Defaults to the tenant of this deployment.')
+param allowedTenants string = tenant().tenantId
+
+@description('The secret key of the response pseudonyms (PSEUDONYM_KEY), at least 32 random characters. Stored as a Key Vault secret; the app reads it through a Key Vault reference. Give it on the first deployment and leave it empty afterwards: an empty value keeps the stored secret, and a changed key would file each person under a new pseudonym and split their trend.')
+@secure()
+param pseudonymKey string = ''
+
+@description('Purge protection on the Key Vault. Keep true in production: the pseudonym key cannot be recreated, so a deleted vault must stay recoverable. Set false only for throw-away test deployments (once on, it cannot be switched off).')
+param keyVaultPurgeProtection bool = true
+
+// uniqueString is stable for the same resource group and prefix, so a re-deployment updates the
+// same resources, while the globally unique names (web app, Cosmos account, Key Vault, bot handle)
+// do not collide with other deployments.
+var token = uniqueString(resourceGroup().id, namePrefix)
+var names = {
+  identity: 'id-${namePrefix}-${token}'
+  plan: 'plan-${namePrefix}-${token}'
+  webApp: 'app-${namePrefix}-${token}'
+  bot: 'bot-${namePrefix}-${token}'
+  cosmos: 'cosmos-${namePrefix}-${token}'
+  keyVault: 'kv-${namePrefix}-${take(token, 8)}'
+}
+var pseudonymSecretName = 'pseudonym-key'
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: names.identity
+  location: location
+  tags: tags
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    accountName: names.cosmos
+    location: location
+    tags: tags
+    databaseName: cosmosDatabaseName
+    serverless: cosmosServerless
+    autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+    dataContributorPrincipalId: identity.properties.principalId
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    vaultName: names.keyVault
+    location: location
+    tags: tags
+    purgeProtection: keyVaultPurgeProtection
+    secretName: pseudonymSecretName
+    secretValue: pseudonymKey
+    secretsUserPrincipalId: identity.properties.principalId
+  }
+}
+
+module webApp 'modules/webapp.bicep' = {
+  name: 'webapp'
+  params: {
+    planName: names.plan
+    siteName: names.webApp
+    location: location
+    tags: tags
+    planSku: appServicePlanSku
+    identityResourceId: identity.id
+    // Every name here is one bot/settings.py reads, or one the platform or azure-identity
+    // reads (tests/test_infra.py holds that list). Referencing the module outputs also makes
+    // the web app wait for both role assignments, so the first start can reach its data.
+    appSettings: {
+      // botbuilder authenticates to the Bot Connector as the managed identity, whose client id
+      // is the bot's app id; no MicrosoftAppPassword exists.
+      MicrosoftAppId: identity.properties.clientId
+      MicrosoftAppType: 'UserAssignedMSI'
+      MicrosoftAppTenantId: identity.properties.tenantId
+      // azure-identity's DefaultAzureCredential (Cosmos sign-in) picks a user-assigned identity
+      // only by this variable; without it, it asks for a system-assigned one, which there is not.
+      AZURE_CLIENT_ID: identity.properties.clientId
+      STORAGE: 'cosmos'
+      COSMOS_ENDPOINT: cosmos.outputs.endpoint
+      COSMOS_DATABASE: cosmos.outputs.databaseName
+      // No COSMOS_KEY: the account has local (key) auth disabled, the host signs in as the identity.
+      PSEUDONYM_KEY: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.vaultName};SecretName=${keyVault.outputs.secretName})'
+      ALLOWED_TENANTS: allowedTenants
+      TIMEZONE: 'Europe/Oslo'
+      // App Service sends traffic to the container on WEBSITES_PORT (8000 is its Python
+      // default); the host listens where PORT says, on all interfaces of the container.
+      HOST: '0.0.0.0'
+      PORT: '8000'
+      WEBSITES_PORT: '8000'
+      // Zip deployments run Oryx, which installs requirements.txt into the app's virtualenv.
+      SCM_DO_BUILD_DURING_DEPLOYMENT: 'true'
+    }
+  }
+}
+
+// The Bot Connector posts every Teams activity here; app.py serves POST /api/messages.
+var messagingEndpoint = 'https://${webApp.outputs.defaultHostName}/api/messages'
+
+module bot 'modules/bot.bicep' = {
+  name: 'bot'
+  params: {
+    botName: names.bot
+    displayName: botDisplayName
+    tags: tags
+    sku: botSku
+    messagingEndpoint: messagingEndpoint
+    identityClientId: identity.properties.clientId
+    identityResourceId: identity.id
+    identityTenantId: identity.properties.tenantId
+  }
+}
+
+@description('Host name of the Web App: the --domain of the Teams app package.')
+output webAppHostName string = webApp.outputs.defaultHostName
+
+@description('Name of the Web App, for az webapp deploy.')
+output webAppName string = webApp.outputs.siteName
+
+@description('Messaging endpoint of the Azure Bot registration.')
+output botEndpoint string = messagingEndpoint
+
+@description('Client id of the managed identity = the bot app id (MicrosoftAppId): the --app-id of the Teams app package.')
+output identityClientId string = identity.properties.clientId
+
+@description('Cosmos DB account endpoint (COSMOS_ENDPOINT).')
+output cosmosEndpoint string = cosmos.outputs.endpoint
+
+@description('Name of the Key Vault that holds the pseudonym key.')
+output keyVaultName string = keyVault.outputs.vaultName
