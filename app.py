@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiohttp import web
 from botbuilder.integration.aiohttp import (
@@ -22,15 +23,23 @@ from dotenv import load_dotenv
 
 from bot import sdk_patches
 from bot.handler import HomeOfficeBot, on_turn_error
+from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
+from bot.scheduler import build_scheduler
 from bot.settings import ConfigError, Settings
 from bot.web import healthz, messages_endpoint
 from manifest.package import add_cli as add_package_cli
 from manifest.package import run_cli as run_package_cli
 from services.checkins import CheckinService
+from services.delivery import DeliveryService
 from services.people import PeopleService
+from services.round_jobs import RoundJobs
 from storage.cosmos_store import CosmosStore
+from storage.counters import ParticipationCounter
+from storage.leases import LeaseStore
+from storage.ledger import DeliveryLedger
 from storage.port import DocumentStore, StorageError
 from storage.responses import ResponseRepository
+from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
 from storage.sqlite_store import SqliteStore
 from storage.users import UserRepository
@@ -61,38 +70,82 @@ async def open_store(settings: Settings) -> DocumentStore:
     return await SqliteStore.open(settings.sqlite_path)
 
 
-def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
-    sdk_patches.apply()
-    people = PeopleService(UserRepository(store))
+@dataclass
+class Parts:
+    """The services one process needs, built once over one store."""
+
+    store: DocumentStore
+    sender: ConnectorSender
+    people: PeopleService
+    checkins: CheckinService
+    jobs: RoundJobs
+
+    async def close(self) -> None:
+        await self.sender.close()
+        await self.store.close()
+
+
+PARTS = web.AppKey("parts", Parts)
+
+
+def bot_framework_config(settings: Settings) -> _BotFrameworkConfig:
+    return _BotFrameworkConfig(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        # botbuilder insists on an app id for SingleTenant; local mode has none.
+        APP_TYPE="MultiTenant" if settings.local_mode else settings.app_type,
+        APP_TENANTID=settings.app_tenant_id,
+    )
+
+
+def build_parts(settings: Settings, store: DocumentStore) -> Parts:
+    rounds = RoundRepository(store)
+    roster = RosterRepository(store)
+    ledger = DeliveryLedger(store)
     checkins = CheckinService(
-        RoundRepository(store),
+        rounds,
         ResponseRepository(store, ttl_seconds=settings.response_ttl_days * 24 * 3600),
+        ParticipationCounter(store),
         pseudonym_key=settings.load_pseudonym_key(),
         items=settings.checkin_items,
         timezone=settings.timezone,
     )
-    bot = HomeOfficeBot(people, checkins)
-    adapter = CloudAdapter(
-        ConfigurationBotFrameworkAuthentication(
-            _BotFrameworkConfig(
-                APP_ID=settings.app_id,
-                APP_PASSWORD=settings.app_password,
-                # botbuilder insists on an app id for SingleTenant; local mode has none.
-                APP_TYPE="MultiTenant" if settings.local_mode else settings.app_type,
-                APP_TENANTID=settings.app_tenant_id,
-            )
-        )
+    token = (
+        no_token if settings.local_mode else botbuilder_token_source(bot_framework_config(settings))
     )
+    sender = ConnectorSender(token)
+    jobs = RoundJobs(
+        rounds,
+        roster,
+        ledger,
+        DeliveryService(roster, ledger, sender),
+        checkins,
+        LeaseStore(store),
+        items=settings.checkin_items,
+        timezone=settings.timezone,
+        round_length=timedelta(days=settings.round_days),
+        reminder_after=timedelta(days=settings.reminder_after_days),
+    )
+    people = PeopleService(UserRepository(store), roster)
+    return Parts(store, sender, people, checkins, jobs)
+
+
+def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
+    sdk_patches.apply()
+    parts = build_parts(settings, store)
+    bot = HomeOfficeBot(parts.people, parts.checkins)
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
     adapter.on_turn_error = on_turn_error
 
     app = web.Application()
+    app[PARTS] = parts
     app.router.add_post("/api/messages", messages_endpoint(adapter, bot))
     app.router.add_get("/healthz", healthz)
 
-    async def close_store(_: web.Application) -> None:
-        await store.close()
+    async def close_parts(_: web.Application) -> None:
+        await parts.close()
 
-    app.on_cleanup.append(close_store)
+    app.on_cleanup.append(close_parts)
     return app
 
 
@@ -103,28 +156,59 @@ async def serve(settings: Settings) -> None:
     await runner.setup()
     site = web.TCPSite(runner, host=settings.host, port=settings.port)
     await site.start()
+    scheduler = build_scheduler(
+        app[PARTS].jobs, settings.checkin_cron, settings.timezone, settings.scheduler_tick_seconds
+    )
+    scheduler.start()
     mode = "local mode, no inbound authentication" if settings.local_mode else "authenticated"
     log.info(
-        "serving on http://%s:%s/api/messages (%s, storage=%s)",
+        "serving on http://%s:%s/api/messages (%s, storage=%s, rounds on %r in %s)",
         settings.host,
         settings.port,
         mode,
         settings.storage,
+        settings.checkin_cron,
+        settings.timezone,
     )
     stop = asyncio.Event()
-    # A container or service manager stops the host with SIGTERM: close the store cleanly.
+    # A container or service manager stops the host with SIGTERM: finish what is in flight
+    # (a delivery settles its sends in the ledger) and close the store cleanly.
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:
         await stop.wait()
     finally:
+        scheduler.shutdown(wait=False)
         await runner.cleanup()
         log.info("stopped")
+
+
+async def round_command(settings: Settings, action: str, round_id: str | None) -> int:
+    """`round open` and `round status`: the same code path as the scheduled job."""
+    parts = build_parts(settings, await open_store(settings))
+    try:
+        if action == "open":
+            status = await parts.jobs.open_round()
+            if status is None:
+                print("another instance is working on rounds right now (lease held); try later")
+                return 1
+        else:
+            status = await parts.jobs.status(round_id)
+            if status is None:
+                print("no such round" if round_id else "no round yet")
+                return 1
+        print(status.report(settings.timezone))
+        return 0
+    finally:
+        await parts.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="app.py", description="Home-office dialogue bot")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="serve the bot (the default)")
+    rounds = commands.add_parser("round", help="check-in rounds: open one now, or show status")
+    rounds.add_argument("action", choices=("open", "status"))
+    rounds.add_argument("--round", dest="round_id", help="a round id (status; default: latest)")
     add_package_cli(commands)
     args = parser.parse_args(argv)
     if args.command == "package":
@@ -142,14 +226,15 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    if args.command in (None, "serve"):
-        try:
-            asyncio.run(serve(settings))
-        except KeyboardInterrupt:
-            pass
-        except StorageError as error:
-            print(f"storage error: {error}", file=sys.stderr)
-            return 2
+    try:
+        if args.command == "round":
+            return asyncio.run(round_command(settings, args.action, args.round_id))
+        asyncio.run(serve(settings))
+    except KeyboardInterrupt:
+        pass
+    except StorageError as error:
+        print(f"storage error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.cron import CronTrigger
+
 from domain.catalog import round_items
 
 MIN_ANONYMITY_K = 3
@@ -38,6 +40,9 @@ class Settings:
     org_csv: str = ""
     anonymity_k: int = 5
     checkin_cron: str = "0 9 * * mon"
+    round_days: int = 7
+    reminder_after_days: int = 2
+    scheduler_tick_seconds: int = 300
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
     checkin_items: tuple[str, ...] = field(default_factory=round_items)
     response_ttl_days: int = 730
@@ -87,13 +92,20 @@ class Settings:
             org_source=get("ORG_SOURCE", "csv"),
             org_csv=get("ORG_CSV"),
             anonymity_k=k,
-            checkin_cron=get("CHECKIN_CRON", "0 9 * * mon"),
+            checkin_cron=_cron(get("CHECKIN_CRON", "0 9 * * mon"), timezone),
+            round_days=_int(get("ROUND_DAYS", "7"), "ROUND_DAYS"),
+            reminder_after_days=_int(get("REMINDER_AFTER_DAYS", "2"), "REMINDER_AFTER_DAYS"),
+            scheduler_tick_seconds=_int(
+                get("SCHEDULER_TICK_SECONDS", "300"), "SCHEDULER_TICK_SECONDS"
+            ),
             timezone=timezone,
             checkin_items=checkin_items,
             response_ttl_days=_int(get("RESPONSE_TTL_DAYS", "730"), "RESPONSE_TTL_DAYS"),
             pseudonym_key=get("PSEUDONYM_KEY"),
             pseudonym_key_file=get("PSEUDONYM_KEY_FILE", ".data/pseudonym.key"),
         )
+        if not 0 < settings.reminder_after_days < settings.round_days:
+            raise ConfigError("REMINDER_AFTER_DAYS must be more than 0 and less than ROUND_DAYS")
         if storage == "cosmos" and not settings.cosmos_endpoint:
             raise ConfigError("STORAGE=cosmos needs COSMOS_ENDPOINT")
         if (
@@ -123,6 +135,16 @@ class Settings:
             path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _cron(value: str, timezone: ZoneInfo) -> str:
+    try:
+        CronTrigger.from_crontab(value, timezone=timezone)
+    except ValueError as error:
+        raise ConfigError(
+            f"CHECKIN_CRON is not a crontab expression: {value!r} ({error})"
+        ) from None
+    return value
 
 
 def _int(value: str, name: str) -> int:

@@ -35,6 +35,7 @@ def checkin_card(
     timezone: ZoneInfo,
     values: Mapping[str, str] | None = None,
     errors: list[FieldError] | None = None,
+    reminder: bool = False,
 ) -> Card:
     """The card for `round_`; `values` and `errors` re-render a rejected submit."""
     values = values or {}
@@ -53,6 +54,8 @@ def checkin_card(
             isSubtle=True,
         ),
     ]
+    if reminder:
+        body.insert(1, text(t(lang, "checkin.reminder"), weight="Bolder"))
     if errors:
         body.append(text(t(lang, "checkin.errors"), color="Attention", weight="Bolder"))
     for item_id in round_.items:

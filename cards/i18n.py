@@ -66,6 +66,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nb": "Runde {round} – åpen til {closes}",
         "en": "Round {round} – open until {closes}",
     },
+    "checkin.reminder": {
+        "nb": "Påminnelse: du har ikke svart på denne runden ennå. Det tar under ett minutt.",
+        "en": "Reminder: you have not answered this round yet. It takes less than a minute.",
+    },
     "checkin.placeholder": {"nb": "Velg …", "en": "Choose …"},
     "checkin.contact_me": {
         "nb": "Jeg ønsker at lederen min tar kontakt med meg",

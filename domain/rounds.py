@@ -9,15 +9,31 @@ from zoneinfo import ZoneInfo
 DEFAULT_ROUND_LENGTH = timedelta(days=7)
 
 
+DEFAULT_REMINDER_AFTER = timedelta(days=2)
+
+
 @dataclass(frozen=True)
 class Round:
     id: str
     opened_at: datetime
     closes_at: datetime
     items: tuple[str, ...]
+    # Set when the scheduled work for the round is done; rounds opened on demand by one
+    # person's `sjekk inn` are delivered to nobody else, so they are born delivered.
+    delivered_at: datetime | None = None
+    reminded_at: datetime | None = None
 
     def is_open(self, now: datetime) -> bool:
         return self.opened_at <= now < self.closes_at
+
+    def reminder_due(self, now: datetime, after: timedelta = DEFAULT_REMINDER_AFTER) -> bool:
+        """One reminder, once the round's own delivery is done and `after` has passed."""
+        return (
+            self.delivered_at is not None
+            and self.reminded_at is None
+            and self.is_open(now)
+            and now >= self.opened_at + after
+        )
 
 
 def on_demand_round_id(now: datetime, timezone: ZoneInfo) -> str:
@@ -33,8 +49,16 @@ def new_round(
     now: datetime,
     items: tuple[str, ...],
     length: timedelta = DEFAULT_ROUND_LENGTH,
+    delivered: bool = True,
 ) -> Round:
-    return Round(id=round_id, opened_at=now, closes_at=now + length, items=items)
+    """A round from `now`; `delivered=False` for a round the scheduler will deliver to all."""
+    return Round(
+        id=round_id,
+        opened_at=now,
+        closes_at=now + length,
+        items=items,
+        delivered_at=now if delivered else None,
+    )
 
 
 def current_round(rounds: list[Round], now: datetime) -> Round | None:

@@ -13,6 +13,7 @@ from domain.pseudonym import pseudonym
 from domain.rounds import Round, current_round, new_round, on_demand_round_id
 from domain.trend import TrendPoint, trend
 from services.clock import Clock, utc_now
+from storage.counters import ParticipationCounter
 from storage.port import Conflict
 from storage.responses import ResponseRepository
 from storage.rounds import RoundRepository
@@ -58,6 +59,7 @@ class CheckinService:
         self,
         rounds: RoundRepository,
         responses: ResponseRepository,
+        participation: ParticipationCounter,
         pseudonym_key: bytes,
         items: tuple[str, ...],
         timezone: ZoneInfo,
@@ -65,6 +67,7 @@ class CheckinService:
     ) -> None:
         self._rounds = rounds
         self._responses = responses
+        self._participation = participation
         self._key = pseudonym_key
         self._items = items
         self.timezone = timezone
@@ -110,7 +113,14 @@ class CheckinService:
         except Conflict:
             earlier = await self._responses.get(who, round_.id)
             return AlreadyReceived(round_, earlier.answers if earlier else validation.answers)
+        await self._participation.add(round_.id)
         return Stored(round_, validation.answers)
+
+    async def has_answered(self, user_id: str, round_id: str) -> bool:
+        return await self._responses.get(pseudonym(user_id, self._key), round_id) is not None
+
+    async def answered(self, round_id: str) -> int:
+        return await self._participation.answered(round_id)
 
     async def trend(self, user_id: str) -> list[TrendPoint]:
         responses = await self._responses.for_person(pseudonym(user_id, self._key))

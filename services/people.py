@@ -1,18 +1,21 @@
-"""Who the bot talks to: profiles, language choice, the welcome after install."""
+"""Who the bot talks to: profiles, language choice, the welcome after install, the roster."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
+from domain.delivery import Recipient
 from domain.language import Language
 from domain.profile import Profile
+from storage.roster import RosterRepository
 from storage.users import UserRepository
 
 
 class PeopleService:
-    def __init__(self, users: UserRepository) -> None:
+    def __init__(self, users: UserRepository, roster: RosterRepository) -> None:
         self._users = users
+        self._roster = roster
 
     async def seen(
         self,
@@ -34,11 +37,13 @@ class PeopleService:
         )
         if current != stored:
             await self._users.save(current)
+            await self._update_roster(current)
         return current
 
     async def set_language(self, profile: Profile, language: Language) -> Profile:
         updated = replace(profile, language=language)
         await self._users.save(updated)
+        await self._update_roster(updated)
         return updated
 
     async def claim_welcome(self, user_id: str) -> bool:
@@ -46,3 +51,31 @@ class PeopleService:
 
     async def uninstalled(self, user_id: str) -> None:
         await self._users.release_welcome(user_id)
+        recipient = await self._roster.get(user_id)
+        if recipient:
+            await self._roster.save(replace(recipient, dead=True))
+
+    async def _update_roster(self, profile: Profile) -> None:
+        recipient = recipient_of(profile)
+        if recipient:
+            await self._roster.save(recipient)
+
+
+def recipient_of(profile: Profile) -> Recipient | None:
+    """Where proactive cards reach `profile`, from the conversation reference Teams gave us."""
+    reference = profile.conversation_reference or {}
+    conversation = reference.get("conversation") or {}
+    if not reference.get("serviceUrl"):
+        return None
+    return Recipient(
+        user_id=profile.user_id,
+        tenant_id=profile.tenant_id or conversation.get("tenantId", ""),
+        service_url=reference["serviceUrl"],
+        bot_id=(reference.get("bot") or {}).get("id", ""),
+        user_teams_id=(reference.get("user") or {}).get("id", ""),
+        # Only a 1:1 conversation may carry someone's check-in card.
+        conversation_id=conversation.get("id", "")
+        if conversation.get("conversationType") in (None, "personal")
+        else "",
+        language=profile.effective_language,
+    )

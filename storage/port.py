@@ -10,9 +10,11 @@ Containers and their partition keys (the same names in both backends):
 | container     | pk                      | holds                                            |
 |---------------|-------------------------|--------------------------------------------------|
 | `users`       | Entra object id         | profile, conversation reference, welcome marker  |
+|               | "roster"                | everyone reachable: one entry per person         |
 | `responses`   | respondent's pseudonym  | one check-in response per round (id = round id)  |
 | `rounds`      | "rounds"                | check-in rounds                                  |
 | `counters`    | round id                | aggregate counters, updated by `increment`       |
+| `deliveries`  | round id                | the send ledger: one entry per kind and person   |
 | `dialogstate` | state key               | botbuilder dialog and conversation state         |
 | `leases`      | lease name              | job leases                                       |
 """
@@ -24,7 +26,15 @@ from typing import Any, Protocol
 
 Document = dict[str, Any]
 
-CONTAINERS: tuple[str, ...] = ("users", "responses", "rounds", "counters", "dialogstate", "leases")
+CONTAINERS: tuple[str, ...] = (
+    "users",
+    "responses",
+    "rounds",
+    "counters",
+    "deliveries",
+    "dialogstate",
+    "leases",
+)
 
 
 class StorageError(Exception):

@@ -24,17 +24,32 @@ class RoundRepository:
 
     async def create(self, round_: Round) -> Round:
         """Raises Conflict when a round with that id exists."""
-        await self._store.create(
-            CONTAINER,
-            {
-                "id": round_.id,
-                "pk": PARTITION,
-                "opened_at": round_.opened_at.isoformat(),
-                "closes_at": round_.closes_at.isoformat(),
-                "items": list(round_.items),
-            },
-        )
+        await self._store.create(CONTAINER, _doc(round_))
         return round_
+
+    async def save(self, round_: Round) -> None:
+        """Record progress (delivered, reminded, closed); only lease holders call this."""
+        await self._store.upsert(CONTAINER, _doc(round_))
+
+
+def _doc(round_: Round) -> Document:
+    return {
+        "id": round_.id,
+        "pk": PARTITION,
+        "opened_at": round_.opened_at.isoformat(),
+        "closes_at": round_.closes_at.isoformat(),
+        "items": list(round_.items),
+        "delivered_at": _iso(round_.delivered_at),
+        "reminded_at": _iso(round_.reminded_at),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def _round(doc: Document) -> Round:
@@ -43,4 +58,6 @@ def _round(doc: Document) -> Round:
         opened_at=datetime.fromisoformat(doc["opened_at"]),
         closes_at=datetime.fromisoformat(doc["closes_at"]),
         items=tuple(doc["items"]),
+        delivered_at=_when(doc.get("delivered_at")),
+        reminded_at=_when(doc.get("reminded_at")),
     )

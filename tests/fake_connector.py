@@ -2,11 +2,19 @@
 
 It speaks the public REST shape of the Bot Connector API v3 (send to conversation, reply to
 activity, update activity, create conversation) and keeps every request for assertions.
+
+With `enforce_limits` it behaves like Teams under load: it counts every request by arrival
+against the per-app limit (50 a second) and the per-conversation limits (7 a second, 8 in
+2 s, 60 in 30 s, 1,800 an hour), answers 429 with `Retry-After` when one is exceeded, and
+notes every request that arrives inside a conversation's `Retry-After` window. Tests can
+also make the next requests fail (`inject`) or a conversation answer 403 (`gone`).
 """
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +42,40 @@ class Received:
         return str(self.body.get("text") or "")
 
 
+APP_LIMITS = ((50, 1.0),)
+CONVERSATION_LIMITS = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
+
+
+def _over(arrivals: deque[float], limits: tuple[tuple[int, float], ...], now: float) -> bool:
+    """Would one more request now exceed a limit, counting the requests that arrived before?"""
+    while arrivals and arrivals[0] <= now - limits[-1][1]:
+        arrivals.popleft()
+    return any(
+        sum(1 for t in reversed(arrivals) if t > now - seconds) >= count
+        if len(arrivals) >= count
+        else False
+        for count, seconds in limits
+    )
+
+
 @dataclass
 class FakeConnector:
     received: list[Received] = field(default_factory=list)
     server: TestServer | None = None
+    enforce_limits: bool = False
+    retry_after: float = 1.0  # seconds, as Teams sends it
+    gone: set[str] = field(default_factory=set)  # conversations that answer 403
+    delivered: Counter[str] = field(default_factory=Counter)  # accepted messages per conversation
+    requests: Counter[int] = field(default_factory=Counter)  # answers by status code
+    violations: list[tuple[str, float]] = field(default_factory=list)  # early by seconds
+    _faults: list[int] = field(default_factory=list)
+    _app: deque[float] = field(default_factory=deque)
+    _conversations: dict[str, deque[float]] = field(default_factory=dict)
+    _blocked: dict[str, float] = field(default_factory=dict)
+
+    def inject(self, status: int, count: int) -> None:
+        """The next `count` sends to any conversation answer `status`."""
+        self._faults.extend([status] * count)
 
     @property
     def service_url(self) -> str:
@@ -72,10 +110,43 @@ class FakeConnector:
 
     async def _send(self, request: web.Request) -> web.Response:
         body = await request.json()
-        self.received.append(
-            Received("POST", request.match_info["cid"], request.match_info.get("aid"), body)
-        )
-        return web.json_response({"id": uuid.uuid4().hex})
+        conversation = request.match_info["cid"]
+        status = self._admit(conversation)
+        self.requests[status] += 1
+        if status == 429:
+            return web.json_response(
+                {"error": {"code": "Throttled"}},
+                status=429,
+                headers={"Retry-After": f"{self.retry_after:g}"},
+            )
+        if status != 201:
+            return web.json_response({"error": {"code": "Injected"}}, status=status)
+        self.received.append(Received("POST", conversation, request.match_info.get("aid"), body))
+        self.delivered[conversation] += 1
+        return web.json_response({"id": uuid.uuid4().hex}, status=201)
+
+    def _admit(self, conversation: str) -> int:
+        now = time.monotonic()
+        blocked_until = self._blocked.get(conversation, 0.0)
+        if now < blocked_until:
+            self.violations.append((conversation, blocked_until - now))
+        if conversation in self.gone:
+            return 403
+        if self._faults:
+            status = self._faults.pop(0)
+            if status == 429:
+                self._blocked[conversation] = now + self.retry_after
+            return status
+        if not self.enforce_limits:
+            return 201
+        arrivals = self._conversations.setdefault(conversation, deque())
+        over = _over(self._app, APP_LIMITS, now) or _over(arrivals, CONVERSATION_LIMITS, now)
+        self._app.append(now)
+        arrivals.append(now)
+        if over or now < blocked_until:
+            self._blocked[conversation] = now + self.retry_after
+            return 429
+        return 201
 
     async def _update(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from domain.catalog import round_items
+from domain.rounds import new_round
+from storage.rounds import RoundRepository
 from tests.conftest import Host
 from tests.teams import (
     TeamsUser,
@@ -281,6 +285,21 @@ async def test_nothing_personal_in_a_group_chat_or_channel(host: Host) -> None:
     _, body = await host.send(submit_in_channel)
     assert body["type"] == "application/vnd.microsoft.activity.message"
     assert "privat chat" in body["value"]
+    host.connector.clear()
+    await host.send(message(KARI, host.service_url, "min utvikling"))
+    assert "ikke svart på noen innsjekk" in texts(host.connector.cards()[0])
+
+
+async def test_a_card_of_a_closed_round_is_refused_with_a_notice(host: Host) -> None:
+    assert host.store is not None
+    last_year = datetime(2025, 11, 24, 8, 0, tzinfo=UTC)
+    await RoundRepository(host.store).create(new_round("s20251124", last_year, round_items()))
+    _, body = await host.send(
+        card_action(
+            KARI, host.service_url, "checkin.submit", {"round_id": "s20251124", **ALL_FOURS}
+        )
+    )
+    assert "er avsluttet og tar ikke imot flere svar" in texts(body["value"])
     host.connector.clear()
     await host.send(message(KARI, host.service_url, "min utvikling"))
     assert "ikke svart på noen innsjekk" in texts(host.connector.cards()[0])

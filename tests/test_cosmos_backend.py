@@ -56,7 +56,12 @@ async def test_submit_lands_in_the_documented_containers_and_partitions(
     (round_doc,) = await all_documents(settings, "rounds")
     assert (round_doc["id"], round_doc["pk"]) == (round_id, "rounds")
     users = await all_documents(settings, "users")
-    assert {(d["id"], d["pk"]) for d in users} == {("profile", kari.aad_object_id)}
+    assert {(d["id"], d["pk"]) for d in users} == {
+        ("profile", kari.aad_object_id),
+        (kari.aad_object_id, "roster"),
+    }
+    (participation,) = await all_documents(settings, "counters")
+    assert (participation["pk"], participation["answered"]) == (round_id, 1)
 
     await host.restart()
     host.connector.clear()

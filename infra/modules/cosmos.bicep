@@ -35,6 +35,7 @@ var containerNames = [
   'responses'
   'rounds'
   'counters'
+  'deliveries'
   'dialogstate'
   'leases'
 ]

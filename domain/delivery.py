@@ -1,0 +1,79 @@
+"""What to do after a proactive send answered: done, retry when, or give up (DESIGN 4)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Outcome(Enum):
+    SENT = "sent"
+    RETRY = "retry"
+    DEAD = "dead"  # the bot was uninstalled or the user is gone: never send again
+    FAILED = "failed"  # gave up on this one for this round
+
+
+RETRYABLE = frozenset({412, 429, 502, 503, 504})
+GONE = frozenset({403, 404})
+MAX_ATTEMPTS = 6
+BASE_BACKOFF = 0.5
+MAX_BACKOFF = 30.0
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    delay: float = 0.0
+
+
+def decide(
+    status: int,
+    attempt: int,
+    retry_after: float | None = None,
+    rng: random.Random | None = None,
+) -> Decision:
+    """`status` 0 means no answer at all (connection failed, timed out); `attempt` counts from 1."""
+    if 200 <= status < 300:
+        return Decision(Outcome.SENT)
+    if status in GONE:
+        return Decision(Outcome.DEAD)
+    if (status in RETRYABLE or status == 0) and attempt < MAX_ATTEMPTS:
+        if status == 429 and retry_after is not None:
+            return Decision(Outcome.RETRY, retry_after)
+        backoff = min(MAX_BACKOFF, BASE_BACKOFF * 2 ** (attempt - 1))
+        return Decision(Outcome.RETRY, backoff * (rng or random).uniform(0.5, 1.5))
+    return Decision(Outcome.FAILED)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where a proactive card goes: a person and what Teams needs to reach them."""
+
+    user_id: str  # Entra object id
+    tenant_id: str
+    service_url: str
+    bot_id: str
+    user_teams_id: str  # "29:..." in Teams
+    conversation_id: str = ""  # empty: the 1:1 chat must be created first
+    language: str = "nb"
+    dead: bool = False
+
+
+class LedgerState(Enum):
+    SENDING = "sending"  # claimed; a crash here leaves it to be sent again
+    SENT = "sent"
+    DEAD = "dead"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DeliveryCounts:
+    invited: int
+    sent: int
+    failed: int
+    dead: int
+
+    @property
+    def pending(self) -> int:
+        return self.invited - self.sent - self.failed - self.dead

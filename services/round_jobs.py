@@ -1,0 +1,175 @@
+"""The scheduled work of check-in rounds: open and deliver, remind once, report status.
+
+Every entry point takes the `rounds` lease first, so any number of host instances (and the
+CLI beside them) can call these at the same moment: one works, the others return None.
+Every step is idempotent: delivery goes through the ledger, and a round remembers when it
+was delivered and reminded. A round closes by itself at `closes_at` (7 days by default);
+from then on a submit is refused with a notice on the card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from cards.checkin import checkin_card
+from domain.delivery import DeliveryCounts, LedgerState, Recipient
+from domain.language import LANGUAGES, resolve_language
+from domain.rounds import DEFAULT_REMINDER_AFTER, DEFAULT_ROUND_LENGTH, Round, new_round
+from services.checkins import CheckinService
+from services.clock import Clock, utc_now
+from services.delivery import Card, DeliveryService
+from services.leasing import run_leased
+from storage.leases import LeaseStore
+from storage.ledger import DeliveryLedger
+from storage.port import Conflict
+from storage.roster import RosterRepository
+from storage.rounds import RoundRepository
+
+LEASE = "rounds"
+CARD = "card"
+REMINDER = "reminder"
+
+
+@dataclass(frozen=True)
+class RoundStatus:
+    round: Round
+    cards: DeliveryCounts
+    reminders: DeliveryCounts
+    answered: int
+
+    def report(self, timezone: ZoneInfo) -> str:
+        """The status as `round status` prints it."""
+        local = "%d.%m.%Y %H:%M"
+        r = self.round
+        lines = [
+            f"round {r.id}: opened {r.opened_at.astimezone(timezone).strftime(local)}, "
+            f"closes {r.closes_at.astimezone(timezone).strftime(local)}"
+            + ("" if r.delivered_at else "  (delivery unfinished)"),
+            _counts_line("cards", self.cards),
+            _counts_line("reminders", self.reminders),
+            f"{'answered':<10} {self.answered}"
+            + (
+                f" ({_percent(self.answered, self.cards.sent)} of delivered)"
+                if self.cards.sent
+                else ""
+            ),
+        ]
+        return "\n".join(lines)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "–"
+
+
+def _counts_line(label: str, counts: DeliveryCounts) -> str:
+    return (
+        f"{label:<10} invited {counts.invited}, delivered {counts.sent} "
+        f"({_percent(counts.sent, counts.invited)}), failed {counts.failed}, "
+        f"dead {counts.dead}, pending {counts.pending}"
+    )
+
+
+class RoundJobs:
+    def __init__(
+        self,
+        rounds: RoundRepository,
+        roster: RosterRepository,
+        ledger: DeliveryLedger,
+        delivery: DeliveryService,
+        checkins: CheckinService,
+        leases: LeaseStore,
+        items: tuple[str, ...],
+        timezone: ZoneInfo,
+        clock: Clock = utc_now,
+        round_length: timedelta = DEFAULT_ROUND_LENGTH,
+        reminder_after: timedelta = DEFAULT_REMINDER_AFTER,
+    ) -> None:
+        self._rounds = rounds
+        self._roster = roster
+        self._ledger = ledger
+        self._delivery = delivery
+        self._checkins = checkins
+        self._leases = leases
+        self._items = items
+        self._timezone = timezone
+        self._clock = clock
+        self._round_length = round_length
+        self._reminder_after = reminder_after
+
+    async def open_round(self) -> RoundStatus | None:
+        """Open a round and deliver it — or finish the delivery of one left unfinished."""
+        return await run_leased(self._leases, LEASE, self._delivery.holder, self._open_and_deliver)
+
+    async def tick(self) -> None:
+        """Resume unfinished deliveries and send due reminders (run every few minutes)."""
+        await run_leased(self._leases, LEASE, self._delivery.holder, self._catch_up)
+
+    async def status(self, round_id: str | None = None) -> RoundStatus | None:
+        rounds = await self._rounds.all()
+        if round_id:
+            rounds = [r for r in rounds if r.id == round_id]
+        if not rounds:
+            return None
+        round_ = max(rounds, key=lambda r: r.opened_at)
+        return RoundStatus(
+            round_,
+            await self._ledger.counts(round_.id, CARD),
+            await self._ledger.counts(round_.id, REMINDER),
+            await self._checkins.answered(round_.id),
+        )
+
+    async def _open_and_deliver(self) -> RoundStatus | None:
+        now = self._clock()
+        unfinished = [
+            r for r in await self._rounds.all() if r.delivered_at is None and r.is_open(now)
+        ]
+        round_ = max(unfinished, key=lambda r: r.opened_at) if unfinished else await self._open()
+        await self._deliver(round_)
+        return await self.status(round_.id)
+
+    async def _open(self) -> Round:
+        opened = self._clock()
+        round_id = "s" + opened.astimezone(self._timezone).strftime("%Y%m%d")
+        round_ = new_round(round_id, opened, self._items, self._round_length, delivered=False)
+        try:
+            return await self._rounds.create(round_)
+        except Conflict:
+            # Opened earlier today: delivering it again reaches only people new since then.
+            existing = await self._rounds.get(round_id)
+            return existing or round_
+
+    async def _deliver(self, round_: Round) -> None:
+        await self._delivery.deliver(
+            round_.id, CARD, await self._roster.everyone(), self._card(round_, reminder=False)
+        )
+        if round_.delivered_at is None:
+            await self._rounds.save(replace(round_, delivered_at=self._clock()))
+
+    async def _catch_up(self) -> None:
+        now = self._clock()
+        for round_ in await self._rounds.all():
+            if round_.delivered_at is None and round_.is_open(now):
+                await self._deliver(round_)
+            elif round_.reminder_due(now, self._reminder_after):
+                await self._remind(round_)
+
+    async def _remind(self, round_: Round) -> None:
+        cards = await self._ledger.entries(round_.id, CARD)
+        reached = {user for user, entry in cards.items() if entry.state is LedgerState.SENT}
+        todo = [
+            r
+            for r in await self._roster.everyone()
+            if r.user_id in reached and not await self._checkins.has_answered(r.user_id, round_.id)
+        ]
+        await self._delivery.deliver(round_.id, REMINDER, todo, self._card(round_, reminder=True))
+        await self._rounds.save(replace(round_, reminded_at=self._clock()))
+
+    def _card(self, round_: Round, reminder: bool) -> Callable[[Recipient], Card]:
+        cards = {
+            lang: checkin_card(lang, round_, self._timezone, reminder=reminder)
+            for lang in LANGUAGES
+        }
+        return lambda recipient: cards[resolve_language(recipient.language, None)]
