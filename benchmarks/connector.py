@@ -18,11 +18,12 @@ from aiohttp import web
 from tests.fake_connector import FakeConnector
 
 SUMMARY_PATH = "/bench/summary"
+DELIVERY_PATH = "/bench/delivery"
 HEALTH_PATH = "/healthz"
 
 
-def build_connector_app() -> web.Application:
-    fake = FakeConnector()
+def build_connector_app(enforce_limits: bool = False) -> web.Application:
+    fake = FakeConnector(enforce_limits=enforce_limits)
     app = fake.app()
 
     async def summary(_: web.Request) -> web.Response:
@@ -40,7 +41,21 @@ def build_connector_app() -> web.Application:
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
+    async def delivery(_: web.Request) -> web.Response:
+        # Counts only: a 10,000-person round must not keep 10,000 cards in memory.
+        fake.received.clear()
+        return web.json_response(
+            {
+                "conversations": len(fake.delivered),
+                "delivered": sum(fake.delivered.values()),
+                "more_than_once": sum(1 for n in fake.delivered.values() if n > 1),
+                "answers": {str(k): v for k, v in fake.requests.items()},
+                "retry_after_violations": len(fake.violations),
+            }
+        )
+
     app.router.add_get(SUMMARY_PATH, summary)
+    app.router.add_get(DELIVERY_PATH, delivery)
     app.router.add_get(HEALTH_PATH, healthz)
     return app
 
@@ -48,8 +63,9 @@ def build_connector_app() -> web.Application:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.connector")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--limits", action="store_true", help="enforce Teams' rate limits")
     args = parser.parse_args()
-    web.run_app(build_connector_app(), host="127.0.0.1", port=args.port, print=None)
+    web.run_app(build_connector_app(args.limits), host="127.0.0.1", port=args.port, print=None)
 
 
 if __name__ == "__main__":
