@@ -8,7 +8,9 @@ enabled (`default_ttl=-1`: a document expires only when it carries `ttl`):
 | `users`       | Entra object id        | point read of `profile` every turn; upsert when it changed; create/delete `welcome` | everything about one person in one partition, read by id |
 | `responses`   | pseudonym              | create (id = round id, so a repeated submit is a 409, not a second answer); query own partition for the trend | a person's answers together, and nobody's id in the key |
 | `rounds`      | `"rounds"`             | point read by round id on submit; query the one partition for the open round | about 52 small documents a year: one partition is cheapest |
+| `users`       | `"roster"`             | upsert when a reference changes; one query of the partition when a round is delivered | "everyone reachable" without a cross-partition query |
 | `counters`    | round id               | patch `incr` per answer; point reads for the pulse | aggregates without GROUP BY; one round's cells together |
+| `deliveries`  | round id               | create / replace with ETag per person (claim, settle); query the partition to resume or report | a round's ledger together; a claim is a compare-and-swap |
 | `dialogstate` | escaped state key      | point read / replace with ETag per dialog turn     | one key, one document |
 | `leases`      | lease name             | read, replace with ETag (compare-and-swap)         | one job, one document |
 
