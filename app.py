@@ -109,6 +109,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         pseudonym_key=settings.load_pseudonym_key(),
         items=settings.checkin_items,
         timezone=settings.timezone,
+        round_length=timedelta(days=settings.round_days),
     )
     token = (
         no_token if settings.local_mode else botbuilder_token_source(bot_framework_config(settings))

@@ -44,6 +44,12 @@ def on_demand_round_id(now: datetime, timezone: ZoneInfo) -> str:
     return "r" + now.astimezone(timezone).strftime("%Y%m%d")
 
 
+def scheduled_round_id(now: datetime, timezone: ZoneInfo) -> str:
+    """The id of the round the schedule opens: apart from on-demand ones, so that a round
+    somebody opened early that morning does not stand in for everyone's weekly round."""
+    return "s" + now.astimezone(timezone).strftime("%Y%m%d")
+
+
 def new_round(
     round_id: str,
     now: datetime,

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from cards.checkin_submit import parse_checkin, submitted_values
 from domain.checkin import CheckinAnswers, CheckinResponse, FieldError
 from domain.pseudonym import pseudonym
-from domain.rounds import Round, current_round, new_round, on_demand_round_id
+from domain.rounds import (
+    DEFAULT_ROUND_LENGTH,
+    Round,
+    current_round,
+    new_round,
+    on_demand_round_id,
+)
 from domain.trend import TrendPoint, trend
 from services.clock import Clock, utc_now
 from storage.counters import ParticipationCounter
@@ -64,6 +71,7 @@ class CheckinService:
         items: tuple[str, ...],
         timezone: ZoneInfo,
         clock: Clock = utc_now,
+        round_length: timedelta = DEFAULT_ROUND_LENGTH,
     ) -> None:
         self._rounds = rounds
         self._responses = responses
@@ -72,6 +80,7 @@ class CheckinService:
         self._items = items
         self.timezone = timezone
         self._clock = clock
+        self._round_length = round_length
 
     async def round_for_checkin(self) -> Round:
         """The open round, or a new one: an on-demand check-in always has a round."""
@@ -83,7 +92,9 @@ class CheckinService:
         for n in range(1, _MAX_ROUNDS_A_DAY + 1):
             round_id = base if n == 1 else f"{base}-{n}"
             try:
-                return await self._rounds.create(new_round(round_id, now, self._items))
+                return await self._rounds.create(
+                    new_round(round_id, now, self._items, self._round_length)
+                )
             except Conflict:
                 # Someone opened it a moment ago (or it was closed early today).
                 other = await self._rounds.get(round_id)

@@ -17,7 +17,13 @@ from zoneinfo import ZoneInfo
 from cards.checkin import checkin_card
 from domain.delivery import DeliveryCounts, LedgerState, Recipient
 from domain.language import LANGUAGES, resolve_language
-from domain.rounds import DEFAULT_REMINDER_AFTER, DEFAULT_ROUND_LENGTH, Round, new_round
+from domain.rounds import (
+    DEFAULT_REMINDER_AFTER,
+    DEFAULT_ROUND_LENGTH,
+    Round,
+    new_round,
+    scheduled_round_id,
+)
 from services.checkins import CheckinService
 from services.clock import Clock, utc_now
 from services.delivery import Card, DeliveryService
@@ -132,7 +138,7 @@ class RoundJobs:
 
     async def _open(self) -> Round:
         opened = self._clock()
-        round_id = "s" + opened.astimezone(self._timezone).strftime("%Y%m%d")
+        round_id = scheduled_round_id(opened, self._timezone)
         round_ = new_round(round_id, opened, self._items, self._round_length, delivered=False)
         try:
             return await self._rounds.create(round_)
