@@ -114,6 +114,12 @@ class Settings:
             and settings.app_type != "UserAssignedMSI"
         ):
             raise ConfigError("MicrosoftAppId is set but MicrosoftAppPassword is empty")
+        if (
+            not settings.local_mode
+            and settings.app_type in ("SingleTenant", "UserAssignedMSI")
+            and not settings.app_tenant_id
+        ):
+            raise ConfigError(f"MicrosoftAppType={settings.app_type} needs MicrosoftAppTenantId")
         if not settings.local_mode and not settings.pseudonym_key:
             raise ConfigError("PSEUDONYM_KEY must be set in production (MicrosoftAppId is set)")
         if settings.pseudonym_key.startswith("@Microsoft.KeyVault("):

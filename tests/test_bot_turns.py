@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.settings import Settings
 from domain.catalog import round_items
 from domain.rounds import new_round
 from storage.rounds import RoundRepository
 from tests.conftest import Host
+from tests.fake_connector import FakeConnector
 from tests.teams import (
     TeamsUser,
     bot_added,
@@ -303,3 +307,19 @@ async def test_a_card_of_a_closed_round_is_refused_with_a_notice(host: Host) -> 
     host.connector.clear()
     await host.send(message(KARI, host.service_url, "min utvikling"))
     assert "ikke svart på noen innsjekk" in texts(host.connector.cards()[0])
+
+
+async def test_with_an_app_id_a_request_without_a_token_is_refused(
+    settings: Settings, connector: FakeConnector
+) -> None:
+    production = replace(
+        settings, app_id=str(uuid.uuid4()), app_password="secret", app_tenant_id=str(uuid.uuid4())
+    )
+    secured = Host(production, connector)
+    await secured.start()
+    try:
+        status, _ = await secured.send(message(KARI, connector.service_url, "sjekk inn"))
+        assert status == 401
+        assert connector.received == []
+    finally:
+        await secured.stop()

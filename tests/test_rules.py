@@ -105,7 +105,11 @@ def test_settings_defaults_and_refusals() -> None:
         ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
         ({"PORT": "web"}, "PORT"),
         ({"CHECKIN_ITEMS": "stress,sleep"}, "sleep"),
-        ({"MicrosoftAppId": "x", "MicrosoftAppPassword": "y"}, "PSEUDONYM_KEY"),
+        ({"MicrosoftAppId": "x", "MicrosoftAppPassword": "y"}, "MicrosoftAppTenantId"),
+        (
+            {"MicrosoftAppId": "x", "MicrosoftAppPassword": "y", "MicrosoftAppTenantId": "t"},
+            "PSEUDONYM_KEY",
+        ),
         ({"STORAGE": "cosmos"}, "COSMOS_ENDPOINT"),
         ({"PSEUDONYM_KEY": "@Microsoft.KeyVault(SecretUri=https://kv/secrets/k)"}, "Key Vault"),
     ]:
