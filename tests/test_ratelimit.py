@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -41,6 +42,19 @@ def test_many_conversations_run_at_49_a_second_and_never_50() -> None:
     times = [t for t, _ in sent]
     assert max_in_window(times, 1.0) <= 50
     assert 0.97 * 50 * 60 <= len(sent) <= 50 * 60
+    # Paced, not in bursts: a burst handled late by Teams would spill into the next second.
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.0204 * 0.75 - 1e-9
+
+
+def test_a_late_wake_up_is_made_up_without_a_burst() -> None:
+    limiter = TeamsLimiter()
+    limiter.record("c0", 0.0)
+    late = limiter.wait("c1", 0.0) + 0.004  # the sleep overshot by 4 ms
+    limiter.record("c1", late)
+    assert limiter.wait("c2", late) == pytest.approx(0.0204 - 0.004, abs=1e-6)
+    far_behind = late + 1.0
+    limiter.record("c2", far_behind)
+    assert limiter.wait("c3", far_behind) == pytest.approx(0.0204 * 0.75, abs=1e-6)
 
 
 @pytest.mark.parametrize("window", PER_CONVERSATION[:3])
