@@ -169,6 +169,11 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "Your answers over the last {count} rounds (1 = strongly disagree, 5 = strongly "
         "agree). Only you see this.",
     },
+    "trend.intro.one": {
+        "nb": "Dine svar fra den siste runden (1 = helt uenig, 5 = helt enig). Bare du ser dette.",
+        "en": "Your answers from the last round (1 = strongly disagree, 5 = strongly agree). "
+        "Only you see this.",
+    },
     "trend.chart.wellbeing": {"nb": "Stress og sosial kontakt", "en": "Stress and social contact"},
     "trend.table": {"nb": "Alle svar", "en": "All answers"},
     "trend.round": {"nb": "Runde", "en": "Round"},

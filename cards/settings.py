@@ -22,6 +22,7 @@ def settings_card(lang: Language, saved: bool = False, invalid: bool = False) ->
             "label": t(lang, "settings.language"),
             "style": "expanded",
             "isRequired": True,
+            "errorMessage": t(lang, "settings.invalid"),
             "value": lang,
             "choices": [
                 {"title": t(lang, f"settings.language.{code}"), "value": code} for code in LANGUAGES

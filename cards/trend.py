@@ -20,7 +20,12 @@ def trend_card(lang: Language, points: list[TrendPoint]) -> Card:
     items = items_in(points, tuple(item.id for item in CATALOG))
     body: list[Element] = [
         title(t(lang, "trend.title")),
-        text(t(lang, "trend.intro", count=len(points)), isSubtle=True),
+        text(
+            t(lang, "trend.intro.one")
+            if len(points) == 1
+            else t(lang, "trend.intro", count=len(points)),
+            isSubtle=True,
+        ),
     ]
     series = [
         {
@@ -51,7 +56,7 @@ def _table(lang: Language, points: list[TrendPoint], items: tuple[str, ...]) -> 
     ]
     return {
         "type": "Table",
-        "firstRowAsHeader": True,
+        "firstRowAsHeaders": True,
         "gridStyle": "accent",
         "columns": [{"width": 3}] + [{"width": 1} for _ in points],
         "rows": [

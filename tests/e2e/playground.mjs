@@ -1,0 +1,650 @@
+// End-to-end driver: headless Chromium on the Microsoft 365 Agents Playground (Teams' own card
+// renderer), talking to a bot the caller has started. Writes a PNG per step and prints ONE JSON
+// line on stdout at the end (progress goes to stderr):
+//
+//   node tests/e2e/playground.mjs --url http://127.0.0.1:56150 --out artifacts/e2e
+//        [--scenario homeoffice | --scenario cards --cards good,unknown-element,...]
+//
+//   {"ok": true, "scenario": "homeoffice", "screenshots": "/abs/dir", "seconds": 10.3,
+//    "steps": [{"name": "greeting", "ok": true, "expectProblems": false, "seconds": 0.4,
+//               "screenshot": "/abs/dir/greeting.png", "problems": [], "notes": [...]}, ...],
+//    "blocked": ["res-1.cdn.office.net"]}            (+ "error" when the run itself broke)
+//
+// Scenario `homeoffice` walks the bot's main path (greeting, language, check-in, receipt, help,
+// trend, settings) and stops at the first failed step. Scenario `cards` sends each name in
+// --cards as a message and reports what is wrong with the answer; every name but `good` is
+// expected to be flagged. The negative test runs it against tests/e2e/stub_bot.mjs.
+//
+// The run has a deadline of 150 s and waits up to 45 s for any one thing; it loads nothing from
+// outside loopback (other hosts are blocked and listed under "blocked").
+//
+// A step fails when the Playground cannot show the bot's card. The Playground hides most broken
+// cards instead of showing an error: its Adaptive Cards renderer drops an unknown element or
+// action type without a trace, and still draws a card with an unsupported version or without
+// `"type": "AdaptiveCard"`. So the driver instruments the renderer: it patches the Playground's
+// bundle as the browser loads it, so each rendered card carries the renderer's own parse and
+// validation events in a `data-e2e-events` attribute (see RENDERER_PATCH). A step also fails on
+// the Playground's own placeholders ("Invalid message", "<type> is not supported yet"), on an
+// error or unexpected warning in its log panel, on a non-2xx request in that log, on a page
+// error, and on a card panel without a rendered card.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // Belt and braces under the request filter below: no name but loopback resolves at all.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+];
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+const WAIT_MS = 45_000; // one reply on a busy 2-core machine takes well under a second
+const DEADLINE_MS = 150_000; // the whole run; the pytest wrapper allows a little more
+
+const MESSAGE_BOX = 'div[role="textbox"][contenteditable="true"]';
+// A message in the chat is the block that holds its header; the bot's header names an author.
+const BOT_MESSAGE = 'div:has(> [aria-label="Message header"] > [aria-label="Message author"])';
+const USER_MESSAGE = `div:has(> [aria-label="Message header"]):not(${BOT_MESSAGE.slice(3)})`;
+const LOG_ENTRIES = 'div[contenteditable="true"][spellcheck="false"]:not([role="textbox"]) > div';
+
+// -- renderer instrumentation ------------------------------------------------------------------
+
+// In Playground 0.2.28 the card component parses the payload and renders it like this (minified):
+//   e.payload&&t.parse(<preprocess>(e.payload),new Gz),(0,te.jsx)("div",{className:"ac-preview-panel",children:...
+// where `t` is the AdaptiveCard, `Gz` the SerializationContext class and `WB` the ValidationEvent
+// enum. The patch keeps the context and puts the renderer's events on the panel element.
+const RENDERER_PATCH = {
+  from: 'new Gz),(0,te.jsx)("div",{className:"ac-preview-panel",children:',
+  to:
+    't.__e2eContext=new Gz),(0,te.jsx)("div",{className:"ac-preview-panel",' +
+    '"data-e2e-events":__e2eCardEvents(t,WB),children:',
+};
+
+// Runs in the page before the Playground's own scripts.
+function installCardEventsHook() {
+  window.__e2eCardEvents = (card, names) => {
+    const events = [];
+    const name = (event) => names[event] ?? String(event);
+    const context = card.__e2eContext;
+    if (!context) {
+      events.push({ phase: 'parse', event: 'NoPayload', message: 'the attachment has no card' });
+    } else {
+      for (let i = 0; i < context.eventCount; i++) {
+        const e = context.getEventAt(i);
+        events.push({ phase: 'parse', event: name(e.event), message: e.message });
+      }
+    }
+    try {
+      for (const e of card.validateProperties().validationEvents ?? []) {
+        events.push({ phase: 'validation', event: name(e.event), message: e.message });
+      }
+    } catch (error) {
+      events.push({ phase: 'validation', event: 'Exception', message: String(error) });
+    }
+    return JSON.stringify(events);
+  };
+}
+
+// Renderer events that do not stop a card from showing what it should: the bot's own fields in
+// an action's `data` ("Unknown property"), and accessibility advice (`speak`, input labels and
+// error messages). They are reported as notes. Every other event fails the step, among them
+// UnknownElementType, UnknownActionType, UnsupportedCardVersion, MissingCardType,
+// InvalidPropertyValue, CollectionCantBeEmpty, DuplicateId and UnsupportedProperty.
+const HARMLESS_EVENTS = new Set([
+  'UnknownProperty',
+  'PropertyShouldBeSet',
+  'RequiredInputsShouldHaveLabel',
+  'RequiredInputsShouldHaveErrorMessage',
+  'Deprecated',
+]);
+
+// Log panel warnings about Playground limits that real Teams does not have.
+const HARMLESS_LOG_WARNINGS = [
+  /^Full width control is not supported yet in Microsoft 365 Agents playground/,
+];
+
+// A request in the log panel that did not succeed, in either direction, e.g.
+// "User Application -> Microsoft 365 Agents Playground message 400" (the bot's answer refused) or
+// "Microsoft 365 Agents Playground -> User Application invoke 500" (the bot failed).
+const REFUSED_REQUEST = /-> (?:User Application|Microsoft 365 Agents Playground) \S+ [1345]\d\d\b/;
+
+// The Playground's placeholders for a message it cannot show (its strings Message.InvalidMessage,
+// Message.UnknownAttachment and Message.UnsupportedCard).
+const PLACEHOLDERS = [/^Invalid message$/, /^.+ is not supported yet$/];
+
+// -- page functions (run in the browser on a message element) -------------------------------------
+
+// The message's card panels and the placeholder texts it shows outside them.
+function inspect(root, placeholderSources) {
+  const placeholders = placeholderSources.map((s) => new RegExp(s));
+  const panels = [...root.querySelectorAll('.ac-preview-panel')].map((panel) => ({
+    events: panel.getAttribute('data-e2e-events'),
+    rendered: panel.querySelector('.ac-adaptiveCard') !== null,
+    visible: panel.getBoundingClientRect().height > 0,
+  }));
+  const texts = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.closest('.ac-preview-panel')) continue; // the card's own text is the bot's
+    const own = [...node.childNodes]
+      .filter((c) => c.nodeType === Node.TEXT_NODE)
+      .map((c) => c.textContent.trim())
+      .join(' ')
+      .trim();
+    if (own && placeholders.some((p) => p.test(own))) texts.push(own);
+  }
+  return { panels, placeholders: texts };
+}
+
+// -- helpers -------------------------------------------------------------------------------------
+
+function log(message) {
+  process.stderr.write(`e2e: ${message}\n`);
+}
+
+class StepFailure extends Error {}
+
+// Ends a scenario after its first failed step: the later steps build on it.
+class Aborted extends Error {}
+
+function squash(text) {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function parseCommandLine() {
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string' },
+      out: { type: 'string' },
+      scenario: { type: 'string', default: 'homeoffice' },
+      cards: { type: 'string', default: '' },
+    },
+  });
+  if (!values.url || !values.out) {
+    throw new Error('usage: playground.mjs --url http://127.0.0.1:PORT --out DIR [--scenario ...]');
+  }
+  return values;
+}
+
+class Run {
+  constructor(page, outDir, { failFast }) {
+    this.page = page;
+    this.failFast = failFast;
+    this.outDir = outDir;
+    this.steps = [];
+    this.pageErrors = [];
+    this.consoleErrors = [];
+    this.seenLogEntries = 0;
+    this.logMark = 0;
+  }
+
+  botMessages() {
+    return this.page.locator(BOT_MESSAGE);
+  }
+
+  async countBotMessages() {
+    return this.botMessages().count();
+  }
+
+  // Waits until `check()` returns a truthy value, and returns it. Fails at once when the log
+  // panel shows a failed request (an answer the Playground refused, an invoke the bot failed)
+  // since the last message was sent: the awaited thing will then never come.
+  async until(what, check, timeout = WAIT_MS) {
+    const end = Date.now() + timeout;
+    for (;;) {
+      const value = await check();
+      if (value) return value;
+      const refused = await this.refusedSince(this.logMark);
+      if (refused)
+        throw new StepFailure(
+          `the Playground log shows a failed request while waiting for ${what}: ${refused}`,
+        );
+      if (Date.now() > end)
+        throw new StepFailure(`timed out after ${timeout / 1000} s waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 150)); // polling interval
+    }
+  }
+
+  async refusedSince(mark) {
+    const entries = await this.page.locator(LOG_ENTRIES).allInnerTexts();
+    const bad = entries
+      .slice(mark)
+      .map(squash)
+      .find((e) => REFUSED_REQUEST.test(e));
+    return bad ?? null;
+  }
+
+  // Types `text` into the message box and sends it; resolves when it shows as the user's message.
+  async say(text) {
+    const userCount = await this.page.locator(USER_MESSAGE).count();
+    this.logMark = await this.page.locator(LOG_ENTRIES).count();
+    const box = this.page.locator(MESSAGE_BOX);
+    await box.click({ timeout: WAIT_MS });
+    await box.fill(text, { timeout: WAIT_MS });
+    await this.until(
+      `the message box to hold "${text}"`,
+      async () => squash(await box.innerText()) === text,
+    );
+    await box.press('Enter', { timeout: WAIT_MS });
+    await this.until(
+      `"${text}" to show as sent`,
+      async () => (await this.page.locator(USER_MESSAGE).count()) > userCount,
+    );
+  }
+
+  // Sends `text` and returns the bot's first new message (a locator pinned to its index).
+  async ask(text) {
+    const before = await this.countBotMessages();
+    await this.say(text);
+    await this.until(
+      `the bot's answer to "${text}"`,
+      async () => (await this.countBotMessages()) > before,
+    );
+    const message = this.botMessages().nth(before);
+    // The message is drawn when it shows a card or one of the Playground's placeholders; what it
+    // shows is judged by cardProblems() after the step.
+    await this.until(
+      'the answer to be drawn',
+      async () => {
+        const found = await message.evaluate(
+          inspect,
+          PLACEHOLDERS.map((p) => p.source),
+        );
+        return found.panels.some((panel) => panel.rendered) || found.placeholders.length > 0;
+      },
+      10_000,
+    ).catch(() => {});
+    return message;
+  }
+
+  async waitForText(locator, text, what) {
+    const found = locator.getByText(text, { exact: false }).first();
+    try {
+      await this.until(`${what} (“${text}”)`, () => found.isVisible());
+    } catch (error) {
+      const shown = squash(await locator.innerText().catch(() => '')).slice(0, 400);
+      throw new StepFailure(`${error.message}; shown: ${JSON.stringify(shown)}`);
+    }
+  }
+
+  // Everything that says the Playground could not show `message` as the bot meant it.
+  async cardProblems(message) {
+    const problems = [];
+    const notes = [];
+    const found = await message.evaluate(
+      inspect,
+      PLACEHOLDERS.map((p) => p.source),
+    );
+
+    for (const text of found.placeholders)
+      problems.push(`the Playground shows “${text}” instead of the message`);
+    if (found.panels.length === 0 && found.placeholders.length === 0) {
+      problems.push('the message has no card');
+    }
+    for (const [i, panel] of found.panels.entries()) {
+      const where = found.panels.length > 1 ? `card ${i + 1}: ` : '';
+      if (!panel.rendered || !panel.visible) problems.push(`${where}the renderer drew no card`);
+      if (panel.events === null) {
+        problems.push(`${where}the renderer instrumentation is missing (was the bundle patched?)`);
+        continue;
+      }
+      for (const e of JSON.parse(panel.events)) {
+        const line = `${where}renderer ${e.phase} ${e.event}: ${e.message}`;
+        (HARMLESS_EVENTS.has(e.event) ? notes : problems).push(line);
+      }
+    }
+    return { problems, notes: [...new Set(notes)] };
+  }
+
+  // New entries in the Playground's log panel since the last call.
+  async logProblems() {
+    const problems = [];
+    const entries = await this.page.locator(LOG_ENTRIES).allInnerTexts();
+    if (entries.length === 0) return ['the Playground log panel was not found'];
+    const fresh = entries.slice(this.seenLogEntries);
+    this.seenLogEntries = entries.length;
+    for (const raw of fresh) {
+      const entry = squash(raw).replace(/^\[[^\]]*\]\s*/, '');
+      const level = /^\(!\) Warning: (.*)$/.exec(entry) ?? /^\(×\) Error: (.*)$/.exec(entry);
+      if (level && !HARMLESS_LOG_WARNINGS.some((p) => p.test(level[1]))) {
+        problems.push(`Playground log: ${entry}`);
+      }
+      if (REFUSED_REQUEST.test(entry)) problems.push(`Playground log: ${entry}`);
+    }
+    return problems;
+  }
+
+  async screenshot(name, target) {
+    const file = path.join(this.outDir, `${name}.png`);
+    try {
+      if (target) {
+        await target.scrollIntoViewIfNeeded({ timeout: 5_000 });
+        await target.screenshot({ path: file, timeout: 15_000, animations: 'disabled' });
+      } else {
+        await this.page.screenshot({ path: file, timeout: 15_000, animations: 'disabled' });
+      }
+      return file;
+    } catch (error) {
+      log(`screenshot ${name} failed: ${error.message.split('\n')[0]}`);
+      return null;
+    }
+  }
+
+  // Runs one step: `body` returns the message to check and photograph.
+  async step(name, body, { expectProblems = false } = {}) {
+    const started = Date.now();
+    const record = {
+      name,
+      ok: false,
+      expectProblems,
+      seconds: 0,
+      screenshot: null,
+      problems: [],
+      notes: [],
+    };
+    this.steps.push(record);
+    let message = null;
+    try {
+      message = await body();
+      if (message) {
+        const { problems, notes } = await this.cardProblems(message);
+        record.problems.push(...problems);
+        record.notes.push(...notes);
+      }
+    } catch (error) {
+      if (error instanceof StepFailure) record.problems.push(error.message);
+      else if (error?.name === 'TimeoutError')
+        record.problems.push(`timed out: ${error.message}`); // Playwright's, with its call log
+      else record.problems.push(`driver error: ${error?.stack ?? error}`);
+    }
+    record.problems.push(...(await this.logProblems().catch((e) => [`log panel: ${e.message}`])));
+    record.problems.push(...this.pageErrors.splice(0).map((e) => `page error: ${e}`));
+    record.notes.push(...this.consoleErrors.splice(0).map((e) => `console: ${e}`));
+    record.screenshot = await this.screenshot(name, message);
+    record.ok = record.problems.length === 0;
+    record.seconds = Math.round((Date.now() - started) / 100) / 10;
+    const verdict = record.ok ? 'ok' : expectProblems ? 'flagged' : 'FAILED';
+    const details = record.problems.map((problem) => `\n  ${problem}`).join('');
+    log(`${name}: ${verdict} in ${record.seconds} s${details}`);
+    if (!record.ok && this.failFast) throw new Aborted(name);
+    return record;
+  }
+}
+
+// -- scenarios -----------------------------------------------------------------------------------
+
+// The texts the bot's cards show (cards/i18n.py).
+const TEXT = {
+  greeting: /Hi! I am the home-office bot|Jeg er hjemmekontor-boten/,
+  settingsTitleEn: 'Settings',
+  bokmal: 'Norwegian (bokmål)',
+  save: 'Save',
+  saved: 'Innstillingene er lagret.',
+  checkinTitle: 'Ukens innsjekk',
+  submit: 'Send inn',
+  receipt: 'Takk for svarene dine!',
+  helpTitle: 'Dette kan jeg hjelpe med',
+  trendTitle: 'Min utvikling',
+  settingsTitle: 'Innstillinger',
+  bokmalNb: 'Norsk (bokmål)',
+};
+
+async function homeoffice(run) {
+  // The Playground installs the bot when the page opens; the greeting is the first message. Its
+  // client says en-US on every activity, so the bot starts in English.
+  await run.step('greeting', async () => {
+    await run.until('the greeting after install', async () => (await run.countBotMessages()) > 0);
+    const message = run.botMessages().first();
+    await run.waitForText(message, TEXT.greeting, 'the greeting card');
+    return message;
+  });
+
+  // Bokmål first: a Norwegian user on an English client picks bokmål under `innstillinger`.
+  await run.step('language', async () => {
+    const message = await run.ask('innstillinger');
+    await run.waitForText(message, TEXT.settingsTitleEn, 'the settings card');
+    await message.getByRole('radio', { name: TEXT.bokmal }).check({ timeout: WAIT_MS });
+    await message.getByRole('button', { name: TEXT.save, exact: true }).click({ timeout: WAIT_MS });
+    await run.waitForText(message, TEXT.saved, 'the saved settings card in bokmål');
+    return message;
+  });
+
+  let checkin = null;
+  const chosen = [];
+  await run.step('checkin', async () => {
+    checkin = await run.ask('sjekk inn');
+    await run.waitForText(checkin, TEXT.checkinTitle, 'the check-in card');
+    await checkin.locator('.ac-adaptiveCard').first().waitFor({ timeout: WAIT_MS });
+    return checkin;
+  });
+
+  await run.step('checkin-filled', async () => {
+    if (!checkin) throw new StepFailure('no check-in card to fill in');
+    // `Input.ChoiceSet` with style compact renders as a combobox with a pop-up list.
+    const boxes = checkin.locator('input[role="combobox"]');
+    const count = await boxes.count();
+    if (count < 2) throw new StepFailure(`expected a dropdown per item, found ${count}`);
+    for (let i = 0; i < count; i++) {
+      const box = boxes.nth(i);
+      await box.click({ timeout: WAIT_MS });
+      // Fluent's combobox names its pop-up list in aria-controls while it is open.
+      const id = await run.until(`dropdown ${i + 1} to open`, () =>
+        box.getAttribute('aria-controls'),
+      );
+      const options = run.page.locator(`[role="listbox"][id="${id}"]`).getByRole('option');
+      await options.first().waitFor({ timeout: WAIT_MS });
+      const option = options.nth(i % (await options.count()));
+      const label = (await option.innerText()).trim();
+      await option.click({ timeout: WAIT_MS });
+      await run.until(
+        `dropdown ${i + 1} to show “${label}”`,
+        async () => (await box.inputValue()) === label,
+      );
+      chosen.push(label);
+    }
+    return checkin;
+  });
+
+  await run.step('receipt', async () => {
+    if (!checkin || chosen.length === 0)
+      throw new StepFailure('the check-in card was not filled in');
+    await checkin
+      .getByRole('button', { name: TEXT.submit, exact: true })
+      .click({ timeout: WAIT_MS });
+    await run.waitForText(checkin, TEXT.receipt, 'the receipt in place of the check-in card');
+    const inputs = await checkin.locator('input, textarea, select').count();
+    if (inputs > 0)
+      throw new StepFailure(
+        `the receipt still has ${inputs} inputs: the check-in card is not gone`,
+      );
+    const shown = await checkin.innerText();
+    const missing = [...new Set(chosen)].filter((label) => !shown.includes(label));
+    if (missing.length)
+      throw new StepFailure(`the receipt does not show the answers ${JSON.stringify(missing)}`);
+    return checkin;
+  });
+
+  await run.step('help', async () => {
+    const message = await run.ask('hjelp');
+    await run.waitForText(message, TEXT.helpTitle, 'the help card');
+    return message;
+  });
+
+  await run.step('trend', async () => {
+    const message = await run.ask('min utvikling');
+    await run.waitForText(message, TEXT.trendTitle, 'the trend card');
+    // One answered round: a table (header + a row per item), no chart.
+    const rows = message.locator('.ac-adaptiveCard [role="row"], .ac-adaptiveCard tr');
+    await rows
+      .first()
+      .waitFor({ timeout: WAIT_MS })
+      .catch(() => {
+        throw new StepFailure('the trend card shows no table');
+      });
+    const count = await rows.count();
+    if (count !== chosen.length + 1) {
+      throw new StepFailure(`the trend table has ${count} rows, expected ${chosen.length + 1}`);
+    }
+    return message;
+  });
+
+  await run.step('settings', async () => {
+    const message = await run.ask('innstillinger');
+    await run.waitForText(message, TEXT.settingsTitle, 'the settings card in bokmål');
+    const radio = message.getByRole('radio', { name: TEXT.bokmalNb });
+    if (!(await radio.isChecked({ timeout: WAIT_MS })))
+      throw new StepFailure('bokmål is not the chosen language');
+    return message;
+  });
+}
+
+async function cards(run, names) {
+  await run.step('installed', async () => {
+    // The stub bot sends nothing on install; wait for the Playground to be ready.
+    await run.page.locator(MESSAGE_BOX).waitFor({ timeout: WAIT_MS });
+    return null;
+  });
+  for (const name of names) {
+    await run.step(name, () => run.ask(name), { expectProblems: name !== 'good' });
+  }
+}
+
+// -- main ----------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  const options = parseCommandLine();
+  const outDir = path.resolve(options.out);
+  fs.mkdirSync(outDir, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-chromium-'));
+  const result = {
+    ok: false,
+    scenario: options.scenario,
+    screenshots: outDir,
+    seconds: 0,
+    steps: [],
+    blocked: [],
+  };
+  const blocked = new Set();
+  let context = null;
+  let run = null;
+  const deadline = setTimeout(() => {
+    result.error = `the run took longer than ${DEADLINE_MS / 1000} s`;
+    result.steps = run?.steps ?? [];
+    finish(result, started, profile, context).finally(() => process.exit(1));
+  }, DEADLINE_MS);
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1280, height: 1800 },
+      locale: 'nb-NO',
+      timezoneId: 'Europe/Oslo',
+      serviceWorkers: 'block',
+    });
+    await context.addInitScript(installCardEventsHook);
+    let patched = 0;
+    await context.route('**/*', async (route) => {
+      const url = new URL(route.request().url());
+      if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return route.continue();
+      if (!LOOPBACK_HOSTS.has(url.hostname)) {
+        blocked.add(url.hostname);
+        return route.abort('blockedbyclient');
+      }
+      if (/^\/static\/js\/main\.[0-9a-f]+\.js$/.test(url.pathname)) {
+        const response = await route.fetch();
+        const body = await response.text();
+        if (body.split(RENDERER_PATCH.from).length !== 2) {
+          // Without the patch a broken card would pass unseen: refuse to test without it.
+          result.error =
+            'cannot instrument the card renderer: the Playground bundle changed (pinned 0.2.28?)';
+          return route.fulfill({ response, body });
+        }
+        patched += 1;
+        return route.fulfill({
+          response,
+          body: body.replace(RENDERER_PATCH.from, RENDERER_PATCH.to),
+        });
+      }
+      return route.continue();
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    run = new Run(page, outDir, { failFast: options.scenario !== 'cards' });
+    page.on('pageerror', (error) =>
+      run.pageErrors.push(String(error.message ?? error).split('\n')[0]),
+    );
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const text = message.text();
+      // Requests the filter above blocked (fonts and an animation worklet from Microsoft's CDN).
+      if (
+        /Failed to load resource: net::ERR_(BLOCKED_BY_CLIENT|FAILED)|Failed to load worklet module script/.test(
+          text,
+        )
+      )
+        return;
+      run.consoleErrors.push(text.slice(0, 300));
+    });
+    await page.goto(options.url, { waitUntil: 'domcontentloaded', timeout: WAIT_MS });
+    await page.locator(MESSAGE_BOX).waitFor({ timeout: WAIT_MS });
+    if (result.error) throw new Error(result.error);
+    if (patched === 0)
+      throw new Error('the Playground bundle was not loaded through the instrumentation');
+
+    if (options.scenario === 'homeoffice') await homeoffice(run);
+    else if (options.scenario === 'cards')
+      await cards(run, options.cards.split(',').filter(Boolean));
+    else throw new Error(`unknown scenario ${options.scenario}`);
+
+    // Late log entries (a warning written after its step was checked) fail the run too.
+    const late = await run.logProblems();
+    if (late.length) {
+      run.steps.push({
+        name: 'log',
+        ok: false,
+        expectProblems: false,
+        seconds: 0,
+        screenshot: null,
+        problems: late,
+        notes: [],
+      });
+    }
+    // In `cards` the broken cards must be flagged and the good one must pass.
+    result.ok = run.steps.every((s) => s.ok !== Boolean(s.expectProblems));
+  } catch (error) {
+    if (!(error instanceof Aborted)) result.error = result.error ?? String(error.stack ?? error);
+  } finally {
+    clearTimeout(deadline);
+    if (run && !finished) await run.screenshot('playground'); // the whole window, for a look around
+    result.steps = run?.steps ?? [];
+    result.blocked = [...blocked].sort();
+    await finish(result, started, profile, context);
+  }
+  process.exitCode = result.ok ? 0 : 1;
+}
+
+let finished = false;
+
+// Prints the result once, whether the run ends or its deadline ends it.
+async function finish(result, started, profile, context) {
+  if (finished) return;
+  finished = true;
+  result.seconds = Math.round((Date.now() - started) / 100) / 10;
+  await context?.close().catch(() => {});
+  fs.rmSync(profile, { recursive: true, force: true });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+await main();
