@@ -6,6 +6,7 @@ stays as it is (so nothing the user typed into it is lost).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,17 @@ MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 ERROR_TYPE = "application/vnd.microsoft.error"
 
 
+class JsonData(dict[str, Any]):
+    """A card on its way through botbuilder, which deep-copies every outgoing activity.
+
+    `copy.deepcopy` walks a card node by node (about 0.7 ms for a check-in card); a card is
+    plain JSON data, so a JSON round trip gives the same copy several times faster.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> JsonData:
+        return JsonData(json.loads(json.dumps(self)))
+
+
 class InvokeBody(Model):
     """The `adaptiveCard/action` response body.
 
@@ -54,7 +66,7 @@ class InvokeBody(Model):
 
 def invoke_body(result: ActionResult) -> InvokeBody:
     if isinstance(result, ReplaceCard):
-        return InvokeBody(status_code=200, type=CARD_TYPE, value=result.card)
+        return InvokeBody(status_code=200, type=CARD_TYPE, value=JsonData(result.card))
     return InvokeBody(status_code=200, type=MESSAGE_TYPE, value=result.text)
 
 

@@ -16,7 +16,14 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import TeamInfo
 
-from bot.actions import ActionResult, ReplaceCard, ShowMessage, bad_request_body, invoke_body
+from bot.actions import (
+    ActionResult,
+    JsonData,
+    ReplaceCard,
+    ShowMessage,
+    bad_request_body,
+    invoke_body,
+)
 from bot.commands import Command, parse_command
 from cards.checkin import SUBMIT_VERB, checkin_card, notice_card, receipt_card, round_label
 from cards.elements import Card
@@ -222,7 +229,11 @@ def _first_name(name: str) -> str:
 
 
 async def _send_card(turn_context: TurnContext, card: Card) -> None:
-    await turn_context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+    await turn_context.send_activity(_card_message(card))
+
+
+def _card_message(card: Card) -> Activity:
+    return MessageFactory.attachment(CardFactory.adaptive_card(JsonData(card)))
 
 
 async def _answer_fallback_submit(turn_context: TurnContext, result: ActionResult) -> None:
@@ -230,7 +241,7 @@ async def _answer_fallback_submit(turn_context: TurnContext, result: ActionResul
     if isinstance(result, ShowMessage):
         await turn_context.send_activity(result.text)
         return
-    card_message = MessageFactory.attachment(CardFactory.adaptive_card(result.card))
+    card_message = _card_message(result.card)
     reply_to = turn_context.activity.reply_to_id
     if reply_to:
         card_message.id = reply_to

@@ -33,7 +33,7 @@ def apply() -> None:
     policy.safe_codes = frozenset(policy.safe_codes)  # type: ignore[assignment]  # only `in` reads it
 
     def serialize_object(self: serialization.Serializer, attr: Any, **kwargs: Any) -> Any:
-        if type(attr) is dict or type(attr) is list:
+        if isinstance(attr, dict | list):
             try:
                 return json.loads(json.dumps(attr, allow_nan=False))
             except (TypeError, ValueError):

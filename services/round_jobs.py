@@ -144,7 +144,7 @@ class RoundJobs:
             return await self._rounds.create(round_)
         except Conflict:
             # Opened earlier today: delivering it again reaches only people new since then.
-            existing = await self._rounds.get(round_id)
+            existing = await self._rounds.get(round_id, fresh=True)
             return existing or round_
 
     async def _deliver(self, round_: Round) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime
 
 from domain.rounds import Round
@@ -11,25 +13,45 @@ CONTAINER = "rounds"
 PARTITION = "rounds"
 
 
-class RoundRepository:
-    def __init__(self, store: DocumentStore) -> None:
-        self._store = store
+# Every submit looks its round up; a round's dates and items never change once opened
+# (delivery progress does, which a submit does not read), so a short cache saves a read.
+CACHE_SECONDS = 30.0
 
-    async def get(self, round_id: str) -> Round | None:
+
+class RoundRepository:
+    def __init__(
+        self, store: DocumentStore, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._store = store
+        self._monotonic = monotonic
+        self._cache: dict[str, tuple[float, Round]] = {}
+
+    async def get(self, round_id: str, fresh: bool = False) -> Round | None:
+        """The round; `fresh` reads past the cache, for work that writes the round back."""
+        cached = self._cache.get(round_id)
+        if cached and cached[0] > self._monotonic() and not fresh:
+            return cached[1]
         doc = await self._store.read(CONTAINER, PARTITION, round_id)
-        return _round(doc) if doc else None
+        return self._remember(_round(doc)) if doc else None
+
+    def _remember(self, round_: Round) -> Round:
+        self._cache[round_.id] = (self._monotonic() + CACHE_SECONDS, round_)
+        return round_
 
     async def all(self) -> list[Round]:
-        return [_round(doc) for doc in await self._store.query(CONTAINER, PARTITION)]
+        return [
+            self._remember(_round(doc)) for doc in await self._store.query(CONTAINER, PARTITION)
+        ]
 
     async def create(self, round_: Round) -> Round:
         """Raises Conflict when a round with that id exists."""
         await self._store.create(CONTAINER, _doc(round_))
-        return round_
+        return self._remember(round_)
 
     async def save(self, round_: Round) -> None:
         """Record progress (delivered, reminded, closed); only lease holders call this."""
         await self._store.upsert(CONTAINER, _doc(round_))
+        self._remember(round_)
 
 
 def _doc(round_: Round) -> Document:

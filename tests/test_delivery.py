@@ -10,6 +10,7 @@ import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -234,6 +235,10 @@ async def test_reminder_only_to_those_who_have_not_answered_and_only_once(
     reminded = {c for c, n in teams.delivered.items() if n == 2}
     assert reminded == {r.conversation_id for r in recipients[4:]}
     assert sum(teams.delivered.values()) == 16
+    # Another day's `round open` opens that day's round; this one keeps "reminded".
+    await jobs.open_round()
+    await jobs.tick()
+    assert sum(teams.delivered.values()) == 26  # 10 cards of the new round, no reminders
     final = await jobs.status(round_id)
     assert final is not None
     assert (final.cards.sent, final.reminders.sent, final.answered) == (10, 6, 4)
@@ -293,3 +298,14 @@ async def test_round_cli_opens_delivers_and_reports_beside_the_store(
     code, again = await run_cli("round", "open", env=env)
     assert code == 0 and "invited 5, delivered 5" in again
     assert len(teams.delivered) == 5 and set(teams.delivered.values()) == {1}
+
+
+async def test_cached_rounds_never_hide_progress_from_the_jobs(store: DocumentStore) -> None:
+    seen_by_submits = RoundRepository(store)
+    jobs_view = RoundRepository(store)
+    round_ = await jobs_view.create(new_round("s1", Clock()(), ITEMS, delivered=False))
+    assert await seen_by_submits.get("s1") == round_  # cached from here on
+    await jobs_view.save(replace(round_, delivered_at=Clock()(), reminded_at=Clock()()))
+    fresh = await seen_by_submits.get("s1", fresh=True)
+    assert fresh is not None and fresh.reminded_at is not None
+    assert await seen_by_submits.get("s1") == fresh  # the cache took the fresh copy

@@ -152,3 +152,16 @@ def test_sdk_patch_serializes_cards_as_msrest_does(monkeypatch: pytest.MonkeyPat
     monkeypatch.undo()
     odd = {"when": NOW, "n": float("nan")}  # not plain JSON: still msrest's own handling
     assert Serializer().serialize_object(odd)["when"] == Serializer().serialize_iso(NOW)
+
+
+def test_cards_copied_by_botbuilder_are_equal_and_independent() -> None:
+    import copy
+
+    from bot.actions import JsonData
+    from cards.checkin import checkin_card
+
+    card = checkin_card("nb", new_round("r1", NOW, round_items()), OSLO)
+    copied = copy.deepcopy(JsonData(card))
+    assert copied == card and isinstance(copied, JsonData)
+    copied["body"][0]["text"] = "changed"
+    assert card["body"][0]["text"] != "changed"
