@@ -83,7 +83,7 @@ class HomeOfficeBot(TeamsActivityHandler):
             return
         profile = await self._seen(turn_context)
         # Teams announces one install twice (installationUpdate and conversationUpdate).
-        if await self._people.claim_welcome(profile.user_id):
+        if await self._people.installed(profile):
             lang = profile.effective_language
             await _send_card(turn_context, greeting_card(lang, _first_name(profile.name)))
 

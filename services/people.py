@@ -46,8 +46,13 @@ class PeopleService:
         await self._update_roster(updated)
         return updated
 
-    async def claim_welcome(self, user_id: str) -> bool:
-        return await self._users.claim_welcome(user_id)
+    async def installed(self, profile: Profile) -> bool:
+        """Record an install; True the first time it is announced (Teams announces it twice).
+
+        A reinstall brings someone back into the roster that the uninstall took them out of.
+        """
+        await self._update_roster(profile)
+        return await self._users.claim_welcome(profile.user_id)
 
     async def uninstalled(self, user_id: str) -> None:
         await self._users.release_welcome(user_id)

@@ -10,6 +10,7 @@ from typing import Any
 from bot.settings import Settings
 from domain.catalog import round_items
 from domain.rounds import new_round
+from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
 from tests.conftest import Host
 from tests.fake_connector import FakeConnector
@@ -100,11 +101,18 @@ async def test_one_install_announced_twice_greets_once(host: Host) -> None:
     assert len(host.connector.messages()) == 1
 
 
-async def test_reinstall_greets_again(host: Host) -> None:
+async def test_reinstall_greets_again_and_rounds_reach_the_user_again(host: Host) -> None:
+    assert host.store is not None
+    roster = RosterRepository(host.store)
     await host.send(install(KARI, host.service_url))
     await host.send(uninstall(KARI, host.service_url))
+    gone = await roster.get(KARI.aad_object_id)
+    assert gone is not None and gone.dead
     await host.send(install(KARI, host.service_url))
     assert len(host.connector.messages()) == 2
+    back = await roster.get(KARI.aad_object_id)
+    assert back is not None and not back.dead
+    assert back.conversation_id == KARI.conversation_id
 
 
 async def test_english_teams_client_is_greeted_in_english(host: Host) -> None:
