@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,9 +22,11 @@ from domain.rounds import (
 from domain.trend import TrendPoint, trend
 from services.clock import Clock, utc_now
 from storage.counters import ParticipationCounter
-from storage.port import Conflict
+from storage.port import Conflict, StorageError
 from storage.responses import ResponseRepository
 from storage.rounds import RoundRepository
+
+log = logging.getLogger(__name__)
 
 # Should a round with today's id be closed early, a new on-demand round takes a suffix.
 _MAX_ROUNDS_A_DAY = 10
@@ -124,7 +127,11 @@ class CheckinService:
         except Conflict:
             earlier = await self._responses.get(who, round_.id)
             return AlreadyReceived(round_, earlier.answers if earlier else validation.answers)
-        await self._participation.add(round_.id)
+        try:
+            await self._participation.add(round_.id)
+        except StorageError:
+            # The answer is stored; telling the user otherwise would make them send it again.
+            log.warning("participation count of round %s missed one answer", round_.id)
         return Stored(round_, validation.answers)
 
     async def has_answered(self, user_id: str, round_id: str) -> bool:
