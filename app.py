@@ -1,6 +1,9 @@
 """Composition root and command line: the only place that wires the parts together.
 
 python app.py            serve the bot (same as `python app.py serve`)
+python app.py round ...  check-in rounds (open, status)
+python app.py org ...    the organisation directory (import a CSV, sync from Graph, status)
+python app.py package    the Teams app package
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import signal
 import sys
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from aiohttp import web
 from botbuilder.integration.aiohttp import (
@@ -22,6 +26,7 @@ from botbuilder.integration.aiohttp import (
 from dotenv import load_dotenv
 
 from bot import sdk_patches
+from bot.graph import GraphConfig, GraphDirectory, GraphError
 from bot.handler import HomeOfficeBot, on_turn_error
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
 from bot.scheduler import build_scheduler
@@ -31,10 +36,12 @@ from manifest.package import add_cli as add_package_cli
 from manifest.package import run_cli as run_package_cli
 from services.checkins import CheckinService
 from services.delivery import DeliveryService
+from services.org_directory import OrgDataError, OrgDirectoryService, describe
 from services.people import PeopleService
 from services.round_jobs import RoundJobs
 from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
+from storage.directory import DirectoryRepository
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.port import DocumentStore, StorageError
@@ -79,9 +86,13 @@ class Parts:
     people: PeopleService
     checkins: CheckinService
     jobs: RoundJobs
+    directory: OrgDirectoryService
+    graph: GraphDirectory | None = None
 
     async def close(self) -> None:
         await self.sender.close()
+        if self.graph is not None:
+            await self.graph.close()
         await self.store.close()
 
 
@@ -96,6 +107,27 @@ def bot_framework_config(settings: Settings) -> _BotFrameworkConfig:
         APP_TYPE="MultiTenant" if settings.local_mode else settings.app_type,
         APP_TENANTID=settings.app_tenant_id,
     )
+
+
+def graph_config(settings: Settings) -> GraphConfig:
+    """Graph is read as the bot's own app: its secret, or its managed identity."""
+    return GraphConfig(
+        tenant_id=settings.app_tenant_id,
+        client_id=settings.app_id,
+        client_secret=settings.app_password,
+        managed_identity=settings.app_type == "UserAssignedMSI",
+        authority=settings.graph_authority,
+        endpoint=settings.graph_endpoint,
+        service_area_field=settings.graph_service_area_field,
+        unit_field=settings.graph_unit_field,
+    )
+
+
+def build_directory(
+    settings: Settings, store: DocumentStore
+) -> tuple[OrgDirectoryService, GraphDirectory | None]:
+    graph = GraphDirectory(graph_config(settings)) if settings.org_source == "graph" else None
+    return OrgDirectoryService(DirectoryRepository(store), LeaseStore(store), graph), graph
 
 
 def build_parts(settings: Settings, store: DocumentStore) -> Parts:
@@ -128,7 +160,8 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         reminder_after=timedelta(days=settings.reminder_after_days),
     )
     people = PeopleService(UserRepository(store), roster)
-    return Parts(store, sender, people, checkins, jobs)
+    directory, graph = build_directory(settings, store)
+    return Parts(store, sender, people, checkins, jobs, directory, graph)
 
 
 def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
@@ -157,19 +190,28 @@ async def serve(settings: Settings) -> None:
     await runner.setup()
     site = web.TCPSite(runner, host=settings.host, port=settings.port)
     await site.start()
+    parts = app[PARTS]
     scheduler = build_scheduler(
-        app[PARTS].jobs, settings.checkin_cron, settings.timezone, settings.scheduler_tick_seconds
+        parts.jobs,
+        settings.checkin_cron,
+        settings.timezone,
+        settings.scheduler_tick_seconds,
+        org_sync=parts.directory.scheduled_sync if parts.graph is not None else None,
+        org_sync_cron=settings.org_sync_cron,
     )
     scheduler.start()
     mode = "local mode, no inbound authentication" if settings.local_mode else "authenticated"
     log.info(
-        "serving on http://%s:%s/api/messages (%s, storage=%s, rounds on %r in %s)",
+        "serving on http://%s:%s/api/messages (%s, storage=%s, rounds on %r in %s, "
+        "organisation from %s%s)",
         settings.host,
         settings.port,
         mode,
         settings.storage,
         settings.checkin_cron,
         settings.timezone,
+        settings.org_source,
+        f" nightly on {settings.org_sync_cron!r}" if parts.graph is not None else " imports",
     )
     stop = asyncio.Event()
     # A container or service manager stops the host with SIGTERM: finish what is in flight
@@ -203,6 +245,84 @@ async def round_command(settings: Settings, action: str, round_id: str | None) -
         await parts.close()
 
 
+async def org_command(settings: Settings, action: str, csv_file: str | None) -> int:
+    """`org import`, `org sync` and `org status`: the same code as the scheduled sync."""
+    path, data = "", b""
+    if action == "import":
+        path = csv_file or settings.org_csv
+        if not path:
+            print("name the CSV file, or set ORG_CSV", file=sys.stderr)
+            return 2
+        try:
+            data = await asyncio.to_thread(Path(path).read_bytes)
+        except OSError as error:
+            print(f"cannot read {path}: {error.strerror or error}", file=sys.stderr)
+            return 2
+    if action == "sync" and settings.org_source != "graph":
+        print("org sync reads Microsoft Graph: set ORG_SOURCE=graph", file=sys.stderr)
+        return 2
+    store = await open_store(settings)
+    directory, graph = build_directory(settings, store)
+    try:
+        if action == "import":
+            return await _org_import(settings, directory, path, data)
+        if action == "sync":
+            try:
+                replaced = await directory.sync()
+            except (GraphError, OrgDataError) as error:
+                print(f"org sync failed, the directory is unchanged: {error}", file=sys.stderr)
+                return 1
+            if replaced is None:
+                print(BUSY)
+                return 1
+            print(f"synced from Microsoft Graph: {describe(replaced)}")
+            return 0
+        current = await directory.current()
+        if current is None:
+            print("no organisation directory yet: python app.py org import FILE.csv")
+            return 1
+        local = "%d.%m.%Y %H:%M"
+        print(
+            f"{current.summary}\n"
+            f"from {current.source}, version {current.version}\n"
+            f"changed {current.updated_at.astimezone(settings.timezone).strftime(local)}, "
+            f"last import or sync {current.checked_at.astimezone(settings.timezone).strftime(local)}"
+        )
+        return 0
+    finally:
+        if graph is not None:
+            await graph.close()
+        await store.close()
+
+
+BUSY = "another import or sync is working on the directory right now (lease held); try later"
+
+
+async def _org_import(
+    settings: Settings, directory: OrgDirectoryService, path: str, data: bytes
+) -> int:
+    outcome = await directory.import_csv(data)
+    if outcome.errors:
+        for error in outcome.errors:
+            print(error)
+        count = len(outcome.errors)
+        print(f"{path}: {count} error{'s' if count > 1 else ''}; nothing was imported")
+        return 1
+    if outcome.replaced is None:
+        print(BUSY)
+        return 1
+    replaced = outcome.replaced
+    if replaced.changed:
+        print(f"imported {path}: {describe(replaced)}")
+    else:
+        print(f"{path}: the directory holds exactly this already ({replaced.version.summary})")
+    if settings.org_source == "graph":
+        print(
+            "note: ORG_SOURCE=graph, so the next Graph sync replaces this import", file=sys.stderr
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="app.py", description="Home-office dialogue bot")
     commands = parser.add_subparsers(dest="command")
@@ -210,6 +330,16 @@ def main(argv: list[str] | None = None) -> int:
     rounds = commands.add_parser("round", help="check-in rounds: open one now, or show status")
     rounds.add_argument("action", choices=("open", "status"))
     rounds.add_argument("--round", dest="round_id", help="a round id (status; default: latest)")
+    org = commands.add_parser(
+        "org", help="the organisation directory: import an HR CSV, sync from Graph, status"
+    )
+    org_actions = org.add_subparsers(dest="org_action", required=True)
+    org_import = org_actions.add_parser(
+        "import", help="replace the directory with a CSV file (nothing changes if it has errors)"
+    )
+    org_import.add_argument("file", nargs="?", help="the CSV file (default: ORG_CSV)")
+    org_actions.add_parser("sync", help="read the directory from Microsoft Graph now")
+    org_actions.add_parser("status", help="what the directory holds, and from when")
     add_package_cli(commands)
     args = parser.parse_args(argv)
     if args.command == "package":
@@ -230,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "round":
             return asyncio.run(round_command(settings, args.action, args.round_id))
+        if args.command == "org":
+            return asyncio.run(org_command(settings, args.org_action, getattr(args, "file", None)))
         asyncio.run(serve(settings))
     except KeyboardInterrupt:
         pass

@@ -1,4 +1,5 @@
-"""APScheduler 3.x in the host: the weekly round, and a tick for reminders and catch-up.
+"""APScheduler 3.x in the host: the weekly round, a tick for reminders and catch-up, and the
+nightly organisation sync (with ORG_SOURCE=graph).
 
 The jobs themselves take the storage lease, so every host instance may run this scheduler;
 a tick (rather than one date job per reminder) means a restart loses nothing.
@@ -6,6 +7,7 @@ a tick (rather than one date job per reminder) means a restart loses nothing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -16,7 +18,12 @@ from services.round_jobs import RoundJobs
 
 
 def build_scheduler(
-    jobs: RoundJobs, cron: str, timezone: ZoneInfo, tick_seconds: int
+    jobs: RoundJobs,
+    cron: str,
+    timezone: ZoneInfo,
+    tick_seconds: int,
+    org_sync: Callable[[], Awaitable[None]] | None = None,
+    org_sync_cron: str = "0 3 * * *",
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=timezone)
     # A host that was down at 09:00 still opens the round when it comes up that morning.
@@ -35,4 +42,15 @@ def build_scheduler(
         coalesce=True,
         max_instances=1,
     )
+    if org_sync is not None:
+        # Nightly, so that leaders and service areas follow Entra by the next working day; a
+        # host that was down at the hour still syncs when it comes up in the morning.
+        scheduler.add_job(
+            org_sync,
+            CronTrigger.from_crontab(org_sync_cron, timezone=timezone),
+            id="org-sync",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=6 * 3600,
+        )
     return scheduler

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
@@ -16,6 +17,17 @@ from apscheduler.triggers.cron import CronTrigger
 from domain.catalog import round_items
 
 MIN_ANONYMITY_K = 3
+#: User properties in Graph that may name a person's service area or unit: plain string
+#: properties, and the 15 extension attributes synchronised from an on-premises directory.
+GRAPH_USER_FIELDS: tuple[str, ...] = (
+    "department",
+    "officeLocation",
+    "companyName",
+    "jobTitle",
+    "city",
+    "employeeType",
+    *(f"extensionAttribute{n}" for n in range(1, 16)),
+)
 
 
 class ConfigError(ValueError):
@@ -38,6 +50,11 @@ class Settings:
     allowed_tenants: tuple[str, ...] = ()
     org_source: str = "csv"
     org_csv: str = ""
+    org_sync_cron: str = "0 3 * * *"
+    graph_authority: str = "https://login.microsoftonline.com"
+    graph_endpoint: str = "https://graph.microsoft.com"
+    graph_service_area_field: str = "department"
+    graph_unit_field: str = "officeLocation"
     anonymity_k: int = 5
     checkin_cron: str = "0 9 * * mon"
     round_days: int = 7
@@ -69,6 +86,9 @@ class Settings:
             timezone = ZoneInfo(get("TIMEZONE", "Europe/Oslo"))
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ConfigError(f"TIMEZONE is not a known time zone: {get('TIMEZONE')!r}") from error
+        org_source = get("ORG_SOURCE", "csv").lower()
+        if org_source not in ("csv", "graph"):
+            raise ConfigError(f"ORG_SOURCE must be 'csv' or 'graph', not {org_source!r}")
         items = tuple(i.strip() for i in get("CHECKIN_ITEMS").split(",") if i.strip())
         try:
             checkin_items = round_items(items or None)
@@ -89,10 +109,23 @@ class Settings:
             allowed_tenants=tuple(
                 x.strip() for x in get("ALLOWED_TENANTS").split(",") if x.strip()
             ),
-            org_source=get("ORG_SOURCE", "csv"),
+            org_source=org_source,
             org_csv=get("ORG_CSV"),
+            org_sync_cron=_cron(get("ORG_SYNC_CRON", "0 3 * * *"), timezone, "ORG_SYNC_CRON"),
+            graph_authority=_https(
+                get("GRAPH_AUTHORITY", "https://login.microsoftonline.com"), "GRAPH_AUTHORITY"
+            ),
+            graph_endpoint=_https(
+                get("GRAPH_ENDPOINT", "https://graph.microsoft.com"), "GRAPH_ENDPOINT"
+            ),
+            graph_service_area_field=_graph_field(
+                get("GRAPH_SERVICE_AREA_FIELD", "department"), "GRAPH_SERVICE_AREA_FIELD"
+            ),
+            graph_unit_field=_graph_field(
+                get("GRAPH_UNIT_FIELD", "officeLocation"), "GRAPH_UNIT_FIELD"
+            ),
             anonymity_k=k,
-            checkin_cron=_cron(get("CHECKIN_CRON", "0 9 * * mon"), timezone),
+            checkin_cron=_cron(get("CHECKIN_CRON", "0 9 * * mon"), timezone, "CHECKIN_CRON"),
             round_days=_int(get("ROUND_DAYS", "7"), "ROUND_DAYS"),
             reminder_after_days=_int(get("REMINDER_AFTER_DAYS", "2"), "REMINDER_AFTER_DAYS"),
             scheduler_tick_seconds=_int(
@@ -120,6 +153,12 @@ class Settings:
             and not settings.app_tenant_id
         ):
             raise ConfigError(f"MicrosoftAppType={settings.app_type} needs MicrosoftAppTenantId")
+        if org_source == "graph" and (settings.local_mode or not settings.app_tenant_id):
+            # The sync signs in as the bot's own app registration (or managed identity).
+            raise ConfigError(
+                "ORG_SOURCE=graph needs MicrosoftAppId and MicrosoftAppTenantId "
+                "(the app that reads the tenant's users)"
+            )
         if not settings.local_mode and not settings.pseudonym_key:
             raise ConfigError("PSEUDONYM_KEY must be set in production (MicrosoftAppId is set)")
         if settings.pseudonym_key.startswith("@Microsoft.KeyVault("):
@@ -143,13 +182,24 @@ class Settings:
         return path.read_text(encoding="utf-8").strip().encode("utf-8")
 
 
-def _cron(value: str, timezone: ZoneInfo) -> str:
+def _cron(value: str, timezone: ZoneInfo, name: str) -> str:
     try:
         CronTrigger.from_crontab(value, timezone=timezone)
     except ValueError as error:
-        raise ConfigError(
-            f"CHECKIN_CRON is not a crontab expression: {value!r} ({error})"
-        ) from None
+        raise ConfigError(f"{name} is not a crontab expression: {value!r} ({error})") from None
+    return value
+
+
+def _https(value: str, name: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme != "https" or not parsed.hostname:
+        raise ConfigError(f"{name} must be an https:// URL, not {value!r}")
+    return value.rstrip("/")
+
+
+def _graph_field(value: str, name: str) -> str:
+    if value not in GRAPH_USER_FIELDS:
+        raise ConfigError(f"{name} must be one of {', '.join(GRAPH_USER_FIELDS)}, not {value!r}")
     return value
 
 

@@ -13,6 +13,7 @@ enabled (`default_ttl=-1`: a document expires only when it carries `ttl`):
 | `deliveries`  | round id               | create / replace with ETag per person (claim, settle); query the partition to resume or report | a round's ledger together; a claim is a compare-and-swap |
 | `dialogstate` | escaped state key      | point read / replace with ETag per dialog turn     | one key, one document |
 | `leases`      | lease name             | read, replace with ETag (compare-and-swap)         | one job, one document |
+| `directory`   | `"directory"`; `"people:<version>"` | point read of the pointer, then of a person; query one version for direct reports or everyone; an import upserts a new version, flips the pointer with ETag, deletes the old | every lookup in one partition; a new version is invisible until the flip (storage/directory.py) |
 
 Only point operations and single-partition queries with equality filters are used; no
 GROUP BY, OFFSET/LIMIT, DISTINCT or LIKE. Errors become the interface's: 404 → NotFound (or

@@ -17,6 +17,8 @@ Containers and their partition keys (the same names in both backends):
 | `deliveries`  | round id                | the send ledger: one entry per kind and person   |
 | `dialogstate` | state key               | botbuilder dialog and conversation state         |
 | `leases`      | lease name              | job leases                                       |
+| `directory`   | "directory"             | the pointer to the live organisation directory   |
+|               | "people:<version>"      | one imported version: a document per person      |
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ CONTAINERS: tuple[str, ...] = (
     "deliveries",
     "dialogstate",
     "leases",
+    "directory",
 )
 
 

@@ -38,6 +38,7 @@ var containerNames = [
   'deliveries'
   'dialogstate'
   'leases'
+  'directory'
 ]
 
 // Cosmos DB Built-in Data Contributor: read, write, query and patch items; no control plane.

@@ -1,0 +1,260 @@
+"""Everyone in the tenant from Microsoft Graph: the organisation directory's sync source.
+
+Sign-in is the app's own (no user): `msal` client credentials with the bot's app id and secret,
+or, with `MicrosoftAppType=UserAssignedMSI`, the managed identity. Either msal object keeps its
+token cache for the life of the process, so a token is fetched once and reused until it nears
+its expiry. msal is blocking (requests), so it runs in a worker thread.
+
+The users come from `GET /v1.0/users` with the manager expanded, 999 a page (Graph's largest
+page), following `@odata.nextLink` until there is none. Mapping (README, "Organisation
+directory"):
+
+| Person        | Graph user property                                       |
+|---------------|-----------------------------------------------------------|
+| id            | `id` (the Entra object id Teams sends as `aadObjectId`)   |
+| name          | `displayName`                                             |
+| email         | `mail`, else `userPrincipalName`                          |
+| manager_id    | `manager.id` (through `$expand=manager($select=id)`)      |
+| service_area  | `department` (setting `GRAPH_SERVICE_AREA_FIELD`)         |
+| unit          | `officeLocation` (setting `GRAPH_UNIT_FIELD`)             |
+
+Disabled accounts and guests are left out. Graph throttles with 429 (and sheds load with 503)
+and says how long to wait in `Retry-After`: that is honoured, otherwise the wait doubles with
+jitter; a bounded number of tries, then the sync fails and the directory stays as it was.
+The application permission `User.Read.All` (admin-consented) is needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import ssl
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import aiohttp
+import msal
+
+from domain.org import Person, normalise_id
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 999
+MAX_ATTEMPTS = 5
+BASE_BACKOFF = 1.0
+MAX_WAIT = 120.0  # longest Retry-After honoured; Graph asks for seconds, rarely minutes
+RETRYABLE = frozenset({429, 500, 502, 503, 504})
+# Microsoft's own sign-in hosts: their authority is validated against the instance metadata.
+# Any other (a local test authority) cannot be, and is used as given.
+MICROSOFT_LOGIN_HOSTS = (
+    "login.microsoftonline.com",
+    "login.microsoftonline.us",
+    "login.partner.microsoftonline.cn",
+)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class GraphError(Exception):
+    """Graph or the token endpoint could not give the users; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class GraphConfig:
+    tenant_id: str
+    client_id: str
+    client_secret: str = ""  # empty with a managed identity
+    managed_identity: bool = False
+    authority: str = "https://login.microsoftonline.com"
+    endpoint: str = "https://graph.microsoft.com"
+    service_area_field: str = "department"
+    unit_field: str = "officeLocation"
+
+
+class GraphTokens:
+    """App-only tokens for Graph from msal, cached by msal until they are about to expire."""
+
+    def __init__(self, config: GraphConfig) -> None:
+        self._config = config
+        self._app: msal.ConfidentialClientApplication | msal.ManagedIdentityClient | None = None
+        self._lock = asyncio.Lock()
+
+    async def token(self) -> str:
+        async with self._lock:  # one msal object, one fetch at a time
+            result = await asyncio.to_thread(self._acquire)
+        token = result.get("access_token")
+        if not token:
+            raise GraphError(
+                f"no Graph token: {result.get('error')}: {result.get('error_description')}"
+            )
+        return str(token)
+
+    def _acquire(self) -> dict[str, Any]:
+        config = self._config
+        try:
+            if config.managed_identity:
+                if self._app is None:
+                    self._app = msal.ManagedIdentityClient(
+                        msal.UserAssignedManagedIdentity(client_id=config.client_id),
+                        http_client=_requests_session(),
+                    )
+                assert isinstance(self._app, msal.ManagedIdentityClient)
+                result = self._app.acquire_token_for_client(resource=config.endpoint)
+            else:
+                if self._app is None:
+                    # Building the app fetches the authority's metadata (network).
+                    self._app = _confidential_client(config)
+                assert isinstance(self._app, msal.ConfidentialClientApplication)
+                result = self._app.acquire_token_for_client(scopes=[f"{config.endpoint}/.default"])
+        except (ValueError, OSError) as error:  # requests' errors are OSErrors
+            raise GraphError(f"no Graph token: {error}") from error
+        return dict(result or {})
+
+
+def _confidential_client(config: GraphConfig) -> msal.ConfidentialClientApplication:
+    microsoft = urlparse(config.authority).hostname in MICROSOFT_LOGIN_HOSTS
+    return msal.ConfidentialClientApplication(
+        config.client_id,
+        client_credential=config.client_secret,
+        authority=f"{config.authority}/{config.tenant_id}",
+        validate_authority=microsoft,
+        instance_discovery=microsoft,
+    )
+
+
+def _requests_session() -> Any:
+    import requests  # msal's own dependency
+
+    return requests.Session()
+
+
+class GraphDirectory:
+    """The directory source of a sync: every enabled member user of the tenant."""
+
+    name = "graph"
+
+    def __init__(
+        self,
+        config: GraphConfig,
+        tokens: GraphTokens | None = None,
+        sleep: Sleep = asyncio.sleep,
+        timeout: float = 60,
+    ) -> None:
+        self._config = config
+        self._tokens = tokens or GraphTokens(config)
+        self._sleep = sleep
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def people(self) -> list[Person]:
+        config = self._config
+        select = ["id", "displayName", "mail", "userPrincipalName", "accountEnabled", "userType"]
+        for field in (config.service_area_field, config.unit_field):
+            select.append(
+                "onPremisesExtensionAttributes" if field.startswith("extensionAttribute") else field
+            )
+        url: str | None = f"{config.endpoint}/v1.0/users"
+        params: dict[str, str] | None = {
+            "$select": ",".join(dict.fromkeys(select)),
+            "$expand": "manager($select=id)",
+            "$top": str(PAGE_SIZE),
+        }
+        people: list[Person] = []
+        pages = 0
+        while url:
+            page = await self._get(url, params)
+            pages += 1
+            people += [self._person(user) for user in page.get("value", []) if _member(user)]
+            url, params = page.get("@odata.nextLink"), None  # the link carries the query
+            if url and not _same_origin(url, config.endpoint):
+                # The bearer token goes only to the Graph endpoint configured.
+                raise GraphError(f"Graph's next page is on another host: {url}")
+        log.info("Graph: %d people in %d pages", len(people), pages)
+        return people
+
+    def _person(self, user: dict[str, Any]) -> Person:
+        manager = user.get("manager") or {}
+        return Person(
+            id=normalise_id(str(user["id"])),
+            name=str(user.get("displayName") or ""),
+            email=str(user.get("mail") or user.get("userPrincipalName") or ""),
+            manager_id=normalise_id(str(manager["id"])) if manager.get("id") else None,
+            service_area=_field(user, self._config.service_area_field),
+            unit=_field(user, self._config.unit_field),
+        )
+
+    async def _get(self, url: str, params: dict[str, str] | None) -> dict[str, Any]:
+        if self._session is None:
+            # Made here rather than relying on aiohttp's default, which reads the trusted CAs
+            # once at import: this one honours SSL_CERT_FILE as it is when the sync starts.
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(ssl=ssl.create_default_context())
+            )
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            headers = {"Authorization": f"Bearer {await self._tokens.token()}"}
+            try:
+                async with self._session.get(
+                    url, params=params, headers=headers, timeout=self._timeout
+                ) as response:
+                    if response.status == 200:
+                        body: dict[str, Any] = await response.json()
+                        return body
+                    status = response.status
+                    detail = (await response.text())[:300]
+                    retry_after = _seconds(response.headers.get("Retry-After"))
+            except (aiohttp.ClientError, TimeoutError) as error:
+                status, detail, retry_after = 0, str(error), None
+            if status not in RETRYABLE and status != 0:
+                raise GraphError(_refusal(status, detail))
+            if attempt == MAX_ATTEMPTS:
+                break
+            delay = (
+                min(retry_after, MAX_WAIT)
+                if retry_after is not None
+                else BASE_BACKOFF * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
+            )
+            log.warning("Graph answered %s; trying again in %.1f s", status or "nothing", delay)
+            await self._sleep(delay)
+        raise GraphError(f"Graph kept failing ({status or 'no answer'}) after {MAX_ATTEMPTS} tries")
+
+
+def _member(user: dict[str, Any]) -> bool:
+    return user.get("accountEnabled") is not False and user.get("userType") != "Guest"
+
+
+def _field(user: dict[str, Any], name: str) -> str:
+    if name.startswith("extensionAttribute"):
+        value = (user.get("onPremisesExtensionAttributes") or {}).get(name)
+    else:
+        value = user.get(name)
+    return str(value).strip() if value else ""
+
+
+def _same_origin(url: str, endpoint: str) -> bool:
+    a, b = urlparse(url), urlparse(endpoint)
+    return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+
+
+def _seconds(value: str | None) -> float | None:
+    """Graph sends Retry-After in seconds."""
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _refusal(status: int, detail: str) -> str:
+    if status == 403:
+        return (
+            "Graph refused to list users (403): the app needs the application permission "
+            f"User.Read.All with admin consent. {detail}"
+        )
+    return f"Graph answered {status}: {detail}"
