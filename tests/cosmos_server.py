@@ -192,7 +192,7 @@ def start_cosmos_server(
     auth: bool = True,
     stock: bool = False,
     log_requests: bool = False,
-    startup_timeout: float = 15.0,
+    startup_timeout: float = 60.0,  # node on a loaded 2-core machine can take a while
 ) -> CosmosTestServer:
     """Start the server as a subprocess and wait until it is ready (well under 3 s).
 

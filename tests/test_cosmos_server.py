@@ -134,7 +134,9 @@ def test_keeps_connections_alive(cosmos, database):
         container.read_item("a", partition_key="p")
     stats = cosmos.stats()
     assert stats["byVerbResource"]["GET docs"] == 20
-    assert stats["connections"] <= 1  # stock: a new TLS connection for every request
+    # Stock opens a new TLS connection for every request (20 here); kept alive, the reads
+    # share one, or a very few when a loaded machine makes the client's pool open another.
+    assert stats["connections"] <= 3
 
 
 def test_sync_sdk_verifies_the_certificate(cosmos):
