@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from domain.checkin import CheckinResponse
+from domain.rounds import Round
 
 DEFAULT_TREND_ROUNDS = 8
 
@@ -31,3 +34,16 @@ def items_in(points: list[TrendPoint], catalog_order: tuple[str, ...]) -> tuple[
     """The items answered at least once, in catalog order."""
     seen = {item for p in points for item in p.scores}
     return tuple(item for item in catalog_order if item in seen)
+
+
+def round_labels(rounds: list[Round], timezone: ZoneInfo) -> dict[str, str]:
+    """Each round's local opening date; with the time where two rounds share a date, since a
+    chart puts points with the same label on top of each other."""
+    dates = {r.id: r.opened_at.astimezone(timezone).strftime("%d.%m.") for r in rounds}
+    shared = {d for d, n in Counter(dates.values()).items() if n > 1}
+    return {
+        r.id: r.opened_at.astimezone(timezone).strftime("%d.%m. %H:%M")
+        if dates[r.id] in shared
+        else dates[r.id]
+        for r in rounds
+    }

@@ -19,7 +19,7 @@ from domain.rounds import (
     new_round,
     on_demand_round_id,
 )
-from domain.trend import TrendPoint, trend
+from domain.trend import TrendPoint, round_labels, trend
 from services.clock import Clock, utc_now
 from storage.counters import ParticipationCounter
 from storage.port import Conflict, StorageError
@@ -144,8 +144,4 @@ class CheckinService:
         responses = await self._responses.for_person(pseudonym(user_id, self._key))
         if not responses:
             return []
-        labels = {
-            r.id: r.opened_at.astimezone(self.timezone).strftime("%d.%m.")
-            for r in await self._rounds.all()
-        }
-        return trend(responses, labels)
+        return trend(responses, round_labels(await self._rounds.all(), self.timezone))

@@ -14,7 +14,7 @@ from domain.checkin import CheckinAnswers, CheckinResponse
 from domain.language import resolve_language
 from domain.pseudonym import pseudonym
 from domain.rounds import current_round, new_round, on_demand_round_id
-from domain.trend import trend
+from domain.trend import round_labels, trend
 
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -165,3 +165,14 @@ def test_cards_copied_by_botbuilder_are_equal_and_independent() -> None:
     assert copied == card and isinstance(copied, JsonData)
     copied["body"][0]["text"] = "changed"
     assert card["body"][0]["text"] != "changed"
+
+
+def test_round_labels_are_dates_with_the_time_where_two_share_a_day() -> None:
+    morning = new_round("r1", datetime(2026, 11, 30, 7, 15, tzinfo=UTC), ("stress",))
+    nine = new_round("s1", datetime(2026, 11, 30, 8, 0, tzinfo=UTC), ("stress",))
+    week_after = new_round("s2", datetime(2026, 12, 7, 8, 0, tzinfo=UTC), ("stress",))
+    assert round_labels([morning, nine, week_after], OSLO) == {
+        "r1": "30.11. 08:15",
+        "s1": "30.11. 09:00",
+        "s2": "07.12.",
+    }

@@ -27,6 +27,7 @@
 // the Playground's own placeholders ("Invalid message", "<type> is not supported yet"), on an
 // error or unexpected warning in its log panel, on a non-2xx request in that log, on a page
 // error, and on a card panel without a rendered card.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -169,6 +170,8 @@ function parseCommandLine() {
       out: { type: 'string' },
       scenario: { type: 'string', default: 'homeoffice' },
       cards: { type: 'string', default: '' },
+      // A command (JSON array) that opens a round; its card must reach the chat proactively.
+      'round-command': { type: 'string', default: '' },
     },
   });
   if (!values.url || !values.out) {
@@ -396,11 +399,53 @@ const TEXT = {
   receipt: 'Takk for svarene dine!',
   helpTitle: 'Dette kan jeg hjelpe med',
   trendTitle: 'Min utvikling',
+  chartTitle: 'Stress og sosial kontakt',
   settingsTitle: 'Innstillinger',
   bokmalNb: 'Norsk (bokmål)',
 };
 
-async function homeoffice(run) {
+// Chooses a value in every dropdown of a check-in card (`offset` varies the answers); the labels.
+async function fillIn(run, card, offset) {
+  // `Input.ChoiceSet` with style compact renders as a combobox with a pop-up list.
+  const boxes = card.locator('input[role="combobox"]');
+  const count = await boxes.count();
+  if (count < 2) throw new StepFailure(`expected a dropdown per item, found ${count}`);
+  const chosen = [];
+  for (let i = 0; i < count; i++) {
+    const box = boxes.nth(i);
+    await box.click({ timeout: WAIT_MS });
+    // Fluent's combobox names its pop-up list in aria-controls while it is open.
+    const id = await run.until(`dropdown ${i + 1} to open`, () => box.getAttribute('aria-controls'));
+    const options = run.page.locator(`[role="listbox"][id="${id}"]`).getByRole('option');
+    await options.first().waitFor({ timeout: WAIT_MS });
+    const option = options.nth((i + offset) % (await options.count()));
+    const label = (await option.innerText()).trim();
+    await option.click({ timeout: WAIT_MS });
+    await run.until(
+      `dropdown ${i + 1} to show “${label}”`,
+      async () => (await box.inputValue()) === label,
+    );
+    chosen.push(label);
+  }
+  return chosen;
+}
+
+// Submits a filled-in check-in card; the receipt must take its place and show the answers.
+async function submitted(run, card, chosen) {
+  if (!card || chosen.length === 0) throw new StepFailure('the check-in card was not filled in');
+  await card.getByRole('button', { name: TEXT.submit, exact: true }).click({ timeout: WAIT_MS });
+  await run.waitForText(card, TEXT.receipt, 'the receipt in place of the check-in card');
+  const inputs = await card.locator('input, textarea, select').count();
+  if (inputs > 0)
+    throw new StepFailure(`the receipt still has ${inputs} inputs: the check-in card is not gone`);
+  const shown = await card.innerText();
+  const missing = [...new Set(chosen)].filter((label) => !shown.includes(label));
+  if (missing.length)
+    throw new StepFailure(`the receipt does not show the answers ${JSON.stringify(missing)}`);
+  return card;
+}
+
+async function homeoffice(run, roundCommand) {
   // The Playground installs the bot when the page opens; the greeting is the first message. Its
   // client says en-US on every activity, so the bot starts in English.
   await run.step('greeting', async () => {
@@ -431,49 +476,30 @@ async function homeoffice(run) {
 
   await run.step('checkin-filled', async () => {
     if (!checkin) throw new StepFailure('no check-in card to fill in');
-    // `Input.ChoiceSet` with style compact renders as a combobox with a pop-up list.
-    const boxes = checkin.locator('input[role="combobox"]');
-    const count = await boxes.count();
-    if (count < 2) throw new StepFailure(`expected a dropdown per item, found ${count}`);
-    for (let i = 0; i < count; i++) {
-      const box = boxes.nth(i);
-      await box.click({ timeout: WAIT_MS });
-      // Fluent's combobox names its pop-up list in aria-controls while it is open.
-      const id = await run.until(`dropdown ${i + 1} to open`, () =>
-        box.getAttribute('aria-controls'),
-      );
-      const options = run.page.locator(`[role="listbox"][id="${id}"]`).getByRole('option');
-      await options.first().waitFor({ timeout: WAIT_MS });
-      const option = options.nth(i % (await options.count()));
-      const label = (await option.innerText()).trim();
-      await option.click({ timeout: WAIT_MS });
-      await run.until(
-        `dropdown ${i + 1} to show “${label}”`,
-        async () => (await box.inputValue()) === label,
-      );
-      chosen.push(label);
-    }
+    chosen.push(...(await fillIn(run, checkin, 0)));
     return checkin;
   });
 
-  await run.step('receipt', async () => {
-    if (!checkin || chosen.length === 0)
-      throw new StepFailure('the check-in card was not filled in');
-    await checkin
-      .getByRole('button', { name: TEXT.submit, exact: true })
-      .click({ timeout: WAIT_MS });
-    await run.waitForText(checkin, TEXT.receipt, 'the receipt in place of the check-in card');
-    const inputs = await checkin.locator('input, textarea, select').count();
-    if (inputs > 0)
-      throw new StepFailure(
-        `the receipt still has ${inputs} inputs: the check-in card is not gone`,
-      );
-    const shown = await checkin.innerText();
-    const missing = [...new Set(chosen)].filter((label) => !shown.includes(label));
-    if (missing.length)
-      throw new StepFailure(`the receipt does not show the answers ${JSON.stringify(missing)}`);
-    return checkin;
-  });
+  await run.step('receipt', () => submitted(run, checkin, chosen));
+
+  // A round opened by the schedule's own code path (`round open`) reaches the chat unasked.
+  let rounds = 1;
+  if (roundCommand.length) {
+    let proactive = null;
+    const again = [];
+    await run.step('proactive-card', async () => {
+      const before = await run.countBotMessages();
+      const [command, ...args] = roundCommand;
+      execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: WAIT_MS });
+      await run.until('the proactive check-in card', async () => (await run.countBotMessages()) > before);
+      proactive = run.botMessages().nth(before);
+      await run.waitForText(proactive, TEXT.checkinTitle, 'the proactive check-in card');
+      again.push(...(await fillIn(run, proactive, 1)));
+      return proactive;
+    });
+    await run.step('proactive-receipt', () => submitted(run, proactive, again));
+    rounds = 2;
+  }
 
   await run.step('help', async () => {
     const message = await run.ask('hjelp');
@@ -484,7 +510,7 @@ async function homeoffice(run) {
   await run.step('trend', async () => {
     const message = await run.ask('min utvikling');
     await run.waitForText(message, TEXT.trendTitle, 'the trend card');
-    // One answered round: a table (header + a row per item), no chart.
+    // A table (header + a row per item); a line chart once there are two rounds.
     const rows = message.locator('.ac-adaptiveCard [role="row"], .ac-adaptiveCard tr');
     await rows
       .first()
@@ -495,6 +521,13 @@ async function homeoffice(run) {
     const count = await rows.count();
     if (count !== chosen.length + 1) {
       throw new StepFailure(`the trend table has ${count} rows, expected ${chosen.length + 1}`);
+    }
+    const charts = message.locator('.ac-adaptiveCard svg, .ac-adaptiveCard canvas');
+    if (rounds > 1) {
+      await run.waitForText(message, TEXT.chartTitle, 'the chart heading');
+      await run.until('the line chart to be drawn', async () => (await charts.count()) > 0);
+    } else if ((await charts.count()) > 0) {
+      throw new StepFailure('a chart for a single round');
     }
     return message;
   });
@@ -603,7 +636,8 @@ async function main() {
     if (patched === 0)
       throw new Error('the Playground bundle was not loaded through the instrumentation');
 
-    if (options.scenario === 'homeoffice') await homeoffice(run);
+    if (options.scenario === 'homeoffice')
+      await homeoffice(run, options['round-command'] ? JSON.parse(options['round-command']) : []);
     else if (options.scenario === 'cards')
       await cards(run, options.cards.split(',').filter(Boolean));
     else throw new Error(`unknown scenario ${options.scenario}`);

@@ -210,14 +210,17 @@ def start_playground(
     return playground, port
 
 
-def run_driver(node: str, url: str, out: Path, tmp_path: Path, *args: str) -> dict[str, Any]:
+def run_driver(
+    node: str, url: str, out: Path, tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.png"):  # only this run's pictures stay
         old.unlink()
     print(f"\ne2e screenshots: {out}")
     scratch = tmp_path / "chromium-home"  # Chromium's crash reports and dconf cache, not ~
     scratch.mkdir()
-    env = {**os.environ, "XDG_CONFIG_HOME": str(scratch), "XDG_CACHE_HOME": str(scratch)}
+    # `env`: the host's settings, for commands the driver runs beside it (`round open`).
+    env = {**(env or os.environ), "XDG_CONFIG_HOME": str(scratch), "XDG_CACHE_HOME": str(scratch)}
     driver = subprocess.Popen(
         [node, str(HERE / "playground.mjs"), "--url", url, "--out", str(out), *args],
         cwd=ROOT,
@@ -285,16 +288,23 @@ def test_walkthrough_in_teams_renderer(tmp_path: Path, services: list[Service]) 
     if Path("/proc/net/tcp").exists():  # the preload did its job: loopback only
         assert listening_addresses(port) == {"127.0.0.1"}, listening_addresses(port)
 
-    result = run_driver(node, f"http://127.0.0.1:{port}/", ARTIFACTS, tmp_path)
+    # The driver opens a round mid-walkthrough the way an admin would, beside the running host.
+    round_open = json.dumps([sys.executable, str(ROOT / "app.py"), "round", "open"])
+    result = run_driver(
+        node, f"http://127.0.0.1:{port}/", ARTIFACTS, tmp_path, "--round-command", round_open,
+        env=env,
+    )  # fmt: skip
 
     assert result["ok"], failures(result, [host, playground])
     names = [step["name"] for step in result["steps"]]
-    assert names[:8] == [
+    assert names[:10] == [
         "greeting",
         "language",
         "checkin",
         "checkin-filled",
         "receipt",
+        "proactive-card",
+        "proactive-receipt",
         "help",
         "trend",
         "settings",
