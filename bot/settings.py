@@ -73,20 +73,22 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
+        d = cls()  # the defaults live in the fields above, and only there
+
         def get(name: str, default: str = "") -> str:
             return env.get(name, default).strip()
 
-        storage = get("STORAGE", "sqlite").lower()
+        storage = get("STORAGE", d.storage).lower()
         if storage not in ("sqlite", "cosmos"):
             raise ConfigError(f"STORAGE must be 'sqlite' or 'cosmos', not {storage!r}")
-        k = _int(get("ANONYMITY_K", "5"), "ANONYMITY_K")
+        k = _int(get("ANONYMITY_K", str(d.anonymity_k)), "ANONYMITY_K")
         if k < MIN_ANONYMITY_K:
             raise ConfigError(f"ANONYMITY_K must be at least {MIN_ANONYMITY_K}, not {k}")
         try:
-            timezone = ZoneInfo(get("TIMEZONE", "Europe/Oslo"))
+            timezone = ZoneInfo(get("TIMEZONE", str(d.timezone)))
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ConfigError(f"TIMEZONE is not a known time zone: {get('TIMEZONE')!r}") from error
-        org_source = get("ORG_SOURCE", "csv").lower()
+        org_source = get("ORG_SOURCE", d.org_source).lower()
         if org_source not in ("csv", "graph"):
             raise ConfigError(f"ORG_SOURCE must be 'csv' or 'graph', not {org_source!r}")
         items = tuple(i.strip() for i in get("CHECKIN_ITEMS").split(",") if i.strip())
@@ -95,47 +97,49 @@ class Settings:
         except ValueError as error:
             raise ConfigError(f"CHECKIN_ITEMS: {error}") from error
         settings = cls(
-            port=_int(get("PORT", "3978"), "PORT"),
-            host=get("HOST", "127.0.0.1"),
+            port=_int(get("PORT", str(d.port)), "PORT"),
+            host=get("HOST", d.host),
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
-            app_type=get("MicrosoftAppType", "SingleTenant"),
+            app_type=get("MicrosoftAppType", d.app_type),
             app_tenant_id=get("MicrosoftAppTenantId"),
             storage=storage,
-            sqlite_path=get("SQLITE_PATH", ".data/homeoffice.sqlite3"),
+            sqlite_path=get("SQLITE_PATH", d.sqlite_path),
             cosmos_endpoint=get("COSMOS_ENDPOINT"),
             cosmos_key=get("COSMOS_KEY"),
-            cosmos_database=get("COSMOS_DATABASE", "homeoffice"),
+            cosmos_database=get("COSMOS_DATABASE", d.cosmos_database),
             allowed_tenants=tuple(
                 x.strip() for x in get("ALLOWED_TENANTS").split(",") if x.strip()
             ),
             org_source=org_source,
             org_csv=get("ORG_CSV"),
-            org_sync_cron=_cron(get("ORG_SYNC_CRON", "0 3 * * *"), timezone, "ORG_SYNC_CRON"),
-            graph_authority=_https(
-                get("GRAPH_AUTHORITY", "https://login.microsoftonline.com"), "GRAPH_AUTHORITY"
-            ),
-            graph_endpoint=_https(
-                get("GRAPH_ENDPOINT", "https://graph.microsoft.com"), "GRAPH_ENDPOINT"
-            ),
+            org_sync_cron=_cron(get("ORG_SYNC_CRON", d.org_sync_cron), timezone, "ORG_SYNC_CRON"),
+            graph_authority=_https(get("GRAPH_AUTHORITY", d.graph_authority), "GRAPH_AUTHORITY"),
+            graph_endpoint=_https(get("GRAPH_ENDPOINT", d.graph_endpoint), "GRAPH_ENDPOINT"),
             graph_service_area_field=_graph_field(
-                get("GRAPH_SERVICE_AREA_FIELD", "department"), "GRAPH_SERVICE_AREA_FIELD"
+                get("GRAPH_SERVICE_AREA_FIELD", d.graph_service_area_field),
+                "GRAPH_SERVICE_AREA_FIELD",
             ),
             graph_unit_field=_graph_field(
-                get("GRAPH_UNIT_FIELD", "officeLocation"), "GRAPH_UNIT_FIELD"
+                get("GRAPH_UNIT_FIELD", d.graph_unit_field), "GRAPH_UNIT_FIELD"
             ),
             anonymity_k=k,
-            checkin_cron=_cron(get("CHECKIN_CRON", "0 9 * * mon"), timezone, "CHECKIN_CRON"),
-            round_days=_int(get("ROUND_DAYS", "7"), "ROUND_DAYS"),
-            reminder_after_days=_int(get("REMINDER_AFTER_DAYS", "2"), "REMINDER_AFTER_DAYS"),
+            checkin_cron=_cron(get("CHECKIN_CRON", d.checkin_cron), timezone, "CHECKIN_CRON"),
+            round_days=_int(get("ROUND_DAYS", str(d.round_days)), "ROUND_DAYS"),
+            reminder_after_days=_int(
+                get("REMINDER_AFTER_DAYS", str(d.reminder_after_days)), "REMINDER_AFTER_DAYS"
+            ),
             scheduler_tick_seconds=_int(
-                get("SCHEDULER_TICK_SECONDS", "300"), "SCHEDULER_TICK_SECONDS"
+                get("SCHEDULER_TICK_SECONDS", str(d.scheduler_tick_seconds)),
+                "SCHEDULER_TICK_SECONDS",
             ),
             timezone=timezone,
             checkin_items=checkin_items,
-            response_ttl_days=_int(get("RESPONSE_TTL_DAYS", "730"), "RESPONSE_TTL_DAYS"),
+            response_ttl_days=_int(
+                get("RESPONSE_TTL_DAYS", str(d.response_ttl_days)), "RESPONSE_TTL_DAYS"
+            ),
             pseudonym_key=get("PSEUDONYM_KEY"),
-            pseudonym_key_file=get("PSEUDONYM_KEY_FILE", ".data/pseudonym.key"),
+            pseudonym_key_file=get("PSEUDONYM_KEY_FILE", d.pseudonym_key_file),
         )
         if not 0 < settings.reminder_after_days < settings.round_days:
             raise ConfigError("REMINDER_AFTER_DAYS must be more than 0 and less than ROUND_DAYS")
