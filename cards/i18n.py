@@ -191,6 +191,88 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "Check-ins and answers are personal, so I only take them in a private chat with "
         "you. Open your chat with me and type “help”.",
     },
+    # -- the home-office agreement's rules (domain/agreement.py) -------------------------------
+    "extent.invalid": {
+        "nb": "Velg et antall dager fra 0 til 5.",
+        "en": "Choose a number of days from 0 to 5.",
+    },
+    "extent.unknown_day": {
+        "nb": "Velg faste dager blant mandag til fredag.",
+        "en": "Choose fixed days from Monday to Friday.",
+    },
+    "extent.days_mismatch": {
+        "nb": "Antall faste dager må stemme med antall hjemmekontordager.",
+        "en": "The number of fixed days must match the number of home-office days.",
+    },
+    "extent.too_many": {
+        "nb": "Retningslinjene sier høyst 2, og i særlige tilfeller 3, dager i uken på "
+        "hjemmekontor. Mer enn det avtales ikke i en ordinær situasjon.",
+        "en": "The guidelines say at most 2, and in special cases 3, days a week at home. More "
+        "than that is not agreed in an ordinary situation.",
+    },
+    "extent.reason_needed": {
+        "nb": "3 dager i uken avtales bare med en begrunnelse, som lederen din ser.",
+        "en": "3 days a week is agreed only with a reason, which your leader sees.",
+    },
+    "ergonomics.fixed_place": {
+        "nb": "Finn en fast arbeidsplass hjemme når du jobber der jevnlig.",
+        "en": "Find a fixed place to work at home when you work there regularly.",
+    },
+    "ergonomics.get.desk": {"nb": "Bruk et skikkelig skrivebord.", "en": "Use a proper desk."},
+    "ergonomics.get.office_chair": {
+        "nb": "Bruk en kontorstol som kan stilles inn.",
+        "en": "Use an adjustable office chair.",
+    },
+    "ergonomics.get.forearm_support": {
+        "nb": "Sørg for støtte til underarmene.",
+        "en": "Make sure your forearms are supported.",
+    },
+    "ergonomics.get.external_screen": {
+        "nb": "Bruk en ekstern skjerm i riktig høyde.",
+        "en": "Use an external screen at the right height.",
+    },
+    "ergonomics.get.keyboard": {"nb": "Bruk et eget tastatur.", "en": "Use a separate keyboard."},
+    "ergonomics.get.mouse": {"nb": "Bruk en egen mus.", "en": "Use a separate mouse."},
+    "ergonomics.get.light": {
+        "nb": "Sørg for godt lys uten blending.",
+        "en": "Make sure you have good light without glare.",
+    },
+    "ergonomics.discomfort.neck": {
+        "nb": "Plager i nakken: sjekk skjermhøyden og ta jevnlige pauser.",
+        "en": "Neck discomfort: check the screen height and take regular breaks.",
+    },
+    "ergonomics.discomfort.back": {
+        "nb": "Plager i ryggen: still inn stolen og varier arbeidsstillingen.",
+        "en": "Back discomfort: adjust the chair and vary your working position.",
+    },
+    "ergonomics.discomfort.arms": {
+        "nb": "Plager i armene: støtt underarmene og hold tastatur og mus nær.",
+        "en": "Arm discomfort: support your forearms and keep keyboard and mouse close.",
+    },
+    "equipment.invalid": {
+        "nb": "Beløpene kan ikke være negative.",
+        "en": "Amounts cannot be negative.",
+    },
+    "equipment.temporary_only_when_ordered": {
+        "nb": "Hjemlån i en midlertidig situasjon gjelder bare når hjemmekontor er pålagt.",
+        "en": "A temporary home loan applies only when home office is ordered.",
+    },
+    "equipment.standard_needs_regular_days": {
+        "nb": "Standardpakken gjelder en fast ordning med minst én dag i uken hjemme.",
+        "en": "The standard package is for a regular arrangement of at least one day a week.",
+    },
+    "equipment.it_over_limit": {
+        "nb": "IKT-utstyret går over beløpet i standardpakken.",
+        "en": "The IT equipment is over the standard package's amount.",
+    },
+    "equipment.furniture_over_limit": {
+        "nb": "Møblene går over beløpet i standardpakken.",
+        "en": "The furniture is over the standard package's amount.",
+    },
+    "equipment.basic_has_no_loan": {
+        "nb": "Grunnpakken er bærbar PC eller iPad med tilganger, uten utlån av annet utstyr.",
+        "en": "The basic package is a laptop or iPad with access, with no loan of other equipment.",
+    },
     # -- failures ----------------------------------------------------------------------------
     "error.busy": {
         "nb": "Jeg får ikke lagret akkurat nå. Ingenting er mistet – prøv igjen om litt.",

@@ -1,0 +1,169 @@
+"""The rules of the home-office agreement (DESIGN 3.1, the seed's draft guidelines).
+
+Pure decisions the agreement dialog (issue 5) asks as the conversation goes: how many days,
+whether the workplace at home is an ergonomic risk, and which equipment package fits. Every
+refusal and advice is a translation key, so the dialog can explain it in the user's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Mode(Enum):
+    ORDINARY = "ordinary"  # agreed between employee and leader
+    ORDERED = "ordered"  # a pandemic-type situation: home office ordered, set by the admin
+
+
+ORDINARY_DAYS = 2  # "ikke mer enn 2 …
+WITH_REASON_DAYS = 3  # … maks 3 dager pr uke"
+WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
+
+
+@dataclass(frozen=True)
+class Extent:
+    days: int
+    fixed_days: tuple[str, ...] = ()  # empty: flexible days
+    reason: str = ""  # why 3 days; the leader sees it flagged
+
+
+@dataclass(frozen=True)
+class ExtentDecision:
+    errors: list[str] = field(default_factory=list)
+    flagged_for_leader: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_extent(extent: Extent, mode: Mode = Mode.ORDINARY) -> ExtentDecision:
+    """At most 2 days a week; 3 only with a reason, flagged for the leader; never more in the
+    ordinary mode. In an ordered situation any number of workdays goes."""
+    errors: list[str] = []
+    if not 0 <= extent.days <= len(WORKDAYS):
+        return ExtentDecision(["extent.invalid"])
+    if extent.fixed_days:
+        if any(day not in WORKDAYS for day in extent.fixed_days):
+            errors.append("extent.unknown_day")
+        elif len(set(extent.fixed_days)) != extent.days:
+            errors.append("extent.days_mismatch")
+    if mode is Mode.ORDERED:
+        return ExtentDecision(errors)
+    if extent.days > WITH_REASON_DAYS:
+        errors.append("extent.too_many")
+    elif extent.days == WITH_REASON_DAYS and not extent.reason.strip():
+        errors.append("extent.reason_needed")
+    flagged = extent.days == WITH_REASON_DAYS and not errors
+    return ExtentDecision(errors, flagged_for_leader=flagged)
+
+
+class Place(Enum):
+    OWN_ROOM = "own_room"
+    FIXED_PLACE = "fixed_place"
+    NO_FIXED_PLACE = "no_fixed_place"
+
+
+ESSENTIALS = frozenset({"desk", "office_chair"})
+EQUIPMENT = (
+    "desk",
+    "office_chair",
+    "forearm_support",
+    "external_screen",
+    "keyboard",
+    "mouse",
+    "light",
+)
+BODY_AREAS = ("neck", "back", "arms")
+
+
+@dataclass(frozen=True)
+class Workplace:
+    place: Place
+    has: frozenset[str] = frozenset()
+    discomfort: frozenset[str] = frozenset()  # of BODY_AREAS
+
+
+@dataclass(frozen=True)
+class Ergonomics:
+    risk: bool
+    advice: tuple[str, ...]  # translation keys, one per thing to improve
+    offer_occupational_health: bool  # BHT
+
+
+def assess_workplace(workplace: Workplace, extent_days: int) -> Ergonomics:
+    """Missing essentials or any discomfort is a risk: advice, and an offer to involve BHT.
+
+    A regular arrangement (any days a week) asks more of the workplace than a short, mobile
+    one; without a fixed place it is a risk in itself.
+    """
+    advice = [f"ergonomics.get.{item}" for item in EQUIPMENT if item not in workplace.has]
+    advice += [
+        f"ergonomics.discomfort.{area}" for area in BODY_AREAS if area in workplace.discomfort
+    ]
+    no_place = workplace.place is Place.NO_FIXED_PLACE and extent_days > 0
+    if no_place:
+        advice.insert(0, "ergonomics.fixed_place")
+    risk = bool(ESSENTIALS - workplace.has) or bool(workplace.discomfort) or no_place
+    return Ergonomics(risk, tuple(advice), offer_occupational_health=risk)
+
+
+class Package(Enum):
+    BASIC = 1  # laptop/iPad with access: short periods, anywhere
+    STANDARD = 2  # a regular arrangement: loan of IT and furniture within set amounts
+    SPECIAL = 3  # beyond standard, on occupational health's advice, ordered by the leader
+    TEMPORARY = 4  # home loan in an ordered situation (pandemic)
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """What a standard package may cost (NOK); settings, the seed's proposal by default."""
+
+    it: int = 3_000
+    furniture: int = 5_000
+
+
+@dataclass(frozen=True)
+class EquipmentRequest:
+    package: Package
+    it_cost: int = 0
+    furniture_cost: int = 0
+
+
+@dataclass(frozen=True)
+class EquipmentDecision:
+    errors: list[str] = field(default_factory=list)
+    leader_orders: bool = False  # special needs go to the leader, who places the order
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_equipment(
+    request: EquipmentRequest, extent_days: int, mode: Mode, amounts: Amounts = Amounts()
+) -> EquipmentDecision:
+    if request.it_cost < 0 or request.furniture_cost < 0:
+        return EquipmentDecision(["equipment.invalid"])
+    if request.package is Package.TEMPORARY:
+        ok = mode is Mode.ORDERED
+        return EquipmentDecision([] if ok else ["equipment.temporary_only_when_ordered"])
+    if request.package is Package.SPECIAL:
+        return EquipmentDecision(leader_orders=True)
+    errors = []
+    if request.package is Package.STANDARD:
+        if extent_days < 1:
+            errors.append("equipment.standard_needs_regular_days")
+        if request.it_cost > amounts.it:
+            errors.append("equipment.it_over_limit")
+        if request.furniture_cost > amounts.furniture:
+            errors.append("equipment.furniture_over_limit")
+    elif request.it_cost or request.furniture_cost:
+        errors.append("equipment.basic_has_no_loan")
+    return EquipmentDecision(errors)
+
+
+class Network(Enum):
+    PRIVATE = "private"  # 99 % use their own network (the survey)
+    JOB_PHONE = "job_phone"  # the job phone's shared connection
