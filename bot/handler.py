@@ -29,10 +29,10 @@ from cards.checkin import SUBMIT_VERB, checkin_card, notice_card, receipt_card, 
 from cards.elements import Card
 from cards.help import greeting_card, help_card
 from cards.i18n import t
-from cards.settings import SAVE_VERB, settings_card
+from cards.settings import NO_AGE_BAND, SAVE_VERB, settings_card
 from cards.trend import trend_card
 from domain.language import LANGUAGES, Language, resolve_language
-from domain.profile import Profile
+from domain.profile import AGE_BANDS, Profile
 from services.checkins import (
     AlreadyReceived,
     CheckinService,
@@ -119,7 +119,7 @@ class HomeOfficeBot(TeamsActivityHandler):
                 turn_context, trend_card(lang, await self._checkins.trend(profile.user_id))
             )
         elif command is Command.SETTINGS:
-            await _send_card(turn_context, settings_card(lang))
+            await _send_card(turn_context, settings_card(lang, profile.age_band))
         elif command is Command.HELP:
             await _send_card(turn_context, help_card(lang))
         else:
@@ -153,11 +153,15 @@ class HomeOfficeBot(TeamsActivityHandler):
         if verb == SUBMIT_VERB:
             return await self._submit_checkin(profile, data)
         if verb == SAVE_VERB:
-            chosen = data.get("language")
-            if chosen not in LANGUAGES:
-                return ReplaceCard(settings_card(lang, invalid=True))
-            updated = await self._people.set_language(profile, resolve_language(chosen, None))
-            return ReplaceCard(settings_card(updated.effective_language, saved=True))
+            chosen, band = data.get("language"), data.get("age_band") or NO_AGE_BAND
+            if chosen not in LANGUAGES or band not in (NO_AGE_BAND, *AGE_BANDS):
+                return ReplaceCard(settings_card(lang, profile.age_band, invalid=True))
+            updated = await self._people.save_settings(
+                profile, resolve_language(chosen, None), "" if band == NO_AGE_BAND else str(band)
+            )
+            return ReplaceCard(
+                settings_card(updated.effective_language, updated.age_band, saved=True)
+            )
         return ShowMessage(t(lang, "error.unknown_action"))
 
     async def _submit_checkin(self, profile: Profile, data: dict[str, Any]) -> ActionResult:

@@ -182,9 +182,23 @@ TEXTS: dict[str, dict[Language, str]] = {
     "settings.language": {"nb": "Språk", "en": "Language"},
     "settings.language.nb": {"nb": "Norsk (bokmål)", "en": "Norwegian (bokmål)"},
     "settings.language.en": {"nb": "Engelsk", "en": "English"},
+    "settings.age_band": {"nb": "Aldersgruppe (valgfritt)", "en": "Age group (optional)"},
+    "settings.age_band.none": {"nb": "Vil ikke oppgi", "en": "Prefer not to say"},
+    "settings.age_band.-30": {"nb": "30 år eller yngre", "en": "30 or younger"},
+    "settings.age_band.31-40": {"nb": "31–40 år", "en": "31–40"},
+    "settings.age_band.41-50": {"nb": "41–50 år", "en": "41–50"},
+    "settings.age_band.51-60": {"nb": "51–60 år", "en": "51–60"},
+    "settings.age_band.61-": {"nb": "61 år eller eldre", "en": "61 or older"},
+    "settings.age_band.why": {
+        "nb": "Brukes bare i anonyme oversikter, og bare for grupper med nok svar.",
+        "en": "Used only in anonymous summaries, and only for groups with enough answers.",
+    },
     "settings.save": {"nb": "Lagre", "en": "Save"},
     "settings.saved": {"nb": "Innstillingene er lagret.", "en": "Your settings are saved."},
-    "settings.invalid": {"nb": "Velg et av språkene.", "en": "Choose one of the languages."},
+    "settings.invalid": {
+        "nb": "Velg et av språkene, og eventuelt en aldersgruppe fra listen.",
+        "en": "Choose one of the languages, and an age group from the list if you like.",
+    },
     "personal_only": {
         "nb": "Innsjekk og svar er personlige, så jeg tar dem bare i en privat chat med deg. "
         "Åpne chatten med meg og skriv «hjelp».",

@@ -5,11 +5,15 @@ from __future__ import annotations
 from cards.elements import Card, Element, adaptive_card, execute, text, title
 from cards.i18n import t
 from domain.language import LANGUAGES, Language
+from domain.profile import AGE_BANDS
 
 SAVE_VERB = "settings.save"
+NO_AGE_BAND = "none"
 
 
-def settings_card(lang: Language, saved: bool = False, invalid: bool = False) -> Card:
+def settings_card(
+    lang: Language, age_band: str = "", saved: bool = False, invalid: bool = False
+) -> Card:
     body: list[Element] = [title(t(lang, "settings.title"))]
     if saved:
         body.append(text(t(lang, "settings.saved"), color="Good", weight="Bolder"))
@@ -29,4 +33,19 @@ def settings_card(lang: Language, saved: bool = False, invalid: bool = False) ->
             ],
         }
     )
+    body.append(
+        {
+            "type": "Input.ChoiceSet",
+            "id": "age_band",
+            "label": t(lang, "settings.age_band"),
+            "style": "compact",
+            "value": age_band or NO_AGE_BAND,
+            # A choice needs a non-empty value, so "prefer not to say" has its own.
+            "choices": [{"title": t(lang, "settings.age_band.none"), "value": NO_AGE_BAND}]
+            + [
+                {"title": t(lang, f"settings.age_band.{band}"), "value": band} for band in AGE_BANDS
+            ],
+        }
+    )
+    body.append(text(t(lang, "settings.age_band.why"), size="Small", isSubtle=True))
     return adaptive_card(body, [execute(SAVE_VERB, t(lang, "settings.save"), {}, "positive")])

@@ -7,6 +7,9 @@ from typing import Any
 
 from domain.language import Language, resolve_language
 
+# The survey's cross-analysis bands (DESIGN 3.4); aggregates break answers down by them.
+AGE_BANDS: tuple[str, ...] = ("-30", "31-40", "41-50", "51-60", "61-")
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -15,6 +18,7 @@ class Profile:
     name: str = ""
     teams_locale: str = ""
     language: Language | None = None  # the user's own choice in `innstillinger`
+    age_band: str = ""  # self-reported, optional (AGE_BANDS); "" = not given
     # JSON form of the botbuilder ConversationReference, for proactive messages.
     conversation_reference: dict[str, Any] | None = field(default=None, compare=True)
 

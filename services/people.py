@@ -40,8 +40,8 @@ class PeopleService:
             await self._update_roster(current)
         return current
 
-    async def set_language(self, profile: Profile, language: Language) -> Profile:
-        updated = replace(profile, language=language)
+    async def save_settings(self, profile: Profile, language: Language, age_band: str) -> Profile:
+        updated = replace(profile, language=language, age_band=age_band)
         await self._users.save(updated)
         await self._update_roster(updated)
         return updated

@@ -28,6 +28,7 @@ class UserRepository:
             name=doc.get("name", ""),
             teams_locale=doc.get("teams_locale", ""),
             language=doc.get("language"),
+            age_band=doc.get("age_band", ""),
             conversation_reference=doc.get("conversation_reference"),
         )
 
@@ -42,6 +43,7 @@ class UserRepository:
                 "name": profile.name,
                 "teams_locale": profile.teams_locale,
                 "language": profile.language,
+                "age_band": profile.age_band,
                 "conversation_reference": profile.conversation_reference,
             },
         )

@@ -12,6 +12,7 @@ from domain.catalog import round_items
 from domain.rounds import new_round
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
+from storage.users import UserRepository
 from tests.conftest import Host
 from tests.fake_connector import FakeConnector
 from tests.teams import (
@@ -241,6 +242,44 @@ async def test_help_and_unknown_text(host: Host) -> None:
     assert "Dette kan jeg hjelpe med" in texts(help_card)
     assert "forsto jeg ikke" in texts(unknown)
     assert "Dette kan jeg hjelpe med" in texts(unknown)
+
+
+async def test_age_band_is_optional_kept_and_checked(host: Host) -> None:
+    await host.send(message(KARI, host.service_url, "innstillinger"))
+    (card,) = host.connector.cards()
+    band = next(e for e in card["body"] if e.get("id") == "age_band")
+    assert [c["value"] for c in band["choices"]] == [
+        "none",
+        "-30",
+        "31-40",
+        "41-50",
+        "51-60",
+        "61-",
+    ]
+    assert band["value"] == "none"
+    _, body = await host.send(
+        card_action(
+            KARI, host.service_url, "settings.save", {"language": "nb", "age_band": "41-50"}
+        )
+    )
+    assert "Innstillingene er lagret." in texts(body["value"])
+    host.connector.clear()
+    await host.send(message(KARI, host.service_url, "innstillinger"))
+    (again,) = host.connector.cards()
+    assert next(e for e in again["body"] if e.get("id") == "age_band")["value"] == "41-50"
+    _, refused = await host.send(
+        card_action(KARI, host.service_url, "settings.save", {"language": "nb", "age_band": "99"})
+    )
+    assert "eventuelt en aldersgruppe" in texts(refused["value"])
+    assert host.store is not None
+    users = UserRepository(host.store)
+    stored = await users.get(KARI.aad_object_id)
+    assert stored is not None and stored.age_band == "41-50"
+    await host.send(
+        card_action(KARI, host.service_url, "settings.save", {"language": "nb", "age_band": "none"})
+    )
+    withdrawn = await users.get(KARI.aad_object_id)
+    assert withdrawn is not None and withdrawn.age_band == ""
 
 
 async def test_language_setting_switches_to_english(host: Host) -> None:
