@@ -194,7 +194,19 @@ function main() {
     });
   });
 
-  if (!stock) setInterval(() => account && expireAllDocuments(account), TTL_SWEEP_MS).unref();
+  if (!stock) {
+    setInterval(() => {
+      try {
+        if (account) expireAllDocuments(account);
+      } catch (err) {
+        log(`TTL sweep failed: ${err?.stack ?? err}`); // next second's sweep tries again
+      }
+    }, TTL_SWEEP_MS).unref();
+  }
+  // One bad request must not take the whole test session's server down with it (Node ends
+  // the process on an uncaught error): log it loudly, answer what can be answered, go on.
+  process.on("uncaughtException", (err) => log(`uncaught: ${err?.stack ?? err}`));
+  process.on("unhandledRejection", (err) => log(`unhandled rejection: ${err?.stack ?? err}`));
 
   server.listen(options.port, HOST, () => {
     const { port } = server.address();
