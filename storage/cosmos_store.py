@@ -49,6 +49,8 @@ from storage.port import (
     PreconditionFailed,
     StorageError,
     StorageUnavailable,
+    require_field_name,
+    require_keys,
 )
 
 log = logging.getLogger(__name__)
@@ -226,8 +228,7 @@ class CosmosStore:
         clauses = ["c.pk = @pk"]
         parameters: list[dict[str, Any]] = [{"name": "@pk", "value": pk}]
         for n, (name, value) in enumerate((equals or {}).items()):
-            if not name.isidentifier():
-                raise ValueError(f"not a plain field name: {name!r}")
+            require_field_name(name)
             clauses.append(f"c.{name} = @v{n}")
             parameters.append({"name": f"@v{n}", "value": value})
         sql = "SELECT * FROM c WHERE " + " AND ".join(clauses)
@@ -270,9 +271,7 @@ class CosmosStore:
 
 
 def _body(doc: Document) -> Document:
-    for key in ("id", "pk"):
-        if not isinstance(doc.get(key), str) or not doc[key]:
-            raise ValueError(f"a document needs a non-empty string {key!r}")
+    require_keys(doc)
     return {k: v for k, v in doc.items() if k not in _SYSTEM_FIELDS and k not in ("_etag", "_ts")}
 
 

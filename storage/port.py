@@ -23,6 +23,7 @@ Containers and their partition keys (the same names in both backends):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -38,6 +39,22 @@ CONTAINERS: tuple[str, ...] = (
     "leases",
     "directory",
 )
+
+
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def require_keys(doc: Document) -> None:
+    """Every backend refuses a document without a string `id` and `pk` before writing."""
+    for key in ("id", "pk"):
+        if not isinstance(doc.get(key), str) or not doc[key]:
+            raise ValueError(f"a document needs a non-empty string {key!r}")
+
+
+def require_field_name(name: str) -> None:
+    """Field names go into query text (SQL, JSON paths): plain names only."""
+    if not _FIELD_NAME.match(name):
+        raise ValueError(f"not a plain field name: {name!r}")
 
 
 class StorageError(Exception):

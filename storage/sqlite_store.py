@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import sqlite3
 import time
 import uuid
@@ -18,11 +17,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from storage.port import Conflict, Document, NotFound, PreconditionFailed
+from storage.port import (
+    Conflict,
+    Document,
+    NotFound,
+    PreconditionFailed,
+    require_field_name,
+    require_keys,
+)
 
 T = TypeVar("T")
 
-_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SYSTEM_FIELDS = ("_etag", "_ts")
 
 _SCHEMA = """
@@ -82,7 +87,7 @@ class SqliteStore:
         return None
 
     def _stamped(self, doc: Document) -> tuple[Document, str]:
-        _require_keys(doc)
+        require_keys(doc)
         etag = uuid.uuid4().hex
         body = {k: v for k, v in doc.items() if k not in _SYSTEM_FIELDS}
         body["_ts"] = int(self._clock())
@@ -95,6 +100,13 @@ class SqliteStore:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
+    def _drop_expired(self, container: str, pk: str, doc_id: str) -> None:
+        """An expired row still holds its key until the purge; as in Cosmos DB it is gone."""
+        self._db.execute(
+            "DELETE FROM documents WHERE container=? AND pk=? AND id=? AND expires_at <= ?",
+            (container, pk, doc_id, self._clock()),
+        )
+
     def _read(self, container: str, pk: str, doc_id: str) -> Document | None:
         row = self._row(container, pk, doc_id)
         return _decode(*row) if row else None
@@ -104,11 +116,7 @@ class SqliteStore:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            # An expired row still holds the key until it is purged; it no longer exists.
-            db.execute(
-                "DELETE FROM documents WHERE container=? AND pk=? AND id=? AND expires_at <= ?",
-                (container, stored["pk"], stored["id"], self._clock()),
-            )
+            self._drop_expired(container, stored["pk"], stored["id"])
             db.execute(
                 "INSERT INTO documents (container, pk, id, body, etag, expires_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -171,8 +179,7 @@ class SqliteStore:
         sql = f"SELECT body, etag FROM documents WHERE container=? AND pk=? AND {_LIVE}"
         params: list[Any] = [container, pk, self._clock()]
         for name, value in equals.items():
-            if not _FIELD.match(name):
-                raise ValueError(f"not a plain field name: {name!r}")
+            require_field_name(name)
             if value is None:
                 sql += f" AND json_type(body, '$.{name}') IS 'null'"
                 continue
@@ -188,18 +195,13 @@ class SqliteStore:
         # the aggregate counters take one of these per answer.
         fields = list(deltas)
         for name in fields:
-            if not _FIELD.match(name):
-                raise ValueError(f"not a plain field name: {name!r}")
+            require_field_name(name)
         now = self._clock()
         fresh = {"id": doc_id, "pk": pk, **deltas, "_ts": int(now)}
         added = ", ".join(
             f"'$.{name}', coalesce(json_extract(body, '$.{name}'), 0) + ?" for name in fields
         )
-        # An expired document counts from zero again, as in Cosmos DB where it is gone.
-        self._db.execute(
-            "DELETE FROM documents WHERE container=? AND pk=? AND id=? AND expires_at <= ?",
-            (container, pk, doc_id, now),
-        )
+        self._drop_expired(container, pk, doc_id)  # an expired counter starts from zero
         row = self._db.execute(
             "INSERT INTO documents (container, pk, id, body, etag, expires_at) "
             "VALUES (?, ?, ?, ?, ?, NULL) "
@@ -254,12 +256,6 @@ class SqliteStore:
     async def close(self) -> None:
         await self._run(self._close)
         self._executor.shutdown(wait=True)
-
-
-def _require_keys(doc: Document) -> None:
-    for key in ("id", "pk"):
-        if not isinstance(doc.get(key), str) or not doc[key]:
-            raise ValueError(f"a document needs a non-empty string {key!r}")
 
 
 def _encode(doc: Document) -> str:
