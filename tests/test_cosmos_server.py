@@ -278,29 +278,29 @@ def test_error_bodies_carry_a_cosmos_code(cosmos, database):
 async def test_ttl_expires_documents(cosmos):
     async with contextlib.AsyncExitStack() as stack:
         ttl_on = await stack.enter_async_context(async_container(cosmos, default_ttl=-1))
-        ttl_2s = await stack.enter_async_context(async_container(cosmos, default_ttl=2))
+        ttl_3s = await stack.enter_async_context(async_container(cosmos, default_ttl=3))
         ttl_off = await stack.enter_async_context(async_container(cosmos))
 
-        written = await ttl_on.create_item({"id": "short", "pk": "p", "ttl": 2})
+        written = await ttl_on.create_item({"id": "short", "pk": "p", "ttl": 3})
         await ttl_on.create_item({"id": "forever", "pk": "p"})
-        await ttl_2s.create_item({"id": "default", "pk": "p"})
-        await ttl_2s.create_item({"id": "pinned", "pk": "p", "ttl": -1})
+        await ttl_3s.create_item({"id": "default", "pk": "p"})
+        await ttl_3s.create_item({"id": "pinned", "pk": "p", "ttl": -1})
         await ttl_off.create_item({"id": "ignored", "pk": "p", "ttl": 1})
 
-        # _ts is in seconds, and nothing has expired yet.
+        # _ts is in whole seconds, so a ttl of 3 lives 2-3 s: nothing has expired yet.
         assert isinstance(written["_ts"], int) and abs(written["_ts"] - time.time()) < 5
         assert (await ttl_on.read_item("short", partition_key="p"))["id"] == "short"
-        assert (await ttl_2s.read_item("default", partition_key="p"))["id"] == "default"
+        assert (await ttl_3s.read_item("default", partition_key="p"))["id"] == "default"
 
-        await asyncio.sleep(3.2)
+        await asyncio.sleep(4.2)
 
-        for container, doc_id in ((ttl_on, "short"), (ttl_2s, "default")):
+        for container, doc_id in ((ttl_on, "short"), (ttl_3s, "default")):
             with pytest.raises(exceptions.CosmosResourceNotFoundError):
                 await container.read_item(doc_id, partition_key="p")
         assert [
             d["id"] async for d in ttl_on.query_items("SELECT * FROM c", partition_key="p")
         ] == ["forever"]
-        assert [d["id"] async for d in ttl_2s.query_items("SELECT * FROM c")] == ["pinned"]
+        assert [d["id"] async for d in ttl_3s.query_items("SELECT * FROM c")] == ["pinned"]
         with pytest.raises(exceptions.CosmosResourceNotFoundError):
             await ttl_on.replace_item("short", {"id": "short", "pk": "p"})
         with pytest.raises(exceptions.CosmosResourceNotFoundError):

@@ -83,10 +83,12 @@ async def test_fifty_concurrent_increments_end_at_exactly_fifty(store: DocumentS
 
 
 async def test_documents_expire_after_their_ttl(store: DocumentStore) -> None:
-    await store.create("responses", {"id": "short", "pk": "p9", "ttl": 1})
+    # Cosmos counts TTL from `_ts`, which is whole seconds (floored), so a
+    # document lives between ttl-1 and ttl seconds; 3 leaves room to read it.
+    await store.create("responses", {"id": "short", "pk": "p9", "ttl": 3})
     await store.create("responses", {"id": "long", "pk": "p9", "ttl": 3600})
     assert await store.read("responses", "p9", "short") is not None
-    await asyncio.sleep(2.1)
+    await asyncio.sleep(3.1)
     assert await store.read("responses", "p9", "short") is None
     assert [d["id"] for d in await store.query("responses", "p9")] == ["long"]
     # An expired id is free again.
