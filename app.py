@@ -19,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import web
+from botbuilder.core import ConversationState
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
@@ -26,19 +27,27 @@ from botbuilder.integration.aiohttp import (
 from dotenv import load_dotenv
 
 from bot import sdk_patches
+from bot.agreement_turns import AgreementTurns
 from bot.graph import GraphConfig, GraphDirectory, GraphError
 from bot.handler import HomeOfficeBot, on_turn_error
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
 from bot.scheduler import build_scheduler
 from bot.settings import ConfigError, Settings
 from bot.web import healthz, messages_endpoint
+from dialogs.agreement import AgreementDialogs
+from domain.agreement import Amounts, Mode
+from domain.ratelimit import TeamsLimiter
 from manifest.package import add_cli as add_package_cli
 from manifest.package import run_cli as run_package_cli
+from services.agreements import AgreementService, Policy
 from services.checkins import CheckinService
 from services.delivery import DeliveryService
+from services.notify import Notifier
 from services.org_directory import OrgDataError, OrgDirectoryService, describe
 from services.people import PeopleService
 from services.round_jobs import RoundJobs
+from storage.agreements import AgreementRepository
+from storage.bot_state import DocumentBotStorage
 from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
@@ -87,6 +96,7 @@ class Parts:
     checkins: CheckinService
     jobs: RoundJobs
     directory: OrgDirectoryService
+    agreements: AgreementService
     graph: GraphDirectory | None = None
 
     async def close(self) -> None:
@@ -147,11 +157,13 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         no_token if settings.local_mode else botbuilder_token_source(bot_framework_config(settings))
     )
     sender = ConnectorSender(token)
+    # One limiter for every proactive send, so rounds and notifications share Teams' limits.
+    limiter = TeamsLimiter()
     jobs = RoundJobs(
         rounds,
         roster,
         ledger,
-        DeliveryService(roster, ledger, sender),
+        DeliveryService(roster, ledger, sender, limiter=limiter),
         checkins,
         LeaseStore(store),
         items=settings.checkin_items,
@@ -161,13 +173,28 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
     )
     people = PeopleService(UserRepository(store), roster)
     directory, graph = build_directory(settings, store)
-    return Parts(store, sender, people, checkins, jobs, directory, graph)
+    agreements = AgreementService(
+        AgreementRepository(store),
+        DirectoryRepository(store),
+        Notifier(
+            roster, ledger, DeliveryService(roster, ledger, sender, concurrency=1, limiter=limiter)
+        ),
+        LeaseStore(store),
+        Policy(
+            Mode(settings.home_office_mode),
+            Amounts(settings.equipment_it_nok, settings.equipment_furniture_nok),
+            settings.agreement_review_months,
+        ),
+        settings.timezone,
+    )
+    return Parts(store, sender, people, checkins, jobs, directory, agreements, graph)
 
 
 def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     sdk_patches.apply()
     parts = build_parts(settings, store)
-    bot = HomeOfficeBot(parts.people, parts.checkins)
+    dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(store)))
+    bot = HomeOfficeBot(parts.people, parts.checkins, AgreementTurns(parts.agreements, dialogs))
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
     adapter.on_turn_error = on_turn_error
 
@@ -198,6 +225,7 @@ async def serve(settings: Settings) -> None:
         settings.scheduler_tick_seconds,
         org_sync=parts.directory.scheduled_sync if parts.graph is not None else None,
         org_sync_cron=settings.org_sync_cron,
+        agreements_tick=parts.agreements.scheduled_tick,
     )
     scheduler.start()
     mode = "local mode, no inbound authentication" if settings.local_mode else "authenticated"

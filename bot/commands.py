@@ -13,6 +13,10 @@ class Command(Enum):
     CHECKIN = "command.checkin"
     TREND = "command.trend"
     SETTINGS = "command.settings"
+    AGREEMENT = "command.agreement"
+    ERGONOMICS = "command.ergonomics"
+    EQUIPMENT = "command.equipment"
+    TEAM = "command.team"
 
 
 _WORDS: dict[str, Command] = {

@@ -24,6 +24,8 @@ from bot.actions import (
     bad_request_body,
     invoke_body,
 )
+from bot.agreement_turns import VERBS as AGREEMENT_VERBS
+from bot.agreement_turns import AgreementTurns
 from bot.commands import Command, parse_command
 from cards.checkin import SUBMIT_VERB, checkin_card, notice_card, receipt_card, round_label
 from cards.elements import Card
@@ -50,9 +52,12 @@ ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 
 
 class HomeOfficeBot(TeamsActivityHandler):
-    def __init__(self, people: PeopleService, checkins: CheckinService) -> None:
+    def __init__(
+        self, people: PeopleService, checkins: CheckinService, agreements: AgreementTurns
+    ) -> None:
         self._people = people
         self._checkins = checkins
+        self._agreements = agreements
 
     # -- install ---------------------------------------------------------------------------
 
@@ -99,7 +104,8 @@ class HomeOfficeBot(TeamsActivityHandler):
                 await turn_context.send_activity(t(profile.effective_language, "personal_only"))
                 return
             if isinstance(activity.value, dict) and activity.value.get("verb"):
-                result = await self._act(profile, str(activity.value["verb"]), activity.value)
+                verb = str(activity.value["verb"])
+                result = await self._act(turn_context, profile, verb, activity.value)
                 await _answer_fallback_submit(turn_context, result)
                 return
             await self._command(turn_context, profile, parse_command(activity.text))
@@ -120,10 +126,18 @@ class HomeOfficeBot(TeamsActivityHandler):
             )
         elif command is Command.SETTINGS:
             await _send_card(turn_context, settings_card(lang, profile.age_band))
-        elif command is Command.HELP:
-            await _send_card(turn_context, help_card(lang))
+        elif command is Command.AGREEMENT:
+            await self._agreements.agreement(turn_context, profile)
+        elif command is Command.ERGONOMICS:
+            await self._agreements.part(turn_context, profile, "ergonomics")
+        elif command is Command.EQUIPMENT:
+            await self._agreements.part(turn_context, profile, "equipment")
+        elif command is Command.TEAM:
+            await self._agreements.team(turn_context, profile)
         else:
-            await _send_card(turn_context, help_card(lang, lead=t(lang, "unknown")))
+            leader = await self._agreements.is_leader(profile)
+            lead = None if command is Command.HELP else t(lang, "unknown")
+            await _send_card(turn_context, help_card(lang, lead=lead, leader=leader))
 
     # -- card actions --------------------------------------------------------------------
 
@@ -140,7 +154,7 @@ class HomeOfficeBot(TeamsActivityHandler):
         try:
             profile = await self._seen(turn_context)
             if _is_personal(turn_context.activity):
-                result = await self._act(profile, verb, data)
+                result = await self._act(turn_context, profile, verb, data)
             else:
                 result = ShowMessage(t(profile.effective_language, "personal_only"))
         except StorageError:
@@ -148,8 +162,12 @@ class HomeOfficeBot(TeamsActivityHandler):
             result = ShowMessage(t(_language_of(turn_context), "error.busy"))
         return InvokeResponse(status=200, body=invoke_body(result))
 
-    async def _act(self, profile: Profile, verb: str, data: dict[str, Any]) -> ActionResult:
+    async def _act(
+        self, turn_context: TurnContext, profile: Profile, verb: str, data: dict[str, Any]
+    ) -> ActionResult:
         lang = profile.effective_language
+        if verb in AGREEMENT_VERBS:
+            return await self._agreements.act(turn_context, profile, verb, data)
         if verb == SUBMIT_VERB:
             return await self._submit_checkin(profile, data)
         if verb == SAVE_VERB:

@@ -24,6 +24,7 @@ def build_scheduler(
     tick_seconds: int,
     org_sync: Callable[[], Awaitable[None]] | None = None,
     org_sync_cron: str = "0 3 * * *",
+    agreements_tick: Callable[[], Awaitable[None]] | None = None,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=timezone)
     # A host that was down at 09:00 still opens the round when it comes up that morning.
@@ -42,6 +43,15 @@ def build_scheduler(
         coalesce=True,
         max_instances=1,
     )
+    if agreements_tick is not None:
+        # Review reminders and drafts waiting for a leader: a tick, so a restart loses nothing.
+        scheduler.add_job(
+            agreements_tick,
+            IntervalTrigger(seconds=tick_seconds, timezone=timezone),
+            id="agreements-tick",
+            coalesce=True,
+            max_instances=1,
+        )
     if org_sync is not None:
         # Nightly, so that leaders and service areas follow Entra by the next working day; a
         # host that was down at the hour still syncs when it comes up in the morning.

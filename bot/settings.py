@@ -63,6 +63,10 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
     checkin_items: tuple[str, ...] = field(default_factory=round_items)
     response_ttl_days: int = 730
+    home_office_mode: str = "ordinary"  # "ordered": a pandemic-type situation (DESIGN 3.1)
+    equipment_it_nok: int = 3_000
+    equipment_furniture_nok: int = 5_000
+    agreement_review_months: int = 12
     pseudonym_key: str = ""
     pseudonym_key_file: str = ".data/pseudonym.key"
 
@@ -96,6 +100,9 @@ class Settings:
             checkin_items = round_items(items or None)
         except ValueError as error:
             raise ConfigError(f"CHECKIN_ITEMS: {error}") from error
+        mode = get("HOME_OFFICE_MODE", d.home_office_mode).lower()
+        if mode not in ("ordinary", "ordered"):
+            raise ConfigError(f"HOME_OFFICE_MODE must be 'ordinary' or 'ordered', not {mode!r}")
         settings = cls(
             port=_int(get("PORT", str(d.port)), "PORT"),
             host=get("HOST", d.host),
@@ -138,9 +145,25 @@ class Settings:
             response_ttl_days=_int(
                 get("RESPONSE_TTL_DAYS", str(d.response_ttl_days)), "RESPONSE_TTL_DAYS"
             ),
+            home_office_mode=mode,
+            equipment_it_nok=_int(
+                get("EQUIPMENT_IT_NOK", str(d.equipment_it_nok)), "EQUIPMENT_IT_NOK"
+            ),
+            equipment_furniture_nok=_int(
+                get("EQUIPMENT_FURNITURE_NOK", str(d.equipment_furniture_nok)),
+                "EQUIPMENT_FURNITURE_NOK",
+            ),
+            agreement_review_months=_int(
+                get("AGREEMENT_REVIEW_MONTHS", str(d.agreement_review_months)),
+                "AGREEMENT_REVIEW_MONTHS",
+            ),
             pseudonym_key=get("PSEUDONYM_KEY"),
             pseudonym_key_file=get("PSEUDONYM_KEY_FILE", d.pseudonym_key_file),
         )
+        if min(settings.equipment_it_nok, settings.equipment_furniture_nok) < 0:
+            raise ConfigError("EQUIPMENT_IT_NOK and EQUIPMENT_FURNITURE_NOK cannot be negative")
+        if not 1 <= settings.agreement_review_months <= 60:
+            raise ConfigError("AGREEMENT_REVIEW_MONTHS must be from 1 to 60")
         if not 0 < settings.reminder_after_days < settings.round_days:
             raise ConfigError("REMINDER_AFTER_DAYS must be more than 0 and less than ROUND_DAYS")
         if storage == "cosmos" and not settings.cosmos_endpoint:

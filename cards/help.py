@@ -7,19 +7,31 @@ from cards.i18n import t
 from domain.language import Language
 
 
-def help_card(lang: Language, lead: str | None = None) -> Card:
-    """`lead` is an opening line, e.g. when the help answers text the bot did not understand."""
+def help_card(lang: Language, lead: str | None = None, leader: bool = False) -> Card:
+    """`lead` is an opening line, e.g. when the help answers text the bot did not understand;
+    a leader also sees what leaders can do."""
     body = [title(t(lang, "help.title"))]
     if lead:
         body.insert(0, text(lead))
     body.append(text(t(lang, "help.intro"), isSubtle=True))
     body += [
         text("- " + t(lang, key), spacing="Small")
-        for key in ("help.checkin", "help.trend", "help.settings", "help.help")
+        for key in (
+            "help.checkin",
+            "help.trend",
+            "help.agreement",
+            "help.ergonomics",
+            "help.equipment",
+            *(("help.team",) if leader else ()),
+            "help.settings",
+            "help.help",
+        )
     ]
     actions = [
         command_button(t(lang, "action.checkin"), t(lang, "command.checkin")),
         command_button(t(lang, "action.trend"), t(lang, "command.trend")),
+        command_button(t(lang, "action.agreement"), t(lang, "command.agreement")),
+        *([command_button(t(lang, "action.team"), t(lang, "command.team"))] if leader else []),
         command_button(t(lang, "action.settings"), t(lang, "command.settings")),
     ]
     return adaptive_card(body, actions)
@@ -34,6 +46,7 @@ def greeting_card(lang: Language, name: str) -> Card:
         ],
         [
             command_button(t(lang, "action.checkin"), t(lang, "command.checkin")),
+            command_button(t(lang, "action.agreement"), t(lang, "command.agreement")),
             command_button(t(lang, "action.settings"), t(lang, "command.settings")),
         ],
     )

@@ -14,6 +14,10 @@ TEXTS: dict[str, dict[Language, str]] = {
     "command.checkin": {"nb": "sjekk inn", "en": "check in"},
     "command.trend": {"nb": "min utvikling", "en": "my trend"},
     "command.settings": {"nb": "innstillinger", "en": "settings"},
+    "command.agreement": {"nb": "avtale", "en": "agreement"},
+    "command.ergonomics": {"nb": "ergonomi", "en": "ergonomics"},
+    "command.equipment": {"nb": "utstyr", "en": "equipment"},
+    "command.team": {"nb": "mitt team", "en": "my team"},
     # -- greeting and help ---------------------------------------------------------------
     "greeting": {
         "nb": "Hei{name}! Jeg er hjemmekontor-boten. Jeg hjelper deg og lederen din med "
@@ -46,6 +50,22 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nb": "**innstillinger** – språk og andre valg",
         "en": "**settings** – language and other choices",
     },
+    "help.agreement": {
+        "nb": "**avtale** – start, fortsett eller se hjemmekontoravtalen din",
+        "en": "**agreement** – start, continue or view your home-office agreement",
+    },
+    "help.ergonomics": {
+        "nb": "**ergonomi** – gå gjennom arbeidsplassen hjemme",
+        "en": "**ergonomics** – go through your workplace at home",
+    },
+    "help.equipment": {
+        "nb": "**utstyr** – be om utstyr til hjemmekontoret",
+        "en": "**equipment** – ask for home-office equipment",
+    },
+    "help.team": {
+        "nb": "**mitt team** – godkjenninger, avtaler og teamets hjemmekontordager",
+        "en": "**my team** – approvals, agreements and the team's home-office days",
+    },
     "help.help": {"nb": "**hjelp** – denne oversikten", "en": "**help** – this overview"},
     "unknown": {
         "nb": "Den forsto jeg ikke helt. Her er det jeg kan hjelpe med:",
@@ -54,6 +74,8 @@ TEXTS: dict[str, dict[Language, str]] = {
     "action.checkin": {"nb": "Sjekk inn", "en": "Check in"},
     "action.trend": {"nb": "Min utvikling", "en": "My trend"},
     "action.settings": {"nb": "Innstillinger", "en": "Settings"},
+    "action.agreement": {"nb": "Hjemmekontoravtale", "en": "Home-office agreement"},
+    "action.team": {"nb": "Mitt team", "en": "My team"},
     # -- check-in card ---------------------------------------------------------------------
     "checkin.title": {"nb": "Ukens innsjekk", "en": "This week's check-in"},
     "checkin.intro": {
@@ -287,6 +309,458 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nb": "Grunnpakken er bærbar PC eller iPad med tilganger, uten utlån av annet utstyr.",
         "en": "The basic package is a laptop or iPad with access, with no loan of other equipment.",
     },
+    # -- the agreement conversation (dialogs/agreement.py, cards/agreement.py) ---------------
+    "weekday.mon": {"nb": "mandag", "en": "Monday"},
+    "weekday.tue": {"nb": "tirsdag", "en": "Tuesday"},
+    "weekday.wed": {"nb": "onsdag", "en": "Wednesday"},
+    "weekday.thu": {"nb": "torsdag", "en": "Thursday"},
+    "weekday.fri": {"nb": "fredag", "en": "Friday"},
+    "agreement.title": {"nb": "Hjemmekontoravtale", "en": "Home-office agreement"},
+    "agreement.next": {"nb": "Neste", "en": "Next"},
+    "agreement.stale": {
+        "nb": "Det kortet var fra et tidligere steg. Her er du nå:",
+        "en": "That card was from an earlier step. This is where you are:",
+    },
+    "agreement.finished": {
+        "nb": "Den samtalen er avsluttet. Skriv «avtale» for å se eller endre avtalen din.",
+        "en": "That conversation has ended. Type “agreement” to see or change your agreement.",
+    },
+    "agreement.invalid_choice": {
+        "nb": "Velg blant alternativene på kortet.",
+        "en": "Choose from the options on the card.",
+    },
+    "agreement.choose_one": {
+        "nb": "Velg ett av alternativene.",
+        "en": "Choose one of the options.",
+    },
+    "agreement.tasks.title": {"nb": "1. Arbeidsoppgaver", "en": "1. Tasks"},
+    "agreement.tasks.intro": {
+        "nb": "Hvilke av oppgavene dine passer hjemme, og hvilke trenger kontoret?",
+        "en": "Which of your tasks suit home, and which need the office?",
+    },
+    "agreement.tasks.home": {"nb": "Passer hjemme", "en": "Suit home"},
+    "agreement.tasks.office": {"nb": "Trenger kontoret", "en": "Need the office"},
+    "agreement.tasks.expectations": {
+        "nb": "Forventninger til leveranser og tilgjengelighet",
+        "en": "Expectations on deliverables and availability",
+    },
+    "agreement.tasks.none_home": {
+        "nb": "Velg minst én oppgave som passer hjemme.",
+        "en": "Choose at least one task that suits home.",
+    },
+    "agreement.task.concentration": {"nb": "Konsentrasjonsarbeid", "en": "Concentration work"},
+    "agreement.task.writing": {
+        "nb": "Skriving og saksbehandling",
+        "en": "Writing and case processing",
+    },
+    "agreement.task.digital_meetings": {"nb": "Digitale møter", "en": "Digital meetings"},
+    "agreement.task.planning": {"nb": "Planlegging", "en": "Planning"},
+    "agreement.task.physical_meetings": {"nb": "Fysiske møter", "en": "Physical meetings"},
+    "agreement.task.collaboration": {
+        "nb": "Samarbeid og innovasjon",
+        "en": "Collaboration and innovation",
+    },
+    "agreement.task.user_contact": {"nb": "Brukerkontakt", "en": "User contact"},
+    "agreement.task.training": {
+        "nb": "Opplæring av nye kolleger",
+        "en": "Training new colleagues",
+    },
+    "agreement.extent.title": {"nb": "2. Omfang", "en": "2. Extent"},
+    "agreement.extent.rule": {
+        "nb": "Retningslinjene: høyst 2 dager i uken hjemme, 3 etter avtale med lederen og med "
+        "en begrunnelse, aldri mer.",
+        "en": "The guidelines: at most 2 days a week at home, 3 by agreement with your leader "
+        "and with a reason, never more.",
+    },
+    "agreement.extent.rule_ordered": {
+        "nb": "Hjemmekontor er nå pålagt, så alle arbeidsdager kan avtales hjemme.",
+        "en": "Home office is ordered now, so any workdays can be agreed at home.",
+    },
+    "agreement.extent.days": {"nb": "Dager i uken hjemme", "en": "Days a week at home"},
+    "agreement.extent.kind": {"nb": "Faste eller fleksible dager", "en": "Fixed or flexible days"},
+    "agreement.extent.kind.flexible": {"nb": "fleksible dager", "en": "flexible days"},
+    "agreement.extent.kind.fixed": {"nb": "faste dager", "en": "fixed days"},
+    "agreement.extent.weekdays": {
+        "nb": "Hvilke dager (ved faste dager)",
+        "en": "Which days (with fixed days)",
+    },
+    "agreement.extent.reason": {
+        "nb": "Begrunnelse (trengs for 3 dager)",
+        "en": "Reason (needed for 3 days)",
+    },
+    "agreement.ergonomics.title": {"nb": "3. Ergonomi", "en": "3. Ergonomics"},
+    "agreement.ergonomics.intro": {
+        "nb": "Hvordan er arbeidsplassen din hjemme?",
+        "en": "What is your workplace at home like?",
+    },
+    "agreement.ergonomics.place": {"nb": "Arbeidsplass", "en": "Workplace"},
+    "agreement.ergonomics.has": {"nb": "Dette har jeg", "en": "I have"},
+    "agreement.ergonomics.discomfort": {
+        "nb": "Jeg har plager i",
+        "en": "I have discomfort in",
+    },
+    "agreement.ergonomics.place_needed": {
+        "nb": "Velg hvor du jobber hjemme.",
+        "en": "Choose where you work at home.",
+    },
+    "agreement.place.own_room": {"nb": "Eget arbeidsrom", "en": "Own work room"},
+    "agreement.place.fixed_place": {"nb": "Fast arbeidsplass", "en": "Fixed place"},
+    "agreement.place.no_fixed_place": {"nb": "Ingen fast arbeidsplass", "en": "No fixed place"},
+    "agreement.item.desk": {"nb": "Skrivebord", "en": "Desk"},
+    "agreement.item.office_chair": {"nb": "Kontorstol", "en": "Office chair"},
+    "agreement.item.forearm_support": {"nb": "Underarmsstøtte", "en": "Forearm support"},
+    "agreement.item.external_screen": {"nb": "Ekstern skjerm", "en": "External screen"},
+    "agreement.item.keyboard": {"nb": "Tastatur", "en": "Keyboard"},
+    "agreement.item.mouse": {"nb": "Mus", "en": "Mouse"},
+    "agreement.item.light": {"nb": "Godt lys", "en": "Good light"},
+    "agreement.body.neck": {"nb": "nakken", "en": "neck"},
+    "agreement.body.back": {"nb": "ryggen", "en": "back"},
+    "agreement.body.arms": {"nb": "armene", "en": "arms"},
+    "agreement.advice.title": {"nb": "Råd om arbeidsplassen", "en": "Advice on your workplace"},
+    "agreement.advice.intro": {
+        "nb": "Arbeidsplassen din kan gi belastningsplager. Dette kan hjelpe:",
+        "en": "Your workplace may cause strain. This can help:",
+    },
+    "agreement.advice.offer": {
+        "nb": "Vil du at bedriftshelsetjenesten (BHT) skal se på arbeidsplassen din?",
+        "en": "Would you like occupational health (BHT) to look at your workplace?",
+    },
+    "agreement.yes_no.yes": {"nb": "Ja", "en": "Yes"},
+    "agreement.yes_no.no": {"nb": "Nei", "en": "No"},
+    "agreement.equipment.title": {"nb": "4. Utstyr", "en": "4. Equipment"},
+    "agreement.equipment.intro": {
+        "nb": "Velg pakken som passer ordningen din.",
+        "en": "Choose the package that fits your arrangement.",
+    },
+    "agreement.equipment.package": {"nb": "Pakke", "en": "Package"},
+    "agreement.equipment.it_cost": {
+        "nb": "IKT-utstyr til utlån, kr (pakke 2: høyst {it})",
+        "en": "IT equipment on loan, NOK (package 2: at most {it})",
+    },
+    "agreement.equipment.furniture_cost": {
+        "nb": "Møbler til utlån, kr (pakke 2: høyst {furniture})",
+        "en": "Furniture on loan, NOK (package 2: at most {furniture})",
+    },
+    "agreement.equipment.special": {
+        "nb": "Særskilte behov (pakke 3: hva trengs, og BHTs råd)",
+        "en": "Special needs (package 3: what is needed, and BHT's advice)",
+    },
+    "agreement.equipment.package_needed": {"nb": "Velg en pakke.", "en": "Choose a package."},
+    "agreement.equipment.special_needed": {
+        "nb": "Beskriv de særskilte behovene, så lederen kan bestille.",
+        "en": "Describe the special needs, so your leader can order.",
+    },
+    "agreement.package.1": {
+        "nb": "1 Grunnpakke mobilt kontor: bærbar PC/iPad med tilganger, korte perioder",
+        "en": "1 Basic mobile office: laptop/iPad with access, short periods",
+    },
+    "agreement.package.2": {
+        "nb": "2 Standard hjemmekontor: fast ordning, utlån av IKT (ca. kr {it}) og møbler "
+        "(høyst kr {furniture})",
+        "en": "2 Standard home office: regular arrangement, loan of IT (about NOK {it}) and "
+        "furniture (at most NOK {furniture})",
+    },
+    "agreement.package.3": {
+        "nb": "3 Særskilte behov utover standard, etter råd fra BHT, bestilt av lederen",
+        "en": "3 Special needs beyond standard, on BHT's advice, ordered by the leader",
+    },
+    "agreement.package.4": {
+        "nb": "4 Hjemlån i en midlertidig situasjon (pålagt hjemmekontor)",
+        "en": "4 Home loan in a temporary situation (ordered home office)",
+    },
+    "agreement.package.short.1": {"nb": "1 Grunnpakke", "en": "1 Basic"},
+    "agreement.package.short.2": {"nb": "2 Standard", "en": "2 Standard"},
+    "agreement.package.short.3": {"nb": "3 Særskilte behov", "en": "3 Special needs"},
+    "agreement.package.short.4": {"nb": "4 Midlertidig hjemlån", "en": "4 Temporary home loan"},
+    "agreement.network.title": {"nb": "5. Nettverk", "en": "5. Network"},
+    "agreement.network.intro": {
+        "nb": "Hvordan kobler du deg til hjemmefra?",
+        "en": "How do you connect from home?",
+    },
+    "agreement.network.choice": {"nb": "Nettverk", "en": "Network"},
+    "agreement.network.private": {"nb": "Privat nettverk", "en": "Private network"},
+    "agreement.network.job_phone": {
+        "nb": "Deling fra jobbtelefonen",
+        "en": "Shared connection from the job phone",
+    },
+    "agreement.fact.home_tasks": {"nb": "Hjemme", "en": "At home"},
+    "agreement.fact.office_tasks": {"nb": "På kontoret", "en": "At the office"},
+    "agreement.fact.expectations": {"nb": "Forventninger", "en": "Expectations"},
+    "agreement.fact.extent": {"nb": "Omfang", "en": "Extent"},
+    "agreement.fact.reason": {"nb": "Begrunnelse", "en": "Reason"},
+    "agreement.fact.place": {"nb": "Arbeidsplass", "en": "Workplace"},
+    "agreement.fact.has": {"nb": "Utstyr hjemme", "en": "Equipment at home"},
+    "agreement.fact.discomfort": {"nb": "Plager", "en": "Discomfort"},
+    "agreement.fact.bht": {"nb": "Ønsker BHT", "en": "Wants BHT"},
+    "agreement.fact.package": {"nb": "Pakke", "en": "Package"},
+    "agreement.fact.costs": {"nb": "Utlån", "en": "Loan"},
+    "agreement.fact.special": {"nb": "Særskilte behov", "en": "Special needs"},
+    "agreement.fact.network": {"nb": "Nettverk", "en": "Network"},
+    "agreement.days": {"nb": "{n} dager i uken, {days}", "en": "{n} days a week, {days}"},
+    "agreement.costs": {
+        "nb": "IKT kr {it}, møbler kr {furniture}",
+        "en": "IT NOK {it}, furniture NOK {furniture}",
+    },
+    "agreement.summary.title": {
+        "nb": "Forslag til avtale, versjon {version}",
+        "en": "Proposed agreement, version {version}",
+    },
+    "agreement.missing.tasks": {"nb": "Oppgavene mangler.", "en": "The tasks are missing."},
+    "agreement.missing.extent": {"nb": "Omfanget mangler.", "en": "The extent is missing."},
+    "agreement.missing.ergonomics": {
+        "nb": "Ergonomien mangler.",
+        "en": "The ergonomics are missing.",
+    },
+    "agreement.missing.equipment": {"nb": "Utstyret mangler.", "en": "The equipment is missing."},
+    "agreement.missing.network": {"nb": "Nettverket mangler.", "en": "The network is missing."},
+    "agreement.leader_comment": {
+        "nb": "Lederens kommentar: {comment}",
+        "en": "Your leader's comment: {comment}",
+    },
+    "agreement.summary.to": {
+        "nb": "Forslaget går til {leader} for godkjenning.",
+        "en": "The proposal goes to {leader} for approval.",
+    },
+    "agreement.summary.no_leader": {
+        "nb": "Katalogen viser ingen leder for deg ennå; forslaget blir lagret til den gjør det.",
+        "en": "The directory shows no leader for you yet; the proposal is kept until it does.",
+    },
+    "agreement.edit": {"nb": "Endre", "en": "Edit"},
+    "agreement.send": {"nb": "Send til lederen", "en": "Send to my leader"},
+    "agreement.flag.three_days": {
+        "nb": "3 dager i uken: begrunnelsen må vurderes",
+        "en": "3 days a week: the reason needs your judgement",
+    },
+    "agreement.flag.ergonomic_risk": {
+        "nb": "Ergonomisk risiko på hjemmekontoret",
+        "en": "Ergonomic risk in the home office",
+    },
+    "agreement.flag.leader_orders": {
+        "nb": "Særskilt utstyr: lederen bestiller",
+        "en": "Special equipment: the leader orders it",
+    },
+    "agreement.saved.title": {"nb": "Lagret", "en": "Saved"},
+    "agreement.saved": {
+        "nb": "Lagret i utkastet til avtalen din. Skriv «avtale» for å fortsette eller sende "
+        "den til lederen.",
+        "en": "Saved to your agreement draft. Type “agreement” to go on or send it to your leader.",
+    },
+    "agreement.sent.title": {"nb": "Sendt til godkjenning", "en": "Sent for approval"},
+    "agreement.sent": {
+        "nb": "Versjon {version} er sendt til {leader}. Du får svaret her.",
+        "en": "Version {version} has been sent to {leader}. You will get the answer here.",
+    },
+    "agreement.sent_not_reachable": {
+        "nb": "Versjon {version} venter på {leader}, som ikke har tatt i bruk boten ennå. Be "
+        "lederen åpne boten og skrive «mitt team».",
+        "en": "Version {version} is waiting for {leader}, who has not started using the bot "
+        "yet. Ask your leader to open the bot and type “my team”.",
+    },
+    "agreement.no_leader.title": {"nb": "Lagret – ingen leder ennå", "en": "Kept – no leader yet"},
+    "agreement.no_leader": {
+        "nb": "Organisasjonskatalogen viser ingen leder for deg. Forslaget er lagret og går "
+        "til lederen din så snart katalogen har en. Si gjerne fra til HR.",
+        "en": "The organisation directory shows no leader for you. Your proposal is kept and "
+        "goes to your leader as soon as the directory has one. You may want to tell HR.",
+    },
+    "agreement.not_editable": {
+        "nb": "Avtalen kan ikke endres akkurat nå.",
+        "en": "The agreement cannot be changed right now.",
+    },
+    "agreement.incomplete": {
+        "nb": "Avtalen er ikke ferdig utfylt.",
+        "en": "The agreement is not complete.",
+    },
+    "agreement.not_your_employee": {
+        "nb": "Dette gjelder ikke en av dine medarbeidere, så jeg kan ikke vise det.",
+        "en": "This is not about one of your employees, so I cannot show it.",
+    },
+    "agreement.already_decided": {
+        "nb": "Dette forslaget er allerede besvart eller trukket tilbake.",
+        "en": "This proposal has already been answered or withdrawn.",
+    },
+    "agreement.comment_needed": {
+        "nb": "Skriv en kommentar om hva som bør endres.",
+        "en": "Write a comment on what should change.",
+    },
+    "agreement.none_yet": {
+        "nb": "Det finnes ingen avtale ennå.",
+        "en": "There is no agreement yet.",
+    },
+    "agreement.revise": {"nb": "Endre forslaget", "en": "Revise the proposal"},
+    "agreement.change": {"nb": "Endre avtalen", "en": "Change the agreement"},
+    "agreement.card.title": {
+        "nb": "Hjemmekontoravtale – {name}",
+        "en": "Home-office agreement – {name}",
+    },
+    "agreement.card.status": {
+        "nb": "Versjon {version}, godkjent av {leader} {decided}. Gjennomgås igjen {review}.",
+        "en": "Version {version}, approved by {leader} on {decided}. Review on {review}.",
+    },
+    "agreement.card.draft.draft": {
+        "nb": "Utkast til versjon {version} er under arbeid.",
+        "en": "A draft of version {version} is in progress.",
+    },
+    "agreement.card.draft.waiting_for_leader": {
+        "nb": "Versjon {version} venter på at katalogen får en leder for deg.",
+        "en": "Version {version} is waiting for the directory to name your leader.",
+    },
+    "agreement.card.draft.pending": {
+        "nb": "Versjon {version} ligger hos lederen din til godkjenning.",
+        "en": "Version {version} is with your leader for approval.",
+    },
+    "agreement.card.draft.changes_requested": {
+        "nb": "Lederen har bedt om endringer i versjon {version}.",
+        "en": "Your leader asked for changes to version {version}.",
+    },
+    "agreement.card.draft.talk_proposed": {
+        "nb": "Lederen vil snakke med deg om versjon {version}.",
+        "en": "Your leader would like to talk about version {version}.",
+    },
+    "agreement.card.draft.approved": {
+        "nb": "Versjon {version} er godkjent.",
+        "en": "Version {version} is approved.",
+    },
+    "agreement.invite.title": {
+        "nb": "Samtale om hjemmekontor",
+        "en": "A conversation about home office",
+    },
+    "agreement.invite.text": {
+        "nb": "{leader} inviterer deg til å lage en hjemmekontoravtale: oppgaver, omfang, "
+        "ergonomi, utstyr og nettverk. Det tar noen minutter, og du kan ta pauser underveis.",
+        "en": "{leader} invites you to make a home-office agreement: tasks, extent, ergonomics, "
+        "equipment and network. It takes a few minutes, and you can pause along the way.",
+    },
+    "agreement.start": {"nb": "Start", "en": "Start"},
+    "agreement.open": {"nb": "Åpne avtalen", "en": "Open the agreement"},
+    "agreement.review.title": {
+        "nb": "Tid for å gå gjennom hjemmekontoravtalen",
+        "en": "Time to review the home-office agreement",
+    },
+    "agreement.review.employee": {
+        "nb": "Avtalen din skulle gjennomgås {day}. Se over den og endre det som ikke stemmer "
+        "lenger.",
+        "en": "Your agreement was due for review on {day}. Look it over and change what no "
+        "longer fits.",
+    },
+    "agreement.review.leader": {
+        "nb": "Hjemmekontoravtalen med {name} skulle gjennomgås {day}. Ta den opp i neste samtale.",
+        "en": "The home-office agreement with {name} was due for review on {day}. Bring it up "
+        "in your next conversation.",
+    },
+    "approval.title": {
+        "nb": "{name} ber om godkjenning (versjon {version})",
+        "en": "{name} asks for approval (version {version})",
+    },
+    "approval.intro": {
+        "nb": "Forslaget til hjemmekontoravtale fra {name}. Punkter merket ⚑ trenger din vurdering.",
+        "en": "The home-office agreement proposed by {name}. Points marked ⚑ need your judgement.",
+    },
+    "approval.comment": {
+        "nb": "Kommentar (må fylles ut ved endringer)",
+        "en": "Comment (required when asking for changes)",
+    },
+    "approval.approve": {"nb": "Godkjenn", "en": "Approve"},
+    "approval.changes": {"nb": "Be om endringer", "en": "Ask for changes"},
+    "approval.talk": {"nb": "Foreslå en samtale", "en": "Propose a talk"},
+    "approval.decided.approved": {"nb": "Du har godkjent avtalen.", "en": "You approved it."},
+    "approval.decided.changes_requested": {
+        "nb": "Du har bedt om endringer.",
+        "en": "You asked for changes.",
+    },
+    "approval.decided.talk_proposed": {
+        "nb": "Du har foreslått en samtale.",
+        "en": "You proposed a talk.",
+    },
+    "approval.decided.draft": {
+        "nb": "Forslaget er trukket tilbake for endringer.",
+        "en": "The proposal has been taken back for changes.",
+    },
+    "approval.decided.waiting_for_leader": {
+        "nb": "Forslaget venter på en leder.",
+        "en": "The proposal is waiting for a leader.",
+    },
+    "approval.decided.pending": {"nb": "Venter på svar.", "en": "Waiting for an answer."},
+    "approval.meeting_subject": {
+        "nb": "Hjemmekontoravtale – {name}",
+        "en": "Home-office agreement – {name}",
+    },
+    "approval.schedule": {"nb": "Planlegg samtalen", "en": "Schedule the talk"},
+    "decision.title": {"nb": "Svar på avtaleforslaget", "en": "Answer on your proposal"},
+    "decision.approved": {
+        "nb": "{leader} har godkjent versjon {version}.",
+        "en": "{leader} approved version {version}.",
+    },
+    "decision.changes_requested": {
+        "nb": "{leader} ber om endringer i versjon {version}.",
+        "en": "{leader} asks for changes to version {version}.",
+    },
+    "decision.talk_proposed": {
+        "nb": "{leader} vil gjerne snakke med deg om versjon {version}.",
+        "en": "{leader} would like to talk with you about version {version}.",
+    },
+    "decision.chat": {"nb": "Chat med {leader}", "en": "Chat with {leader}"},
+    # -- mitt team --------------------------------------------------------------------------
+    "team.title": {"nb": "Mitt team", "en": "My team"},
+    "team.not_leader": {
+        "nb": "Organisasjonskatalogen viser ingen medarbeidere under deg, så her er ingenting "
+        "å vise.",
+        "en": "The organisation directory shows no one reporting to you, so there is nothing "
+        "to show here.",
+    },
+    "team.pending": {"nb": "Venter på din godkjenning", "en": "Waiting for your approval"},
+    "team.no_pending": {"nb": "Ingen venter.", "en": "No one is waiting."},
+    "team.open_pending": {
+        "nb": "{name} – versjon {version}",
+        "en": "{name} – version {version}",
+    },
+    "team.agreements": {"nb": "Avtaler", "en": "Agreements"},
+    "team.status.none": {"nb": "ingen avtale ennå", "en": "no agreement yet"},
+    "team.status.draft": {"nb": "utkast (v{version})", "en": "draft (v{version})"},
+    "team.status.waiting_for_leader": {
+        "nb": "venter på leder (v{version})",
+        "en": "waiting for a leader (v{version})",
+    },
+    "team.status.pending": {
+        "nb": "til godkjenning (v{version})",
+        "en": "for approval (v{version})",
+    },
+    "team.status.changes_requested": {
+        "nb": "endringer bedt om (v{version})",
+        "en": "changes asked for (v{version})",
+    },
+    "team.status.talk_proposed": {
+        "nb": "samtale foreslått (v{version})",
+        "en": "talk proposed (v{version})",
+    },
+    "team.status.approved": {"nb": "godkjent (v{version})", "en": "approved (v{version})"},
+    "team.status.in_force": {"nb": "v{version} gjelder", "en": "v{version} in force"},
+    "team.week": {"nb": "Planlagte hjemmekontordager", "en": "Planned home-office days"},
+    "team.flexible": {"nb": "Fleksible dager", "en": "Flexible days"},
+    "team.week.note": {
+        "nb": "Antall med godkjent avtale som har fast hjemmedag den dagen, og hvor mange som "
+        "har fleksible dager. Bruk det til å finne dager teamet møtes på kontoret.",
+        "en": "How many with an approved agreement have that day fixed at home, and how many "
+        "have flexible days. Use it to find days the team meets at the office.",
+    },
+    "team.invite": {"nb": "Start en avtalesamtale", "en": "Start an agreement conversation"},
+    "team.invite.who": {"nb": "Medarbeider", "en": "Employee"},
+    "team.invite.send": {"nb": "Send invitasjon", "en": "Send invitation"},
+    "team.invite.who_needed": {
+        "nb": "Velg en medarbeider først.",
+        "en": "Choose an employee first.",
+    },
+    "team.invited": {
+        "nb": "Invitasjonen er sendt til {name}.",
+        "en": "The invitation went to {name}.",
+    },
+    "team.invite.not_reachable": {
+        "nb": "{name} har ikke tatt i bruk boten ennå, så invitasjonen kom ikke fram. Be "
+        "vedkommende åpne boten og skrive «avtale».",
+        "en": "{name} has not started using the bot yet, so the invitation did not arrive. Ask "
+        "them to open the bot and type “agreement”.",
+    },
+    "team.back": {"nb": "Tilbake til Mitt team", "en": "Back to My team"},
     # -- failures ----------------------------------------------------------------------------
     "error.busy": {
         "nb": "Jeg får ikke lagret akkurat nå. Ingenting er mistet – prøv igjen om litt.",

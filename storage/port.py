@@ -19,6 +19,8 @@ Containers and their partition keys (the same names in both backends):
 | `leases`      | lease name              | job leases                                       |
 | `directory`   | "directory"             | the pointer to the live organisation directory   |
 |               | "people:<version>"      | one imported version: a document per person      |
+| `agreements`  | employee's Entra id     | the home-office agreement and its versions       |
+|               | "index"                 | what the scheduler looks for (reviews, waiting)  |
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ CONTAINERS: tuple[str, ...] = (
     "dialogstate",
     "leases",
     "directory",
+    "agreements",
 )
 
 

@@ -39,6 +39,7 @@ var containerNames = [
   'dialogstate'
   'leases'
   'directory'
+  'agreements'
 ]
 
 // Cosmos DB Built-in Data Contributor: read, write, query and patch items; no control plane.

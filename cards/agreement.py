@@ -1,0 +1,586 @@
+"""Cards of the home-office agreement: the dialog's steps, the summary, the leader's approval
+card, the agreement itself, and the notices around it.
+
+Every step card submits `STEP_VERB` with its step's name, so the dialog can tell a press on the
+current step from one on a card left behind further up the chat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from cards.elements import Card, Element, adaptive_card, error_text, execute, text, title
+from cards.i18n import t
+from domain.agreement import (
+    BODY_AREAS,
+    EQUIPMENT,
+    WORKDAYS,
+    Amounts,
+    Mode,
+    Network,
+    Package,
+    Place,
+)
+from domain.agreement_record import (
+    HOME_TASKS,
+    OFFICE_TASKS,
+    Agreement,
+    Decision,
+    Status,
+    Terms,
+    proposal_version,
+)
+from domain.language import Language
+
+STEP_VERB = "agreement.step"
+DECIDE_VERB = "agreement.decide"
+REVISE_VERB = "agreement.revise"
+START_VERB = "agreement.start"
+OPEN_VERB = "agreement.open"
+
+Values = dict[str, Any]
+
+
+# -- inputs ------------------------------------------------------------------------------------
+
+
+def _choices(lang: Language, prefix: str, values: Sequence[str]) -> list[dict[str, str]]:
+    return [{"title": t(lang, f"{prefix}.{v}"), "value": v} for v in values]
+
+
+def _choice_set(
+    input_id: str,
+    label: str,
+    choices: list[dict[str, str]],
+    value: str = "",
+    multi: bool = False,
+    required: bool = False,
+    expanded: bool = True,
+) -> Element:
+    element: Element = {
+        "type": "Input.ChoiceSet",
+        "id": input_id,
+        "label": label,
+        "style": "expanded" if expanded else "compact",
+        "isMultiSelect": multi,
+        "choices": choices,
+    }
+    if value:
+        element["value"] = value
+    if required:
+        element["isRequired"] = True
+    return element
+
+
+def _text_input(input_id: str, label: str, value: Any = "", multiline: bool = True) -> Element:
+    return {
+        "type": "Input.Text",
+        "id": input_id,
+        "label": label,
+        "isMultiline": multiline,
+        "maxLength": 1000,
+        "value": value if isinstance(value, str) else "",
+    }
+
+
+def _number_input(input_id: str, label: str, value: Any) -> Element:
+    element: Element = {"type": "Input.Number", "id": input_id, "label": label, "min": 0}
+    if value not in (None, ""):
+        element["value"] = value
+    return element
+
+
+def _step_card(
+    lang: Language,
+    step: str,
+    heading: str,
+    intro: str,
+    inputs: list[Element],
+    errors: Sequence[str],
+    note: str = "",
+    lead: Sequence[Element] = (),
+) -> Card:
+    body: list[Element] = [
+        text(t(lang, "agreement.title"), size="Small", isSubtle=True, spacing="None"),
+        title(heading),
+        text(intro),
+        *lead,
+    ]
+    if note:
+        body.append(text(note, color="Warning"))
+    body += [error_text(t(lang, key)) for key in errors]
+    body += inputs
+    return adaptive_card(
+        body, [execute(STEP_VERB, t(lang, "agreement.next"), {"step": step}, "positive")]
+    )
+
+
+def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note: str = "") -> Card:
+    return _step_card(
+        lang,
+        "tasks",
+        t(lang, "agreement.tasks.title"),
+        t(lang, "agreement.tasks.intro"),
+        [
+            _choice_set(
+                "home",
+                t(lang, "agreement.tasks.home"),
+                _choices(lang, "agreement.task", HOME_TASKS),
+                values.get("home", ""),
+                multi=True,
+            ),
+            _choice_set(
+                "office",
+                t(lang, "agreement.tasks.office"),
+                _choices(lang, "agreement.task", OFFICE_TASKS),
+                values.get("office", ""),
+                multi=True,
+            ),
+            _text_input(
+                "expectations", t(lang, "agreement.tasks.expectations"), values.get("expectations")
+            ),
+        ],
+        errors,
+        note,
+    )
+
+
+def extent_card(
+    lang: Language, values: Values, mode: Mode, errors: Sequence[str] = (), note: str = ""
+) -> Card:
+    rule = "agreement.extent.rule_ordered" if mode is Mode.ORDERED else "agreement.extent.rule"
+    days = [{"title": str(n), "value": str(n)} for n in range(len(WORKDAYS) + 1)]
+    return _step_card(
+        lang,
+        "extent",
+        t(lang, "agreement.extent.title"),
+        t(lang, rule),
+        [
+            _choice_set(
+                "days",
+                t(lang, "agreement.extent.days"),
+                days,
+                str(values.get("days", "")),
+                required=True,
+                expanded=False,
+            ),
+            _choice_set(
+                "fixed",
+                t(lang, "agreement.extent.kind"),
+                _choices(lang, "agreement.extent.kind", ("flexible", "fixed")),
+                values.get("fixed", "flexible"),
+            ),
+            _choice_set(
+                "weekdays",
+                t(lang, "agreement.extent.weekdays"),
+                _choices(lang, "weekday", WORKDAYS),
+                values.get("weekdays", ""),
+                multi=True,
+            ),
+            _text_input("reason", t(lang, "agreement.extent.reason"), values.get("reason")),
+        ],
+        errors,
+        note,
+    )
+
+
+def ergonomics_card(
+    lang: Language, values: Values, errors: Sequence[str] = (), note: str = ""
+) -> Card:
+    return _step_card(
+        lang,
+        "ergonomics",
+        t(lang, "agreement.ergonomics.title"),
+        t(lang, "agreement.ergonomics.intro"),
+        [
+            _choice_set(
+                "place",
+                t(lang, "agreement.ergonomics.place"),
+                _choices(lang, "agreement.place", [p.value for p in Place]),
+                values.get("place", ""),
+                required=True,
+            ),
+            _choice_set(
+                "has",
+                t(lang, "agreement.ergonomics.has"),
+                _choices(lang, "agreement.item", EQUIPMENT),
+                values.get("has", ""),
+                multi=True,
+            ),
+            _choice_set(
+                "discomfort",
+                t(lang, "agreement.ergonomics.discomfort"),
+                _choices(lang, "agreement.body", BODY_AREAS),
+                values.get("discomfort", ""),
+                multi=True,
+            ),
+        ],
+        errors,
+        note,
+    )
+
+
+def advice_card(
+    lang: Language,
+    advice: Sequence[str],
+    values: Values,
+    errors: Sequence[str] = (),
+    note: str = "",
+) -> Card:
+    """After a risky workplace: what to improve, and the offer to involve BHT."""
+    return _step_card(
+        lang,
+        "occupational_health",
+        t(lang, "agreement.advice.title"),
+        t(lang, "agreement.advice.intro"),
+        [
+            _choice_set(
+                "occupational_health",
+                t(lang, "agreement.advice.offer"),
+                _choices(lang, "agreement.yes_no", ("yes", "no")),
+                values.get("occupational_health", ""),
+                required=True,
+            )
+        ],
+        errors,
+        note,
+        lead=[text(f"- {t(lang, key)}") for key in advice],
+    )
+
+
+def equipment_card(
+    lang: Language,
+    values: Values,
+    amounts: Amounts,
+    errors: Sequence[str] = (),
+    note: str = "",
+) -> Card:
+    packages = [
+        {
+            "title": t(
+                lang, f"agreement.package.{p.value}", it=amounts.it, furniture=amounts.furniture
+            ),
+            "value": str(p.value),
+        }
+        for p in Package
+    ]
+    return _step_card(
+        lang,
+        "equipment",
+        t(lang, "agreement.equipment.title"),
+        t(lang, "agreement.equipment.intro"),
+        [
+            _choice_set(
+                "package",
+                t(lang, "agreement.equipment.package"),
+                packages,
+                str(values.get("package", "")),
+                required=True,
+            ),
+            _number_input(
+                "it_cost",
+                t(lang, "agreement.equipment.it_cost", it=amounts.it),
+                values.get("it_cost"),
+            ),
+            _number_input(
+                "furniture_cost",
+                t(lang, "agreement.equipment.furniture_cost", furniture=amounts.furniture),
+                values.get("furniture_cost"),
+            ),
+            _text_input(
+                "special_needs", t(lang, "agreement.equipment.special"), values.get("special_needs")
+            ),
+        ],
+        errors,
+        note,
+    )
+
+
+def network_card(
+    lang: Language, values: Values, errors: Sequence[str] = (), note: str = ""
+) -> Card:
+    return _step_card(
+        lang,
+        "network",
+        t(lang, "agreement.network.title"),
+        t(lang, "agreement.network.intro"),
+        [
+            _choice_set(
+                "network",
+                t(lang, "agreement.network.choice"),
+                _choices(lang, "agreement.network", [n.value for n in Network]),
+                values.get("network", ""),
+                required=True,
+            )
+        ],
+        errors,
+        note,
+    )
+
+
+# -- the terms, as every reader sees them ---------------------------------------------------------
+
+
+def _list(lang: Language, prefix: str, values: Sequence[str]) -> str:
+    return ", ".join(t(lang, f"{prefix}.{v}") for v in values) or "–"
+
+
+def terms_facts(lang: Language, terms: Terms) -> Element:
+    facts: list[tuple[str, str]] = []
+    if terms.tasks:
+        facts += [
+            (t(lang, "agreement.fact.home_tasks"), _list(lang, "agreement.task", terms.tasks.home)),
+            (
+                t(lang, "agreement.fact.office_tasks"),
+                _list(lang, "agreement.task", terms.tasks.office),
+            ),
+        ]
+        if terms.tasks.expectations:
+            facts.append((t(lang, "agreement.fact.expectations"), terms.tasks.expectations))
+    if terms.extent:
+        days = (
+            _list(lang, "weekday", terms.extent.fixed_days)
+            if terms.extent.fixed_days
+            else t(lang, "agreement.extent.kind.flexible")
+        )
+        facts.append(
+            (
+                t(lang, "agreement.fact.extent"),
+                t(lang, "agreement.days", n=terms.extent.days, days=days),
+            )
+        )
+        if terms.extent.reason:
+            facts.append((t(lang, "agreement.fact.reason"), terms.extent.reason))
+    if terms.workplace:
+        facts += [
+            (
+                t(lang, "agreement.fact.place"),
+                t(lang, f"agreement.place.{terms.workplace.place.value}"),
+            ),
+            (
+                t(lang, "agreement.fact.has"),
+                _list(lang, "agreement.item", sorted(terms.workplace.has)),
+            ),
+        ]
+        if terms.workplace.discomfort:
+            facts.append(
+                (
+                    t(lang, "agreement.fact.discomfort"),
+                    _list(lang, "agreement.body", sorted(terms.workplace.discomfort)),
+                )
+            )
+        if terms.wants_occupational_health:
+            facts.append((t(lang, "agreement.fact.bht"), t(lang, "agreement.yes_no.yes")))
+    if terms.equipment:
+        package = terms.equipment.package
+        facts.append(
+            (t(lang, "agreement.fact.package"), t(lang, f"agreement.package.short.{package.value}"))
+        )
+        if terms.equipment.it_cost or terms.equipment.furniture_cost:
+            facts.append(
+                (
+                    t(lang, "agreement.fact.costs"),
+                    t(
+                        lang,
+                        "agreement.costs",
+                        it=terms.equipment.it_cost,
+                        furniture=terms.equipment.furniture_cost,
+                    ),
+                )
+            )
+        if terms.special_needs:
+            facts.append((t(lang, "agreement.fact.special"), terms.special_needs))
+    if terms.network:
+        facts.append(
+            (t(lang, "agreement.fact.network"), t(lang, f"agreement.network.{terms.network.value}"))
+        )
+    return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in facts]}
+
+
+def _flags(lang: Language, flags: Sequence[str]) -> list[Element]:
+    return [text(f"⚑ {t(lang, key)}", color="Warning", weight="Bolder") for key in flags]
+
+
+def summary_card(
+    lang: Language,
+    agreement: Agreement,
+    missing: Sequence[str],
+    errors: Sequence[str],
+    flags: Sequence[str],
+    leader_name: str,
+) -> Card:
+    body: list[Element] = [
+        text(t(lang, "agreement.title"), size="Small", isSubtle=True, spacing="None"),
+        title(t(lang, "agreement.summary.title", version=proposal_version(agreement))),
+        terms_facts(lang, agreement.terms),
+    ]
+    body += [error_text(t(lang, f"agreement.missing.{part}")) for part in missing]
+    body += [error_text(t(lang, key)) for key in errors]
+    body += _flags(lang, flags)
+    if agreement.comment and agreement.status is Status.CHANGES_REQUESTED:
+        body.append(text(t(lang, "agreement.leader_comment", comment=agreement.comment)))
+    to = (
+        t(lang, "agreement.summary.to", leader=leader_name)
+        if leader_name
+        else t(lang, "agreement.summary.no_leader")
+    )
+    body.append(text(to, isSubtle=True))
+    actions = [execute(STEP_VERB, t(lang, "agreement.edit"), {"step": "summary", "choice": "edit"})]
+    if not missing and not errors:
+        actions.insert(
+            0,
+            execute(
+                STEP_VERB,
+                t(lang, "agreement.send"),
+                {"step": "summary", "choice": "send"},
+                "positive",
+            ),
+        )
+    return adaptive_card(body, actions)
+
+
+def annotated(card: Card, lang: Language, note: str, errors: Sequence[str]) -> Card:
+    """A card as it was built, with a note and errors on top (a stale or refused submit)."""
+    lead = ([text(note, color="Warning")] if note else []) + [
+        error_text(t(lang, key)) for key in errors
+    ]
+    return {**card, "body": [*lead, *card["body"]]}
+
+
+def notice(
+    lang: Language, heading: str, lines: Sequence[str], actions: list[Element] | None = None
+) -> Card:
+    return adaptive_card([title(heading), *(text(line) for line in lines)], actions)
+
+
+# -- the leader's side ---------------------------------------------------------------------------
+
+
+def approval_card(
+    lang: Language,
+    employee_name: str,
+    agreement: Agreement,
+    flags: Sequence[str],
+    employee_email: str = "",
+) -> Card:
+    """To the leader: the proposal, what to look at, and the three answers."""
+    body: list[Element] = [
+        title(t(lang, "approval.title", name=employee_name, version=agreement.version)),
+        text(t(lang, "approval.intro", name=employee_name)),
+        *_flags(lang, flags),
+        terms_facts(lang, agreement.terms),
+    ]
+    if agreement.status is not Status.PENDING:
+        body.append(text(t(lang, f"approval.decided.{agreement.status.value}"), weight="Bolder"))
+        return adaptive_card(body, _talk_link(lang, employee_name, employee_email, agreement))
+    body.append(_text_input("comment", t(lang, "approval.comment")))
+    data = {"employee": agreement.employee_id, "version": agreement.version}
+    return adaptive_card(
+        body,
+        [
+            execute(
+                DECIDE_VERB,
+                t(lang, "approval.approve"),
+                {**data, "decision": "approve"},
+                "positive",
+            ),
+            execute(DECIDE_VERB, t(lang, "approval.changes"), {**data, "decision": "changes"}),
+            execute(DECIDE_VERB, t(lang, "approval.talk"), {**data, "decision": "talk"}),
+        ],
+    )
+
+
+def _talk_link(lang: Language, name: str, email: str, agreement: Agreement) -> list[Element]:
+    if agreement.status is not Status.TALK_PROPOSED or not email:
+        return []
+    subject = quote(t(lang, "approval.meeting_subject", name=name))
+    url = f"https://teams.microsoft.com/l/meeting/new?subject={subject}&attendees={quote(email)}"
+    return [{"type": "Action.OpenUrl", "title": t(lang, "approval.schedule"), "url": url}]
+
+
+def decision_card(
+    lang: Language, agreement: Agreement, leader_name: str, leader_email: str
+) -> Card:
+    """To the employee: what the leader answered."""
+    status = agreement.status
+    lines = [t(lang, f"decision.{status.value}", leader=leader_name, version=agreement.version)]
+    if agreement.comment:
+        lines.append(t(lang, "agreement.leader_comment", comment=agreement.comment))
+    actions: list[Element] = []
+    if status in (Status.CHANGES_REQUESTED, Status.TALK_PROPOSED):
+        actions.append(execute(REVISE_VERB, t(lang, "agreement.revise"), {}, "positive"))
+    if status is Status.TALK_PROPOSED and leader_email:
+        actions.append(
+            {
+                "type": "Action.OpenUrl",
+                "title": t(lang, "decision.chat", leader=leader_name),
+                "url": f"https://teams.microsoft.com/l/chat/0/0?users={quote(leader_email)}",
+            }
+        )
+    return notice(lang, t(lang, "decision.title"), lines, actions)
+
+
+def agreement_card(
+    lang: Language,
+    employee_name: str,
+    approved: Agreement,
+    leader_name: str,
+    draft: Agreement | None = None,
+    for_employee: bool = True,
+) -> Card:
+    """The agreement in force: one card both the employee and the leader can open again."""
+    body: list[Element] = [
+        title(t(lang, "agreement.card.title", name=employee_name)),
+        text(
+            t(
+                lang,
+                "agreement.card.status",
+                version=approved.version,
+                leader=leader_name,
+                decided=_day(approved.decided_at.date() if approved.decided_at else None),
+                review=_day(approved.review_on),
+            ),
+            isSubtle=True,
+        ),
+        terms_facts(lang, approved.terms),
+    ]
+    if draft is not None:
+        body.append(
+            text(t(lang, f"agreement.card.draft.{draft.status.value}", version=draft.version))
+        )
+    actions = [execute(REVISE_VERB, t(lang, "agreement.change"), {})] if for_employee else []
+    return adaptive_card(body, actions)
+
+
+def _day(day: date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else "–"
+
+
+def invite_card(lang: Language, leader_name: str) -> Card:
+    return notice(
+        lang,
+        t(lang, "agreement.invite.title"),
+        [t(lang, "agreement.invite.text", leader=leader_name)],
+        [execute(START_VERB, t(lang, "agreement.start"), {}, "positive")],
+    )
+
+
+def review_card(lang: Language, employee_name: str, review_on: date, for_leader: bool) -> Card:
+    key = "agreement.review.leader" if for_leader else "agreement.review.employee"
+    actions = [execute(OPEN_VERB, t(lang, "agreement.open"), {})] if not for_leader else []
+    return notice(
+        lang,
+        t(lang, "agreement.review.title"),
+        [t(lang, key, name=employee_name, day=_day(review_on))],
+        actions,
+    )
+
+
+def decision_of(value: object) -> Decision | None:
+    try:
+        return Decision(value)
+    except ValueError:
+        return None

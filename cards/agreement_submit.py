@@ -1,0 +1,135 @@
+"""What the agreement's step cards submit, read into the rules' terms and checked by them.
+
+Teams sends a multi-select choice as "a,b", a number as a number or a string, and leaves out
+an input the user left empty. Anything outside the card's own choices is refused, never
+guessed, and every refusal names a translation key the card shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from domain.agreement import (
+    BODY_AREAS,
+    EQUIPMENT,
+    WORKDAYS,
+    Amounts,
+    EquipmentRequest,
+    Extent,
+    Mode,
+    Network,
+    Package,
+    Place,
+    Workplace,
+    check_equipment,
+    check_extent,
+)
+from domain.agreement_record import HOME_TASKS, OFFICE_TASKS, Tasks
+
+T = TypeVar("T")
+MAX_TEXT = 1000
+
+
+@dataclass(frozen=True)
+class Parsed(Generic[T]):
+    value: T | None
+    errors: list[str] = field(default_factory=list)
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value.strip()[:MAX_TEXT] if isinstance(value, str) else ""
+
+
+def _many(data: dict[str, Any], key: str, allowed: Sequence[str]) -> tuple[str, ...] | None:
+    """The chosen values in the card's order; None when one of them is not a choice."""
+    chosen = {v.strip() for v in _text(data, key).split(",") if v.strip()}
+    if chosen - set(allowed):
+        return None
+    return tuple(v for v in allowed if v in chosen)
+
+
+def _int(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if value in (None, ""):
+        return 0
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def parse_tasks(data: dict[str, Any]) -> Parsed[Tasks]:
+    home, office = _many(data, "home", HOME_TASKS), _many(data, "office", OFFICE_TASKS)
+    if home is None or office is None:
+        return Parsed(None, ["agreement.invalid_choice"])
+    if not home:
+        return Parsed(None, ["agreement.tasks.none_home"])
+    return Parsed(Tasks(home, office, _text(data, "expectations")))
+
+
+def parse_extent(data: dict[str, Any], mode: Mode) -> Parsed[Extent]:
+    days = _int(data, "days")
+    weekdays = _many(data, "weekdays", WORKDAYS)
+    fixed = _text(data, "fixed")
+    if days is None or weekdays is None or fixed not in ("fixed", "flexible", ""):
+        return Parsed(None, ["agreement.invalid_choice"])
+    if not _text(data, "days"):
+        return Parsed(None, ["extent.invalid"])
+    extent = Extent(days, weekdays if fixed == "fixed" else (), _text(data, "reason"))
+    if fixed == "fixed" and not weekdays and days:
+        return Parsed(None, ["extent.days_mismatch"])
+    decision = check_extent(extent, mode)
+    return Parsed(extent if decision.ok else None, decision.errors)
+
+
+def parse_workplace(data: dict[str, Any]) -> Parsed[Workplace]:
+    has, discomfort = _many(data, "has", EQUIPMENT), _many(data, "discomfort", BODY_AREAS)
+    try:
+        place = Place(_text(data, "place"))
+    except ValueError:
+        return Parsed(None, ["agreement.ergonomics.place_needed"])
+    if has is None or discomfort is None:
+        return Parsed(None, ["agreement.invalid_choice"])
+    return Parsed(Workplace(place, frozenset(has), frozenset(discomfort)))
+
+
+def parse_yes_no(data: dict[str, Any], key: str) -> Parsed[bool]:
+    answer = _text(data, key)
+    if answer not in ("yes", "no"):
+        return Parsed(None, ["agreement.choose_one"])
+    return Parsed(answer == "yes")
+
+
+@dataclass(frozen=True)
+class EquipmentChoice:
+    request: EquipmentRequest
+    special_needs: str
+
+
+def parse_equipment(
+    data: dict[str, Any], extent_days: int, mode: Mode, amounts: Amounts
+) -> Parsed[EquipmentChoice]:
+    try:
+        package = Package(_int(data, "package"))
+    except ValueError:
+        return Parsed(None, ["agreement.equipment.package_needed"])
+    it_cost, furniture_cost = _int(data, "it_cost"), _int(data, "furniture_cost")
+    if it_cost is None or furniture_cost is None:
+        return Parsed(None, ["equipment.invalid"])
+    request = EquipmentRequest(package, it_cost, furniture_cost)
+    special = _text(data, "special_needs")
+    if package is Package.SPECIAL and not special:
+        return Parsed(None, ["agreement.equipment.special_needed"])
+    decision = check_equipment(request, extent_days, mode, amounts)
+    return Parsed(EquipmentChoice(request, special) if decision.ok else None, decision.errors)
+
+
+def parse_network(data: dict[str, Any]) -> Parsed[Network]:
+    try:
+        return Parsed(Network(_text(data, "network")))
+    except ValueError:
+        return Parsed(None, ["agreement.choose_one"])

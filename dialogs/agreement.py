@@ -1,0 +1,277 @@
+"""The home-office agreement conversation (DESIGN 3.1) on botbuilder-dialogs.
+
+One waterfall walks a list of parts — all of them then a summary for `avtale`, or one part for
+`ergonomi` and `utstyr` — and replaces itself with the next part after each answer. Every answer
+is saved to the agreement draft at once, so the draft never depends on the dialog state: a user
+who comes back after the state is gone starts at the first part still missing. The dialog state
+(in storage, see storage/bot_state.py) only remembers which step is on screen, so a restart of
+the host continues at that step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.dialogs import (
+    DialogSet,
+    DialogTurnResult,
+    DialogTurnStatus,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+
+from cards.agreement import (
+    advice_card,
+    annotated,
+    equipment_card,
+    ergonomics_card,
+    extent_card,
+    network_card,
+    notice,
+    summary_card,
+    tasks_card,
+)
+from cards.agreement_submit import (
+    EquipmentChoice,
+    Parsed,
+    parse_equipment,
+    parse_extent,
+    parse_network,
+    parse_tasks,
+    parse_workplace,
+    parse_yes_no,
+)
+from cards.elements import Card
+from cards.i18n import t
+from dialogs.card_step import CardStep, language_of, send_card, step_id, user_of
+from domain.agreement import assess_workplace
+from domain.agreement_record import Agreement, Terms
+from domain.language import Language
+from services.agreements import AgreementService, Refused, SubmitOutcome, Submitted
+
+FLOW = "agreement"
+FULL = ("tasks", "extent", "ergonomics", "equipment", "network", "summary")
+ENTRIES = {"agreement": FULL, "ergonomics": ("ergonomics",), "equipment": ("equipment",)}
+BHT = "occupational_health"
+
+
+class AgreementDialogs:
+    def __init__(self, service: AgreementService, state: ConversationState) -> None:
+        self._service = service
+        self._state = state
+        self._dialogs = DialogSet(state.create_property("dialog_state"))
+        policy = service.policy
+        steps: list[tuple[str, Any, Any]] = [
+            (
+                "tasks",
+                lambda lang, v, e, n, c: tasks_card(lang, v, e, n),
+                lambda d, c: parse_tasks(d),
+            ),
+            (
+                "extent",
+                lambda lang, v, e, n, c: extent_card(lang, v, policy.mode, e, n),
+                lambda d, c: parse_extent(d, policy.mode),
+            ),
+            (
+                "ergonomics",
+                lambda lang, v, e, n, c: ergonomics_card(lang, v, e, n),
+                lambda d, c: parse_workplace(d),
+            ),
+            (
+                BHT,
+                lambda lang, v, e, n, c: advice_card(lang, c["advice"], v, e, n),
+                lambda d, c: parse_yes_no(d, BHT),
+            ),
+            (
+                "equipment",
+                lambda lang, v, e, n, c: equipment_card(lang, v, policy.amounts, e, n),
+                lambda d, c: parse_equipment(d, c["days"], policy.mode, policy.amounts),
+            ),
+            (
+                "network",
+                lambda lang, v, e, n, c: network_card(lang, v, e, n),
+                lambda d, c: parse_network(d),
+            ),
+            (
+                "summary",
+                lambda lang, v, e, n, c: annotated(c["cards"][lang], lang, n, e),
+                lambda d, c: _summary_choice(d),
+            ),
+        ]
+        for step, render, parse in steps:
+            self._dialogs.add(CardStep(step, render, parse))
+        self._dialogs.add(WaterfallDialog(FLOW, [self._ask, self._save]))
+
+    # -- entry points for the bot -------------------------------------------------------------
+
+    async def start(self, context: TurnContext, entry: str, at_summary: bool = False) -> None:
+        """Begin `entry`; `avtale` during the whole conversation shows the step on screen."""
+        dc = await self._dialogs.create_context(context)
+        parts = ENTRIES[entry]
+        if entry == "agreement" and not at_summary and self._flow_parts(dc) == parts:
+            await dc.reprompt_dialog()
+        else:
+            await dc.cancel_all_dialogs()
+            index = len(parts) - 1 if at_summary else 0
+            if entry == "agreement" and not at_summary:
+                missing = (await self._service.current(user_of(context))).terms.missing()
+                index = FULL.index(missing[0]) if missing else FULL.index("summary")
+            await dc.begin_dialog(FLOW, {"parts": list(parts), "index": index})
+        await self._state.save_changes(context)
+
+    async def resume(self, context: TurnContext) -> bool:
+        """Hand a step card's submit to the dialog; False when no conversation is going on."""
+        dc = await self._dialogs.create_context(context)
+        result = await dc.continue_dialog()
+        await self._state.save_changes(context)
+        return result.status is not DialogTurnStatus.Empty
+
+    async def in_conversation(self, context: TurnContext) -> bool:
+        dc = await self._dialogs.create_context(context)
+        return dc.active_dialog is not None
+
+    # -- the waterfall ------------------------------------------------------------------------
+
+    async def _ask(self, step: WaterfallStepContext) -> DialogTurnResult:
+        parts, index = step.options["parts"], step.options["index"]
+        part = parts[index]
+        agreement = await self._service.current(user_of(step.context))
+        if part == "summary":
+            context = {"cards": await self._summary_cards(agreement)}
+            return await step.begin_dialog(step_id(part), {"context": context})
+        values, context = _prefill(part, agreement.terms)
+        return await step.begin_dialog(step_id(part), {"values": values, "context": context})
+
+    async def _save(self, step: WaterfallStepContext) -> DialogTurnResult:
+        parts, index = list(step.options["parts"]), step.options["index"]
+        part, value = parts[index], step.result
+        context, user = step.context, user_of(step.context)
+        if part == "summary":
+            if value == "edit":
+                return await step.replace_dialog(FLOW, {"parts": parts, "index": 0})
+            outcome = await self._service.submit(user)
+            if isinstance(outcome, Refused):
+                return await step.replace_dialog(FLOW, {"parts": parts, "index": index})
+            await send_card(context, _outcome_card(language_of(context), outcome))
+            return await step.end_dialog()
+        agreement = await self._service.change_terms(user, lambda terms: _apply(part, value, terms))
+        if part == "ergonomics" and _ergonomic_advice(agreement.terms):
+            parts.insert(index + 1, BHT)
+        if index + 1 < len(parts):
+            return await step.replace_dialog(FLOW, {"parts": parts, "index": index + 1})
+        lang = language_of(context)
+        await send_card(
+            context, notice(lang, t(lang, "agreement.saved.title"), [t(lang, "agreement.saved")])
+        )
+        return await step.end_dialog()
+
+    async def _summary_cards(self, agreement: Agreement) -> dict[Language, Card]:
+        """The summary in both languages, built once: the step shows it again without storage."""
+        leader = await self._service.leader_of(agreement.employee_id)
+        problems = self._service.problems(agreement)
+        return {
+            lang: summary_card(
+                lang,
+                agreement,
+                problems.missing,
+                problems.errors,
+                problems.flagged,
+                leader.name if leader else "",
+            )
+            for lang in ("nb", "en")
+        }
+
+    def _flow_parts(self, dc: Any) -> tuple[str, ...] | None:
+        if not dc.stack:
+            return None
+        options = dc.stack[-1].state.get("options") or {}
+        parts = options.get("parts")
+        return tuple(p for p in parts if p != BHT) if parts else None
+
+
+def _summary_choice(data: dict[str, Any]) -> Parsed[str]:
+    choice = data.get("choice")
+    return Parsed(choice) if choice in ("send", "edit") else Parsed(None, ["agreement.choose_one"])
+
+
+def _ergonomic_advice(terms: Terms) -> list[str]:
+    if terms.workplace is None:
+        return []
+    days = terms.extent.days if terms.extent else 0
+    assessment = assess_workplace(terms.workplace, days)
+    return list(assessment.advice) if assessment.offer_occupational_health else []
+
+
+def _prefill(part: str, terms: Terms) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The card's inputs as the draft has them, and what the step needs to know besides."""
+    if part == "tasks" and terms.tasks:
+        tasks = terms.tasks
+        return {
+            "home": ",".join(tasks.home),
+            "office": ",".join(tasks.office),
+            "expectations": tasks.expectations,
+        }, {}
+    if part == "extent" and terms.extent:
+        extent = terms.extent
+        return {
+            "days": str(extent.days),
+            "fixed": "fixed" if extent.fixed_days else "flexible",
+            "weekdays": ",".join(extent.fixed_days),
+            "reason": extent.reason,
+        }, {}
+    if part == "ergonomics" and terms.workplace:
+        workplace = terms.workplace
+        return {
+            "place": workplace.place.value,
+            "has": ",".join(sorted(workplace.has)),
+            "discomfort": ",".join(sorted(workplace.discomfort)),
+        }, {}
+    if part == BHT:
+        answer = "yes" if terms.wants_occupational_health else ""
+        return {BHT: answer}, {"advice": _ergonomic_advice(terms)}
+    if part == "equipment":
+        context = {"days": terms.extent.days if terms.extent else 0}
+        if not terms.equipment:
+            return {}, context
+        equipment = terms.equipment
+        return {
+            "package": str(equipment.package.value),
+            "it_cost": equipment.it_cost,
+            "furniture_cost": equipment.furniture_cost,
+            "special_needs": terms.special_needs,
+        }, context
+    if part == "network" and terms.network:
+        return {"network": terms.network.value}, {}
+    return {}, {}
+
+
+def _apply(part: str, value: Any, terms: Terms) -> Terms:
+    if part == "tasks":
+        return replace(terms, tasks=value)
+    if part == "extent":
+        return replace(terms, extent=value)
+    if part == "ergonomics":
+        changed = replace(terms, workplace=value)
+        # The wish for BHT stands only while the workplace still calls for it.
+        wants = terms.wants_occupational_health and bool(_ergonomic_advice(changed))
+        return replace(changed, wants_occupational_health=wants)
+    if part == BHT:
+        return replace(terms, wants_occupational_health=bool(value))
+    if part == "equipment":
+        assert isinstance(value, EquipmentChoice)
+        return replace(terms, equipment=value.request, special_needs=value.special_needs)
+    if part == "network":
+        return replace(terms, network=value)
+    raise ValueError(f"unknown part {part!r}")
+
+
+def _outcome_card(lang: Language, outcome: SubmitOutcome) -> Card:
+    if isinstance(outcome, Submitted):
+        version, leader = outcome.agreement.version, outcome.leader.name
+        key = "agreement.sent" if outcome.delivered else "agreement.sent_not_reachable"
+        return notice(
+            lang, t(lang, "agreement.sent.title"), [t(lang, key, leader=leader, version=version)]
+        )
+    return notice(lang, t(lang, "agreement.no_leader.title"), [t(lang, "agreement.no_leader")])

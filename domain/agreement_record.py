@@ -1,0 +1,281 @@
+"""The home-office agreement as a record: its terms, its status, and how it moves.
+
+An employee fills in the terms part by part (the dialog), submits them to their leader, and the
+leader approves, asks for changes or proposes a talk. Every submission is a new version; the
+decided ones are kept. These are the transitions and the checks on who may make them, free of
+storage and Teams, so every path is cheap to test.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import Enum
+
+from domain.agreement import (
+    WORKDAYS,
+    Amounts,
+    EquipmentRequest,
+    Extent,
+    Mode,
+    Network,
+    Workplace,
+    assess_workplace,
+    check_equipment,
+    check_extent,
+)
+from domain.org import Person
+
+HOME_TASKS = ("concentration", "writing", "digital_meetings", "planning")
+OFFICE_TASKS = ("physical_meetings", "collaboration", "user_contact", "training")
+PARTS = ("tasks", "extent", "ergonomics", "equipment", "network")
+
+
+class Status(Enum):
+    DRAFT = "draft"
+    WAITING_FOR_LEADER = "waiting_for_leader"  # submitted, but the directory names no leader
+    PENDING = "pending"  # with the leader
+    CHANGES_REQUESTED = "changes_requested"
+    TALK_PROPOSED = "talk_proposed"
+    APPROVED = "approved"
+
+
+class Decision(Enum):
+    APPROVE = "approve"
+    CHANGES = "changes"
+    TALK = "talk"
+
+
+_DECIDED = {
+    Decision.APPROVE: Status.APPROVED,
+    Decision.CHANGES: Status.CHANGES_REQUESTED,
+    Decision.TALK: Status.TALK_PROPOSED,
+}
+
+
+@dataclass(frozen=True)
+class Tasks:
+    home: tuple[str, ...] = ()  # of HOME_TASKS
+    office: tuple[str, ...] = ()  # of OFFICE_TASKS
+    expectations: str = ""  # deliverables and availability, in the employee's words
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the employee proposes; a part is None until they have answered it."""
+
+    tasks: Tasks | None = None
+    extent: Extent | None = None
+    workplace: Workplace | None = None
+    wants_occupational_health: bool = False  # BHT, offered when the workplace is a risk
+    equipment: EquipmentRequest | None = None
+    special_needs: str = ""  # package 3: what is needed, for the leader to order
+    network: Network | None = None
+
+    def missing(self) -> list[str]:
+        present = {
+            "tasks": self.tasks,
+            "extent": self.extent,
+            "ergonomics": self.workplace,
+            "equipment": self.equipment,
+            "network": self.network,
+        }
+        return [part for part in PARTS if present[part] is None]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The employee's agreement as it stands: the version being worked on or decided."""
+
+    employee_id: str
+    version: int = 1
+    status: Status = Status.DRAFT
+    terms: Terms = field(default_factory=Terms)
+    leader_id: str = ""  # who it was submitted to
+    comment: str = ""  # the leader's, with a request for changes or a talk
+    submitted_at: datetime | None = None
+    decided_at: datetime | None = None
+    review_on: date | None = None  # set on approval
+    review_reminded: bool = False
+    approved_version: int = 0  # the latest approved version, still in force while revising
+    started_by: str = ""  # a leader who invited the employee to the conversation
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (Status.DRAFT, Status.CHANGES_REQUESTED, Status.TALK_PROPOSED)
+
+
+class NotAllowed(Exception):
+    """A transition the rules refuse; the message is a translation key."""
+
+
+@dataclass(frozen=True)
+class Problems:
+    """What stands between the terms and a submission, as translation keys."""
+
+    missing: list[str]
+    errors: list[str]
+    flagged: list[str]  # for the leader's eye, not a refusal
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.errors
+
+
+def review(terms: Terms, mode: Mode, amounts: Amounts) -> Problems:
+    errors: list[str] = []
+    flagged: list[str] = []
+    if terms.extent is not None:
+        extent = check_extent(terms.extent, mode)
+        errors += extent.errors
+        if extent.flagged_for_leader:
+            flagged.append("agreement.flag.three_days")
+    days = terms.extent.days if terms.extent else 0
+    if terms.workplace is not None and assess_workplace(terms.workplace, days).risk:
+        flagged.append("agreement.flag.ergonomic_risk")
+    if terms.equipment is not None:
+        equipment = check_equipment(terms.equipment, days, mode, amounts)
+        errors += equipment.errors
+        if equipment.leader_orders:
+            flagged.append("agreement.flag.leader_orders")
+    return Problems(terms.missing(), errors, flagged)
+
+
+def revise(agreement: Agreement) -> Agreement:
+    """Open the agreement for changes; a decided version stays in the history as it was."""
+    if agreement.editable:
+        return agreement
+    if agreement.status is not Status.APPROVED:
+        raise NotAllowed("agreement.not_editable")
+    return replace(
+        agreement,
+        version=agreement.version + 1,
+        status=Status.DRAFT,
+        comment="",
+        submitted_at=None,
+        decided_at=None,
+    )
+
+
+def with_terms(agreement: Agreement, terms: Terms) -> Agreement:
+    """New terms; a proposal still with the leader (or waiting for one) is taken back."""
+    if agreement.status is Status.PENDING:
+        agreement = replace(agreement, status=Status.DRAFT, leader_id="")
+    elif agreement.status is Status.WAITING_FOR_LEADER:
+        agreement = replace(agreement, status=Status.DRAFT, submitted_at=None)
+    return replace(revise(agreement), terms=terms)
+
+
+def proposal_version(agreement: Agreement) -> int:
+    """The version the next submission gets.
+
+    A proposal after one the leader has seen (decided, or taken back while pending) is a new
+    version; a draft that only waited for a leader to exist is not.
+    """
+    seen = agreement.decided_at is not None or (
+        agreement.submitted_at is not None and agreement.status is not Status.WAITING_FOR_LEADER
+    )
+    return agreement.version + seen
+
+
+def submit(
+    agreement: Agreement, leader_id: str | None, now: datetime, mode: Mode, amounts: Amounts
+) -> Agreement:
+    """To the leader, or kept waiting for one when the directory names none."""
+    if not agreement.editable and agreement.status is not Status.WAITING_FOR_LEADER:
+        raise NotAllowed("agreement.not_editable")
+    if not review(agreement.terms, mode, amounts).ok:
+        raise NotAllowed("agreement.incomplete")
+    return replace(
+        agreement,
+        version=proposal_version(agreement),
+        status=Status.PENDING if leader_id else Status.WAITING_FOR_LEADER,
+        leader_id=leader_id or "",
+        comment="",
+        submitted_at=now,
+        decided_at=None,
+    )
+
+
+def decide(
+    agreement: Agreement,
+    leader_id: str,
+    version: int,
+    decision: Decision,
+    comment: str,
+    now: datetime,
+    review_months: int,
+) -> Agreement:
+    """The leader's answer to the version they were shown, and no other."""
+    if leader_id != agreement.leader_id:
+        raise NotAllowed("agreement.not_your_employee")
+    if agreement.status is not Status.PENDING or version != agreement.version:
+        raise NotAllowed("agreement.already_decided")
+    if decision is Decision.CHANGES and not comment.strip():
+        raise NotAllowed("agreement.comment_needed")
+    approved = decision is Decision.APPROVE
+    return replace(
+        agreement,
+        status=_DECIDED[decision],
+        comment=comment.strip(),
+        decided_at=now,
+        review_on=add_months(now.date(), review_months) if approved else agreement.review_on,
+        review_reminded=False if approved else agreement.review_reminded,
+        approved_version=agreement.version if approved else agreement.approved_version,
+    )
+
+
+def review_due(agreement: Agreement, today: date) -> bool:
+    return (
+        agreement.approved_version > 0
+        and agreement.review_on is not None
+        and agreement.review_on <= today
+        and not agreement.review_reminded
+    )
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    """How many of a team plan to work from home on each weekday."""
+
+    fixed: dict[str, int]  # weekday -> people with that fixed day at home
+    flexible: int  # people with flexible days
+
+
+def week_plan(extents: Iterable[Extent]) -> WeekPlan:
+    fixed: Counter[str] = Counter()
+    flexible = 0
+    for extent in extents:
+        if extent.days == 0:
+            continue
+        if extent.fixed_days:
+            fixed.update(extent.fixed_days)
+        else:
+            flexible += 1
+    return WeekPlan({day: fixed[day] for day in WORKDAYS}, flexible)
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    person: Person
+    agreement: Agreement | None
+    approved: Agreement | None  # the version in force, if any
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    members: list[TeamMember]
+    plan: WeekPlan
+
+    @property
+    def pending(self) -> list[TeamMember]:
+        return [m for m in self.members if m.agreement and m.agreement.status is Status.PENDING]

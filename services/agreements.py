@@ -1,0 +1,300 @@
+"""Use cases of the home-office agreement: fill in, submit, decide, review, and the team view.
+
+Who may do what is checked here against the organisation directory as it is now: only the
+employee changes and submits their agreement, only their current leader decides on it or
+reads it, and a leader's team view holds only their own direct reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from cards.agreement import agreement_card, approval_card, decision_card, invite_card, review_card
+from domain.agreement import Amounts, Mode
+from domain.agreement_record import (
+    Agreement,
+    Decision,
+    NotAllowed,
+    Problems,
+    Status,
+    TeamMember,
+    TeamOverview,
+    Terms,
+    decide,
+    review,
+    review_due,
+    revise,
+    submit,
+    week_plan,
+    with_terms,
+)
+from domain.language import Language
+from domain.org import Person, normalise_id
+from services.clock import Clock, utc_now
+from services.leasing import run_leased
+from services.notify import Notifier
+from storage.agreements import AgreementRepository
+from storage.directory import DirectoryRepository
+from storage.leases import LeaseStore
+
+log = logging.getLogger(__name__)
+
+LEASE = "agreements"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the admin sets (DESIGN 3.1): the situation's mode, the amounts, the review period."""
+
+    mode: Mode = Mode.ORDINARY
+    amounts: Amounts = field(default_factory=Amounts)
+    review_months: int = 12
+
+
+@dataclass(frozen=True)
+class Submitted:
+    agreement: Agreement
+    leader: Person
+    delivered: bool  # False: the leader has not installed the bot; they see it in `mitt team`
+
+
+@dataclass(frozen=True)
+class WaitingForLeader:
+    agreement: Agreement
+
+
+@dataclass(frozen=True)
+class Refused:
+    problems: Problems
+
+
+SubmitOutcome = Submitted | WaitingForLeader | Refused
+
+
+class AgreementService:
+    def __init__(
+        self,
+        agreements: AgreementRepository,
+        directory: DirectoryRepository,
+        notifier: Notifier,
+        leases: LeaseStore,
+        policy: Policy,
+        timezone: ZoneInfo,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._agreements = agreements
+        self._directory = directory
+        self._notifier = notifier
+        self._leases = leases
+        self.policy = policy
+        self._timezone = timezone
+        self._clock = clock
+        self._holder = uuid.uuid4().hex[:12]
+
+    # -- the employee's side ------------------------------------------------------------------
+
+    async def current(self, employee_id: str) -> Agreement:
+        return await self._agreements.get(employee_id) or Agreement(employee_id)
+
+    async def approved(self, employee_id: str) -> Agreement | None:
+        current = await self._agreements.get(employee_id)
+        if current is None or not current.approved_version:
+            return None
+        if current.status is Status.APPROVED:
+            return current
+        return await self._agreements.version(employee_id, current.approved_version)
+
+    async def change_terms(self, employee_id: str, change: Callable[[Terms], Terms]) -> Agreement:
+
+        def apply(agreement: Agreement | None) -> Agreement:
+            agreement = agreement or Agreement(employee_id)
+            return with_terms(agreement, change(agreement.terms))
+
+        return await self._agreements.change(employee_id, apply)
+
+    async def reopen(self, employee_id: str) -> Agreement:
+        """Open an approved agreement for changes: a new version, the approved one in force."""
+        return await self._agreements.change(employee_id, lambda a: revise(_existing(a)))
+
+    def problems(self, agreement: Agreement) -> Problems:
+        return review(agreement.terms, self.policy.mode, self.policy.amounts)
+
+    async def leader_of(self, employee_id: str) -> Person | None:
+        person = await self._directory.person(normalise_id(employee_id))
+        if person is None or not person.manager_id:
+            return None
+        return await self._directory.person(person.manager_id)
+
+    async def submit(self, employee_id: str) -> SubmitOutcome:
+        leader = await self.leader_of(employee_id)
+        now = self._clock()
+        try:
+            agreement = await self._agreements.change(
+                employee_id,
+                lambda a: submit(
+                    a or Agreement(employee_id),
+                    leader.id if leader else None,
+                    now,
+                    self.policy.mode,
+                    self.policy.amounts,
+                ),
+            )
+        except NotAllowed:
+            return Refused(self.problems(await self.current(employee_id)))
+        if leader is None:
+            return WaitingForLeader(agreement)
+        return Submitted(agreement, leader, await self._send_for_approval(agreement, leader))
+
+    async def _send_for_approval(self, agreement: Agreement, leader: Person) -> bool:
+        employee = await self._person(agreement.employee_id)
+        flags = self.problems(agreement).flagged
+        return await self._notifier.notify(
+            _topic(agreement),
+            "approval",
+            leader.id,
+            lambda lang: approval_card(lang, employee.name, agreement, flags, employee.email),
+        )
+
+    # -- the leader's side --------------------------------------------------------------------
+
+    async def decide(
+        self, leader_id: str, employee_id: str, version: int, decision: Decision, comment: str
+    ) -> Agreement:
+        """Raises NotAllowed (with a translation key) for anyone but the employee's leader."""
+        await self._require_leader_of(leader_id, employee_id)
+        now = self._clock()
+        decided = await self._agreements.change(
+            employee_id,
+            lambda a: decide(
+                _existing(a),
+                normalise_id(leader_id),
+                version,
+                decision,
+                comment,
+                now,
+                self.policy.review_months,
+            ),
+        )
+        leader = await self._person(leader_id)
+        employee = await self._person(employee_id)
+
+        def card(lang: Language) -> dict[str, object]:
+            if decided.status is Status.APPROVED:
+                return agreement_card(lang, employee.name, decided, leader.name)
+            return decision_card(lang, decided, leader.name, leader.email)
+
+        await self._notifier.notify(_topic(decided), "decision", employee_id, card)
+        return decided
+
+    async def for_leader(self, leader_id: str, employee_id: str) -> tuple[Person, Agreement]:
+        """An employee's agreement as their leader may see it."""
+        await self._require_leader_of(leader_id, employee_id)
+        agreement = await self._agreements.get(employee_id)
+        if agreement is None:
+            raise NotAllowed("agreement.none_yet")
+        return await self._person(employee_id), agreement
+
+    async def invite(self, leader_id: str, employee_id: str) -> bool:
+        """A leader starts the conversation for one of their employees."""
+        await self._require_leader_of(leader_id, employee_id)
+        leader = await self._person(leader_id)
+
+        def mark(agreement: Agreement | None) -> Agreement:
+            return agreement or Agreement(employee_id, started_by=normalise_id(leader_id))
+
+        await self._agreements.change(employee_id, mark)
+        stamp = self._clock().strftime("%Y%m%dT%H%M")
+        return await self._notifier.notify(
+            f"invite-{employee_id}-{stamp}",
+            "invite",
+            employee_id,
+            lambda lang: invite_card(lang, leader.name),
+        )
+
+    async def team(self, leader_id: str) -> TeamOverview:
+        reports = sorted(
+            await self._directory.direct_reports(normalise_id(leader_id)), key=lambda p: p.name
+        )
+        members = []
+        for person in reports:
+            members.append(
+                TeamMember(
+                    person, await self._agreements.get(person.id), await self.approved(person.id)
+                )
+            )
+        extents = [
+            m.approved.terms.extent for m in members if m.approved and m.approved.terms.extent
+        ]
+        return TeamOverview(members, week_plan(extents))
+
+    async def is_leader(self, user_id: str) -> bool:
+        return await self._directory.is_leader(normalise_id(user_id))
+
+    # -- the scheduler ------------------------------------------------------------------------
+
+    async def scheduled_tick(self) -> None:
+        """The scheduler's call: today's work, by one host instance at a time."""
+        today = self._clock().astimezone(self._timezone).date()
+        await run_leased(self._leases, LEASE, self._holder, lambda: self.tick(today))
+
+    async def tick(self, today: date) -> None:
+        """Drafts waiting for a leader go out when one appears; due reviews are announced once."""
+        for employee_id in await self._agreements.waiting_for_leader():
+            if await self.leader_of(employee_id) is not None:
+                outcome = await self.submit(employee_id)
+                log.info("agreement of %s was waiting for a leader: %s", employee_id, outcome)
+        for employee_id, review_on in await self._agreements.review_pending():
+            if review_on <= today:
+                await self._remind_review(employee_id, today)
+
+    async def _remind_review(self, employee_id: str, today: date) -> None:
+        agreement = await self._agreements.get(employee_id)
+        if agreement is None or not review_due(agreement, today):
+            return
+        assert agreement.review_on is not None
+        review_on = agreement.review_on
+        employee = await self._person(employee_id)
+        topic = f"review-{employee_id}-{review_on.isoformat()}"
+        await self._notifier.notify(
+            topic,
+            "review",
+            employee_id,
+            lambda lang: review_card(lang, employee.name, review_on, False),
+        )
+        leader = await self.leader_of(employee_id)
+        if leader is not None:
+            await self._notifier.notify(
+                topic,
+                "review",
+                leader.id,
+                lambda lang: review_card(lang, employee.name, review_on, True),
+            )
+        await self._agreements.change(
+            employee_id, lambda a: replace(_existing(a), review_reminded=True)
+        )
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    async def _require_leader_of(self, leader_id: str, employee_id: str) -> None:
+        person = await self._directory.person(normalise_id(employee_id))
+        if person is None or person.manager_id != normalise_id(leader_id):
+            raise NotAllowed("agreement.not_your_employee")
+
+    async def _person(self, person_id: str) -> Person:
+        found = await self._directory.person(normalise_id(person_id))
+        return found or Person(normalise_id(person_id), "", "", None, "", "")
+
+
+def _existing(agreement: Agreement | None) -> Agreement:
+    if agreement is None:
+        raise NotAllowed("agreement.none_yet")
+    return agreement
+
+
+def _topic(agreement: Agreement) -> str:
+    return f"agreement-{agreement.employee_id}-v{agreement.version}"

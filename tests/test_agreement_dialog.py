@@ -1,0 +1,385 @@
+"""The agreement conversation through the real host, adapter and dialog stack, for people from
+the example organisation (examples/org.csv): Kari Nordmann reports to Lars Haugen, who reports
+to Ingrid Solberg at the top; Ole Bakken is Kari's colleague.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app import PARTS, Parts
+from cards.agreement import DECIDE_VERB, REVISE_VERB, STEP_VERB
+from cards.team import INVITE_VERB, OPEN_VERB
+from domain.agreement_record import Status
+from tests.conftest import Host
+from tests.teams import TeamsUser, card_action, install, message, submit_fallback
+from tests.test_bot_turns import texts
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "org.csv"
+KARI = TeamsUser("9f7891b5-6b95-5e8f-9507-6a827ed7e89f", "Kari Nordmann")
+LARS = TeamsUser("5b121acf-6d21-5486-aa51-8f0424df73dc", "Lars Haugen")
+INGRID = TeamsUser("00d73c0c-0147-5ee0-a8a9-6916734a0b02", "Ingrid Solberg")
+OLE = TeamsUser("6d20782b-0ceb-530c-bd69-23bfa3c1a583", "Ole Bakken")
+
+TASKS = {
+    "home": "concentration,writing",
+    "office": "physical_meetings",
+    "expectations": "Svar innen en dag",
+}
+EXTENT = {"days": "2", "fixed": "fixed", "weekdays": "mon,wed", "reason": ""}
+ERGONOMICS = {"place": "own_room", "has": "desk,office_chair,external_screen", "discomfort": ""}
+EQUIPMENT = {"package": "2", "it_cost": 2500, "furniture_cost": 4000, "special_needs": ""}
+NETWORK = {"network": "private"}
+
+
+def parts(host: Host) -> Parts:
+    assert host.client is not None
+    return host.client.app[PARTS]
+
+
+async def setup_org(host: Host, *users: TeamsUser) -> None:
+    outcome = await parts(host).directory.import_csv(EXAMPLE.read_bytes())
+    assert not getattr(outcome, "errors", None)
+    for user in users:
+        await host.send(install(user, host.service_url))
+    host.connector.clear()
+
+
+async def say(host: Host, user: TeamsUser, text: str) -> dict[str, Any]:
+    """Type `text`; the one card the bot answers with."""
+    host.connector.clear()
+    status, _ = await host.send(message(user, host.service_url, text))
+    assert status in (200, 201)
+    (card,) = host.connector.cards()
+    return card
+
+
+async def press(host: Host, user: TeamsUser, verb: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Press an `Action.Execute` button; the invoke's answer (a card or a message)."""
+    status, body = await host.send(card_action(user, host.service_url, verb, data))
+    assert status == 200 and isinstance(body, dict)
+    return body
+
+
+async def step(host: Host, user: TeamsUser, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    body = await press(host, user, STEP_VERB, {"step": name, **inputs})
+    assert body["type"] == "application/vnd.microsoft.card.adaptive", body
+    return dict(body["value"])
+
+
+def step_of(card: dict[str, Any]) -> str:
+    return str(card["actions"][0]["data"]["step"])
+
+
+def cards_to(host: Host, user: TeamsUser) -> list[dict[str, Any]]:
+    return [
+        card
+        for received in host.connector.messages()
+        if received.conversation_id == user.conversation_id
+        for card in received.cards
+    ]
+
+
+async def fill_in(host: Host, user: TeamsUser) -> dict[str, Any]:
+    """From `avtale` to the summary card, with the answers above."""
+    card = await say(host, user, "avtale")
+    assert step_of(card) == "tasks"
+    for name, inputs in (
+        ("tasks", TASKS),
+        ("extent", EXTENT),
+        ("ergonomics", ERGONOMICS),
+        ("equipment", EQUIPMENT),
+        ("network", NETWORK),
+    ):
+        assert step_of(card) == name
+        card = await step(host, user, name, inputs)
+    return card
+
+
+async def test_draft_goes_to_the_leader_who_approves_and_both_see_the_agreement(
+    host: Host,
+) -> None:
+    await setup_org(host, KARI, LARS)
+    summary = await fill_in(host, KARI)
+    shown = texts(summary)
+    assert "versjon 1" in shown and "2 dager i uken, mandag, onsdag" in shown
+    assert "Lars Haugen" in shown
+
+    host.connector.clear()
+    sent = await step(host, KARI, "summary", {"choice": "send"})
+    assert "Versjon 1 er sendt til Lars Haugen" in texts(sent)
+    (approval,) = cards_to(host, LARS)
+    assert "Kari Nordmann ber om godkjenning (versjon 1)" in texts(approval)
+    assert "Konsentrasjonsarbeid" in texts(approval)
+    verbs = [a["verb"] for a in approval["actions"]]
+    assert verbs == [DECIDE_VERB] * 3
+
+    host.connector.clear()
+    approve = approval["actions"][0]["data"]
+    answer = await press(host, LARS, DECIDE_VERB, {**approve, "comment": ""})
+    assert "Du har godkjent avtalen" in texts(answer["value"])
+    assert not any(a.get("verb") == DECIDE_VERB for a in answer["value"]["actions"])
+    (to_kari,) = cards_to(host, KARI)
+    assert "Versjon 1, godkjent av Lars Haugen" in texts(to_kari)
+
+    # Both can open it again: Kari with `avtale`, Lars from `mitt team`.
+    own = await say(host, KARI, "avtale")
+    assert "Versjon 1, godkjent av Lars Haugen" in texts(own)
+    assert "Gjennomgås igjen" in texts(own)
+    team = await say(host, LARS, "mitt team")
+    assert "godkjent (v1)" in texts(team) and "Ingen venter." in texts(team)
+    week = {
+        f["title"]: f["value"]
+        for f in team["body"]
+        if f.get("type") == "FactSet"
+        for f in f["facts"]
+    }
+    assert week["mandag"] == "1" and week["onsdag"] == "1" and week["tirsdag"] == "0"
+    opened = await press(host, LARS, OPEN_VERB, {"employee": KARI.aad_object_id})
+    assert "Versjon 1, godkjent av Lars Haugen" in texts(opened["value"])
+
+    stored = await parts(host).agreements.current(KARI.aad_object_id)
+    assert stored.status is Status.APPROVED and stored.review_on is not None
+    assert (stored.review_on - date.today()).days in range(360, 370)
+
+
+async def test_changes_requested_then_revised_make_version_two(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    await fill_in(host, KARI)
+    host.connector.clear()
+    await step(host, KARI, "summary", {"choice": "send"})
+    (approval,) = cards_to(host, LARS)
+    changes = approval["actions"][1]["data"]
+
+    # A request for changes needs a comment; without one nothing is decided.
+    refused = await press(host, LARS, DECIDE_VERB, {**changes, "comment": " "})
+    assert refused["type"] == "application/vnd.microsoft.activity.message"
+    host.connector.clear()
+    await press(host, LARS, DECIDE_VERB, {**changes, "comment": "Ta heller tirsdag enn onsdag"})
+    (decision,) = cards_to(host, KARI)
+    assert "ber om endringer i versjon 1" in texts(decision)
+    assert "Ta heller tirsdag enn onsdag" in texts(decision)
+
+    summary = (await press(host, KARI, REVISE_VERB, {}))["value"]
+    assert "Ta heller tirsdag enn onsdag" in texts(summary)
+    card = await step(host, KARI, "summary", {"choice": "edit"})
+    assert step_of(card) == "tasks"
+    # The answers so far are filled in; only the days change.
+    assert {e["id"]: e.get("value") for e in card["body"] if "id" in e}["home"] == TASKS["home"]
+    card = await step(host, KARI, "tasks", TASKS)
+    card = await step(host, KARI, "extent", {**EXTENT, "weekdays": "mon,tue"})
+    for name, inputs in (
+        ("ergonomics", ERGONOMICS),
+        ("equipment", EQUIPMENT),
+        ("network", NETWORK),
+    ):
+        card = await step(host, KARI, name, inputs)
+    assert "versjon 2" in texts(card) and "mandag, tirsdag" in texts(card)
+    host.connector.clear()
+    await step(host, KARI, "summary", {"choice": "send"})
+    (second,) = cards_to(host, LARS)
+    assert "(versjon 2)" in texts(second)
+
+    # The first card's buttons are for version 1, which is answered: it decides nothing now.
+    stale = await press(host, LARS, DECIDE_VERB, {**approval["actions"][0]["data"], "comment": ""})
+    assert "allerede besvart" in stale["value"]
+    await press(host, LARS, DECIDE_VERB, {**second["actions"][0]["data"], "comment": ""})
+
+    repository = parts(host).agreements
+    current = await repository.current(KARI.aad_object_id)
+    assert (current.version, current.status) == (2, Status.APPROVED)
+    assert current.terms.extent is not None and current.terms.extent.fixed_days == ("mon", "tue")
+    history = await repository._agreements.history(KARI.aad_object_id)
+    assert [(a.version, a.status) for a in history] == [
+        (1, Status.CHANGES_REQUESTED),
+        (2, Status.APPROVED),
+    ]
+    assert history[0].terms.extent is not None
+    assert history[0].terms.extent.fixed_days == ("mon", "wed")  # the old version is kept
+
+
+async def test_a_restart_mid_dialog_continues_at_the_same_step(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    await say(host, KARI, "avtale")
+    await step(host, KARI, "tasks", TASKS)
+    ergonomics = await step(host, KARI, "extent", EXTENT)
+    assert step_of(ergonomics) == "ergonomics"
+
+    await host.restart()
+
+    again = await say(host, KARI, "avtale")
+    assert step_of(again) == "ergonomics"
+    card = await step(host, KARI, "ergonomics", ERGONOMICS)
+    assert step_of(card) == "equipment"
+
+
+async def test_too_many_days_and_three_without_a_reason_are_refused_with_the_rule(
+    host: Host,
+) -> None:
+    await setup_org(host, KARI, LARS)
+    await say(host, KARI, "avtale")
+    await step(host, KARI, "tasks", TASKS)
+    four = await step(host, KARI, "extent", {"days": "4", "fixed": "flexible"})
+    assert step_of(four) == "extent"
+    assert "høyst 2, og i særlige tilfeller 3" in texts(four)
+    three = await step(host, KARI, "extent", {"days": "3", "fixed": "flexible", "reason": ""})
+    assert step_of(three) == "extent"
+    assert "3 dager i uken avtales bare med en begrunnelse" in texts(three)
+    values = {e["id"]: e.get("value") for e in three["body"] if "id" in e}
+    assert values["days"] == "3"  # what the user chose is kept on the card
+    ok = await step(
+        host, KARI, "extent", {"days": "3", "fixed": "flexible", "reason": "Lang reisevei"}
+    )
+    assert step_of(ok) == "ergonomics"
+    stored = await parts(host).agreements.current(KARI.aad_object_id)
+    assert stored.terms.extent is not None and stored.terms.extent.days == 3
+
+
+async def test_three_days_and_a_risky_workplace_are_flagged_for_the_leader(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    await say(host, KARI, "avtale")
+    await step(host, KARI, "tasks", TASKS)
+    await step(host, KARI, "extent", {"days": "3", "fixed": "flexible", "reason": "Lang reisevei"})
+    advice = await step(
+        host, KARI, "ergonomics", {"place": "fixed_place", "has": "desk", "discomfort": "neck"}
+    )
+    assert step_of(advice) == "occupational_health"
+    assert "kontorstol" in texts(advice) and "bedriftshelsetjenesten" in texts(advice)
+    card = await step(host, KARI, "occupational_health", {"occupational_health": "yes"})
+    assert step_of(card) == "equipment"
+    await step(host, KARI, "equipment", {"package": "3", "special_needs": "Hev-senk-pult"})
+    summary = await step(host, KARI, "network", NETWORK)
+    host.connector.clear()
+    await step(host, KARI, "summary", {"choice": "send"})
+    (approval,) = cards_to(host, LARS)
+    flags = texts(approval)
+    assert "3 dager i uken: begrunnelsen må vurderes" in flags
+    assert "Ergonomisk risiko" in flags and "lederen bestiller" in flags
+    assert "Lang reisevei" in flags and "Hev-senk-pult" in flags and "Ønsker BHT" in flags
+    assert "⚑" in texts(summary)
+
+
+async def test_stale_step_cards_do_not_change_anything(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    await say(host, KARI, "avtale")
+    await step(host, KARI, "tasks", TASKS)
+    # The tasks card pressed again (say, from further up the chat) shows where Kari is.
+    again = await step(host, KARI, "tasks", {**TASKS, "home": "planning"})
+    assert step_of(again) == "extent" and "tidligere steg" in texts(again)
+    stored = await parts(host).agreements.current(KARI.aad_object_id)
+    assert stored.terms.tasks is not None and stored.terms.tasks.home == (
+        "concentration",
+        "writing",
+    )
+    # A choice that is not on the card is refused, not guessed.
+    bad = await step(host, KARI, "extent", {"days": "2", "fixed": "fixed", "weekdays": "sat,sun"})
+    assert step_of(bad) == "extent" and "Velg blant alternativene" in texts(bad)
+
+
+async def test_the_action_submit_fallback_walks_the_dialog_too(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    await say(host, KARI, "avtale")
+    host.connector.clear()
+    data = {"verb": STEP_VERB, "step": "tasks", **TASKS}
+    status, _ = await host.send(submit_fallback(KARI, host.service_url, "card-1", data))
+    assert status in (200, 201)
+    print(
+        [
+            (m.method, m.activity_id, m.text, [c["body"][1] for c in m.cards])
+            for m in host.connector.messages()
+        ]
+    )
+    (update,) = host.connector.messages()
+    assert update.method == "PUT" and update.activity_id == "card-1"
+    assert step_of(update.cards[0]) == "extent"
+
+
+async def test_without_a_leader_the_draft_waits_and_goes_out_when_one_appears(
+    host: Host,
+) -> None:
+    await setup_org(host, INGRID, LARS)
+    summary = await fill_in(host, INGRID)
+    assert "ingen leder" in texts(summary)
+    sent = await step(host, INGRID, "summary", {"choice": "send"})
+    assert "ingen leder for deg" in texts(sent)
+    current = await parts(host).agreements.current(INGRID.aad_object_id)
+    assert current.status is Status.WAITING_FOR_LEADER
+
+    # Next import: Ingrid reports to Lars (a made-up reorganisation, without a cycle).
+    rows = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    reorganised = []
+    for line in rows:
+        cells = line.split(",")
+        if cells[0] == INGRID.aad_object_id:
+            cells[3] = LARS.aad_object_id
+        elif cells[0] == LARS.aad_object_id:
+            cells[3] = ""
+        reorganised.append(",".join(cells))
+    await parts(host).directory.import_csv("\n".join(reorganised).encode())
+    host.connector.clear()
+    await parts(host).agreements.tick(date.today())
+    (approval,) = cards_to(host, LARS)
+    assert "Ingrid Solberg ber om godkjenning (versjon 1)" in texts(approval)
+    await parts(host).agreements.tick(date.today())
+    assert len(cards_to(host, LARS)) == 1  # once
+
+
+async def test_only_the_employees_own_leader_may_see_or_decide(host: Host) -> None:
+    await setup_org(host, KARI, LARS, OLE, INGRID)
+    await fill_in(host, KARI)
+    host.connector.clear()
+    await step(host, KARI, "summary", {"choice": "send"})
+    (approval,) = cards_to(host, LARS)
+    approve = approval["actions"][0]["data"]
+    # A colleague, and the leader's own leader, are refused, and learn nothing of the terms.
+    for other in (OLE, INGRID):
+        answer = await press(host, other, DECIDE_VERB, {**approve, "comment": ""})
+        assert answer["type"] == "application/vnd.microsoft.activity.message"
+        assert "ikke en av dine medarbeidere" in answer["value"]
+        peek = await press(host, other, OPEN_VERB, {"employee": KARI.aad_object_id})
+        assert "ikke en av dine medarbeidere" in peek["value"]
+        assert "Konsentrasjonsarbeid" not in str(peek)
+    assert (await parts(host).agreements.current(KARI.aad_object_id)).status is Status.PENDING
+    not_leader = await say(host, OLE, "mitt team")
+    assert "ingen medarbeidere under deg" in texts(not_leader)
+    ingrids = await say(host, INGRID, "mitt team")
+    assert "Kari" not in texts(ingrids) and "Lars Haugen" in texts(ingrids)
+
+
+async def test_a_leader_starts_the_conversation_for_an_employee(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    team = await say(host, LARS, "mitt team")
+    assert "Kari Nordmann" in texts(team) and "ingen avtale ennå" in texts(team)
+    host.connector.clear()
+    answer = await press(host, LARS, INVITE_VERB, {"employee": KARI.aad_object_id})
+    assert "Invitasjonen er sendt til Kari Nordmann" in texts(answer["value"])
+    (invite,) = cards_to(host, KARI)
+    assert "Lars Haugen inviterer deg" in texts(invite)
+    start = await press(host, KARI, invite["actions"][0]["verb"], {})
+    assert step_of(start["value"]) == "tasks"
+    # Only for one's own employees.
+    refused = await press(host, KARI, INVITE_VERB, {"employee": OLE.aad_object_id})
+    assert "ikke en av dine medarbeidere" in refused["value"]
+
+
+async def test_ergonomi_and_utstyr_open_their_part_alone(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    card = await say(host, KARI, "ergonomi")
+    assert step_of(card) == "ergonomics"
+    saved = await step(host, KARI, "ergonomics", ERGONOMICS)
+    assert "Lagret i utkastet" in texts(saved)
+    card = await say(host, KARI, "equipment")
+    assert step_of(card) == "equipment"
+    over = await step(host, KARI, "equipment", {**EQUIPMENT, "it_cost": 9000})
+    assert "går over beløpet" in texts(over)
+    # Without agreed days there is no regular arrangement for the standard package yet.
+    assert "Standardpakken gjelder en fast ordning" in texts(over)
+    saved = await step(host, KARI, "equipment", {"package": "1"})
+    assert "Lagret i utkastet" in texts(saved)
+    # `avtale` then starts at the first part still missing.
+    card = await say(host, KARI, "avtale")
+    assert step_of(card) == "tasks"
+    stored = await parts(host).agreements.current(KARI.aad_object_id)
+    assert stored.terms.missing() == ["tasks", "extent", "network"]
