@@ -96,17 +96,17 @@ def _number_input(input_id: str, label: str, value: Any) -> Element:
 def _step_card(
     lang: Language,
     step: str,
-    heading: str,
-    intro: str,
     inputs: list[Element],
     errors: Sequence[str],
     note: str = "",
     lead: Sequence[Element] = (),
+    intro_key: str = "",
 ) -> Card:
+    """A step's card: its title and intro are `agreement.<step>.title` and `.intro`."""
     body: list[Element] = [
         text(t(lang, "agreement.title"), size="Small", isSubtle=True, spacing="None"),
-        title(heading),
-        text(intro),
+        title(t(lang, f"agreement.{step}.title")),
+        text(t(lang, intro_key or f"agreement.{step}.intro")),
         *lead,
     ]
     if note:
@@ -122,8 +122,6 @@ def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note:
     return _step_card(
         lang,
         "tasks",
-        t(lang, "agreement.tasks.title"),
-        t(lang, "agreement.tasks.intro"),
         [
             _choice_set(
                 "home",
@@ -151,13 +149,11 @@ def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note:
 def extent_card(
     lang: Language, values: Values, mode: Mode, errors: Sequence[str] = (), note: str = ""
 ) -> Card:
-    rule = "agreement.extent.rule_ordered" if mode is Mode.ORDERED else "agreement.extent.rule"
+    ordered = mode is Mode.ORDERED
     days = [{"title": str(n), "value": str(n)} for n in range(len(WORKDAYS) + 1)]
     return _step_card(
         lang,
         "extent",
-        t(lang, "agreement.extent.title"),
-        t(lang, rule),
         [
             _choice_set(
                 "days",
@@ -184,6 +180,7 @@ def extent_card(
         ],
         errors,
         note,
+        intro_key="agreement.extent.intro_ordered" if ordered else "",
     )
 
 
@@ -193,8 +190,6 @@ def ergonomics_card(
     return _step_card(
         lang,
         "ergonomics",
-        t(lang, "agreement.ergonomics.title"),
-        t(lang, "agreement.ergonomics.intro"),
         [
             _choice_set(
                 "place",
@@ -234,8 +229,6 @@ def advice_card(
     return _step_card(
         lang,
         "occupational_health",
-        t(lang, "agreement.advice.title"),
-        t(lang, "agreement.advice.intro"),
         [
             _choice_set(
                 "occupational_health",
@@ -270,8 +263,6 @@ def equipment_card(
     return _step_card(
         lang,
         "equipment",
-        t(lang, "agreement.equipment.title"),
-        t(lang, "agreement.equipment.intro"),
         [
             _choice_set(
                 "package",
@@ -305,8 +296,6 @@ def network_card(
     return _step_card(
         lang,
         "network",
-        t(lang, "agreement.network.title"),
-        t(lang, "agreement.network.intro"),
         [
             _choice_set(
                 "network",

@@ -366,13 +366,13 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "Training new colleagues",
     },
     "agreement.extent.title": {"nb": "2. Omfang", "en": "2. Extent"},
-    "agreement.extent.rule": {
+    "agreement.extent.intro": {
         "nb": "Retningslinjene: høyst 2 dager i uken hjemme, 3 etter avtale med lederen og med "
         "en begrunnelse, aldri mer.",
         "en": "The guidelines: at most 2 days a week at home, 3 by agreement with your leader "
         "and with a reason, never more.",
     },
-    "agreement.extent.rule_ordered": {
+    "agreement.extent.intro_ordered": {
         "nb": "Hjemmekontor er nå pålagt, så alle arbeidsdager kan avtales hjemme.",
         "en": "Home office is ordered now, so any workdays can be agreed at home.",
     },
@@ -416,8 +416,11 @@ TEXTS: dict[str, dict[Language, str]] = {
     "agreement.body.neck": {"nb": "nakken", "en": "neck"},
     "agreement.body.back": {"nb": "ryggen", "en": "back"},
     "agreement.body.arms": {"nb": "armene", "en": "arms"},
-    "agreement.advice.title": {"nb": "Råd om arbeidsplassen", "en": "Advice on your workplace"},
-    "agreement.advice.intro": {
+    "agreement.occupational_health.title": {
+        "nb": "Råd om arbeidsplassen",
+        "en": "Advice on your workplace",
+    },
+    "agreement.occupational_health.intro": {
         "nb": "Arbeidsplassen din kan gi belastningsplager. Dette kan hjelpe:",
         "en": "Your workplace may cause strain. This can help:",
     },

@@ -383,3 +383,28 @@ async def test_ergonomi_and_utstyr_open_their_part_alone(host: Host) -> None:
     assert step_of(card) == "tasks"
     stored = await parts(host).agreements.current(KARI.aad_object_id)
     assert stored.terms.missing() == ["tasks", "extent", "network"]
+
+
+async def test_the_review_date_reminds_employee_and_leader_once(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    await fill_in(host, KARI)
+    host.connector.clear()
+    await step(host, KARI, "summary", {"choice": "send"})
+    (approval,) = cards_to(host, LARS)
+    await press(host, LARS, DECIDE_VERB, {**approval["actions"][0]["data"], "comment": ""})
+    service = parts(host).agreements
+    review_on = (await service.current(KARI.aad_object_id)).review_on
+    assert review_on is not None
+
+    host.connector.clear()
+    await service.tick(date.fromordinal(review_on.toordinal() - 1))
+    assert host.connector.messages() == []
+    await service.tick(review_on)
+    (to_kari,) = cards_to(host, KARI)
+    (to_lars,) = cards_to(host, LARS)
+    assert "Avtalen din skulle gjennomgås" in texts(to_kari)
+    assert "med Kari Nordmann skulle gjennomgås" in texts(to_lars)
+    await host.restart()  # the reminder is remembered in storage, not in the process
+    host.connector.clear()
+    await parts(host).agreements.tick(review_on)
+    assert host.connector.messages() == []
