@@ -11,9 +11,10 @@
 //    "blocked": ["res-1.cdn.office.net"]}            (+ "error" when the run itself broke)
 //
 // Scenario `homeoffice` walks the bot's main path (greeting, language, check-in, receipt, help,
-// trend, settings) and stops at the first failed step. Scenario `cards` sends each name in
-// --cards as a message and reports what is wrong with the answer; every name but `good` is
-// expected to be flagged. The negative test runs it against tests/e2e/stub_bot.mjs.
+// trend, settings, then the home-office agreement from its first step to the summary sent) and
+// stops at the first failed step. Scenario `cards` sends each name in --cards as a message and
+// reports what is wrong with the answer; every name but `good` is expected to be flagged. The
+// negative test runs it against tests/e2e/stub_bot.mjs.
 //
 // The run has a deadline of 150 s and waits up to 45 s for any one thing; it loads nothing from
 // outside loopback (other hosts are blocked and listed under "blocked").
@@ -281,6 +282,15 @@ class Run {
     }
   }
 
+  // Fails the step now when `message` shows a card the Playground cannot show; for a card the
+  // step replaces before it ends (the step's own check sees only the last one).
+  async checkDrawn(message, what) {
+    const { problems, notes } = await this.cardProblems(message);
+    const record = this.steps.at(-1);
+    if (record) record.notes.push(...notes.filter((note) => !record.notes.includes(note)));
+    if (problems.length) throw new StepFailure(`${what}: ${problems.join('; ')}`);
+  }
+
   // Everything that says the Playground could not show `message` as the bot meant it.
   async cardProblems(message) {
     const problems = [];
@@ -363,7 +373,7 @@ class Run {
       if (message) {
         const { problems, notes } = await this.cardProblems(message);
         record.problems.push(...problems);
-        record.notes.push(...notes);
+        record.notes.push(...notes.filter((note) => !record.notes.includes(note)));
       }
     } catch (error) {
       if (error instanceof StepFailure) record.problems.push(error.message);
@@ -402,6 +412,28 @@ const TEXT = {
   chartTitle: 'Stress og sosial kontakt',
   settingsTitle: 'Innstillinger',
   bokmalNb: 'Norsk (bokmål)',
+  // The home-office agreement (cards/agreement.py). Its step titles ("1. Arbeidsoppgaver") start
+  // like a Markdown ordered list, which the renderer draws as one: the number is the list marker,
+  // not text. So a title matches with or without its number, and only as a whole.
+  agreement: 'avtale',
+  next: 'Neste',
+  tasksTitle: /^(1\. )?Arbeidsoppgaver$/,
+  concentration: 'Konsentrasjonsarbeid',
+  extentTitle: /^(2\. )?Omfang$/,
+  days: 'Dager i uken hjemme',
+  tooManyDays: 'høyst 2, og i særlige tilfeller 3',
+  ergonomicsTitle: /^(3\. )?Ergonomi$/,
+  ownRoom: 'Eget arbeidsrom',
+  desk: 'Skrivebord',
+  chair: 'Kontorstol',
+  equipmentTitle: /^(4\. )?Utstyr$/,
+  basicPackage: /^1 Grunnpakke/,
+  networkTitle: /^(5\. )?Nettverk$/,
+  privateNetwork: 'Privat nettverk',
+  summaryTitle: 'Forslag til avtale, versjon 1',
+  twoDays: '2 dager i uken',
+  send: 'Send til lederen',
+  noLeader: 'Lagret – ingen leder ennå',
 };
 
 // Chooses a value in every dropdown of a check-in card (`offset` varies the answers); the labels.
@@ -442,6 +474,37 @@ async function submitted(run, card, chosen) {
   const missing = [...new Set(chosen)].filter((label) => !shown.includes(label));
   if (missing.length)
     throw new StepFailure(`the receipt does not show the answers ${JSON.stringify(missing)}`);
+  return card;
+}
+
+// Chooses `label` in the card's compact dropdown named `name`.
+async function choose(run, card, name, label) {
+  const box = card.getByRole('combobox', { name });
+  await box.click({ timeout: WAIT_MS });
+  const id = await run.until(`dropdown “${name}” to open`, () => box.getAttribute('aria-controls'));
+  const option = run.page
+    .locator(`[role="listbox"][id="${id}"]`)
+    .getByRole('option', { name: label, exact: true });
+  await option.click({ timeout: WAIT_MS });
+  await run.until(
+    `dropdown “${name}” to show “${label}”`,
+    async () => (await box.inputValue()) === label,
+  );
+}
+
+// Presses `button` on `card`, whose answer comes back as the invoke's response, and waits for
+// `expected` in the same message: Teams replaces the card in place, no new message comes. The
+// card pressed on is checked and photographed (`shot`) first, since it is gone by the step's end.
+async function pressInPlace(run, card, { button, expected, what, shot }) {
+  await run.checkDrawn(card, `the card before “${button}”`);
+  await run.screenshot(shot, card);
+  const before = await run.countBotMessages();
+  run.logMark = await run.page.locator(LOG_ENTRIES).count(); // a failed invoke fails at once
+  await card.getByRole('button', { name: button, exact: true }).click({ timeout: WAIT_MS });
+  await run.waitForText(card, expected, what);
+  const after = await run.countBotMessages();
+  if (after !== before)
+    throw new StepFailure(`“${button}” sent ${after - before} new message(s) instead of an update`);
   return card;
 }
 
@@ -538,6 +601,74 @@ async function homeoffice(run, roundCommand) {
     const radio = message.getByRole('radio', { name: TEXT.bokmalNb });
     if (!(await radio.isChecked({ timeout: WAIT_MS })))
       throw new StepFailure('bokmål is not the chosen language');
+    return message;
+  });
+
+  await agreement(run);
+}
+
+// The home-office agreement conversation: five step cards, each replaced in place by the next,
+// then the summary and its dispatch. The Playground's user is not in the organisation directory,
+// so the proposal is kept for a leader to come. Each step's screenshot shows the card it ends
+// with; `<step>-filled.png` (and `avtale-extent-refused.png`) the card it answered.
+async function agreement(run) {
+  let card = null; // the one message all the steps take place in
+  const step = (name, body) =>
+    run.step(name, async () => {
+      if (!card) throw new StepFailure('no agreement card to go on with');
+      return body(card);
+    });
+  const next = (message, expected, what, shot) =>
+    pressInPlace(run, message, { button: TEXT.next, expected, what, shot });
+
+  await run.step('avtale-tasks', async () => {
+    const message = await run.ask(TEXT.agreement);
+    await run.waitForText(message, TEXT.tasksTitle, 'the first step of the agreement');
+    card = message;
+    await message.getByRole('checkbox', { name: TEXT.concentration }).check({ timeout: WAIT_MS });
+    return next(message, TEXT.extentTitle, 'the extent step', 'avtale-tasks-filled');
+  });
+
+  await step('avtale-extent', async (message) => {
+    // More days than the guidelines allow: refused on the same card, with the answer kept.
+    await choose(run, message, TEXT.days, '4');
+    await next(message, TEXT.tooManyDays, 'the rule on days at home', 'avtale-extent-filled');
+    await run.waitForText(message, TEXT.extentTitle, 'the extent step, still');
+    const days = await message.getByRole('combobox', { name: TEXT.days }).inputValue();
+    if (days !== '4') throw new StepFailure(`the refused card shows “${days}” days, not “4”`);
+    await choose(run, message, TEXT.days, '2');
+    return next(message, TEXT.ergonomicsTitle, 'the ergonomics step', 'avtale-extent-refused');
+  });
+
+  await step('avtale-ergonomics', async (message) => {
+    await message.getByRole('radio', { name: TEXT.ownRoom }).check({ timeout: WAIT_MS });
+    for (const item of [TEXT.desk, TEXT.chair])
+      await message.getByRole('checkbox', { name: item }).check({ timeout: WAIT_MS });
+    return next(message, TEXT.equipmentTitle, 'the equipment step', 'avtale-ergonomics-filled');
+  });
+
+  await step('avtale-equipment', async (message) => {
+    await message.getByRole('radio', { name: TEXT.basicPackage }).check({ timeout: WAIT_MS });
+    return next(message, TEXT.networkTitle, 'the network step', 'avtale-equipment-filled');
+  });
+
+  await step('avtale-network', async (message) => {
+    await message.getByRole('radio', { name: TEXT.privateNetwork }).check({ timeout: WAIT_MS });
+    await next(message, TEXT.summaryTitle, 'the summary', 'avtale-network-filled');
+    for (const fact of [TEXT.concentration, TEXT.twoDays])
+      await run.waitForText(message, fact, 'the summary to show the answers');
+    return message;
+  });
+
+  await step('avtale-sent', async (message) => {
+    await pressInPlace(run, message, {
+      button: TEXT.send,
+      expected: TEXT.noLeader,
+      what: 'the proposal kept without a leader',
+      shot: 'avtale-summary',
+    });
+    const buttons = await message.locator('.ac-adaptiveCard button').count();
+    if (buttons > 0) throw new StepFailure(`the notice has ${buttons} button(s), expected none`);
     return message;
   });
 }

@@ -263,7 +263,8 @@ def failures(result: dict[str, Any], logs: list[Service]) -> str:
 
 
 def test_walkthrough_in_teams_renderer(tmp_path: Path, services: list[Service]) -> None:
-    """Install, language, check-in and receipt, help, trend and settings, as Teams draws them."""
+    """Install, language, check-in and receipt, help, trend, settings and the home-office
+    agreement from its first step to the proposal sent, as Teams draws them."""
     node = require_tools()
     started = time.monotonic()
     data = tmp_path / "data"
@@ -297,7 +298,7 @@ def test_walkthrough_in_teams_renderer(tmp_path: Path, services: list[Service]) 
 
     assert result["ok"], failures(result, [host, playground])
     names = [step["name"] for step in result["steps"]]
-    assert names[:10] == [
+    assert names == [
         "greeting",
         "language",
         "checkin",
@@ -308,6 +309,12 @@ def test_walkthrough_in_teams_renderer(tmp_path: Path, services: list[Service]) 
         "help",
         "trend",
         "settings",
+        "avtale-tasks",
+        "avtale-extent",
+        "avtale-ergonomics",
+        "avtale-equipment",
+        "avtale-network",
+        "avtale-sent",
     ]
     for step in result["steps"]:
         assert step["screenshot"] and Path(step["screenshot"]).stat().st_size > 0, step
