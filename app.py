@@ -28,20 +28,24 @@ from dotenv import load_dotenv
 
 from bot import sdk_patches
 from bot.agreement_turns import AgreementTurns
+from bot.followup_turns import FollowUpTurns
 from bot.graph import GraphConfig, GraphDirectory, GraphError
 from bot.handler import HomeOfficeBot, on_turn_error
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
 from bot.scheduler import build_scheduler
 from bot.settings import ConfigError, Settings
 from bot.web import healthz, messages_endpoint
+from cards.followup import Contacts
 from dialogs.agreement import AgreementDialogs
 from domain.agreement import Amounts, Mode
+from domain.followup import Thresholds
 from domain.ratelimit import TeamsLimiter
 from manifest.package import add_cli as add_package_cli
 from manifest.package import run_cli as run_package_cli
 from services.agreements import AgreementService, Policy
 from services.checkins import CheckinService
 from services.delivery import DeliveryService
+from services.followups import FollowUpPolicy, FollowUpService
 from services.notify import Notifier
 from services.org_directory import OrgDataError, OrgDirectoryService, describe
 from services.people import PeopleService
@@ -51,6 +55,7 @@ from storage.bot_state import DocumentBotStorage
 from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
+from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.port import DocumentStore, StorageError
@@ -97,6 +102,7 @@ class Parts:
     jobs: RoundJobs
     directory: OrgDirectoryService
     agreements: AgreementService
+    followups: FollowUpService
     graph: GraphDirectory | None = None
 
     async def close(self) -> None:
@@ -173,12 +179,14 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
     )
     people = PeopleService(UserRepository(store), roster)
     directory, graph = build_directory(settings, store)
+    # One card to one person at a time (approvals, follow-ups), through the same limiter.
+    notifier = Notifier(
+        roster, ledger, DeliveryService(roster, ledger, sender, concurrency=1, limiter=limiter)
+    )
     agreements = AgreementService(
         AgreementRepository(store),
         DirectoryRepository(store),
-        Notifier(
-            roster, ledger, DeliveryService(roster, ledger, sender, concurrency=1, limiter=limiter)
-        ),
+        notifier,
         LeaseStore(store),
         Policy(
             Mode(settings.home_office_mode),
@@ -187,14 +195,39 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         ),
         settings.timezone,
     )
-    return Parts(store, sender, people, checkins, jobs, directory, agreements, graph)
+    followups = FollowUpService(
+        FollowUpRepository(store),
+        checkins,
+        rounds,
+        DirectoryRepository(store),
+        notifier,
+        LeaseStore(store),
+        FollowUpPolicy(
+            Thresholds(
+                settings.followup_stress_high,
+                settings.followup_stress_max,
+                settings.followup_social_low,
+                settings.followup_strain_high,
+            ),
+            timedelta(days=settings.followup_reminder_days),
+            settings.anonymity_k,
+            Contacts(settings.support_hr_contact, settings.support_bht_contact),
+        ),
+    )
+    return Parts(store, sender, people, checkins, jobs, directory, agreements, followups, graph)
 
 
 def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     sdk_patches.apply()
     parts = build_parts(settings, store)
     dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(store)))
-    bot = HomeOfficeBot(parts.people, parts.checkins, AgreementTurns(parts.agreements, dialogs))
+    followups = FollowUpTurns(parts.followups)
+    bot = HomeOfficeBot(
+        parts.people,
+        parts.checkins,
+        AgreementTurns(parts.agreements, dialogs, followups.open_for_team),
+        followups,
+    )
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
     adapter.on_turn_error = on_turn_error
 
@@ -225,7 +258,7 @@ async def serve(settings: Settings) -> None:
         settings.scheduler_tick_seconds,
         org_sync=parts.directory.scheduled_sync if parts.graph is not None else None,
         org_sync_cron=settings.org_sync_cron,
-        agreements_tick=parts.agreements.scheduled_tick,
+        ticks=(parts.agreements.scheduled_tick, parts.followups.scheduled_tick),
     )
     scheduler.start()
     mode = "local mode, no inbound authentication" if settings.local_mode else "authenticated"

@@ -35,6 +35,8 @@ from cards.team import OPEN_VERB as TEAM_OPEN_VERB
 from dialogs.agreement import AgreementDialogs
 from dialogs.card_step import LANGUAGE, REPLIES, SUBMITTED, USER, send_card
 from domain.agreement_record import NotAllowed, Status
+from domain.followup import FollowUp
+from domain.org import Person
 from domain.profile import Profile
 from services.agreements import AgreementService
 
@@ -55,9 +57,15 @@ VERBS = frozenset(
 
 
 class AgreementTurns:
-    def __init__(self, service: AgreementService, dialogs: AgreementDialogs) -> None:
+    def __init__(
+        self,
+        service: AgreementService,
+        dialogs: AgreementDialogs,
+        open_followups: Callable[[str], Awaitable[list[tuple[Person, FollowUp]]]],
+    ) -> None:
         self._service = service
         self._dialogs = dialogs
+        self._open_followups = open_followups  # `mitt team` shows them beside the agreements
 
     # -- typed commands -------------------------------------------------------------------
 
@@ -167,7 +175,12 @@ class AgreementTurns:
         lang = profile.effective_language
         if not await self._service.is_leader(profile.user_id):
             return notice(lang, t(lang, "team.title"), [t(lang, "team.not_leader")])
-        return team_card(lang, await self._service.team(profile.user_id), message)
+        return team_card(
+            lang,
+            await self._service.team(profile.user_id),
+            await self._open_followups(profile.user_id),
+            message,
+        )
 
     async def _standing(self, profile: Profile, status: Status) -> Card:
         """The agreement as it stands when no conversation is open: in force, or with the leader."""

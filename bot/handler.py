@@ -27,6 +27,8 @@ from bot.actions import (
 from bot.agreement_turns import VERBS as AGREEMENT_VERBS
 from bot.agreement_turns import AgreementTurns
 from bot.commands import Command, parse_command
+from bot.followup_turns import VERBS as FOLLOWUP_VERBS
+from bot.followup_turns import FollowUpTurns
 from cards.checkin import SUBMIT_VERB, checkin_card, notice_card, receipt_card, round_label
 from cards.elements import Card
 from cards.help import greeting_card, help_card
@@ -53,11 +55,16 @@ ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 
 class HomeOfficeBot(TeamsActivityHandler):
     def __init__(
-        self, people: PeopleService, checkins: CheckinService, agreements: AgreementTurns
+        self,
+        people: PeopleService,
+        checkins: CheckinService,
+        agreements: AgreementTurns,
+        followups: FollowUpTurns,
     ) -> None:
         self._people = people
         self._checkins = checkins
         self._agreements = agreements
+        self._followups = followups
 
     # -- install ---------------------------------------------------------------------------
 
@@ -125,7 +132,8 @@ class HomeOfficeBot(TeamsActivityHandler):
                 turn_context, trend_card(lang, await self._checkins.trend(profile.user_id))
             )
         elif command is Command.SETTINGS:
-            await _send_card(turn_context, settings_card(lang, profile.age_band))
+            consent = await self._followups.consent(profile)
+            await _send_card(turn_context, settings_card(lang, profile.age_band, consent.kinds))
         elif command is Command.AGREEMENT:
             await self._agreements.agreement(turn_context, profile)
         elif command is Command.ERGONOMICS:
@@ -168,17 +176,25 @@ class HomeOfficeBot(TeamsActivityHandler):
         lang = profile.effective_language
         if verb in AGREEMENT_VERBS:
             return await self._agreements.act(turn_context, profile, verb, data)
+        if verb in FOLLOWUP_VERBS:
+            return await self._followups.act(profile, verb, data)
         if verb == SUBMIT_VERB:
             return await self._submit_checkin(profile, data)
         if verb == SAVE_VERB:
             chosen, band = data.get("language"), data.get("age_band") or NO_AGE_BAND
+            consent = await self._followups.consent(profile)
             if chosen not in LANGUAGES or band not in (NO_AGE_BAND, *AGE_BANDS):
-                return ReplaceCard(settings_card(lang, profile.age_band, invalid=True))
+                return ReplaceCard(
+                    settings_card(lang, profile.age_band, consent.kinds, invalid=True)
+                )
             updated = await self._people.save_settings(
                 profile, resolve_language(chosen, None), "" if band == NO_AGE_BAND else str(band)
             )
+            consent = await self._followups.save_consent(profile, data.get("share"))
             return ReplaceCard(
-                settings_card(updated.effective_language, updated.age_band, saved=True)
+                settings_card(
+                    updated.effective_language, updated.age_band, consent.kinds, saved=True
+                )
             )
         return ShowMessage(t(lang, "error.unknown_action"))
 
@@ -187,8 +203,9 @@ class HomeOfficeBot(TeamsActivityHandler):
         tz = self._checkins.timezone
         outcome = await self._checkins.submit(profile.user_id, data)
         if isinstance(outcome, Stored):
+            extra = await self._followups.after_checkin(profile, outcome.round, outcome.answers)
             return ReplaceCard(
-                receipt_card(lang, outcome.round, tz, outcome.answers, already=False)
+                receipt_card(lang, outcome.round, tz, outcome.answers, already=False, extra=extra)
             )
         if isinstance(outcome, AlreadyReceived):
             return ReplaceCard(receipt_card(lang, outcome.round, tz, outcome.answers, already=True))

@@ -7,7 +7,7 @@ a tick (rather than one date job per reminder) means a restart loses nothing.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -24,7 +24,7 @@ def build_scheduler(
     tick_seconds: int,
     org_sync: Callable[[], Awaitable[None]] | None = None,
     org_sync_cron: str = "0 3 * * *",
-    agreements_tick: Callable[[], Awaitable[None]] | None = None,
+    ticks: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=timezone)
     # A host that was down at 09:00 still opens the round when it comes up that morning.
@@ -43,12 +43,12 @@ def build_scheduler(
         coalesce=True,
         max_instances=1,
     )
-    if agreements_tick is not None:
-        # Review reminders and drafts waiting for a leader: a tick, so a restart loses nothing.
+    for n, tick in enumerate(ticks):
+        # Agreement reviews, follow-up reminders and the like: ticks, so a restart loses nothing.
         scheduler.add_job(
-            agreements_tick,
+            tick,
             IntervalTrigger(seconds=tick_seconds, timezone=timezone),
-            id="agreements-tick",
+            id=f"tick-{n}",
             coalesce=True,
             max_instances=1,
         )

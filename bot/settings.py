@@ -6,7 +6,7 @@ Names follow DESIGN section 5; a bad value stops the host with a message that na
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -67,6 +67,13 @@ class Settings:
     equipment_it_nok: int = 3_000
     equipment_furniture_nok: int = 5_000
     agreement_review_months: int = 12
+    followup_stress_high: int = 4
+    followup_stress_max: int = 5
+    followup_social_low: int = 2
+    followup_strain_high: int = 4
+    followup_reminder_days: int = 3
+    support_hr_contact: str = "HR – se intranettet"
+    support_bht_contact: str = "Bedriftshelsetjenesten – se intranettet"
     pseudonym_key: str = ""
     pseudonym_key_file: str = ".data/pseudonym.key"
 
@@ -157,11 +164,23 @@ class Settings:
                 get("AGREEMENT_REVIEW_MONTHS", str(d.agreement_review_months)),
                 "AGREEMENT_REVIEW_MONTHS",
             ),
+            followup_stress_high=_scale(get, "FOLLOWUP_STRESS_HIGH", d.followup_stress_high),
+            followup_stress_max=_scale(get, "FOLLOWUP_STRESS_MAX", d.followup_stress_max),
+            followup_social_low=_scale(get, "FOLLOWUP_SOCIAL_LOW", d.followup_social_low),
+            followup_strain_high=_scale(get, "FOLLOWUP_STRAIN_HIGH", d.followup_strain_high),
+            followup_reminder_days=_int(
+                get("FOLLOWUP_REMINDER_DAYS", str(d.followup_reminder_days)),
+                "FOLLOWUP_REMINDER_DAYS",
+            ),
+            support_hr_contact=get("SUPPORT_HR_CONTACT", d.support_hr_contact),
+            support_bht_contact=get("SUPPORT_BHT_CONTACT", d.support_bht_contact),
             pseudonym_key=get("PSEUDONYM_KEY"),
             pseudonym_key_file=get("PSEUDONYM_KEY_FILE", d.pseudonym_key_file),
         )
         if min(settings.equipment_it_nok, settings.equipment_furniture_nok) < 0:
             raise ConfigError("EQUIPMENT_IT_NOK and EQUIPMENT_FURNITURE_NOK cannot be negative")
+        if settings.followup_reminder_days < 1:
+            raise ConfigError("FOLLOWUP_REMINDER_DAYS must be at least 1")
         if not 1 <= settings.agreement_review_months <= 60:
             raise ConfigError("AGREEMENT_REVIEW_MONTHS must be from 1 to 60")
         if not 0 < settings.reminder_after_days < settings.round_days:
@@ -227,6 +246,14 @@ def _https(value: str, name: str) -> str:
 def _graph_field(value: str, name: str) -> str:
     if value not in GRAPH_USER_FIELDS:
         raise ConfigError(f"{name} must be one of {', '.join(GRAPH_USER_FIELDS)}, not {value!r}")
+    return value
+
+
+def _scale(get: Callable[[str, str], str], name: str, default: int) -> int:
+    """A threshold on the check-in's 1–5 scale."""
+    value = _int(get(name, str(default)), name)
+    if not 1 <= value <= 5:
+        raise ConfigError(f"{name} must be on the 1–5 scale, not {value}")
     return value
 
 

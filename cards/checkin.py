@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -102,9 +102,15 @@ def checkin_card(
 
 
 def receipt_card(
-    lang: Language, round_: Round, timezone: ZoneInfo, answers: CheckinAnswers, already: bool
+    lang: Language,
+    round_: Round,
+    timezone: ZoneInfo,
+    answers: CheckinAnswers,
+    already: bool,
+    extra: Sequence[Element] = (),
 ) -> Card:
-    """Replaces the check-in card, so the same card cannot be sent twice."""
+    """Replaces the check-in card, so the same card cannot be sent twice; `extra` says what
+    came of it (the leader asked, or self-help)."""
     label = round_label(round_, timezone)
     body: list[Element] = [
         title(t(lang, "receipt.title") if not already else t(lang, "checkin.title")),
@@ -119,6 +125,7 @@ def receipt_card(
     ]
     if answers.contact_me:
         body.append(text(t(lang, "receipt.contact_me"), weight="Bolder"))
+    body += extra
     return adaptive_card(
         body, [command_button(t(lang, "receipt.see_trend"), t(lang, "command.trend"))]
     )

@@ -764,6 +764,165 @@ TEXTS: dict[str, dict[Language, str]] = {
         "them to open the bot and type “agreement”.",
     },
     "team.back": {"nb": "Tilbake til Mitt team", "en": "Back to My team"},
+    # -- follow-up (cards/followup.py) ------------------------------------------------------
+    "followup.signal.contact_me": {
+        "nb": "ønsker at du tar kontakt",
+        "en": "would like you to get in touch",
+    },
+    "followup.signal.stress_max": {
+        "nb": "svært høyt stressnivå i siste innsjekk",
+        "en": "very high stress in the latest check-in",
+    },
+    "followup.signal.stress_high_twice": {
+        "nb": "høyt stressnivå to runder på rad",
+        "en": "high stress two rounds in a row",
+    },
+    "followup.signal.social_low_twice": {
+        "nb": "lite sosial kontakt to runder på rad",
+        "en": "little social contact two rounds in a row",
+    },
+    "followup.signal.strain_high": {
+        "nb": "mye fysisk belastning i arbeidet",
+        "en": "much physical strain at work",
+    },
+    "followup.title": {"nb": "Oppfølging: {name}", "en": "Follow-up: {name}"},
+    "followup.intro": {
+        "nb": "{name} har sagt ja til at du får vite dette fra innsjekkene:",
+        "en": "{name} has agreed that you learn this from the check-ins:",
+    },
+    "followup.guide.title": {"nb": "Slik kan du følge opp", "en": "How to follow up"},
+    "followup.guide.distance": {
+        "nb": "Ta kontakt snart, gjerne på video, og avtal faste samtaler når dere jobber på "
+        "avstand.",
+        "en": "Get in touch soon, on video if you can, and agree on regular talks while you "
+        "work apart.",
+    },
+    "followup.guide.listen": {
+        "nb": "Spør åpent hvordan det går, lytt, og la medarbeideren styre hva hen vil dele.",
+        "en": "Ask openly how things are, listen, and let them decide what they share.",
+    },
+    "followup.guide.adapt": {
+        "nb": "Se på oppgaver, arbeidsmengde, arbeidsplassen hjemme og kontakten med kolleger: "
+        "hva kan tilpasses?",
+        "en": "Look at tasks, workload, the workplace at home and contact with colleagues: "
+        "what can be adapted?",
+    },
+    "followup.guide.help": {
+        "nb": "Trekk inn HR eller bedriftshelsetjenesten når det trengs.",
+        "en": "Involve HR or occupational health when needed.",
+    },
+    "followup.private": {
+        "nb": "Dette er personlige opplysninger om helse. Bare du ser dem; del dem ikke videre.",
+        "en": "This is personal health information. Only you see it; do not pass it on.",
+    },
+    "followup.note": {
+        "nb": "Notat (bare for deg)",
+        "en": "Note (for you only)",
+    },
+    "followup.talk": {"nb": "Planlegg en samtale", "en": "Schedule a talk"},
+    "followup.mark_done": {"nb": "Marker som fulgt opp", "en": "Mark as followed up"},
+    "followup.support": {"nb": "Få støtte", "en": "Get support"},
+    "followup.support.title": {
+        "nb": "Støtte til deg som leder",
+        "en": "Support for you as a leader",
+    },
+    "followup.support.hr": {"nb": "HR", "en": "HR"},
+    "followup.support.bht": {"nb": "Bedriftshelsetjenesten", "en": "Occupational health"},
+    "followup.open_meeting": {"nb": "Åpne møteplanleggeren", "en": "Open the meeting planner"},
+    "followup.meeting_subject": {"nb": "En prat", "en": "A chat"},
+    "followup.done": {"nb": "Fulgt opp {day}.", "en": "Followed up on {day}."},
+    "followup.your_note": {"nb": "Notatet ditt: {note}", "en": "Your note: {note}"},
+    "followup.reminder": {
+        "nb": "Påminnelse: {name} venter fortsatt på at du tar kontakt.",
+        "en": "Reminder: {name} is still waiting for you to get in touch.",
+    },
+    "followup.gone": {
+        "nb": "Denne oppfølgingen er avsluttet eller gjelder ikke en av dine medarbeidere.",
+        "en": "This follow-up is closed or is not about one of your employees.",
+    },
+    "followup.team.title": {"nb": "Signal fra teamet ditt", "en": "A signal from your team"},
+    "followup.team.text": {
+        "nb": "Flere i teamet ditt rapporterte høyt stressnivå i siste runde. Ingen enkeltsvar "
+        "vises; dette bygger på svar fra minst så mange at ingen kan kjennes igjen.",
+        "en": "Several in your team reported high stress in the last round. No single answers "
+        "are shown; this comes from enough answers that no one can be recognised.",
+    },
+    "followup.team.talk": {
+        "nb": "Ta opp arbeidsmengde og prioriteringer på neste teammøte.",
+        "en": "Bring up workload and priorities at the next team meeting.",
+    },
+    "followup.team.workload": {
+        "nb": "Se om frister og oppgaver kan fordeles annerledes.",
+        "en": "See whether deadlines and tasks can be shared differently.",
+    },
+    "followup.team.together": {
+        "nb": "Legg til rette for at teamet møtes, også uformelt.",
+        "en": "Make room for the team to meet, informally too.",
+    },
+    "followup.asked.title": {"nb": "Kontakt med lederen", "en": "Contact with your leader"},
+    "followup.asked": {
+        "nb": "{leader} er bedt om å ta kontakt med deg.",
+        "en": "{leader} has been asked to get in touch with you.",
+    },
+    "followup.no_leader": {
+        "nb": "Organisasjonskatalogen viser ingen leder for deg, så ingen er bedt om å ta "
+        "kontakt. Ta gjerne kontakt med HR: {hr}",
+        "en": "The organisation directory shows no leader for you, so no one has been asked to "
+        "get in touch. You may contact HR: {hr}",
+    },
+    "selfhelp.title": {"nb": "Litt støtte", "en": "Some support"},
+    "selfhelp.intro": {
+        "nb": "Svarene dine tyder på at det kan være tungt nå. Dette kan hjelpe:",
+        "en": "Your answers suggest things may be hard right now. This may help:",
+    },
+    "selfhelp.breaks": {
+        "nb": "Ta pauser, og gå ut i dagslys i løpet av arbeidsdagen.",
+        "en": "Take breaks, and get outside in daylight during the working day.",
+    },
+    "selfhelp.colleagues": {
+        "nb": "Avtal en kaffeprat eller en dag på kontoret med en kollega.",
+        "en": "Set up a coffee chat or a day at the office with a colleague.",
+    },
+    "selfhelp.boundaries": {
+        "nb": "Sett en tydelig slutt på arbeidsdagen hjemme.",
+        "en": "Set a clear end to the working day at home.",
+    },
+    "selfhelp.helpline": {
+        "nb": "Mental Helse Hjelpetelefonen, 116 123, er åpen hele døgnet.",
+        "en": "The Mental Health helpline in Norway, 116 123, is open day and night.",
+    },
+    "selfhelp.bht": {
+        "nb": "Bedriftshelsetjenesten: {contact}",
+        "en": "Occupational health: {contact}",
+    },
+    "selfhelp.ask": {
+        "nb": "Be lederen min ta kontakt",
+        "en": "Ask my leader to contact me",
+    },
+    "selfhelp.private": {
+        "nb": "Lederen din har ikke fått vite noe om svarene dine. Trykker du på knappen, får "
+        "lederen vite at du ønsker kontakt og hva i svarene som ga grunn til det – ikke "
+        "svarene selv.",
+        "en": "Your leader has not been told anything about your answers. If you press the "
+        "button, your leader learns that you would like contact and what in your answers "
+        "gave reason for it – not the answers themselves.",
+    },
+    "settings.share": {
+        "nb": "Lederen min kan få vite når innsjekkene mine viser",
+        "en": "My leader may learn when my check-ins show",
+    },
+    "settings.share.stress": {"nb": "høyt stressnivå", "en": "high stress"},
+    "settings.share.social": {"nb": "lite sosial kontakt", "en": "little social contact"},
+    "settings.share.strain": {"nb": "mye fysisk belastning", "en": "much physical strain"},
+    "settings.share.why": {
+        "nb": "Frivillig, og du kan trekke det tilbake her når som helst. Uten dette får "
+        "lederen bare vite noe når du selv ber om kontakt i en innsjekk.",
+        "en": "Voluntary, and you can withdraw it here at any time. Without it your leader "
+        "learns something only when you ask for contact in a check-in.",
+    },
+    "team.followups": {"nb": "Åpne oppfølginger", "en": "Open follow-ups"},
+    "team.no_followups": {"nb": "Ingen åpne oppfølginger.", "en": "No open follow-ups."},
+    "team.followup_open": {"nb": "{name} – siden {day}", "en": "{name} – since {day}"},
     # -- failures ----------------------------------------------------------------------------
     "error.busy": {
         "nb": "Jeg får ikke lagret akkurat nå. Ingenting er mistet – prøv igjen om litt.",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from cards.elements import Card, Element, adaptive_card, execute, text, title
 from cards.i18n import t
+from domain.followup import SHAREABLE
 from domain.language import LANGUAGES, Language
 from domain.profile import AGE_BANDS
 
@@ -12,7 +15,11 @@ NO_AGE_BAND = "none"
 
 
 def settings_card(
-    lang: Language, age_band: str = "", saved: bool = False, invalid: bool = False
+    lang: Language,
+    age_band: str = "",
+    share: Iterable[str] = (),
+    saved: bool = False,
+    invalid: bool = False,
 ) -> Card:
     body: list[Element] = [title(t(lang, "settings.title"))]
     if saved:
@@ -48,4 +55,19 @@ def settings_card(
         }
     )
     body.append(text(t(lang, "settings.age_band.why"), size="Small", isSubtle=True))
+    chosen = set(share)
+    body.append(
+        {
+            "type": "Input.ChoiceSet",
+            "id": "share",
+            "label": t(lang, "settings.share"),
+            "style": "expanded",
+            "isMultiSelect": True,
+            "value": ",".join(kind for kind in SHAREABLE if kind in chosen),
+            "choices": [
+                {"title": t(lang, f"settings.share.{kind}"), "value": kind} for kind in SHAREABLE
+            ],
+        }
+    )
+    body.append(text(t(lang, "settings.share.why"), size="Small", isSubtle=True))
     return adaptive_card(body, [execute(SAVE_VERB, t(lang, "settings.save"), {}, "positive")])

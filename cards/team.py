@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cards.elements import Card, Element, adaptive_card, execute, text, title
 from cards.i18n import t
 from domain.agreement import WORKDAYS
 from domain.agreement_record import Status, TeamMember, TeamOverview
+from domain.followup import FollowUp
 from domain.language import Language
+from domain.org import Person
 
 SHOW_VERB = "team.show"
+FOLLOWUP_OPEN_VERB = "followup.open"
 OPEN_VERB = "team.open"
 INVITE_VERB = "team.invite"
 
@@ -27,10 +32,38 @@ def _section(heading: str) -> Element:
     return text(heading, weight="Bolder", size="Medium", spacing="Large", separator=True)
 
 
-def team_card(lang: Language, overview: TeamOverview, message: str = "") -> Card:
+def team_card(
+    lang: Language,
+    overview: TeamOverview,
+    followups: Sequence[tuple[Person, FollowUp]] = (),
+    message: str = "",
+) -> Card:
     body: list[Element] = [title(t(lang, "team.title"))]
     if message:
         body.append(text(message, color="Good", weight="Bolder"))
+    body.append(_section(t(lang, "team.followups")))
+    if followups:
+        body.append(
+            {
+                "type": "ActionSet",
+                "actions": [
+                    execute(
+                        FOLLOWUP_OPEN_VERB,
+                        t(
+                            lang,
+                            "team.followup_open",
+                            name=person.name,
+                            day=followup.opened_at.strftime("%d.%m.%Y"),
+                        ),
+                        {"employee": person.id},
+                        "positive",
+                    )
+                    for person, followup in followups[:6]
+                ],
+            }
+        )
+    else:
+        body.append(text(t(lang, "team.no_followups"), isSubtle=True))
     body.append(_section(t(lang, "team.pending")))
     if overview.pending:
         for member in overview.pending:

@@ -134,6 +134,17 @@ class CheckinService:
             log.warning("participation count of round %s missed one answer", round_.id)
         return Stored(round_, validation.answers)
 
+    async def answers_of(self, user_id: str, round_id: str) -> CheckinAnswers | None:
+        response = await self._responses.get(pseudonym(user_id, self._key), round_id)
+        return response.answers if response else None
+
+    async def answers_before(self, user_id: str, round_: Round) -> CheckinAnswers | None:
+        """The person's answers to the round just before `round_`; None if they skipped it."""
+        earlier = [r for r in await self._rounds.all() if r.opened_at < round_.opened_at]
+        if not earlier:
+            return None
+        return await self.answers_of(user_id, max(earlier, key=lambda r: r.opened_at).id)
+
     async def has_answered(self, user_id: str, round_id: str) -> bool:
         return await self._responses.get(pseudonym(user_id, self._key), round_id) is not None
 

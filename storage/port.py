@@ -21,6 +21,8 @@ Containers and their partition keys (the same names in both backends):
 |               | "people:<version>"      | one imported version: a document per person      |
 | `agreements`  | employee's Entra id     | the home-office agreement and its versions       |
 |               | "index"                 | what the scheduler looks for (reviews, waiting)  |
+| `followups`   | employee's Entra id     | the open follow-up to their leader, closed ones  |
+|               | "index", "team-rounds"  | open follow-ups; rounds whose team signal ran     |
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ CONTAINERS: tuple[str, ...] = (
     "leases",
     "directory",
     "agreements",
+    "followups",
 )
 
 

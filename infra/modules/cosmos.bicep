@@ -40,6 +40,7 @@ var containerNames = [
   'leases'
   'directory'
   'agreements'
+  'followups'
 ]
 
 // Cosmos DB Built-in Data Contributor: read, write, query and patch items; no control plane.

@@ -1,0 +1,159 @@
+"""When a person's check-ins call for their leader to follow up, and what may be shared
+(DESIGN 2 and 3.3).
+
+Stress answers tied to a person are health data, so two questions are kept apart: which
+signals fired (a rule over the answers), and which of them the employee agreed to share — per
+check-in ("I would like my leader to contact me"), afterwards ("ask my leader after all"), or
+as a standing choice in `innstillinger` by kind of signal, which they can withdraw.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import Enum
+
+from domain.checkin import CheckinAnswers
+
+
+class Signal(Enum):
+    CONTACT_ME = "contact_me"
+    STRESS_MAX = "stress_max"  # stress at the top of the scale
+    STRESS_HIGH_TWICE = "stress_high_twice"  # high stress in two consecutive rounds
+    SOCIAL_LOW_TWICE = "social_low_twice"  # little social contact in two consecutive rounds
+    STRAIN_HIGH = "strain_high"  # physical strain
+
+
+#: What a standing consent names: a kind of signal, in words an employee chooses between.
+SHAREABLE = ("stress", "social", "strain")
+_KIND = {
+    Signal.STRESS_MAX: "stress",
+    Signal.STRESS_HIGH_TWICE: "stress",
+    Signal.SOCIAL_LOW_TWICE: "social",
+    Signal.STRAIN_HIGH: "strain",
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """DESIGN 3.3's default rule set; every number is a setting."""
+
+    stress_high: int = 4
+    stress_max: int = 5
+    social_low: int = 2
+    strain_high: int = 4
+
+
+def signals(
+    latest: CheckinAnswers, previous: CheckinAnswers | None, thresholds: Thresholds
+) -> frozenset[Signal]:
+    """`previous` is the person's answer to the round just before, or None if they skipped it."""
+    scores, before = latest.scores, (previous.scores if previous else {})
+    stress, social, strain = scores.get("stress"), scores.get("social"), scores.get("strain")
+    was_stressed = before.get("stress", 0) >= thresholds.stress_high
+    was_alone = 0 < before.get("social", 0) <= thresholds.social_low
+    fired = {
+        Signal.CONTACT_ME: latest.contact_me,
+        Signal.STRESS_MAX: stress is not None and stress >= thresholds.stress_max,
+        Signal.STRESS_HIGH_TWICE: stress is not None
+        and stress >= thresholds.stress_high
+        and was_stressed,
+        Signal.SOCIAL_LOW_TWICE: social is not None
+        and social <= thresholds.social_low
+        and was_alone,
+        Signal.STRAIN_HIGH: strain is not None and strain >= thresholds.strain_high,
+    }
+    return frozenset(signal for signal, on in fired.items() if on)
+
+
+@dataclass(frozen=True)
+class StandingConsent:
+    """The kinds of signal an employee lets go to their leader without asking each time."""
+
+    kinds: frozenset[str] = frozenset()
+    changed_at: datetime | None = None
+
+
+def shared(fired: frozenset[Signal], asked: bool, standing: StandingConsent) -> frozenset[Signal]:
+    """What the leader may hear of: everything that fired when the employee asked for contact
+    (on the card or afterwards); otherwise only the kinds their standing consent names."""
+    if asked:
+        return fired | {Signal.CONTACT_ME}
+    return frozenset(s for s in fired if _KIND.get(s) in standing.kinds)
+
+
+# -- the leader's follow-up ----------------------------------------------------------------------
+
+
+class Action(Enum):
+    PROMPTED = "prompted"  # the leader's card went out
+    SIGNALS_ADDED = "signals_added"  # a later check-in added signals to the open follow-up
+    TALK = "talk"  # the leader opened the meeting link
+    SUPPORT = "support"  # the leader looked up HR / occupational health
+    FOLLOWED_UP = "followed_up"
+    REMINDED = "reminded"
+
+
+#: What counts as the leader acting on a prompt (looking up support alone does not).
+ACTED = frozenset({Action.TALK, Action.FOLLOWED_UP})
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    action: Action
+    by: str  # who: the leader's id, or "bot"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One open question to a leader about one employee, until the leader marks it done."""
+
+    id: str
+    employee_id: str
+    leader_id: str
+    signals: frozenset[Signal]
+    round_id: str
+    opened_at: datetime
+    events: tuple[Event, ...] = ()
+    note: str = ""  # the leader's own, never shown to anyone else
+
+    @property
+    def open(self) -> bool:
+        return not any(e.action is Action.FOLLOWED_UP for e in self.events)
+
+    def with_event(self, event: Event) -> FollowUp:
+        return replace(self, events=(*self.events, event))
+
+
+def reminder_due(followup: FollowUp, now: datetime, after: timedelta) -> bool:
+    """One reminder when the leader has done nothing `after` the prompt."""
+    actions = {e.action for e in followup.events}
+    return (
+        followup.open
+        and not actions & ACTED
+        and Action.REMINDED not in actions
+        and now - followup.opened_at >= after
+    )
+
+
+# -- the team-level signal -------------------------------------------------------------------------
+
+#: "Several in your team report high stress": at least this many, and this share of those who
+#: answered, so that one person's answer is never what the leader learns.
+TEAM_MIN_HIGH = 2
+TEAM_MIN_SHARE = 0.25
+
+
+def team_signal(answered: int, high_stress: int, k: int) -> bool:
+    """Only when at least k of the team answered the round (DESIGN 2)."""
+    if answered < k:
+        return False
+    return high_stress >= max(TEAM_MIN_HIGH, math.ceil(TEAM_MIN_SHARE * answered))
+
+
+def kinds_of(values: Iterable[str]) -> frozenset[str]:
+    """A standing consent's kinds from what a settings card submitted; unknown ones dropped."""
+    return frozenset(v for v in values if v in SHAREABLE)

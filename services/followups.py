@@ -1,0 +1,288 @@
+"""Follow-up prompts to leaders for staff who struggle, only with the employee's consent.
+
+Every submitted check-in is run through the rules. What fired and was shared opens a follow-up
+(or adds to the one still open) and the leader gets one card; what fired and was not shared goes
+nowhere but back to the employee, as self-help and a way to ask the leader after all. Whoever
+reads or acts on a follow-up is checked against the directory as it is now: the employee's own
+current leader, and nobody else.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from cards.followup import Contacts, followup_card, followup_reminder_card, team_signal_card
+from domain.checkin import CheckinAnswers
+from domain.followup import (
+    Action,
+    Event,
+    FollowUp,
+    Signal,
+    StandingConsent,
+    Thresholds,
+    reminder_due,
+    shared,
+    signals,
+    team_signal,
+)
+from domain.org import Person, normalise_id
+from domain.rounds import Round
+from services.checkins import CheckinService
+from services.clock import Clock, utc_now
+from services.leasing import run_leased
+from services.notify import Notifier
+from storage.directory import DirectoryRepository
+from storage.followups import FollowUpRepository
+from storage.leases import LeaseStore
+from storage.port import Conflict, PreconditionFailed
+from storage.rounds import RoundRepository
+
+log = logging.getLogger(__name__)
+
+LEASE = "followups"
+_ATTEMPTS = 5
+
+
+class NotYours(Exception):
+    """Someone other than the employee's current leader asked for a follow-up."""
+
+
+@dataclass(frozen=True)
+class FollowUpPolicy:
+    thresholds: Thresholds
+    reminder_after: timedelta
+    anonymity_k: int
+    contacts: Contacts
+
+
+@dataclass(frozen=True)
+class LeaderAsked:
+    leader_name: str
+
+
+@dataclass(frozen=True)
+class SelfHelp:
+    """Something fired that the employee has not shared: help for them, and the offer."""
+
+    round_id: str
+
+
+@dataclass(frozen=True)
+class NoLeader:
+    """The employee asked, but the directory names no leader to ask."""
+
+
+CheckinFollowUp = LeaderAsked | SelfHelp | NoLeader | None
+
+
+class FollowUpService:
+    def __init__(
+        self,
+        followups: FollowUpRepository,
+        checkins: CheckinService,
+        rounds: RoundRepository,
+        directory: DirectoryRepository,
+        notifier: Notifier,
+        leases: LeaseStore,
+        policy: FollowUpPolicy,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._followups = followups
+        self._checkins = checkins
+        self._rounds = rounds
+        self._directory = directory
+        self._notifier = notifier
+        self._leases = leases
+        self.policy = policy
+        self._clock = clock
+        self._holder = uuid.uuid4().hex[:12]
+
+    # -- the employee's side --------------------------------------------------------------------
+
+    async def after_checkin(
+        self, user_id: str, round_: Round, answers: CheckinAnswers
+    ) -> CheckinFollowUp:
+        """Run once, on the submit that stored `answers`."""
+        person = await self._directory.person(normalise_id(user_id))
+        if person is not None and person.manager_id:
+            high = answers.scores.get("stress", 0) >= self.policy.thresholds.stress_high
+            await self._followups.count_team_answer(round_.id, person.manager_id, high)
+        previous = await self._checkins.answers_before(user_id, round_)
+        fired = signals(answers, previous, self.policy.thresholds)
+        if not fired:
+            return None
+        standing = await self._followups.consent(user_id)
+        share = shared(fired, answers.contact_me, standing)
+        if share:
+            return await self._ask_leader(user_id, round_.id, share)
+        return SelfHelp(round_.id)
+
+    async def ask_leader(self, user_id: str, round_id: str) -> CheckinFollowUp:
+        """ "Ask my leader to contact me", pressed after a check-in: consent given afterwards."""
+        answers = await self._checkins.answers_of(user_id, round_id)
+        fired: frozenset[Signal] = frozenset()
+        if answers is not None:
+            round_ = await self._rounds.get(round_id)
+            previous = await self._checkins.answers_before(user_id, round_) if round_ else None
+            fired = signals(answers, previous, self.policy.thresholds)
+        return await self._ask_leader(user_id, round_id, shared(fired, True, StandingConsent()))
+
+    async def consent(self, user_id: str) -> StandingConsent:
+        return await self._followups.consent(user_id)
+
+    async def save_consent(self, user_id: str, kinds: frozenset[str]) -> StandingConsent:
+        consent = StandingConsent(kinds, self._clock())
+        await self._followups.save_consent(user_id, consent)
+        return consent
+
+    async def _ask_leader(
+        self, user_id: str, round_id: str, share: frozenset[Signal]
+    ) -> CheckinFollowUp:
+        employee = await self._directory.person(normalise_id(user_id))
+        leader = (
+            await self._directory.person(employee.manager_id)
+            if employee and employee.manager_id
+            else None
+        )
+        if employee is None or leader is None:
+            return NoLeader()
+        followup, new = await self._open_or_extend(employee, leader, round_id, share)
+        if new:
+            await self._prompt(followup, employee)
+        return LeaderAsked(leader.name)
+
+    async def _open_or_extend(
+        self, employee: Person, leader: Person, round_id: str, share: frozenset[Signal]
+    ) -> tuple[FollowUp, bool]:
+        """One open follow-up per employee: later signals join it instead of a second card."""
+        for _ in range(_ATTEMPTS):
+            now = self._clock()
+            found = await self._followups.open_for(employee.id)
+            if found is None:
+                followup = FollowUp(
+                    uuid.uuid4().hex[:16], employee.id, leader.id, share, round_id, now
+                )
+                try:
+                    await self._followups.create(followup)
+                except Conflict:
+                    continue
+                return followup, True
+            current, etag = found
+            if share <= current.signals:
+                return current, False
+            extended = replace(current, signals=current.signals | share).with_event(
+                Event(now, Action.SIGNALS_ADDED, "bot")
+            )
+            try:
+                await self._followups.replace(extended, etag)
+            except PreconditionFailed:
+                continue
+            return extended, False
+        raise RuntimeError(f"the follow-up of {employee.id} kept changing")
+
+    async def _prompt(self, followup: FollowUp, employee: Person) -> None:
+        delivered = await self._notifier.notify(
+            f"followup-{followup.id}",
+            "prompt",
+            followup.leader_id,
+            lambda lang: followup_card(lang, employee, followup, self.policy.contacts),
+        )
+        if delivered:
+            await self._record(employee.id, followup.id, Action.PROMPTED, "bot")
+        else:
+            log.warning("leader %s of a follow-up is not reachable in Teams", followup.leader_id)
+
+    # -- the leader's side ----------------------------------------------------------------------
+
+    async def for_leader(self, leader_id: str, employee_id: str) -> tuple[Person, FollowUp]:
+        """The employee's open follow-up, for their current leader only."""
+        employee = await self._directory.person(normalise_id(employee_id))
+        if employee is None or employee.manager_id != normalise_id(leader_id):
+            raise NotYours
+        found = await self._followups.open_for(employee.id)
+        if found is None or found[0].leader_id != employee.manager_id:
+            raise NotYours
+        return employee, found[0]
+
+    async def act(
+        self, leader_id: str, employee_id: str, followup_id: str, action: Action, note: str = ""
+    ) -> tuple[Person, FollowUp]:
+        """A leader's action on a follow-up; a stale card (done already) raises NotYours."""
+        employee, followup = await self.for_leader(leader_id, employee_id)
+        if followup.id != followup_id:
+            raise NotYours
+        updated = await self._record(
+            employee.id, followup.id, action, normalise_id(leader_id), note
+        )
+        return employee, updated or followup
+
+    async def open_for_team(self, leader_id: str) -> list[tuple[Person, FollowUp]]:
+        found = []
+        for person in await self._directory.direct_reports(normalise_id(leader_id)):
+            entry = await self._followups.open_for(person.id)
+            if entry and entry[0].leader_id == person.manager_id:
+                found.append((person, entry[0]))
+        return sorted(found, key=lambda pair: pair[1].opened_at)
+
+    async def _record(
+        self, employee_id: str, followup_id: str, action: Action, by: str, note: str = ""
+    ) -> FollowUp | None:
+        for _ in range(_ATTEMPTS):
+            found = await self._followups.open_for(employee_id)
+            if found is None or found[0].id != followup_id:
+                return None
+            current, etag = found
+            updated = current.with_event(Event(self._clock(), action, by))
+            if action is Action.FOLLOWED_UP:
+                updated = replace(updated, note=note.strip()[:1000])
+            try:
+                await self._followups.replace(updated, etag)
+            except PreconditionFailed:
+                continue
+            return updated
+        raise RuntimeError(f"the follow-up of {employee_id} kept changing")
+
+    # -- the scheduler --------------------------------------------------------------------------
+
+    async def scheduled_tick(self) -> None:
+        now = self._clock()
+        await run_leased(self._leases, LEASE, self._holder, lambda: self.tick(now))
+
+    async def tick(self, now: datetime) -> None:
+        """One reminder per follow-up the leader has left alone; team signals of closed rounds."""
+        for employee_id in await self._followups.open_employees():
+            found = await self._followups.open_for(employee_id)
+            if found and reminder_due(found[0], now, self.policy.reminder_after):
+                await self._remind(found[0])
+        for round_ in await self._rounds.all():
+            if round_.closes_at <= now and now - round_.closes_at < timedelta(days=7):
+                await self._team_signals(round_)
+
+    async def _remind(self, followup: FollowUp) -> None:
+        employee = await self._directory.person(followup.employee_id)
+        if employee is None:
+            return
+        await self._notifier.notify(
+            f"followup-{followup.id}",
+            "reminder",
+            followup.leader_id,
+            lambda lang: followup_reminder_card(lang, employee, followup, self.policy.contacts),
+        )
+        await self._record(employee.id, followup.id, Action.REMINDED, "bot")
+
+    async def _team_signals(self, round_: Round) -> None:
+        """After the round closes, so the moment a card arrives tells nothing about one answer."""
+        if not await self._followups.claim_team_round(round_.id):
+            return
+        for leader_id in await self._followups.teams_of_round(round_.id):
+            answered, high = await self._followups.team_counts(round_.id, leader_id)
+            if team_signal(answered, high, self.policy.anonymity_k):
+                await self._notifier.notify(
+                    f"team-{round_.id}",
+                    "team-signal",
+                    leader_id,
+                    lambda lang: team_signal_card(lang, self.policy.contacts),
+                )

@@ -1,0 +1,331 @@
+"""Follow-up prompts through the real host: who receives what, for each kind of consent.
+
+People from examples/org.csv: Kari Nordmann, Ole Bakken and Sigrid Lunde report to Lars
+Haugen; Lars reports to Ingrid Solberg.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.settings import Settings
+from cards.followup import ASK_VERB, DONE_VERB, TALK_VERB
+from cards.i18n import TEXTS
+from cards.team import FOLLOWUP_OPEN_VERB
+from domain.checkin import CheckinAnswers
+from domain.followup import (
+    Action,
+    Signal,
+    StandingConsent,
+    Thresholds,
+    reminder_due,
+    shared,
+    signals,
+    team_signal,
+)
+from domain.rounds import new_round
+from storage.rounds import RoundRepository
+from tests.conftest import Host
+from tests.fake_connector import FakeConnector
+from tests.teams import TeamsUser, message
+from tests.test_agreement_dialog import INGRID, KARI, LARS, OLE, cards_to, parts, press, setup_org
+from tests.test_bot_turns import texts
+
+SIGRID = TeamsUser("dd3f78ca-fefd-5b90-b754-dfd9fb414953", "Sigrid Lunde")
+FINE = {"stress": "2", "social": "4", "focus": "4", "workload": "4", "balance": "4",
+        "leader": "4", "learning": "4", "strain": "1"}  # fmt: skip
+STRESSED = {**FINE, "stress": "5"}
+T = Thresholds()
+
+
+def answers(
+    stress: int = 2, social: int = 4, strain: int = 1, contact: bool = False
+) -> CheckinAnswers:
+    return CheckinAnswers({"stress": stress, "social": social, "strain": strain}, contact)
+
+
+# -- the rules, pure ---------------------------------------------------------------------------
+
+
+def test_signals_follow_the_default_rule_set() -> None:
+    assert signals(answers(), None, T) == frozenset()
+    assert signals(answers(contact=True), None, T) == {Signal.CONTACT_ME}
+    assert signals(answers(stress=5), None, T) == {Signal.STRESS_MAX}
+    assert signals(answers(stress=4), None, T) == frozenset()  # once is not yet a pattern
+    assert signals(answers(stress=4), answers(stress=4), T) == {Signal.STRESS_HIGH_TWICE}
+    assert signals(answers(stress=5), answers(stress=4), T) == {
+        Signal.STRESS_MAX,
+        Signal.STRESS_HIGH_TWICE,
+    }
+    assert signals(answers(social=2), answers(social=1), T) == {Signal.SOCIAL_LOW_TWICE}
+    assert signals(answers(social=2), None, T) == frozenset()
+    assert signals(answers(strain=4), None, T) == {Signal.STRAIN_HIGH}
+    # Thresholds are settings.
+    assert signals(answers(stress=4), None, Thresholds(stress_max=4)) == {Signal.STRESS_MAX}
+
+
+def test_only_what_the_employee_agreed_to_is_shared() -> None:
+    fired = frozenset({Signal.STRESS_MAX, Signal.STRAIN_HIGH})
+    assert shared(fired, False, StandingConsent()) == frozenset()
+    assert shared(fired, False, StandingConsent(frozenset({"stress"}))) == {Signal.STRESS_MAX}
+    assert shared(fired, False, StandingConsent(frozenset({"social"}))) == frozenset()
+    assert shared(fired, True, StandingConsent()) == fired | {Signal.CONTACT_ME}
+
+
+def test_team_signal_needs_k_answers_and_several_high() -> None:
+    assert not team_signal(answered=4, high_stress=4, k=5)
+    assert not team_signal(answered=5, high_stress=1, k=5)
+    assert team_signal(answered=5, high_stress=2, k=5)
+    assert not team_signal(answered=12, high_stress=2, k=5)  # 2 of 12 is not "several"
+    assert team_signal(answered=12, high_stress=3, k=5)
+
+
+# -- through the host --------------------------------------------------------------------------
+
+
+async def open_rounds(host: Host, count: int) -> list[str]:
+    """`count` open rounds, an hour apart, oldest first."""
+    assert host.store is not None
+    now = datetime.now(UTC)
+    ids = []
+    for n in range(count):
+        round_ = new_round(f"t{n}", now - timedelta(hours=count - n), ("stress", "social",
+                           "focus", "workload", "balance", "leader", "learning", "strain"))  # fmt: skip
+        await RoundRepository(host.store).create(round_)
+        ids.append(round_.id)
+    return ids
+
+
+async def check_in(
+    host: Host, user: TeamsUser, round_id: str, scores: dict[str, str], contact: bool = False
+) -> dict[str, Any]:
+    data = {"round_id": round_id, **scores, "contact_me": "true" if contact else "false"}
+    body = await press(host, user, "checkin.submit", data)
+    return dict(body["value"])
+
+
+async def share(host: Host, user: TeamsUser, kinds: str) -> None:
+    data = {"language": "nb", "age_band": "none", "share": kinds}
+    body = await press(host, user, "settings.save", data)
+    assert "Innstillingene er lagret" in texts(body["value"])
+
+
+def everything_sent(host: Host) -> str:
+    return "\n".join(
+        f"{m.conversation_id}: {texts(card)}" for m in host.connector.messages() for card in m.cards
+    )
+
+
+CONSENTS = ("none", "per_checkin", "standing", "standing_other_kind", "withdrawn")
+
+
+@pytest.mark.parametrize("consent", CONSENTS)
+@pytest.mark.parametrize("stressed", [False, True], ids=["fine", "stress5"])
+async def test_privacy_matrix_who_receives_what(host: Host, consent: str, stressed: bool) -> None:
+    await setup_org(host, KARI, LARS, OLE, INGRID)
+    (round_id,) = await open_rounds(host, 1)
+    if consent == "standing":
+        await share(host, KARI, "stress")
+    elif consent == "standing_other_kind":
+        await share(host, KARI, "social,strain")
+    elif consent == "withdrawn":
+        await share(host, KARI, "stress")
+        await share(host, KARI, "")
+    host.connector.clear()
+    receipt = await check_in(
+        host, KARI, round_id, STRESSED if stressed else FINE, contact=consent == "per_checkin"
+    )
+
+    to_lars = cards_to(host, LARS)
+    expect_card = consent == "per_checkin" or (consent == "standing" and stressed)
+    assert len(to_lars) == int(expect_card)
+    if expect_card:
+        card = texts(to_lars[0])
+        assert "Oppfølging: Kari Nordmann" in card
+        assert ("svært høyt stressnivå" in card) == stressed
+        assert ("ønsker at du tar kontakt" in card) == (consent == "per_checkin")
+        assert "Lars Haugen er bedt om å ta kontakt" in texts(receipt)
+    # Nothing reaches anyone else — her colleague, the leader's own leader — nor Lars without
+    # her consent; and no answer (an item's name with its score) reaches anyone at all.
+    assert {m.conversation_id for m in host.connector.messages()} <= {LARS.conversation_id}
+    for other in (OLE, INGRID, KARI):
+        assert cards_to(host, other) == []
+    sent = everything_sent(host)
+    assert not [
+        key for key, text in TEXTS.items() if key.startswith("item.short.") and text["nb"] in sent
+    ]
+    # Without a shared signal she is offered help and the choice to ask, and told nobody knows.
+    offered = "Be lederen min ta kontakt" in texts(receipt)
+    assert offered == (stressed and not expect_card)
+    if offered:
+        assert "Lederen din har ikke fått vite noe" in texts(receipt)
+
+
+async def test_two_stressed_rounds_with_standing_consent_make_one_card(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    first, second = await open_rounds(host, 2)
+    await share(host, KARI, "stress")
+    host.connector.clear()
+    await check_in(host, KARI, first, STRESSED)
+    await check_in(host, KARI, second, STRESSED)
+    (card,) = cards_to(host, LARS)
+    assert "Oppfølging: Kari Nordmann" in texts(card)
+    # The second round's pattern joins the open follow-up, for `mitt team` to show.
+    _, followup = await parts(host).followups.for_leader(LARS.aad_object_id, KARI.aad_object_id)
+    assert followup.signals == {Signal.STRESS_MAX, Signal.STRESS_HIGH_TWICE}
+    opened = await press(host, LARS, FOLLOWUP_OPEN_VERB, {"employee": KARI.aad_object_id})
+    assert "høyt stressnivå to runder på rad" in texts(opened["value"])
+
+
+async def test_without_consent_self_help_then_asking_the_leader(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    first, second = await open_rounds(host, 2)
+    host.connector.clear()
+    await check_in(host, KARI, first, STRESSED)
+    receipt = await check_in(host, KARI, second, STRESSED)
+    assert cards_to(host, LARS) == []
+    assert "Mental Helse Hjelpetelefonen" in texts(receipt)
+    ask = next(
+        a
+        for element in receipt["body"]
+        if element.get("type") == "ActionSet"
+        for a in element["actions"]
+        if a["verb"] == ASK_VERB
+    )
+    answer = await press(host, KARI, ASK_VERB, ask["data"])
+    assert "Lars Haugen er bedt om å ta kontakt" in texts(answer["value"])
+    (card,) = cards_to(host, LARS)
+    shown = texts(card)
+    assert "Oppfølging: Kari Nordmann" in shown and "ønsker at du tar kontakt" in shown
+    assert "høyt stressnivå to runder på rad" in shown
+    # Pressed again: no second card.
+    await press(host, KARI, ASK_VERB, ask["data"])
+    assert len(cards_to(host, LARS)) == 1
+
+
+async def test_leader_actions_reminder_and_audit_trail(host: Host) -> None:
+    await setup_org(host, KARI, LARS, INGRID)
+    first, second = await open_rounds(host, 2)
+    await check_in(host, KARI, first, FINE, contact=True)
+    (card,) = cards_to(host, LARS)
+    data = next(a["data"] for a in card["actions"] if a["verb"] == DONE_VERB)
+    service = parts(host).followups
+    later = datetime.now(UTC) + timedelta(days=3, minutes=1)
+
+    # Nothing done for 3 days: one reminder, once.
+    host.connector.clear()
+    await service.tick(datetime.now(UTC) + timedelta(days=2))
+    assert cards_to(host, LARS) == []
+    await service.tick(later)
+    (reminder,) = cards_to(host, LARS)
+    assert "Påminnelse: Kari Nordmann venter fortsatt" in texts(reminder)
+    await service.tick(later + timedelta(days=3))
+    assert len(cards_to(host, LARS)) == 1
+
+    # Another leader cannot act on it or see it.
+    refused = await press(host, INGRID, DONE_VERB, {**data, "note": "x"})
+    assert "gjelder ikke en av dine medarbeidere" in refused["value"]
+    talk = await press(host, LARS, TALK_VERB, data)
+    link = next(a for a in talk["value"]["actions"] if a["type"] == "Action.OpenUrl")
+    assert "attendees=kari.nordmann%40fjellvik-kommune.example" in link["url"]
+    team = await press(host, LARS, "team.show", {})
+    assert "Kari Nordmann – siden" in texts(team["value"])
+    done = await press(host, LARS, DONE_VERB, {**data, "note": "Snakket på telefon"})
+    assert "Fulgt opp" in texts(done["value"]) and "Snakket på telefon" in texts(done["value"])
+    team = await press(host, LARS, "team.show", {})
+    assert "Ingen åpne oppfølginger" in texts(team["value"])
+    again = await press(host, LARS, DONE_VERB, {**data, "note": ""})
+    assert "avsluttet" in again["value"]
+
+    (closed,) = await service._followups.closed_for(KARI.aad_object_id)
+    assert [e.action for e in closed.events] == [
+        Action.PROMPTED,
+        Action.REMINDED,
+        Action.TALK,
+        Action.FOLLOWED_UP,
+    ]
+    assert closed.note == "Snakket på telefon"
+    # A new signal after it was followed up opens a new one.
+    host.connector.clear()
+    await check_in(host, KARI, second, FINE, contact=True)
+    assert len(cards_to(host, LARS)) == 1
+
+
+async def test_no_reminder_when_the_leader_followed_up(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    (round_id,) = await open_rounds(host, 1)
+    await check_in(host, KARI, round_id, FINE, contact=True)
+    (card,) = cards_to(host, LARS)
+    data = next(a["data"] for a in card["actions"] if a["verb"] == DONE_VERB)
+    await press(host, LARS, DONE_VERB, {**data, "note": ""})
+    host.connector.clear()
+    await parts(host).followups.tick(datetime.now(UTC) + timedelta(days=10))
+    assert host.connector.messages() == []
+
+
+@pytest.fixture
+async def small_k_host(settings: Settings, connector: FakeConnector) -> AsyncIterator[Host]:
+    running = Host(replace(settings, anonymity_k=3), connector)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.mark.parametrize("answering", [(KARI, OLE), (KARI, OLE, SIGRID)], ids=["2of3", "3of3"])
+async def test_team_signal_only_when_k_answered_and_without_names(
+    small_k_host: Host, answering: tuple[TeamsUser, ...]
+) -> None:
+    host = small_k_host
+    await setup_org(host, KARI, LARS, OLE, SIGRID)
+    (round_id,) = await open_rounds(host, 1)
+    for user in answering:
+        await check_in(host, user, round_id, {**FINE, "stress": "4"})
+    assert cards_to(host, LARS) == []  # not while the round is open: timing would tell
+    host.connector.clear()
+    closes = (await RoundRepository(host.store).get(round_id)).closes_at  # type: ignore[arg-type, union-attr]
+    await parts(host).followups.tick(closes + timedelta(minutes=1))
+    received = cards_to(host, LARS)
+    assert len(received) == (1 if len(answering) >= 3 else 0)
+    for card in received:
+        assert "Flere i teamet ditt" in texts(card)
+        assert not any(u.name.split()[0] in texts(card) for u in (KARI, OLE, SIGRID))
+    await parts(host).followups.tick(closes + timedelta(minutes=2))
+    assert len(cards_to(host, LARS)) == len(received)
+
+
+async def test_standing_consent_is_kept_with_its_time_and_history(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    await share(host, KARI, "stress,social")
+    await share(host, KARI, "")
+    settings_card = await _settings(host, KARI)
+    assert {e["id"]: e.get("value") for e in settings_card["body"] if "id" in e}["share"] == ""
+    assert host.store is not None
+    doc = await host.store.read("users", KARI.aad_object_id, "consent")
+    assert doc is not None and doc["kinds"] == []
+    assert [h["kinds"] for h in doc["history"]] == [["social", "stress"], []]
+    assert all(h["at"] for h in doc["history"])
+
+
+async def _settings(host: Host, user: TeamsUser) -> dict[str, Any]:
+    host.connector.clear()
+    await host.send(message(user, host.service_url, "innstillinger"))
+    (card,) = host.connector.cards()
+    return card
+
+
+def test_reminder_due_counts_only_acting() -> None:
+    from domain.followup import Event, FollowUp
+
+    opened = datetime(2026, 11, 1, tzinfo=UTC)
+    followup = FollowUp("f", "e", "l", frozenset({Signal.CONTACT_ME}), "r", opened)
+    assert not reminder_due(followup, opened + timedelta(days=2), timedelta(days=3))
+    assert reminder_due(followup, opened + timedelta(days=3), timedelta(days=3))
+    looked = followup.with_event(Event(opened, Action.SUPPORT, "l"))
+    assert reminder_due(looked, opened + timedelta(days=3), timedelta(days=3))
+    talked = followup.with_event(Event(opened, Action.TALK, "l"))
+    assert not reminder_due(talked, opened + timedelta(days=3), timedelta(days=3))
