@@ -42,6 +42,15 @@ START_VERB = "agreement.start"
 OPEN_VERB = "agreement.open"
 
 Values = dict[str, Any]
+#: Which of the five parts a step card belongs to (the BHT offer is part of ergonomics).
+STEP_NUMBERS = {
+    "tasks": 1,
+    "extent": 2,
+    "ergonomics": 3,
+    "occupational_health": 3,
+    "equipment": 4,
+    "network": 5,
+}
 
 
 # -- inputs ------------------------------------------------------------------------------------
@@ -59,6 +68,7 @@ def _choice_set(
     multi: bool = False,
     required: bool = False,
     expanded: bool = True,
+    error_message: str = "",
 ) -> Element:
     element: Element = {
         "type": "Input.ChoiceSet",
@@ -72,6 +82,7 @@ def _choice_set(
         element["value"] = value
     if required:
         element["isRequired"] = True
+        element["errorMessage"] = error_message
     return element
 
 
@@ -104,14 +115,19 @@ def _step_card(
 ) -> Card:
     """A step's card: its title and intro are `agreement.<step>.title` and `.intro`."""
     body: list[Element] = [
-        text(t(lang, "agreement.title"), size="Small", isSubtle=True, spacing="None"),
+        text(
+            t(lang, "agreement.step_of", n=STEP_NUMBERS[step], total=len(STEP_NUMBERS) - 1),
+            size="Small",
+            isSubtle=True,
+        ),
         title(t(lang, f"agreement.{step}.title")),
         text(t(lang, intro_key or f"agreement.{step}.intro")),
         *lead,
     ]
     if note:
-        body.append(text(note, color="Warning"))
-    body += [error_text(t(lang, key)) for key in errors]
+        body.append(text(note, color="Warning", weight="Bolder"))
+    # A refusal stands out above the inputs: it is the rule the user has to meet.
+    body += [text(t(lang, key), color="Attention", weight="Bolder") for key in errors]
     body += inputs
     return adaptive_card(
         body, [execute(STEP_VERB, t(lang, "agreement.next"), {"step": step}, "positive")]
@@ -161,6 +177,7 @@ def extent_card(
                 days,
                 str(values.get("days", "")),
                 required=True,
+                error_message=t(lang, "agreement.required"),
                 expanded=False,
             ),
             _choice_set(
@@ -197,6 +214,7 @@ def ergonomics_card(
                 _choices(lang, "agreement.place", [p.value for p in Place]),
                 values.get("place", ""),
                 required=True,
+                error_message=t(lang, "agreement.required"),
             ),
             _choice_set(
                 "has",
@@ -236,6 +254,7 @@ def advice_card(
                 _choices(lang, "agreement.yes_no", ("yes", "no")),
                 values.get("occupational_health", ""),
                 required=True,
+                error_message=t(lang, "agreement.required"),
             )
         ],
         errors,
@@ -270,6 +289,7 @@ def equipment_card(
                 packages,
                 str(values.get("package", "")),
                 required=True,
+                error_message=t(lang, "agreement.required"),
             ),
             _number_input(
                 "it_cost",
@@ -303,6 +323,7 @@ def network_card(
                 _choices(lang, "agreement.network", [n.value for n in Network]),
                 values.get("network", ""),
                 required=True,
+                error_message=t(lang, "agreement.required"),
             )
         ],
         errors,
@@ -423,7 +444,7 @@ def summary_card(
             0,
             execute(
                 STEP_VERB,
-                t(lang, "agreement.send"),
+                t(lang, "agreement.send" if leader_name else "agreement.save"),
                 {"step": "summary", "choice": "send"},
                 "positive",
             ),

@@ -317,6 +317,12 @@ TEXTS: dict[str, dict[Language, str]] = {
     "weekday.fri": {"nb": "fredag", "en": "Friday"},
     "agreement.title": {"nb": "Hjemmekontoravtale", "en": "Home-office agreement"},
     "agreement.next": {"nb": "Neste", "en": "Next"},
+    "agreement.step_of": {
+        "nb": "Hjemmekontoravtale · steg {n} av {total}",
+        "en": "Home-office agreement · step {n} of {total}",
+    },
+    "agreement.required": {"nb": "Velg et svar her.", "en": "Choose an answer here."},
+    "agreement.save": {"nb": "Lagre forslaget", "en": "Save the proposal"},
     "agreement.stale": {
         "nb": "Det kortet var fra et tidligere steg. Her er du nå:",
         "en": "That card was from an earlier step. This is where you are:",
@@ -333,7 +339,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nb": "Velg ett av alternativene.",
         "en": "Choose one of the options.",
     },
-    "agreement.tasks.title": {"nb": "1. Arbeidsoppgaver", "en": "1. Tasks"},
+    "agreement.tasks.title": {"nb": "Arbeidsoppgaver", "en": "Tasks"},
     "agreement.tasks.intro": {
         "nb": "Hvilke av oppgavene dine passer hjemme, og hvilke trenger kontoret?",
         "en": "Which of your tasks suit home, and which need the office?",
@@ -365,7 +371,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nb": "Opplæring av nye kolleger",
         "en": "Training new colleagues",
     },
-    "agreement.extent.title": {"nb": "2. Omfang", "en": "2. Extent"},
+    "agreement.extent.title": {"nb": "Omfang", "en": "Extent"},
     "agreement.extent.intro": {
         "nb": "Retningslinjene: høyst 2 dager i uken hjemme, 3 etter avtale med lederen og med "
         "en begrunnelse, aldri mer.",
@@ -388,7 +394,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nb": "Begrunnelse (trengs for 3 dager)",
         "en": "Reason (needed for 3 days)",
     },
-    "agreement.ergonomics.title": {"nb": "3. Ergonomi", "en": "3. Ergonomics"},
+    "agreement.ergonomics.title": {"nb": "Ergonomi", "en": "Ergonomics"},
     "agreement.ergonomics.intro": {
         "nb": "Hvordan er arbeidsplassen din hjemme?",
         "en": "What is your workplace at home like?",
@@ -430,7 +436,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "agreement.yes_no.yes": {"nb": "Ja", "en": "Yes"},
     "agreement.yes_no.no": {"nb": "Nei", "en": "No"},
-    "agreement.equipment.title": {"nb": "4. Utstyr", "en": "4. Equipment"},
+    "agreement.equipment.title": {"nb": "Utstyr", "en": "Equipment"},
     "agreement.equipment.intro": {
         "nb": "Velg pakken som passer ordningen din.",
         "en": "Choose the package that fits your arrangement.",
@@ -475,7 +481,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     "agreement.package.short.2": {"nb": "2 Standard", "en": "2 Standard"},
     "agreement.package.short.3": {"nb": "3 Særskilte behov", "en": "3 Special needs"},
     "agreement.package.short.4": {"nb": "4 Midlertidig hjemlån", "en": "4 Temporary home loan"},
-    "agreement.network.title": {"nb": "5. Nettverk", "en": "5. Network"},
+    "agreement.network.title": {"nb": "Nettverk", "en": "Network"},
     "agreement.network.intro": {
         "nb": "Hvordan kobler du deg til hjemmefra?",
         "en": "How do you connect from home?",

@@ -412,27 +412,28 @@ const TEXT = {
   chartTitle: 'Stress og sosial kontakt',
   settingsTitle: 'Innstillinger',
   bokmalNb: 'Norsk (bokmål)',
-  // The home-office agreement (cards/agreement.py). Its step titles ("1. Arbeidsoppgaver") start
-  // like a Markdown ordered list, which the renderer draws as one: the number is the list marker,
-  // not text. So a title matches with or without its number, and only as a whole.
+  // The home-office agreement (cards/agreement.py). A title matches only as a whole; the step
+  // number is in the line above it ("steg 1 av 5"), since "1. Arbeidsoppgaver" as a title was
+  // drawn as a Markdown list.
   agreement: 'avtale',
   next: 'Neste',
-  tasksTitle: /^(1\. )?Arbeidsoppgaver$/,
+  tasksTitle: /^Arbeidsoppgaver$/,
   concentration: 'Konsentrasjonsarbeid',
-  extentTitle: /^(2\. )?Omfang$/,
+  extentTitle: /^Omfang$/,
   days: 'Dager i uken hjemme',
   tooManyDays: 'høyst 2, og i særlige tilfeller 3',
-  ergonomicsTitle: /^(3\. )?Ergonomi$/,
+  ergonomicsTitle: /^Ergonomi$/,
   ownRoom: 'Eget arbeidsrom',
   desk: 'Skrivebord',
   chair: 'Kontorstol',
-  equipmentTitle: /^(4\. )?Utstyr$/,
+  equipmentTitle: /^Utstyr$/,
   basicPackage: /^1 Grunnpakke/,
-  networkTitle: /^(5\. )?Nettverk$/,
+  networkTitle: /^Nettverk$/,
   privateNetwork: 'Privat nettverk',
   summaryTitle: 'Forslag til avtale, versjon 1',
   twoDays: '2 dager i uken',
-  send: 'Send til lederen',
+  // The Playground's user is in no directory: with no leader to send to, the button saves.
+  send: 'Lagre forslaget',
   noLeader: 'Lagret – ingen leder ennå',
 };
 
