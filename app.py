@@ -3,6 +3,7 @@
 python app.py            serve the bot (same as `python app.py serve`)
 python app.py round ...  check-in rounds (open, status)
 python app.py org ...    the organisation directory (import a CSV, sync from Graph, status)
+python app.py roles ...  who sees the pulse: grant, revoke, list
 python app.py package    the Teams app package
 """
 
@@ -32,6 +33,7 @@ from bot.followup_turns import FollowUpTurns
 from bot.graph import GraphConfig, GraphDirectory, GraphError
 from bot.handler import HomeOfficeBot, on_turn_error
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
+from bot.pulse_turns import CsvLinks, PulseTurns
 from bot.scheduler import build_scheduler
 from bot.settings import ConfigError, Settings
 from bot.web import healthz, messages_endpoint
@@ -39,6 +41,7 @@ from cards.followup import Contacts
 from dialogs.agreement import AgreementDialogs
 from domain.agreement import Amounts, Mode
 from domain.followup import Thresholds
+from domain.org import Role, RoleGrant, is_object_id, normalise_id
 from domain.ratelimit import TeamsLimiter
 from manifest.package import add_cli as add_package_cli
 from manifest.package import run_cli as run_package_cli
@@ -49,6 +52,7 @@ from services.followups import FollowUpPolicy, FollowUpService
 from services.notify import Notifier
 from services.org_directory import OrgDataError, OrgDirectoryService, describe
 from services.people import PeopleService
+from services.pulse import PulseService
 from services.round_jobs import RoundJobs
 from storage.agreements import AgreementRepository
 from storage.bot_state import DocumentBotStorage
@@ -59,7 +63,9 @@ from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.port import DocumentStore, StorageError
+from storage.pulse import AuditLog, PulseCounters
 from storage.responses import ResponseRepository
+from storage.roles import RoleRepository
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
 from storage.sqlite_store import SqliteStore
@@ -103,6 +109,7 @@ class Parts:
     directory: OrgDirectoryService
     agreements: AgreementService
     followups: FollowUpService
+    pulse: PulseService
     graph: GraphDirectory | None = None
 
     async def close(self) -> None:
@@ -214,7 +221,21 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
             Contacts(settings.support_hr_contact, settings.support_bht_contact),
         ),
     )
-    return Parts(store, sender, people, checkins, jobs, directory, agreements, followups, graph)
+    pulse = PulseService(
+        PulseCounters(store),
+        rounds,
+        ledger,
+        DirectoryRepository(store),
+        RoleRepository(store),
+        AuditLog(store),
+        settings.checkin_items,
+        settings.anonymity_k,
+        settings.admins,
+        settings.timezone,
+    )
+    return Parts(
+        store, sender, people, checkins, jobs, directory, agreements, followups, pulse, graph
+    )
 
 
 def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
@@ -222,11 +243,14 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     parts = build_parts(settings, store)
     dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(store)))
     followups = FollowUpTurns(parts.followups)
+    links = CsvLinks(settings.load_pseudonym_key(), settings.base_url)
+    pulse = PulseTurns(parts.pulse, links, settings.anonymity_k)
     bot = HomeOfficeBot(
         parts.people,
         parts.checkins,
         AgreementTurns(parts.agreements, dialogs, followups.open_for_team),
         followups,
+        pulse,
     )
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
     adapter.on_turn_error = on_turn_error
@@ -235,6 +259,7 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     app[PARTS] = parts
     app.router.add_post("/api/messages", messages_endpoint(adapter, bot))
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/pulse.csv", pulse.csv_endpoint())
 
     async def close_parts(_: web.Application) -> None:
         await parts.close()
@@ -356,6 +381,53 @@ async def org_command(settings: Settings, action: str, csv_file: str | None) -> 
         await store.close()
 
 
+async def roles_command(settings: Settings, args: argparse.Namespace) -> int:
+    """`roles grant|revoke|list`: union reps, safety reps (with their service areas) and admins."""
+    store = await open_store(settings)
+    roles = RoleRepository(store)
+    try:
+        if args.roles_action == "list":
+            grants = await roles.everyone()
+            for person_id, grant in grants:
+                scope = ", ".join(sorted(grant.scope)) or "everything"
+                print(f"{person_id}  {grant.role.value}  {scope}")
+            for admin in settings.admins:
+                print(f"{admin}  admin  everything (ADMINS setting)")
+            if not grants and not settings.admins:
+                print("no roles granted")
+            return 0
+        person_id = normalise_id(args.person)
+        if not is_object_id(person_id):
+            print(f"not an Entra object id: {args.person!r}", file=sys.stderr)
+            return 2
+        role = Role(args.role)
+        if args.roles_action == "revoke":
+            removed = await roles.revoke(person_id, role)
+            print(f"revoked {role.value} from {person_id}" if removed else "no such grant")
+            return 0 if removed else 1
+        scope = frozenset(a.strip() for a in args.scope or () if a.strip())
+        if role is not Role.ADMIN and not scope:
+            print(f"{role.value} needs --scope SERVICE_AREA (one or more)", file=sys.stderr)
+            return 2
+        if role is Role.ADMIN and scope:
+            print("admin sees everything; leave out --scope", file=sys.stderr)
+            return 2
+        known = {p.service_area for p in await DirectoryRepository(store).everyone()}
+        unknown = sorted(scope - known)
+        if known and unknown:
+            print(
+                f"note: not a service area in the directory: {', '.join(unknown)}", file=sys.stderr
+            )
+        await roles.grant(person_id, RoleGrant(role, scope))
+        print(
+            f"granted {role.value} to {person_id}"
+            + (f" for {', '.join(sorted(scope))}" if scope else "")
+        )
+        return 0
+    finally:
+        await store.close()
+
+
 BUSY = "another import or sync is working on the directory right now (lease held); try later"
 
 
@@ -401,6 +473,21 @@ def main(argv: list[str] | None = None) -> int:
     org_import.add_argument("file", nargs="?", help="the CSV file (default: ORG_CSV)")
     org_actions.add_parser("sync", help="read the directory from Microsoft Graph now")
     org_actions.add_parser("status", help="what the directory holds, and from when")
+    roles = commands.add_parser(
+        "roles", help="who sees the pulse: union reps, safety reps and admins"
+    )
+    role_actions = roles.add_subparsers(dest="roles_action", required=True)
+    granted = (Role.UNION_REP.value, Role.SAFETY_REP.value, Role.ADMIN.value)
+    grant = role_actions.add_parser("grant", help="grant a role (reps need --scope)")
+    grant.add_argument("person", help="the person's Entra object id")
+    grant.add_argument("role", choices=granted)
+    grant.add_argument(
+        "--scope", action="append", metavar="SERVICE_AREA", help="a service area (repeatable)"
+    )
+    revoke = role_actions.add_parser("revoke", help="take a role back")
+    revoke.add_argument("person", help="the person's Entra object id")
+    revoke.add_argument("role", choices=granted)
+    role_actions.add_parser("list", help="every granted role")
     add_package_cli(commands)
     args = parser.parse_args(argv)
     if args.command == "package":
@@ -421,6 +508,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "round":
             return asyncio.run(round_command(settings, args.action, args.round_id))
+        if args.command == "roles":
+            return asyncio.run(roles_command(settings, args))
         if args.command == "org":
             return asyncio.run(org_command(settings, args.org_action, getattr(args, "file", None)))
         asyncio.run(serve(settings))

@@ -17,6 +17,7 @@ class Command(Enum):
     ERGONOMICS = "command.ergonomics"
     EQUIPMENT = "command.equipment"
     TEAM = "command.team"
+    PULSE = "command.pulse"
 
 
 _WORDS: dict[str, Command] = {

@@ -29,6 +29,7 @@ from bot.agreement_turns import AgreementTurns
 from bot.commands import Command, parse_command
 from bot.followup_turns import VERBS as FOLLOWUP_VERBS
 from bot.followup_turns import FollowUpTurns
+from bot.pulse_turns import PulseTurns
 from cards.checkin import SUBMIT_VERB, checkin_card, notice_card, receipt_card, round_label
 from cards.elements import Card
 from cards.help import greeting_card, help_card
@@ -60,11 +61,13 @@ class HomeOfficeBot(TeamsActivityHandler):
         checkins: CheckinService,
         agreements: AgreementTurns,
         followups: FollowUpTurns,
+        pulse: PulseTurns,
     ) -> None:
         self._people = people
         self._checkins = checkins
         self._agreements = agreements
         self._followups = followups
+        self._pulse = pulse
 
     # -- install ---------------------------------------------------------------------------
 
@@ -142,10 +145,13 @@ class HomeOfficeBot(TeamsActivityHandler):
             await self._agreements.part(turn_context, profile, "equipment")
         elif command is Command.TEAM:
             await self._agreements.team(turn_context, profile)
+        elif command is Command.PULSE:
+            await _send_card(turn_context, await self._pulse.card(profile))
         else:
             leader = await self._agreements.is_leader(profile)
+            pulse = await self._pulse.may_see(profile)
             lead = None if command is Command.HELP else t(lang, "unknown")
-            await _send_card(turn_context, help_card(lang, lead=lead, leader=leader))
+            await _send_card(turn_context, help_card(lang, lead=lead, leader=leader, pulse=pulse))
 
     # -- card actions --------------------------------------------------------------------
 
@@ -203,6 +209,7 @@ class HomeOfficeBot(TeamsActivityHandler):
         tz = self._checkins.timezone
         outcome = await self._checkins.submit(profile.user_id, data)
         if isinstance(outcome, Stored):
+            await self._pulse.record(profile, outcome.round, outcome.answers)
             extra = await self._followups.after_checkin(profile, outcome.round, outcome.answers)
             return ReplaceCard(
                 receipt_card(lang, outcome.round, tz, outcome.answers, already=False, extra=extra)

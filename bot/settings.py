@@ -72,10 +72,16 @@ class Settings:
     followup_social_low: int = 2
     followup_strain_high: int = 4
     followup_reminder_days: int = 3
+    admins: tuple[str, ...] = ()  # Entra object ids who see the whole organisation's pulse
+    public_base_url: str = ""  # where users' browsers reach this host (CSV links); "" = local
     support_hr_contact: str = "HR – se intranettet"
     support_bht_contact: str = "Bedriftshelsetjenesten – se intranettet"
     pseudonym_key: str = ""
     pseudonym_key_file: str = ".data/pseudonym.key"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base_url or f"http://{self.host}:{self.port}"
 
     @property
     def local_mode(self) -> bool:
@@ -172,6 +178,8 @@ class Settings:
                 get("FOLLOWUP_REMINDER_DAYS", str(d.followup_reminder_days)),
                 "FOLLOWUP_REMINDER_DAYS",
             ),
+            admins=tuple(x.strip().lower() for x in get("ADMINS").split(",") if x.strip()),
+            public_base_url=get("PUBLIC_BASE_URL").rstrip("/"),
             support_hr_contact=get("SUPPORT_HR_CONTACT", d.support_hr_contact),
             support_bht_contact=get("SUPPORT_BHT_CONTACT", d.support_bht_contact),
             pseudonym_key=get("PSEUDONYM_KEY"),

@@ -63,3 +63,22 @@ def command_button(label: str, command: str) -> Element:
         "title": label,
         "data": {"msteams": {"type": "imBack", "value": command}},
     }
+
+
+def table(rows: list[list[str]], widths: list[int]) -> Element:
+    """A table whose first row is its header; small text, as Teams shows data tables."""
+    return {
+        "type": "Table",
+        "firstRowAsHeaders": True,
+        "gridStyle": "accent",
+        "columns": [{"width": w} for w in widths],
+        "rows": [
+            {
+                "type": "TableRow",
+                "cells": [
+                    {"type": "TableCell", "items": [text(cell, size="Small")]} for cell in row
+                ],
+            }
+            for row in rows
+        ],
+    }

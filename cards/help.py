@@ -7,7 +7,9 @@ from cards.i18n import t
 from domain.language import Language
 
 
-def help_card(lang: Language, lead: str | None = None, leader: bool = False) -> Card:
+def help_card(
+    lang: Language, lead: str | None = None, leader: bool = False, pulse: bool = False
+) -> Card:
     """`lead` is an opening line, e.g. when the help answers text the bot did not understand;
     a leader also sees what leaders can do."""
     body = [title(t(lang, "help.title"))]
@@ -23,6 +25,7 @@ def help_card(lang: Language, lead: str | None = None, leader: bool = False) -> 
             "help.ergonomics",
             "help.equipment",
             *(("help.team",) if leader else ()),
+            *(("help.pulse",) if pulse else ()),
             "help.settings",
             "help.help",
         )
@@ -32,6 +35,7 @@ def help_card(lang: Language, lead: str | None = None, leader: bool = False) -> 
         command_button(t(lang, "action.trend"), t(lang, "command.trend")),
         command_button(t(lang, "action.agreement"), t(lang, "command.agreement")),
         *([command_button(t(lang, "action.team"), t(lang, "command.team"))] if leader else []),
+        *([command_button(t(lang, "action.pulse"), t(lang, "command.pulse"))] if pulse else []),
         command_button(t(lang, "action.settings"), t(lang, "command.settings")),
     ]
     return adaptive_card(body, actions)

@@ -18,6 +18,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     "command.ergonomics": {"nb": "ergonomi", "en": "ergonomics"},
     "command.equipment": {"nb": "utstyr", "en": "equipment"},
     "command.team": {"nb": "mitt team", "en": "my team"},
+    "command.pulse": {"nb": "puls", "en": "pulse"},
     # -- greeting and help ---------------------------------------------------------------
     "greeting": {
         "nb": "Hei{name}! Jeg er hjemmekontor-boten. Jeg hjelper deg og lederen din med "
@@ -66,6 +67,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nb": "**mitt team** – godkjenninger, avtaler og teamets hjemmekontordager",
         "en": "**my team** – approvals, agreements and the team's home-office days",
     },
+    "help.pulse": {
+        "nb": "**puls** – anonyme resultater for ditt område",
+        "en": "**pulse** – anonymous results for your area",
+    },
     "help.help": {"nb": "**hjelp** – denne oversikten", "en": "**help** – this overview"},
     "unknown": {
         "nb": "Den forsto jeg ikke helt. Her er det jeg kan hjelpe med:",
@@ -76,6 +81,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     "action.settings": {"nb": "Innstillinger", "en": "Settings"},
     "action.agreement": {"nb": "Hjemmekontoravtale", "en": "Home-office agreement"},
     "action.team": {"nb": "Mitt team", "en": "My team"},
+    "action.pulse": {"nb": "Puls", "en": "Pulse"},
     # -- check-in card ---------------------------------------------------------------------
     "checkin.title": {"nb": "Ukens innsjekk", "en": "This week's check-in"},
     "checkin.intro": {
@@ -929,6 +935,58 @@ TEXTS: dict[str, dict[Language, str]] = {
     "team.followups": {"nb": "Åpne oppfølginger", "en": "Open follow-ups"},
     "team.no_followups": {"nb": "Ingen åpne oppfølginger.", "en": "No open follow-ups."},
     "team.followup_open": {"nb": "{name} – siden {day}", "en": "{name} – since {day}"},
+    # -- puls (cards/pulse.py) ----------------------------------------------------------------
+    "pulse.title": {"nb": "Puls – {scope}", "en": "Pulse – {scope}"},
+    "pulse.everyone": {"nb": "hele organisasjonen", "en": "the whole organisation"},
+    "pulse.no_round": {
+        "nb": "Ingen runde er avsluttet ennå. Resultatene vises når en runde er avsluttet.",
+        "en": "No round has closed yet. Results are shown once a round has closed.",
+    },
+    "pulse.round": {
+        "nb": "Runde {round} (avsluttet): {answered} av {invited} svarte ({rate} %).",
+        "en": "Round {round} (closed): {answered} of {invited} answered ({rate} %).",
+    },
+    "pulse.round_hidden": {
+        "nb": "Runde {round} (avsluttet). Svarprosenten vises ikke: for få svar.",
+        "en": "Round {round} (closed). The response rate is not shown: too few answers.",
+    },
+    "pulse.means": {"nb": "Gjennomsnitt per spørsmål (1–5)", "en": "Mean per question (1–5)"},
+    "pulse.item": {"nb": "Spørsmål", "en": "Question"},
+    "pulse.mean": {"nb": "Snitt", "en": "Mean"},
+    "pulse.answered": {"nb": "Svar", "en": "Answers"},
+    "pulse.too_few": {"nb": "for få svar", "en": "too few answers"},
+    "pulse.total_hidden": {
+        "nb": "Totalen vises ikke: for få svar, eller den ville avslørt en skjult gruppe.",
+        "en": "The total is not shown: too few answers, or it would reveal a hidden group.",
+    },
+    "pulse.by_area": {"nb": "Per tjenesteområde", "en": "By service area"},
+    "pulse.by_band": {"nb": "Per aldersgruppe", "en": "By age group"},
+    "pulse.by_area_band": {
+        "nb": "Per tjenesteområde og aldersgruppe",
+        "en": "By service area and age group",
+    },
+    "pulse.unknown_area": {"nb": "Ukjent tjenesteområde", "en": "Unknown service area"},
+    "pulse.trend": {
+        "nb": "Stress og sosial kontakt over rundene",
+        "en": "Stress and social contact over the rounds",
+    },
+    "pulse.rule": {
+        "nb": "Grupper med færre enn {k} svar vises ikke, og heller ikke tall som ville avslørt "
+        "dem. Bare avsluttede runder vises. Kommentarer vises aldri.",
+        "en": "Groups with fewer than {k} answers are not shown, nor numbers that would reveal "
+        "them. Only closed rounds are shown. Comments are never shown.",
+    },
+    "pulse.csv": {"nb": "Last ned som CSV", "en": "Download as CSV"},
+    "pulse.not_allowed": {
+        "nb": "Pulsen er for tillitsvalgte, verneombud og HR. Spør HR hvis du mener du skal ha "
+        "tilgang.",
+        "en": "The pulse is for union and safety representatives and HR. Ask HR if you think "
+        "you should have access.",
+    },
+    "pulse.link_expired": {
+        "nb": "Lenken er utløpt. Skriv «puls» for en ny.",
+        "en": "The link has expired. Type “pulse” for a new one.",
+    },
     # -- failures ----------------------------------------------------------------------------
     "error.busy": {
         "nb": "Jeg får ikke lagret akkurat nå. Ingenting er mistet – prøv igjen om litt.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cards.elements import Card, Element, adaptive_card, command_button, text, title
+from cards.elements import Card, Element, adaptive_card, command_button, table, text, title
 from cards.i18n import t
 from domain.catalog import CATALOG
 from domain.language import Language
@@ -54,18 +54,4 @@ def _table(lang: Language, points: list[TrendPoint], items: tuple[str, ...]) -> 
         [t(lang, f"item.short.{item_id}")] + [str(p.scores.get(item_id, "–")) for p in points]
         for item_id in items
     ]
-    return {
-        "type": "Table",
-        "firstRowAsHeaders": True,
-        "gridStyle": "accent",
-        "columns": [{"width": 3}] + [{"width": 1} for _ in points],
-        "rows": [
-            {
-                "type": "TableRow",
-                "cells": [
-                    {"type": "TableCell", "items": [text(cell, size="Small")]} for cell in row
-                ],
-            }
-            for row in rows
-        ],
-    }
+    return table(rows, [3] + [1 for _ in points])

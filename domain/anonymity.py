@@ -86,7 +86,7 @@ def derivable(table: Table, hidden: Iterable[Cell], cell: Cell) -> bool:
             rows.append(row)
     target = [Fraction(0)] * len(unknowns)
     target[index[cell]] = Fraction(1)
-    return _rank(rows + [target]) == _rank(rows)
+    return _rank([*rows, target]) == _rank(rows)
 
 
 def _partner(table: Table, hidden: set[Cell], exposed: Cell) -> Cell:

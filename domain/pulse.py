@@ -17,6 +17,7 @@ from domain.anonymity import TOTAL, Cell, Table, suppress
 from domain.catalog import SCALE
 
 NO_BAND = "none"  # the age band of someone who has not given one
+UNKNOWN_AREA = "?"  # the service area of someone the directory does not know
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,9 @@ def _add(a: Stats, b: Stats, items: Sequence[str]) -> Stats:
     return Stats(
         a.n + b.n,
         {
-            item: tuple(x + y for x, y in zip(a.distribution[item], b.distribution[item], strict=True))
+            item: tuple(
+                x + y for x, y in zip(a.distribution[item], b.distribution[item], strict=True)
+            )
             for item in items
         },
     )
@@ -143,3 +146,17 @@ def _sum(parts: Iterable[Stats], items: Sequence[str]) -> Stats:
     for part in parts:
         total = _add(total, part, items)
     return total
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str
+    stats: Stats | None  # the scope's total that round; None: hidden
+
+
+@dataclass(frozen=True)
+class PulseReport:
+    scope: Scope
+    view: View | None  # None: no round has closed yet
+    round_label: str
+    trend: list[TrendPoint]

@@ -19,8 +19,10 @@ Containers and their partition keys (the same names in both backends):
 | `leases`      | lease name              | job leases                                       |
 | `directory`   | "directory"             | the pointer to the live organisation directory   |
 |               | "people:<version>"      | one imported version: a document per person      |
+|               | "roles"                 | assigned roles (reps, admins) with their scope   |
 | `agreements`  | employee's Entra id     | the home-office agreement and its versions       |
 |               | "index"                 | what the scheduler looks for (reviews, waiting)  |
+| `audit`       | "YYYY-MM"               | who viewed or exported the pulse, when, what     |
 | `followups`   | employee's Entra id     | the open follow-up to their leader, closed ones  |
 |               | "index", "team-rounds"  | open follow-ups; rounds whose team signal ran     |
 """
@@ -44,6 +46,7 @@ CONTAINERS: tuple[str, ...] = (
     "directory",
     "agreements",
     "followups",
+    "audit",
 )
 
 

@@ -60,8 +60,12 @@ async def test_submit_lands_in_the_documented_containers_and_partitions(
         ("profile", kari.aad_object_id),
         (kari.aad_object_id, "roster"),
     }
-    (participation,) = await all_documents(settings, "counters")
+    counters = {doc["id"]: doc for doc in await all_documents(settings, "counters")}
+    participation = counters.pop("participation")
     assert (participation["pk"], participation["answered"]) == (round_id, 1)
+    (cell,) = counters.values()  # the pulse's service area x age band cell: numbers only
+    assert (cell["pk"], cell["n"], cell["stress_3"]) == (round_id, 1, 1)
+    assert kari.aad_object_id not in str(cell)
 
     await host.restart()
     host.connector.clear()

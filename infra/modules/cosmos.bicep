@@ -41,6 +41,7 @@ var containerNames = [
   'directory'
   'agreements'
   'followups'
+  'audit'
 ]
 
 // Cosmos DB Built-in Data Contributor: read, write, query and patch items; no control plane.

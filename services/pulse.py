@@ -1,0 +1,136 @@
+"""The aggregated pulse: counting every answer into its cell, and the views for those who may
+see them (DESIGN 2 and 3.4) — union and safety reps for their service areas, admins for all.
+
+Every view and export is written to the audit log: who, when, which scope and round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from domain.checkin import CheckinAnswers
+from domain.delivery import LedgerState
+from domain.org import Role, RoleGrant, normalise_id
+from domain.pulse import (
+    NO_BAND,
+    UNKNOWN_AREA,
+    PulseReport,
+    Scope,
+    TrendPoint,
+    View,
+    view,
+)
+from domain.rounds import Round
+from domain.trend import round_labels
+from services.clock import Clock, utc_now
+from services.round_jobs import CARD
+from storage.directory import DirectoryRepository
+from storage.ledger import DeliveryLedger
+from storage.pulse import AuditLog, PulseCounters
+from storage.roles import RoleRepository
+from storage.rounds import RoundRepository
+
+TREND_ROUNDS = 8
+REP_ROLES = (Role.UNION_REP, Role.SAFETY_REP)
+
+
+class NotPermitted(Exception):
+    """Neither an admin nor a rep: no numbers, not even that there are none."""
+
+
+class PulseService:
+    def __init__(
+        self,
+        counters: PulseCounters,
+        rounds: RoundRepository,
+        ledger: DeliveryLedger,
+        directory: DirectoryRepository,
+        roles: RoleRepository,
+        audit: AuditLog,
+        items: tuple[str, ...],
+        anonymity_k: int,
+        admins: Iterable[str],
+        timezone: ZoneInfo,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._counters = counters
+        self._rounds = rounds
+        self._ledger = ledger
+        self._directory = directory
+        self._roles = roles
+        self._audit = audit
+        self._items = items
+        self._k = anonymity_k
+        self._admins = frozenset(normalise_id(a) for a in admins)
+        self._timezone = timezone
+        self._clock = clock
+
+    async def record(
+        self, user_id: str, round_: Round, age_band: str, answers: CheckinAnswers
+    ) -> None:
+        """Count one stored answer into its cell (run once, on the submit that stored it)."""
+        person = await self._directory.person(normalise_id(user_id))
+        area = person.service_area if person and person.service_area else UNKNOWN_AREA
+        await self._counters.record(round_.id, area, age_band or NO_BAND, answers.scores)
+
+    async def scope_of(self, user_id: str) -> Scope | None:
+        """Admins see everything; reps their service areas; anyone else nothing (None)."""
+        person_id = normalise_id(user_id)
+        grants = await self._roles.of(person_id)
+        if person_id in self._admins or any(g.role is Role.ADMIN for g in grants):
+            return Scope(None)
+        areas = _rep_areas(grants)
+        return Scope(areas) if areas else None
+
+    async def report(self, user_id: str, action: str = "pulse.view") -> PulseReport:
+        scope = await self.scope_of(user_id)
+        if scope is None:
+            raise NotPermitted
+        now = self._clock()
+        rounds = sorted(
+            (r for r in await self._rounds.all() if r.closes_at <= now), key=lambda r: r.opened_at
+        )
+        labels = round_labels(rounds, self._timezone)
+        latest = rounds[-1] if rounds else None
+        await self._audit.record(
+            now,
+            normalise_id(user_id),
+            action,
+            scope="*" if scope.areas is None else ",".join(sorted(scope.areas)),
+            round=latest.id if latest else "",
+        )
+        if latest is None:
+            return PulseReport(scope, None, "", [])
+        trend = []
+        for round_ in rounds[-TREND_ROUNDS:]:
+            shown = await self._view(round_, scope, invited=0)
+            trend.append(TrendPoint(labels[round_.id], shown.scope_total))
+        current = await self._view(latest, scope, await self._invited(latest, scope))
+        return PulseReport(scope, current, labels[latest.id], trend)
+
+    async def _view(self, round_: Round, scope: Scope, invited: int) -> View:
+        cells = await self._counters.cells(round_.id)
+        return view(round_.id, cells, round_.items, self._k, scope, invited)
+
+    async def _invited(self, round_: Round, scope: Scope) -> int:
+        """Those the round's card reached, from its delivery ledger, within the scope."""
+        entries = await self._ledger.entries(round_.id, CARD)
+        reached = [uid for uid, entry in entries.items() if entry.state is LedgerState.SENT]
+        if scope.areas is None:
+            return len(reached)
+        area_of = {p.id: p.service_area for p in await self._directory.everyone()}
+        return sum(1 for uid in reached if scope.covers(area_of.get(normalise_id(uid), "")))
+
+    async def grant(self, person_id: str, grant: RoleGrant) -> None:
+        await self._roles.grant(normalise_id(person_id), grant)
+
+    async def revoke(self, person_id: str, role: Role) -> bool:
+        return await self._roles.revoke(normalise_id(person_id), role)
+
+    async def grants(self) -> list[tuple[str, RoleGrant]]:
+        return await self._roles.everyone()
+
+
+def _rep_areas(grants: Iterable[RoleGrant]) -> frozenset[str]:
+    return frozenset(area for g in grants if g.role in REP_ROLES for area in g.scope)

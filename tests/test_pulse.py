@@ -1,0 +1,173 @@
+"""`puls` through the real host: counters on every submit, the k rule, scopes, CSV, audit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain.org import Role, RoleGrant
+from storage.pulse import AuditLog
+from storage.roles import RoleRepository
+from storage.rounds import RoundRepository
+from tests.conftest import Host
+from tests.teams import TeamsUser, install, message
+from tests.test_agreement_dialog import parts, press
+from tests.test_bot_turns import texts
+
+HEADER = "aad_object_id,name,email,manager_aad_object_id,service_area,unit"
+
+
+def person(n: int) -> TeamsUser:
+    return TeamsUser(str(uuid.UUID(int=n)), f"Person {n}")
+
+
+BOSS = person(1)
+REP = person(2)  # union rep for Oppvekst
+OPPVEKST = [person(10 + n) for n in range(12)]
+KULTUR = [person(40 + n) for n in range(3)]
+EVERYONE = [BOSS, REP, *OPPVEKST, *KULTUR]
+
+
+async def organisation(host: Host) -> None:
+    rows = [f"{BOSS.aad_object_id},Boss,boss@x.example,,Stab,Stab"]
+    rows.append(f"{REP.aad_object_id},Rep,rep@x.example,{BOSS.aad_object_id},Oppvekst,Skole")
+    rows += [
+        f"{u.aad_object_id},{u.name},p{i}@x.example,{BOSS.aad_object_id},Oppvekst,Skole"
+        for i, u in enumerate(OPPVEKST)
+    ]
+    rows += [
+        f"{u.aad_object_id},{u.name},k{i}@x.example,{BOSS.aad_object_id},Kultur,Bibliotek"
+        for i, u in enumerate(KULTUR)
+    ]
+    outcome = await parts(host).directory.import_csv("\n".join([HEADER, *rows]).encode())
+    assert not outcome.errors
+    assert host.store is not None
+    roles = RoleRepository(host.store)
+    await roles.grant(REP.aad_object_id, RoleGrant(Role.UNION_REP, frozenset({"Oppvekst"})))
+    await roles.grant(BOSS.aad_object_id, RoleGrant(Role.ADMIN))
+    for user in EVERYONE:
+        await host.send(install(user, host.service_url))
+
+
+async def run_round(host: Host, answering: dict[TeamsUser, int]) -> str:
+    """A round delivered to everyone, answered by `answering` (stress score each), closed."""
+    status = await parts(host).jobs.open_round()
+    assert status is not None
+    round_id = status.round.id
+    for user, stress in answering.items():
+        data = {"round_id": round_id, "stress": str(stress), "social": "4", "focus": "3",
+                "workload": "3", "balance": "3", "leader": "4", "learning": "3", "strain": "1"}  # fmt: skip
+        body = await press(host, user, "checkin.submit", data)
+        assert "Takk for svarene" in texts(body["value"])
+    assert host.store is not None
+    rounds = RoundRepository(host.store)
+    round_ = await rounds.get(round_id, fresh=True)
+    assert round_ is not None
+    await rounds.save(replace(round_, closes_at=datetime.now(UTC) - timedelta(minutes=1)))
+    return round_id
+
+
+async def pulse(host: Host, user: TeamsUser) -> dict[str, Any]:
+    host.connector.clear()
+    await host.send(message(user, host.service_url, "puls"))
+    (card,) = host.connector.cards()
+    return card
+
+
+def rows_of(card: dict[str, Any]) -> dict[str, list[str]]:
+    """Every table row by its first cell."""
+    found: dict[str, list[str]] = {}
+    for element in card["body"]:
+        if element.get("type") == "Table":
+            for row in element["rows"]:
+                cells = [c["items"][0]["text"] for c in row["cells"]]
+                found[cells[0]] = cells[1:]
+    return found
+
+
+async def test_twelve_shown_with_their_means_three_hidden_and_not_recoverable(host: Host) -> None:
+    await organisation(host)
+    answering = {u: 4 for u in OPPVEKST} | {u: 1 for u in KULTUR}
+    await run_round(host, answering)
+
+    card = await pulse(host, BOSS)
+    shown = texts(card)
+    assert "Puls – hele organisasjonen" in shown
+    rows = rows_of(card)
+    assert rows["Oppvekst"][:2] == ["12", "4,0"]  # respondents, stress mean
+    assert rows["Kultur"][0] == "for få svar"
+    # The total would give Kultur away (15 − 12): it is hidden, and so is the response rate.
+    assert "Totalen vises ikke" in shown and "svarte (" not in shown
+    # Every other row — the age band, which here equals the total, too — is hidden.
+    headers = {"Per tjenesteområde", "Per aldersgruppe", "Spørsmål"}
+    others = {label: r for label, r in rows.items() if label not in headers | {"Oppvekst"}}
+    assert others and all(r[0] == "for få svar" for r in others.values()), others
+
+    # The CSV holds the same numbers, the same hidden cells.
+    url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+    assert host.client is not None
+    path = re.sub(r"^https?://[^/]+", "", url)
+    response = await host.client.get(path)
+    assert response.status == 200 and "attachment" in response.headers["Content-Disposition"]
+    table = list(csv.DictReader(io.StringIO(await response.text()), delimiter=";"))
+    kultur = [r for r in table if r["service_area"] == "Kultur"]
+    assert kultur and all(r["respondents"] == "for få svar" and r["mean"] == "" for r in kultur)
+    oppvekst_stress = next(
+        r for r in table
+        if r["breakdown"] == "service_area" and r["service_area"] == "Oppvekst" and r["item"] == "stress"
+    )  # fmt: skip
+    assert oppvekst_stress["respondents"] == "12" and oppvekst_stress["mean"] == "4.00"
+    assert oppvekst_stress["answered_4"] == "12"
+    assert all(r["respondents"] == "for få svar" for r in table if r["breakdown"] == "total")
+    # A link that was tampered with, or someone else's, gets nothing.
+    signature = path.rsplit(".", 1)[1]
+    forged = path[: -len(signature)] + ("0" if signature[0] != "0" else "1") + signature[1:]
+    assert (await host.client.get(forged)).status == 403
+    assert (await host.client.get("/pulse.csv")).status == 403
+
+    assert host.store is not None
+    audit = await AuditLog(host.store).month(datetime.now(UTC).strftime("%Y-%m"))
+    assert [(e["who"], e["action"], e["scope"]) for e in audit] == [
+        (BOSS.aad_object_id, "pulse.view", "*"),
+        (BOSS.aad_object_id, "pulse.csv", "*"),
+    ]
+
+
+async def test_a_rep_sees_only_the_scope_with_its_real_response_rate(host: Host) -> None:
+    await organisation(host)
+    answering = {u: 3 for u in OPPVEKST[:9]} | {u: 5 for u in KULTUR}
+    await run_round(host, answering)
+    card = await pulse(host, REP)
+    shown = texts(card)
+    assert "Puls – Oppvekst" in shown
+    assert "Kultur" not in shown
+    # 13 in Oppvekst got the card (12 and the rep), 9 answered.
+    assert "9 av 13 svarte (69 %)" in shown
+    assert rows_of(card)["Oppvekst"][:2] == ["9", "3,0"]
+
+
+async def test_employees_and_leaders_get_no_numbers(host: Host) -> None:
+    await organisation(host)
+    await run_round(host, {u: 4 for u in OPPVEKST})
+    for user in (OPPVEKST[0], KULTUR[0]):
+        card = await pulse(host, user)
+        assert "Pulsen er for tillitsvalgte, verneombud og HR" in texts(card)
+        assert not re.search(r"\d", texts(card))
+    assert host.store is not None
+    await RoleRepository(host.store).revoke(REP.aad_object_id, Role.UNION_REP)
+    assert "Pulsen er for tillitsvalgte" in texts(await pulse(host, REP))
+
+
+async def test_a_round_still_open_is_not_shown(host: Host) -> None:
+    await organisation(host)
+    status = await parts(host).jobs.open_round()
+    assert status is not None
+    card = await pulse(host, BOSS)
+    assert "Ingen runde er avsluttet ennå" in texts(card)
+    counters = await parts(host).pulse._counters.cells(status.round.id)
+    assert counters == {}
