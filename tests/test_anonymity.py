@@ -74,9 +74,7 @@ organisations = st.tuples(
 ).flatmap(
     lambda shape: st.tuples(
         st.just(shape),
-        st.lists(
-            st.integers(0, 14), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1]
-        ),
+        st.lists(st.integers(0, 14), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1]),
         st.integers(0, 2**32),
     )
 )
