@@ -8,7 +8,10 @@ import re
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from domain.org import Role, RoleGrant
 from storage.pulse import AuditLog
@@ -18,6 +21,7 @@ from tests.conftest import Host
 from tests.teams import TeamsUser, install, message
 from tests.test_agreement_dialog import parts, press
 from tests.test_bot_turns import texts
+from tests.test_org_directory import run_app
 
 HEADER = "aad_object_id,name,email,manager_aad_object_id,service_area,unit"
 
@@ -171,3 +175,30 @@ async def test_a_round_still_open_is_not_shown(host: Host) -> None:
     assert "Ingen runde er avsluttet ennå" in texts(card)
     counters = await parts(host).pulse._counters.cells(status.round.id)
     assert counters == {}
+
+
+@pytest.mark.slow
+def test_roles_from_the_command_line(tmp_path: Path) -> None:
+    env = {"STORAGE": "sqlite", "SQLITE_PATH": str(tmp_path / "bot.sqlite3"), "ADMINS": ""}
+    rep = "6d20782b-0ceb-530c-bd69-23bfa3c1a583"
+    assert run_app(["roles", "list"], env, tmp_path).stdout == "no roles granted\n"
+    refused = run_app(["roles", "grant", rep, "union_rep"], env, tmp_path)
+    assert refused.returncode == 2 and "needs --scope" in refused.stderr
+    assert run_app(["roles", "grant", "kari", "admin"], env, tmp_path).returncode == 2
+    granted = run_app(
+        ["roles", "grant", rep.upper(), "union_rep", "--scope", "Oppvekst", "--scope", "Kultur"],
+        env,
+        tmp_path,
+    )
+    assert granted.returncode == 0, granted.stderr
+    assert granted.stdout == f"granted union_rep to {rep} for Kultur, Oppvekst\n"
+    listed = run_app(
+        ["roles", "list"], {**env, "ADMINS": "00d73c0c-0147-5ee0-a8a9-6916734a0b02"}, tmp_path
+    )
+    assert listed.stdout.splitlines() == [
+        f"{rep}  union_rep  Kultur, Oppvekst",
+        "00d73c0c-0147-5ee0-a8a9-6916734a0b02  admin  everything (ADMINS setting)",
+    ]
+    assert run_app(["roles", "revoke", rep, "union_rep"], env, tmp_path).returncode == 0
+    assert run_app(["roles", "revoke", rep, "union_rep"], env, tmp_path).returncode == 1
+    assert run_app(["roles", "list"], env, tmp_path).stdout == "no roles granted\n"
