@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -29,11 +30,13 @@ from dotenv import load_dotenv
 
 from bot import sdk_patches
 from bot.agreement_turns import AgreementTurns
+from bot.data_turns import JSON_PATH, DataTurns
 from bot.followup_turns import FollowUpTurns
 from bot.graph import GraphConfig, GraphDirectory, GraphError
 from bot.handler import HomeOfficeBot, on_turn_error
+from bot.links import SignedLinks
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
-from bot.pulse_turns import CsvLinks, PulseTurns
+from bot.pulse_turns import CSV_PATH, PulseTurns
 from bot.scheduler import build_scheduler
 from bot.settings import ConfigError, Settings
 from bot.web import healthz, messages_endpoint
@@ -47,6 +50,7 @@ from manifest.package import add_cli as add_package_cli
 from manifest.package import run_cli as run_package_cli
 from services.agreements import AgreementService, Policy
 from services.checkins import CheckinService
+from services.data_rights import DataRightsService
 from services.delivery import DeliveryService
 from services.followups import FollowUpPolicy, FollowUpService
 from services.notify import Notifier
@@ -62,6 +66,7 @@ from storage.directory import DirectoryRepository
 from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
+from storage.personal_data import PersonalData
 from storage.port import DocumentStore, StorageError
 from storage.pulse import AuditLog, PulseCounters
 from storage.responses import ResponseRepository
@@ -110,6 +115,7 @@ class Parts:
     agreements: AgreementService
     followups: FollowUpService
     pulse: PulseService
+    data_rights: DataRightsService
     graph: GraphDirectory | None = None
 
     async def close(self) -> None:
@@ -233,8 +239,19 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         settings.admins,
         settings.timezone,
     )
+    data_rights = DataRightsService(PersonalData(store), rounds, settings.load_pseudonym_key())
     return Parts(
-        store, sender, people, checkins, jobs, directory, agreements, followups, pulse, graph
+        store,
+        sender,
+        people,
+        checkins,
+        jobs,
+        directory,
+        agreements,
+        followups,
+        pulse,
+        data_rights,
+        graph,
     )
 
 
@@ -243,14 +260,16 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     parts = build_parts(settings, store)
     dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(store)))
     followups = FollowUpTurns(parts.followups)
-    links = CsvLinks(settings.load_pseudonym_key(), settings.base_url)
+    links = SignedLinks(settings.load_pseudonym_key(), settings.base_url)
     pulse = PulseTurns(parts.pulse, links, settings.anonymity_k)
+    data = DataTurns(parts.data_rights, links)
     bot = HomeOfficeBot(
         parts.people,
         parts.checkins,
         AgreementTurns(parts.agreements, dialogs, followups.open_for_team),
         followups,
         pulse,
+        data,
     )
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
     adapter.on_turn_error = on_turn_error
@@ -259,13 +278,27 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     app[PARTS] = parts
     app.router.add_post("/api/messages", messages_endpoint(adapter, bot))
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/pulse.csv", pulse.csv_endpoint())
+    app.router.add_get(CSV_PATH, pulse.csv_endpoint())
+    app.router.add_get(JSON_PATH, data.json_endpoint())
 
     async def close_parts(_: web.Application) -> None:
         await parts.close()
 
     app.on_cleanup.append(close_parts)
     return app
+
+
+def retention(store: DocumentStore) -> tuple[Callable[[], Awaitable[None]], ...]:
+    """Cosmos DB drops expired responses itself (TTL); on SQLite a tick deletes them."""
+    if not isinstance(store, SqliteStore):
+        return ()
+
+    async def purge() -> None:
+        purged = await store.purge_expired()
+        if purged:
+            log.info("retention: deleted %d expired documents", purged)
+
+    return (purge,)
 
 
 async def serve(settings: Settings) -> None:
@@ -283,7 +316,7 @@ async def serve(settings: Settings) -> None:
         settings.scheduler_tick_seconds,
         org_sync=parts.directory.scheduled_sync if parts.graph is not None else None,
         org_sync_cron=settings.org_sync_cron,
-        ticks=(parts.agreements.scheduled_tick, parts.followups.scheduled_tick),
+        ticks=(parts.agreements.scheduled_tick, parts.followups.scheduled_tick, *retention(store)),
     )
     scheduler.start()
     mode = "local mode, no inbound authentication" if settings.local_mode else "authenticated"

@@ -18,6 +18,8 @@ class Command(Enum):
     EQUIPMENT = "command.equipment"
     TEAM = "command.team"
     PULSE = "command.pulse"
+    MY_DATA = "command.my_data"
+    DELETE_DATA = "command.delete_data"
 
 
 _WORDS: dict[str, Command] = {

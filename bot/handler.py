@@ -27,6 +27,8 @@ from bot.actions import (
 from bot.agreement_turns import VERBS as AGREEMENT_VERBS
 from bot.agreement_turns import AgreementTurns
 from bot.commands import Command, parse_command
+from bot.data_turns import VERBS as DATA_VERBS
+from bot.data_turns import DataTurns
 from bot.followup_turns import VERBS as FOLLOWUP_VERBS
 from bot.followup_turns import FollowUpTurns
 from bot.pulse_turns import PulseTurns
@@ -62,12 +64,14 @@ class HomeOfficeBot(TeamsActivityHandler):
         agreements: AgreementTurns,
         followups: FollowUpTurns,
         pulse: PulseTurns,
+        data: DataTurns,
     ) -> None:
         self._people = people
         self._checkins = checkins
         self._agreements = agreements
         self._followups = followups
         self._pulse = pulse
+        self._data = data
 
     # -- install ---------------------------------------------------------------------------
 
@@ -147,6 +151,10 @@ class HomeOfficeBot(TeamsActivityHandler):
             await self._agreements.team(turn_context, profile)
         elif command is Command.PULSE:
             await _send_card(turn_context, await self._pulse.card(profile))
+        elif command is Command.MY_DATA:
+            await _send_card(turn_context, await self._data.my_data(profile))
+        elif command is Command.DELETE_DATA:
+            await _send_card(turn_context, self._data.confirm(profile))
         else:
             leader = await self._agreements.is_leader(profile)
             pulse = await self._pulse.may_see(profile)
@@ -184,6 +192,8 @@ class HomeOfficeBot(TeamsActivityHandler):
             return await self._agreements.act(turn_context, profile, verb, data)
         if verb in FOLLOWUP_VERBS:
             return await self._followups.act(profile, verb, data)
+        if verb in DATA_VERBS:
+            return await self._data.act(profile, verb)
         if verb == SUBMIT_VERB:
             return await self._submit_checkin(profile, data)
         if verb == SAVE_VERB:

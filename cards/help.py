@@ -27,6 +27,7 @@ def help_card(
             *(("help.team",) if leader else ()),
             *(("help.pulse",) if pulse else ()),
             "help.settings",
+            "help.data",
             "help.help",
         )
     ]

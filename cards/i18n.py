@@ -19,6 +19,8 @@ TEXTS: dict[str, dict[Language, str]] = {
     "command.equipment": {"nb": "utstyr", "en": "equipment"},
     "command.team": {"nb": "mitt team", "en": "my team"},
     "command.pulse": {"nb": "puls", "en": "pulse"},
+    "command.my_data": {"nb": "mine data", "en": "my data"},
+    "command.delete_data": {"nb": "slett mine data", "en": "delete my data"},
     # -- greeting and help ---------------------------------------------------------------
     "greeting": {
         "nb": "Hei{name}! Jeg er hjemmekontor-boten. Jeg hjelper deg og lederen din med "
@@ -70,6 +72,10 @@ TEXTS: dict[str, dict[Language, str]] = {
     "help.pulse": {
         "nb": "**puls** – anonyme resultater for ditt område",
         "en": "**pulse** – anonymous results for your area",
+    },
+    "help.data": {
+        "nb": "**mine data** / **slett mine data** – se eller slett alt jeg har lagret om deg",
+        "en": "**my data** / **delete my data** – see or delete everything I keep about you",
     },
     "help.help": {"nb": "**hjelp** – denne oversikten", "en": "**help** – this overview"},
     "unknown": {
@@ -987,6 +993,48 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nb": "Lenken er utløpt. Skriv «puls» for en ny.",
         "en": "The link has expired. Type “pulse” for a new one.",
     },
+    # -- mine data / slett mine data (cards/data_rights.py) ---------------------------------
+    "data.title": {"nb": "Dine data", "en": "Your data"},
+    "data.intro": {
+        "nb": "Dette er lagret om deg. Last ned alt som JSON for å se hver detalj.",
+        "en": "This is stored about you. Download everything as JSON to see every detail.",
+    },
+    "data.profile": {"nb": "Profil og språkvalg", "en": "Profile and language"},
+    "data.yes": {"nb": "ja", "en": "yes"},
+    "data.checkins": {"nb": "Innsjekker", "en": "Check-ins"},
+    "data.consent": {"nb": "Lederen kan få vite om", "en": "Your leader may hear of"},
+    "data.agreement": {"nb": "Hjemmekontoravtale", "en": "Home-office agreement"},
+    "data.versions": {"nb": "{n} innsendte versjoner", "en": "{n} submitted versions"},
+    "data.followups": {"nb": "Oppfølginger fra lederen", "en": "Follow-ups by your leader"},
+    "data.not_here": {
+        "nb": "Organisasjonskatalogen (navn, leder, tjenesteområde) kommer fra HR og rettes "
+        "der. Anonyme tall i pulsen kan ikke knyttes til deg.",
+        "en": "The organisation directory (name, leader, service area) comes from HR and is "
+        "corrected there. Anonymous numbers in the pulse cannot be linked to you.",
+    },
+    "data.download": {"nb": "Last ned alt (JSON)", "en": "Download everything (JSON)"},
+    "data.delete.button": {"nb": "Slett mine data", "en": "Delete my data"},
+    "data.delete.title": {"nb": "Slette dataene dine?", "en": "Delete your data?"},
+    "data.delete.what": {
+        "nb": "Dette sletter svarene dine, innstillingene, hjemmekontoravtalen med alle "
+        "versjoner, oppfølginger og samtalen med meg. Det kan ikke angres. Anonyme tall i "
+        "pulsen beholdes, men kan ikke knyttes til deg.",
+        "en": "This deletes your answers, your settings, the home-office agreement with every "
+        "version, follow-ups and our conversation. It cannot be undone. Anonymous numbers in "
+        "the pulse stay, but cannot be linked to you.",
+    },
+    "data.delete.yes": {"nb": "Ja, slett alt", "en": "Yes, delete everything"},
+    "data.delete.no": {"nb": "Nei, behold", "en": "No, keep it"},
+    "data.deleted.title": {"nb": "Slettet", "en": "Deleted"},
+    "data.deleted": {
+        "nb": "Alt om deg er slettet, også {checkins} innsjekker.",
+        "en": "Everything about you is deleted, including {checkins} check-ins.",
+    },
+    "data.deleted.kept": {
+        "nb": "Skriver du til meg igjen, lagrer jeg bare det jeg trenger for å svare deg.",
+        "en": "If you write to me again, I keep only what I need to answer you.",
+    },
+    "data.kept": {"nb": "Ingenting er slettet.", "en": "Nothing was deleted."},
     # -- failures ----------------------------------------------------------------------------
     "error.busy": {
         "nb": "Jeg får ikke lagret akkurat nå. Ingenting er mistet – prøv igjen om litt.",

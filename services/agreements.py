@@ -210,8 +210,8 @@ class AgreementService:
         await self._agreements.change(employee_id, mark)
         stamp = self._clock().strftime("%Y%m%dT%H%M")
         return await self._notifier.notify(
-            f"invite-{employee_id}-{stamp}",
-            "invite",
+            f"invite-{employee_id}",
+            f"invite-{stamp}",
             employee_id,
             lambda lang: invite_card(lang, leader.name),
         )
@@ -259,10 +259,12 @@ class AgreementService:
         assert agreement.review_on is not None
         review_on = agreement.review_on
         employee = await self._person(employee_id)
-        topic = f"review-{employee_id}-{review_on.isoformat()}"
+        # Every notification about an employee is filed under a topic named after them, so that
+        # erasing their data finds it (services/data_rights.py).
+        topic, kind = f"review-{employee_id}", f"review-{review_on.isoformat()}"
         await self._notifier.notify(
             topic,
-            "review",
+            kind,
             employee_id,
             lambda lang: review_card(lang, employee.name, review_on, False),
         )
@@ -270,7 +272,7 @@ class AgreementService:
         if leader is not None:
             await self._notifier.notify(
                 topic,
-                "review",
+                kind,
                 leader.id,
                 lambda lang: review_card(lang, employee.name, review_on, True),
             )

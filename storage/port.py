@@ -29,6 +29,7 @@ Containers and their partition keys (the same names in both backends):
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -84,6 +85,23 @@ class PreconditionFailed(StorageError):
 
 class StorageUnavailable(StorageError):
     """The backend kept refusing (throttling, outage) after bounded retries; nothing was written."""
+
+
+async def delete_partition(store: DocumentStore, container: str, pk: str) -> int:
+    """Delete every document of one partition; how many there were."""
+    docs = await store.query(container, pk)
+    for doc in docs:
+        with contextlib.suppress(NotFound):
+            await store.delete(container, pk, doc["id"])
+    return len(docs)
+
+
+async def delete_if_there(store: DocumentStore, container: str, pk: str, doc_id: str) -> int:
+    try:
+        await store.delete(container, pk, doc_id)
+    except NotFound:
+        return 0
+    return 1
 
 
 class DocumentStore(Protocol):

@@ -1,0 +1,71 @@
+"""`mine data` and `slett mine data`: what is stored about the user, and erasing it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cards.elements import Card, adaptive_card, command_button, execute, text, title
+from cards.i18n import t
+from domain.language import Language
+
+DELETE_VERB = "data.delete"
+KEEP_VERB = "data.keep"
+
+
+def my_data_card(lang: Language, export: Mapping[str, Any], json_url: str) -> Card:
+    agreement = export.get("agreement")
+    consent = export.get("standing_consent")
+    facts = [
+        (t(lang, "data.profile"), t(lang, "data.yes") if export.get("profile") else "–"),
+        (t(lang, "data.checkins"), str(len(export.get("checkins", [])))),
+        (
+            t(lang, "data.consent"),
+            ", ".join(t(lang, f"settings.share.{k}") for k in consent["kinds"])
+            if consent and consent.get("kinds")
+            else "–",
+        ),
+        (
+            t(lang, "data.agreement"),
+            t(lang, "data.versions", n=len(export.get("agreement_versions", [])))
+            if agreement
+            else "–",
+        ),
+        (t(lang, "data.followups"), str(len(export.get("followups", [])))),
+    ]
+    return adaptive_card(
+        [
+            title(t(lang, "data.title")),
+            text(t(lang, "data.intro")),
+            {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in facts]},
+            text(t(lang, "data.not_here"), size="Small", isSubtle=True),
+        ],
+        [
+            {"type": "Action.OpenUrl", "title": t(lang, "data.download"), "url": json_url},
+            command_button(t(lang, "data.delete.button"), t(lang, "command.delete_data")),
+        ],
+    )
+
+
+def confirm_delete_card(lang: Language) -> Card:
+    return adaptive_card(
+        [title(t(lang, "data.delete.title")), text(t(lang, "data.delete.what"))],
+        [
+            execute(DELETE_VERB, t(lang, "data.delete.yes"), {}, "destructive"),
+            execute(KEEP_VERB, t(lang, "data.delete.no"), {}),
+        ],
+    )
+
+
+def deleted_card(lang: Language, erased: Mapping[str, int]) -> Card:
+    return adaptive_card(
+        [
+            title(t(lang, "data.deleted.title")),
+            text(t(lang, "data.deleted", checkins=erased.get("checkins", 0))),
+            text(t(lang, "data.deleted.kept"), size="Small", isSubtle=True),
+        ]
+    )
+
+
+def kept_card(lang: Language) -> Card:
+    return adaptive_card([title(t(lang, "data.delete.title")), text(t(lang, "data.kept"))])

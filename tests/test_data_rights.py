@@ -1,0 +1,141 @@
+"""`mine data` and `slett mine data`: the export holds the user's data, and after erasing,
+nothing anywhere leads back to them — while the aggregates keep their numbers.
+
+Kari uses every feature first (check-ins with consent, a standing consent, an agreement through
+approval, a follow-up, a conversation left half-way), so a container that gains personal data
+without storage/personal_data.py knowing fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from typing import Any
+
+from azure.cosmos.aio import CosmosClient
+
+from bot.settings import Settings
+from cards.data_rights import DELETE_VERB, KEEP_VERB
+from domain.pseudonym import pseudonym
+from storage.port import CONTAINERS
+from tests.conftest import Host
+from tests.test_agreement_dialog import (
+    KARI,
+    LARS,
+    OLE,
+    cards_to,
+    fill_in,
+    parts,
+    press,
+    say,
+    setup_org,
+    step,
+)
+from tests.test_bot_turns import texts
+from tests.test_followups import FINE, STRESSED, check_in, open_rounds, share
+
+#: Where something about a person may stay after erasing: HR's directory, and numbers.
+KEPT = {"directory", "counters"}
+
+
+async def every_document(settings: Settings) -> list[tuple[str, dict[str, Any]]]:
+    if settings.storage == "cosmos":
+        found = []
+        async with CosmosClient(settings.cosmos_endpoint, settings.cosmos_key) as client:
+            database = client.get_database_client(settings.cosmos_database)
+            for container in CONTAINERS:
+                proxy = database.get_container_client(container)
+                found += [(container, d) async for d in proxy.query_items("SELECT * FROM c")]
+        return found
+    with sqlite3.connect(settings.sqlite_path) as db:
+        rows = db.execute("SELECT container, pk, id, body FROM documents").fetchall()
+    return [(c, {**json.loads(body), "pk": pk, "id": i}) for c, pk, i, body in rows]
+
+
+async def use_everything(host: Host) -> None:
+    await setup_org(host, KARI, LARS, OLE)
+    assert await parts(host).jobs.open_round() is not None  # a delivered round: a send ledger
+    first, second = await open_rounds(host, 2)
+    await share(host, KARI, "stress")
+    await check_in(host, KARI, first, STRESSED, contact=True)
+    await check_in(host, KARI, second, FINE)
+    await check_in(host, OLE, first, FINE)
+    await fill_in(host, KARI)
+    await step(host, KARI, "summary", {"choice": "send"})
+    (approval, *_) = [c for c in cards_to(host, LARS) if "godkjenning" in texts(c)]
+    await press(host, LARS, "agreement.decide", {**approval["actions"][0]["data"], "comment": ""})
+    await say(host, KARI, "ergonomi")  # a conversation left half-way
+
+
+async def test_export_holds_the_users_data_and_nobody_elses(host: Host) -> None:
+    await use_everything(host)
+    card = await say(host, KARI, "mine data")
+    facts = {
+        f["title"]: f["value"]
+        for b in card["body"]
+        if b.get("type") == "FactSet"
+        for f in b["facts"]
+    }
+    assert facts["Innsjekker"] == "2" and facts["Oppfølginger fra lederen"] == "1"
+    assert facts["Lederen kan få vite om"] == "høyt stressnivå"
+    url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+    assert host.client is not None
+    path = re.sub(r"^https?://[^/]+", "", url)
+    response = await host.client.get(path)
+    assert response.status == 200
+    export = json.loads(await response.text())
+    assert [c["scores"]["stress"] for c in export["checkins"]] == [5, 2]
+    assert export["agreement"]["status"] == "approved"
+    assert [v["version"] for v in export["agreement_versions"]] == [1]
+    assert export["followups"][0]["signals"] == ["contact_me", "stress_max"]
+    assert OLE.aad_object_id not in json.dumps(export)  # nobody else's data
+    # The link is Kari's alone: another path or a changed token gets nothing.
+    assert (await host.client.get(path.replace("my-data.json", "pulse.csv"))).status == 403
+
+
+async def test_after_erasing_nothing_leads_back_and_aggregates_stay(
+    host: Host, settings: Settings
+) -> None:
+    await use_everything(host)
+    assert host.store is not None
+    before = {
+        (c, d["pk"], d["id"]): {k: v for k, v in d.items() if not k.startswith("_")}
+        for c, d in await every_document(settings)
+        if c == "counters"
+    }
+    card = await say(host, KARI, "slett mine data")
+    kept = await press(host, KARI, KEEP_VERB, {})
+    assert "Ingenting er slettet" in texts(kept["value"])
+    assert len((await parts(host).data_rights.export(KARI.aad_object_id))["checkins"]) == 2
+    assert any(a.get("verb") == DELETE_VERB for a in card["actions"])
+    done = await press(host, KARI, DELETE_VERB, {})
+    assert "også 2 innsjekker" in texts(done["value"])
+
+    key = settings.load_pseudonym_key()
+    secrets = (KARI.aad_object_id, pseudonym(KARI.aad_object_id, key), KARI.conversation_id)
+    left = [
+        (container, doc["pk"], doc["id"])
+        for container, doc in await every_document(settings)
+        if container not in KEPT and any(s in json.dumps(doc) for s in secrets)
+    ]
+    assert left == []
+    after = {
+        (c, d["pk"], d["id"]): {k: v for k, v in d.items() if not k.startswith("_")}
+        for c, d in await every_document(settings)
+        if c == "counters"
+    }
+    assert after == before  # the pulse and team numbers are unchanged
+    # Ole's answers and the rest of the organisation are untouched.
+    assert len((await parts(host).data_rights.export(OLE.aad_object_id))["checkins"]) == 1
+
+    # Writing again keeps only what it takes to answer; the export is empty of answers.
+    export = await parts(host).data_rights.export(KARI.aad_object_id)
+    assert export["checkins"] == [] and export["agreement"] is None
+    assert export["followups"] == [] and export["standing_consent"] is None
+    again = await say(host, KARI, "mine data")
+    assert {
+        f["value"] for b in again["body"] if b.get("type") == "FactSet" for f in b["facts"]
+    } >= {"0", "–"}
+    # The half-done conversation is gone too: `avtale` starts from the beginning.
+    assert "Arbeidsoppgaver" in texts(await say(host, KARI, "avtale"))
