@@ -145,6 +145,9 @@ module webApp 'modules/webapp.bicep' = {
       // No COSMOS_KEY: the account has local (key) auth disabled, the host signs in as the identity.
       PSEUDONYM_KEY: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.vaultName};SecretName=${keyVault.outputs.secretName})'
       ALLOWED_TENANTS: allowedTenants
+      // The pulse's CSV and the data export are links to this host, opened in the browser.
+      // (Its own output cannot be used here; this is App Service's default host name.)
+      PUBLIC_BASE_URL: 'https://${names.webApp}.azurewebsites.net'
       TIMEZONE: 'Europe/Oslo'
       // App Service sends traffic to the container on WEBSITES_PORT (8000 is its Python
       // default); the host listens where PORT says, on all interfaces of the container.

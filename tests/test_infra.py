@@ -68,6 +68,7 @@ DEPLOYMENT_VALUES = {
     "COSMOS_DATABASE": "homeoffice",
     "PSEUDONYM_KEY": "k" * 43,
     "ALLOWED_TENANTS": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+    "PUBLIC_BASE_URL": "https://app-hjemmekontor.azurewebsites.net",
 }
 
 
