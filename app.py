@@ -34,6 +34,7 @@ from bot.data_turns import JSON_PATH, DataTurns
 from bot.followup_turns import FollowUpTurns
 from bot.graph import GraphConfig, GraphDirectory, GraphError
 from bot.handler import HomeOfficeBot, on_turn_error
+from bot.inbound import InboundAuthentication
 from bot.links import SignedLinks
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
 from bot.pulse_turns import CSV_PATH, PulseTurns
@@ -271,7 +272,9 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
         pulse,
         data,
     )
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
+    # botbuilder validates the token: a refusal is a 401, a foreign tenant a 403 (bot/inbound.py).
+    authentication = ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))
+    adapter = CloudAdapter(InboundAuthentication(authentication, settings.allowed_tenants))
     adapter.on_turn_error = on_turn_error
 
     app = web.Application()
