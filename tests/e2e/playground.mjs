@@ -3,7 +3,8 @@
 // line on stdout at the end (progress goes to stderr):
 //
 //   node tests/e2e/playground.mjs --url http://127.0.0.1:56150 --out artifacts/e2e
-//        [--scenario homeoffice | --scenario cards --cards good,unknown-element,...]
+//        [--scenario homeoffice
+//         | --scenario cards --cards good,unknown-element,... [--clean good] [--reload-every N]]
 //
 //   {"ok": true, "scenario": "homeoffice", "screenshots": "/abs/dir", "seconds": 10.3,
 //    "steps": [{"name": "greeting", "ok": true, "expectProblems": false, "seconds": 0.4,
@@ -13,8 +14,12 @@
 // Scenario `homeoffice` walks the bot's main path (greeting, language, check-in, receipt, help,
 // trend, settings, then the home-office agreement from its first step to the summary sent) and
 // stops at the first failed step. Scenario `cards` sends each name in --cards as a message and
-// reports what is wrong with the answer; every name but `good` is expected to be flagged. The
-// negative test runs it against tests/e2e/stub_bot.mjs.
+// reports what is wrong with the answer; the names in --clean (default: `good`) must show
+// cleanly and every other name is expected to be flagged. Both the negative test (broken cards)
+// and the card gallery (the bot's real cards, all in --clean) run it against
+// tests/e2e/stub_bot.mjs. With --reload-every N the page is loaded again, with a new and empty
+// chat, after every N cards: the Playground redraws the whole chat on each message, so a chat
+// of 50 cards takes seconds a step.
 //
 // The run has a deadline of 150 s and waits up to 45 s for any one thing; it loads nothing from
 // outside loopback (other hosts are blocked and listed under "blocked").
@@ -56,8 +61,12 @@ const DEADLINE_MS = 150_000; // the whole run; the pytest wrapper allows a littl
 
 const MESSAGE_BOX = 'div[role="textbox"][contenteditable="true"]';
 // A message in the chat is the block that holds its header; the bot's header names an author.
+// Both are counted and found by the browser's own :has(): Playwright's selector engine walks
+// the whole chat for each element it tries, which takes seconds per query once a few dozen
+// cards are in it. A message found is pinned by a `data-e2e-message` attribute (botMessage()).
 const BOT_MESSAGE = 'div:has(> [aria-label="Message header"] > [aria-label="Message author"])';
 const USER_MESSAGE = `div:has(> [aria-label="Message header"]):not(${BOT_MESSAGE.slice(3)})`;
+const PINNED = 'data-e2e-message';
 const LOG_ENTRIES = 'div[contenteditable="true"][spellcheck="false"]:not([role="textbox"]) > div';
 
 // -- renderer instrumentation ------------------------------------------------------------------
@@ -171,6 +180,10 @@ function parseCommandLine() {
       out: { type: 'string' },
       scenario: { type: 'string', default: 'homeoffice' },
       cards: { type: 'string', default: '' },
+      // In scenario `cards`: the names whose answers must show without a problem.
+      clean: { type: 'string', default: 'good' },
+      // In scenario `cards`: a new, empty chat after this many cards (0: one chat for all).
+      'reload-every': { type: 'string', default: '0' },
       // A command (JSON array) that opens a round; its card must reach the chat proactively.
       'round-command': { type: 'string', default: '' },
     },
@@ -193,12 +206,27 @@ class Run {
     this.logMark = 0;
   }
 
-  botMessages() {
-    return this.page.locator(BOT_MESSAGE);
+  async count(selector) {
+    return this.page.evaluate((s) => document.querySelectorAll(s).length, selector);
   }
 
   async countBotMessages() {
-    return this.botMessages().count();
+    return this.count(BOT_MESSAGE);
+  }
+
+  // The bot's message at `index` in the chat (0: the first), pinned so that later queries
+  // find it directly; React keeps the element when Teams replaces the card in place.
+  async botMessage(index) {
+    const found = await this.page.evaluate(
+      ([selector, i, attribute]) => {
+        const message = document.querySelectorAll(selector)[i];
+        message?.setAttribute(attribute, String(i));
+        return Boolean(message);
+      },
+      [BOT_MESSAGE, index, PINNED],
+    );
+    if (!found) throw new StepFailure(`the chat has no bot message ${index + 1}`);
+    return this.page.locator(`[${PINNED}="${index}"]`);
   }
 
   // Waits until `check()` returns a truthy value, and returns it. Fails at once when the log
@@ -231,7 +259,7 @@ class Run {
 
   // Types `text` into the message box and sends it; resolves when it shows as the user's message.
   async say(text) {
-    const userCount = await this.page.locator(USER_MESSAGE).count();
+    const userCount = await this.count(USER_MESSAGE);
     this.logMark = await this.page.locator(LOG_ENTRIES).count();
     const box = this.page.locator(MESSAGE_BOX);
     await box.click({ timeout: WAIT_MS });
@@ -243,7 +271,7 @@ class Run {
     await box.press('Enter', { timeout: WAIT_MS });
     await this.until(
       `"${text}" to show as sent`,
-      async () => (await this.page.locator(USER_MESSAGE).count()) > userCount,
+      async () => (await this.count(USER_MESSAGE)) > userCount,
     );
   }
 
@@ -255,7 +283,7 @@ class Run {
       `the bot's answer to "${text}"`,
       async () => (await this.countBotMessages()) > before,
     );
-    const message = this.botMessages().nth(before);
+    const message = await this.botMessage(before);
     // The message is drawn when it shows a card or one of the Playground's placeholders; what it
     // shows is judged by cardProblems() after the step.
     await this.until(
@@ -336,6 +364,34 @@ class Run {
       if (REFUSED_REQUEST.test(entry)) problems.push(`Playground log: ${entry}`);
     }
     return problems;
+  }
+
+  // Late log entries (a warning written after its step was checked) fail the run too, as a
+  // step of their own named `log`.
+  async checkLateLog() {
+    const late = await this.logProblems();
+    if (late.length) {
+      this.steps.push({
+        name: 'log',
+        ok: false,
+        expectProblems: false,
+        seconds: 0,
+        screenshot: null,
+        problems: late,
+        notes: [],
+      });
+    }
+  }
+
+  // A new, empty chat: the page loaded again, with a new conversation and a new log panel. The
+  // Playground draws every card in the chat again on each new message, so in a long chat each
+  // step takes longer than the one before.
+  async freshChat() {
+    await this.checkLateLog();
+    await this.page.reload({ waitUntil: 'domcontentloaded', timeout: WAIT_MS });
+    await this.page.locator(MESSAGE_BOX).waitFor({ timeout: WAIT_MS });
+    this.seenLogEntries = 0;
+    this.logMark = 0;
   }
 
   async screenshot(name, target) {
@@ -514,7 +570,7 @@ async function homeoffice(run, roundCommand) {
   // client says en-US on every activity, so the bot starts in English.
   await run.step('greeting', async () => {
     await run.until('the greeting after install', async () => (await run.countBotMessages()) > 0);
-    const message = run.botMessages().first();
+    const message = await run.botMessage(0);
     await run.waitForText(message, TEXT.greeting, 'the greeting card');
     return message;
   });
@@ -556,7 +612,7 @@ async function homeoffice(run, roundCommand) {
       const [command, ...args] = roundCommand;
       execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: WAIT_MS });
       await run.until('the proactive check-in card', async () => (await run.countBotMessages()) > before);
-      proactive = run.botMessages().nth(before);
+      proactive = await run.botMessage(before);
       await run.waitForText(proactive, TEXT.checkinTitle, 'the proactive check-in card');
       again.push(...(await fillIn(run, proactive, 1)));
       return proactive;
@@ -674,14 +730,15 @@ async function agreement(run) {
   });
 }
 
-async function cards(run, names) {
+async function cards(run, names, clean, reloadEvery) {
   await run.step('installed', async () => {
     // The stub bot sends nothing on install; wait for the Playground to be ready.
     await run.page.locator(MESSAGE_BOX).waitFor({ timeout: WAIT_MS });
     return null;
   });
-  for (const name of names) {
-    await run.step(name, () => run.ask(name), { expectProblems: name !== 'good' });
+  for (const [i, name] of names.entries()) {
+    if (reloadEvery > 0 && i > 0 && i % reloadEvery === 0) await run.freshChat();
+    await run.step(name, () => run.ask(name), { expectProblems: !clean.has(name) });
   }
 }
 
@@ -771,23 +828,16 @@ async function main() {
     if (options.scenario === 'homeoffice')
       await homeoffice(run, options['round-command'] ? JSON.parse(options['round-command']) : []);
     else if (options.scenario === 'cards')
-      await cards(run, options.cards.split(',').filter(Boolean));
+      await cards(
+        run,
+        options.cards.split(',').filter(Boolean),
+        new Set(options.clean.split(',').filter(Boolean)),
+        Number(options['reload-every']),
+      );
     else throw new Error(`unknown scenario ${options.scenario}`);
 
-    // Late log entries (a warning written after its step was checked) fail the run too.
-    const late = await run.logProblems();
-    if (late.length) {
-      run.steps.push({
-        name: 'log',
-        ok: false,
-        expectProblems: false,
-        seconds: 0,
-        screenshot: null,
-        problems: late,
-        notes: [],
-      });
-    }
-    // In `cards` the broken cards must be flagged and the good one must pass.
+    await run.checkLateLog();
+    // In `cards` the broken cards must be flagged and the clean ones must pass.
     result.ok = run.steps.every((s) => s.ok !== Boolean(s.expectProblems));
   } catch (error) {
     if (!(error instanceof Aborted)) result.error = result.error ?? String(error.stack ?? error);

@@ -1,7 +1,11 @@
-// A tiny bot for the negative test of the driver's card checks: each message text names an
-// answer in ANSWERS below, and the bot sends that answer as it is, however broken.
+// A tiny bot for the driver's card checks: each message text names an answer in ANSWERS below,
+// and the bot sends that answer as it is, however broken. The negative test asks for the broken
+// ones; the card gallery adds the bot's real cards from a JSON file, {"name": <adaptive card>},
+// each sent as one Adaptive Card attachment (tests/e2e/gallery.py writes it).
 //
-//   node tests/e2e/stub_bot.mjs [port]   prints {"port": N} when it listens on 127.0.0.1
+//   node tests/e2e/stub_bot.mjs [port] [cards.json]   prints {"port": N, "answers": N} when it
+//                                                      listens on 127.0.0.1
+import fs from 'node:fs';
 import http from 'node:http';
 
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
@@ -42,6 +46,19 @@ const ANSWERS = {
   'empty-message': { attachments: [] },
   'no-content': { attachments: [{ contentType: ADAPTIVE }] },
 };
+
+// Extra named cards from a JSON file; a name may not replace one of the answers above.
+function loadCards(file) {
+  const cards = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (cards === null || typeof cards !== 'object' || Array.isArray(cards))
+    throw new Error(`${file}: expected an object of named cards`);
+  for (const [name, content] of Object.entries(cards)) {
+    if (Object.hasOwn(ANSWERS, name)) throw new Error(`${file}: "${name}" is a built-in answer`);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+      throw new Error(`${file}: "${name}" is not a name to type (a-z, 0-9, -)`);
+    ANSWERS[name] = adaptive(content);
+  }
+}
 
 async function readJson(request) {
   const chunks = [];
@@ -87,6 +104,10 @@ const server = http.createServer(async (request, response) => {
   }
 });
 
-server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
-  console.log(JSON.stringify({ port: server.address().port }));
+const [port, cardsFile] = process.argv.slice(2);
+if (cardsFile) loadCards(cardsFile);
+
+server.listen(Number(port || 0), '127.0.0.1', () => {
+  const answers = Object.keys(ANSWERS).length;
+  console.log(JSON.stringify({ port: server.address().port, answers }));
 });

@@ -5,6 +5,8 @@ Chromium, all on loopback.
 line with a verdict per step; screenshots go to `artifacts/e2e/` (git-ignored). The driver fails a
 step when the Playground cannot show the bot's card, and `test_driver_flags_cards_the_renderer_
 cannot_show` proves that check on deliberately broken cards from a stub bot.
+`test_gallery_in_teams_renderer` shows every card the bot can send (tests/e2e/gallery.py, built
+by the real card builders) through the same stub bot, and fails on any renderer problem.
 
 Needs Debian's Chromium at /usr/bin/chromium (`apt-get install -y chromium`) and the npm packages
 (`npm ci`, which `./dev test` runs). Without Chromium the tests skip, except under CI=true.
@@ -28,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.e2e.gallery import gallery
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -210,6 +214,21 @@ def start_playground(
     return playground, port
 
 
+def start_stub(
+    services: list[Service], node: str, tmp_path: Path, cards: Path | None = None
+) -> tuple[Service, int]:
+    """tests/e2e/stub_bot.mjs on loopback, with the named cards in `cards` besides its own."""
+    stub = Service(
+        "stub bot",
+        [node, str(HERE / "stub_bot.mjs"), str(free_port()), *([str(cards)] if cards else [])],
+        dict(os.environ),
+        ROOT,
+        tmp_path / "stub.log",
+    )
+    services.append(stub)
+    return stub, json.loads("{" + wait_for_line(stub, "{", timeout=30))["port"]
+
+
 def run_driver(
     node: str, url: str, out: Path, tmp_path: Path, *args: str, env: dict[str, str] | None = None
 ) -> dict[str, Any]:
@@ -329,15 +348,7 @@ def test_driver_flags_cards_the_renderer_cannot_show(
 ) -> None:
     """The negative test of the driver's card check: a stub bot answers with broken cards."""
     node = require_tools()
-    stub = Service(
-        "stub bot",
-        [node, str(HERE / "stub_bot.mjs"), str(free_port())],
-        dict(os.environ),
-        ROOT,
-        tmp_path / "stub.log",
-    )
-    services.append(stub)
-    stub_port = json.loads("{" + wait_for_line(stub, "{", timeout=30))["port"]
+    stub, stub_port = start_stub(services, node, tmp_path)
     playground, port = start_playground(
         services, node, f"http://127.0.0.1:{stub_port}/api/messages", tmp_path
     )
@@ -361,3 +372,42 @@ def test_driver_flags_cards_the_renderer_cannot_show(
         step = steps[name]
         assert not step["ok"], f"the driver let the broken card {name!r} pass: {step}"
         assert any(expected in problem for problem in step["problems"]), (name, step["problems"])
+
+
+def test_gallery_in_teams_renderer(tmp_path: Path, services: list[Service]) -> None:
+    """Every card the bot can send, as its builders make it, shows in Teams' renderer without a
+    problem: also those that only go proactively to a leader (approval, follow-up, team)."""
+    node = require_tools()
+    started = time.monotonic()
+    cards = gallery()
+    file = tmp_path / "gallery.json"
+    file.write_text(json.dumps(cards, ensure_ascii=False), encoding="utf-8")
+    stub, stub_port = start_stub(services, node, tmp_path, file)
+    playground, port = start_playground(
+        services, node, f"http://127.0.0.1:{stub_port}/api/messages", tmp_path
+    )
+
+    names = list(cards)
+    result = run_driver(
+        node,
+        f"http://127.0.0.1:{port}/",
+        ARTIFACTS / "gallery",
+        tmp_path,
+        "--scenario",
+        "cards",
+        "--cards",
+        ",".join(names),
+        "--clean",
+        ",".join(names),
+        # The Playground draws every card in the chat again on each new message: a new chat
+        # every ten cards keeps a step under a second.
+        "--reload-every",
+        "10",
+    )
+
+    assert result["ok"] and not result.get("error"), failures(result, [stub, playground])
+    assert [step["name"] for step in result["steps"]] == ["installed", *names]
+    for step in result["steps"][1:]:
+        assert step["screenshot"] and Path(step["screenshot"]).stat().st_size > 0, step
+    assert set(result["blocked"]) <= {"res-1.cdn.office.net"}, result["blocked"]
+    print(f"e2e gallery: {len(names)} cards, {time.monotonic() - started:.1f} s in all")

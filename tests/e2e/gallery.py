@@ -1,0 +1,410 @@
+"""The card gallery: every card the bot can send, built by the real card builders with realistic
+data, for the end-to-end test that shows them all in Teams' own renderer
+(`test_gallery_in_teams_renderer` in test_playground.py, through tests/e2e/stub_bot.mjs).
+
+Many of these cards only ever go proactively to a leader (the approval card, the follow-up, the
+team card), so the walkthrough never shows them. Bokmål first, as the bot speaks; a few in
+English. Not here: the one-line notices the dialogs build with `cards.agreement.notice` (the
+same builder as the decision, invite and review cards) and the agreement's standing card, which
+bot/agreement_turns.py builds itself.
+
+    .venv/bin/python -m tests.e2e.gallery > gallery.json     # the same JSON the test writes
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from cards.agreement import (
+    advice_card,
+    agreement_card,
+    annotated,
+    approval_card,
+    decision_card,
+    equipment_card,
+    ergonomics_card,
+    extent_card,
+    invite_card,
+    network_card,
+    review_card,
+    summary_card,
+    tasks_card,
+)
+from cards.checkin import checkin_card, notice_card, receipt_card
+from cards.elements import Card
+from cards.followup import (
+    Contacts,
+    asked_card,
+    followup_card,
+    followup_reminder_card,
+    no_leader_card,
+    outcome_lines,
+    self_help,
+    team_signal_card,
+)
+from cards.help import greeting_card, help_card
+from cards.i18n import t
+from cards.settings import settings_card
+from cards.team import team_card, with_back
+from cards.trend import trend_card
+from domain.agreement import (
+    Amounts,
+    EquipmentRequest,
+    Extent,
+    Mode,
+    Network,
+    Package,
+    Place,
+    Workplace,
+    assess_workplace,
+)
+from domain.agreement_record import (
+    Agreement,
+    Status,
+    Tasks,
+    TeamMember,
+    TeamOverview,
+    Terms,
+    review,
+    week_plan,
+)
+from domain.catalog import round_items
+from domain.checkin import CheckinAnswers, FieldError
+from domain.followup import Action, Event, FollowUp, Signal
+from domain.org import Person
+from domain.rounds import Round
+from domain.trend import TrendPoint
+
+OSLO = ZoneInfo("Europe/Oslo")
+NOW = datetime(2025, 11, 24, 8, 30, tzinfo=UTC)
+CONTACTS = Contacts("HR – se intranettet", "Bedriftshelsetjenesten – se intranettet")
+
+LEADER = Person(
+    "6f1c2d3e-0000-4000-8000-000000000001",
+    "Ola Hansen",
+    "ola.hansen@kommune.no",
+    None,
+    "Helse og omsorg",
+    "Hjemmetjenesten sør",
+)
+
+
+def _employee(n: int, name: str) -> Person:
+    email = name.lower().replace(" ", ".").replace("ø", "o").replace("å", "a") + "@kommune.no"
+    return Person(
+        f"6f1c2d3e-0000-4000-8000-{n:012d}",
+        name,
+        email,
+        LEADER.id,
+        "Helse og omsorg",
+        "Hjemmetjenesten sør",
+    )
+
+
+KARI = _employee(2, "Kari Nordmann")
+PER = _employee(3, "Per Olsen")
+AISHA = _employee(4, "Aisha Rahman")
+JONAS = _employee(5, "Jonas Berg")
+INGRID = _employee(6, "Ingrid Sørensen Haugland")
+MAGNUS = _employee(7, "Magnus Lie")
+
+# A whole proposal: three days with a reason (flagged), a risky workplace (flagged, BHT wanted),
+# a standard package within the amounts, the private network.
+FULL_TERMS = Terms(
+    tasks=Tasks(
+        home=("concentration", "writing", "planning"),
+        office=("physical_meetings", "user_contact"),
+        expectations=(
+            "Svarer på Teams og telefon 08–15.30, saksbehandling levert innen fristene i Acos."
+        ),
+    ),
+    extent=Extent(3, ("mon", "wed", "thu"), "Lang reisevei (2 × 75 min) og mye skrivearbeid."),
+    workplace=Workplace(
+        Place.FIXED_PLACE, frozenset({"desk", "external_screen", "mouse"}), frozenset({"neck"})
+    ),
+    wants_occupational_health=True,
+    equipment=EquipmentRequest(Package.STANDARD, it_cost=2_500, furniture_cost=4_200),
+    network=Network.PRIVATE,
+)
+PLAIN_TERMS = Terms(
+    tasks=Tasks(home=("concentration", "digital_meetings"), office=("collaboration",)),
+    extent=Extent(2),
+    workplace=Workplace(Place.OWN_ROOM, frozenset({"desk", "office_chair", "keyboard"})),
+    equipment=EquipmentRequest(Package.BASIC),
+    network=Network.PRIVATE,
+)
+# What the leader is asked to look at, as the service works it out from the terms.
+FLAGS = review(FULL_TERMS, Mode.ORDINARY, Amounts()).flagged
+assert FLAGS == ["agreement.flag.three_days", "agreement.flag.ergonomic_risk"], FLAGS
+
+
+def _agreement(person: Person, version: int, status: Status, **changes: object) -> Agreement:
+    decided = status in (Status.APPROVED, Status.CHANGES_REQUESTED, Status.TALK_PROPOSED)
+    base = Agreement(
+        person.id,
+        version=version,
+        status=status,
+        terms=PLAIN_TERMS,
+        leader_id=LEADER.id if status is not Status.DRAFT else "",
+        submitted_at=NOW - timedelta(days=3) if status is not Status.DRAFT else None,
+        decided_at=NOW - timedelta(days=1) if decided else None,
+        review_on=date(2026, 5, 23) if status is Status.APPROVED else None,
+        approved_version=version if status is Status.APPROVED else 0,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _followup(person: Person, signals: set[Signal], days_ago: int) -> FollowUp:
+    opened = NOW - timedelta(days=days_ago)
+    return FollowUp(
+        id=f"fu-{person.id[-4:]}-{days_ago}",
+        employee_id=person.id,
+        leader_id=LEADER.id,
+        signals=frozenset(signals),
+        round_id="2025-11-17",
+        opened_at=opened,
+        events=(Event(opened, Action.PROMPTED, "bot"),),
+    )
+
+
+def _round(days_ago: int = 0) -> Round:
+    opened = NOW - timedelta(days=days_ago)
+    return Round(
+        id=opened.strftime("%Y-%m-%d"),
+        opened_at=opened,
+        closes_at=opened + timedelta(days=5),
+        items=round_items(),
+        delivered_at=opened,
+    )
+
+
+def _agreement_cards() -> dict[str, Card]:
+    amounts = Amounts()
+    pending = _agreement(KARI, 2, Status.PENDING, terms=FULL_TERMS)
+    approved = _agreement(KARI, 1, Status.APPROVED)
+    risky = Workplace(Place.NO_FIXED_PLACE, frozenset({"desk"}), frozenset({"neck", "back"}))
+    changes = _agreement(
+        KARI,
+        2,
+        Status.CHANGES_REQUESTED,
+        terms=FULL_TERMS,
+        comment="Tre dager går fint, men ta med hvilke dager du er på kontoret for brukermøter.",
+    )
+    talk = _agreement(KARI, 2, Status.TALK_PROPOSED, terms=FULL_TERMS, comment="La oss ta en prat.")
+    summary = summary_card(
+        "nb", _agreement(KARI, 1, Status.DRAFT, terms=FULL_TERMS), [], [], FLAGS, LEADER.name
+    )
+    # Tasks done, three days without a reason, the rest not answered yet.
+    partial = _agreement(
+        KARI, 1, Status.DRAFT, terms=Terms(tasks=PLAIN_TERMS.tasks, extent=Extent(3))
+    )
+    problems = review(partial.terms, Mode.ORDINARY, amounts)
+    return {
+        "tasks": tasks_card(
+            "nb",
+            {
+                "home": "concentration,writing",
+                "office": "physical_meetings",
+                "expectations": "Tilgjengelig på Teams i kjernetiden.",
+            },
+        ),
+        "tasks-en": tasks_card("en", {}),
+        "extent-refused": extent_card(
+            "nb",
+            {"days": "4", "fixed": "fixed", "weekdays": "mon,tue,wed,thu", "reason": ""},
+            Mode.ORDINARY,
+            ["extent.too_many"],
+        ),
+        "extent-ordered": extent_card("nb", {}, Mode.ORDERED),
+        "ergonomics": ergonomics_card(
+            "nb", {"place": "fixed_place", "has": "desk,mouse", "discomfort": "neck"}
+        ),
+        "advice": advice_card("nb", assess_workplace(risky, 2).advice, {}),
+        "equipment-refused": equipment_card(
+            "nb",
+            {"package": "2", "it_cost": 4_500, "furniture_cost": 3_000, "special_needs": ""},
+            amounts,
+            ["equipment.it_over_limit"],
+        ),
+        "network": network_card("nb", {"network": "private"}),
+        "summary": summary,
+        "summary-missing": summary_card(
+            "nb", partial, problems.missing, problems.errors, problems.flagged, ""
+        ),
+        "summary-changes": summary_card("nb", changes, [], [], FLAGS, LEADER.name),
+        "summary-stale": annotated(summary, "nb", t("nb", "agreement.stale"), []),
+        "summary-en": summary_card(
+            "en", _agreement(KARI, 1, Status.DRAFT, terms=FULL_TERMS), [], [], FLAGS, LEADER.name
+        ),
+        "approval-pending": approval_card("nb", KARI.name, pending, FLAGS, KARI.email),
+        "approval-talk": with_back(approval_card("nb", KARI.name, talk, FLAGS, KARI.email), "nb"),
+        "approval-approved": with_back(
+            approval_card(
+                "nb",
+                KARI.name,
+                _agreement(KARI, 2, Status.APPROVED, terms=FULL_TERMS),
+                FLAGS,
+                KARI.email,
+            ),
+            "nb",
+        ),
+        "agreement-draft": agreement_card(
+            "nb", KARI.name, approved, LEADER.name, _agreement(KARI, 2, Status.DRAFT)
+        ),
+        "agreement-leader": with_back(
+            agreement_card(
+                "nb", PER.name, _agreement(PER, 3, Status.APPROVED), LEADER.name, for_employee=False
+            ),
+            "nb",
+        ),
+        "decision-changes": decision_card("nb", changes, LEADER.name, LEADER.email),
+        "decision-talk": decision_card("nb", talk, LEADER.name, LEADER.email),
+        "decision-approved-en": decision_card(
+            "en", _agreement(KARI, 2, Status.APPROVED), LEADER.name, LEADER.email
+        ),
+        "invite": invite_card("nb", LEADER.name),
+        "review-employee": review_card("nb", KARI.name, date(2026, 5, 23), for_leader=False),
+        "review-leader": review_card("nb", KARI.name, date(2026, 5, 23), for_leader=True),
+    }
+
+
+def _team_cards() -> dict[str, Card]:
+    members = [
+        TeamMember(
+            KARI,
+            _agreement(KARI, 2, Status.PENDING, terms=FULL_TERMS),
+            _agreement(KARI, 1, Status.APPROVED),
+        ),
+        TeamMember(PER, _agreement(PER, 3, Status.APPROVED), _agreement(PER, 3, Status.APPROVED)),
+        TeamMember(AISHA, _agreement(AISHA, 1, Status.PENDING), None),
+        TeamMember(JONAS, _agreement(JONAS, 2, Status.CHANGES_REQUESTED), None),
+        TeamMember(INGRID, _agreement(INGRID, 1, Status.TALK_PROPOSED), None),
+        TeamMember(MAGNUS, None, None),
+    ]
+    extents = [
+        m.approved.terms.extent
+        for m in members
+        if m.approved is not None and m.approved.terms.extent is not None
+    ] + [Extent(2, ("tue", "fri")), Extent(3, ("mon", "tue", "thu"), "Reisevei")]
+    overview = TeamOverview(members, week_plan(extents))
+    followups = [
+        (JONAS, _followup(JONAS, {Signal.CONTACT_ME, Signal.STRESS_MAX}, 2)),
+        (INGRID, _followup(INGRID, {Signal.SOCIAL_LOW_TWICE}, 9)),
+    ]
+    quiet = TeamOverview(
+        [TeamMember(MAGNUS, None, None), TeamMember(PER, _agreement(PER, 1, Status.DRAFT), None)],
+        week_plan([]),
+    )
+    return {
+        "team": team_card("nb", overview, followups),
+        "team-invited": team_card("nb", quiet, (), t("nb", "team.invited", name=MAGNUS.name)),
+        "team-en": team_card("en", overview, followups[:1]),
+    }
+
+
+def _followup_cards() -> dict[str, Card]:
+    signals = {Signal.CONTACT_ME, Signal.STRESS_HIGH_TWICE, Signal.STRAIN_HIGH}
+    followup = _followup(KARI, signals, 1)
+    done_at = NOW + timedelta(days=2)
+    done = followup.with_event(Event(NOW, Action.TALK, LEADER.id)).with_event(
+        Event(done_at, Action.FOLLOWED_UP, LEADER.id)
+    )
+    done = replace(done, note="Snakket med Kari tirsdag; avtalte kortere møtedager i to uker.")
+    return {
+        "followup": followup_card("nb", KARI, followup, CONTACTS),
+        "followup-support": with_back(
+            followup_card("nb", KARI, followup, CONTACTS, show_support=True), "nb"
+        ),
+        "followup-meeting": with_back(
+            followup_card("nb", KARI, followup, CONTACTS, meeting_link=True), "nb"
+        ),
+        "followup-done": with_back(followup_card("nb", KARI, done, CONTACTS), "nb"),
+        "followup-en": followup_card("en", PER, _followup(PER, {Signal.STRESS_MAX}, 0), CONTACTS),
+        "followup-reminder": followup_reminder_card("nb", KARI, followup, CONTACTS),
+        "team-signal": team_signal_card("nb", CONTACTS),
+        "asked": asked_card("nb", LEADER.name),
+        "no-leader": no_leader_card("nb", CONTACTS),
+    }
+
+
+def _checkin_cards() -> dict[str, Card]:
+    round_ = _round()
+    scores = {
+        "stress": 5,
+        "social": 2,
+        "focus": 3,
+        "workload": 2,
+        "balance": 3,
+        "leader": 4,
+        "learning": 3,
+        "strain": 4,
+    }
+    answers = CheckinAnswers(scores)
+    asked = CheckinAnswers(scores, contact_me=True, comment="Mye nå før jul.")
+    partial = {"stress": "4", "social": "2", "comment": "Travel uke."}
+    errors = [FieldError(item, "error.required") for item in round_.items if item not in partial]
+    points = [
+        TrendPoint(r.id, r.opened_at.astimezone(OSLO).strftime("%d.%m."), dict(s))
+        for r, s in (
+            (_round(21), {"stress": 2, "social": 4, "focus": 4, "strain": 2}),
+            (_round(14), {"stress": 3, "social": 3, "focus": 4, "strain": 3}),
+            (_round(7), {"stress": 4, "social": 2, "focus": 3, "strain": 3}),
+            (round_, {"stress": 5, "social": 2, "focus": 3, "strain": 4}),
+        )
+    ]
+    return {
+        "checkin": checkin_card("nb", round_, OSLO),
+        "checkin-refused": checkin_card("nb", round_, OSLO, partial, errors, reminder=True),
+        "checkin-closed": notice_card("nb", t("nb", "receipt.closed", round="17.11.2025")),
+        "receipt-selfhelp": receipt_card(
+            "nb", round_, OSLO, answers, False, extra=self_help("nb", round_.id, CONTACTS)
+        ),
+        "receipt-asked": receipt_card(
+            "nb",
+            round_,
+            OSLO,
+            asked,
+            False,
+            extra=outcome_lines("nb", LEADER.name, False, CONTACTS),
+        ),
+        "receipt-no-leader": receipt_card(
+            "nb", round_, OSLO, asked, False, extra=outcome_lines("nb", None, True, CONTACTS)
+        ),
+        "receipt-already-en": receipt_card("en", round_, OSLO, answers, True),
+        "trend": trend_card("nb", points),
+        "trend-empty": trend_card("nb", []),
+    }
+
+
+def _other_cards() -> dict[str, Card]:
+    return {
+        "greeting": greeting_card("nb", KARI.name),
+        "help-leader": help_card("nb", leader=True),
+        "help-unknown-en": help_card("en", t("en", "unknown")),
+        "settings": settings_card("nb", "41-50", ["stress", "strain"], saved=True),
+        "settings-en": settings_card("en", "", [], invalid=True),
+    }
+
+
+def gallery() -> dict[str, Card]:
+    """Every card, by a name the stub bot answers to (letters, digits and hyphens)."""
+    cards: dict[str, Card] = {}
+    for part in (
+        _checkin_cards(),
+        _agreement_cards(),
+        _team_cards(),
+        _followup_cards(),
+        _other_cards(),
+    ):
+        assert not cards.keys() & part.keys(), cards.keys() & part.keys()
+        cards.update(part)
+    return cards
+
+
+if __name__ == "__main__":
+    json.dump(gallery(), sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
