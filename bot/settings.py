@@ -74,8 +74,8 @@ class Settings:
     followup_reminder_days: int = 3
     admins: tuple[str, ...] = ()  # Entra object ids who see the whole organisation's pulse
     public_base_url: str = ""  # where users' browsers reach this host (CSV links); "" = local
-    support_hr_contact: str = "HR – se intranettet"
-    support_bht_contact: str = "Bedriftshelsetjenesten – se intranettet"
+    support_hr_contact: str = "se intranettet"  # e.g. "Hanne Berg, 55 55 55 55, hr@kommune.no"
+    support_bht_contact: str = "se intranettet"
     pseudonym_key: str = ""
     pseudonym_key_file: str = ".data/pseudonym.key"
 

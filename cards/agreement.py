@@ -69,6 +69,7 @@ def _choice_set(
     required: bool = False,
     expanded: bool = True,
     error_message: str = "",
+    placeholder: str = "",
 ) -> Element:
     element: Element = {
         "type": "Input.ChoiceSet",
@@ -80,6 +81,8 @@ def _choice_set(
     }
     if value:
         element["value"] = value
+    if not expanded:
+        element["placeholder"] = placeholder
     if required:
         element["isRequired"] = True
         element["errorMessage"] = error_message
@@ -177,6 +180,7 @@ def extent_card(
                 days,
                 str(values.get("days", "")),
                 required=True,
+                placeholder=t(lang, "checkin.placeholder"),
                 error_message=t(lang, "agreement.required"),
                 expanded=False,
             ),
@@ -193,7 +197,11 @@ def extent_card(
                 values.get("weekdays", ""),
                 multi=True,
             ),
-            _text_input("reason", t(lang, "agreement.extent.reason"), values.get("reason")),
+            _text_input(
+                "reason",
+                t(lang, "agreement.extent.reason" + ("_ordered" if ordered else "")),
+                values.get("reason"),
+            ),
         ],
         errors,
         note,
@@ -269,15 +277,21 @@ def equipment_card(
     amounts: Amounts,
     errors: Sequence[str] = (),
     note: str = "",
+    mode: Mode = Mode.ORDINARY,
 ) -> Card:
     packages = [
         {
             "title": t(
-                lang, f"agreement.package.{p.value}", it=amounts.it, furniture=amounts.furniture
+                lang,
+                f"agreement.package.{p.value}",
+                it=nok(amounts.it),
+                furniture=nok(amounts.furniture),
             ),
             "value": str(p.value),
         }
         for p in Package
+        # The temporary home loan exists only while home office is ordered.
+        if p is not Package.TEMPORARY or mode is Mode.ORDERED
     ]
     return _step_card(
         lang,
@@ -293,12 +307,12 @@ def equipment_card(
             ),
             _number_input(
                 "it_cost",
-                t(lang, "agreement.equipment.it_cost", it=amounts.it),
+                t(lang, "agreement.equipment.it_cost", it=nok(amounts.it)),
                 values.get("it_cost"),
             ),
             _number_input(
                 "furniture_cost",
-                t(lang, "agreement.equipment.furniture_cost", furniture=amounts.furniture),
+                t(lang, "agreement.equipment.furniture_cost", furniture=nok(amounts.furniture)),
                 values.get("furniture_cost"),
             ),
             _text_input(
@@ -372,14 +386,18 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
             ),
             (
                 t(lang, "agreement.fact.has"),
-                _list(lang, "agreement.item", sorted(terms.workplace.has)),
+                _list(lang, "agreement.item", [i for i in EQUIPMENT if i in terms.workplace.has]),
             ),
         ]
         if terms.workplace.discomfort:
             facts.append(
                 (
                     t(lang, "agreement.fact.discomfort"),
-                    _list(lang, "agreement.body", sorted(terms.workplace.discomfort)),
+                    _list(
+                        lang,
+                        "agreement.body",
+                        [a for a in BODY_AREAS if a in terms.workplace.discomfort],
+                    ),
                 )
             )
         if terms.wants_occupational_health:
@@ -396,8 +414,8 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
                     t(
                         lang,
                         "agreement.costs",
-                        it=terms.equipment.it_cost,
-                        furniture=terms.equipment.furniture_cost,
+                        it=nok(terms.equipment.it_cost),
+                        furniture=nok(terms.equipment.furniture_cost),
                     ),
                 )
             )
@@ -427,8 +445,10 @@ def summary_card(
         title(t(lang, "agreement.summary.title", version=proposal_version(agreement))),
         terms_facts(lang, agreement.terms),
     ]
-    body += [error_text(t(lang, f"agreement.missing.{part}")) for part in missing]
-    body += [error_text(t(lang, key)) for key in errors]
+    body += [
+        text(t(lang, key), color="Attention", weight="Bolder")
+        for key in (*(f"agreement.missing.{part}" for part in missing), *errors)
+    ]
     body += _flags(lang, flags)
     if agreement.comment and agreement.status is Status.CHANGES_REQUESTED:
         body.append(text(t(lang, "agreement.leader_comment", comment=agreement.comment)))
@@ -477,14 +497,27 @@ def approval_card(
     employee_email: str = "",
 ) -> Card:
     """To the leader: the proposal, what to look at, and the three answers."""
+    pending = agreement.status is Status.PENDING
+    heading = "approval.title" if pending else "agreement.card.title"
     body: list[Element] = [
-        title(t(lang, "approval.title", name=employee_name, version=agreement.version)),
-        text(t(lang, "approval.intro", name=employee_name)),
-        *_flags(lang, flags),
-        terms_facts(lang, agreement.terms),
+        title(t(lang, heading, name=employee_name, version=agreement.version)),
     ]
-    if agreement.status is not Status.PENDING:
-        body.append(text(t(lang, f"approval.decided.{agreement.status.value}"), weight="Bolder"))
+    if not pending:
+        # The answer first: it is what the card is about now.
+        decided = t(lang, f"approval.decided.{agreement.status.value}")
+        body.append(
+            text(
+                f"{decided} ({t(lang, 'agreement.version', version=agreement.version)})",
+                weight="Bolder",
+                color="Good",
+            )
+        )
+        if agreement.comment:
+            body.append(text(t(lang, "approval.your_comment", comment=agreement.comment)))
+    else:
+        body.append(text(t(lang, "approval.intro", name=employee_name)))
+    body += [*_flags(lang, flags), terms_facts(lang, agreement.terms)]
+    if not pending:
         return adaptive_card(body, _talk_link(lang, employee_name, employee_email, agreement))
     body.append(_text_input("comment", t(lang, "approval.comment")))
     data = {"employee": agreement.employee_id, "version": agreement.version}
@@ -563,6 +596,11 @@ def agreement_card(
         )
     actions = [execute(REVISE_VERB, t(lang, "agreement.change"), {})] if for_employee else []
     return adaptive_card(body, actions)
+
+
+def nok(amount: int) -> str:
+    """Kroner as Norwegians write them: 12 500 (a no-break space between thousands)."""
+    return f"{amount:,}".replace(",", "\u00a0")
 
 
 def _day(day: date | None) -> str:

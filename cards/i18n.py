@@ -406,6 +406,11 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nb": "Begrunnelse (trengs for 3 dager)",
         "en": "Reason (needed for 3 days)",
     },
+    "agreement.extent.reason_ordered": {
+        "nb": "Kommentar (valgfritt)",
+        "en": "Comment (optional)",
+    },
+    "agreement.version": {"nb": "versjon {version}", "en": "version {version}"},
     "agreement.ergonomics.title": {"nb": "Ergonomi", "en": "Ergonomics"},
     "agreement.ergonomics.intro": {
         "nb": "Hvordan er arbeidsplassen din hjemme?",
@@ -476,9 +481,9 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "1 Basic mobile office: laptop/iPad with access, short periods",
     },
     "agreement.package.2": {
-        "nb": "2 Standard hjemmekontor: fast ordning, utlån av IKT (ca. kr {it}) og møbler "
+        "nb": "2 Standard hjemmekontor: fast ordning, utlån av IKT (høyst kr {it}) og møbler "
         "(høyst kr {furniture})",
-        "en": "2 Standard home office: regular arrangement, loan of IT (about NOK {it}) and "
+        "en": "2 Standard home office: regular arrangement, loan of IT (at most NOK {it}) and "
         "furniture (at most NOK {furniture})",
     },
     "agreement.package.3": {
@@ -550,7 +555,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     "agreement.send": {"nb": "Send til lederen", "en": "Send to my leader"},
     "agreement.flag.three_days": {
         "nb": "3 dager i uken: begrunnelsen må vurderes",
-        "en": "3 days a week: the reason needs your judgement",
+        "en": "3 days a week: the reason is for the leader to weigh",
     },
     "agreement.flag.ergonomic_risk": {
         "nb": "Ergonomisk risiko på hjemmekontoret",
@@ -845,8 +850,13 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "Support for you as a leader",
     },
     "followup.support.hr": {"nb": "HR", "en": "HR"},
-    "followup.support.bht": {"nb": "Bedriftshelsetjenesten", "en": "Occupational health"},
-    "followup.open_meeting": {"nb": "Åpne møteplanleggeren", "en": "Open the meeting planner"},
+    "followup.support.bht": {"nb": "BHT", "en": "Occupational health"},
+    "followup.open_meeting": {
+        "nb": "Opprett Teams-møtet nå",
+        "en": "Create the Teams meeting now",
+    },
+    "approval.your_comment": {"nb": "Din kommentar: {comment}", "en": "Your comment: {comment}"},
+    "team.open_agreement": {"nb": "Avtalen til {name}", "en": "{name}'s agreement"},
     "followup.meeting_subject": {"nb": "En prat", "en": "A chat"},
     "followup.done": {"nb": "Fulgt opp {day}.", "en": "Followed up on {day}."},
     "followup.your_note": {"nb": "Notatet ditt: {note}", "en": "Your note: {note}"},

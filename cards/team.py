@@ -103,7 +103,12 @@ def team_card(
             {
                 "type": "ActionSet",
                 "actions": [
-                    execute(OPEN_VERB, m.person.name, {"employee": m.person.id}) for m in opened
+                    execute(
+                        OPEN_VERB,
+                        t(lang, "team.open_agreement", name=m.person.name),
+                        {"employee": m.person.id},
+                    )
+                    for m in opened
                 ][:6],  # Teams shows at most six actions in a set
             }
         )
@@ -126,6 +131,7 @@ def team_card(
             "id": "employee",
             "label": t(lang, "team.invite.who"),
             "style": "compact",
+            "placeholder": t(lang, "checkin.placeholder"),
             "choices": [{"title": m.person.name, "value": m.person.id} for m in overview.members],
         }
     )

@@ -86,7 +86,7 @@ class AgreementDialogs:
             ),
             (
                 "equipment",
-                lambda lang, v, e, n, c: equipment_card(lang, v, policy.amounts, e, n),
+                lambda lang, v, e, n, c: equipment_card(lang, v, policy.amounts, e, n, policy.mode),
                 lambda d, c: parse_equipment(d, c["days"], policy.mode, policy.amounts),
             ),
             (
