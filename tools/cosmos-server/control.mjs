@@ -81,8 +81,34 @@ export class Stats {
   }
 }
 
-/** Answers a /_test/... request. `clearData` drops every database. */
-export async function handleControl(req, res, pathname, { faults, stats, clearData }) {
+/**
+ * Creates `documents` in an existing container as the stock create does (the same store call:
+ * _rid, _self, _etag, _ts added; a duplicate id in its partition is a conflict, skipped), one
+ * request for thousands of documents. For benchmarks that need millions of documents: the SDK
+ * path sends one request each, and every document request sweeps its container for TTL first.
+ */
+function bulkCreate(account, body) {
+  const { database, container, documents } = body || {};
+  if (!Array.isArray(documents)) throw new Error("documents must be an array");
+  const collection = account?.database(String(database)).collection(String(container));
+  if (!collection?.read()) throw new Error(`no container dbs/${database}/colls/${container}`);
+  let created = 0;
+  let conflicts = 0;
+  for (const doc of documents) {
+    if (!doc || typeof doc.id !== "string") throw new Error("every document needs a string id");
+    try {
+      collection.documents.create(doc);
+      created += 1;
+    } catch (err) {
+      if (!err.conflict) throw err;
+      conflicts += 1;
+    }
+  }
+  return { created, conflicts };
+}
+
+/** Answers a /_test/... request. `clearData` drops every database; `account()` is the store. */
+export async function handleControl(req, res, pathname, { faults, stats, clearData, account }) {
   const route = `${req.method} ${pathname.replace(/\/+$/, "")}`;
   try {
     switch (route) {
@@ -99,6 +125,8 @@ export async function handleControl(req, res, pathname, { faults, stats, clearDa
       case "POST /_test/stats/reset":
         stats.reset();
         return send(res, 200, stats);
+      case "POST /_test/bulk":
+        return send(res, 200, bulkCreate(account?.(), await readJson(req)));
       case "DELETE /_test/data":
         clearData();
         return send(res, 200, { cleared: true });

@@ -49,6 +49,9 @@
  *                                the new connections that carried them
  *   POST   /_test/stats/reset   zero the counters
  *   DELETE /_test/data          drop every database
+ *   POST   /_test/bulk {"database", "container", "documents": [...]}  create many documents
+ *                                in one request, as the stock create does (benchmarks);
+ *                                answers {"created", "conflicts"}
  */
 import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
@@ -160,7 +163,7 @@ function main() {
     // Same normalisation as the library's router: "//dbs/x/" is "/dbs/x".
     const pathname = `/${req.url.split("?")[0].split("/").filter(Boolean).join("/")}`;
     if (pathname === "/_test" || pathname.startsWith("/_test/")) {
-      return handleControl(req, res, pathname, { faults, stats, clearData });
+      return handleControl(req, res, pathname, { faults, stats, clearData, account: () => account });
     }
 
     const { resourceType, segments } = resourceOf(pathname);
