@@ -60,21 +60,27 @@ def suppress(table: Table, k: int) -> frozenset[Cell]:
     """The cells to hide: every cell under k, and enough others that none can be computed."""
     hidden = {cell for cell, n in table.counts.items() if n < k}
     while True:
-        exposed = [cell for cell in sorted(hidden, key=_order) if derivable(table, hidden, cell)]
+        exposed = sorted(derivable_cells(table, hidden), key=_order)
         if not exposed:
             return frozenset(hidden)
         hidden.add(_partner(table, hidden, exposed[0]))
 
 
 def derivable(table: Table, hidden: Iterable[Cell], cell: Cell) -> bool:
-    """Whether `cell` follows from the shown cells by adding and subtracting.
+    """Whether `cell` follows from the shown cells by adding and subtracting."""
+    hidden = set(hidden)
+    return cell not in hidden or cell in derivable_cells(table, hidden)
 
-    The hidden cells are the unknowns of the table's relations; `cell` is determined exactly
-    when its unit vector lies in the span of those relations (restricted to the unknowns).
+
+def derivable_cells(table: Table, hidden: set[Cell]) -> set[Cell]:
+    """The hidden cells that follow from the shown ones by adding and subtracting.
+
+    The hidden cells are the unknowns of the table's relations. An unknown is determined
+    exactly when its unit vector lies in the span of the relations; in their reduced row
+    echelon form, that is a pivot whose row has no other unknown in it. One elimination
+    answers for every hidden cell at once.
     """
-    unknowns = sorted(set(hidden), key=_order)
-    if cell not in unknowns:
-        return True
+    unknowns = sorted(hidden, key=_order)
     index = {c: i for i, c in enumerate(unknowns)}
     rows: list[list[Fraction]] = []
     for total, parts in table.groups():
@@ -84,9 +90,7 @@ def derivable(table: Table, hidden: Iterable[Cell], cell: Cell) -> bool:
                 row[index[member]] += sign
         if any(row):
             rows.append(row)
-    target = [Fraction(0)] * len(unknowns)
-    target[index[cell]] = Fraction(1)
-    return _rank([*rows, target]) == _rank(rows)
+    return {unknowns[column] for column in _lone_pivots(rows, len(unknowns))}
 
 
 def _partner(table: Table, hidden: set[Cell], exposed: Cell) -> Cell:
@@ -121,18 +125,26 @@ def _order(cell: Cell) -> tuple[str, str]:
     return (cell[0] or "", cell[1] or "")
 
 
-def _rank(rows: Sequence[Sequence[Fraction]]) -> int:
+def _lone_pivots(rows: Sequence[Sequence[Fraction]], width: int) -> list[int]:
+    """Columns whose pivot row in the reduced row echelon form has no other entry."""
     matrix = [list(row) for row in rows]
+    pivots: list[tuple[int, int]] = []  # (row, column)
     rank = 0
-    columns = len(matrix[0]) if matrix else 0
-    for column in range(columns):
+    for column in range(width):
         pivot = next((r for r in range(rank, len(matrix)) if matrix[r][column] != 0), None)
         if pivot is None:
             continue
         matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
+        lead = matrix[rank][column]
+        matrix[rank] = [x / lead for x in matrix[rank]]
         for r in range(len(matrix)):
             if r != rank and matrix[r][column] != 0:
-                factor = matrix[r][column] / matrix[rank][column]
+                factor = matrix[r][column]
                 matrix[r] = [x - factor * y for x, y in zip(matrix[r], matrix[rank], strict=True)]
+        pivots.append((rank, column))
         rank += 1
-    return rank
+    return [
+        column
+        for row, column in pivots
+        if all(value == 0 for c, value in enumerate(matrix[row]) if c != column)
+    ]

@@ -6,6 +6,7 @@ Every view and export is written to the audit log: who, when, which scope and ro
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,7 @@ from storage.rounds import RoundRepository
 
 TREND_ROUNDS = 8
 REP_ROLES = (Role.UNION_REP, Role.SAFETY_REP)
+VIEW_CACHE = 512
 
 
 class NotPermitted(Exception):
@@ -65,6 +67,7 @@ class PulseService:
         self._admins = frozenset(normalise_id(a) for a in admins)
         self._timezone = timezone
         self._clock = clock
+        self._views: dict[tuple[str, Scope, int], View] = {}
 
     async def record(
         self, user_id: str, round_: Round, age_band: str, answers: CheckinAnswers
@@ -110,8 +113,19 @@ class PulseService:
         return PulseReport(scope, current, labels[latest.id], trend)
 
     async def _view(self, round_: Round, scope: Scope, invited: int) -> View:
-        cells = await self._counters.cells(round_.id)
-        return view(round_.id, cells, round_.items, self._k, scope, invited)
+        """A closed round's view never changes (it takes no answers), so it is made once."""
+        key = (round_.id, scope, invited)
+        cached = self._views.get(key)
+        if cached is None:
+            cells = await self._counters.cells(round_.id)
+            # Suppression is exact arithmetic over the table: keep it off the event loop.
+            cached = await asyncio.to_thread(
+                view, round_.id, cells, round_.items, self._k, scope, invited
+            )
+            if len(self._views) >= VIEW_CACHE:
+                self._views.pop(next(iter(self._views)))
+            self._views[key] = cached
+        return cached
 
     async def _invited(self, round_: Round, scope: Scope) -> int:
         """Those the round's card reached, from its delivery ledger, within the scope."""
