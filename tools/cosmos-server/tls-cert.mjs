@@ -28,8 +28,13 @@ const explicit = (n, inner) => tlv(0xa0 | n, inner); // [n] EXPLICIT
 const bitString = (buf) => tlv(0x03, Buffer.from([0]), buf); // 0 unused bits
 
 function integer(buf) {
-  // DER integers are signed: keep a positive value positive.
-  return tlv(0x02, buf[0] & 0x80 ? Buffer.concat([Buffer.from([0]), buf]) : buf);
+  // DER integers are minimal: no leading zero byte unless the next has its high bit set
+  // (OpenSSL refuses "illegal padding" otherwise — a random serial starting 0x00 did that,
+  // about one certificate in 256). And signed: keep a positive value positive.
+  let start = 0;
+  while (start < buf.length - 1 && buf[start] === 0 && !(buf[start + 1] & 0x80)) start++;
+  const minimal = buf.subarray(start);
+  return tlv(0x02, minimal[0] & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted) {
