@@ -131,7 +131,7 @@ class AgreementTurns:
         lang = profile.effective_language
         decision = decision_of(data.get("decision"))
         version = data.get("version")
-        if decision is None or not isinstance(version, int):
+        if decision is None or not isinstance(version, int) or isinstance(version, bool):
             return ShowMessage(t(lang, "error.unknown_action"))
         comment = data.get("comment")
         decided = await self._service.decide(

@@ -25,6 +25,9 @@ class Command(Enum):
 _WORDS: dict[str, Command] = {
     phrase: command for command in Command for phrase in TEXTS[command.value].values()
 }
+#: No command is longer, mention included. Longer text is not parsed: the expressions below
+#: take quadratic time over many unclosed tags (28 KB of "<at>" took 2 s, stalling the host).
+_LONGEST = 500
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]*>")
 _NOISE = re.compile(r"[\s\u00a0]+")
@@ -32,7 +35,7 @@ _NOISE = re.compile(r"[\s\u00a0]+")
 
 def parse_command(text: str | None) -> Command | None:
     """The command in `text`, ignoring case, spacing, mentions and trailing punctuation."""
-    if not text:
+    if not text or len(text) > _LONGEST:
         return None
     # In a team or group chat the bot's mention arrives inline: "<at>Bot</at> hjelp".
     cleaned = _TAGS.sub(" ", _MENTION.sub(" ", text))

@@ -32,7 +32,10 @@ class SignedLinks:
     def check(self, path: str, token: str) -> tuple[str, Language] | None:
         """The user and language the link to `path` was made for; None if forged or expired."""
         payload, _, signature = token.partition(".")
-        if not payload or not hmac.compare_digest(signature, self._sign(payload)):
+        # compare_digest raises on str with non-ASCII characters; a signature has none.
+        if not payload or not signature.isascii():
+            return None
+        if not hmac.compare_digest(signature, self._sign(payload)):
             return None
         try:
             padded = payload + "=" * (-len(payload) % 4)

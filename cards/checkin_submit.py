@@ -48,7 +48,7 @@ def _score(raw: Any) -> int | None:
         return None
     if isinstance(raw, int):
         value = raw
-    elif isinstance(raw, str) and raw.strip().isdigit():
+    elif isinstance(raw, str) and raw.strip().isdecimal():  # not isdigit: int("³") raises
         value = int(raw.strip())
     else:
         return None
