@@ -27,7 +27,14 @@ from domain.followup import Action, FollowUp, StandingConsent, kinds_of
 from domain.org import Person
 from domain.profile import Profile
 from domain.rounds import Round
-from services.followups import FollowUpService, LeaderAsked, NoLeader, NotYours, SelfHelp
+from services.followups import (
+    FollowUpService,
+    LeaderAsked,
+    NoLeader,
+    NothingAnswered,
+    NotYours,
+    SelfHelp,
+)
 from storage.port import StorageError
 
 log = logging.getLogger(__name__)
@@ -87,6 +94,8 @@ class FollowUpTurns:
             outcome = await self._service.ask_leader(profile.user_id, round_id)
             if isinstance(outcome, LeaderAsked):
                 return ReplaceCard(asked_card(lang, outcome.leader_name))
+            if isinstance(outcome, NothingAnswered):
+                return ShowMessage(t(lang, "followup.not_answered"))
             return ReplaceCard(no_leader_card(lang, contacts))
         employee_id = str(data.get("employee", ""))
         try:

@@ -165,7 +165,14 @@ class HomeOfficeBot(TeamsActivityHandler):
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         if turn_context.activity.name != ADAPTIVE_CARD_ACTION:
-            return await super().on_invoke_activity(turn_context)
+            response = await super().on_invoke_activity(turn_context)
+            if response is not None and response.status == 501:
+                # Teams sends nothing else to this bot (no message extensions, no task
+                # modules): an invoke it has no handler for is the caller's mistake.
+                return InvokeResponse(
+                    status=400, body=bad_request_body("this bot does not take that invoke")
+                )
+            return response
         value = turn_context.activity.value
         action = value.get("action") if isinstance(value, dict) else None
         verb = action.get("verb") if isinstance(action, dict) else None
@@ -314,12 +321,17 @@ async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
     """Last resort: log, and tell the user something went wrong — never a traceback."""
     log.error("unhandled error in a turn", exc_info=error)
     lang = _language_of(turn_context)
-    if turn_context.activity.type == ActivityTypes.invoke:
-        body = invoke_body(ShowMessage(t(lang, "error.unexpected")))
-        await turn_context.send_activity(
-            Activity(
-                type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body)
+    try:
+        if turn_context.activity.type == ActivityTypes.invoke:
+            body = invoke_body(ShowMessage(t(lang, "error.unexpected")))
+            await turn_context.send_activity(
+                Activity(
+                    type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body)
+                )
             )
-        )
-        return
-    await turn_context.send_activity(t(lang, "error.unexpected"))
+            return
+        await turn_context.send_activity(t(lang, "error.unexpected"))
+    except Exception:
+        # The apology could not be sent either (the connector refused the reply): the
+        # error is logged above, and the request must still end cleanly.
+        log.warning("could not tell the user about the error", exc_info=True)

@@ -7,7 +7,9 @@ what is wrong; the host keeps serving.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +29,12 @@ def problem(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+#: An id as Teams sends them: printable ASCII, no spaces or braces. It goes into the reply's
+#: URL and headers, where anything else makes the reply (and the error reply) fail.
+_PLAIN_ID = re.compile(r"[!-z|~]{1,1000}")
+_SENDER_ID = re.compile(r"[A-Za-z0-9._:@-]{1,128}")
+
+
 def activity_problem(body: Any) -> str | None:
     """Why `body` is not an activity the bot can answer, or None when it is."""
     if not isinstance(body, dict):
@@ -35,12 +43,38 @@ def activity_problem(body: Any) -> str | None:
         return "the activity has no type"
     if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"]:
         return "the activity has no serviceUrl"
+    if not isinstance(body.get("channelId"), str) or not body["channelId"]:
+        return "the activity has no channelId"
     conversation = body.get("conversation")
     if not isinstance(conversation, dict) or not conversation.get("id"):
         return "the activity has no conversation id"
+    for name, value in (
+        ("conversation.id", conversation.get("id")),
+        ("id", body.get("id")),
+        ("replyToId", body.get("replyToId")),
+    ):
+        if value is not None and not (isinstance(value, str) and _PLAIN_ID.fullmatch(value)):
+            return f"{name} is not an id"
     sender = body.get("from")
     if not isinstance(sender, dict) or not (sender.get("id") or sender.get("aadObjectId")):
         return "the activity has no sender"
+    aad = sender.get("aadObjectId")
+    if aad is not None and not (isinstance(aad, str) and _SENDER_ID.fullmatch(aad)):
+        return "from.aadObjectId is not an Entra object id"
+    if body["channelId"] == "msteams" and body["type"] == "conversationUpdate":
+        # Teams' own shape, which the SDK reads without checking: an object, and a team (when
+        # there is one) with an id.
+        data = body.get("channelData")
+        team = data.get("team") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or (
+            team is not None and not (isinstance(team, dict) and isinstance(team.get("id"), str))
+        ):
+            return "channelData is not Teams' channel data"
+    try:
+        # Lone surrogates ("\ud800") parse, but no store can encode them.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return "the activity holds text that is not valid Unicode"
     return None
 
 

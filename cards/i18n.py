@@ -887,6 +887,12 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nb": "Legg til rette for at teamet møtes, også uformelt.",
         "en": "Make room for the team to meet, informally too.",
     },
+    "followup.not_answered": {
+        "nb": "Jeg finner ikke svarene dine for den runden, så jeg har ikke spurt lederen din. "
+        "Kryss av for kontakt i neste innsjekk, eller ta kontakt direkte.",
+        "en": "I cannot find your answers for that round, so I have not asked your leader. Tick "
+        "contact in your next check-in, or get in touch directly.",
+    },
     "followup.asked.title": {"nb": "Kontakt med lederen", "en": "Contact with your leader"},
     "followup.asked": {
         "nb": "{leader} er bedt om å ta kontakt med deg.",

@@ -75,7 +75,12 @@ class NoLeader:
     """The employee asked, but the directory names no leader to ask."""
 
 
-CheckinFollowUp = LeaderAsked | SelfHelp | NoLeader | None
+@dataclass(frozen=True)
+class NothingAnswered:
+    """ "Ask my leader" about a round the employee has not answered: nothing to ask about."""
+
+
+CheckinFollowUp = LeaderAsked | SelfHelp | NoLeader | NothingAnswered | None
 
 
 class FollowUpService:
@@ -123,11 +128,11 @@ class FollowUpService:
     async def ask_leader(self, user_id: str, round_id: str) -> CheckinFollowUp:
         """ "Ask my leader to contact me", pressed after a check-in: consent given afterwards."""
         answers = await self._checkins.answers_of(user_id, round_id)
-        fired: frozenset[Signal] = frozenset()
-        if answers is not None:
-            round_ = await self._rounds.get(round_id)
-            previous = await self._checkins.answers_before(user_id, round_) if round_ else None
-            fired = signals(answers, previous, self.policy.thresholds)
+        if answers is None:
+            return NothingAnswered()  # the button belongs to a receipt: a round they answered
+        round_ = await self._rounds.get(round_id)
+        previous = await self._checkins.answers_before(user_id, round_) if round_ else None
+        fired = signals(answers, previous, self.policy.thresholds)
         return await self._ask_leader(user_id, round_id, shared(fired, True, StandingConsent()))
 
     async def consent(self, user_id: str) -> StandingConsent:

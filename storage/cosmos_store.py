@@ -49,6 +49,7 @@ from storage.port import (
     PreconditionFailed,
     StorageError,
     StorageUnavailable,
+    addressable,
     require_field_name,
     require_keys,
 )
@@ -160,6 +161,8 @@ class CosmosStore:
         raise AssertionError("unreachable")
 
     async def read(self, container: str, pk: str, doc_id: str) -> Document | None:
+        if not addressable(pk, doc_id):
+            return None
         proxy = self._container(container)
         try:
             doc = await self._call(
@@ -207,6 +210,8 @@ class CosmosStore:
         )
 
     async def delete(self, container: str, pk: str, doc_id: str, etag: str | None = None) -> None:
+        if not addressable(pk, doc_id):
+            raise NotFound(f"{container}/{pk}/{doc_id}")
         proxy = self._container(container)
         condition = MatchConditions.IfNotModified if etag else None
         try:
@@ -224,6 +229,8 @@ class CosmosStore:
     async def query(
         self, container: str, pk: str, equals: Mapping[str, Any] | None = None
     ) -> list[Document]:
+        if not addressable(pk):
+            return []
         proxy = self._container(container)
         clauses = ["c.pk = @pk"]
         parameters: list[dict[str, Any]] = [{"name": "@pk", "value": pk}]

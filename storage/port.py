@@ -61,6 +61,31 @@ def require_keys(doc: Document) -> None:
             raise ValueError(f"a document needs a non-empty string {key!r}")
 
 
+_UNHOLDABLE = frozenset("/\\?#\t\r\n")
+MAX_ID = 255  # Cosmos DB's limit for an id
+MAX_PK = 1024  # far below Cosmos DB's 2 KB; every key this app makes is an id or a short name
+
+
+def addressable(pk: str, doc_id: str | None = None) -> bool:
+    """Whether a document could be at this address at all, in either backend.
+
+    An id from outside (card data a client made up) may be one Cosmos DB cannot hold: a
+    slash, a trailing space, 3,000 letters. No document has it, so a read finds nothing and a
+    query returns nothing, the same on both backends, instead of the service refusing it.
+    """
+
+    def ok(value: str, limit: int) -> bool:
+        return (
+            isinstance(value, str)
+            and value.strip() != ""
+            and value == value.rstrip()
+            and len(value) <= limit
+            and not _UNHOLDABLE.intersection(value)
+        )
+
+    return ok(pk, MAX_PK) and (doc_id is None or ok(doc_id, MAX_ID))
+
+
 def require_field_name(name: str) -> None:
     """Field names go into query text (SQL, JSON paths): plain names only."""
     if not _FIELD_NAME.match(name):

@@ -22,6 +22,7 @@ from storage.port import (
     Document,
     NotFound,
     PreconditionFailed,
+    addressable,
     require_field_name,
     require_keys,
 )
@@ -225,6 +226,8 @@ class SqliteStore:
     # -- the DocumentStore interface ----------------------------------------------------
 
     async def read(self, container: str, pk: str, doc_id: str) -> Document | None:
+        if not addressable(pk, doc_id):
+            return None  # as on Cosmos DB, which could not hold such a document
         return await self._run(self._read, container, pk, doc_id)
 
     async def create(self, container: str, doc: Document) -> Document:
@@ -237,11 +240,15 @@ class SqliteStore:
         return await self._run(self._upsert, container, doc)
 
     async def delete(self, container: str, pk: str, doc_id: str, etag: str | None = None) -> None:
+        if not addressable(pk, doc_id):
+            raise NotFound(f"{container}/{pk}/{doc_id}")
         await self._run(self._delete, container, pk, doc_id, etag)
 
     async def query(
         self, container: str, pk: str, equals: Mapping[str, Any] | None = None
     ) -> list[Document]:
+        if not addressable(pk):
+            return []
         return await self._run(self._query, container, pk, dict(equals or {}))
 
     async def increment(

@@ -19,10 +19,10 @@ Each property test starts one host and runs all of hypothesis' examples against 
 (pytest-asyncio runs the examples inside one call of the test), so each example compares with a
 snapshot taken just before it.
 
-Bugs still open are listed in KNOWN_BUGS: each has a regression test below marked
-`xfail(strict=True)`, and the property tests leave out the inputs that reach it. When one is
-fixed, its test turns XPASS and fails: remove the marker and the KNOWN_BUGS entry, and the
-property tests cover those inputs again.
+The regressions at the end are the bugs these tests found, each fixed: odd ids, channel data
+and text refused before a turn (bot/web.py), ids no store can hold simply not found
+(storage/port.py `addressable`), unknown invokes a 400, "ask my leader" only about an answered
+round, and the error reply that must not fail the request.
 """
 
 from __future__ import annotations
@@ -35,17 +35,15 @@ import re
 import sqlite3
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from botbuilder.schema.teams import TeamsChannelData
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from msrest.exceptions import DeserializationError  # type: ignore[attr-defined]
 
 from cards.agreement import DECIDE_VERB, OPEN_VERB, REVISE_VERB, START_VERB, STEP_VERB
 from cards.checkin import SUBMIT_VERB
@@ -220,129 +218,8 @@ async def still_serving(host: Host, user: TeamsUser = KARI) -> None:
     assert card["body"][0]["text"] in HELP_TITLES
 
 
-# -- bugs still open -----------------------------------------------------------------------------
-
-
-#: An id as Teams sends them: printable ASCII without spaces or braces, not too long.
-PLAIN_ID = re.compile(r"[!-z|~]{1,1000}")
-
-
-def _plain_id(value: Any) -> bool:
-    return isinstance(value, str) and PLAIN_ID.fullmatch(value) is not None
-
-
-def _lone_surrogate(value: Any) -> bool:
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def _teams_channel_data(value: Any) -> bool:
-    """channelData as Teams sends it: its shape, and a team (when there is one) with an id."""
-    try:
-        if TeamsChannelData().deserialize(value) is None:
-            return False
-    except DeserializationError:
-        return False
-    team = value.get("team")
-    return team is None or (isinstance(team, dict) and _plain_id(team.get("id")))
-
-
-def _sender_id(activity: Activity) -> Any:
-    sender = activity.get("from")
-    return (sender.get("aadObjectId") or sender.get("id")) if isinstance(sender, dict) else None
-
-
-def _card_action(activity: Activity) -> tuple[Any, dict[str, Any]]:
-    """The verb and data of a card action, read the way the bot reads them."""
-    value = activity.get("value")
-    if not isinstance(value, dict):
-        return None, {}
-    if activity.get("type") == "invoke":
-        action = value.get("action")
-        action = action if isinstance(action, dict) else {}
-        data = action.get("data")
-        return action.get("verb"), data if isinstance(data, dict) else {}
-    return value.get("verb"), value
-
-
-EMPLOYEE_VERBS = (DECIDE_VERB, TEAM_OPEN_VERB, FOLLOWUP_OPEN_VERB, TALK_VERB, DONE_VERB,
-                  SUPPORT_VERB, INVITE_VERB)  # fmt: skip
-
-
-def _ids_read(activity: Activity) -> list[str]:
-    """The ids the bot reads from storage for an activity: the sender's, and an employee's or
-    a round's named in card data."""
-    verb, data = _card_action(activity)
-    ids = [str(_sender_id(activity))]
-    if verb in EMPLOYEE_VERBS:
-        ids.append(str(data.get("employee", "")))  # missing, it is ""
-    if isinstance(data.get("round_id"), str) and data["round_id"]:
-        ids.append(data["round_id"])
-    return ids
-
-
-def _cosmos_cannot_hold(doc_id: str) -> bool:
-    """Cosmos DB takes ids of at most 255 characters, without / \\ ? # tab or line breaks or
-    a trailing space (its SDK refuses those); nor a blank one (after the bot trims it)."""
-    return (
-        not doc_id.strip().strip("{}")
-        or doc_id != doc_id.rstrip()
-        or len(doc_id) > 255
-        or any(c in doc_id for c in "/\\?#\t\r\n")
-    )
-
-
-def _conversation_id(activity: Activity) -> Any:
-    conversation = activity.get("conversation")
-    return conversation.get("id") if isinstance(conversation, dict) else None
-
-
-#: name -> (activity, storage backend) -> whether the activity reaches that bug.
-KNOWN_BUGS: dict[str, Callable[[Activity, str], bool]] = {
-    # TeamsActivityHandler answers every invoke it has no handler for with 501.
-    "unknown_invoke_501": lambda a, _: (
-        a.get("type") == "invoke" and a.get("name") != "adaptiveCard/action"
-    ),
-    # The conversation id goes into the reply's URL and x-ms-conversation-id header, the
-    # activity id and replyToId into its URL: one that is not a plain id (PLAIN_ID; a brace
-    # is enough) makes the reply fail, and then on_turn_error's own reply, so the request
-    # ends in a 500 (or a 400 "does not parse" when the connector's refusal fails to
-    # deserialize) after the turn ran.
-    "ids_break_the_reply": lambda a, _: any(
-        value is not None and not _plain_id(value)
-        for value in (_conversation_id(a) or None, a.get("id"), a.get("replyToId"))
-    ),
-    # TeamsActivityHandler reads the channelData of every conversationUpdate as Teams' own,
-    # and channelData.team["id"] of it: missing, or not that shape, the turn raises.
-    "conversation_update_without_channel_data": lambda a, _: (
-        a.get("type") == "conversationUpdate" and not _teams_channel_data(a.get("channelData"))
-    ),
-    # botbuilder's ConversationState keys the dialog state by channelId: without one, every
-    # agreement turn raises.
-    "no_channel_id": lambda a, _: not a.get("channelId"),
-    # A lone surrogate ("\\ud800" in the JSON) cannot be encoded as UTF-8 by SQLite or the
-    # Cosmos SDK: in a name that is stored, or an id that is read, the turn raises.
-    "lone_surrogates": lambda a, _: _lone_surrogate(a),
-    # An id Cosmos DB cannot hold (_cosmos_cannot_hold) is read as given: the service answers
-    # 401 (a / in the link) or 431 (too long), or the SDK raises; a sender's id that is one
-    # cannot be written to the roster.
-    "cosmos_unholdable_ids": lambda a, backend: (
-        backend == "cosmos" and any(map(_cosmos_cannot_hold, _ids_read(a)))
-    ),
-}
-
-
-def known_bug(activity: Activity, backend: str) -> str | None:
-    return next((name for name, hit in KNOWN_BUGS.items() if hit(activity, backend)), None)
-
-
 # -- strategies --------------------------------------------------------------------------------
 
-#: Text a client could send and text none should: any code point (lone surrogates too, which
-#: JSON can carry as "\\ud800"), control characters, long runs.
 LONG = 20_000  # characters; Teams refuses a message over about 28 KB
 any_char = st.characters(exclude_categories=())
 strings = st.one_of(
@@ -635,7 +512,6 @@ async def test_any_activity_is_answered_below_500_and_stores_nothing_it_should_n
 ) -> None:
     snapshots = Snapshots(host, request)
     activity = data.draw(activities(host.service_url), label="activity")
-    assume(known_bug(activity, host.settings.storage) is None)
     before = await snapshots.take()
     host.connector.clear()
     errors.records.clear()
@@ -727,7 +603,6 @@ async def test_a_refused_check_in_stores_nothing_and_a_valid_one_what_was_chosen
         else round_id
     )
     activity = press(user, host.service_url, via, SUBMIT_VERB, {"round_id": rid, **scores, **extra})
-    assume(known_bug(activity, "sqlite") is None)
     comment = extra.get("comment")
     too_long = isinstance(comment, str) and len(comment.strip()) > 1000
     missing = [item for item in ITEMS if item not in scores]
@@ -806,7 +681,6 @@ async def test_a_refused_or_stale_step_changes_no_agreement_and_shows_the_step_a
     else:
         data = {**submitted.draw(refused_with_garbage(current), label="data"), "step": current}
     activity = press(KARI, host.service_url, via, STEP_VERB, data)
-    assume(known_bug(activity, "sqlite") is None)
     await at_step(host, KARI, current)
 
     snapshots = Snapshots(host, request)
@@ -895,7 +769,6 @@ async def test_garbage_in_a_leaders_follow_up_or_settings_card_changes_nothing(
     host = waiting
     verb, data = action
     activity = press(sender, host.service_url, via, verb, data)
-    assume(known_bug(activity, host.settings.storage) is None)
     snapshots = Snapshots(host, request)
     before = await snapshots.take()
     host.connector.clear()
@@ -979,14 +852,9 @@ async def test_a_body_over_the_limit_is_refused_with_413(sqlite_host: Host) -> N
     await still_serving(sqlite_host)
 
 
-# -- regressions: open (KNOWN_BUGS) --------------------------------------------------------------
+# -- regressions: the bugs the properties found -------------------------------------------------
 
 
-def open_bug(reason: str) -> Any:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-@open_bug("unknown_invoke_501: TeamsActivityHandler answers 501 Not Implemented")
 @pytest.mark.parametrize("name", ["composeExtension/query", "task/fetch", "", "x"])
 async def test_an_invoke_the_bot_has_no_handler_for_gets_no_5xx(
     sqlite_host: Host, errors: ErrorLog, name: str
@@ -1009,7 +877,6 @@ ODD_IDS = {
 }
 
 
-@open_bug("ids_break_the_reply: the reply fails, then on_turn_error's reply, after the turn ran")
 @pytest.mark.parametrize("field, value", ODD_IDS.values(), ids=ODD_IDS.keys())
 async def test_an_id_teams_would_never_send_is_refused_before_the_turn(
     sqlite_host: Host, errors: ErrorLog, field: str, value: Any
@@ -1025,7 +892,6 @@ async def test_an_id_teams_would_never_send_is_refused_before_the_turn(
     assert errors.records == [], errors.records[0]
 
 
-@open_bug("conversation_update_without_channel_data: the SDK reads channelData.team of None")
 @pytest.mark.parametrize("channel_data", [None, [], "teams", {"team": {"name": "no id"}}])
 async def test_a_conversation_update_without_channel_data_raises_no_turn_error(
     sqlite_host: Host, errors: ErrorLog, channel_data: Any
@@ -1036,7 +902,6 @@ async def test_a_conversation_update_without_channel_data_raises_no_turn_error(
     assert_user_safe(sqlite_host, errors, activity, status, body)
 
 
-@open_bug("no_channel_id: ConversationState raises TypeError: invalid activity-missing channel_id")
 @pytest.mark.parametrize("channel_id", [None, ""])
 async def test_an_activity_without_a_channel_id_is_refused_before_the_turn(
     sqlite_host: Host, errors: ErrorLog, channel_id: Any
@@ -1050,7 +915,6 @@ async def test_an_activity_without_a_channel_id_is_refused_before_the_turn(
 LONE_SURROGATE = "Kari \ud800"
 
 
-@open_bug("lone_surrogates: UTF-8 encoding in the store raises UnicodeEncodeError")
 @pytest.mark.parametrize("where", ["name", "employee in a leader's card", "round id of a check-in"])
 async def test_a_lone_surrogate_is_refused_or_taken_without_a_turn_error(
     sqlite_host: Host, errors: ErrorLog, where: str
@@ -1081,8 +945,6 @@ COSMOS_ODD = {
 async def test_an_id_in_card_data_that_cosmos_cannot_hold_is_simply_not_found(
     host: Host, errors: ErrorLog, request: pytest.FixtureRequest, odd: str | None
 ) -> None:
-    if host.settings.storage == "cosmos":
-        request.applymarker(open_bug("cosmos_unholdable_ids: read as given, 401 or 431"))
     await setup_org(host, KARI, LARS)
     employee = {"employee": odd} if odd is not None else {}
     for verb, data in [
@@ -1099,15 +961,12 @@ async def test_an_id_in_card_data_that_cosmos_cannot_hold_is_simply_not_found(
 async def test_a_sender_id_cosmos_cannot_hold_is_refused_or_taken_without_a_turn_error(
     host: Host, errors: ErrorLog, request: pytest.FixtureRequest
 ) -> None:
-    if host.settings.storage == "cosmos":
-        request.applymarker(open_bug("cosmos_unholdable_ids: the roster entry cannot be written"))
     activity = message(KARI, host.service_url, "hjelp")
     activity["from"]["aadObjectId"] = "a/b"
     status, body = await host.send(activity)
     assert_user_safe(host, errors, activity, status, body)
 
 
-@open_bug("followup.ask takes any round id: a follow-up opens, and the leader is told")
 @pytest.mark.parametrize("which", ["no such round", "closed, not answered", "open, not answered"])
 async def test_asking_the_leader_about_a_round_never_answered_opens_no_follow_up(
     sqlite_host: Host, errors: ErrorLog, request: pytest.FixtureRequest, which: str
