@@ -6,7 +6,9 @@ replies does not compete with the load generator's event loop and skew its clock
 Besides the Bot Connector routes it answers `GET /bench/summary`: the message activities that
 arrived since the previous call (how many, how many carried an Adaptive Card, the last card),
 then forgets them. The load generator uses it to check that every measured turn really sent
-its reply, and to read the round id off the check-in card.
+its reply, and to read the round id off the check-in card. `GET /bench/conversations/{id}`
+does the same for one conversation and returns the messages themselves (text and cards), so
+that many simulated users can each read their own replies (benchmarks/soak.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tests.fake_connector import FakeConnector
 
 SUMMARY_PATH = "/bench/summary"
 DELIVERY_PATH = "/bench/delivery"
+CONVERSATION_PATH = "/bench/conversations/{cid}"
 HEALTH_PATH = "/healthz"
 
 
@@ -35,6 +38,20 @@ def build_connector_app(enforce_limits: bool = False) -> web.Application:
                 "messages": len(messages),
                 "cards": len(cards),
                 "last_card": cards[-1] if cards else None,
+            }
+        )
+
+    async def conversation(request: web.Request) -> web.Response:
+        cid = request.match_info["cid"]
+        taken = [r for r in fake.received if r.conversation_id == cid]
+        fake.received[:] = [r for r in fake.received if r.conversation_id != cid]
+        return web.json_response(
+            {
+                "messages": [
+                    {"type": r.body.get("type"), "text": r.text, "cards": r.cards}
+                    for r in taken
+                    if r.method == "POST"
+                ]
             }
         )
 
@@ -56,6 +73,7 @@ def build_connector_app(enforce_limits: bool = False) -> web.Application:
 
     app.router.add_get(SUMMARY_PATH, summary)
     app.router.add_get(DELIVERY_PATH, delivery)
+    app.router.add_get(CONVERSATION_PATH, conversation)
     app.router.add_get(HEALTH_PATH, healthz)
     return app
 

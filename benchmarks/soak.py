@@ -1,0 +1,1162 @@
+"""Soak: many simulated users chatting and checking in at once, against the real host.
+
+    .venv/bin/python -m benchmarks.soak                          # 200 users, 60 s, both stores
+    .venv/bin/python -m benchmarks.soak --users 50 --seconds 20 --backend sqlite
+
+For each store (SQLite, then the local Cosmos DB test server with injected 429s and 503s)
+it starts processes besides this one: the host exactly as deployed (`python app.py`, local
+mode, the scheduler's tick an hour and its cron out of the way), the tests' fake Bot
+Connector (`python -m benchmarks.connector`), where the bot's replies arrive, and for Cosmos
+the test server (tests/cosmos_server.py). This process is the load generator: one asyncio
+task per user, each with its own Teams identity and 1:1 conversation, on 127.0.0.1 only.
+
+Each user, until the time is up, with a random think time (`--think`) between turns: types
+`hjelp`, `min utvikling`, now and then `avtale` and presses the step card it got. At a
+random moment in the first three quarters of the soak it checks in: types `sjekk inn`, gets
+the card and answers it (an `adaptiveCard/action` invoke `checkin.submit` with the round id
+off the card), sometimes twice in a row (a double click). After that it also opens the card
+again now and then, and sends it again (which must answer "already answered"). Every user
+submits at least once: one still without a receipt when the time is up keeps trying for up
+to `--grace` seconds more, with the faults switched off.
+
+On Cosmos the faults are armed through the test server's /_test/faults endpoint: a couple
+of requests fail every `--fault-every` seconds (429 with x-ms-retry-after-ms, some 503),
+now and then a burst of 429s, and in the middle one storm: every request 429 for
+`--storm` seconds, longer than the SDK's and the app's bounded retries last, so some turns
+end in the busy answer.
+
+What a user sees is checked on every turn: the HTTP status, the invoke's `statusCode`, and
+the reply itself (for a message turn, what reached the connector for that conversation). An
+error is a non-2xx, a failed request, an "unexpected error" text, a reply that is missing or
+not what the command gives. A "busy" answer (error.busy: "cannot save right now, nothing is
+lost") is counted on its own: under injected 429s a busy answer after the app's bounded
+retries is the designed outcome, not a failure, as long as nothing was stored by that
+submit. That is checked: after a busy submit, the user's next submit must store (a receipt,
+not "already answered"), and in the end every user with a receipt must have exactly one
+stored response, with the answers of the submit that got it, and no user any other.
+
+Afterwards the stored response documents are counted in the store itself (SQLite file, or
+a query of the Cosmos container), and matched to users by their pseudonym (the host's
+PSEUDONYM_KEY is set by this script); the participation and pulse counters are read too.
+The host's peak memory is its VmHWM from /proc, its CPU time from /proc/PID/stat.
+
+A report: exit status 0, or 1 if any check failed (busy answers fail only on SQLite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import random
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from benchmarks.connector import CONVERSATION_PATH, SUMMARY_PATH
+from benchmarks.turns import (
+    REPO,
+    Child,
+    app_revision,
+    child_env,
+    free_port,
+    load_average,
+    start_child,
+    wait_ready,
+)
+from cards.i18n import t
+from domain.pseudonym import pseudonym
+from tests.cosmos_server import CosmosTestServer, running_cosmos_server
+from tests.teams import TeamsUser, card_action, message
+
+PSEUDONYM_KEY = "soak-pseudonym-key"
+COSMOS_DATABASE = "soak"
+SUBMIT_VERB = "checkin.submit"
+STEP_VERB = "agreement.step"
+JSON_HEADERS = {"Content-Type": "application/json"}
+REQUEST_TIMEOUT_SECONDS = 60.0
+
+# What a user reads, in the language these users have (nb-NO).
+RECEIPT = t("nb", "receipt.title")  # "Takk for svarene dine!"
+ALREADY = t("nb", "receipt.already", round="\0").split("\0")[0]  # "Du har allerede svart ..."
+BUSY = t("nb", "error.busy")  # "Jeg får ikke lagret akkurat nå. ..."
+UNEXPECTED = t("nb", "error.unexpected")  # "Beklager, noe gikk galt hos meg. ..."
+UNKNOWN_ACTION = t("nb", "error.unknown_action")
+HELP_TITLE = t("nb", "help.title")
+TREND_TITLE = t("nb", "trend.title")
+# Never meant for a user's eyes, whatever the turn.
+LEAKS = (UNEXPECTED, "noe gikk galt", "Traceback", "Exception", "Error:")
+
+# The agreement's steps, filled in as a person would (tests/test_agreement_dialog.py).
+STEP_INPUTS: dict[str, dict[str, Any]] = {
+    "tasks": {
+        "home": "concentration,writing",
+        "office": "physical_meetings",
+        "expectations": "Svar innen en dag",
+    },
+    "extent": {"days": "2", "fixed": "fixed", "weekdays": "mon,wed", "reason": ""},
+    "ergonomics": {"place": "own_room", "has": "desk,office_chair,external_screen"},
+    "equipment": {"package": "2", "it_cost": 2500, "furniture_cost": 4000, "special_needs": ""},
+    "network": {"network": "private"},
+    "summary": {"choice": "edit"},  # back to the start: no leader to send it to here
+}
+
+# Kinds of turn, in the order of the report.
+KINDS = (
+    "sjekk inn",
+    "submit",
+    "submit again",
+    "hjelp",
+    "min utvikling",
+    "avtale",
+    "agreement step",
+)
+
+
+# -- options -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    users: int
+    seconds: float
+    backends: tuple[str, ...]
+    think: tuple[float, float]
+    grace: float
+    fault_every: float
+    fault_count: int
+    burst: int
+    burst_every: float
+    fault_503_share: float
+    retry_after_ms: int
+    storm: float
+    seed: int
+    log_level: str
+    keep: Path | None
+
+    @property
+    def storm_seconds(self) -> float:
+        """At most a quarter of the soak, so that a short run is not all storm."""
+        return min(self.storm, self.seconds / 4)
+
+
+def parse_options(argv: Sequence[str]) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.soak",
+        description="Many users chatting and checking in at once against the real host.",
+    )
+    parser.add_argument("--users", type=int, default=200, help="simulated users (200)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of the soak (60)")
+    parser.add_argument(
+        "--backend", choices=("sqlite", "cosmos", "both"), default="both", help="store (both)"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(1.0, 3.0),
+        metavar=("MIN", "MAX"),
+        help="a user's pause between turns, uniform, in seconds (1 3)",
+    )
+    parser.add_argument(
+        "--grace",
+        type=float,
+        default=30.0,
+        help="seconds after the end for users without a receipt to get one (30)",
+    )
+    parser.add_argument(
+        "--fault-every",
+        type=float,
+        default=0.1,
+        help="Cosmos: arm a fault this often, in seconds (0.1)",
+    )
+    parser.add_argument(
+        "--fault-count",
+        type=int,
+        default=2,
+        help="Cosmos: the next N requests after arming answer the fault (2; 0: none)",
+    )
+    parser.add_argument(
+        "--burst",
+        type=int,
+        default=40,
+        help="Cosmos: now and then arm this many 429s at once instead, more than the SDK's "
+        "own retries absorb, so the app's retries run too (40; 0: none)",
+    )
+    parser.add_argument(
+        "--burst-every", type=float, default=5.0, help="Cosmos: seconds between bursts (5)"
+    )
+    parser.add_argument(
+        "--fault-503-share",
+        type=float,
+        default=0.2,
+        help="Cosmos: share of armed faults that are 503 rather than 429 (0.2)",
+    )
+    parser.add_argument(
+        "--retry-after-ms",
+        type=int,
+        default=50,
+        help="Cosmos: x-ms-retry-after-ms of an injected 429 (50)",
+    )
+    parser.add_argument(
+        "--storm",
+        type=float,
+        default=15.0,
+        help="Cosmos: in the middle of the soak, answer every request 429 for this many "
+        "seconds (at most a quarter of --seconds), past the app's bounded retries, so some "
+        "users get the busy answer (15; 0: off)",
+    )
+    parser.add_argument("--seed", type=int, default=9, help="random seed of the users (9)")
+    parser.add_argument("--log-level", default="WARNING", help="LOG_LEVEL of the host")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the host's and connector's logs and the SQLite file in DIR (default: a "
+        "temporary directory, removed afterwards)",
+    )
+    args = parser.parse_args(argv)
+    if args.users < 1 or args.seconds <= 0:
+        parser.error("--users and --seconds must be positive")
+    if not 0 <= args.think[0] <= args.think[1]:
+        parser.error("--think needs 0 <= MIN <= MAX")
+    return Options(
+        users=args.users,
+        seconds=args.seconds,
+        backends=("sqlite", "cosmos") if args.backend == "both" else (args.backend,),
+        think=(args.think[0], args.think[1]),
+        grace=args.grace,
+        fault_every=args.fault_every,
+        fault_count=args.fault_count,
+        burst=args.burst,
+        burst_every=args.burst_every,
+        fault_503_share=args.fault_503_share,
+        retry_after_ms=args.retry_after_ms,
+        storm=args.storm,
+        seed=args.seed,
+        log_level=args.log_level,
+        keep=args.keep,
+    )
+
+
+# -- what the users saw ----------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    user: TeamsUser
+    rng: random.Random
+    checkin_at: float = 0.0  # seconds into the soak when this user first checks in
+    card: dict[str, Any] | None = None  # the check-in card last received
+    receipts: int = 0  # submits answered with "Takk for svarene" (stored)
+    stored_answers: dict[str, int] | None = None  # what the receipted submit sent
+    busy_submits: int = 0
+    waiting_after_busy: bool = False  # a busy submit; the next one must store
+    step_card: dict[str, Any] | None = None  # the agreement step card last received
+
+
+@dataclass
+class Tally:
+    turns: Counter[str] = field(default_factory=Counter)
+    busy: Counter[str] = field(default_factory=Counter)
+    busy_at: list[float] = field(default_factory=list)  # when each busy answer arrived
+    samples: list[tuple[float, str, float]] = field(default_factory=list)  # (ended, kind, ms)
+    non_2xx: Counter[str] = field(default_factory=Counter)  # "kind: status"
+    errors: list[str] = field(default_factory=list)  # everything that is not busy
+    error_kinds: Counter[str] = field(default_factory=Counter)
+    submits: int = 0  # submit invokes sent before the user had a receipt
+    receipts: int = 0
+    receipts_with_busy_line: int = 0  # stored, but the follow-up after it failed
+    already: int = 0  # "already answered" to a repeated submit, as expected
+    invariant: list[str] = field(default_factory=list)  # busy-then-stored violations
+    grace_users: int = 0
+
+    def error(self, kind: str, person: Person, what: str) -> None:
+        self.error_kinds[kind] += 1
+        self.errors.append(f"{kind} [{person.user.aad_object_id[-6:]}]: {what}")
+
+
+def card_texts(value: Any) -> str:
+    """Everything a card or message shows, as one string to search."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def execute_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every Action.Execute in a card, wherever it sits (actions, action sets, cards)."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute":
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
+
+
+def checkin_round(card: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """The round id the card's submit carries and the items it asks; None if not a check-in."""
+    for action in execute_actions(card):
+        if action.get("verb") == SUBMIT_VERB and "round_id" in (action.get("data") or {}):
+            items = [e["id"] for e in card.get("body", []) if e.get("type") == "Input.ChoiceSet"]
+            return str(action["data"]["round_id"]), items
+    return None
+
+
+# -- one backend's run -----------------------------------------------------------------------
+
+
+@dataclass
+class Soak:
+    options: Options
+    session: aiohttp.ClientSession
+    host_url: str
+    connector_url: str
+    tally: Tally = field(default_factory=Tally)
+
+    @property
+    def service_url(self) -> str:
+        return self.connector_url + "/"
+
+    async def post(
+        self, kind: str, person: Person, activity: dict[str, Any]
+    ) -> tuple[int, bytes] | None:
+        """One timed turn; None (and an error) when the request itself failed."""
+        payload = json.dumps(activity).encode("utf-8")
+        started = time.perf_counter()
+        try:
+            async with self.session.post(
+                self.host_url + "/api/messages", data=payload, headers=JSON_HEADERS
+            ) as response:
+                body = await response.read()
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as error:
+            self.tally.error(kind, person, f"request failed: {type(error).__name__}: {error}")
+            return None
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        self.tally.samples.append((time.monotonic(), kind, elapsed_ms))
+        self.tally.turns[kind] += 1
+        if not 200 <= status < 300:
+            self.tally.non_2xx[f"{kind}: HTTP {status}"] += 1
+            self.tally.error(kind, person, f"HTTP {status}: {body[:300]!r}")
+            return None
+        return status, body
+
+    async def replies(self, person: Person) -> list[dict[str, Any]]:
+        """The messages the bot sent to this user's conversation since the last look."""
+        path = CONVERSATION_PATH.format(cid=quote(person.user.conversation_id, safe=""))
+        async with self.session.get(self.connector_url + path) as response:
+            data = await response.json()
+        return list(data["messages"])
+
+    # -- message turns --
+
+    async def say(self, kind: str, person: Person, text: str) -> list[dict[str, Any]] | None:
+        """Type `text`; the cards of the answer, or None when the turn went wrong."""
+        if await self.post(kind, person, message(person.user, self.service_url, text)) is None:
+            return None
+        messages = await self.replies(person)
+        shown = card_texts(messages)
+        if not messages:
+            self.tally.error(kind, person, "no reply reached the connector")
+            return None
+        if BUSY in shown:
+            self.tally.busy[kind] += 1
+            self.tally.busy_at.append(time.monotonic())
+            return None
+        if any(leak in shown for leak in LEAKS):
+            self.tally.error(kind, person, f"error shown: {shown[:300]}")
+            return None
+        return [card for m in messages for card in m["cards"]]
+
+    async def checkin(self, person: Person) -> bool:
+        cards = await self.say("sjekk inn", person, "sjekk inn")
+        if cards is None:
+            return False
+        for card in cards:
+            if checkin_round(card):
+                person.card = card
+                return True
+        self.tally.error("sjekk inn", person, f"no check-in card: {card_texts(cards)[:300]}")
+        return False
+
+    async def expect(self, kind: str, person: Person, text: str, marker: str) -> None:
+        cards = await self.say(kind, person, text)
+        if cards is not None and marker not in card_texts(cards):
+            self.tally.error(kind, person, f"not the {text} card: {card_texts(cards)[:300]}")
+
+    async def agreement(self, person: Person) -> None:
+        cards = await self.say("avtale", person, "avtale")
+        if cards is None:
+            return
+        person.step_card = next(
+            (c for c in cards if any(a.get("verb") == STEP_VERB for a in execute_actions(c))),
+            None,
+        )
+        if person.step_card is None and not any(
+            str(a.get("verb", "")).startswith("agreement.")
+            for c in cards
+            for a in execute_actions(c)
+        ):
+            self.tally.error("avtale", person, f"no agreement card: {card_texts(cards)[:300]}")
+
+    async def press_step(self, person: Person) -> None:
+        assert person.step_card is not None
+        action = next(a for a in execute_actions(person.step_card) if a["verb"] == STEP_VERB)
+        data = dict(action.get("data") or {})
+        data.update(STEP_INPUTS.get(str(data.get("step")), {}))
+        value = await self.invoke("agreement step", person, STEP_VERB, data)
+        person.step_card = None
+        if value is None:
+            return
+        kind, shown = value
+        pressed = data.get("step")
+        steps = (
+            [a.get("data", {}).get("step") for a in execute_actions(shown)]
+            if kind == "card"
+            else []
+        )
+        if kind == "message" and not str(shown).strip():
+            self.tally.error("agreement step", person, f"empty answer: {shown!r}")
+        elif pressed in steps and pressed != "summary":
+            # The same step again: the answers were refused (or the press got lost).
+            self.tally.error("agreement step", person, f"step {pressed} did not advance")
+
+    # -- invokes --
+
+    async def invoke(
+        self, kind: str, person: Person, verb: str, data: dict[str, Any]
+    ) -> tuple[str, Any] | None:
+        """Press an Action.Execute button: ("card", card), ("message", text) or ("busy", text);
+        None when it went wrong (counted as an error)."""
+        answered = await self.post(
+            kind, person, card_action(person.user, self.service_url, verb, data)
+        )
+        if answered is None:
+            return None
+        _, body = answered
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            self.tally.error(kind, person, f"invoke body is not JSON: {body[:300]!r}")
+            return None
+        if not isinstance(parsed, dict) or parsed.get("statusCode") != 200:
+            self.tally.error(kind, person, f"invoke answered {body[:300]!r}")
+            return None
+        value = parsed.get("value")
+        shown = card_texts(value)
+        is_card = parsed.get("type") == "application/vnd.microsoft.card.adaptive"
+        if RECEIPT in shown and is_card:
+            return "card", value  # a receipt may carry a busy line about the follow-up
+        if BUSY in shown:
+            self.tally.busy[kind] += 1
+            self.tally.busy_at.append(time.monotonic())
+            return "busy", value
+        if UNKNOWN_ACTION in shown or any(leak in shown for leak in LEAKS):
+            self.tally.error(kind, person, f"error shown: {shown[:300]}")
+            return None
+        return ("card" if is_card else "message"), value
+
+    async def submit(self, person: Person, again: bool) -> bool:
+        """Send the check-in card's answers; True when the bot answered busy."""
+        assert person.card is not None
+        found = checkin_round(person.card)
+        assert found is not None
+        round_id, items = found
+        answers = {item: person.rng.randint(1, 5) for item in items}
+        data = {
+            "round_id": round_id,
+            **{item: str(score) for item, score in answers.items()},
+            "contact_me": "false",
+            "comment": "",
+        }
+        kind = "submit again" if again else "submit"
+        if not again:
+            self.tally.submits += 1
+        value = await self.invoke(kind, person, SUBMIT_VERB, data)
+        if value is None:
+            return False
+        if value[0] == "busy":
+            return True
+        shown = card_texts(value[1])
+        if RECEIPT in shown:
+            person.receipts += 1
+            person.stored_answers = answers
+            person.waiting_after_busy = False
+            self.tally.receipts += 1
+            if BUSY in shown:
+                self.tally.receipts_with_busy_line += 1
+            if again:
+                self.tally.error(kind, person, "a repeated submit stored again")
+        elif ALREADY in shown:
+            if not again:
+                if person.waiting_after_busy:
+                    self.tally.invariant.append(
+                        f"[{person.user.aad_object_id[-6:]}] answered busy, then 'already "
+                        "answered': the busy submit had stored"
+                    )
+                else:
+                    self.tally.error(kind, person, "'already answered' to a first submit")
+            else:
+                self.tally.already += 1
+        else:
+            self.tally.error(kind, person, f"neither receipt nor 'already': {shown[:300]}")
+        return False
+
+    # -- a user --
+
+    async def think(self, person: Person) -> None:
+        await asyncio.sleep(person.rng.uniform(*self.options.think))
+
+    async def first_submit(self, person: Person) -> None:
+        """`sjekk inn`, then answer the card; a busy answer is remembered for the check."""
+        if not await self.checkin(person):
+            return
+        await self.think(person)
+        if await self.submit(person, again=False):
+            person.busy_submits += 1
+            person.waiting_after_busy = True
+
+    async def live(self, person: Person, started: float, deadline: float) -> None:
+        """One user's turns until the deadline: chatting, and checking in once it is time."""
+        rng = person.rng
+        checkin_at = started + person.checkin_at
+        await asyncio.sleep(rng.uniform(0, self.options.think[1]))  # not all at once
+        while time.monotonic() < deadline:
+            if not person.receipts and time.monotonic() >= checkin_at:
+                await self.first_submit(person)  # after a busy answer: again next time
+                if person.receipts and rng.random() < 0.3:
+                    await self.submit(person, again=True)  # a double click on the card
+            else:
+                await self.chat(person, deadline)
+            await self.think(person)
+
+    async def chat(self, person: Person, deadline: float) -> None:
+        """One thing a user does besides their first check-in."""
+        rng = person.rng
+        choice = rng.random()
+        if person.receipts and choice < 0.25:
+            # The card again: open it, and half the time send it again as well.
+            if await self.checkin(person) and rng.random() < 0.5:
+                await self.think(person)
+                if time.monotonic() < deadline:
+                    await self.submit(person, again=True)
+        elif choice < 0.55:
+            await self.expect("hjelp", person, "hjelp", HELP_TITLE)
+        elif choice < 0.85:
+            await self.expect("min utvikling", person, "min utvikling", TREND_TITLE)
+        else:
+            await self.agreement(person)
+            if person.step_card is not None:
+                await self.think(person)
+                if time.monotonic() < deadline:
+                    await self.press_step(person)
+
+    async def catch_up(self, person: Person, deadline: float) -> None:
+        """After the soak: a user still without a receipt tries again, as a person would."""
+        if person.receipts:
+            return
+        self.tally.grace_users += 1
+        while not person.receipts and time.monotonic() < deadline:
+            await self.first_submit(person)
+            if not person.receipts:
+                await asyncio.sleep(1.0)
+
+
+def simulated_users(count: int, seed: int, seconds: float) -> list[Person]:
+    """Users who first check in at a random moment in the first three quarters of the soak,
+    and chat before and after."""
+    master = random.Random(seed)
+    return [
+        Person(
+            TeamsUser(f"00000000-0000-4000-5000-{i:012x}", f"Soak Bruker {i}"),
+            random.Random(master.random()),
+            checkin_at=master.uniform(0, 0.75 * seconds),
+        )
+        for i in range(count)
+    ]
+
+
+# -- Cosmos faults ---------------------------------------------------------------------------
+
+
+@dataclass
+class FaultInjector:
+    """Arms the Cosmos test server's fault endpoint again and again during the soak."""
+
+    session: aiohttp.ClientSession
+    cosmos: CosmosTestServer
+    options: Options
+    armed: Counter[int] = field(default_factory=Counter)  # requests armed to fail, by status
+    storm_window: tuple[float, float] | None = None
+    bursts: int = 0
+
+    async def control(self, method: str, path: str, body: Any = None) -> Any:
+        async with self.session.request(
+            method,
+            f"https://127.0.0.1:{self.cosmos.port}{path}",
+            json=body,
+            ssl=self.cosmos.ssl_context(),
+        ) as response:
+            response.raise_for_status()
+            return await response.json()
+
+    async def arm(self, status: int, count: int) -> None:
+        """The next `count` requests answer `status`, unless a burst is still pending (one
+        fault at a time: arming replaces what is pending)."""
+        pending = (await self.control("GET", "/_test/faults"))["faults"]
+        if pending and pending["remaining"] > self.options.fault_count:
+            return
+        body: dict[str, Any] = {"status": status, "count": count}
+        if status == 429:
+            body["retryAfterMs"] = self.options.retry_after_ms
+        await self.control("POST", "/_test/faults", body)
+        self.armed[status] += count
+
+    async def run(self, started: float, deadline: float) -> None:
+        options = self.options
+        rng = random.Random(options.seed + 1)
+        storm = options.storm_seconds
+        storm_at = started + (deadline - started - storm) / 2 if storm else None
+        next_burst = started + options.burst_every if options.burst else None
+        next_fault = started if options.fault_count else None
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            if storm_at is not None and now >= storm_at:
+                storm_at = None
+                await self.storm()
+            elif next_burst is not None and now >= next_burst:
+                next_burst += options.burst_every
+                self.bursts += 1
+                await self.arm(429, options.burst)
+            elif next_fault is not None and now >= next_fault:
+                next_fault += options.fault_every
+                status = 503 if rng.random() < options.fault_503_share else 429
+                await self.arm(status, options.fault_count)
+            upcoming = [t for t in (storm_at, next_burst, next_fault) if t is not None]
+            await asyncio.sleep(max(0.0, min([deadline, *upcoming]) - time.monotonic()))
+
+    async def storm(self) -> None:
+        """Every request 429 for --storm seconds (a count no soak reaches, then cleared)."""
+        started = time.monotonic()
+        await self.control(
+            "POST",
+            "/_test/faults",
+            {"status": 429, "count": 10**9, "retryAfterMs": self.options.retry_after_ms},
+        )
+        await asyncio.sleep(self.options.storm_seconds)
+        await self.control("DELETE", "/_test/faults")
+        self.storm_window = (started, time.monotonic())
+
+    async def stop(self) -> dict[str, Any]:
+        await self.control("DELETE", "/_test/faults")
+        stats: dict[str, Any] = await self.control("GET", "/_test/stats")
+        return stats
+
+
+# -- the host process ------------------------------------------------------------------------
+
+
+def proc_status(pid: int) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            name, _, value = line.partition(":")
+            fields[name] = value.strip()
+    return fields
+
+
+def memory_mb(pid: int, name: str) -> float:
+    """VmRSS / VmHWM (peak RSS) of a process, in MiB; NaN when it cannot be read."""
+    value = proc_status(pid).get(name, "")
+    match = re.match(r"(\d+) kB", value)
+    return int(match.group(1)) / 1024 if match else math.nan
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def sample_rss(pid: int, into: list[tuple[float, float]]) -> None:
+    """The host's RSS once a second, until cancelled: growth over the soak shows a leak."""
+    while True:
+        into.append((time.monotonic(), memory_mb(pid, "VmRSS")))
+        await asyncio.sleep(1.0)
+
+
+def stop_child(child: Child) -> int:
+    """SIGTERM, as a service manager stops the host; its exit status."""
+    if child.process.poll() is None:
+        child.process.send_signal(signal.SIGTERM)
+        try:
+            child.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.process.kill()
+            child.process.wait()
+    return child.process.returncode
+
+
+# -- counting what was stored ----------------------------------------------------------------
+
+
+Docs = list[dict[str, Any]]
+
+
+def stored_sqlite(path: Path) -> tuple[Docs, Docs]:
+    """The response documents and the counter documents in the host's SQLite file."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        rows = db.execute(
+            "SELECT container, body FROM documents WHERE container IN ('responses', 'counters')"
+        ).fetchall()
+    docs = [(container, json.loads(body)) for container, body in rows]
+    return [d for c, d in docs if c == "responses"], [d for c, d in docs if c == "counters"]
+
+
+def stored_cosmos(cosmos: CosmosTestServer) -> tuple[Docs, Docs]:
+    """The same, by queries across partitions of the Cosmos containers (faults are off)."""
+    client = cosmos.client()
+    try:
+        database = client.get_database_client(COSMOS_DATABASE)
+        found = [
+            list(
+                database.get_container_client(name).query_items(
+                    "SELECT * FROM c", enable_cross_partition_query=True
+                )
+            )
+            for name in ("responses", "counters")
+        ]
+        return found[0], found[1]
+    finally:
+        client.close()
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest rank: the value `share` of the turns were at or under."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+@dataclass
+class Result:
+    backend: str
+    tally: Tally
+    people: list[Person]
+    stored: Docs  # response documents
+    counters: Docs  # counter documents (participation, pulse cells, team counts)
+    started: float  # time.monotonic() when the users set off
+    wall_seconds: float
+    rss: list[tuple[float, float]]  # (when, host RSS in MiB), once a second
+    rss_start_mb: float
+    rss_end_mb: float
+    peak_mb: float
+    cpu: dict[str, float]  # CPU seconds during the soak, by process
+    host_exit: int
+    host_log: str
+    faults: dict[str, Any] | None = None
+    armed: Counter[int] | None = None
+    bursts: int = 0
+    storm_window: tuple[float, float] | None = None
+    stray_messages: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def check(result: Result) -> None:
+    """Lost, doubled, wrong or unannounced answers; errors; the busy invariant."""
+    tally, problems = result.tally, result.problems
+    by_pk: dict[str, list[tuple[str, dict[str, int]]]] = defaultdict(list)
+    for doc in result.stored:
+        by_pk[doc["pk"]].append((doc["id"], doc["scores"]))
+    key = PSEUDONYM_KEY.encode("utf-8")
+    known = set()
+    for person in result.people:
+        pk = pseudonym(person.user.aad_object_id, key)
+        known.add(pk)
+        docs = by_pk.get(pk, [])
+        who = person.user.aad_object_id[-6:]
+        if person.receipts and not docs:
+            problems.append(f"lost: [{who}] got a receipt, nothing stored")
+        elif len(docs) > 1:
+            problems.append(f"doubled: [{who}] has {len(docs)} stored responses")
+        elif docs and not person.receipts:
+            problems.append(f"stored without a receipt: [{who}] (busy {person.busy_submits}x)")
+        elif docs and {k: int(v) for k, v in docs[0][1].items()} != person.stored_answers:
+            problems.append(f"wrong answers stored for [{who}]: {docs[0][1]}")
+        if person.receipts > 1:
+            problems.append(f"[{who}] got {person.receipts} receipts")
+        if not person.receipts:
+            problems.append(f"[{who}] never got a receipt (busy {person.busy_submits}x)")
+    strangers = [pk for pk in by_pk if pk not in known]
+    if strangers:
+        problems.append(f"{len(strangers)} stored responses belong to no simulated user")
+    problems += [f"busy invariant: {v}" for v in tally.invariant]
+    problems += tally.errors
+    if tally.busy and result.backend == "sqlite":
+        problems.append(f"{sum(tally.busy.values())} busy answers on SQLite, with no faults")
+    if result.stray_messages:
+        problems.append(f"{result.stray_messages} messages at the connector nobody asked for")
+    if result.host_exit != 0:
+        problems.append(f"the host exited with status {result.host_exit} on SIGTERM")
+
+
+# A turn that began in the storm may still be retrying this long after it ended.
+STORM_SLACK_SECONDS = 10.0
+APP_RETRY = r"Cosmos DB \d+, retry"  # storage/cosmos_store.py logs each of its retries
+
+
+def log_count(log: str, pattern: str) -> int:
+    return len(re.findall(pattern, log))
+
+
+def print_latencies(result: Result) -> None:
+    """p50 / p99 per kind of turn; with a storm also without the turns that ended in it."""
+    calm = None
+    if result.storm_window:
+        start, end = result.storm_window
+        calm = [x for x in result.tally.samples if not start <= x[0] <= end + STORM_SLACK_SECONDS]
+    header = f"\n{'turn':<16} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+    if calm is not None:
+        header += f"   | outside the storm: {'n':>6} {'p50 ms':>8} {'p99 ms':>8}"
+    print(header)
+    for kind in (*KINDS, "all"):
+        values = [ms for _, k, ms in result.tally.samples if kind in (k, "all")]
+        line = f"{kind:<16} {len(values):>6}"
+        if values:
+            line += (
+                f" {percentile(values, 0.5):>8.1f} {percentile(values, 0.99):>8.1f} "
+                f"{max(values):>8.1f}"
+            )
+        if calm is not None:
+            quiet = [ms for _, k, ms in calm if kind in (k, "all")]
+            line = f"{line:<50}   | {'':<19} {len(quiet):>6}"
+            if quiet:
+                line += f" {percentile(quiet, 0.5):>8.1f} {percentile(quiet, 0.99):>8.1f}"
+        print(line)
+
+
+def print_windows(result: Result, width: float = 10.0) -> None:
+    """Turns, latency (by when the turn ended) and the host's RSS by stretch of time: drift
+    and growth show here."""
+    windows: dict[int, list[float]] = defaultdict(list)
+    for ended, _, ms in result.tally.samples:
+        windows[int((ended - result.started) // width)].append(ms)
+    rss: dict[int, float] = {}
+    for at, mb in result.rss:
+        rss[int((at - result.started) // width)] = mb  # the last sample of the stretch
+    print(f"\n{'over time':<9} {'turns':>5} {'p50 ms':>7} {'p99 ms':>7} {'host RSS MiB':>13}")
+    for n, values in sorted(windows.items()):
+        memory = f"{rss[n]:>13.1f}" if n in rss else ""
+        print(
+            f"{n * width:>3.0f}-{(n + 1) * width:<3.0f}s {len(values):>5} "
+            f"{percentile(values, 0.5):>7.0f} {percentile(values, 0.99):>7.0f} {memory}"
+        )
+
+
+def print_result(result: Result, options: Options) -> None:
+    tally = result.tally
+    print(f"\n=== {result.backend} ===")
+    if result.faults is not None and result.armed is not None:
+        faulted, total = result.faults.get("faulted", 0), result.faults.get("total", 0)
+        share = faulted / total if total else 0.0
+        armed = ", ".join(f"{n} x {s}" for s, n in sorted(result.armed.items()))
+        print(
+            f"cosmos faults armed: {armed} ({options.fault_count} at a time every "
+            f"{options.fault_every:g} s, {options.fault_503_share:.0%} of them 503; "
+            f"{result.bursts} bursts of {options.burst} x 429; 429 retry-after "
+            f"{options.retry_after_ms} ms)"
+            + (
+                f"; one storm: every request 429 for {options.storm_seconds:g} s"
+                if options.storm_seconds
+                else ""
+            )
+        )
+        print(
+            f"cosmos requests: {total}, answered with an injected fault: {faulted} "
+            f"({share:.1%}) on {result.faults.get('connections', '?')} connections; the app's "
+            "own retries (host log): "
+            f"{log_count(result.host_log, APP_RETRY)}"
+        )
+    turns = sum(tally.turns.values())
+    last = max((ended for ended, _, _ in tally.samples), default=result.started)
+    busy_seconds = last - result.started
+    print(
+        f"turns: {turns} by {len(result.people)} users in {busy_seconds:.1f} s, "
+        f"{turns / max(busy_seconds, 1e-9):.1f} a second"
+    )
+    stored = len(result.stored)
+    print(
+        f'answers sent:   {tally.receipts}  (submits with a receipt, "{RECEIPT}"; '
+        f"{tally.submits} first submits sent, by {sum(1 for p in result.people if p.receipts)} "
+        f"users; {tally.grace_users} users needed the grace time)"
+    )
+    print(f"answers stored: {stored}  (response documents in the store)")
+    participation = sum(
+        int(d.get("answered", 0)) for d in result.counters if d["id"] == "participation"
+    )
+    pulse = sum(int(d.get("n", 0)) for d in result.counters if str(d["id"]).startswith("cell:"))
+    print(
+        f"  aggregates: participation counter {participation}, pulse cells {pulse} respondents "
+        "(best effort: a failed increment is logged, not retried later)"
+    )
+    print(
+        f"repeated submits answered 'already answered': {tally.already} of "
+        f"{tally.turns['submit again']} ({tally.busy['submit again']} busy)"
+    )
+    errors = len(tally.errors) + len(tally.invariant)
+    print(f"errors: {errors}" + (f"  by turn: {dict(tally.error_kinds)}" if errors else ""))
+    print(
+        f"  non-2xx: {sum(tally.non_2xx.values())}"
+        + (f" {dict(tally.non_2xx)}" if tally.non_2xx else "")
+    )
+    busy = sum(tally.busy.values())
+    print(
+        f"busy answers: {busy}"
+        + (f"  by turn: {dict(tally.busy)}" if busy else "")
+        + f"; receipts with a busy line about the follow-up: {tally.receipts_with_busy_line}"
+    )
+    if result.storm_window and busy:
+        start, end = result.storm_window
+        during = sum(1 for at in tally.busy_at if start <= at <= end + STORM_SLACK_SECONDS)
+        print(
+            f"  {during} of them during the storm or less than {STORM_SLACK_SECONDS:g} s after "
+            f"it, {busy - during} at other times"
+        )
+    print(
+        "  busy invariant (a busy submit stored nothing; the next submit stored): "
+        + ("held" if not tally.invariant else f"{len(tally.invariant)} violation(s)")
+        + f" over {sum(p.busy_submits for p in result.people)} busy submits"
+    )
+    print(
+        "host log: "
+        f"{log_count(result.host_log, 'unhandled error in a turn')} unhandled turn errors, "
+        f"{log_count(result.host_log, 'storage failed during')} storage failures answered busy, "
+        f"{log_count(result.host_log, 'follow-up rules failed')} follow-ups failed after a "
+        f"stored answer, {log_count(result.host_log, 'missed one answer')} aggregate counts "
+        f"missed; {log_count(result.host_log, r' (?:ERROR|CRITICAL) ')} ERROR lines in all"
+    )
+    print_latencies(result)
+    print_windows(result)
+    print(
+        f"\nhost memory: peak RSS (VmHWM) {result.peak_mb:.1f} MiB; RSS {result.rss_start_mb:.1f} "
+        f"MiB before the soak, {result.rss_end_mb:.1f} MiB after"
+    )
+    print(
+        f"CPU seconds in {result.wall_seconds:.0f} s on {os.cpu_count()} CPUs: "
+        + ", ".join(f"{name} {seconds:.1f}" for name, seconds in result.cpu.items())
+    )
+    print(f"host exit status on SIGTERM: {result.host_exit}")
+    if result.problems:
+        print(f"\nFAILED: {len(result.problems)} problem(s)")
+        for problem in result.problems[:25]:
+            print(f"  {problem}")
+        if len(result.problems) > 25:
+            print(f"  ... and {len(result.problems) - 25} more")
+    else:
+        print(
+            "\nOK: answers sent = answers stored, each user's answer stored exactly once, no errors"
+        )
+
+
+# -- main ------------------------------------------------------------------------------------
+
+
+def host_env(workdir: Path, port: int, options: Options) -> dict[str, str]:
+    env = child_env(workdir, port, options.log_level)
+    env.update(
+        {
+            "PSEUDONYM_KEY": PSEUDONYM_KEY,
+            "SCHEDULER_TICK_SECONDS": "3600",
+            "CHECKIN_CRON": "0 0 1 1 *",  # no scheduled round during the soak
+            "ORG_SOURCE": "csv",
+        }
+    )
+    return env
+
+
+@contextlib.contextmanager
+def maybe_cosmos(backend: str) -> Iterator[CosmosTestServer | None]:
+    if backend != "cosmos":
+        yield None
+        return
+    with running_cosmos_server() as cosmos:
+        yield cosmos
+
+
+async def run_backend(backend: str, options: Options, workdir: Path) -> Result:
+    python = sys.executable
+    with maybe_cosmos(backend) as cosmos:
+        connector_env = child_env(workdir, free_port(), options.log_level)
+        connector = start_child(
+            f"connector-{backend}",
+            [python, "-m", "benchmarks.connector", "--port", connector_env["PORT"]],
+            connector_env,
+            workdir,
+        )
+        env = host_env(workdir, free_port(), options)
+        if cosmos is not None:
+            bundle = cosmos.write_ca_bundle(workdir / "ca-bundle.pem")
+            env.update(
+                {
+                    "STORAGE": "cosmos",
+                    "COSMOS_ENDPOINT": cosmos.endpoint,
+                    "COSMOS_KEY": cosmos.key,
+                    "COSMOS_DATABASE": COSMOS_DATABASE,
+                    "SSL_CERT_FILE": str(bundle),
+                    "REQUESTS_CA_BUNDLE": str(bundle),
+                }
+            )
+        host = start_child(f"host-{backend}", [python, str(REPO / "app.py")], env, workdir)
+        children = (connector, host)
+        try:
+            timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
+            limit = aiohttp.TCPConnector(limit=2 * options.users + 10)
+            async with aiohttp.ClientSession(timeout=timeout, connector=limit) as session:
+                for child in children:
+                    await wait_ready(session, child)
+                return await soak(backend, options, session, host, connector, cosmos, workdir)
+        except Exception:
+            for child in children:
+                print(f"--- {child.name} log (last lines) ---\n{child.log_tail()}", file=sys.stderr)
+            raise
+        finally:
+            stop_child(host)
+            stop_child(connector)
+
+
+async def soak(
+    backend: str,
+    options: Options,
+    session: aiohttp.ClientSession,
+    host: Child,
+    connector: Child,
+    cosmos: CosmosTestServer | None,
+    workdir: Path,
+) -> Result:
+    people = simulated_users(options.users, options.seed, options.seconds)
+    run = Soak(options, session, host.base_url, connector.base_url)
+    pid = host.process.pid
+    rss_start = memory_mb(pid, "VmRSS")
+    pids = {"host": pid, "connector": connector.process.pid}
+    if cosmos:
+        pids["cosmos server"] = cosmos.process.pid
+    cpu_start = {name: cpu_seconds(p) for name, p in pids.items()}
+    cpu_start["load generator"] = time.process_time()
+    injector = FaultInjector(session, cosmos, options) if cosmos else None
+    if cosmos:
+        cosmos.reset()
+    started = time.monotonic()
+    deadline = started + options.seconds
+    faults = asyncio.create_task(injector.run(started, deadline)) if injector else None
+    rss: list[tuple[float, float]] = []
+    sampler = asyncio.create_task(sample_rss(pid, rss))
+    await asyncio.gather(*(run.live(p, started, deadline) for p in people))
+    stats = None
+    if injector and faults:
+        await faults
+        stats = await injector.stop()
+    await asyncio.gather(*(run.catch_up(p, time.monotonic() + options.grace) for p in people))
+    wall = time.monotonic() - started
+    sampler.cancel()
+    peak, rss_end = memory_mb(pid, "VmHWM"), memory_mb(pid, "VmRSS")
+    cpu = {name: cpu_seconds(p) - cpu_start[name] for name, p in pids.items()}
+    cpu["load generator"] = time.process_time() - cpu_start["load generator"]
+    async with session.get(connector.base_url + SUMMARY_PATH) as response:
+        stray = int((await response.json())["messages"])
+    stored, counters = stored_cosmos(cosmos) if cosmos else ([], [])
+    exit_status = stop_child(host)
+    if not cosmos:
+        stored, counters = stored_sqlite(workdir / "bench.sqlite3")
+    result = Result(
+        backend=backend,
+        tally=run.tally,
+        people=people,
+        stored=stored,
+        counters=counters,
+        started=started,
+        wall_seconds=wall,
+        rss=rss,
+        rss_start_mb=rss_start,
+        rss_end_mb=rss_end,
+        peak_mb=peak,
+        cpu=cpu,
+        host_exit=exit_status,
+        host_log=host.log_path.read_text(encoding="utf-8", errors="replace"),
+        faults=stats,
+        armed=injector.armed if injector else None,
+        bursts=injector.bursts if injector else 0,
+        storm_window=injector.storm_window if injector else None,
+        stray_messages=stray,
+    )
+    check(result)
+    return result
+
+
+def print_header(argv: Sequence[str], options: Options) -> None:
+    print(f"command:  {sys.executable} -m benchmarks.soak {' '.join(argv)}".rstrip())
+    print(f"app:      {app_revision()}")
+    print(f"machine:  {os.cpu_count()} CPUs, load average {load_average()}")
+    print(
+        f"load:     {options.users} users for {options.seconds:g} s each store, think time "
+        f"{options.think[0]:g}-{options.think[1]:g} s, seed {options.seed}, host LOG_LEVEL "
+        f"{options.log_level}"
+    )
+
+
+async def main_async(options: Options, workdir: Path) -> int:
+    status = 0
+    for backend in options.backends:
+        backend_dir = workdir / backend
+        backend_dir.mkdir()
+        result = await run_backend(backend, options, backend_dir)
+        print_result(result, options)
+        if result.problems:
+            status = 1
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    options = parse_options(argv)
+    print_header(argv, options)
+    started = time.monotonic()
+    if options.keep:
+        options.keep.mkdir(parents=True, exist_ok=False)
+        status = asyncio.run(main_async(options, options.keep.resolve()))
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-soak-") as workdir:
+            status = asyncio.run(main_async(options, Path(workdir)))
+    print(f"\nload average after: {load_average()}; run time: {time.monotonic() - started:.0f} s")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
