@@ -58,7 +58,7 @@ class FollowUpTurns:
             outcome = await self._service.after_checkin(profile.user_id, round_, answers)
         except StorageError:
             log.exception("follow-up rules failed after a stored check-in")
-            return [text(t(lang, "error.busy")), *self_help(lang, round_.id, contacts)]
+            return [text(t(lang, "followup.unchecked")), *self_help(lang, round_.id, contacts)]
         if isinstance(outcome, LeaderAsked):
             return list(outcome_lines(lang, outcome.leader_name, False, contacts))
         if isinstance(outcome, NoLeader):

@@ -887,6 +887,12 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nb": "Legg til rette for at teamet møtes, også uformelt.",
         "en": "Make room for the team to meet, informally too.",
     },
+    "followup.unchecked": {
+        "nb": "Svarene er lagret, men akkurat nå fikk jeg ikke sjekket om lederen din skal få "
+        "beskjed. Vil du at lederen tar kontakt, trykk på knappen under.",
+        "en": "Your answers are saved, but just now I could not check whether your leader should "
+        "hear of it. If you would like your leader to get in touch, press the button below.",
+    },
     "followup.not_answered": {
         "nb": "Jeg finner ikke svarene dine for den runden, så jeg har ikke spurt lederen din. "
         "Kryss av for kontakt i neste innsjekk, eller ta kontakt direkte.",

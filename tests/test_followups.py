@@ -29,6 +29,7 @@ from domain.followup import (
     team_signal,
 )
 from domain.rounds import new_round
+from storage.port import StorageUnavailable
 from storage.rounds import RoundRepository
 from tests.conftest import Host
 from tests.fake_connector import FakeConnector
@@ -329,3 +330,20 @@ def test_reminder_due_counts_only_acting() -> None:
     assert reminder_due(looked, opened + timedelta(days=3), timedelta(days=3))
     talked = followup.with_event(Event(opened, Action.TALK, "l"))
     assert not reminder_due(talked, opened + timedelta(days=3), timedelta(days=3))
+
+
+async def test_a_storage_failure_after_the_answer_is_stored_says_so_and_offers_the_ask(
+    host: Host, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await setup_org(host, KARI, LARS)
+    (round_id,) = await open_rounds(host, 1)
+
+    async def throttled(*_: object) -> None:
+        raise StorageUnavailable("throttled")
+
+    monkeypatch.setattr(parts(host).followups, "after_checkin", throttled)
+    receipt = texts(await check_in(host, KARI, round_id, STRESSED, contact=True))
+    assert "Svarene for runde" in receipt and "Svarene er lagret, men" in receipt
+    assert "Jeg får ikke lagret" not in receipt  # the answer is stored: no "try again"
+    assert "Be lederen min ta kontakt" in receipt
+    assert await parts(host).checkins.has_answered(KARI.aad_object_id, round_id)
