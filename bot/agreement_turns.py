@@ -34,7 +34,7 @@ from cards.team import INVITE_VERB, SHOW_VERB, team_card, with_back
 from cards.team import OPEN_VERB as TEAM_OPEN_VERB
 from dialogs.agreement import AgreementDialogs
 from dialogs.card_step import LANGUAGE, REPLIES, SUBMITTED, USER, send_card
-from domain.agreement_record import NotAllowed, Status
+from domain.agreement_record import Agreement, NotAllowed, Status
 from domain.followup import FollowUp
 from domain.org import Person
 from domain.profile import Profile
@@ -77,7 +77,7 @@ class AgreementTurns:
         if current.editable or await self._dialogs.in_conversation(context):
             await self._dialogs.start(context, "agreement")
             return
-        await send_card(context, await self._standing(profile, current.status))
+        await send_card(context, await self._standing(profile, current))
 
     async def part(self, context: TurnContext, profile: Profile, entry: str) -> None:
         _enter(context, profile, None)
@@ -102,7 +102,7 @@ class AgreementTurns:
             return await _caught(context, lambda: self._revise(context, profile))
         if verb == OPEN_VERB:
             current = await self._service.current(profile.user_id)
-            return ReplaceCard(await self._standing(profile, current.status))
+            return ReplaceCard(await self._standing(profile, current))
         try:
             if verb == DECIDE_VERB:
                 return await self._decide(profile, data)
@@ -134,14 +134,13 @@ class AgreementTurns:
         if decision is None or not isinstance(version, int) or isinstance(version, bool):
             return ShowMessage(t(lang, "error.unknown_action"))
         comment = data.get("comment")
-        decided = await self._service.decide(
+        employee, decided = await self._service.decide(
             profile.user_id,
             str(data.get("employee", "")),
             version,
             decision,
             comment if isinstance(comment, str) else "",
         )
-        employee, _ = await self._service.for_leader(profile.user_id, decided.employee_id)
         flags = self._service.problems(decided).flagged
         return ReplaceCard(
             with_back(approval_card(lang, employee.name, decided, flags, employee.email), lang)
@@ -164,8 +163,7 @@ class AgreementTurns:
         lang = profile.effective_language
         if not employee_id:
             return ShowMessage(t(lang, "team.invite.who_needed"))
-        delivered = await self._service.invite(profile.user_id, employee_id)
-        person, _ = await self._service.for_leader(profile.user_id, employee_id)
+        person, delivered = await self._service.invite(profile.user_id, employee_id)
         key = "team.invited" if delivered else "team.invite.not_reachable"
         return ReplaceCard(await self._team_card(profile, t(lang, key, name=person.name)))
 
@@ -182,17 +180,16 @@ class AgreementTurns:
             message,
         )
 
-    async def _standing(self, profile: Profile, status: Status) -> Card:
+    async def _standing(self, profile: Profile, current: Agreement) -> Card:
         """The agreement as it stands when no conversation is open: in force, or with the leader."""
         lang = profile.effective_language
         leader = await self._service.leader_of(profile.user_id)
         leader_name = leader.name if leader else ""
-        current = await self._service.current(profile.user_id)
-        approved = await self._service.approved(profile.user_id)
+        approved = await self._service.approved_of(current)
         if approved is not None:
             draft = current if current.version != approved.version else None
             return agreement_card(lang, profile.name, approved, leader_name, draft)
-        key = f"agreement.card.draft.{status.value}"
+        key = f"agreement.card.draft.{current.status.value}"
         return adaptive_card(
             [
                 title(t(lang, "agreement.title")),

@@ -102,12 +102,15 @@ class AgreementService:
         return await self._agreements.get(employee_id) or Agreement(employee_id)
 
     async def approved(self, employee_id: str) -> Agreement | None:
-        current = await self._agreements.get(employee_id)
+        return await self.approved_of(await self._agreements.get(employee_id))
+
+    async def approved_of(self, current: Agreement | None) -> Agreement | None:
+        """The version in force: the current one, or the approved one kept while revising."""
         if current is None or not current.approved_version:
             return None
         if current.status is Status.APPROVED:
             return current
-        return await self._agreements.version(employee_id, current.approved_version)
+        return await self._agreements.version(current.employee_id, current.approved_version)
 
     async def change_terms(self, employee_id: str, change: Callable[[Terms], Terms]) -> Agreement:
 
@@ -164,9 +167,10 @@ class AgreementService:
 
     async def decide(
         self, leader_id: str, employee_id: str, version: int, decision: Decision, comment: str
-    ) -> Agreement:
-        """Raises NotAllowed (with a translation key) for anyone but the employee's leader."""
-        await self._require_leader_of(leader_id, employee_id)
+    ) -> tuple[Person, Agreement]:
+        """The employee and the decided agreement; raises NotAllowed (with a translation key)
+        for anyone but the employee's leader."""
+        employee = await self._require_leader_of(leader_id, employee_id)
         now = self._clock()
         decided = await self._agreements.change(
             employee_id,
@@ -181,7 +185,6 @@ class AgreementService:
             ),
         )
         leader = await self._person(leader_id)
-        employee = await self._person(employee_id)
 
         def card(lang: Language) -> dict[str, object]:
             if decided.status is Status.APPROVED:
@@ -189,19 +192,20 @@ class AgreementService:
             return decision_card(lang, decided, leader.name, leader.email)
 
         await self._notifier.notify(_topic(decided), "decision", employee_id, card)
-        return decided
+        return employee, decided
 
     async def for_leader(self, leader_id: str, employee_id: str) -> tuple[Person, Agreement]:
         """An employee's agreement as their leader may see it."""
-        await self._require_leader_of(leader_id, employee_id)
+        employee = await self._require_leader_of(leader_id, employee_id)
         agreement = await self._agreements.get(employee_id)
         if agreement is None:
             raise NotAllowed("agreement.none_yet")
-        return await self._person(employee_id), agreement
+        return employee, agreement
 
-    async def invite(self, leader_id: str, employee_id: str) -> bool:
-        """A leader starts the conversation for one of their employees."""
-        await self._require_leader_of(leader_id, employee_id)
+    async def invite(self, leader_id: str, employee_id: str) -> tuple[Person, bool]:
+        """A leader starts the conversation for one of their employees: the employee, and
+        whether the invitation reached them."""
+        employee = await self._require_leader_of(leader_id, employee_id)
         leader = await self._person(leader_id)
 
         def mark(agreement: Agreement | None) -> Agreement:
@@ -209,12 +213,13 @@ class AgreementService:
 
         await self._agreements.change(employee_id, mark)
         stamp = self._clock().strftime("%Y%m%dT%H%M")
-        return await self._notifier.notify(
+        delivered = await self._notifier.notify(
             f"invite-{employee_id}",
             f"invite-{stamp}",
             employee_id,
             lambda lang: invite_card(lang, leader.name),
         )
+        return employee, delivered
 
     async def team(self, leader_id: str) -> TeamOverview:
         reports = sorted(
@@ -222,11 +227,8 @@ class AgreementService:
         )
         members = []
         for person in reports:
-            members.append(
-                TeamMember(
-                    person, await self._agreements.get(person.id), await self.approved(person.id)
-                )
-            )
+            current = await self._agreements.get(person.id)
+            members.append(TeamMember(person, current, await self.approved_of(current)))
         extents = [
             m.approved.terms.extent for m in members if m.approved and m.approved.terms.extent
         ]
@@ -282,10 +284,12 @@ class AgreementService:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    async def _require_leader_of(self, leader_id: str, employee_id: str) -> None:
+    async def _require_leader_of(self, leader_id: str, employee_id: str) -> Person:
+        """The employee, when `leader_id` is their current leader."""
         person = await self._directory.person(normalise_id(employee_id))
         if person is None or person.manager_id != normalise_id(leader_id):
             raise NotAllowed("agreement.not_your_employee")
+        return person
 
     async def _person(self, person_id: str) -> Person:
         found = await self._directory.person(normalise_id(person_id))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from domain.checkin import CheckinAnswers
@@ -67,7 +68,7 @@ class PulseService:
         self._admins = frozenset(normalise_id(a) for a in admins)
         self._timezone = timezone
         self._clock = clock
-        self._views: dict[tuple[str, Scope, int], View] = {}
+        self._views: dict[tuple[str, Scope], View] = {}
 
     async def record(
         self, user_id: str, round_: Round, age_band: str, answers: CheckinAnswers
@@ -113,19 +114,20 @@ class PulseService:
         return PulseReport(scope, current, labels[latest.id], trend)
 
     async def _view(self, round_: Round, scope: Scope, invited: int) -> View:
-        """A closed round's view never changes (it takes no answers), so it is made once."""
-        key = (round_.id, scope, invited)
+        """A closed round's view never changes (it takes no answers), so it is made once per
+        scope; only the invited count is the caller's."""
+        key = (round_.id, scope)
         cached = self._views.get(key)
         if cached is None:
             cells = await self._counters.cells(round_.id)
             # Suppression is exact arithmetic over the table: keep it off the event loop.
             cached = await asyncio.to_thread(
-                view, round_.id, cells, round_.items, self._k, scope, invited
+                view, round_.id, cells, round_.items, self._k, scope, 0
             )
             if len(self._views) >= VIEW_CACHE:
                 self._views.pop(next(iter(self._views)))
             self._views[key] = cached
-        return cached
+        return replace(cached, invited=invited)
 
     async def _invited(self, round_: Round, scope: Scope) -> int:
         """Those the round's card reached, from its delivery ledger, within the scope."""

@@ -88,18 +88,20 @@ class AgreementRepository:
             await self._store.upsert(
                 CONTAINER, {**to_doc(after), "id": f"v{after.version}", "kind": "version"}
             )
-        waiting = after.status is Status.WAITING_FOR_LEADER
-        review_pending = after.approved_version > 0 and not after.review_reminded
-        await self._store.upsert(
-            CONTAINER,
-            {
-                "id": after.employee_id,
-                "pk": INDEX,
-                "waiting": waiting,
-                "review_pending": review_pending,
-                "review_on": after.review_on.isoformat() if after.review_on else "",
-            },
-        )
+        index = _index_entry(after)
+        if before is None or _index_entry(before) != index:
+            # Most changes (a part of the draft saved) leave the scheduler's view as it was.
+            await self._store.upsert(CONTAINER, index)
+
+
+def _index_entry(agreement: Agreement) -> Document:
+    return {
+        "id": agreement.employee_id,
+        "pk": INDEX,
+        "waiting": agreement.status is Status.WAITING_FOR_LEADER,
+        "review_pending": agreement.approved_version > 0 and not agreement.review_reminded,
+        "review_on": agreement.review_on.isoformat() if agreement.review_on else "",
+    }
 
 
 def to_doc(agreement: Agreement) -> Document:

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.followup import Action, Event, FollowUp, Signal, StandingConsent
-from storage.port import Conflict, Document, DocumentStore, NotFound
+from storage.port import Conflict, Document, DocumentStore, delete_if_there
 
 CONTAINER = "followups"
 OPEN = "open"
@@ -53,8 +53,7 @@ class FollowUpRepository:
         with contextlib.suppress(Conflict):  # an earlier attempt got this far
             await self._store.create(CONTAINER, _doc(followup, f"closed-{followup.id}"))
         await self._store.delete(CONTAINER, followup.employee_id, OPEN, etag=etag)
-        with contextlib.suppress(NotFound):
-            await self._store.delete(CONTAINER, INDEX, followup.employee_id)
+        await delete_if_there(self._store, CONTAINER, INDEX, followup.employee_id)
 
     async def closed_for(self, employee_id: str) -> list[FollowUp]:
         docs = await self._store.query(CONTAINER, employee_id, {"state": "closed"})

@@ -6,10 +6,8 @@ One partition, "roles", of the `directory` container: one document per person an
 
 from __future__ import annotations
 
-import contextlib
-
 from domain.org import Role, RoleGrant
-from storage.port import DocumentStore, NotFound
+from storage.port import DocumentStore, delete_if_there
 
 CONTAINER = "directory"
 PARTITION = "roles"
@@ -32,10 +30,9 @@ class RoleRepository:
         )
 
     async def revoke(self, person_id: str, role: Role) -> bool:
-        with contextlib.suppress(NotFound):
-            await self._store.delete(CONTAINER, PARTITION, f"{person_id}|{role.value}")
-            return True
-        return False
+        return bool(
+            await delete_if_there(self._store, CONTAINER, PARTITION, f"{person_id}|{role.value}")
+        )
 
     async def of(self, person_id: str) -> list[RoleGrant]:
         docs = await self._store.query(CONTAINER, PARTITION, {"person_id": person_id})
