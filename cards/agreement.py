@@ -616,6 +616,15 @@ def invite_card(lang: Language, leader_name: str) -> Card:
     )
 
 
+def new_leader_card(lang: Language, leader_name: str, version: int) -> Card:
+    """To the employee: a reorganisation gave them a new leader, who now decides."""
+    return notice(
+        lang,
+        t(lang, "agreement.new_leader.title"),
+        [t(lang, "agreement.new_leader.text", leader=leader_name, version=version)],
+    )
+
+
 def review_card(lang: Language, employee_name: str, review_on: date, for_leader: bool) -> Card:
     key = "agreement.review.leader" if for_leader else "agreement.review.employee"
     actions = [execute(OPEN_VERB, t(lang, "agreement.open"), {})] if not for_leader else []

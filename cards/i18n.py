@@ -657,6 +657,13 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "{leader} invites you to make a home-office agreement: tasks, extent, ergonomics, "
         "equipment and network. It takes a few minutes, and you can pause along the way.",
     },
+    "agreement.new_leader.title": {"nb": "Ny leder", "en": "A new leader"},
+    "agreement.new_leader.text": {
+        "nb": "{leader} er nå lederen din. Forslaget ditt (versjon {version}) er sendt til "
+        "{leader}, som avgjør det.",
+        "en": "{leader} is your leader now. Your proposal (version {version}) has been sent to "
+        "{leader}, who decides on it.",
+    },
     "agreement.start": {"nb": "Start", "en": "Start"},
     "agreement.open": {"nb": "Åpne avtalen", "en": "Open the agreement"},
     "agreement.review.title": {

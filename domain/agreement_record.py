@@ -200,6 +200,16 @@ def submit(
     )
 
 
+def reroute(agreement: Agreement, leader_id: str | None) -> Agreement:
+    """A proposal with a leader who no longer is the employee's goes to the one who is now, or
+    waits for one; the leader it left can no longer decide it."""
+    if agreement.status is not Status.PENDING or agreement.leader_id == (leader_id or ""):
+        return agreement
+    if leader_id is None:
+        return replace(agreement, status=Status.WAITING_FOR_LEADER, leader_id="")
+    return replace(agreement, leader_id=leader_id)
+
+
 def decide(
     agreement: Agreement,
     leader_id: str,

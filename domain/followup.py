@@ -94,6 +94,11 @@ class Action(Enum):
     SUPPORT = "support"  # the leader looked up HR / occupational health
     FOLLOWED_UP = "followed_up"
     REMINDED = "reminded"
+    MOVED = "moved"  # closed by the bot: the employee's leader changed
+
+
+#: What closes a follow-up: the leader marked it done, or it stopped being theirs.
+CLOSING = frozenset({Action.FOLLOWED_UP, Action.MOVED})
 
 
 #: What counts as the leader acting on a prompt (looking up support alone does not).
@@ -122,7 +127,7 @@ class FollowUp:
 
     @property
     def open(self) -> bool:
-        return not any(e.action is Action.FOLLOWED_UP for e in self.events)
+        return not any(e.action in CLOSING for e in self.events)
 
     def with_event(self, event: Event) -> FollowUp:
         return replace(self, events=(*self.events, event))

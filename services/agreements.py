@@ -14,7 +14,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from cards.agreement import agreement_card, approval_card, decision_card, invite_card, review_card
+from cards.agreement import (
+    agreement_card,
+    approval_card,
+    decision_card,
+    invite_card,
+    new_leader_card,
+    review_card,
+)
 from domain.agreement import Amounts, Mode
 from domain.agreement_record import (
     Agreement,
@@ -26,6 +33,7 @@ from domain.agreement_record import (
     TeamOverview,
     Terms,
     decide,
+    reroute,
     review,
     review_due,
     revise,
@@ -172,10 +180,11 @@ class AgreementService:
         for anyone but the employee's leader."""
         employee = await self._require_leader_of(leader_id, employee_id)
         now = self._clock()
+        # The current leader decides, also before the scheduler has moved the proposal to them.
         decided = await self._agreements.change(
             employee_id,
             lambda a: decide(
-                _existing(a),
+                reroute(_existing(a), normalise_id(leader_id)),
                 normalise_id(leader_id),
                 version,
                 decision,
@@ -245,7 +254,12 @@ class AgreementService:
         await run_leased(self._leases, LEASE, self._holder, lambda: self.tick(today))
 
     async def tick(self, today: date) -> None:
-        """Drafts waiting for a leader go out when one appears; due reviews are announced once."""
+        """Drafts waiting for a leader go out when one appears, proposals with a former leader
+        go to the current one; due reviews are announced once."""
+        for employee_id, submitted_to in await self._agreements.pending():
+            leader = await self.leader_of(employee_id)
+            if (leader.id if leader else "") != submitted_to:
+                await self._reroute(employee_id, leader)
         for employee_id in await self._agreements.waiting_for_leader():
             if await self.leader_of(employee_id) is not None:
                 outcome = await self.submit(employee_id)
@@ -253,6 +267,20 @@ class AgreementService:
         for employee_id, review_on in await self._agreements.review_pending():
             if review_on <= today:
                 await self._remind_review(employee_id, today)
+
+    async def _reroute(self, employee_id: str, leader: Person | None) -> None:
+        moved = await self._agreements.change(
+            employee_id, lambda a: reroute(_existing(a), leader.id if leader else None)
+        )
+        if leader is None or moved.status is not Status.PENDING or moved.leader_id != leader.id:
+            return  # waiting for a leader again, or taken back meanwhile
+        await self._send_for_approval(moved, leader)
+        await self._notifier.notify(
+            _topic(moved),
+            f"new-leader-{leader.id}",
+            employee_id,
+            lambda lang: new_leader_card(lang, leader.name, moved.version),
+        )
 
     async def _remind_review(self, employee_id: str, today: date) -> None:
         agreement = await self._agreements.get(employee_id)

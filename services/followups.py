@@ -176,6 +176,11 @@ class FollowUpService:
                     continue
                 return followup, True
             current, etag = found
+            if current.leader_id != leader.id:
+                # The former leader learns nothing more; the new one only what is shared from
+                # now on (what the employee shared with the former leader stays with them).
+                await self._record(employee.id, current.id, Action.MOVED, "bot")
+                continue
             if share <= current.signals:
                 return current, False
             extended = replace(current, signals=current.signals | share).with_event(
@@ -257,19 +262,24 @@ class FollowUpService:
         await run_leased(self._leases, LEASE, self._holder, lambda: self.tick(now))
 
     async def tick(self, now: datetime) -> None:
-        """One reminder per follow-up the leader has left alone; team signals of closed rounds."""
+        """One reminder per follow-up the leader has left alone, if they still lead the employee
+        (a follow-up whose employee has a new leader is closed as moved); team signals of closed
+        rounds."""
         for employee_id in await self._followups.open_employees():
             found = await self._followups.open_for(employee_id)
-            if found and reminder_due(found[0], now, self.policy.reminder_after):
-                await self._remind(found[0])
+            if found is None:
+                continue
+            followup = found[0]
+            employee = await self._directory.person(employee_id)
+            if employee is None or employee.manager_id != followup.leader_id:
+                await self._record(employee_id, followup.id, Action.MOVED, "bot")
+            elif reminder_due(followup, now, self.policy.reminder_after):
+                await self._remind(followup, employee)
         for round_ in await self._rounds.all():
             if round_.closes_at <= now and now - round_.closes_at < timedelta(days=7):
                 await self._team_signals(round_)
 
-    async def _remind(self, followup: FollowUp) -> None:
-        employee = await self._directory.person(followup.employee_id)
-        if employee is None:
-            return
+    async def _remind(self, followup: FollowUp, employee: Person) -> None:
         await self._notifier.notify(
             f"followup-{followup.id}",
             "reminder",

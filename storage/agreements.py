@@ -4,7 +4,8 @@
 |-------------------|-------------|----------------------------------------------------------|
 | employee's id     | "current"   | the agreement as it stands (terms, status, version)      |
 | employee's id     | "v<n>"      | version n as submitted, with the leader's decision       |
-| "index"           | employee id | what the scheduler looks for: waiting, review pending    |
+| "index"           | employee id | what the scheduler looks for: waiting, pending with whom,|
+|                   |             | review pending                                           |
 
 An employee's agreement and history are one partition (point reads, one query for the
 history); the scheduler's daily look for reviews due and drafts waiting for a leader is one
@@ -74,6 +75,11 @@ class AgreementRepository:
     async def waiting_for_leader(self) -> list[str]:
         return [doc["id"] for doc in await self._store.query(CONTAINER, INDEX, {"waiting": True})]
 
+    async def pending(self) -> list[tuple[str, str]]:
+        """Proposals with a leader: the employee and the leader they were submitted to."""
+        docs = await self._store.query(CONTAINER, INDEX, {"pending": True})
+        return [(doc["id"], doc["pending_with"]) for doc in docs]
+
     async def review_pending(self) -> list[tuple[str, date]]:
         docs = await self._store.query(CONTAINER, INDEX, {"review_pending": True})
         return [(doc["id"], date.fromisoformat(doc["review_on"])) for doc in docs]
@@ -99,6 +105,8 @@ def _index_entry(agreement: Agreement) -> Document:
         "id": agreement.employee_id,
         "pk": INDEX,
         "waiting": agreement.status is Status.WAITING_FOR_LEADER,
+        "pending": agreement.status is Status.PENDING,
+        "pending_with": agreement.leader_id if agreement.status is Status.PENDING else "",
         "review_pending": agreement.approved_version > 0 and not agreement.review_reminded,
         "review_on": agreement.review_on.isoformat() if agreement.review_on else "",
     }

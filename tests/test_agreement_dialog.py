@@ -22,6 +22,7 @@ KARI = TeamsUser("9f7891b5-6b95-5e8f-9507-6a827ed7e89f", "Kari Nordmann")
 LARS = TeamsUser("5b121acf-6d21-5486-aa51-8f0424df73dc", "Lars Haugen")
 INGRID = TeamsUser("00d73c0c-0147-5ee0-a8a9-6916734a0b02", "Ingrid Solberg")
 OLE = TeamsUser("6d20782b-0ceb-530c-bd69-23bfa3c1a583", "Ole Bakken")
+NINA = TeamsUser("ca8225cc-96e0-5607-aa58-1b5fe93b2b47", "Nina Strand")
 
 TASKS = {
     "home": "concentration,writing",
@@ -45,6 +46,20 @@ async def setup_org(host: Host, *users: TeamsUser) -> None:
     for user in users:
         await host.send(install(user, host.service_url))
     host.connector.clear()
+
+
+async def reorganise(host: Host, managers: dict[TeamsUser, TeamsUser | None]) -> None:
+    """Import examples/org.csv again with new leaders for some people."""
+    new = {
+        user.aad_object_id: boss.aad_object_id if boss else "" for user, boss in managers.items()
+    }
+    rows = []
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        cells = line.split(",")
+        cells[3] = new.get(cells[0], cells[3])
+        rows.append(",".join(cells))
+    outcome = await parts(host).directory.import_csv("\n".join(rows).encode())
+    assert not getattr(outcome, "errors", None)
 
 
 async def say(host: Host, user: TeamsUser, text: str) -> dict[str, Any]:
@@ -308,16 +323,7 @@ async def test_without_a_leader_the_draft_waits_and_goes_out_when_one_appears(
     assert current.status is Status.WAITING_FOR_LEADER
 
     # Next import: Ingrid reports to Lars (a made-up reorganisation, without a cycle).
-    rows = EXAMPLE.read_text(encoding="utf-8").splitlines()
-    reorganised = []
-    for line in rows:
-        cells = line.split(",")
-        if cells[0] == INGRID.aad_object_id:
-            cells[3] = LARS.aad_object_id
-        elif cells[0] == LARS.aad_object_id:
-            cells[3] = ""
-        reorganised.append(",".join(cells))
-    await parts(host).directory.import_csv("\n".join(reorganised).encode())
+    await reorganise(host, {INGRID: LARS, LARS: None})
     host.connector.clear()
     await parts(host).agreements.tick(date.today())
     (approval,) = cards_to(host, LARS)
@@ -408,3 +414,40 @@ async def test_the_review_date_reminds_employee_and_leader_once(host: Host) -> N
     host.connector.clear()
     await parts(host).agreements.tick(review_on)
     assert host.connector.messages() == []
+
+
+async def test_a_reorganisation_between_submit_and_decision_moves_the_approval(
+    host: Host,
+) -> None:
+    await setup_org(host, KARI, LARS, NINA)
+    await fill_in(host, KARI)
+    await step(host, KARI, "summary", {"choice": "send"})
+    (old_card,) = cards_to(host, LARS)
+    await reorganise(host, {KARI: NINA})
+    host.connector.clear()
+    service = parts(host).agreements
+    await service.tick(date.today())
+    # The new leader gets the proposal, once; the employee is told who decides now.
+    (approval,) = cards_to(host, NINA)
+    assert "Kari Nordmann ber om godkjenning (versjon 1)" in texts(approval)
+    (told,) = cards_to(host, KARI)
+    assert "Nina Strand" in texts(told) and "versjon 1" in texts(told)
+    assert cards_to(host, LARS) == []
+    await service.tick(date.today())
+    assert len(host.connector.messages()) == 2
+
+    # The former leader's card decides nothing any more.
+    refused = await press(
+        host, LARS, DECIDE_VERB, {**old_card["actions"][0]["data"], "comment": ""}
+    )
+    assert "ikke en av dine medarbeidere" in refused["value"]
+    assert (await service.current(KARI.aad_object_id)).status is Status.PENDING
+    lars_team = await say(host, LARS, "mitt team")
+    assert "Kari" not in texts(lars_team)
+
+    host.connector.clear()
+    await press(host, NINA, DECIDE_VERB, {**approval["actions"][0]["data"], "comment": ""})
+    decided = await service.current(KARI.aad_object_id)
+    assert decided.status is Status.APPROVED and decided.leader_id == NINA.aad_object_id
+    (answer,) = cards_to(host, KARI)
+    assert "Nina Strand" in texts(answer)

@@ -34,7 +34,18 @@ from storage.rounds import RoundRepository
 from tests.conftest import Host
 from tests.fake_connector import FakeConnector
 from tests.teams import TeamsUser, message
-from tests.test_agreement_dialog import INGRID, KARI, LARS, OLE, cards_to, parts, press, setup_org
+from tests.test_agreement_dialog import (
+    INGRID,
+    KARI,
+    LARS,
+    NINA,
+    OLE,
+    cards_to,
+    parts,
+    press,
+    reorganise,
+    setup_org,
+)
 from tests.test_bot_turns import texts
 
 SIGRID = TeamsUser("dd3f78ca-fefd-5b90-b754-dfd9fb414953", "Sigrid Lunde")
@@ -267,6 +278,50 @@ async def test_no_reminder_when_the_leader_followed_up(host: Host) -> None:
     host.connector.clear()
     await parts(host).followups.tick(datetime.now(UTC) + timedelta(days=10))
     assert host.connector.messages() == []
+
+
+@pytest.mark.parametrize("tick_first", [False, True], ids=["checkin_first", "tick_first"])
+async def test_a_reorganisation_sends_new_signals_to_the_new_leader_only(
+    host: Host, tick_first: bool
+) -> None:
+    await setup_org(host, KARI, LARS, NINA)
+    first, second = await open_rounds(host, 2)
+    await check_in(host, KARI, first, FINE, contact=True)
+    (old_card,) = cards_to(host, LARS)
+    done = next(a["data"] for a in old_card["actions"] if a["verb"] == DONE_VERB)
+    await share(host, KARI, "stress")
+    await reorganise(host, {KARI: NINA})
+    host.connector.clear()
+    service = parts(host).followups
+    if tick_first:  # the former leader is not reminded of someone no longer theirs
+        await service.tick(datetime.now(UTC) + timedelta(days=4))
+        assert host.connector.messages() == []
+
+    receipt = await check_in(host, KARI, second, STRESSED)
+    assert "Nina Strand er bedt om å ta kontakt" in texts(receipt)
+    (card,) = cards_to(host, NINA)
+    # Only what she shared after the change: the request to her former leader stays his.
+    assert "svært høyt stressnivå" in texts(card) and "ønsker at du tar kontakt" not in texts(card)
+    later = datetime.now(UTC) + timedelta(days=4)
+    await service.tick(later)
+    await service.tick(later + timedelta(days=4))
+    (_, reminder) = cards_to(host, NINA)
+    assert "Påminnelse: Kari Nordmann" in texts(reminder)
+    assert "ønsker at du tar kontakt" not in texts(reminder)
+    assert cards_to(host, LARS) == []
+
+    # The former leader's card and `mitt team` tell him nothing more.
+    for verb in (DONE_VERB, TALK_VERB):
+        answer = await press(host, LARS, verb, {**done, "note": "x"})
+        assert answer["value"] == TEXTS["followup.gone"]["nb"]
+    team = await press(host, LARS, "team.show", {})
+    assert "Kari" not in texts(team["value"])
+    (moved,) = await service._followups.closed_for(KARI.aad_object_id)
+    assert moved.leader_id == LARS.aad_object_id and Action.MOVED in [
+        e.action for e in moved.events
+    ]
+    _, current = await service.for_leader(NINA.aad_object_id, KARI.aad_object_id)
+    assert current.signals == {Signal.STRESS_MAX}
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from cards.agreement import (
     extent_card,
     invite_card,
     network_card,
+    new_leader_card,
     review_card,
     summary_card,
     tasks_card,
@@ -267,6 +268,7 @@ def _agreement_cards() -> dict[str, Card]:
             "en", _agreement(KARI, 2, Status.APPROVED), LEADER.name, LEADER.email
         ),
         "invite": invite_card("nb", LEADER.name),
+        "new-leader": new_leader_card("nb", LEADER.name, 2),
         "review-employee": review_card("nb", KARI.name, date(2026, 5, 23), for_leader=False),
         "review-leader": review_card("nb", KARI.name, date(2026, 5, 23), for_leader=True),
     }
