@@ -210,7 +210,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         settings.timezone,
     )
     followups = FollowUpService(
-        FollowUpRepository(store),
+        FollowUpRepository(store, ttl_seconds=settings.response_ttl_days * 24 * 3600),
         checkins,
         rounds,
         DirectoryRepository(store),

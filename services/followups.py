@@ -112,7 +112,11 @@ class FollowUpService:
     ) -> CheckinFollowUp:
         """Run once, on the submit that stored `answers`."""
         person = await self._directory.person(normalise_id(user_id))
-        if person is not None and person.manager_id:
+        if (
+            person is not None
+            and person.manager_id
+            and await self._directory.team_size(person.manager_id) >= self.policy.anonymity_k
+        ):
             high = answers.scores.get("stress", 0) >= self.policy.thresholds.stress_high
             await self._followups.count_team_answer(round_.id, person.manager_id, high)
         previous = await self._checkins.answers_before(user_id, round_)
@@ -292,12 +296,16 @@ class FollowUpService:
         """After the round closes, so the moment a card arrives tells nothing about one answer."""
         if not await self._followups.claim_team_round(round_.id):
             return
+        k = self.policy.anonymity_k
         for leader_id in await self._followups.teams_of_round(round_.id):
             answered, high = await self._followups.team_counts(round_.id, leader_id)
-            if team_signal(answered, high, self.policy.anonymity_k):
+            # Only to someone who still leads a team of k: not to a former leader.
+            if team_signal(answered, high, k) and await self._directory.team_size(leader_id) >= k:
                 await self._notifier.notify(
                     f"team-{round_.id}",
                     "team-signal",
                     leader_id,
                     lambda lang: team_signal_card(lang, self.policy.contacts),
                 )
+        # Evaluated: the numbers are not needed any more, and kept they would tell about people.
+        await self._followups.forget_team_counts(round_.id)

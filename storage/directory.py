@@ -106,6 +106,11 @@ class DirectoryRepository:
         doc = await self._person_doc(person_id)
         return bool(doc and doc.get("reports", 0) > 0)
 
+    async def team_size(self, leader_id: str) -> int:
+        """How many report directly to the person: one point read."""
+        doc = await self._person_doc(leader_id)
+        return int(doc.get("reports", 0)) if doc else 0
+
     async def direct_reports(self, leader_id: str) -> list[Person]:
         version = await self._live()
         if version is None:

@@ -354,6 +354,37 @@ async def test_team_signal_only_when_k_answered_and_without_names(
     assert len(cards_to(host, LARS)) == len(received)
 
 
+async def team_counters(host: Host, round_id: str) -> list[dict[str, Any]]:
+    assert host.store is not None
+    return [d for d in await host.store.query("counters", round_id) if "team:" in d["id"]]
+
+
+async def test_team_counters_expire_and_are_never_kept_for_a_team_under_k(host: Host) -> None:
+    await setup_org(host, KARI, LARS, OLE)
+    (round_id,) = await open_rounds(host, 1)
+    # Lars leads three, fewer than k = 5: a counter would be their high-stress flags per round.
+    await check_in(host, KARI, round_id, STRESSED)
+    assert await team_counters(host, round_id) == []
+
+
+async def test_team_counters_carry_the_responses_ttl_and_go_once_evaluated(
+    small_k_host: Host,
+) -> None:
+    host = small_k_host
+    await setup_org(host, KARI, LARS, OLE, SIGRID)
+    (round_id,) = await open_rounds(host, 1)
+    for user in (KARI, OLE, SIGRID):
+        await check_in(host, user, round_id, STRESSED)
+    (counter,) = await team_counters(host, round_id)
+    assert counter["answered"] == 3
+    assert counter["ttl"] == host.settings.response_ttl_days * 24 * 3600
+    host.connector.clear()
+    closes = (await RoundRepository(host.store).get(round_id)).closes_at  # type: ignore[arg-type, union-attr]
+    await parts(host).followups.tick(closes + timedelta(minutes=1))
+    assert len(cards_to(host, LARS)) == 1  # evaluated: the signal went out
+    assert await team_counters(host, round_id) == []
+
+
 async def test_standing_consent_is_kept_with_its_time_and_history(host: Host) -> None:
     await setup_org(host, KARI, LARS)
     await share(host, KARI, "stress,social")
