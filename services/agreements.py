@@ -49,6 +49,7 @@ from services.notify import Notifier
 from storage.agreements import AgreementRepository
 from storage.directory import DirectoryRepository
 from storage.leases import LeaseStore
+from storage.personal_data import ERASED
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +260,8 @@ class AgreementService:
         for employee_id, submitted_to in await self._agreements.pending():
             leader = await self.leader_of(employee_id)
             if (leader.id if leader else "") != submitted_to:
-                await self._reroute(employee_id, leader)
+                # After a leader's erasure the leader may be the same person: no news for her.
+                await self._reroute(employee_id, leader, tell=submitted_to != ERASED)
         for employee_id in await self._agreements.waiting_for_leader():
             if await self.leader_of(employee_id) is not None:
                 outcome = await self.submit(employee_id)
@@ -268,13 +270,15 @@ class AgreementService:
             if review_on <= today:
                 await self._remind_review(employee_id, today)
 
-    async def _reroute(self, employee_id: str, leader: Person | None) -> None:
+    async def _reroute(self, employee_id: str, leader: Person | None, tell: bool) -> None:
         moved = await self._agreements.change(
             employee_id, lambda a: reroute(_existing(a), leader.id if leader else None)
         )
         if leader is None or moved.status is not Status.PENDING or moved.leader_id != leader.id:
             return  # waiting for a leader again, or taken back meanwhile
         await self._send_for_approval(moved, leader)
+        if not tell:
+            return
         await self._notifier.notify(
             _topic(moved),
             f"new-leader-{leader.id}",

@@ -21,6 +21,7 @@ from typing import Any
 
 from domain.agreement import EquipmentRequest, Extent, Network, Package, Place, Workplace
 from domain.agreement_record import Agreement, Status, Tasks, Terms
+from storage.personal_data import note_leader
 from storage.port import Conflict, Document, DocumentStore, PreconditionFailed, StorageError
 
 CONTAINER = "agreements"
@@ -94,10 +95,16 @@ class AgreementRepository:
             await self._store.upsert(
                 CONTAINER, {**to_doc(after), "id": f"v{after.version}", "kind": "version"}
             )
+        for leader in {after.leader_id, after.started_by} - {"", *_leaders(before)}:
+            await note_leader(self._store, leader, after.employee_id)
         index = _index_entry(after)
         if before is None or _index_entry(before) != index:
             # Most changes (a part of the draft saved) leave the scheduler's view as it was.
             await self._store.upsert(CONTAINER, index)
+
+
+def _leaders(agreement: Agreement | None) -> set[str]:
+    return {agreement.leader_id, agreement.started_by} if agreement else set()
 
 
 def _index_entry(agreement: Agreement) -> Document:

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.followup import Action, Event, FollowUp, Signal, StandingConsent
+from storage.personal_data import note_leader
 from storage.port import Conflict, Document, DocumentStore, PreconditionFailed, delete_if_there
 from storage.responses import DEFAULT_TTL_SECONDS
 
@@ -45,6 +46,7 @@ class FollowUpRepository:
 
     async def create(self, followup: FollowUp) -> None:
         """Raises Conflict when one is open already."""
+        await note_leader(self._store, followup.leader_id, followup.employee_id)
         await self._store.create(CONTAINER, _doc(followup, OPEN))
         await self._index(followup)
 

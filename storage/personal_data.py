@@ -6,7 +6,8 @@ data-rights test fills every feature and checks that nothing about the person su
 | container     | about the person                                             | on erase          |
 |---------------|--------------------------------------------------------------|-------------------|
 | `users`       | profile (with the conversation reference), welcome marker,   | deleted           |
-|               | standing consent and its history; roster entry               | deleted           |
+|               | standing consent and its history; roster entry; as a leader, | deleted           |
+|               | "led:<employee>": whose records name them (see below)        |                   |
 | `responses`   | every check-in answer, under the pseudonym                   | deleted           |
 | `agreements`  | the agreement, its versions, its index entry                 | deleted           |
 | `followups`   | follow-ups about them (open and closed), index entry         | deleted           |
@@ -16,15 +17,42 @@ data-rights test fills every feature and checks that nothing about the person su
 | `counters`    | numbers only (pulse cells, team counts, participation)       | kept, unlinkable  |
 | `directory`   | the HR import / Graph sync: the organisation's record        | kept (HR's)       |
 | `audit`       | pulse views *they* made as a rep or admin                    | kept (accountability) |
+
+As a leader, a person is also named in their employees' records. Those stay the employees'
+records, so the leader's part is taken out of them: follow-ups they were asked (their private
+note erased, their id replaced by `ERASED` as the one asked and as the actor), agreements
+submitted to them, decided or started by them (their id replaced; the decision and its comment
+stay the employee's), the ledger entries of what was sent to them, and the team counters named
+after them (deleted). Partitions cannot be searched across, so every record that comes to name
+a leader notes the employee under the leader's `users` partition (`note_leader`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from storage.port import Document, DocumentStore, delete_if_there, delete_partition
+from storage.port import (
+    Document,
+    DocumentStore,
+    PreconditionFailed,
+    delete_if_there,
+    delete_partition,
+)
 
 INTERNAL = ("_etag", "_ts", "_rid", "_self", "_attachments", "pk", "ttl")
+#: Who a record names instead of a leader who erased their data.
+ERASED = "erased"
+_LED = "led:"
+_ATTEMPTS = 5
+
+
+async def note_leader(store: DocumentStore, leader_id: str, employee_id: str) -> None:
+    """Remember that `employee_id`'s records name `leader_id`, for the leader's export and
+    erasure (idempotent)."""
+    await store.upsert(
+        "users", {"id": f"{_LED}{employee_id}", "pk": leader_id, "employee": employee_id}
+    )
 
 
 def _clean(doc: Document) -> dict[str, Any]:
@@ -35,7 +63,7 @@ class PersonalData:
     def __init__(self, store: DocumentStore) -> None:
         self._store = store
 
-    async def export(self, user_id: str, pseudonym: str) -> dict[str, Any]:
+    async def export(self, user_id: str, pseudonym: str, rounds: list[str]) -> dict[str, Any]:
         store = self._store
         users = {doc["id"]: doc for doc in await store.query("users", user_id)}
         profile = users.get("profile")
@@ -56,15 +84,83 @@ class PersonalData:
             ),
             # The leader's own note stays the leader's; what was shared and done is here.
             "followups": [{k: v for k, v in _clean(d).items() if k != "note"} for d in followups],
+            "as_leader": await self._export_as_leader(user_id, rounds),
         }
+
+    async def _export_as_leader(self, leader_id: str, rounds: list[str]) -> dict[str, Any]:
+        """What they wrote and did as a leader, and what was sent to them; not the employees'
+        data (who, which signals were shared, the terms they proposed): each employee's own
+        export holds that, and nobody else's export names them."""
+        store = self._store
+        followups, agreements, topics = [], [], [f"team-{r}" for r in rounds]
+        for employee in await self._led(leader_id):
+            for doc in await store.query("followups", employee, {"leader_id": leader_id}):
+                topics.append(f"followup-{doc['followup_id']}")
+                followups.append(
+                    {
+                        "followup_id": doc["followup_id"],
+                        "opened_at": doc["opened_at"],
+                        "note": doc["note"],
+                        "actions": [e for e in doc["events"] if e["by"] == leader_id],
+                    }
+                )
+            for doc in await store.query("agreements", employee):
+                if leader_id in (doc.get("leader_id"), doc.get("started_by")):
+                    agreements.append(
+                        {
+                            "version": doc["version"],
+                            "status": doc["status"],
+                            "submitted_to_you": doc.get("leader_id") == leader_id,
+                            "started_by_you": doc.get("started_by") == leader_id,
+                            "decided_at": doc.get("decided_at", ""),
+                            "comment": doc.get("comment", ""),
+                        }
+                    )
+            topics += await self._agreement_topics(employee)
+        return {
+            "followups": followups,
+            "agreements": agreements,
+            "notifications": [
+                _clean(doc)
+                for topic in topics
+                for doc in await store.query("deliveries", topic, {"user_id": leader_id})
+            ],
+            "team_counters": [
+                {"round_id": round_id, **_clean(counter)}
+                for round_id in rounds
+                if (counter := await store.read("counters", round_id, f"team:{leader_id}"))
+            ],
+        }
+
+    async def _led(self, leader_id: str) -> list[str]:
+        docs = await self._store.query("users", leader_id)
+        return [d["employee"] for d in docs if d["id"].startswith(_LED)]
+
+    async def _agreement_topics(self, employee_id: str) -> list[str]:
+        """Every notification about an employee's agreement is filed under one of these."""
+        agreement = await self._store.read("agreements", employee_id, "current")
+        versions = int(agreement["version"]) if agreement else 0
+        return [
+            *(f"agreement-{employee_id}-v{n}" for n in range(1, versions + 1)),
+            f"review-{employee_id}",
+            f"invite-{employee_id}",
+        ]
 
     async def erase(
         self, user_id: str, pseudonym: str, rounds: list[str], state_key_id: str | None
     ) -> dict[str, int]:
         store = self._store
-        followup_ids = [d["followup_id"] for d in await store.query("followups", user_id)]
-        agreement = await store.read("agreements", user_id, "current")
-        versions = int(agreement["version"]) if agreement else 0
+        as_leader = await self._erase_as_leader(user_id, rounds)
+        followup_docs = await store.query("followups", user_id)
+        followup_ids = [d["followup_id"] for d in followup_docs]
+        # The leaders' notes that her records name them go with the records.
+        leaders = {d.get("leader_id") for d in followup_docs}
+        for doc in await store.query("agreements", user_id):
+            leaders |= {doc.get("leader_id"), doc.get("started_by")}
+        for leader in leaders - {None, "", ERASED}:
+            assert leader is not None
+            await delete_if_there(store, "users", leader, f"{_LED}{user_id}")
+        topics = await self._agreement_topics(user_id)
         erased = {
             "checkins": await delete_partition(store, "responses", pseudonym),
             "profile": await delete_partition(store, "users", user_id),
@@ -74,12 +170,7 @@ class PersonalData:
             "followups": await delete_partition(store, "followups", user_id)
             + await delete_if_there(store, "followups", "index", user_id),
         }
-        topics = [
-            *(f"agreement-{user_id}-v{n}" for n in range(1, versions + 1)),
-            f"review-{user_id}",
-            f"invite-{user_id}",
-            *(f"followup-{fid}" for fid in followup_ids),
-        ]
+        topics += [f"followup-{fid}" for fid in followup_ids]
         sent = sum([await delete_partition(store, "deliveries", topic) for topic in topics])
         for round_id in rounds:
             for doc in await store.query("deliveries", round_id, {"user_id": user_id}):
@@ -90,4 +181,61 @@ class PersonalData:
             if state_key_id
             else 0
         )
+        erased["as_leader"] = as_leader
         return erased
+
+    async def _erase_as_leader(self, leader_id: str, rounds: list[str]) -> int:
+        """Their part taken out of their employees' records; how many documents changed."""
+        store = self._store
+        changed = 0
+        topics = [f"team-{r}" for r in rounds]
+
+        def unname(value: Any) -> Any:
+            return ERASED if value == leader_id else value
+
+        def without_leader(doc: Document) -> Document:
+            doc = {**doc, "leader_id": unname(doc.get("leader_id"))}
+            if "events" in doc:  # a follow-up: the leader's private note goes too
+                events = [{**e, "by": unname(e["by"])} for e in doc["events"]]
+                return {**doc, "note": "", "events": events}
+            if "pending_with" in doc:  # the scheduler's index entry of an agreement
+                return {**doc, "pending_with": unname(doc["pending_with"])}
+            return {**doc, "started_by": unname(doc.get("started_by"))}
+
+        for employee in await self._led(leader_id):
+            for doc in await store.query("followups", employee, {"leader_id": leader_id}):
+                topics.append(f"followup-{doc['followup_id']}")
+                changed += await self._rewrite("followups", doc, without_leader)
+            index = await store.read("agreements", "index", employee)
+            for doc in [*await store.query("agreements", employee), *([index] if index else [])]:
+                if leader_id in (
+                    doc.get("leader_id"),
+                    doc.get("started_by"),
+                    doc.get("pending_with"),
+                ):
+                    changed += await self._rewrite("agreements", doc, without_leader)
+            topics += await self._agreement_topics(employee)
+        for topic in topics:
+            for doc in await store.query("deliveries", topic, {"user_id": leader_id}):
+                changed += await delete_if_there(store, "deliveries", topic, doc["id"])
+        for round_id in rounds:
+            changed += await delete_if_there(store, "counters", round_id, f"team:{leader_id}")
+        return changed
+
+    async def _rewrite(
+        self, container: str, doc: Document, change: Callable[[Document], Document]
+    ) -> int:
+        """`change` applied on the ETag, to what is there now, so no concurrent write is lost."""
+        store = self._store
+        for _ in range(_ATTEMPTS):
+            body = {k: v for k, v in doc.items() if not k.startswith("_")}
+            try:
+                await store.replace(container, change(body), etag=doc["_etag"])
+            except PreconditionFailed:
+                fresh = await store.read(container, doc["pk"], doc["id"])
+                if fresh is None:
+                    return 0
+                doc = fresh
+                continue
+            return 1
+        raise PreconditionFailed(f"{container}/{doc['pk']}/{doc['id']} kept changing")

@@ -105,6 +105,15 @@ async def host(settings: Settings, connector: FakeConnector) -> AsyncIterator[Ho
 
 
 @pytest.fixture
+async def small_k_host(settings: Settings, connector: FakeConnector) -> AsyncIterator[Host]:
+    """A host with k = 3, so that a team of three (Lars Haugen's) is counted."""
+    running = Host(replace(settings, anonymity_k=3), connector)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
 def throttle(
     settings: Settings, request: pytest.FixtureRequest
 ) -> Callable[[float], Awaitable[None]]:

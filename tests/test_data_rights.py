@@ -17,6 +17,7 @@ from azure.cosmos.aio import CosmosClient
 
 from bot.settings import Settings
 from cards.data_rights import DELETE_VERB, KEEP_VERB
+from cards.followup import DONE_VERB
 from domain.pseudonym import pseudonym
 from storage.port import CONTAINERS
 from tests.conftest import Host
@@ -139,3 +140,39 @@ async def test_after_erasing_nothing_leads_back_and_aggregates_stay(
     } >= {"0", "–"}
     # The half-done conversation is gone too: `avtale` starts from the beginning.
     assert "Arbeidsoppgaver" in texts(await say(host, KARI, "avtale"))
+
+
+async def test_a_leaders_export_and_erasure_cover_what_they_did_as_leader(
+    small_k_host: Host,
+) -> None:
+    host = small_k_host  # k = 3: Lars's team of three is counted, so a counter names him
+    await use_everything(host)
+    assert host.store is not None
+    _, followup = await parts(host).followups.for_leader(LARS.aad_object_id, KARI.aad_object_id)
+    note = "Ringte henne om arbeidsmengden"
+    data = {"employee": KARI.aad_object_id, "followup": followup.id, "note": note}
+    await press(host, LARS, DONE_VERB, data)
+    lars = LARS.aad_object_id
+
+    export = (await parts(host).data_rights.export(lars))["as_leader"]
+    (his,) = export["followups"]
+    assert his["note"] == note and [a["action"] for a in his["actions"]] == ["followed_up"]
+    # Kari's data is hers: not which signals she shared, not even her id.
+    assert "signals" not in his and KARI.aad_object_id not in json.dumps(export)
+    assert {a["status"] for a in export["agreements"]} >= {"approved"}
+    assert {n["kind"] for n in export["notifications"]} >= {"prompt", "approval"}
+    assert sorted(c["answered"] for c in export["team_counters"]) == [1, 2]  # rounds still open
+
+    await say(host, LARS, "slett mine data")
+    await press(host, LARS, DELETE_VERB, {})
+    secrets = (lars, LARS.conversation_id, note)
+    left = [
+        (container, doc["pk"], doc["id"])
+        for container, doc in await every_document(host.settings)
+        if container != "directory" and any(s in json.dumps(doc) for s in secrets)
+    ]
+    assert left == []
+    # What was shared and done stays Kari's record, and her agreement stays approved.
+    kari = await parts(host).data_rights.export(KARI.aad_object_id)
+    assert kari["followups"][0]["signals"] == ["contact_me", "stress_max"]
+    assert kari["agreement"]["status"] == "approved"

@@ -6,14 +6,11 @@ Haugen; Lars reports to Ingrid Solberg.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from bot.settings import Settings
 from cards.followup import ASK_VERB, DONE_VERB, TALK_VERB
 from cards.i18n import TEXTS
 from cards.team import FOLLOWUP_OPEN_VERB
@@ -32,7 +29,6 @@ from domain.rounds import new_round
 from storage.port import StorageUnavailable
 from storage.rounds import RoundRepository
 from tests.conftest import Host
-from tests.fake_connector import FakeConnector
 from tests.teams import TeamsUser, message
 from tests.test_agreement_dialog import (
     INGRID,
@@ -322,14 +318,6 @@ async def test_a_reorganisation_sends_new_signals_to_the_new_leader_only(
     ]
     _, current = await service.for_leader(NINA.aad_object_id, KARI.aad_object_id)
     assert current.signals == {Signal.STRESS_MAX}
-
-
-@pytest.fixture
-async def small_k_host(settings: Settings, connector: FakeConnector) -> AsyncIterator[Host]:
-    running = Host(replace(settings, anonymity_k=3), connector)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 @pytest.mark.parametrize("answering", [(KARI, OLE), (KARI, OLE, SIGRID)], ids=["2of3", "3of3"])
