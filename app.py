@@ -272,9 +272,14 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
         pulse,
         data,
     )
-    # botbuilder validates the token: a refusal is a 401, a foreign tenant a 403 (bot/inbound.py).
+    # botbuilder validates the token: a refusal is a 401; another channel than Teams, a sender
+    # without an Entra id or a foreign tenant a 403 (bot/inbound.py).
     authentication = ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))
-    adapter = CloudAdapter(InboundAuthentication(authentication, settings.allowed_tenants))
+    adapter = CloudAdapter(
+        InboundAuthentication(
+            authentication, settings.allowed_tenants, teams_only=not settings.local_mode
+        )
+    )
     adapter.on_turn_error = on_turn_error
 
     app = web.Application()

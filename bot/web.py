@@ -18,7 +18,7 @@ from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
 from msrest.exceptions import DeserializationError  # type: ignore[attr-defined]
 
-from bot.inbound import TenantNotAllowed
+from bot.inbound import NotServed
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +95,8 @@ def messages_endpoint(adapter: CloudAdapter, bot: Bot) -> Handler:
             # A field of the wrong type; the turn never started (errors in a turn are
             # handled by on_turn_error), so nothing ran and nothing was stored.
             return problem(400, f"the activity does not parse: {error}")
-        except TenantNotAllowed as error:
-            # The token was valid; the tenant is not one this bot serves (ALLOWED_TENANTS).
+        except NotServed as error:
+            # The token was valid; the channel, sender or tenant is not one this bot serves.
             return problem(403, str(error))
         return response if response is not None else web.Response(status=201)
 
