@@ -39,7 +39,7 @@ from bot.links import SignedLinks
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
 from bot.pulse_turns import CSV_PATH, PulseTurns
 from bot.scheduler import build_scheduler
-from bot.settings import ConfigError, Settings
+from bot.settings import UNSAFE_EXPOSE, ConfigError, Settings
 from bot.web import healthz, messages_endpoint
 from cards.followup import Contacts
 from dialogs.agreement import AgreementDialogs
@@ -328,6 +328,12 @@ async def serve(settings: Settings) -> None:
     )
     scheduler.start()
     mode = "local mode, no inbound authentication" if settings.local_mode else "authenticated"
+    if settings.local_mode_unsafe_expose and settings.local_mode_exposure():
+        log.warning(
+            "UNSAFE: %s is set, so local mode runs although it should have %s",
+            UNSAFE_EXPOSE,
+            settings.local_mode_exposure(),
+        )
     log.info(
         "serving on http://%s:%s/api/messages (%s, storage=%s, rounds on %r in %s, "
         "organisation from %s%s)",
@@ -543,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
     try:
         settings = load_settings()
+        if args.command in (None, "serve"):
+            settings.check_servable()
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
