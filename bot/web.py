@@ -1,4 +1,4 @@
-"""The HTTP side: `POST /api/messages` and `GET /healthz`.
+"""The HTTP side: `POST /api/messages`, `GET /healthz`, and the access log.
 
 CloudAdapter answers malformed requests with a 500 (a missing Content-Type is a KeyError,
 bad JSON an exception), so requests are checked here first and refused with a 4xx that says
@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
 from msrest.exceptions import DeserializationError  # type: ignore[attr-defined]
@@ -101,6 +102,20 @@ def messages_endpoint(adapter: CloudAdapter, bot: Bot) -> Handler:
         return response if response is not None else web.Response(status=201)
 
     return messages
+
+
+class AccessLog(AbstractAccessLogger):
+    """aiohttp's access log without the query string: a download link's token travels there."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            '%s "%s %s" %s %.3fs',
+            request.remote,
+            request.method,
+            request.path,
+            response.status,
+            time,
+        )
 
 
 async def healthz(_: web.Request) -> web.Response:

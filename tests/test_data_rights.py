@@ -15,10 +15,11 @@ from typing import Any
 
 from azure.cosmos.aio import CosmosClient
 
+from bot.links import LINK_SECONDS, DownloadLinks
 from bot.settings import Settings
 from cards.data_rights import DELETE_VERB, KEEP_VERB
 from domain.pseudonym import pseudonym
-from storage.port import CONTAINERS
+from storage.port import CONTAINERS, DocumentStore
 from tests.conftest import Host
 from tests.test_agreement_dialog import (
     KARI,
@@ -65,6 +66,7 @@ async def use_everything(host: Host) -> None:
     await step(host, KARI, "summary", {"choice": "send"})
     (approval, *_) = [c for c in cards_to(host, LARS) if "godkjenning" in texts(c)]
     await press(host, LARS, "agreement.decide", {**approval["actions"][0]["data"], "comment": ""})
+    await say(host, KARI, "mine data")  # a download link not used yet
     await say(host, KARI, "ergonomi")  # a conversation left half-way
 
 
@@ -139,3 +141,25 @@ async def test_after_erasing_nothing_leads_back_and_aggregates_stay(
     } >= {"0", "–"}
     # The half-done conversation is gone too: `avtale` starts from the beginning.
     assert "Arbeidsoppgaver" in texts(await say(host, KARI, "avtale"))
+
+
+async def test_a_download_link_expires_opens_only_its_path_and_only_once(
+    store: DocumentStore,
+) -> None:
+    now = [1_800_000_000.0]
+    links = DownloadLinks(store, "https://bot.example.no", clock=lambda: now[0])
+    late = await links.url("/my-data.json", KARI.aad_object_id, "en")
+    now[0] += LINK_SECONDS + 1
+    assert await links.redeem("/my-data.json", token_of(late)) is None  # expired
+
+    url = await links.url("/my-data.json", KARI.aad_object_id, "en")
+    assert await links.redeem("/pulse.csv", token_of(url)) is None  # another path
+    assert await links.redeem("/my-data.json", token_of(url)) == (KARI.aad_object_id, "en")
+    assert await links.redeem("/my-data.json", token_of(url)) is None  # used
+    # What the store keeps names the person, but under no id a link could be made from.
+    kept = await links.url("/my-data.json", KARI.aad_object_id, "nb")
+    assert all(token_of(kept) not in json.dumps(d) for d in await store.query("users", "links"))
+
+
+def token_of(url: str) -> str:
+    return url.split("?t=", 1)[1]
