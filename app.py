@@ -35,12 +35,12 @@ from bot.followup_turns import FollowUpTurns
 from bot.graph import GraphConfig, GraphDirectory, GraphError
 from bot.handler import HomeOfficeBot, on_turn_error
 from bot.inbound import InboundAuthentication
-from bot.links import SignedLinks
+from bot.links import DownloadLinks
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
 from bot.pulse_turns import CSV_PATH, PulseTurns
 from bot.scheduler import build_scheduler
-from bot.settings import ConfigError, Settings
-from bot.web import healthz, messages_endpoint
+from bot.settings import UNSAFE_EXPOSE, ConfigError, Settings
+from bot.web import AccessLog, healthz, messages_endpoint
 from cards.followup import Contacts
 from dialogs.agreement import AgreementDialogs
 from domain.agreement import Amounts, Mode
@@ -261,7 +261,7 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     parts = build_parts(settings, store)
     dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(store)))
     followups = FollowUpTurns(parts.followups)
-    links = SignedLinks(settings.load_pseudonym_key(), settings.base_url)
+    links = DownloadLinks(store, settings.base_url)
     pulse = PulseTurns(parts.pulse, links, settings.anonymity_k)
     data = DataTurns(parts.data_rights, links)
     bot = HomeOfficeBot(
@@ -272,17 +272,23 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
         pulse,
         data,
     )
-    # botbuilder validates the token: a refusal is a 401, a foreign tenant a 403 (bot/inbound.py).
+    # botbuilder validates the token: a refusal is a 401; another channel than Teams, a sender
+    # without an Entra id or a foreign tenant a 403 (bot/inbound.py).
     authentication = ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))
-    adapter = CloudAdapter(InboundAuthentication(authentication, settings.allowed_tenants))
+    adapter = CloudAdapter(
+        InboundAuthentication(
+            authentication, settings.allowed_tenants, teams_only=not settings.local_mode
+        )
+    )
     adapter.on_turn_error = on_turn_error
 
     app = web.Application()
     app[PARTS] = parts
     app.router.add_post("/api/messages", messages_endpoint(adapter, bot))
     app.router.add_get("/healthz", healthz)
-    app.router.add_get(CSV_PATH, pulse.csv_endpoint())
-    app.router.add_get(JSON_PATH, data.json_endpoint())
+    # No HEAD: a link checker's HEAD would use up a single-use link before the person's GET.
+    app.router.add_get(CSV_PATH, pulse.csv_endpoint(), allow_head=False)
+    app.router.add_get(JSON_PATH, data.json_endpoint(), allow_head=False)
 
     async def close_parts(_: web.Application) -> None:
         await parts.close()
@@ -307,7 +313,7 @@ def retention(store: DocumentStore) -> tuple[Callable[[], Awaitable[None]], ...]
 async def serve(settings: Settings) -> None:
     store = await open_store(settings)
     app = build_web_app(settings, store)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log_class=AccessLog)
     await runner.setup()
     site = web.TCPSite(runner, host=settings.host, port=settings.port)
     await site.start()
@@ -323,6 +329,12 @@ async def serve(settings: Settings) -> None:
     )
     scheduler.start()
     mode = "local mode, no inbound authentication" if settings.local_mode else "authenticated"
+    if settings.local_mode_unsafe_expose and settings.local_mode_exposure():
+        log.warning(
+            "UNSAFE: %s is set, so local mode runs although it should have %s",
+            UNSAFE_EXPOSE,
+            settings.local_mode_exposure(),
+        )
     log.info(
         "serving on http://%s:%s/api/messages (%s, storage=%s, rounds on %r in %s, "
         "organisation from %s%s)",
@@ -538,6 +550,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
     try:
         settings = load_settings()
+        if args.command in (None, "serve"):
+            settings.check_servable()
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2

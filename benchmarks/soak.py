@@ -1027,6 +1027,8 @@ async def run_backend(backend: str, options: Options, workdir: Path) -> Result:
             env.update(
                 {
                     "STORAGE": "cosmos",
+                    # Local mode on the local Cosmos DB test server, which holds no real data.
+                    "LOCAL_MODE_UNSAFE_EXPOSE": "yes-i-know",
                     "COSMOS_ENDPOINT": cosmos.endpoint,
                     "COSMOS_KEY": cosmos.key,
                     "COSMOS_DATABASE": COSMOS_DATABASE,

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.actions import ActionResult, ReplaceCard
-from bot.links import SignedLinks
+from bot.links import PRIVATE_DOWNLOAD, DownloadLinks
 from cards.data_rights import (
     DELETE_VERB,
     KEEP_VERB,
@@ -27,14 +27,15 @@ VERBS = frozenset({DELETE_VERB, KEEP_VERB})
 
 
 class DataTurns:
-    def __init__(self, service: DataRightsService, links: SignedLinks) -> None:
+    def __init__(self, service: DataRightsService, links: DownloadLinks) -> None:
         self._service = service
         self._links = links
 
     async def my_data(self, profile: Profile) -> Card:
         lang = profile.effective_language
         export = await self._service.export(profile.user_id)
-        return my_data_card(lang, export, self._links.url(JSON_PATH, profile.user_id, lang))
+        link = await self._links.url(JSON_PATH, profile.user_id, lang)
+        return my_data_card(lang, export, link)
 
     def confirm(self, profile: Profile) -> Card:
         return confirm_delete_card(profile.effective_language)
@@ -48,15 +49,18 @@ class DataTurns:
 
     def json_endpoint(self) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def download(request: web.Request) -> web.StreamResponse:
-            claim = self._links.check(JSON_PATH, request.query.get("t", ""))
+            claim = await self._links.redeem(JSON_PATH, request.query.get("t", ""))
             if claim is None:
-                return web.Response(status=403, text=t("nb", "pulse.link_expired"))
+                return web.Response(status=403, text=t("nb", "data.link_expired"))
             export = await self._service.export(claim[0])
             return web.Response(
                 text=json.dumps(export, ensure_ascii=False, indent=2, default=str),
                 content_type="application/json",
                 charset="utf-8",
-                headers={"Content-Disposition": 'attachment; filename="mine-data.json"'},
+                headers={
+                    "Content-Disposition": 'attachment; filename="mine-data.json"',
+                    **PRIVATE_DOWNLOAD,
+                },
             )
 
         return download

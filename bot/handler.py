@@ -260,21 +260,35 @@ class HomeOfficeBot(TeamsActivityHandler):
 
 
 def _user_id(activity: Activity) -> str:
+    # Outside local mode bot/inbound.py lets in only senders with an Entra object id, so a
+    # person is always keyed by it there; `from.id` is for the Agents Playground's user.
     sender = activity.from_property
     if sender is None or not (sender.aad_object_id or sender.id):
         raise ValueError("activity without a sender")
     return str(sender.aad_object_id or sender.id)
 
 
+def conversation_tenant(activity: Activity) -> str:
+    """`conversation.tenantId`: botbuilder 4.17 maps `tenant_id` to "tenantID", so Teams'
+    spelling lands among the conversation's additional properties."""
+    conversation = activity.conversation
+    if conversation is None:
+        return ""
+    extra = getattr(conversation, "additional_properties", None) or {}
+    tenant = conversation.tenant_id or extra.get("tenantId")
+    return tenant.strip() if isinstance(tenant, str) else ""
+
+
 def _tenant_id(activity: Activity) -> str:
-    if activity.conversation and activity.conversation.tenant_id:
-        return str(activity.conversation.tenant_id)
-    tenant = (
+    tenant = conversation_tenant(activity)
+    if tenant:
+        return tenant
+    data = (
         (activity.channel_data or {}).get("tenant")
         if isinstance(activity.channel_data, dict)
         else None
     )
-    return str(tenant.get("id", "")) if isinstance(tenant, dict) else ""
+    return str(data.get("id", "")) if isinstance(data, dict) else ""
 
 
 def _is_personal(activity: Activity) -> bool:

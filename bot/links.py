@@ -1,51 +1,67 @@
-"""Short-lived download links to this host (the pulse's CSV, a user's data export).
+"""Short-lived, single-use download links to this host (the pulse's CSV, a user's data export).
 
-A link names the user it was made for and when it expires, signed with a key only the host
-knows; the download checks the signature and expiry, then the user's rights again.
+A link carries a random token and nothing else: whom it is for, its path, language and expiry
+stay in the store, in a document filed under the token's SHA-256, so neither the link nor the
+store gives anyone a working link or a person's id. The first download consumes it; a copy
+that turns up later (in a proxy's log, the browser's history) opens nothing, and an unused
+link expires after 15 minutes (the document's TTL removes it). Nothing is signed, so no key.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
+import re
+import secrets
 import time
 from collections.abc import Callable
-from urllib.parse import quote
 
-from domain.language import LANGUAGES, Language
+from domain.language import Language
+from storage.port import DocumentStore, delete_if_there
 
 LINK_SECONDS = 15 * 60
+CONTAINER, PARTITION = "users", "links"
+#: A download is one person's data: no cache keeps it, no Referer carries the link on.
+PRIVATE_DOWNLOAD = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
-class SignedLinks:
-    def __init__(self, key: bytes, base_url: str, clock: Callable[[], float] = time.time) -> None:
-        self._key = hashlib.sha256(b"download-link\x00" + key).digest()
+class DownloadLinks:
+    def __init__(
+        self, store: DocumentStore, base_url: str, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._store = store
         self._base = base_url.rstrip("/")
         self._clock = clock
 
-    def url(self, path: str, user_id: str, lang: Language) -> str:
-        claim = f"{path}|{user_id}|{lang}|{int(self._clock()) + LINK_SECONDS}"
-        payload = base64.urlsafe_b64encode(claim.encode()).decode().rstrip("=")
-        return f"{self._base}{path}?t={quote(payload)}.{self._sign(payload)}"
+    async def url(self, path: str, user_id: str, lang: Language) -> str:
+        token = secrets.token_urlsafe(32)
+        await self._store.create(
+            CONTAINER,
+            {
+                "id": _digest(token),
+                "pk": PARTITION,
+                "path": path,
+                "user_id": user_id,
+                "lang": lang,
+                "expires": int(self._clock()) + LINK_SECONDS,
+                "ttl": LINK_SECONDS,
+            },
+        )
+        return f"{self._base}{path}?t={token}"
 
-    def check(self, path: str, token: str) -> tuple[str, Language] | None:
-        """The user and language the link to `path` was made for; None if forged or expired."""
-        payload, _, signature = token.partition(".")
-        # compare_digest raises on str with non-ASCII characters; a signature has none.
-        if not payload or not signature.isascii():
+    async def redeem(self, path: str, token: str) -> tuple[str, Language] | None:
+        """The user and language the link to `path` was made for, once; None otherwise."""
+        if not _TOKEN.fullmatch(token):
             return None
-        if not hmac.compare_digest(signature, self._sign(payload)):
+        doc_id = _digest(token)
+        link = await self._store.read(CONTAINER, PARTITION, doc_id)
+        if link is None or link.get("path") != path or int(link["expires"]) < self._clock():
             return None
-        try:
-            padded = payload + "=" * (-len(payload) % 4)
-            for_path, user_id, lang, expires = base64.urlsafe_b64decode(padded).decode().split("|")
-            expired = int(expires) < self._clock()
-        except ValueError:
+        # Two requests with the same link: only the one whose delete removed it downloads.
+        if not await delete_if_there(self._store, CONTAINER, PARTITION, doc_id):
             return None
-        if for_path != path or lang not in LANGUAGES or expired:
-            return None
-        return user_id, "en" if lang == "en" else "nb"
+        return str(link["user_id"]), "en" if link.get("lang") == "en" else "nb"
 
-    def _sign(self, payload: str) -> str:
-        return hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()

@@ -1,7 +1,7 @@
 """`puls`: counting each stored answer into the pulse, the pulse card, and its CSV download.
 
-The CSV is a link on the card to this host, signed for the one who asked and valid for a short
-while (bot/links.py); the download checks their role again and is audited like the card.
+The CSV is a link on the card to this host, for the one who asked, single-use and valid for a
+short while (bot/links.py); the download checks their role again and is audited like the card.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.links import SignedLinks
+from bot.links import PRIVATE_DOWNLOAD, DownloadLinks
 from cards.agreement import notice
 from cards.elements import Card
 from cards.i18n import t
@@ -28,7 +28,7 @@ CSV_PATH = "/pulse.csv"
 
 
 class PulseTurns:
-    def __init__(self, service: PulseService, links: SignedLinks, anonymity_k: int) -> None:
+    def __init__(self, service: PulseService, links: DownloadLinks, anonymity_k: int) -> None:
         self._service = service
         self._links = links
         self._k = anonymity_k
@@ -50,13 +50,12 @@ class PulseTurns:
         except NotPermitted:
             return notice(lang, t(lang, "action.pulse"), [t(lang, "pulse.not_allowed")])
         label = scope_label(lang, report.scope.areas)
-        return pulse_card(
-            lang, report, label, self._links.url(CSV_PATH, profile.user_id, lang), self._k
-        )
+        link = await self._links.url(CSV_PATH, profile.user_id, lang)
+        return pulse_card(lang, report, label, link, self._k)
 
     def csv_endpoint(self) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def download(request: web.Request) -> web.StreamResponse:
-            claim = self._links.check(CSV_PATH, request.query.get("t", ""))
+            claim = await self._links.redeem(CSV_PATH, request.query.get("t", ""))
             if claim is None:
                 return web.Response(status=403, text=t("nb", "pulse.link_expired"))
             user_id, lang = claim
@@ -69,7 +68,10 @@ class PulseTurns:
                 text=body,
                 content_type="text/csv",
                 charset="utf-8",
-                headers={"Content-Disposition": 'attachment; filename="puls.csv"'},
+                headers={
+                    "Content-Disposition": 'attachment; filename="puls.csv"',
+                    **PRIVATE_DOWNLOAD,
+                },
             )
 
         return download

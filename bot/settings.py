@@ -5,6 +5,7 @@ Names follow DESIGN section 5; a bad value stops the host with a message that na
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,9 @@ from apscheduler.triggers.cron import CronTrigger
 from domain.catalog import round_items
 
 MIN_ANONYMITY_K = 3
+#: The override of local mode's exposure checks, for tests against a local Cosmos DB server.
+UNSAFE_EXPOSE = "LOCAL_MODE_UNSAFE_EXPOSE"
+UNSAFE_EXPOSE_VALUE = "yes-i-know"
 #: User properties in Graph that may name a person's service area or unit: plain string
 #: properties, and the 15 extension attributes synchronised from an on-premises directory.
 GRAPH_USER_FIELDS: tuple[str, ...] = (
@@ -78,6 +82,7 @@ class Settings:
     support_bht_contact: str = "se intranettet"
     pseudonym_key: str = ""
     pseudonym_key_file: str = ".data/pseudonym.key"
+    local_mode_unsafe_expose: bool = False  # local mode's exposure checks overridden (tests)
 
     @property
     def base_url(self) -> str:
@@ -184,6 +189,7 @@ class Settings:
             support_bht_contact=get("SUPPORT_BHT_CONTACT", d.support_bht_contact),
             pseudonym_key=get("PSEUDONYM_KEY"),
             pseudonym_key_file=get("PSEUDONYM_KEY_FILE", d.pseudonym_key_file),
+            local_mode_unsafe_expose=get(UNSAFE_EXPOSE) == UNSAFE_EXPOSE_VALUE,
         )
         if min(settings.equipment_it_nok, settings.equipment_furniture_nok) < 0:
             raise ConfigError("EQUIPMENT_IT_NOK and EQUIPMENT_FURNITURE_NOK cannot be negative")
@@ -224,6 +230,38 @@ class Settings:
             )
         return settings
 
+    def check_servable(self) -> None:
+        """Local mode serves nobody but the developer: the host refuses to start otherwise.
+
+        Only `serve` asks; the command line (`roles`, `org`, `round`) answers no requests.
+        """
+        exposed = self.local_mode_exposure()
+        if exposed and not self.local_mode_unsafe_expose:
+            raise ConfigError(
+                f"local mode (no MicrosoftAppId) checks no token: anyone who reaches the host "
+                f"can act as any employee, so it {exposed}. Set MicrosoftAppId to serve for "
+                f"real; tests against a local Cosmos DB server may set "
+                f"{UNSAFE_EXPOSE}={UNSAFE_EXPOSE_VALUE}"
+            )
+
+    def local_mode_exposure(self) -> str:
+        """How local mode would be reachable or hold real data; "" when it is not."""
+        if not self.local_mode:
+            return ""
+        if not _loopback(self.host):
+            return f"listens only on a loopback address, not HOST={self.host!r}"
+        if self.storage == "cosmos":
+            return "keeps its data in SQLite, not STORAGE=cosmos"
+        if self.public_base_url and not (
+            urlparse(self.public_base_url).scheme == "http"
+            and _loopback(urlparse(self.public_base_url).hostname or "")
+        ):
+            return (
+                "takes no public PUBLIC_BASE_URL (only http://localhost or 127.x), "
+                f"not {self.public_base_url!r}"
+            )
+        return ""
+
     def load_pseudonym_key(self) -> bytes:
         """The configured key; in local mode a generated one kept in a file, so trends persist."""
         if self.pseudonym_key:
@@ -234,6 +272,15 @@ class Settings:
             path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _cron(value: str, timezone: ZoneInfo, name: str) -> str:

@@ -1,4 +1,4 @@
-"""The HTTP side: `POST /api/messages` and `GET /healthz`.
+"""The HTTP side: `POST /api/messages`, `GET /healthz`, and the access log.
 
 CloudAdapter answers malformed requests with a 500 (a missing Content-Type is a KeyError,
 bad JSON an exception), so requests are checked here first and refused with a 4xx that says
@@ -14,11 +14,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
 from msrest.exceptions import DeserializationError  # type: ignore[attr-defined]
 
-from bot.inbound import TenantNotAllowed
+from bot.inbound import NotServed
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +96,26 @@ def messages_endpoint(adapter: CloudAdapter, bot: Bot) -> Handler:
             # A field of the wrong type; the turn never started (errors in a turn are
             # handled by on_turn_error), so nothing ran and nothing was stored.
             return problem(400, f"the activity does not parse: {error}")
-        except TenantNotAllowed as error:
-            # The token was valid; the tenant is not one this bot serves (ALLOWED_TENANTS).
+        except NotServed as error:
+            # The token was valid; the channel, sender or tenant is not one this bot serves.
             return problem(403, str(error))
         return response if response is not None else web.Response(status=201)
 
     return messages
+
+
+class AccessLog(AbstractAccessLogger):
+    """aiohttp's access log without the query string: a download link's token travels there."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            '%s "%s %s" %s %.3fs',
+            request.remote,
+            request.method,
+            request.path,
+            response.status,
+            time,
+        )
 
 
 async def healthz(_: web.Request) -> web.Response:

@@ -1019,11 +1019,15 @@ TEXTS: dict[str, dict[Language, str]] = {
         "you should have access.",
     },
     "pulse.link_expired": {
-        "nb": "Lenken er utløpt. Skriv «puls» for en ny.",
-        "en": "The link has expired. Type “pulse” for a new one.",
+        "nb": "Lenken er utløpt eller allerede brukt. Skriv «puls» for en ny.",
+        "en": "The link has expired or was used already. Type “pulse” for a new one.",
     },
     # -- mine data / slett mine data (cards/data_rights.py) ---------------------------------
     "data.title": {"nb": "Dine data", "en": "Your data"},
+    "data.link_expired": {
+        "nb": "Lenken er utløpt eller allerede brukt. Skriv «mine data» for en ny.",
+        "en": "The link has expired or was used already. Type “my data” for a new one.",
+    },
     "data.intro": {
         "nb": "Dette er lagret om deg. Last ned alt som JSON for å se hver detalj.",
         "en": "This is stored about you. Download everything as JSON to see every detail.",

@@ -8,6 +8,7 @@ data-rights test fills every feature and checks that nothing about the person su
 | `users`       | profile (with the conversation reference), welcome marker,   | deleted           |
 |               | standing consent and its history; roster entry; as a leader, | deleted           |
 |               | "led:<employee>": whose records name them (see below)        |                   |
+|               | download links not used yet (partition `links`, 15 minutes) | deleted           |
 | `responses`   | every check-in answer, under the pseudonym                   | deleted           |
 | `agreements`  | the agreement, its versions, its index entry                 | deleted           |
 | `followups`   | follow-ups about them (open and closed), index entry         | deleted           |
@@ -165,6 +166,12 @@ class PersonalData:
             "checkins": await delete_partition(store, "responses", pseudonym),
             "profile": await delete_partition(store, "users", user_id),
             "roster": await delete_if_there(store, "users", "roster", user_id),
+            "download_links": sum(
+                [
+                    await delete_if_there(store, "users", "links", doc["id"])
+                    for doc in await store.query("users", "links", {"user_id": user_id})
+                ]
+            ),
             "agreement": await delete_partition(store, "agreements", user_id)
             + await delete_if_there(store, "agreements", "index", user_id),
             "followups": await delete_partition(store, "followups", user_id)

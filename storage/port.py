@@ -11,6 +11,7 @@ Containers and their partition keys (the same names in both backends):
 |---------------|-------------------------|--------------------------------------------------|
 | `users`       | Entra object id         | profile, conversation reference, welcome marker  |
 |               | "roster"                | everyone reachable: one entry per person         |
+|               | "links"                 | download links not used yet (bot/links.py)       |
 | `responses`   | respondent's pseudonym  | one check-in response per round (id = round id)  |
 | `rounds`      | "rounds"                | check-in rounds                                  |
 | `counters`    | round id                | aggregate counters, updated by `increment`       |

@@ -15,11 +15,12 @@ from typing import Any
 
 from azure.cosmos.aio import CosmosClient
 
+from bot.links import LINK_SECONDS, DownloadLinks
 from bot.settings import Settings
 from cards.data_rights import DELETE_VERB, KEEP_VERB
 from cards.followup import DONE_VERB
 from domain.pseudonym import pseudonym
-from storage.port import CONTAINERS
+from storage.port import CONTAINERS, DocumentStore
 from tests.conftest import Host
 from tests.test_agreement_dialog import (
     KARI,
@@ -66,6 +67,7 @@ async def use_everything(host: Host) -> None:
     await step(host, KARI, "summary", {"choice": "send"})
     (approval, *_) = [c for c in cards_to(host, LARS) if "godkjenning" in texts(c)]
     await press(host, LARS, "agreement.decide", {**approval["actions"][0]["data"], "comment": ""})
+    await say(host, KARI, "mine data")  # a download link not used yet
     await say(host, KARI, "ergonomi")  # a conversation left half-way
 
 
@@ -176,3 +178,25 @@ async def test_a_leaders_export_and_erasure_cover_what_they_did_as_leader(
     kari = await parts(host).data_rights.export(KARI.aad_object_id)
     assert kari["followups"][0]["signals"] == ["contact_me", "stress_max"]
     assert kari["agreement"]["status"] == "approved"
+
+
+async def test_a_download_link_expires_opens_only_its_path_and_only_once(
+    store: DocumentStore,
+) -> None:
+    now = [1_800_000_000.0]
+    links = DownloadLinks(store, "https://bot.example.no", clock=lambda: now[0])
+    late = await links.url("/my-data.json", KARI.aad_object_id, "en")
+    now[0] += LINK_SECONDS + 1
+    assert await links.redeem("/my-data.json", token_of(late)) is None  # expired
+
+    url = await links.url("/my-data.json", KARI.aad_object_id, "en")
+    assert await links.redeem("/pulse.csv", token_of(url)) is None  # another path
+    assert await links.redeem("/my-data.json", token_of(url)) == (KARI.aad_object_id, "en")
+    assert await links.redeem("/my-data.json", token_of(url)) is None  # used
+    # What the store keeps names the person, but under no id a link could be made from.
+    kept = await links.url("/my-data.json", KARI.aad_object_id, "nb")
+    assert all(token_of(kept) not in json.dumps(d) for d in await store.query("users", "links"))
+
+
+def token_of(url: str) -> str:
+    return url.split("?t=", 1)[1]

@@ -142,3 +142,111 @@ async def test_run_command_serves_and_keeps_answers_across_a_restart(
         table = next(e for e in trend["body"] if e["type"] == "Table")
         assert len(table["rows"]) == 1 + len(answers)  # header + one row per item answered
         assert '"text": "2"' in str(table).replace("'", '"')
+
+
+EXPOSED = {
+    "all interfaces": {"HOST": "0.0.0.0"},
+    "all IPv6 interfaces": {"HOST": "::"},
+    "a LAN address": {"HOST": "192.168.1.10"},
+    "Cosmos DB": {"STORAGE": "cosmos", "COSMOS_ENDPOINT": "https://acct.documents.azure.com/"},
+    "a public base URL": {"PUBLIC_BASE_URL": "https://hjemmekontor.example.no"},
+}
+
+
+@pytest.mark.parametrize("case", EXPOSED)
+def test_local_mode_refuses_to_start_where_others_could_reach_it(tmp_path: Path, case: str) -> None:
+    """Without an app id nothing checks a token, so a reachable host would serve anyone."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PORT": str(free_port()),
+        "SQLITE_PATH": str(tmp_path / "bot.sqlite3"),
+        "PSEUDONYM_KEY_FILE": str(tmp_path / "pseudonym.key"),
+        **EXPOSED[case],
+    }
+    for name in ("MicrosoftAppId", "MicrosoftAppPassword", "LOCAL_MODE_UNSAFE_EXPOSE"):
+        env.pop(name, None)
+    try:
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "app.py"), "serve"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"local mode served with {EXPOSED[case]}") from None
+    assert done.returncode == 2, done.stderr
+    assert "local mode" in done.stderr and "MicrosoftAppId" in done.stderr
+    assert next(iter(EXPOSED[case])) in done.stderr  # it names the setting
+    assert "serving on" not in done.stderr
+
+
+def test_local_mode_serves_loopback_and_an_explicit_override() -> None:
+    from bot.settings import Settings
+
+    for env in (
+        {"HOST": "127.0.0.2"},
+        {"HOST": "::1"},
+        {"HOST": "localhost", "PUBLIC_BASE_URL": "http://localhost:3978"},
+        {"PUBLIC_BASE_URL": "http://127.0.0.1:8080/"},
+        {"HOST": "0.0.0.0", "MicrosoftAppId": "x", "MicrosoftAppType": "UserAssignedMSI"}
+        | {"MicrosoftAppTenantId": "t", "PSEUDONYM_KEY": "k"},
+        {"STORAGE": "cosmos", "COSMOS_ENDPOINT": "https://127.0.0.1:8081/"}
+        | {"LOCAL_MODE_UNSAFE_EXPOSE": "yes-i-know"},
+    ):
+        Settings.from_env(env).check_servable()
+
+
+@pytest.mark.slow
+async def test_no_log_line_holds_a_download_token_or_whom_it_is_for(
+    tmp_path: Path, connector: FakeConnector
+) -> None:
+    """Everything the host logs at DEBUG, the access log too, over making and using links."""
+    env = {
+        **os.environ,
+        "PORT": str(free_port()),
+        "SQLITE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
+        "PSEUDONYM_KEY_FILE": str(tmp_path / "data" / "pseudonym.key"),
+        "PYTHON": sys.executable,
+        "LOG_LEVEL": "DEBUG",
+    }
+    for name in ("MicrosoftAppId", "MicrosoftAppPassword", "STORAGE", "PSEUDONYM_KEY"):
+        env.pop(name, None)
+    host = HostProcess(env, tmp_path / "host.log")
+    await host.start()
+    # A personal chat's id in Teams is opaque ("a:1…"), not made of the user's object id.
+    chat = {"id": "a:1" + os.urandom(12).hex(), "conversationType": "personal"}
+    tokens: list[str] = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            await post(
+                session, host, {**install(KARI, connector.service_url), "conversation": chat}
+            )
+            for _ in range(2):  # two links: one used, one only made
+                connector.clear()
+                said = {**message(KARI, connector.service_url, "mine data"), "conversation": chat}
+                await post(session, host, said)
+                (card,) = connector.cards()
+                url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+                assert url.startswith(host.url + "/my-data.json?t=")
+                tokens.append(url.split("?t=", 1)[1])
+                assert KARI.aad_object_id not in url + _decoded(tokens[-1])  # opaque
+            async with session.head(url) as head:
+                assert head.status == 405  # a link checker's HEAD does not use it up
+            async with session.get(url) as first:
+                assert first.status == 200 and KARI.aad_object_id in await first.text()
+            async with session.get(url) as again:
+                assert again.status == 403  # single use
+    finally:
+        output = host.stop()
+    assert "GET /my-data.json" in output  # the access log is there, with the path
+    for secret in (*tokens, KARI.aad_object_id, KARI.teams_id):
+        assert secret not in output, [line for line in output.splitlines() if secret in line][:3]
+
+
+def _decoded(token: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64decode(token.split(".")[0] + "==").decode("latin-1")

@@ -44,6 +44,7 @@ from storage.users import UserRepository
 from tests.conftest import Host
 from tests.fake_connector import FakeConnector
 from tests.teams import TENANT_ID, TeamsUser, card_action, message
+from tests.test_data_rights import every_document
 
 APP_ID = "5d2f0c3a-7b1e-4c9d-8a6f-2e4b1c0d9f7a"  # the bot's managed identity (client id)
 APP_TENANT = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
@@ -51,7 +52,7 @@ FOREIGN_TENANT = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
 BOT_FRAMEWORK = "https://api.botframework.com"  # the issuer of channel tokens, and the audience
 IDENTITY_HEADER = "local-identity-header"
 
-KARI = TeamsUser("00000000-0000-0000-0000-00000000ka01")
+KARI = TeamsUser("3c8e5a1f-2b7d-4e9a-8f6c-1d2e3f4a5b6c")
 
 
 def new_key() -> rsa.RSAPrivateKey:
@@ -351,22 +352,6 @@ async def test_a_foreign_tenant_with_a_valid_token_is_refused_and_nothing_runs(
         assert await stored_nothing_for(host, KARI)
 
 
-async def test_the_tenant_is_also_read_from_channel_data(
-    settings: Settings, connector: FakeConnector, bot_framework: LocalBotFramework
-) -> None:
-    async with running(production(settings, (TENANT_ID,)), connector) as host:
-        activity = from_tenant(message(KARI, host.service_url, "sjekk inn"), FOREIGN_TENANT)
-        del activity["conversation"]["tenantId"]
-        status, _ = await post(host, activity, bot_framework.token(host.service_url))
-        assert status == 403
-        # Without any tenant at all the request is refused too.
-        del activity["channelData"]
-        status, _ = await post(host, activity, bot_framework.token(host.service_url))
-        assert status == 403
-        assert connector.received == []
-        assert await stored_nothing_for(host, KARI)
-
-
 async def test_the_token_is_checked_before_the_tenant(
     settings: Settings, connector: FakeConnector, bot_framework: LocalBotFramework
 ) -> None:
@@ -402,3 +387,65 @@ async def test_allowed_tenants_apply_in_local_mode_too(
         status, _ = await post(host, message(KARI, host.service_url, "sjekk inn"), None)
         assert status in (200, 201)
         assert len(connector.cards()) == 1
+
+
+# --- only Teams, only Entra users, the conversation's tenant ---------------------------------
+
+
+def forged_web_chat(activity: dict[str, Any]) -> dict[str, Any]:
+    """The issue's request: Web Chat, Kari's object id as `from.id`, her tenant in channelData."""
+    forged = {
+        **activity,
+        "channelId": "webchat",
+        "from": {"id": KARI.aad_object_id, "name": KARI.name},
+        "conversation": {"id": "forged-" + uuid.uuid4().hex},
+    }
+    return forged
+
+
+def without_aad_object_id(activity: dict[str, Any]) -> dict[str, Any]:
+    return {**activity, "from": {"id": KARI.aad_object_id, "name": KARI.name}}
+
+
+def only_channel_data_tenant(activity: dict[str, Any]) -> dict[str, Any]:
+    conversation = {k: v for k, v in activity["conversation"].items() if k != "tenantId"}
+    return {**activity, "conversation": conversation}
+
+
+async def stored(settings: Settings) -> list[str]:
+    return sorted(json.dumps(doc, sort_keys=True) for doc in await every_document(settings))
+
+
+NOT_SERVED: dict[str, Any] = {
+    "Web Chat, object id as from.id, tenant in channelData": forged_web_chat,
+    "Direct Line": lambda a: {**a, "channelId": "directline"},
+    "Teams, but no from.aadObjectId": without_aad_object_id,
+    "Teams, aadObjectId not a GUID": lambda a: {
+        **a,
+        "from": {**a["from"], "aadObjectId": "29:" + KARI.aad_object_id.replace("-", "")},
+    },
+    "Teams, tenant only in channelData": only_channel_data_tenant,
+    "Teams, channelData names another tenant": lambda a: {
+        **a,
+        "channelData": {"tenant": {"id": FOREIGN_TENANT}},
+    },
+}
+
+
+@pytest.mark.parametrize("case", NOT_SERVED)
+async def test_a_valid_token_serves_only_teams_users_and_nothing_runs_otherwise(
+    settings: Settings, connector: FakeConnector, bot_framework: LocalBotFramework, case: str
+) -> None:
+    """Her own request first; then the forged one gets a 403, no card, no link, no write."""
+    async with running(production(settings, (TENANT_ID,)), connector) as host:
+        token = bot_framework.token(host.service_url)
+        status, _ = await post(host, message(KARI, host.service_url, "mine data"), token)
+        assert status in (200, 201) and len(connector.cards()) == 1
+        connector.clear()
+        before = await stored(settings)
+
+        forged = NOT_SERVED[case](message(KARI, host.service_url, "mine data"))
+        status, body = await post(host, forged, token)
+        assert status == 403, body
+        assert connector.received == []
+        assert await stored(settings) == before
