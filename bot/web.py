@@ -17,6 +17,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema.teams import TeamsChannelData
 from msrest.exceptions import DeserializationError  # type: ignore[attr-defined]
 
 from bot.inbound import NotServed
@@ -70,6 +71,11 @@ def activity_problem(body: Any) -> str | None:
         if not isinstance(data, dict) or (
             team is not None and not (isinstance(team, dict) and isinstance(team.get("id"), str))
         ):
+            return "channelData is not Teams' channel data"
+        try:
+            TeamsChannelData().deserialize(data)
+        except DeserializationError:
+            # A list where Teams sends an object (tenant, channel, meeting…) fails in the SDK.
             return "channelData is not Teams' channel data"
     try:
         # Lone surrogates ("\ud800") parse, but no store can encode them.

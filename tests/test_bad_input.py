@@ -892,7 +892,10 @@ async def test_an_id_teams_would_never_send_is_refused_before_the_turn(
     assert errors.records == [], errors.records[0]
 
 
-@pytest.mark.parametrize("channel_data", [None, [], "teams", {"team": {"name": "no id"}}])
+@pytest.mark.parametrize(
+    "channel_data",
+    [None, [], "teams", {"team": {"name": "no id"}}, {"tenant": []}, {"channel": [1]}],
+)
 async def test_a_conversation_update_without_channel_data_raises_no_turn_error(
     sqlite_host: Host, errors: ErrorLog, channel_data: Any
 ) -> None:
