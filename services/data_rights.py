@@ -17,7 +17,8 @@ class DataRightsService:
         self._key = pseudonym_key
 
     async def export(self, user_id: str) -> dict[str, Any]:
-        return await self._data.export(user_id, pseudonym(user_id, self._key))
+        rounds = [r.id for r in sorted(await self._rounds.all(), key=lambda r: r.opened_at)]
+        return await self._data.export(user_id, pseudonym(user_id, self._key), rounds)
 
     async def erase(self, user_id: str, reference: dict[str, Any] | None) -> dict[str, int]:
         """Every record of the person, and with the answers the only link from the pseudonym.
