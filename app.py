@@ -164,11 +164,13 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
     rounds = RoundRepository(store)
     roster = RosterRepository(store)
     ledger = DeliveryLedger(store)
+    key = settings.load_pseudonym_key()
+    responses = ResponseRepository(store, key, ttl_seconds=settings.response_ttl_days * 24 * 3600)
     checkins = CheckinService(
         rounds,
-        ResponseRepository(store, ttl_seconds=settings.response_ttl_days * 24 * 3600),
+        responses,
         ParticipationCounter(store),
-        pseudonym_key=settings.load_pseudonym_key(),
+        pseudonym_key=key,
         items=settings.checkin_items,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),
@@ -240,7 +242,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         settings.admins,
         settings.timezone,
     )
-    data_rights = DataRightsService(PersonalData(store), rounds, settings.load_pseudonym_key())
+    data_rights = DataRightsService(PersonalData(store, responses), rounds, key)
     return Parts(
         store,
         sender,

@@ -294,6 +294,7 @@ async def generate(
     meta = MemoryStore()
     rounds_repo = RoundRepository(meta)
     ttl = settings.response_ttl_days * 24 * 3600
+    key = settings.load_pseudonym_key()
     week = timedelta(days=settings.round_days)
     # The latest round closed a day ago; the earlier ones a week apart before it.
     last_opened = datetime.now(UTC).replace(microsecond=0) - week - timedelta(days=1)
@@ -307,7 +308,7 @@ async def generate(
         latest = round_
 
         answers = MemoryStore()
-        responses = ResponseRepository(answers, ttl_seconds=ttl)
+        responses = ResponseRepository(answers, key, ttl_seconds=ttl)
         counters = PulseCounters(answers)
         participation = ParticipationCounter(answers)
         who = people if data.answering == len(people) else rng.sample(people, data.answering)
@@ -321,9 +322,8 @@ async def generate(
                 contact_me=rng.random() < 0.03,
                 comment=rng.choice(COMMENTS) if rng.random() < 0.05 else "",
             )
-            at = opened + timedelta(seconds=rng.randrange(int(week.total_seconds())))
             # What a stored submit writes: the answer, its cell's counter, the participation.
-            await responses.add(CheckinResponse(round_.id, person.pseudonym, given, at))
+            await responses.add(CheckinResponse(round_.id, person.pseudonym, given))
             await counters.record(round_.id, person.area, person.band, given.scores)
             await participation.add(round_.id)
         flush(answers)

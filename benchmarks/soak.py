@@ -81,6 +81,7 @@ from benchmarks.turns import (
 )
 from cards.i18n import t
 from domain.pseudonym import pseudonym
+from storage.responses import unseal
 from tests.cosmos_server import CosmosTestServer, running_cosmos_server
 from tests.teams import TeamsUser, card_action, message
 
@@ -794,9 +795,10 @@ def check(result: Result) -> None:
     """Lost, doubled, wrong or unannounced answers; errors; the busy invariant."""
     tally, problems = result.tally, result.problems
     by_pk: dict[str, list[tuple[str, dict[str, int]]]] = defaultdict(list)
-    for doc in result.stored:
-        by_pk[doc["pk"]].append((doc["id"], doc["scores"]))
     key = PSEUDONYM_KEY.encode("utf-8")
+    for doc in result.stored:
+        response = unseal(doc, key)  # an unreadable one shows up below as a wrong answer
+        by_pk[doc["pk"]].append((doc["id"], response.answers.scores if response else {}))
     known = set()
     for person in result.people:
         pk = pseudonym(person.user.aad_object_id, key)

@@ -28,7 +28,7 @@ from cards.agreement import (
     notice,
     terms_facts,
 )
-from cards.elements import Card, adaptive_card, execute, text, title
+from cards.elements import Card, adaptive_card, execute, md, text, title
 from cards.i18n import t
 from cards.team import INVITE_VERB, SHOW_VERB, team_card, with_back
 from cards.team import OPEN_VERB as TEAM_OPEN_VERB
@@ -165,7 +165,7 @@ class AgreementTurns:
             return ShowMessage(t(lang, "team.invite.who_needed"))
         person, delivered = await self._service.invite(profile.user_id, employee_id)
         key = "team.invited" if delivered else "team.invite.not_reachable"
-        return ReplaceCard(await self._team_card(profile, t(lang, key, name=person.name)))
+        return ReplaceCard(await self._team_card(profile, t(lang, key, name=md(person.name))))
 
     # -- cards ------------------------------------------------------------------------------
 

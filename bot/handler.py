@@ -39,6 +39,7 @@ from cards.i18n import t
 from cards.settings import NO_AGE_BAND, SAVE_VERB, settings_card
 from cards.trend import trend_card
 from domain.language import LANGUAGES, Language, resolve_language
+from domain.org import normalise_id
 from domain.profile import AGE_BANDS, Profile
 from services.checkins import (
     AlreadyReceived,
@@ -265,7 +266,8 @@ def _user_id(activity: Activity) -> str:
     sender = activity.from_property
     if sender is None or not (sender.aad_object_id or sender.id):
         raise ValueError("activity without a sender")
-    return str(sender.aad_object_id or sender.id)
+    # The directory's form, so that what a leader's card or an import names finds the same records.
+    return normalise_id(str(sender.aad_object_id)) if sender.aad_object_id else str(sender.id)
 
 
 def conversation_tenant(activity: Activity) -> str:

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 
@@ -108,7 +108,7 @@ class ConnectorSender:
                     answer = parsed if isinstance(parsed, dict) else {}
                 return response.status, _retry_after(response.headers.get("Retry-After")), answer
         except (aiohttp.ClientError, TimeoutError) as error:
-            log.warning("no answer from %s: %s", url, error)
+            log.warning("no answer from %s: %s", urlsplit(url).netloc, error)  # path: whose chat
             return 0, None, {}
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from cards.elements import Card, Element, adaptive_card, error_text, execute, text, title
+from cards.elements import Card, Element, adaptive_card, error_text, execute, md, text, title
 from cards.i18n import t
 from domain.agreement import (
     BODY_AREAS,
@@ -363,7 +363,7 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
             ),
         ]
         if terms.tasks.expectations:
-            facts.append((t(lang, "agreement.fact.expectations"), terms.tasks.expectations))
+            facts.append((t(lang, "agreement.fact.expectations"), md(terms.tasks.expectations)))
     if terms.extent:
         days = (
             _list(lang, "weekday", terms.extent.fixed_days)
@@ -377,7 +377,7 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
             )
         )
         if terms.extent.reason:
-            facts.append((t(lang, "agreement.fact.reason"), terms.extent.reason))
+            facts.append((t(lang, "agreement.fact.reason"), md(terms.extent.reason)))
     if terms.workplace:
         facts += [
             (
@@ -420,7 +420,7 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
                 )
             )
         if terms.special_needs:
-            facts.append((t(lang, "agreement.fact.special"), terms.special_needs))
+            facts.append((t(lang, "agreement.fact.special"), md(terms.special_needs)))
     if terms.network:
         facts.append(
             (t(lang, "agreement.fact.network"), t(lang, f"agreement.network.{terms.network.value}"))
@@ -451,9 +451,9 @@ def summary_card(
     ]
     body += _flags(lang, flags)
     if agreement.comment and agreement.status is Status.CHANGES_REQUESTED:
-        body.append(text(t(lang, "agreement.leader_comment", comment=agreement.comment)))
+        body.append(text(t(lang, "agreement.leader_comment", comment=md(agreement.comment))))
     to = (
-        t(lang, "agreement.summary.to", leader=leader_name)
+        t(lang, "agreement.summary.to", leader=md(leader_name))
         if leader_name
         else t(lang, "agreement.summary.no_leader")
     )
@@ -500,7 +500,7 @@ def approval_card(
     pending = agreement.status is Status.PENDING
     heading = "approval.title" if pending else "agreement.card.title"
     body: list[Element] = [
-        title(t(lang, heading, name=employee_name, version=agreement.version)),
+        title(t(lang, heading, name=md(employee_name), version=agreement.version)),
     ]
     if not pending:
         # The answer first: it is what the card is about now.
@@ -513,9 +513,9 @@ def approval_card(
             )
         )
         if agreement.comment:
-            body.append(text(t(lang, "approval.your_comment", comment=agreement.comment)))
+            body.append(text(t(lang, "approval.your_comment", comment=md(agreement.comment))))
     else:
-        body.append(text(t(lang, "approval.intro", name=employee_name)))
+        body.append(text(t(lang, "approval.intro", name=md(employee_name))))
     body += [*_flags(lang, flags), terms_facts(lang, agreement.terms)]
     if not pending:
         return adaptive_card(body, _talk_link(lang, employee_name, employee_email, agreement))
@@ -549,9 +549,9 @@ def decision_card(
 ) -> Card:
     """To the employee: what the leader answered."""
     status = agreement.status
-    lines = [t(lang, f"decision.{status.value}", leader=leader_name, version=agreement.version)]
+    lines = [t(lang, f"decision.{status.value}", leader=md(leader_name), version=agreement.version)]
     if agreement.comment:
-        lines.append(t(lang, "agreement.leader_comment", comment=agreement.comment))
+        lines.append(t(lang, "agreement.leader_comment", comment=md(agreement.comment)))
     actions: list[Element] = []
     if status in (Status.CHANGES_REQUESTED, Status.TALK_PROPOSED):
         actions.append(execute(REVISE_VERB, t(lang, "agreement.revise"), {}, "positive"))
@@ -576,13 +576,13 @@ def agreement_card(
 ) -> Card:
     """The agreement in force: one card both the employee and the leader can open again."""
     body: list[Element] = [
-        title(t(lang, "agreement.card.title", name=employee_name)),
+        title(t(lang, "agreement.card.title", name=md(employee_name))),
         text(
             t(
                 lang,
                 "agreement.card.status",
                 version=approved.version,
-                leader=leader_name,
+                leader=md(leader_name),
                 decided=_day(approved.decided_at.date() if approved.decided_at else None),
                 review=_day(approved.review_on),
             ),
@@ -611,7 +611,7 @@ def invite_card(lang: Language, leader_name: str) -> Card:
     return notice(
         lang,
         t(lang, "agreement.invite.title"),
-        [t(lang, "agreement.invite.text", leader=leader_name)],
+        [t(lang, "agreement.invite.text", leader=md(leader_name))],
         [execute(START_VERB, t(lang, "agreement.start"), {}, "positive")],
     )
 
@@ -631,7 +631,7 @@ def review_card(lang: Language, employee_name: str, review_on: date, for_leader:
     return notice(
         lang,
         t(lang, "agreement.review.title"),
-        [t(lang, key, name=employee_name, day=_day(review_on))],
+        [t(lang, key, name=md(employee_name), day=_day(review_on))],
         actions,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 Card = dict[str, Any]
@@ -22,6 +23,18 @@ def adaptive_card(body: list[Element], actions: list[Element] | None = None) -> 
     if actions:
         card["actions"] = actions
     return card
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]()#+\-.!<>~|{}])")
+
+
+def md(value: str) -> str:
+    """User or directory text (a name, a unit, a reason, a comment) for a TextBlock or a fact.
+
+    Teams renders Markdown there; escaped, `[klikk](https://…)` shows as typed instead of as a
+    link in someone else's card, and `**` or `#` cannot dress it up as the bot's own words.
+    """
+    return _MARKDOWN.sub(r"\\\1", value)
 
 
 def text(value: str, **style: Any) -> Element:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from cards.elements import Card, Element, adaptive_card, execute, text, title
+from cards.elements import Card, Element, adaptive_card, execute, md, text, title
 from cards.i18n import t
 from domain.followup import Action, FollowUp, Signal
 from domain.language import Language
@@ -47,8 +47,8 @@ def followup_card(
 ) -> Card:
     """To the employee's leader. Done, it keeps the trail and the leader's note, no buttons."""
     body: list[Element] = [
-        title(t(lang, "followup.title", name=employee.name)),
-        text(t(lang, "followup.intro", name=employee.name)),
+        title(t(lang, "followup.title", name=md(employee.name))),
+        text(t(lang, "followup.intro", name=md(employee.name))),
         *_signal_lines(lang, followup.signals),
         text(t(lang, "followup.guide.title"), weight="Bolder", spacing="Medium"),
         *(text(f"- {t(lang, f'followup.guide.{key}')}", spacing="Small") for key in GUIDE),
@@ -76,7 +76,7 @@ def followup_card(
             )
         )
         if followup.note:
-            body.append(text(t(lang, "followup.your_note", note=followup.note)))
+            body.append(text(t(lang, "followup.your_note", note=md(followup.note))))
         return adaptive_card(body, actions)
     body.append(
         {
@@ -114,7 +114,7 @@ def followup_reminder_card(
 ) -> Card:
     card = followup_card(lang, employee, followup, contacts)
     reminder = text(
-        t(lang, "followup.reminder", name=employee.name), color="Warning", weight="Bolder"
+        t(lang, "followup.reminder", name=md(employee.name)), color="Warning", weight="Bolder"
     )
     return {**card, "body": [reminder, *card["body"]]}
 
@@ -153,7 +153,7 @@ def asked_card(lang: Language, leader_name: str) -> Card:
     return adaptive_card(
         [
             title(t(lang, "followup.asked.title")),
-            text(t(lang, "followup.asked", leader=leader_name)),
+            text(t(lang, "followup.asked", leader=md(leader_name))),
         ]
     )
 
@@ -172,7 +172,9 @@ def outcome_lines(
 ) -> Sequence[Element]:
     """Under the receipt: what happened with the employee's consent."""
     if leader_name:
-        return [text(t(lang, "followup.asked", leader=leader_name), weight="Bolder", color="Good")]
+        return [
+            text(t(lang, "followup.asked", leader=md(leader_name)), weight="Bolder", color="Good")
+        ]
     if no_leader:
         return [text(t(lang, "followup.no_leader", hr=contacts.hr), weight="Bolder")]
     return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cards.elements import Card, adaptive_card, command_button, text, title
+from cards.elements import Card, adaptive_card, command_button, md, text, title
 from cards.i18n import t
 from domain.language import Language
 
@@ -46,7 +46,7 @@ def greeting_card(lang: Language, name: str) -> Card:
     """The first message after install: who the bot is, and an offer to check in."""
     return adaptive_card(
         [
-            text(t(lang, "greeting", name=f" {name}" if name else "")),
+            text(t(lang, "greeting", name=f" {md(name)}" if name else "")),
             text(t(lang, "greeting.offer"), weight="Bolder"),
         ],
         [

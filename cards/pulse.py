@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from cards.elements import Card, Element, adaptive_card, table, text, title
+from cards.elements import Card, Element, adaptive_card, md, table, text, title
 from cards.i18n import t
 from domain.catalog import SCALE
 from domain.language import Language
@@ -22,7 +22,7 @@ def _mean(stats: Stats | None, item: str) -> str:
 
 
 def _area(lang: Language, area: str) -> str:
-    return t(lang, "pulse.unknown_area") if area == UNKNOWN_AREA else area
+    return t(lang, "pulse.unknown_area") if area == UNKNOWN_AREA else md(area)
 
 
 def _band(lang: Language, band: str) -> str:
@@ -51,7 +51,7 @@ def _breakdown(
 
 
 def pulse_card(lang: Language, report: PulseReport, scope_label: str, csv_url: str, k: int) -> Card:
-    body: list[Element] = [title(t(lang, "pulse.title", scope=scope_label))]
+    body: list[Element] = [title(t(lang, "pulse.title", scope=md(scope_label)))]
     current = report.view
     if current is None:
         body.append(text(t(lang, "pulse.no_round")))

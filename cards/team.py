@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cards.elements import Card, Element, adaptive_card, execute, text, title
+from cards.elements import Card, Element, adaptive_card, execute, md, text, title
 from cards.i18n import t
 from domain.agreement import WORKDAYS
 from domain.agreement_record import Status, TeamMember, TeamOverview
@@ -93,7 +93,7 @@ def team_card(
         {
             "type": "FactSet",
             "facts": [
-                {"title": m.person.name, "value": _status(lang, m)} for m in overview.members
+                {"title": md(m.person.name), "value": _status(lang, m)} for m in overview.members
             ],
         }
     )

@@ -43,7 +43,7 @@ from cards.agreement_submit import (
     parse_workplace,
     parse_yes_no,
 )
-from cards.elements import Card
+from cards.elements import Card, md
 from cards.i18n import t
 from dialogs.card_step import CardStep, language_of, send_card, step_id, user_of
 from domain.agreement import assess_workplace
@@ -272,6 +272,8 @@ def _outcome_card(lang: Language, outcome: SubmitOutcome) -> Card:
         version, leader = outcome.agreement.version, outcome.leader.name
         key = "agreement.sent" if outcome.delivered else "agreement.sent_not_reachable"
         return notice(
-            lang, t(lang, "agreement.sent.title"), [t(lang, key, leader=leader, version=version)]
+            lang,
+            t(lang, "agreement.sent.title"),
+            [t(lang, key, leader=md(leader), version=version)],
         )
     return notice(lang, t(lang, "agreement.no_leader.title"), [t(lang, "agreement.no_leader")])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -17,12 +16,15 @@ class CheckinAnswers:
 
 @dataclass(frozen=True)
 class CheckinResponse:
-    """Answers stored for one round, under the respondent's pseudonym."""
+    """Answers stored for one round, under the respondent's pseudonym.
+
+    No time of submission: the round says when, and a time of day next to a pseudonym would
+    line up with what the same submit writes under the person's id (storage/responses.py).
+    """
 
     round_id: str
     pseudonym: str
     answers: CheckinAnswers
-    submitted_at: datetime
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,8 @@ def roles(direct_reports: int, grants: Iterable[RoleGrant] = ()) -> frozenset[Ro
 
 
 def normalise_id(value: str) -> str:
-    return value.strip().strip("{}").lower()
+    """The directory's form of an object id: `{ 0A1B… }` as pasted from a registry is `0a1b…`."""
+    return value.strip().strip("{}").strip().lower()
 
 
 def is_object_id(value: str) -> bool:

@@ -16,3 +16,14 @@ def pseudonym(user_id: str, key: bytes) -> str:
         raise ValueError("the pseudonym key is empty")
     digest = hmac.new(key, user_id.strip().lower().encode("utf-8"), hashlib.sha256)
     return "p" + digest.hexdigest()[:40]
+
+
+def at_rest_key(key: bytes) -> bytes:
+    """The key that seals check-in answers at rest (storage/responses.py).
+
+    Derived from the pseudonym key under its own label, so one secret is kept and rotated, and
+    neither use gives away the other.
+    """
+    if not key:
+        raise ValueError("the pseudonym key is empty")
+    return hmac.new(key, b"responses-at-rest", hashlib.sha256).digest()

@@ -20,10 +20,15 @@ class TrendPoint:
 
 
 def trend(
-    responses: list[CheckinResponse], labels: dict[str, str], last: int = DEFAULT_TREND_ROUNDS
+    responses: list[CheckinResponse],
+    rounds: list[Round],
+    timezone: ZoneInfo,
+    last: int = DEFAULT_TREND_ROUNDS,
 ) -> list[TrendPoint]:
-    """The last `last` responses, oldest first, each labelled by its round."""
-    ordered = sorted(responses, key=lambda r: r.submitted_at)[-last:]
+    """The last `last` responses, oldest first by their round's opening, each labelled by it."""
+    order = {r.id: n for n, r in enumerate(sorted(rounds, key=lambda r: r.opened_at))}
+    labels = round_labels(rounds, timezone)
+    ordered = sorted(responses, key=lambda r: (order.get(r.round_id, -1), r.round_id))[-last:]
     return [
         TrendPoint(r.round_id, labels.get(r.round_id, r.round_id), dict(r.answers.scores))
         for r in ordered

@@ -42,6 +42,7 @@ from domain.agreement_record import (
     with_terms,
 )
 from domain.language import Language
+from domain.logref import ref
 from domain.org import Person, normalise_id
 from services.clock import Clock, utc_now
 from services.leasing import run_leased
@@ -183,7 +184,7 @@ class AgreementService:
         now = self._clock()
         # The current leader decides, also before the scheduler has moved the proposal to them.
         decided = await self._agreements.change(
-            employee_id,
+            employee.id,
             lambda a: decide(
                 reroute(_existing(a), normalise_id(leader_id)),
                 normalise_id(leader_id),
@@ -201,13 +202,13 @@ class AgreementService:
                 return agreement_card(lang, employee.name, decided, leader.name)
             return decision_card(lang, decided, leader.name, leader.email)
 
-        await self._notifier.notify(_topic(decided), "decision", employee_id, card)
+        await self._notifier.notify(_topic(decided), "decision", employee.id, card)
         return employee, decided
 
     async def for_leader(self, leader_id: str, employee_id: str) -> tuple[Person, Agreement]:
         """An employee's agreement as their leader may see it."""
         employee = await self._require_leader_of(leader_id, employee_id)
-        agreement = await self._agreements.get(employee_id)
+        agreement = await self._agreements.get(employee.id)
         if agreement is None:
             raise NotAllowed("agreement.none_yet")
         return employee, agreement
@@ -219,14 +220,15 @@ class AgreementService:
         leader = await self._person(leader_id)
 
         def mark(agreement: Agreement | None) -> Agreement:
-            return agreement or Agreement(employee_id, started_by=normalise_id(leader_id))
+            return agreement or Agreement(employee.id, started_by=normalise_id(leader_id))
 
-        await self._agreements.change(employee_id, mark)
+        # Under the directory's id, the one the employee's own requests (and erasure) use.
+        await self._agreements.change(employee.id, mark)
         stamp = self._clock().strftime("%Y%m%dT%H%M")
         delivered = await self._notifier.notify(
-            f"invite-{employee_id}",
+            f"invite-{employee.id}",
             f"invite-{stamp}",
-            employee_id,
+            employee.id,
             lambda lang: invite_card(lang, leader.name),
         )
         return employee, delivered
@@ -265,7 +267,12 @@ class AgreementService:
         for employee_id in await self._agreements.waiting_for_leader():
             if await self.leader_of(employee_id) is not None:
                 outcome = await self.submit(employee_id)
-                log.info("agreement of %s was waiting for a leader: %s", employee_id, outcome)
+                # The outcome holds the terms (discomfort, reasons) and the leader's e-mail.
+                log.info(
+                    "agreement of %s was waiting for a leader: %s",
+                    ref(employee_id),
+                    type(outcome).__name__,
+                )
         for employee_id, review_on in await self._agreements.review_pending():
             if review_on <= today:
                 await self._remind_review(employee_id, today)

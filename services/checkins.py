@@ -19,7 +19,7 @@ from domain.rounds import (
     new_round,
     on_demand_round_id,
 )
-from domain.trend import TrendPoint, round_labels, trend
+from domain.trend import TrendPoint, trend
 from services.clock import Clock, utc_now
 from storage.counters import ParticipationCounter
 from storage.port import Conflict, StorageError
@@ -123,7 +123,7 @@ class CheckinService:
                 return AlreadyReceived(round_, earlier.answers)
             return Invalid(round_, validation.errors, submitted_values(data))
         try:
-            await self._responses.add(CheckinResponse(round_.id, who, validation.answers, now))
+            await self._responses.add(CheckinResponse(round_.id, who, validation.answers))
         except Conflict:
             earlier = await self._responses.get(who, round_.id)
             return AlreadyReceived(round_, earlier.answers if earlier else validation.answers)
@@ -155,4 +155,4 @@ class CheckinService:
         responses = await self._responses.for_person(pseudonym(user_id, self._key))
         if not responses:
             return []
-        return trend(responses, round_labels(await self._rounds.all(), self.timezone))
+        return trend(responses, await self._rounds.all(), self.timezone)

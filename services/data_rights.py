@@ -17,7 +17,7 @@ class DataRightsService:
         self._key = pseudonym_key
 
     async def export(self, user_id: str) -> dict[str, Any]:
-        rounds = [r.id for r in await self._rounds.all()]
+        rounds = [r.id for r in sorted(await self._rounds.all(), key=lambda r: r.opened_at)]
         return await self._data.export(user_id, pseudonym(user_id, self._key), rounds)
 
     async def erase(self, user_id: str, reference: dict[str, Any] | None) -> dict[str, int]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from domain.delivery import DeliveryCounts, LedgerState, Outcome, Recipient, decide
+from domain.logref import ref
 from domain.ratelimit import TeamsLimiter
 from storage.ledger import DeliveryLedger, LedgerEntry
 from storage.roster import RosterRepository
@@ -88,8 +89,11 @@ class DeliveryService:
         kind: str,
         recipients: list[Recipient],
         card_for: Callable[[Recipient], Card],
+        log_as: str = "",
     ) -> DeliveryReport:
+        """`log_as`: what the log calls the delivery, when `round_id` names a person."""
         started = self._monotonic()
+        shown = log_as or f"round {round_id}"
         self._requests = self._throttled = 0
         seen = await self._ledger.entries(round_id, kind)
         todo: asyncio.Queue[Recipient] = asyncio.Queue()
@@ -99,7 +103,7 @@ class DeliveryService:
                 todo.put_nowait(recipient)
         in_flight: set[asyncio.Task[None]] = set()
         total = todo.qsize()
-        log.info("round %s %s: %d to deliver (%d settled before)", round_id, kind, total, len(seen))
+        log.info("%s %s: %d to deliver (%d settled before)", shown, kind, total, len(seen))
 
         async def worker() -> None:
             while not todo.empty():
@@ -114,7 +118,7 @@ class DeliveryService:
                 task.add_done_callback(in_flight.discard)
                 await asyncio.shield(task)
 
-        progress = asyncio.create_task(self._log_progress(round_id, kind, total, todo, started))
+        progress = asyncio.create_task(self._log_progress(shown, kind, total, todo, started))
         workers = [asyncio.create_task(worker()) for _ in range(self._concurrency)]
         try:
             await asyncio.gather(*workers)
@@ -151,11 +155,13 @@ class DeliveryService:
             await self._ledger.settle(entry, _STATE[decision.outcome], result.status, attempt)
             if decision.outcome is Outcome.DEAD:
                 await self._roster.save(replace(recipient, dead=True))
-                log.info("%s is unreachable (%s): marked dead", recipient.user_id, result.status)
+                log.info(
+                    "%s is unreachable (%s): marked dead", ref(recipient.user_id), result.status
+                )
             elif decision.outcome is Outcome.FAILED:
                 log.warning(
                     "gave up on %s after %d attempts (%s)",
-                    recipient.user_id,
+                    ref(recipient.user_id),
                     attempt,
                     result.status,
                 )
@@ -183,7 +189,7 @@ class DeliveryService:
         return result
 
     async def _log_progress(
-        self, round_id: str, kind: str, total: int, todo: asyncio.Queue[Recipient], started: float
+        self, shown: str, kind: str, total: int, todo: asyncio.Queue[Recipient], started: float
     ) -> None:
         while True:
             await asyncio.sleep(10)
@@ -192,6 +198,6 @@ class DeliveryService:
             rate = done / elapsed if elapsed else 0.0
             eta = (total - done) / rate if rate else float("inf")
             log.info(
-                "round %s %s: %d/%d (%.1f/s, %d throttled, ETA %.0f s)",
-                round_id, kind, done, total, rate, self._throttled, eta,
+                "%s %s: %d/%d (%.1f/s, %d throttled, ETA %.0f s)",
+                shown, kind, done, total, rate, self._throttled, eta,
             )  # fmt: skip

@@ -28,6 +28,7 @@ from domain.followup import (
     signals,
     team_signal,
 )
+from domain.logref import ref
 from domain.org import Person, normalise_id
 from domain.rounds import Round
 from services.checkins import CheckinService
@@ -195,7 +196,7 @@ class FollowUpService:
             except PreconditionFailed:
                 continue
             return extended, False
-        raise RuntimeError(f"the follow-up of {employee.id} kept changing")
+        raise RuntimeError(f"the follow-up of {ref(employee.id)} kept changing")
 
     async def _prompt(self, followup: FollowUp, employee: Person) -> None:
         delivered = await self._notifier.notify(
@@ -207,7 +208,9 @@ class FollowUpService:
         if delivered:
             await self._record(employee.id, followup.id, Action.PROMPTED, "bot")
         else:
-            log.warning("leader %s of a follow-up is not reachable in Teams", followup.leader_id)
+            log.warning(
+                "leader %s of a follow-up is not reachable in Teams", ref(followup.leader_id)
+            )
 
     # -- the leader's side ----------------------------------------------------------------------
 
@@ -257,7 +260,7 @@ class FollowUpService:
             except PreconditionFailed:
                 continue
             return updated
-        raise RuntimeError(f"the follow-up of {employee_id} kept changing")
+        raise RuntimeError(f"the follow-up of {ref(employee_id)} kept changing")
 
     # -- the scheduler --------------------------------------------------------------------------
 

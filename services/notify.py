@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.delivery import LedgerState
 from domain.language import Language
+from domain.logref import ref
 from services.delivery import DeliveryService
 from storage.ledger import DeliveryLedger
 from storage.roster import RosterRepository
@@ -37,6 +38,9 @@ class Notifier:
         if recipient is None or recipient.dead:
             return False
         language: Language = "en" if recipient.language == "en" else "nb"
-        await self._delivery.deliver(topic, kind, [recipient], lambda _: card_for(language))
+        # Topics name the person (agreement-<id>-v2, invite-<id>): the log gets a reference.
+        await self._delivery.deliver(
+            topic, kind, [recipient], lambda _: card_for(language), log_as=f"notice {ref(topic)}"
+        )
         entry = (await self._ledger.entries(topic, kind)).get(user_id)
         return entry is not None and entry.state is LedgerState.SENT

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from domain.logref import ref
 from domain.org import (
     Person,
     RowError,
@@ -116,7 +117,8 @@ class OrgDirectoryService:
             log.warning(
                 "%d people have a manager outside the directory; they are kept without one: %s",
                 len(detached),
-                ", ".join(p.id for p in detached[:10]) + (" ..." if len(detached) > 10 else ""),
+                ", ".join(ref(p.id) for p in detached[:10])
+                + (" ..." if len(detached) > 10 else ""),
             )
         if not people:
             raise OrgDataError(f"{self._source.name} returned nobody; the directory is kept")

@@ -41,6 +41,7 @@ from azure.cosmos.exceptions import (
     CosmosResourceNotFoundError,
 )
 
+from domain.logref import ref
 from storage.port import (
     CONTAINERS,
     Conflict,
@@ -93,6 +94,9 @@ class CosmosStore:
             from azure.identity.aio import DefaultAzureCredential
 
             credential = DefaultAzureCredential()
+        # The SDK logs every request at INFO with its URL and partition key: ids of people,
+        # pseudonyms. What matters (throttling, failures) reaches our own log lines.
+        logging.getLogger("azure.cosmos._cosmos_http_logging_policy").setLevel(logging.WARNING)
         client = CosmosClient(endpoint, credential, **client_options)
         try:
             if key:
@@ -166,7 +170,8 @@ class CosmosStore:
         proxy = self._container(container)
         try:
             doc = await self._call(
-                f"read {container}/{doc_id}", lambda: proxy.read_item(item=doc_id, partition_key=pk)
+                f"read {container}/{ref(doc_id)}",
+                lambda: proxy.read_item(item=doc_id, partition_key=pk),
             )
         except CosmosResourceNotFoundError:
             return None
@@ -177,7 +182,7 @@ class CosmosStore:
         body = _body(doc)
         try:
             created = await self._call(
-                f"create {container}/{body['id']}", lambda: proxy.create_item(body=body)
+                f"create {container}/{ref(body['id'])}", lambda: proxy.create_item(body=body)
             )
         except CosmosResourceExistsError as error:
             raise Conflict(f"{container}/{body['pk']}/{body['id']} exists") from error
@@ -189,7 +194,7 @@ class CosmosStore:
         condition = MatchConditions.IfNotModified if etag else None
         try:
             replaced = await self._call(
-                f"replace {container}/{body['id']}",
+                f"replace {container}/{ref(body['id'])}",
                 lambda: proxy.replace_item(
                     item=body["id"], body=body, etag=etag, match_condition=condition
                 ),
@@ -205,7 +210,7 @@ class CosmosStore:
         body = _body(doc)
         return _clean(
             await self._call(
-                f"upsert {container}/{body['id']}", lambda: proxy.upsert_item(body=body)
+                f"upsert {container}/{ref(body['id'])}", lambda: proxy.upsert_item(body=body)
             )
         )
 
@@ -216,7 +221,7 @@ class CosmosStore:
         condition = MatchConditions.IfNotModified if etag else None
         try:
             await self._call(
-                f"delete {container}/{doc_id}",
+                f"delete {container}/{ref(doc_id)}",
                 lambda: proxy.delete_item(
                     item=doc_id, partition_key=pk, etag=etag, match_condition=condition
                 ),
@@ -244,7 +249,7 @@ class CosmosStore:
             items = proxy.query_items(query=sql, parameters=parameters, partition_key=pk)
             return [_clean(item) async for item in items]
 
-        docs = await self._call(f"query {container}/{pk}", run)
+        docs = await self._call(f"query {container}/{ref(pk)}", run)
         return sorted(docs, key=lambda d: str(d["id"]))
 
     async def increment(
@@ -252,7 +257,7 @@ class CosmosStore:
     ) -> Document:
         proxy = self._container(container)
         operations = [{"op": "incr", "path": f"/{name}", "value": d} for name, d in deltas.items()]
-        what = f"increment {container}/{doc_id}"
+        what = f"increment {container}/{ref(doc_id)}"
         for _ in range(3):
             try:
                 patched = await self._call(

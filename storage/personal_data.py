@@ -9,7 +9,7 @@ data-rights test fills every feature and checks that nothing about the person su
 |               | standing consent and its history; roster entry; as a leader, | deleted           |
 |               | "led:<employee>": whose records name them (see below)        |                   |
 |               | download links not used yet (partition `links`, 15 minutes) | deleted           |
-| `responses`   | every check-in answer, under the pseudonym                   | deleted           |
+| `responses`   | every check-in answer, under the pseudonym, sealed           | deleted           |
 | `agreements`  | the agreement, its versions, its index entry                 | deleted           |
 | `followups`   | follow-ups about them (open and closed), index entry         | deleted           |
 | `deliveries`  | the send ledger: their entries in each round; notifications  | deleted           |
@@ -40,6 +40,7 @@ from storage.port import (
     delete_if_there,
     delete_partition,
 )
+from storage.responses import ResponseRepository
 
 INTERNAL = ("_etag", "_ts", "_rid", "_self", "_attachments", "pk", "ttl")
 #: Who a record names instead of a leader who erased their data.
@@ -61,10 +62,12 @@ def _clean(doc: Document) -> dict[str, Any]:
 
 
 class PersonalData:
-    def __init__(self, store: DocumentStore) -> None:
+    def __init__(self, store: DocumentStore, responses: ResponseRepository) -> None:
         self._store = store
+        self._responses = responses
 
     async def export(self, user_id: str, pseudonym: str, rounds: list[str]) -> dict[str, Any]:
+        """`rounds`: every round id, oldest first, the order the check-ins are listed in."""
         store = self._store
         users = {doc["id"]: doc for doc in await store.query("users", user_id)}
         profile = users.get("profile")
@@ -74,10 +77,18 @@ class PersonalData:
         return {
             "profile": _clean(profile) if profile else None,
             "standing_consent": _clean(consent) if consent else None,
-            "checkins": sorted(
-                (_clean(d) for d in await store.query("responses", pseudonym)),
-                key=lambda d: d["submitted_at"],
-            ),
+            "checkins": [
+                {
+                    "round_id": r.round_id,
+                    "scores": r.answers.scores,
+                    "contact_me": r.answers.contact_me,
+                    "comment": r.answers.comment,
+                }
+                for r in sorted(
+                    await self._responses.for_person(pseudonym),
+                    key=lambda r: rounds.index(r.round_id) if r.round_id in rounds else -1,
+                )
+            ],
             "agreement": next((_clean(d) for d in agreement_docs if d["id"] == "current"), None),
             "agreement_versions": sorted(
                 (_clean(d) for d in agreement_docs if d.get("kind") == "version"),

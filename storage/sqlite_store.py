@@ -84,7 +84,9 @@ class SqliteStore:
     def _expiry(self, doc: Document) -> float | None:
         ttl = doc.get("ttl")
         if isinstance(ttl, int) and not isinstance(ttl, bool) and ttl > 0:
-            return self._clock() + ttl
+            # From the whole second, as Cosmos DB counts from `_ts`: a finer expiry would tell
+            # the moment a response was written more precisely than `_ts` does.
+            return int(self._clock()) + ttl
         return None
 
     def _stamped(self, doc: Document) -> tuple[Document, str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from app import PARTS, Parts
 from cards.agreement import DECIDE_VERB, REVISE_VERB, STEP_VERB
+from cards.elements import md
 from cards.team import INVITE_VERB, OPEN_VERB
 from domain.agreement_record import Status
 from tests.conftest import Host
@@ -272,7 +273,8 @@ async def test_three_days_and_a_risky_workplace_are_flagged_for_the_leader(host:
     flags = texts(approval)
     assert "3 dager i uken: begrunnelsen må vurderes" in flags
     assert "Ergonomisk risiko" in flags and "lederen bestiller" in flags
-    assert "Lang reisevei" in flags and "Hev-senk-pult" in flags and "Ønsker BHT" in flags
+    # What the employee wrote, escaped so that Teams shows it as typed (no Markdown).
+    assert "Lang reisevei" in flags and md("Hev-senk-pult") in flags and "Ønsker BHT" in flags
     assert "⚑" in texts(summary)
 
 

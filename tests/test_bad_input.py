@@ -56,6 +56,7 @@ from cards.team import OPEN_VERB as TEAM_OPEN_VERB
 from domain.agreement import BODY_AREAS, EQUIPMENT, WORKDAYS
 from domain.agreement_record import HOME_TASKS, OFFICE_TASKS
 from domain.catalog import round_items
+from storage.responses import unseal
 from storage.rounds import RoundRepository
 from tests.conftest import Host, sqlite_settings
 from tests.fake_connector import FakeConnector
@@ -622,12 +623,19 @@ async def test_a_refused_check_in_stores_nothing_and_a_valid_one_what_was_chosen
     changed = changes(before, await snapshots.take())
     if who == "answered" or refused:
         assert changed == {}, changed
-    new = [after for (container, _, _), (_, after) in changed.items() if container == "responses"]
+    key = host.settings.load_pseudonym_key()
+    new = [
+        unseal(after, key)
+        for (container, _, _), (_, after) in changed.items()
+        if container == "responses"
+    ]
     if who == "new" and valid and not too_long:
         (response,) = new
-        assert response["scores"] == {item: int(scores[item]) for item in ITEMS}
+        assert response is not None
+        assert response.answers.scores == {item: int(scores[item]) for item in ITEMS}
     for response in new:  # whatever was taken is on the scale
-        assert set(response["scores"].values()) <= {1, 2, 3, 4, 5}, response
+        assert response is not None
+        assert set(response.answers.scores.values()) <= {1, 2, 3, 4, 5}, response
     assert answer_card(host, body) is not None
     await still_serving(host)
 

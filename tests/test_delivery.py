@@ -96,7 +96,13 @@ def build_jobs(
     roster = RosterRepository(store)
     ledger = DeliveryLedger(store)
     checkins = CheckinService(
-        rounds, ResponseRepository(store), ParticipationCounter(store), b"key", ITEMS, OSLO, clock
+        rounds,
+        ResponseRepository(store, b"key"),
+        ParticipationCounter(store),
+        b"key",
+        ITEMS,
+        OSLO,
+        clock,
     )
     delivery = DeliveryService(roster, ledger, sender, holder=holder)
     jobs = RoundJobs(

@@ -69,16 +69,17 @@ def test_language_choice_beats_teams_locale(
 
 
 def test_trend_keeps_the_last_rounds_oldest_first() -> None:
+    # Ids that sort differently as text ("r10" < "r9"): the order is the rounds' opening.
+    rounds = [new_round(f"r{i}", NOW + timedelta(days=7 * i), ("stress",)) for i in range(12)]
     responses = [
-        CheckinResponse(
-            f"r{i}", "p", CheckinAnswers({"stress": i % 5 + 1}), NOW + timedelta(days=7 * i)
-        )
-        for i in range(10)
+        CheckinResponse(f"r{i}", "p", CheckinAnswers({"stress": i % 5 + 1})) for i in range(12)
     ]
-    points = trend(list(reversed(responses)), {"r9": "30.01."}, last=3)
-    assert [p.round_id for p in points] == ["r7", "r8", "r9"]
-    assert points[-1].label == "30.01."
-    assert points[0].label == "r7"
+    points = trend(list(reversed(responses)), rounds, OSLO, last=3)
+    assert [p.round_id for p in points] == ["r9", "r10", "r11"]
+    assert points[-1].label == "11.02."
+    # A response whose round is gone comes first, labelled by its id.
+    gone = CheckinResponse("gone", "p", CheckinAnswers({"stress": 3}))
+    assert [p.label for p in trend([responses[1], gone], rounds, OSLO)] == ["gone", "03.12."]
 
 
 @pytest.mark.parametrize(
