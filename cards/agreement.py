@@ -132,9 +132,7 @@ def _step_card(
     # A refusal stands out above the inputs: it is the rule the user has to meet.
     body += [text(t(lang, key), color="Attention", weight="Bolder") for key in errors]
     body += inputs
-    return adaptive_card(
-        body, [execute(STEP_VERB, t(lang, "agreement.next"), {"step": step}, "positive")]
-    )
+    return adaptive_card(body, [execute(STEP_VERB, t(lang, "agreement.next"), {"step": step})])
 
 
 def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note: str = "") -> Card:
@@ -466,7 +464,6 @@ def summary_card(
                 STEP_VERB,
                 t(lang, "agreement.send" if leader_name else "agreement.save"),
                 {"step": "summary", "choice": "send"},
-                "positive",
             ),
         )
     return adaptive_card(body, actions)
@@ -528,7 +525,6 @@ def approval_card(
                 DECIDE_VERB,
                 t(lang, "approval.approve"),
                 {**data, "decision": "approve"},
-                "positive",
             ),
             execute(DECIDE_VERB, t(lang, "approval.changes"), {**data, "decision": "changes"}),
             execute(DECIDE_VERB, t(lang, "approval.talk"), {**data, "decision": "talk"}),
@@ -554,7 +550,7 @@ def decision_card(
         lines.append(t(lang, "agreement.leader_comment", comment=agreement.comment))
     actions: list[Element] = []
     if status in (Status.CHANGES_REQUESTED, Status.TALK_PROPOSED):
-        actions.append(execute(REVISE_VERB, t(lang, "agreement.revise"), {}, "positive"))
+        actions.append(execute(REVISE_VERB, t(lang, "agreement.revise"), {}))
     if status is Status.TALK_PROPOSED and leader_email:
         actions.append(
             {
@@ -612,7 +608,7 @@ def invite_card(lang: Language, leader_name: str) -> Card:
         lang,
         t(lang, "agreement.invite.title"),
         [t(lang, "agreement.invite.text", leader=leader_name)],
-        [execute(START_VERB, t(lang, "agreement.start"), {}, "positive")],
+        [execute(START_VERB, t(lang, "agreement.start"), {})],
     )
 
 

@@ -89,7 +89,7 @@ def followup_card(
     )
     data = {"employee": employee.id, "followup": followup.id}
     actions += [
-        execute(TALK_VERB, t(lang, "followup.talk"), data, "positive"),
+        execute(TALK_VERB, t(lang, "followup.talk"), data),
         execute(DONE_VERB, t(lang, "followup.mark_done"), data),
         execute(SUPPORT_VERB, t(lang, "followup.support"), data),
     ]
