@@ -30,7 +30,7 @@ from cards.agreement import (
 )
 from cards.elements import Card, adaptive_card, execute, text, title
 from cards.i18n import t
-from cards.team import INVITE_VERB, SHOW_VERB, team_card, with_back
+from cards.team import INVITE_VERB, INVITEE, SHOW_VERB, team_card, with_back
 from cards.team import OPEN_VERB as TEAM_OPEN_VERB
 from dialogs.agreement import AgreementDialogs
 from dialogs.card_step import LANGUAGE, REPLIES, SUBMITTED, USER, send_card
@@ -109,7 +109,7 @@ class AgreementTurns:
             if verb == TEAM_OPEN_VERB:
                 return await self._open_for_leader(profile, str(data.get("employee", "")))
             if verb == INVITE_VERB:
-                return await self._invite(profile, str(data.get("employee", "")))
+                return await self._invite(profile, str(data.get(INVITEE, "")))
             return ReplaceCard(await self._team_card(profile))
         except NotAllowed as refusal:
             return ShowMessage(t(lang, str(refusal)))

@@ -11,7 +11,7 @@ from typing import Any
 
 from app import PARTS, Parts
 from cards.agreement import DECIDE_VERB, REVISE_VERB, STEP_VERB
-from cards.team import INVITE_VERB, OPEN_VERB
+from cards.team import INVITE_VERB, INVITEE, OPEN_VERB
 from domain.agreement_record import Status
 from tests.conftest import Host
 from tests.teams import TeamsUser, card_action, install, message, submit_fallback
@@ -353,14 +353,14 @@ async def test_a_leader_starts_the_conversation_for_an_employee(host: Host) -> N
     team = await say(host, LARS, "mitt team")
     assert "Kari Nordmann" in texts(team) and "ingen avtale ennå" in texts(team)
     host.connector.clear()
-    answer = await press(host, LARS, INVITE_VERB, {"employee": KARI.aad_object_id})
+    answer = await press(host, LARS, INVITE_VERB, {INVITEE: KARI.aad_object_id})
     assert "Invitasjonen er sendt til Kari Nordmann" in texts(answer["value"])
     (invite,) = cards_to(host, KARI)
     assert "Lars Haugen inviterer deg" in texts(invite)
     start = await press(host, KARI, invite["actions"][0]["verb"], {})
     assert step_of(start["value"]) == "tasks"
     # Only for one's own employees.
-    refused = await press(host, KARI, INVITE_VERB, {"employee": OLE.aad_object_id})
+    refused = await press(host, KARI, INVITE_VERB, {INVITEE: OLE.aad_object_id})
     assert "ikke en av dine medarbeidere" in refused["value"]
 
 
