@@ -64,3 +64,8 @@ def test_no_input_shares_a_name_with_a_data_key_of_an_action_on_the_card(name: s
 def test_the_rule_sees_the_team_cards_invite_dropdown_and_open_buttons() -> None:
     card = CARDS["team"]
     assert _input_ids(card) and _action_data_keys(card) >= {"verb", "employee"}
+
+
+@pytest.mark.parametrize("name", sorted(CARDS))
+def test_no_button_asks_for_a_style_teams_does_not_show(name: str) -> None:
+    assert not [node for node in _walk(CARDS[name]) if "style" in node and "title" in node]
