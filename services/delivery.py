@@ -39,6 +39,7 @@ class SendResult:
     status: int  # HTTP status; 0 when no answer came (connection refused, timeout)
     retry_after: float | None = None
     conversation_id: str = ""  # from createConversation
+    code: str = ""  # the error code of Teams' answer, e.g. ConversationBlockedByUser
 
 
 class Sender(Protocol):
@@ -143,7 +144,11 @@ class DeliveryService:
                     result = await self._send(recipient, card_for(recipient))
             else:
                 result = await self._send(recipient, card_for(recipient))
-            decision = decide(result.status, attempt, result.retry_after)
+            decision = decide(result.status, attempt, result.retry_after, code=result.code)
+            if decision.outcome is Outcome.RECREATE:
+                log.info("conversation of %s not found: creating it again", recipient.user_id)
+                recipient = replace(recipient, conversation_id="")
+                continue
             if decision.outcome is Outcome.RETRY:
                 key = recipient.conversation_id or recipient.user_id
                 self._limiter.conversations.block(key, self._monotonic() + decision.delay)
@@ -151,13 +156,19 @@ class DeliveryService:
             await self._ledger.settle(entry, _STATE[decision.outcome], result.status, attempt)
             if decision.outcome is Outcome.DEAD:
                 await self._roster.save(replace(recipient, dead=True))
-                log.info("%s is unreachable (%s): marked dead", recipient.user_id, result.status)
+                log.info(
+                    "%s is unreachable (%s %s): marked dead",
+                    recipient.user_id,
+                    result.status,
+                    result.code,
+                )
             elif decision.outcome is Outcome.FAILED:
                 log.warning(
-                    "gave up on %s after %d attempts (%s)",
+                    "gave up on %s after %d attempts (%s %s)",
                     recipient.user_id,
                     attempt,
                     result.status,
+                    result.code,
                 )
             self._limiter.conversations.forget(recipient.conversation_id)
             return
