@@ -189,6 +189,10 @@ class HomeOfficeBot(TeamsActivityHandler):
         except StorageError:
             log.exception("storage failed during a card action")
             result = ShowMessage(t(_language_of(turn_context), "error.busy"))
+        if isinstance(result, ReplaceCard):
+            # Teams shows the answer only to the client that pressed; the chat's message keeps
+            # the old card, with live buttons, on the user's other devices and after a reload.
+            await _replace_for_all(turn_context, result.card)
         return InvokeResponse(status=200, body=invoke_body(result))
 
     async def _act(
@@ -304,17 +308,24 @@ async def _answer_fallback_submit(turn_context: TurnContext, result: ActionResul
     if isinstance(result, ShowMessage):
         await turn_context.send_activity(result.text)
         return
-    card_message = _card_message(result.card)
+    if not await _replace_for_all(turn_context, result.card):
+        await turn_context.send_activity(_card_message(result.card))
+
+
+async def _replace_for_all(turn_context: TurnContext, card: Card) -> bool:
+    """Put `card` in place of the card message the action came from; False when there is
+    none or Teams refused the update."""
     reply_to = turn_context.activity.reply_to_id
-    if reply_to:
-        card_message.id = reply_to
-        try:
-            await turn_context.update_activity(card_message)
-            return
-        except Exception:
-            log.warning("could not update card message %s; replying instead", reply_to)
-            card_message.id = None
-    await turn_context.send_activity(card_message)
+    if not reply_to:
+        return False
+    card_message = _card_message(card)
+    card_message.id = reply_to
+    try:
+        await turn_context.update_activity(card_message)
+    except Exception:
+        log.warning("could not update card message %s", reply_to)
+        return False
+    return True
 
 
 async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:

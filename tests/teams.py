@@ -64,11 +64,18 @@ def message(user: TeamsUser, service_url: str, text: str) -> dict[str, Any]:
 
 
 def card_action(
-    user: TeamsUser, service_url: str, verb: str, data: dict[str, Any]
+    user: TeamsUser,
+    service_url: str,
+    verb: str,
+    data: dict[str, Any],
+    card_activity_id: str | None = None,
 ) -> dict[str, Any]:
-    """An `adaptiveCard/action` invoke: Teams merges the card's inputs into `action.data`."""
+    """An `adaptiveCard/action` invoke: Teams merges the card's inputs into `action.data`, and
+    names the message the card is in (`replyToId`) when there is one."""
+    reply_to = {"replyToId": card_activity_id} if card_activity_id else {}
     return {
         **_base(user, service_url, "invoke"),
+        **reply_to,
         "name": "adaptiveCard/action",
         "value": {
             "action": {"type": "Action.Execute", "verb": verb, "data": {"verb": verb, **data}},
