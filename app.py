@@ -117,9 +117,11 @@ class Parts:
     followups: FollowUpService
     pulse: PulseService
     data_rights: DataRightsService
+    notifier: Notifier
     graph: GraphDirectory | None = None
 
     async def close(self) -> None:
+        await self.notifier.drain()  # cards on their way still need the sender and the store
         await self.sender.close()
         if self.graph is not None:
             await self.graph.close()
@@ -252,6 +254,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         followups,
         pulse,
         data_rights,
+        notifier,
         graph,
     )
 

@@ -320,9 +320,11 @@ async def test_without_a_leader_the_draft_waits_and_goes_out_when_one_appears(
     await parts(host).directory.import_csv("\n".join(reorganised).encode())
     host.connector.clear()
     await parts(host).agreements.tick(date.today())
+    await host.drain()
     (approval,) = cards_to(host, LARS)
     assert "Ingrid Solberg ber om godkjenning (versjon 1)" in texts(approval)
     await parts(host).agreements.tick(date.today())
+    await host.drain()
     assert len(cards_to(host, LARS)) == 1  # once
 
 
@@ -398,8 +400,10 @@ async def test_the_review_date_reminds_employee_and_leader_once(host: Host) -> N
 
     host.connector.clear()
     await service.tick(date.fromordinal(review_on.toordinal() - 1))
+    await host.drain()
     assert host.connector.messages() == []
     await service.tick(review_on)
+    await host.drain()
     (to_kari,) = cards_to(host, KARI)
     (to_lars,) = cards_to(host, LARS)
     assert "Avtalen din skulle gjennomgås" in texts(to_kari)
@@ -407,4 +411,5 @@ async def test_the_review_date_reminds_employee_and_leader_once(host: Host) -> N
     await host.restart()  # the reminder is remembered in storage, not in the process
     host.connector.clear()
     await parts(host).agreements.tick(review_on)
+    await host.drain()
     assert host.connector.messages() == []
