@@ -143,7 +143,7 @@ class AgreementTurns:
         )
         flags = self._service.problems(decided).flagged
         return ReplaceCard(
-            with_back(approval_card(lang, employee.name, decided, flags, employee.email), lang)
+            with_back(approval_card(lang, employee.name, decided, flags, employee.teams_login), lang)
         )
 
     async def _open_for_leader(self, profile: Profile, employee_id: str) -> ActionResult:
@@ -151,7 +151,7 @@ class AgreementTurns:
         employee, agreement = await self._service.for_leader(profile.user_id, employee_id)
         if agreement.status is Status.PENDING:
             flags = self._service.problems(agreement).flagged
-            card = approval_card(lang, employee.name, agreement, flags, employee.email)
+            card = approval_card(lang, employee.name, agreement, flags, employee.teams_login)
         else:
             approved = await self._service.approved(employee_id)
             if approved is None:

@@ -491,7 +491,7 @@ def approval_card(
     employee_name: str,
     agreement: Agreement,
     flags: Sequence[str],
-    employee_email: str = "",
+    employee_upn: str = "",
 ) -> Card:
     """To the leader: the proposal, what to look at, and the three answers."""
     pending = agreement.status is Status.PENDING
@@ -515,7 +515,7 @@ def approval_card(
         body.append(text(t(lang, "approval.intro", name=employee_name)))
     body += [*_flags(lang, flags), terms_facts(lang, agreement.terms)]
     if not pending:
-        return adaptive_card(body, _talk_link(lang, employee_name, employee_email, agreement))
+        return adaptive_card(body, _talk_link(lang, employee_name, employee_upn, agreement))
     body.append(_text_input("comment", t(lang, "approval.comment")))
     data = {"employee": agreement.employee_id, "version": agreement.version}
     return adaptive_card(
@@ -532,16 +532,16 @@ def approval_card(
     )
 
 
-def _talk_link(lang: Language, name: str, email: str, agreement: Agreement) -> list[Element]:
-    if agreement.status is not Status.TALK_PROPOSED or not email:
+def _talk_link(lang: Language, name: str, upn: str, agreement: Agreement) -> list[Element]:
+    if agreement.status is not Status.TALK_PROPOSED or not upn:
         return []
     subject = quote(t(lang, "approval.meeting_subject", name=name))
-    url = f"https://teams.microsoft.com/l/meeting/new?subject={subject}&attendees={quote(email)}"
+    url = f"https://teams.microsoft.com/l/meeting/new?subject={subject}&attendees={quote(upn)}"
     return [{"type": "Action.OpenUrl", "title": t(lang, "approval.schedule"), "url": url}]
 
 
 def decision_card(
-    lang: Language, agreement: Agreement, leader_name: str, leader_email: str
+    lang: Language, agreement: Agreement, leader_name: str, leader_upn: str
 ) -> Card:
     """To the employee: what the leader answered."""
     status = agreement.status
@@ -551,12 +551,12 @@ def decision_card(
     actions: list[Element] = []
     if status in (Status.CHANGES_REQUESTED, Status.TALK_PROPOSED):
         actions.append(execute(REVISE_VERB, t(lang, "agreement.revise"), {}))
-    if status is Status.TALK_PROPOSED and leader_email:
+    if status is Status.TALK_PROPOSED and leader_upn:
         actions.append(
             {
                 "type": "Action.OpenUrl",
                 "title": t(lang, "decision.chat", leader=leader_name),
-                "url": f"https://teams.microsoft.com/l/chat/0/0?users={quote(leader_email)}",
+                "url": f"https://teams.microsoft.com/l/chat/0/0?users={quote(leader_upn)}",
             }
         )
     return notice(lang, t(lang, "decision.title"), lines, actions)

@@ -6,14 +6,27 @@ languages."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from typing import Any
+from urllib.parse import quote
 
 from cards.agreement import DECIDE_VERB
 from cards.checkin import SUBMIT_VERB
 from cards.team import INVITE_VERB, INVITEE
 from tests.conftest import Host
 from tests.teams import TeamsUser, card_action
-from tests.test_agreement_dialog import KARI, LARS, cards_to, fill_in, setup_org, step
+from tests.test_agreement_dialog import (
+    EXAMPLE,
+    KARI,
+    LARS,
+    cards_to,
+    fill_in,
+    parts,
+    press,
+    setup_org,
+    step,
+)
 from tests.test_bot_turns import ALL_FOURS, open_checkin, round_id_of, texts
 from tests.test_followups import STRESSED
 
@@ -110,3 +123,34 @@ async def test_a_checkin_is_answered_before_the_leader_is_asked(host: Host) -> N
     await host.drain()
     (prompt,) = cards_to(host, LARS)
     assert "Oppfølging: Kari Nordmann" in texts(prompt)
+
+
+# -- deep links name the user principal name ----------------------------------------------------
+
+
+def with_upns(text: str) -> bytes:
+    """The example organisation with a sign-in name unlike the address, as in many tenants."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [*rows[0].keys(), "user_principal_name"])
+    writer.writeheader()
+    for row in rows:
+        upn = row["name"].lower().replace(" ", ".") + "@fjellvik.onmicrosoft.com"
+        writer.writerow({**row, "user_principal_name": upn})
+    return out.getvalue().encode("utf-8")
+
+
+async def test_talk_links_name_the_user_principal_name_not_the_address(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    imported = await parts(host).directory.import_csv(with_upns(EXAMPLE.read_text("utf-8")))
+    assert not getattr(imported, "errors", None)
+    await fill_in(host, KARI)
+    await step(host, KARI, "summary", {"choice": "send"})
+    (approval,) = cards_to(host, LARS)
+    host.connector.clear()
+    answer = await press(host, LARS, DECIDE_VERB, {**approval["actions"][2]["data"], "comment": ""})
+    (meeting,) = [a["url"] for a in answer["value"]["actions"] if a["type"] == "Action.OpenUrl"]
+    assert f"attendees={quote('kari.nordmann@fjellvik.onmicrosoft.com')}" in meeting
+    (decision,) = cards_to(host, KARI)
+    (chat,) = [a["url"] for a in decision["actions"] if a["type"] == "Action.OpenUrl"]
+    assert chat.endswith(f"users={quote('lars.haugen@fjellvik.onmicrosoft.com')}")
