@@ -143,7 +143,9 @@ class AgreementTurns:
         )
         flags = self._service.problems(decided).flagged
         return ReplaceCard(
-            with_back(approval_card(lang, employee.name, decided, flags, employee.teams_login), lang)
+            with_back(
+                approval_card(lang, employee.name, decided, flags, employee.teams_login), lang
+            )
         )
 
     async def _open_for_leader(self, profile: Profile, employee_id: str) -> ActionResult:

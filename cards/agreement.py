@@ -540,9 +540,7 @@ def _talk_link(lang: Language, name: str, upn: str, agreement: Agreement) -> lis
     return [{"type": "Action.OpenUrl", "title": t(lang, "approval.schedule"), "url": url}]
 
 
-def decision_card(
-    lang: Language, agreement: Agreement, leader_name: str, leader_upn: str
-) -> Card:
+def decision_card(lang: Language, agreement: Agreement, leader_name: str, leader_upn: str) -> Card:
     """To the employee: what the leader answered."""
     status = agreement.status
     lines = [t(lang, f"decision.{status.value}", leader=leader_name, version=agreement.version)]
