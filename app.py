@@ -193,7 +193,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         round_length=timedelta(days=settings.round_days),
         reminder_after=timedelta(days=settings.reminder_after_days),
     )
-    people = PeopleService(UserRepository(store), roster)
+    people = PeopleService(UserRepository(store), roster, DirectoryRepository(store))
     directory, graph = build_directory(settings, store)
     # One card to one person at a time (approvals, follow-ups), through the same limiter.
     notifier = Notifier(

@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
-from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import TeamInfo
 
@@ -103,8 +103,14 @@ class HomeOfficeBot(TeamsActivityHandler):
         profile = await self._seen(turn_context)
         # Teams announces one install twice (installationUpdate and conversationUpdate).
         if await self._people.installed(profile):
+            # Teams' first installationUpdate carries no name.
+            name = (
+                profile.name
+                or await self._people.directory_name(profile.user_id)
+                or await _member_name(turn_context)
+            )
             lang = profile.effective_language
-            await _send_card(turn_context, greeting_card(lang, _first_name(profile.name)))
+            await _send_card(turn_context, greeting_card(lang, _first_name(name)))
 
     # -- messages ----------------------------------------------------------------------------
 
@@ -289,6 +295,17 @@ def _is_personal(activity: Activity) -> bool:
 
 def _language_of(turn_context: TurnContext) -> Language:
     return resolve_language(None, turn_context.activity.locale)
+
+
+async def _member_name(turn_context: TurnContext) -> str:
+    """The sender's name as Teams' member lookup has it; "" when the lookup fails."""
+    sender = turn_context.activity.from_property
+    try:
+        member = await TeamsInfo.get_member(turn_context, sender.id if sender else "")
+    except Exception:
+        log.warning("could not look up the name of a new user", exc_info=True)
+        return ""
+    return str(member.name or "")
 
 
 def _first_name(name: str) -> str:

@@ -7,15 +7,25 @@ from typing import Any
 
 from domain.delivery import Recipient
 from domain.language import Language
+from domain.org import normalise_id
 from domain.profile import Profile
+from storage.directory import DirectoryRepository
 from storage.roster import RosterRepository
 from storage.users import UserRepository
 
 
 class PeopleService:
-    def __init__(self, users: UserRepository, roster: RosterRepository) -> None:
+    def __init__(
+        self, users: UserRepository, roster: RosterRepository, directory: DirectoryRepository
+    ) -> None:
         self._users = users
         self._roster = roster
+        self._directory = directory
+
+    async def directory_name(self, user_id: str) -> str:
+        """The name the organisation directory has for someone; "" when it has none."""
+        person = await self._directory.person(normalise_id(user_id))
+        return person.name if person else ""
 
     async def seen(
         self,

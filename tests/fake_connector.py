@@ -71,6 +71,7 @@ class FakeConnector:
     gone: set[str] = field(default_factory=set)  # the user blocked the bot: 403
     lost: set[str] = field(default_factory=set)  # Teams no longer knows the conversation: 404
     refuse: dict[str, tuple[int, str]] = field(default_factory=dict)  # status and error code
+    names: dict[str, str] = field(default_factory=dict)  # the member lookup's names, by "29:" id
     delivered: Counter[str] = field(default_factory=Counter)  # accepted messages per conversation
     requests: Counter[int] = field(default_factory=Counter)  # answers by status code
     violations: list[tuple[str, float]] = field(default_factory=list)  # early by seconds
@@ -181,7 +182,7 @@ class FakeConnector:
     async def _member(self, request: web.Request) -> web.Response:
         # TeamsActivityHandler looks up each added member; the shape of TeamsChannelAccount.
         member_id = request.match_info["mid"]
-        return web.json_response({"id": member_id, "name": member_id, "aadObjectId": None})
+        return web.json_response({"id": member_id, "name": self.names.get(member_id)})
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -45,7 +45,10 @@ def _base(user: TeamsUser, service_url: str, activity_type: str) -> dict[str, An
 
 
 def install(user: TeamsUser, service_url: str) -> dict[str, Any]:
-    return {**_base(user, service_url, "installationUpdate"), "action": "add"}
+    """Teams' first `installationUpdate` names no one: `from` carries the ids only."""
+    activity = {**_base(user, service_url, "installationUpdate"), "action": "add"}
+    activity["from"] = {k: v for k, v in activity["from"].items() if k != "name"}
+    return activity
 
 
 def uninstall(user: TeamsUser, service_url: str) -> dict[str, Any]:

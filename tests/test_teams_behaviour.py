@@ -15,7 +15,7 @@ from cards.agreement import DECIDE_VERB
 from cards.checkin import SUBMIT_VERB
 from cards.team import INVITE_VERB, INVITEE
 from tests.conftest import Host
-from tests.teams import TeamsUser, card_action
+from tests.teams import TeamsUser, card_action, install
 from tests.test_agreement_dialog import (
     EXAMPLE,
     KARI,
@@ -154,3 +154,26 @@ async def test_talk_links_name_the_user_principal_name_not_the_address(host: Hos
     (decision,) = cards_to(host, KARI)
     (chat,) = [a["url"] for a in decision["actions"] if a["type"] == "Action.OpenUrl"]
     assert chat.endswith(f"users={quote('lars.haugen@fjellvik.onmicrosoft.com')}")
+
+
+# -- the first install names no one -----------------------------------------------------------
+
+
+async def test_the_greeting_takes_the_name_from_the_directory(host: Host) -> None:
+    await parts(host).directory.import_csv(EXAMPLE.read_bytes())
+    await host.send(install(LARS, host.service_url))
+    (greeting,) = host.connector.cards()
+    assert "Hei Lars!" in texts(greeting)
+
+
+async def test_the_greeting_takes_the_name_from_teams_member_lookup(host: Host) -> None:
+    host.connector.names[KARI.teams_id] = "Kari Nordmann"
+    await host.send(install(KARI, host.service_url))
+    (greeting,) = host.connector.cards()
+    assert "Hei Kari!" in texts(greeting)
+
+
+async def test_a_greeting_without_any_name_still_greets(host: Host) -> None:
+    await host.send(install(KARI, host.service_url))
+    (greeting,) = host.connector.cards()
+    assert "Hei!" in texts(greeting)
