@@ -35,14 +35,19 @@ class PeopleService:
         teams_locale: str,
         reference: dict[str, Any] | None,
     ) -> Profile:
-        """Record what Teams told us this turn; writes only when something changed."""
+        """Record what Teams told us this turn; writes only when something changed.
+
+        The Teams locale is the first client's: a user's clients may run in different languages,
+        and following whichever wrote last would flip their cards between bokmål and English.
+        Their own choice in `innstillinger` overrides it.
+        """
         stored = await self._users.get(user_id)
         base = stored or Profile(user_id=user_id)
         current = replace(
             base,
             tenant_id=tenant_id or base.tenant_id,
             name=name or base.name,
-            teams_locale=teams_locale or base.teams_locale,
+            teams_locale=base.teams_locale or teams_locale,
             conversation_reference=reference or base.conversation_reference,
         )
         if current != stored:

@@ -14,8 +14,9 @@ from urllib.parse import quote
 from cards.agreement import DECIDE_VERB
 from cards.checkin import SUBMIT_VERB
 from cards.team import INVITE_VERB, INVITEE
+from storage.roster import RosterRepository
 from tests.conftest import Host
-from tests.teams import TeamsUser, card_action, install
+from tests.teams import TeamsUser, card_action, install, message
 from tests.test_agreement_dialog import (
     EXAMPLE,
     KARI,
@@ -177,3 +178,28 @@ async def test_a_greeting_without_any_name_still_greets(host: Host) -> None:
     await host.send(install(KARI, host.service_url))
     (greeting,) = host.connector.cards()
     assert "Hei!" in texts(greeting)
+
+
+# -- one language across the user's clients ----------------------------------------------------
+
+
+async def test_a_second_client_in_another_language_does_not_flip_the_users_language(
+    host: Host,
+) -> None:
+    assert host.store is not None
+    roster = RosterRepository(host.store)
+    phone = TeamsUser(KARI.aad_object_id, KARI.name, locale="en-US")
+    await host.send(message(KARI, host.service_url, "hjelp"))
+    host.connector.clear()
+    await host.send(message(phone, host.service_url, "help"))
+    (reply,) = host.connector.cards()
+    assert "sjekk inn" in texts(reply)
+    reached = await roster.get(KARI.aad_object_id)
+    assert reached is not None and reached.language == "nb"  # the next round's card
+    # Her own choice settles it the other way.
+    await host.send(
+        card_action(phone, host.service_url, "settings.save", {"language": "en", "age_band": ""})
+    )
+    await host.send(message(KARI, host.service_url, "hjelp"))
+    reached = await roster.get(KARI.aad_object_id)
+    assert reached is not None and reached.language == "en"
