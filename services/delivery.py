@@ -18,7 +18,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from domain.delivery import DeliveryCounts, LedgerState, Outcome, Recipient, decide
+from domain.delivery import (
+    BLOCKED_BY_USER,
+    DeliveryCounts,
+    LedgerState,
+    Outcome,
+    Recipient,
+    decide,
+)
 from domain.ratelimit import TeamsLimiter
 from storage.ledger import DeliveryLedger, LedgerEntry
 from storage.roster import RosterRepository
@@ -71,8 +78,10 @@ class DeliveryService:
         limiter: TeamsLimiter | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_blocked: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._roster = roster
+        self._on_blocked = on_blocked
         self._ledger = ledger
         self._sender = sender
         self.holder = holder or uuid.uuid4().hex[:12]
@@ -156,6 +165,8 @@ class DeliveryService:
             await self._ledger.settle(entry, _STATE[decision.outcome], result.status, attempt)
             if decision.outcome is Outcome.DEAD:
                 await self._roster.save(replace(recipient, dead=True))
+                if result.code == BLOCKED_BY_USER and self._on_blocked is not None:
+                    await self._on_blocked(recipient.user_id)
                 log.info(
                     "%s is unreachable (%s %s): marked dead",
                     recipient.user_id,

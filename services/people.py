@@ -49,11 +49,18 @@ class PeopleService:
             name=name or base.name,
             teams_locale=base.teams_locale or teams_locale,
             conversation_reference=reference or base.conversation_reference,
+            blocked=False,  # they wrote: the roster entry below takes them back
         )
         if current != stored:
             await self._users.save(current)
             await self._update_roster(current)
         return current
+
+    async def blocked(self, user_id: str) -> None:
+        """Teams said the user blocked the bot; the roster has them as unreachable already."""
+        profile = await self._users.get(user_id)
+        if profile is not None and not profile.blocked:
+            await self._users.save(replace(profile, blocked=True))
 
     async def save_settings(self, profile: Profile, language: Language, age_band: str) -> Profile:
         updated = replace(profile, language=language, age_band=age_band)

@@ -203,3 +203,20 @@ async def test_a_second_client_in_another_language_does_not_flip_the_users_langu
     await host.send(message(KARI, host.service_url, "hjelp"))
     reached = await roster.get(KARI.aad_object_id)
     assert reached is not None and reached.language == "en"
+
+
+# -- a user who blocked the bot ------------------------------------------------------------------
+
+
+async def test_a_user_who_blocked_the_bot_gets_cards_again_once_they_write(host: Host) -> None:
+    assert host.store is not None
+    roster = RosterRepository(host.store)
+    await host.send(message(KARI, host.service_url, "hjelp"))
+    host.connector.gone.add(KARI.conversation_id)  # 403 ConversationBlockedByUser
+    await parts(host).jobs.open_round()
+    blocked = await roster.get(KARI.aad_object_id)
+    assert blocked is not None and blocked.dead  # no more tries, round after round
+    host.connector.gone.clear()
+    await host.send(message(KARI, host.service_url, "hjelp"))
+    back = await roster.get(KARI.aad_object_id)
+    assert back is not None and not back.dead
