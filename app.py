@@ -117,9 +117,11 @@ class Parts:
     followups: FollowUpService
     pulse: PulseService
     data_rights: DataRightsService
+    notifier: Notifier
     graph: GraphDirectory | None = None
 
     async def close(self) -> None:
+        await self.notifier.drain()  # cards on their way still need the sender and the store
         await self.sender.close()
         if self.graph is not None:
             await self.graph.close()
@@ -181,11 +183,12 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
     sender = ConnectorSender(token)
     # One limiter for every proactive send, so rounds and notifications share Teams' limits.
     limiter = TeamsLimiter()
+    people = PeopleService(UserRepository(store), roster, DirectoryRepository(store))
     jobs = RoundJobs(
         rounds,
         roster,
         ledger,
-        DeliveryService(roster, ledger, sender, limiter=limiter),
+        DeliveryService(roster, ledger, sender, limiter=limiter, on_blocked=people.blocked),
         checkins,
         LeaseStore(store),
         items=settings.checkin_items,
@@ -193,11 +196,14 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         round_length=timedelta(days=settings.round_days),
         reminder_after=timedelta(days=settings.reminder_after_days),
     )
-    people = PeopleService(UserRepository(store), roster)
     directory, graph = build_directory(settings, store)
     # One card to one person at a time (approvals, follow-ups), through the same limiter.
     notifier = Notifier(
-        roster, ledger, DeliveryService(roster, ledger, sender, concurrency=1, limiter=limiter)
+        roster,
+        ledger,
+        DeliveryService(
+            roster, ledger, sender, concurrency=1, limiter=limiter, on_blocked=people.blocked
+        ),
     )
     agreements = AgreementService(
         AgreementRepository(store),
@@ -254,6 +260,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         followups,
         pulse,
         data_rights,
+        notifier,
         graph,
     )
 

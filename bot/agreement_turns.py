@@ -30,7 +30,7 @@ from cards.agreement import (
 )
 from cards.elements import Card, adaptive_card, execute, md, text, title
 from cards.i18n import t
-from cards.team import INVITE_VERB, SHOW_VERB, team_card, with_back
+from cards.team import INVITE_VERB, INVITEE, SHOW_VERB, team_card, with_back
 from cards.team import OPEN_VERB as TEAM_OPEN_VERB
 from dialogs.agreement import AgreementDialogs
 from dialogs.card_step import LANGUAGE, REPLIES, SUBMITTED, USER, send_card
@@ -109,7 +109,7 @@ class AgreementTurns:
             if verb == TEAM_OPEN_VERB:
                 return await self._open_for_leader(profile, str(data.get("employee", "")))
             if verb == INVITE_VERB:
-                return await self._invite(profile, str(data.get("employee", "")))
+                return await self._invite(profile, str(data.get(INVITEE, "")))
             return ReplaceCard(await self._team_card(profile))
         except NotAllowed as refusal:
             return ShowMessage(t(lang, str(refusal)))
@@ -143,7 +143,9 @@ class AgreementTurns:
         )
         flags = self._service.problems(decided).flagged
         return ReplaceCard(
-            with_back(approval_card(lang, employee.name, decided, flags, employee.email), lang)
+            with_back(
+                approval_card(lang, employee.name, decided, flags, employee.teams_login), lang
+            )
         )
 
     async def _open_for_leader(self, profile: Profile, employee_id: str) -> ActionResult:
@@ -151,7 +153,7 @@ class AgreementTurns:
         employee, agreement = await self._service.for_leader(profile.user_id, employee_id)
         if agreement.status is Status.PENDING:
             flags = self._service.problems(agreement).flagged
-            card = approval_card(lang, employee.name, agreement, flags, employee.email)
+            card = approval_card(lang, employee.name, agreement, flags, employee.teams_login)
         else:
             approved = await self._service.approved(employee_id)
             if approved is None:

@@ -14,6 +14,7 @@ directory"):
 | id            | `id` (the Entra object id Teams sends as `aadObjectId`)   |
 | name          | `displayName`                                             |
 | email         | `mail`, else `userPrincipalName`                          |
+| upn           | `userPrincipalName` (Teams' deep links take it)           |
 | manager_id    | `manager.id` (through `$expand=manager($select=id)`)      |
 | service_area  | `department` (setting `GRAPH_SERVICE_AREA_FIELD`)         |
 | unit          | `officeLocation` (setting `GRAPH_UNIT_FIELD`)             |
@@ -186,6 +187,7 @@ class GraphDirectory:
             id=normalise_id(str(user["id"])),
             name=str(user.get("displayName") or ""),
             email=str(user.get("mail") or user.get("userPrincipalName") or ""),
+            upn=str(user.get("userPrincipalName") or ""),
             manager_id=normalise_id(str(manager["id"])) if manager.get("id") else None,
             service_area=_field(user, self._config.service_area_field),
             unit=_field(user, self._config.unit_field),

@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
-from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import TeamInfo
 
@@ -104,8 +104,14 @@ class HomeOfficeBot(TeamsActivityHandler):
         profile = await self._seen(turn_context)
         # Teams announces one install twice (installationUpdate and conversationUpdate).
         if await self._people.installed(profile):
+            # Teams' first installationUpdate carries no name.
+            name = (
+                profile.name
+                or await self._people.directory_name(profile.user_id)
+                or await _member_name(turn_context)
+            )
             lang = profile.effective_language
-            await _send_card(turn_context, greeting_card(lang, _first_name(profile.name)))
+            await _send_card(turn_context, greeting_card(lang, _first_name(name)))
 
     # -- messages ----------------------------------------------------------------------------
 
@@ -190,6 +196,10 @@ class HomeOfficeBot(TeamsActivityHandler):
         except StorageError:
             log.exception("storage failed during a card action")
             result = ShowMessage(t(_language_of(turn_context), "error.busy"))
+        if isinstance(result, ReplaceCard):
+            # Teams shows the answer only to the client that pressed; the chat's message keeps
+            # the old card, with live buttons, on the user's other devices and after a reload.
+            await _replace_for_all(turn_context, result.card)
         return InvokeResponse(status=200, body=invoke_body(result))
 
     async def _act(
@@ -303,6 +313,17 @@ def _language_of(turn_context: TurnContext) -> Language:
     return resolve_language(None, turn_context.activity.locale)
 
 
+async def _member_name(turn_context: TurnContext) -> str:
+    """The sender's name as Teams' member lookup has it; "" when the lookup fails."""
+    sender = turn_context.activity.from_property
+    try:
+        member = await TeamsInfo.get_member(turn_context, sender.id if sender else "")
+    except Exception:
+        log.warning("could not look up the name of a new user", exc_info=True)
+        return ""
+    return str(member.name or "")
+
+
 def _first_name(name: str) -> str:
     return name.split()[0] if name.strip() else ""
 
@@ -320,17 +341,24 @@ async def _answer_fallback_submit(turn_context: TurnContext, result: ActionResul
     if isinstance(result, ShowMessage):
         await turn_context.send_activity(result.text)
         return
-    card_message = _card_message(result.card)
+    if not await _replace_for_all(turn_context, result.card):
+        await turn_context.send_activity(_card_message(result.card))
+
+
+async def _replace_for_all(turn_context: TurnContext, card: Card) -> bool:
+    """Put `card` in place of the card message the action came from; False when there is
+    none or Teams refused the update."""
     reply_to = turn_context.activity.reply_to_id
-    if reply_to:
-        card_message.id = reply_to
-        try:
-            await turn_context.update_activity(card_message)
-            return
-        except Exception:
-            log.warning("could not update card message %s; replying instead", reply_to)
-            card_message.id = None
-    await turn_context.send_activity(card_message)
+    if not reply_to:
+        return False
+    card_message = _card_message(card)
+    card_message.id = reply_to
+    try:
+        await turn_context.update_activity(card_message)
+    except Exception:
+        log.warning("could not update card message %s", reply_to)
+        return False
+    return True
 
 
 async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:

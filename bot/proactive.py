@@ -74,8 +74,8 @@ class ConnectorSender:
                 {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
             ],
         }
-        status, retry_after, _ = await self._post(url, activity)
-        return SendResult(status, retry_after)
+        status, retry_after, answer = await self._post(url, activity)
+        return SendResult(status, retry_after, code=_error_code(answer))
 
     async def create_conversation(self, recipient: Recipient) -> SendResult:
         """Open the 1:1 chat with someone the bot knows only by id (and tenant)."""
@@ -88,7 +88,7 @@ class ConnectorSender:
         }
         status, retry_after, answer = await self._post(f"{_base(recipient)}/v3/conversations", body)
         conversation_id = str(answer.get("id", "")) if 200 <= status < 300 else ""
-        return SendResult(status, retry_after, conversation_id)
+        return SendResult(status, retry_after, conversation_id, _error_code(answer))
 
     async def _post(
         self, url: str, body: dict[str, Any]
@@ -114,6 +114,12 @@ class ConnectorSender:
 
 def _base(recipient: Recipient) -> str:
     return recipient.service_url.rstrip("/")
+
+
+def _error_code(answer: dict[str, Any]) -> str:
+    """Teams' code in an error answer: `{"error": {"code": "ConversationBlockedByUser", ...}}`."""
+    error = answer.get("error")
+    return str(error.get("code") or "") if isinstance(error, dict) else ""
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -132,9 +132,7 @@ def _step_card(
     # A refusal stands out above the inputs: it is the rule the user has to meet.
     body += [text(t(lang, key), color="Attention", weight="Bolder") for key in errors]
     body += inputs
-    return adaptive_card(
-        body, [execute(STEP_VERB, t(lang, "agreement.next"), {"step": step}, "positive")]
-    )
+    return adaptive_card(body, [execute(STEP_VERB, t(lang, "agreement.next"), {"step": step})])
 
 
 def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note: str = "") -> Card:
@@ -466,7 +464,6 @@ def summary_card(
                 STEP_VERB,
                 t(lang, "agreement.send" if leader_name else "agreement.save"),
                 {"step": "summary", "choice": "send"},
-                "positive",
             ),
         )
     return adaptive_card(body, actions)
@@ -494,7 +491,7 @@ def approval_card(
     employee_name: str,
     agreement: Agreement,
     flags: Sequence[str],
-    employee_email: str = "",
+    employee_upn: str = "",
 ) -> Card:
     """To the leader: the proposal, what to look at, and the three answers."""
     pending = agreement.status is Status.PENDING
@@ -518,7 +515,7 @@ def approval_card(
         body.append(text(t(lang, "approval.intro", name=md(employee_name))))
     body += [*_flags(lang, flags), terms_facts(lang, agreement.terms)]
     if not pending:
-        return adaptive_card(body, _talk_link(lang, employee_name, employee_email, agreement))
+        return adaptive_card(body, _talk_link(lang, employee_name, employee_upn, agreement))
     body.append(_text_input("comment", t(lang, "approval.comment")))
     data = {"employee": agreement.employee_id, "version": agreement.version}
     return adaptive_card(
@@ -528,7 +525,6 @@ def approval_card(
                 DECIDE_VERB,
                 t(lang, "approval.approve"),
                 {**data, "decision": "approve"},
-                "positive",
             ),
             execute(DECIDE_VERB, t(lang, "approval.changes"), {**data, "decision": "changes"}),
             execute(DECIDE_VERB, t(lang, "approval.talk"), {**data, "decision": "talk"}),
@@ -536,17 +532,15 @@ def approval_card(
     )
 
 
-def _talk_link(lang: Language, name: str, email: str, agreement: Agreement) -> list[Element]:
-    if agreement.status is not Status.TALK_PROPOSED or not email:
+def _talk_link(lang: Language, name: str, upn: str, agreement: Agreement) -> list[Element]:
+    if agreement.status is not Status.TALK_PROPOSED or not upn:
         return []
     subject = quote(t(lang, "approval.meeting_subject", name=name))
-    url = f"https://teams.microsoft.com/l/meeting/new?subject={subject}&attendees={quote(email)}"
+    url = f"https://teams.microsoft.com/l/meeting/new?subject={subject}&attendees={quote(upn)}"
     return [{"type": "Action.OpenUrl", "title": t(lang, "approval.schedule"), "url": url}]
 
 
-def decision_card(
-    lang: Language, agreement: Agreement, leader_name: str, leader_email: str
-) -> Card:
+def decision_card(lang: Language, agreement: Agreement, leader_name: str, leader_upn: str) -> Card:
     """To the employee: what the leader answered."""
     status = agreement.status
     lines = [t(lang, f"decision.{status.value}", leader=md(leader_name), version=agreement.version)]
@@ -554,13 +548,13 @@ def decision_card(
         lines.append(t(lang, "agreement.leader_comment", comment=md(agreement.comment)))
     actions: list[Element] = []
     if status in (Status.CHANGES_REQUESTED, Status.TALK_PROPOSED):
-        actions.append(execute(REVISE_VERB, t(lang, "agreement.revise"), {}, "positive"))
-    if status is Status.TALK_PROPOSED and leader_email:
+        actions.append(execute(REVISE_VERB, t(lang, "agreement.revise"), {}))
+    if status is Status.TALK_PROPOSED and leader_upn:
         actions.append(
             {
                 "type": "Action.OpenUrl",
                 "title": t(lang, "decision.chat", leader=leader_name),
-                "url": f"https://teams.microsoft.com/l/chat/0/0?users={quote(leader_email)}",
+                "url": f"https://teams.microsoft.com/l/chat/0/0?users={quote(leader_upn)}",
             }
         )
     return notice(lang, t(lang, "decision.title"), lines, actions)
@@ -612,7 +606,7 @@ def invite_card(lang: Language, leader_name: str) -> Card:
         lang,
         t(lang, "agreement.invite.title"),
         [t(lang, "agreement.invite.text", leader=md(leader_name))],
-        [execute(START_VERB, t(lang, "agreement.start"), {}, "positive")],
+        [execute(START_VERB, t(lang, "agreement.start"), {})],
     )
 
 
@@ -621,7 +615,7 @@ def new_leader_card(lang: Language, leader_name: str, version: int) -> Card:
     return notice(
         lang,
         t(lang, "agreement.new_leader.title"),
-        [t(lang, "agreement.new_leader.text", leader=leader_name, version=version)],
+        [t(lang, "agreement.new_leader.text", leader=md(leader_name), version=version)],
     )
 
 

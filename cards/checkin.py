@@ -97,7 +97,7 @@ def checkin_card(
     )
     if "comment" in errors_by_field:
         body.append(error_text(t(lang, "error.too_long", max=COMMENT_MAX_LENGTH)))
-    submit = execute(SUBMIT_VERB, t(lang, "checkin.submit"), {"round_id": round_.id}, "positive")
+    submit = execute(SUBMIT_VERB, t(lang, "checkin.submit"), {"round_id": round_.id})
     return adaptive_card(body, [submit])
 
 

@@ -51,7 +51,7 @@ def confirm_delete_card(lang: Language) -> Card:
     return adaptive_card(
         [title(t(lang, "data.delete.title")), text(t(lang, "data.delete.what"))],
         [
-            execute(DELETE_VERB, t(lang, "data.delete.yes"), {}, "destructive"),
+            execute(DELETE_VERB, t(lang, "data.delete.yes"), {}),
             execute(KEEP_VERB, t(lang, "data.delete.no"), {}),
         ],
     )

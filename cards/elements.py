@@ -49,24 +49,20 @@ def error_text(value: str) -> Element:
     return text(value, color="Attention", size="Small", spacing="None")
 
 
-def execute(verb: str, label: str, data: dict[str, Any], style: str | None = None) -> Element:
+def execute(verb: str, label: str, data: dict[str, Any]) -> Element:
     """`Action.Execute` with an `Action.Submit` fallback for clients without Universal Actions.
 
     Both carry `verb` in their data, so the bot routes the invoke and the fallback message
-    the same way.
+    the same way. No `style`: Teams ignores positive/destructive on card buttons.
     """
     payload = {"verb": verb, **data}
-    action: Element = {
+    return {
         "type": "Action.Execute",
         "verb": verb,
         "title": label,
         "data": payload,
         "fallback": {"type": "Action.Submit", "title": label, "data": payload},
     }
-    if style:
-        action["style"] = style
-        action["fallback"]["style"] = style
-    return action
 
 
 def command_button(label: str, command: str) -> Element:

@@ -57,11 +57,11 @@ def followup_card(
     if show_support:
         body += _contacts(lang, contacts)
     actions: list[Element] = []
-    if meeting_link and employee.email:
+    if meeting_link and employee.teams_login:
         subject = quote(t(lang, "followup.meeting_subject"))
         url = (
             "https://teams.microsoft.com/l/meeting/new"
-            f"?subject={subject}&attendees={quote(employee.email)}"
+            f"?subject={subject}&attendees={quote(employee.teams_login)}"
         )
         actions.append(
             {"type": "Action.OpenUrl", "title": t(lang, "followup.open_meeting"), "url": url}
@@ -89,7 +89,7 @@ def followup_card(
     )
     data = {"employee": employee.id, "followup": followup.id}
     actions += [
-        execute(TALK_VERB, t(lang, "followup.talk"), data, "positive"),
+        execute(TALK_VERB, t(lang, "followup.talk"), data),
         execute(DONE_VERB, t(lang, "followup.mark_done"), data),
         execute(SUPPORT_VERB, t(lang, "followup.support"), data),
     ]

@@ -70,4 +70,4 @@ def settings_card(
         }
     )
     body.append(text(t(lang, "settings.share.why"), size="Small", isSubtle=True))
-    return adaptive_card(body, [execute(SAVE_VERB, t(lang, "settings.save"), {}, "positive")])
+    return adaptive_card(body, [execute(SAVE_VERB, t(lang, "settings.save"), {})])

@@ -16,6 +16,8 @@ SHOW_VERB = "team.show"
 FOLLOWUP_OPEN_VERB = "followup.open"
 OPEN_VERB = "team.open"
 INVITE_VERB = "team.invite"
+# Not "employee": Teams writes a filled input over the data key of that name on every button.
+INVITEE = "invitee"
 
 
 def _status(lang: Language, member: TeamMember) -> str:
@@ -56,7 +58,6 @@ def team_card(
                             day=followup.opened_at.strftime("%d.%m.%Y"),
                         ),
                         {"employee": person.id},
-                        "positive",
                     )
                     for person, followup in followups[:6]
                 ],
@@ -81,7 +82,6 @@ def team_card(
                                 version=member.agreement.version,
                             ),
                             {"employee": member.person.id},
-                            "positive",
                         )
                     ],
                 }
@@ -128,7 +128,7 @@ def team_card(
     body.append(
         {
             "type": "Input.ChoiceSet",
-            "id": "employee",
+            "id": INVITEE,
             "label": t(lang, "team.invite.who"),
             "style": "compact",
             "placeholder": t(lang, "checkin.placeholder"),

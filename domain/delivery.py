@@ -12,10 +12,16 @@ class Outcome(Enum):
     RETRY = "retry"
     DEAD = "dead"  # the bot was uninstalled or the user is gone: never send again
     FAILED = "failed"  # gave up on this one for this round
+    RECREATE = "recreate"  # the conversation is gone: create the 1:1 chat again, then send
 
 
 RETRYABLE = frozenset({412, 429, 502, 503, 504})
 GONE = frozenset({403, 404})
+# The codes Teams puts in a 403 or 404 (Microsoft Teams docs, "Status codes from bot
+# conversational APIs"), each with its own handling.
+BLOCKED_BY_USER = "ConversationBlockedByUser"  # stop until the user writes again
+DISABLED_BY_ADMIN = "BotDisabledByAdmin"  # not the user's doing; an admin may enable it again
+CONVERSATION_NOT_FOUND = "ConversationNotFound"  # a stale conversation id: recreate it
 MAX_ATTEMPTS = 6
 BASE_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
@@ -32,10 +38,16 @@ def decide(
     attempt: int,
     retry_after: float | None = None,
     rng: random.Random | None = None,
+    code: str = "",
 ) -> Decision:
-    """`status` 0 means no answer at all (connection failed, timed out); `attempt` counts from 1."""
+    """`status` 0 means no answer at all (connection failed, timed out); `attempt` counts from 1;
+    `code` is the error code of Teams' answer."""
     if 200 <= status < 300:
         return Decision(Outcome.SENT)
+    if status == 404 and code == CONVERSATION_NOT_FOUND and attempt < MAX_ATTEMPTS:
+        return Decision(Outcome.RECREATE)
+    if status == 403 and code == DISABLED_BY_ADMIN:
+        return Decision(Outcome.FAILED)
     if status in GONE:
         return Decision(Outcome.DEAD)
     if (status in RETRYABLE or status == 0) and attempt < MAX_ATTEMPTS:

@@ -30,6 +30,8 @@ SERVICE_AREA = "service_area"
 UNIT = "unit"
 #: The header must hold these (in any order); other columns are ignored.
 REQUIRED_COLUMNS = (ID, NAME, EMAIL, MANAGER, SERVICE_AREA, UNIT)
+#: Optional: the user principal name, when it is not the e-mail address.
+UPN = "user_principal_name"
 
 # Entra object ids are GUIDs; Teams sends them lower-case (`from.aadObjectId`), HR exports
 # sometimes upper-case or in braces, so ids are normalised before they are compared.
@@ -44,6 +46,14 @@ class Person:
     manager_id: str | None  # Entra object id of the leader; None at the top
     service_area: str  # tjenesteområde
     unit: str  # enhet
+    upn: str = ""  # user principal name (sign-in name); "" when the source has none
+
+    @property
+    def teams_login(self) -> str:
+        """Whom Teams' chat and meeting deep links name: the UPN, not the e-mail address. A
+        directory without UPNs (a CSV without the column) has only the address, which is the
+        UPN in most tenants."""
+        return self.upn or self.email
 
 
 class Role(StrEnum):
@@ -356,6 +366,7 @@ def _person(row: Row) -> Person:
         manager_id=manager or None,
         service_area=row.values[SERVICE_AREA],
         unit=row.values[UNIT],
+        upn=row.values.get(UPN, ""),
     )
 
 

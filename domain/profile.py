@@ -19,6 +19,9 @@ class Profile:
     teams_locale: str = ""
     language: Language | None = None  # the user's own choice in `innstillinger`
     age_band: str = ""  # self-reported, optional (AGE_BANDS); "" = not given
+    # The user blocked the bot (Teams answered ConversationBlockedByUser): no proactive card
+    # until they write to it again.
+    blocked: bool = False
     # JSON form of the botbuilder ConversationReference, for proactive messages.
     conversation_reference: dict[str, Any] | None = field(default=None, compare=True)
 

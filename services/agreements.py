@@ -170,7 +170,7 @@ class AgreementService:
             _topic(agreement),
             "approval",
             leader.id,
-            lambda lang: approval_card(lang, employee.name, agreement, flags, employee.email),
+            lambda lang: approval_card(lang, employee.name, agreement, flags, employee.teams_login),
         )
 
     # -- the leader's side --------------------------------------------------------------------
@@ -200,7 +200,7 @@ class AgreementService:
         def card(lang: Language) -> dict[str, object]:
             if decided.status is Status.APPROVED:
                 return agreement_card(lang, employee.name, decided, leader.name)
-            return decision_card(lang, decided, leader.name, leader.email)
+            return decision_card(lang, decided, leader.name, leader.teams_login)
 
         await self._notifier.notify(_topic(decided), "decision", employee.id, card)
         return employee, decided

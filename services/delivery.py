@@ -18,7 +18,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from domain.delivery import DeliveryCounts, LedgerState, Outcome, Recipient, decide
+from domain.delivery import (
+    BLOCKED_BY_USER,
+    DeliveryCounts,
+    LedgerState,
+    Outcome,
+    Recipient,
+    decide,
+)
 from domain.logref import ref
 from domain.ratelimit import TeamsLimiter
 from storage.ledger import DeliveryLedger, LedgerEntry
@@ -40,6 +47,7 @@ class SendResult:
     status: int  # HTTP status; 0 when no answer came (connection refused, timeout)
     retry_after: float | None = None
     conversation_id: str = ""  # from createConversation
+    code: str = ""  # the error code of Teams' answer, e.g. ConversationBlockedByUser
 
 
 class Sender(Protocol):
@@ -71,8 +79,10 @@ class DeliveryService:
         limiter: TeamsLimiter | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_blocked: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._roster = roster
+        self._on_blocked = on_blocked
         self._ledger = ledger
         self._sender = sender
         self.holder = holder or uuid.uuid4().hex[:12]
@@ -147,7 +157,11 @@ class DeliveryService:
                     result = await self._send(recipient, card_for(recipient))
             else:
                 result = await self._send(recipient, card_for(recipient))
-            decision = decide(result.status, attempt, result.retry_after)
+            decision = decide(result.status, attempt, result.retry_after, code=result.code)
+            if decision.outcome is Outcome.RECREATE:
+                log.info("conversation of %s not found: creating it again", ref(recipient.user_id))
+                recipient = replace(recipient, conversation_id="")
+                continue
             if decision.outcome is Outcome.RETRY:
                 key = recipient.conversation_id or recipient.user_id
                 self._limiter.conversations.block(key, self._monotonic() + decision.delay)
@@ -155,15 +169,21 @@ class DeliveryService:
             await self._ledger.settle(entry, _STATE[decision.outcome], result.status, attempt)
             if decision.outcome is Outcome.DEAD:
                 await self._roster.save(replace(recipient, dead=True))
+                if result.code == BLOCKED_BY_USER and self._on_blocked is not None:
+                    await self._on_blocked(recipient.user_id)
                 log.info(
-                    "%s is unreachable (%s): marked dead", ref(recipient.user_id), result.status
+                    "%s is unreachable (%s %s): marked dead",
+                    ref(recipient.user_id),
+                    result.status,
+                    result.code,
                 )
             elif decision.outcome is Outcome.FAILED:
                 log.warning(
-                    "gave up on %s after %d attempts (%s)",
+                    "gave up on %s after %d attempts (%s %s)",
                     ref(recipient.user_id),
                     attempt,
                     result.status,
+                    result.code,
                 )
             self._limiter.conversations.forget(recipient.conversation_id)
             return

@@ -199,15 +199,17 @@ class FollowUpService:
         raise RuntimeError(f"the follow-up of {ref(employee.id)} kept changing")
 
     async def _prompt(self, followup: FollowUp, employee: Person) -> None:
-        delivered = await self._notifier.notify(
+        async def prompted() -> None:
+            await self._record(employee.id, followup.id, Action.PROMPTED, "bot")
+
+        reachable = await self._notifier.notify(
             f"followup-{followup.id}",
             "prompt",
             followup.leader_id,
             lambda lang: followup_card(lang, employee, followup, self.policy.contacts),
+            then=prompted,
         )
-        if delivered:
-            await self._record(employee.id, followup.id, Action.PROMPTED, "bot")
-        else:
+        if not reachable:
             log.warning(
                 "leader %s of a follow-up is not reachable in Teams", ref(followup.leader_id)
             )

@@ -4,21 +4,31 @@ a review reminder.
 It is the round delivery's machinery for a single recipient — the same limiter (shared with the
 rounds, so Teams' per-app limit holds for both), retries and send ledger — with the topic as the
 ledger's partition, so a retry of the same event after a crash never sends the card twice.
+
+The send runs in the background: a card action that notifies someone (a check-in that asks the
+leader, an approval, an invitation) is answered at once, not after up to six attempts with
+backoff behind a running round. The tasks are kept, their errors logged, and `drain` awaits
+them (the host drains before it closes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from domain.delivery import LedgerState
+from domain.delivery import LedgerState, Recipient
 from domain.language import Language
 from domain.logref import ref
 from services.delivery import DeliveryService
 from storage.ledger import DeliveryLedger
 from storage.roster import RosterRepository
 
+log = logging.getLogger(__name__)
+
 CardFor = Callable[[Language], dict[str, Any]]
+Sent = Callable[[], Awaitable[None]]
 
 
 class Notifier:
@@ -28,19 +38,42 @@ class Notifier:
         self._roster = roster
         self._ledger = ledger
         self._delivery = delivery
+        self._sending: set[asyncio.Task[None]] = set()
 
-    async def notify(self, topic: str, kind: str, user_id: str, card_for: CardFor) -> bool:
-        """True when the card reached the person (now or on an earlier call for this topic).
-
-        False when the bot cannot reach them: not installed, uninstalled, or Teams kept failing.
-        """
+    async def notify(
+        self, topic: str, kind: str, user_id: str, card_for: CardFor, then: Sent | None = None
+    ) -> bool:
+        """True when the person can be reached, and the card is on its way; `then` runs once
+        it has arrived. False when the bot cannot reach them: not installed or uninstalled."""
         recipient = await self._roster.get(user_id)
         if recipient is None or recipient.dead:
             return False
+        task = asyncio.create_task(self._send(topic, kind, recipient, card_for, then))
+        self._sending.add(task)
+        task.add_done_callback(self._settled)
+        return True
+
+    async def drain(self) -> None:
+        """Wait until every card on its way has arrived or been given up."""
+        while self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
+
+    async def _send(
+        self, topic: str, kind: str, recipient: Recipient, card_for: CardFor, then: Sent | None
+    ) -> None:
         language: Language = "en" if recipient.language == "en" else "nb"
         # Topics name the person (agreement-<id>-v2, invite-<id>): the log gets a reference.
         await self._delivery.deliver(
             topic, kind, [recipient], lambda _: card_for(language), log_as=f"notice {ref(topic)}"
         )
-        entry = (await self._ledger.entries(topic, kind)).get(user_id)
-        return entry is not None and entry.state is LedgerState.SENT
+        entry = (await self._ledger.entries(topic, kind)).get(recipient.user_id)
+        if entry is not None and entry.state is LedgerState.SENT:
+            if then is not None:
+                await then()
+        else:
+            log.warning("notice %s %s did not reach %s", ref(topic), kind, ref(recipient.user_id))
+
+    def _settled(self, task: asyncio.Task[None]) -> None:
+        self._sending.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a notification failed", exc_info=task.exception())

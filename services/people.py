@@ -7,15 +7,25 @@ from typing import Any
 
 from domain.delivery import Recipient
 from domain.language import Language
+from domain.org import normalise_id
 from domain.profile import Profile
+from storage.directory import DirectoryRepository
 from storage.roster import RosterRepository
 from storage.users import UserRepository
 
 
 class PeopleService:
-    def __init__(self, users: UserRepository, roster: RosterRepository) -> None:
+    def __init__(
+        self, users: UserRepository, roster: RosterRepository, directory: DirectoryRepository
+    ) -> None:
         self._users = users
         self._roster = roster
+        self._directory = directory
+
+    async def directory_name(self, user_id: str) -> str:
+        """The name the organisation directory has for someone; "" when it has none."""
+        person = await self._directory.person(normalise_id(user_id))
+        return person.name if person else ""
 
     async def seen(
         self,
@@ -25,20 +35,32 @@ class PeopleService:
         teams_locale: str,
         reference: dict[str, Any] | None,
     ) -> Profile:
-        """Record what Teams told us this turn; writes only when something changed."""
+        """Record what Teams told us this turn; writes only when something changed.
+
+        The Teams locale is the first client's: a user's clients may run in different languages,
+        and following whichever wrote last would flip their cards between bokmål and English.
+        Their own choice in `innstillinger` overrides it.
+        """
         stored = await self._users.get(user_id)
         base = stored or Profile(user_id=user_id)
         current = replace(
             base,
             tenant_id=tenant_id or base.tenant_id,
             name=name or base.name,
-            teams_locale=teams_locale or base.teams_locale,
+            teams_locale=base.teams_locale or teams_locale,
             conversation_reference=reference or base.conversation_reference,
+            blocked=False,  # they wrote: the roster entry below takes them back
         )
         if current != stored:
             await self._users.save(current)
             await self._update_roster(current)
         return current
+
+    async def blocked(self, user_id: str) -> None:
+        """Teams said the user blocked the bot; the roster has them as unreachable already."""
+        profile = await self._users.get(user_id)
+        if profile is not None and not profile.blocked:
+            await self._users.save(replace(profile, blocked=True))
 
     async def save_settings(self, profile: Profile, language: Language, age_band: str) -> Profile:
         updated = replace(profile, language=language, age_band=age_band)

@@ -29,6 +29,7 @@ class UserRepository:
             teams_locale=doc.get("teams_locale", ""),
             language=doc.get("language"),
             age_band=doc.get("age_band", ""),
+            blocked=bool(doc.get("blocked", False)),
             conversation_reference=doc.get("conversation_reference"),
         )
 
@@ -44,6 +45,7 @@ class UserRepository:
                 "teams_locale": profile.teams_locale,
                 "language": profile.language,
                 "age_band": profile.age_band,
+                "blocked": profile.blocked,
                 "conversation_reference": profile.conversation_reference,
             },
         )

@@ -89,11 +89,19 @@ class Host:
     def service_url(self) -> str:
         return self.connector.service_url
 
-    async def send(self, activity: dict[str, Any]) -> tuple[int, Any]:
+    async def send(self, activity: dict[str, Any], drain: bool = True) -> tuple[int, Any]:
+        """The host's answer; with `drain`, once the cards the turn sent in the background
+        have arrived too, so that a test sees them."""
         assert self.client is not None
         response = await self.client.post("/api/messages", json=activity)
         body = await response.json() if response.content_type == "application/json" else None
+        if drain:
+            await self.drain()
         return response.status, body
+
+    async def drain(self) -> None:
+        assert self.client is not None
+        await self.client.app[host_app.PARTS].notifier.drain()
 
 
 @pytest.fixture

@@ -7,11 +7,15 @@ With `enforce_limits` it behaves like Teams under load: it counts every request 
 against the per-app limit (50 a second) and the per-conversation limits (7 a second, 8 in
 2 s, 60 in 30 s, 1,800 an hour), answers 429 with `Retry-After` when one is exceeded, and
 notes every request that arrives inside a conversation's `Retry-After` window. Tests can
-also make the next requests fail (`inject`) or a conversation answer 403 (`gone`).
+also make the next requests fail (`inject`), and make a conversation answer as Teams does with
+its error codes: 403 `ConversationBlockedByUser` (`gone`), 404 `ConversationNotFound` (`lost`,
+until a new conversation is created), or any status and code (`refuse`). `hold` keeps every
+send waiting until `release`: a slow Teams.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections import Counter, deque
@@ -64,7 +68,10 @@ class FakeConnector:
     server: TestServer | None = None
     enforce_limits: bool = False
     retry_after: float = 1.0  # seconds, as Teams sends it
-    gone: set[str] = field(default_factory=set)  # conversations that answer 403
+    gone: set[str] = field(default_factory=set)  # the user blocked the bot: 403
+    lost: set[str] = field(default_factory=set)  # Teams no longer knows the conversation: 404
+    refuse: dict[str, tuple[int, str]] = field(default_factory=dict)  # status and error code
+    names: dict[str, str] = field(default_factory=dict)  # the member lookup's names, by "29:" id
     delivered: Counter[str] = field(default_factory=Counter)  # accepted messages per conversation
     requests: Counter[int] = field(default_factory=Counter)  # answers by status code
     violations: list[tuple[str, float]] = field(default_factory=list)  # early by seconds
@@ -72,6 +79,16 @@ class FakeConnector:
     _app: deque[float] = field(default_factory=deque)
     _conversations: dict[str, deque[float]] = field(default_factory=dict)
     _blocked: dict[str, float] = field(default_factory=dict)
+    _gate: asyncio.Event | None = None
+
+    def hold(self) -> None:
+        """Sends wait, unanswered, until `release`."""
+        self._gate = asyncio.Event()
+
+    def release(self) -> None:
+        if self._gate is not None:
+            self._gate.set()
+            self._gate = None
 
     def inject(self, status: int, count: int) -> None:
         """The next `count` sends to any conversation answer `status`."""
@@ -110,8 +127,10 @@ class FakeConnector:
 
     async def _send(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if self._gate is not None:
+            await self._gate.wait()
         conversation = request.match_info["cid"]
-        status = self._admit(conversation)
+        status, code = self._admit(conversation)
         self.requests[status] += 1
         if status == 429:
             return web.json_response(
@@ -120,33 +139,38 @@ class FakeConnector:
                 headers={"Retry-After": f"{self.retry_after:g}"},
             )
         if status != 201:
-            return web.json_response({"error": {"code": "Injected"}}, status=status)
+            return web.json_response({"error": {"code": code, "message": code}}, status=status)
         self.received.append(Received("POST", conversation, request.match_info.get("aid"), body))
         self.delivered[conversation] += 1
         return web.json_response({"id": uuid.uuid4().hex}, status=201)
 
-    def _admit(self, conversation: str) -> int:
+    def _admit(self, conversation: str) -> tuple[int, str]:
+        """The status of a send, and the error code of a refusal."""
         now = time.monotonic()
         blocked_until = self._blocked.get(conversation, 0.0)
         if now < blocked_until:
             self.violations.append((conversation, blocked_until - now))
         if conversation in self.gone:
-            return 403
+            return 403, "ConversationBlockedByUser"
+        if conversation in self.lost:
+            return 404, "ConversationNotFound"
+        if conversation in self.refuse:
+            return self.refuse[conversation]
         if self._faults:
             status = self._faults.pop(0)
             if status == 429:
                 self._blocked[conversation] = now + self.retry_after
-            return status
+            return status, "Injected"
         if not self.enforce_limits:
-            return 201
+            return 201, ""
         arrivals = self._conversations.setdefault(conversation, deque())
         over = _over(self._app, APP_LIMITS, now) or _over(arrivals, CONVERSATION_LIMITS, now)
         self._app.append(now)
         arrivals.append(now)
         if over or now < blocked_until:
             self._blocked[conversation] = now + self.retry_after
-            return 429
-        return 201
+            return 429, "Throttled"
+        return 201, ""
 
     async def _update(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -158,7 +182,7 @@ class FakeConnector:
     async def _member(self, request: web.Request) -> web.Response:
         # TeamsActivityHandler looks up each added member; the shape of TeamsChannelAccount.
         member_id = request.match_info["mid"]
-        return web.json_response({"id": member_id, "name": member_id, "aadObjectId": None})
+        return web.json_response({"id": member_id, "name": self.names.get(member_id)})
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         body = await request.json()

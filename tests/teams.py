@@ -45,7 +45,10 @@ def _base(user: TeamsUser, service_url: str, activity_type: str) -> dict[str, An
 
 
 def install(user: TeamsUser, service_url: str) -> dict[str, Any]:
-    return {**_base(user, service_url, "installationUpdate"), "action": "add"}
+    """Teams' first `installationUpdate` names no one: `from` carries the ids only."""
+    activity = {**_base(user, service_url, "installationUpdate"), "action": "add"}
+    activity["from"] = {k: v for k, v in activity["from"].items() if k != "name"}
+    return activity
 
 
 def uninstall(user: TeamsUser, service_url: str) -> dict[str, Any]:
@@ -64,11 +67,18 @@ def message(user: TeamsUser, service_url: str, text: str) -> dict[str, Any]:
 
 
 def card_action(
-    user: TeamsUser, service_url: str, verb: str, data: dict[str, Any]
+    user: TeamsUser,
+    service_url: str,
+    verb: str,
+    data: dict[str, Any],
+    card_activity_id: str | None = None,
 ) -> dict[str, Any]:
-    """An `adaptiveCard/action` invoke: Teams merges the card's inputs into `action.data`."""
+    """An `adaptiveCard/action` invoke: Teams merges the card's inputs into `action.data`, and
+    names the message the card is in (`replyToId`) when there is one."""
+    reply_to = {"replyToId": card_activity_id} if card_activity_id else {}
     return {
         **_base(user, service_url, "invoke"),
+        **reply_to,
         "name": "adaptiveCard/action",
         "value": {
             "action": {"type": "Action.Execute", "verb": verb, "data": {"verb": verb, **data}},

@@ -12,7 +12,7 @@ from typing import Any
 from app import PARTS, Parts
 from cards.agreement import DECIDE_VERB, REVISE_VERB, STEP_VERB
 from cards.elements import md
-from cards.team import INVITE_VERB, OPEN_VERB
+from cards.team import INVITE_VERB, INVITEE, OPEN_VERB
 from domain.agreement_record import Status
 from tests.conftest import Host
 from tests.teams import TeamsUser, card_action, install, message, submit_fallback
@@ -328,9 +328,11 @@ async def test_without_a_leader_the_draft_waits_and_goes_out_when_one_appears(
     await reorganise(host, {INGRID: LARS, LARS: None})
     host.connector.clear()
     await parts(host).agreements.tick(date.today())
+    await host.drain()
     (approval,) = cards_to(host, LARS)
     assert "Ingrid Solberg ber om godkjenning (versjon 1)" in texts(approval)
     await parts(host).agreements.tick(date.today())
+    await host.drain()
     assert len(cards_to(host, LARS)) == 1  # once
 
 
@@ -361,14 +363,14 @@ async def test_a_leader_starts_the_conversation_for_an_employee(host: Host) -> N
     team = await say(host, LARS, "mitt team")
     assert "Kari Nordmann" in texts(team) and "ingen avtale ennå" in texts(team)
     host.connector.clear()
-    answer = await press(host, LARS, INVITE_VERB, {"employee": KARI.aad_object_id})
+    answer = await press(host, LARS, INVITE_VERB, {INVITEE: KARI.aad_object_id})
     assert "Invitasjonen er sendt til Kari Nordmann" in texts(answer["value"])
     (invite,) = cards_to(host, KARI)
     assert "Lars Haugen inviterer deg" in texts(invite)
     start = await press(host, KARI, invite["actions"][0]["verb"], {})
     assert step_of(start["value"]) == "tasks"
     # Only for one's own employees.
-    refused = await press(host, KARI, INVITE_VERB, {"employee": OLE.aad_object_id})
+    refused = await press(host, KARI, INVITE_VERB, {INVITEE: OLE.aad_object_id})
     assert "ikke en av dine medarbeidere" in refused["value"]
 
 
@@ -406,8 +408,10 @@ async def test_the_review_date_reminds_employee_and_leader_once(host: Host) -> N
 
     host.connector.clear()
     await service.tick(date.fromordinal(review_on.toordinal() - 1))
+    await host.drain()
     assert host.connector.messages() == []
     await service.tick(review_on)
+    await host.drain()
     (to_kari,) = cards_to(host, KARI)
     (to_lars,) = cards_to(host, LARS)
     assert "Avtalen din skulle gjennomgås" in texts(to_kari)
@@ -415,6 +419,7 @@ async def test_the_review_date_reminds_employee_and_leader_once(host: Host) -> N
     await host.restart()  # the reminder is remembered in storage, not in the process
     host.connector.clear()
     await parts(host).agreements.tick(review_on)
+    await host.drain()
     assert host.connector.messages() == []
 
 
@@ -429,6 +434,7 @@ async def test_a_reorganisation_between_submit_and_decision_moves_the_approval(
     host.connector.clear()
     service = parts(host).agreements
     await service.tick(date.today())
+    await host.drain()
     # The new leader gets the proposal, once; the employee is told who decides now.
     (approval,) = cards_to(host, NINA)
     assert "Kari Nordmann ber om godkjenning (versjon 1)" in texts(approval)
@@ -436,6 +442,7 @@ async def test_a_reorganisation_between_submit_and_decision_moves_the_approval(
     assert "Nina Strand" in texts(told) and "versjon 1" in texts(told)
     assert cards_to(host, LARS) == []
     await service.tick(date.today())
+    await host.drain()
     assert len(host.connector.messages()) == 2
 
     # The former leader's card decides nothing any more.

@@ -725,7 +725,7 @@ WRONG = {
     SHOW_VERB: card_data,
     OPEN_VERB: card_data,
     KEEP_VERB: card_data,
-    INVITE_VERB: st.fixed_dictionaries({}, optional={"employee": garbage}),
+    INVITE_VERB: st.fixed_dictionaries({}, optional={"invitee": garbage}),
     **{
         verb: st.fixed_dictionaries(
             {"employee": someone}, optional={"followup": garbage, "note": garbage}

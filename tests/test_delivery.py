@@ -167,7 +167,7 @@ async def test_uninstalled_user_is_marked_dead_and_not_retried(
 ) -> None:
     recipients = people(20, teams.service_url)
     await enrol(sqlite_store, recipients)
-    teams.gone = {"a:conv-00003", "a:conv-00007"}
+    teams.gone = {"a:conv-00003", "a:conv-00007"}  # 403 ConversationBlockedByUser
     roster, ledger = RosterRepository(sqlite_store), DeliveryLedger(sqlite_store)
     report = await DeliveryService(roster, ledger, sender).deliver("r1", CARD, recipients, card)
     assert (report.counts.sent, report.counts.dead) == (18, 2)
@@ -179,6 +179,41 @@ async def test_uninstalled_user_is_marked_dead_and_not_retried(
     )
     assert later.counts.invited == 18
     assert teams.requests[403] == 2
+
+
+async def test_a_conversation_teams_no_longer_knows_is_created_again_and_the_card_sent(
+    sqlite_store: DocumentStore, teams: FakeConnector, sender: ConnectorSender
+) -> None:
+    recipients = people(3, teams.service_url)
+    await enrol(sqlite_store, recipients)
+    teams.lost = {"a:conv-00001"}  # 404 ConversationNotFound
+    roster, ledger = RosterRepository(sqlite_store), DeliveryLedger(sqlite_store)
+    report = await DeliveryService(roster, ledger, sender).deliver("r1", CARD, recipients, card)
+    assert (report.counts.sent, report.counts.dead) == (3, 0)
+    (created,) = [r for r in teams.received if r.method == "CREATE"]
+    assert created.body["members"] == [{"id": "29:user-00001"}]
+    assert teams.delivered[created.conversation_id] == 1
+    stored = await roster.get("user-00001")
+    assert stored is not None and not stored.dead
+    assert stored.conversation_id == created.conversation_id  # the next card goes there
+
+
+async def test_a_bot_disabled_by_the_admin_is_not_retried_nor_the_user_given_up(
+    sqlite_store: DocumentStore, teams: FakeConnector, sender: ConnectorSender
+) -> None:
+    recipients = people(3, teams.service_url)
+    await enrol(sqlite_store, recipients)
+    teams.refuse = {"a:conv-00002": (403, "BotDisabledByAdmin")}
+    roster, ledger = RosterRepository(sqlite_store), DeliveryLedger(sqlite_store)
+    report = await DeliveryService(roster, ledger, sender).deliver("r1", CARD, recipients, card)
+    assert (report.counts.sent, report.counts.failed, report.counts.dead) == (2, 1, 0)
+    assert teams.requests[403] == 1  # one try
+    # The admin may enable the bot again; the user did nothing: the next round tries again.
+    teams.refuse.clear()
+    later = await DeliveryService(roster, ledger, sender).deliver(
+        "r2", CARD, await roster.everyone(), card
+    )
+    assert later.counts.sent == 3
 
 
 async def test_only_the_user_is_known_so_the_chat_is_created_first(

@@ -228,11 +228,14 @@ async def test_leader_actions_reminder_and_audit_trail(host: Host) -> None:
     # Nothing done for 3 days: one reminder, once.
     host.connector.clear()
     await service.tick(datetime.now(UTC) + timedelta(days=2))
+    await host.drain()
     assert cards_to(host, LARS) == []
     await service.tick(later)
+    await host.drain()
     (reminder,) = cards_to(host, LARS)
     assert "Påminnelse: Kari Nordmann venter fortsatt" in texts(reminder)
     await service.tick(later + timedelta(days=3))
+    await host.drain()
     assert len(cards_to(host, LARS)) == 1
 
     # Another leader cannot act on it or see it.
@@ -273,6 +276,7 @@ async def test_no_reminder_when_the_leader_followed_up(host: Host) -> None:
     await press(host, LARS, DONE_VERB, {**data, "note": ""})
     host.connector.clear()
     await parts(host).followups.tick(datetime.now(UTC) + timedelta(days=10))
+    await host.drain()
     assert host.connector.messages() == []
 
 
@@ -291,6 +295,7 @@ async def test_a_reorganisation_sends_new_signals_to_the_new_leader_only(
     service = parts(host).followups
     if tick_first:  # the former leader is not reminded of someone no longer theirs
         await service.tick(datetime.now(UTC) + timedelta(days=4))
+        await host.drain()
         assert host.connector.messages() == []
 
     receipt = await check_in(host, KARI, second, STRESSED)
@@ -300,7 +305,9 @@ async def test_a_reorganisation_sends_new_signals_to_the_new_leader_only(
     assert "svært høyt stressnivå" in texts(card) and "ønsker at du tar kontakt" not in texts(card)
     later = datetime.now(UTC) + timedelta(days=4)
     await service.tick(later)
+    await host.drain()
     await service.tick(later + timedelta(days=4))
+    await host.drain()
     (_, reminder) = cards_to(host, NINA)
     assert "Påminnelse: Kari Nordmann" in texts(reminder)
     assert "ønsker at du tar kontakt" not in texts(reminder)
@@ -333,12 +340,14 @@ async def test_team_signal_only_when_k_answered_and_without_names(
     host.connector.clear()
     closes = (await RoundRepository(host.store).get(round_id)).closes_at  # type: ignore[arg-type, union-attr]
     await parts(host).followups.tick(closes + timedelta(minutes=1))
+    await host.drain()
     received = cards_to(host, LARS)
     assert len(received) == (1 if len(answering) >= 3 else 0)
     for card in received:
         assert "Flere i teamet ditt" in texts(card)
         assert not any(u.name.split()[0] in texts(card) for u in (KARI, OLE, SIGRID))
     await parts(host).followups.tick(closes + timedelta(minutes=2))
+    await host.drain()
     assert len(cards_to(host, LARS)) == len(received)
 
 
@@ -369,6 +378,7 @@ async def test_team_counters_carry_the_responses_ttl_and_go_once_evaluated(
     host.connector.clear()
     closes = (await RoundRepository(host.store).get(round_id)).closes_at  # type: ignore[arg-type, union-attr]
     await parts(host).followups.tick(closes + timedelta(minutes=1))
+    await host.drain()
     assert len(cards_to(host, LARS)) == 1  # evaluated: the signal went out
     assert await team_counters(host, round_id) == []
 

@@ -105,6 +105,7 @@ async def test_run_command_serves_and_keeps_answers_across_a_restart(
         async with session.get(host_process.url + "/healthz") as health:
             assert health.status == 200
 
+        connector.names[KARI.teams_id] = KARI.name  # the install names no one: Teams' lookup
         await post(session, host_process, install(KARI, url))
         assert "Hei Kari!" in str(connector.cards()[0])
 

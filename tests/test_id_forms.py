@@ -13,7 +13,7 @@ import pytest
 
 from bot.settings import Settings
 from cards.data_rights import DELETE_VERB
-from cards.team import INVITE_VERB
+from cards.team import INVITE_VERB, INVITEE
 from domain.org import normalise_id
 from tests.conftest import Host
 from tests.test_agreement_dialog import KARI, LARS, cards_to, press, say, setup_org
@@ -36,7 +36,7 @@ async def test_an_invite_by_another_form_of_the_id_is_erased_with_the_employee(
     host: Host, settings: Settings, form: str
 ) -> None:
     await setup_org(host, KARI, LARS)
-    await press(host, LARS, INVITE_VERB, {"employee": form})
+    await press(host, LARS, INVITE_VERB, {INVITEE: form})
     (invite,) = cards_to(host, KARI)
     assert "Lars Haugen" in texts(invite)
 

@@ -52,6 +52,7 @@ async def test_no_health_details_emails_names_or_ids_in_logs(
     await parts(host).directory.import_csv(org)
     host.connector.clear()
     await parts(host).agreements.tick(date.today())
+    await host.drain()
     assert len(cards_to(host, LARS)) == 1  # the approval went out
 
     (round_id,) = await open_rounds(host, 1)

@@ -90,8 +90,9 @@ def test_the_package_holds_manifest_localization_and_icons_at_the_zip_root(packa
 
     manifest = json.loads(texts["manifest.json"])
     bot = manifest["bots"][0]
-    assert manifest["id"] == bot["botId"] == manifest["webApplicationInfo"]["id"] == APP_ID
-    assert manifest["webApplicationInfo"]["resource"] == f"api://botid-{APP_ID}"
+    assert manifest["id"] == bot["botId"] == APP_ID
+    # No SSO: a webApplicationInfo would name an Entra resource (api://botid-...) nobody made.
+    assert "webApplicationInfo" not in manifest
     assert manifest["validDomains"] == ["bot.example.no"]
     assert manifest["version"] == app_version()
     assert "personal" in bot["scopes"] and bot["supportsFiles"] is False

@@ -241,15 +241,17 @@ def _agreement_cards() -> dict[str, Card]:
         "summary-en": summary_card(
             "en", _agreement(KARI, 1, Status.DRAFT, terms=FULL_TERMS), [], [], FLAGS, LEADER.name
         ),
-        "approval-pending": approval_card("nb", KARI.name, pending, FLAGS, KARI.email),
-        "approval-talk": with_back(approval_card("nb", KARI.name, talk, FLAGS, KARI.email), "nb"),
+        "approval-pending": approval_card("nb", KARI.name, pending, FLAGS, KARI.teams_login),
+        "approval-talk": with_back(
+            approval_card("nb", KARI.name, talk, FLAGS, KARI.teams_login), "nb"
+        ),
         "approval-approved": with_back(
             approval_card(
                 "nb",
                 KARI.name,
                 _agreement(KARI, 2, Status.APPROVED, terms=FULL_TERMS),
                 FLAGS,
-                KARI.email,
+                KARI.teams_login,
             ),
             "nb",
         ),
@@ -262,10 +264,10 @@ def _agreement_cards() -> dict[str, Card]:
             ),
             "nb",
         ),
-        "decision-changes": decision_card("nb", changes, LEADER.name, LEADER.email),
-        "decision-talk": decision_card("nb", talk, LEADER.name, LEADER.email),
+        "decision-changes": decision_card("nb", changes, LEADER.name, LEADER.teams_login),
+        "decision-talk": decision_card("nb", talk, LEADER.name, LEADER.teams_login),
         "decision-approved-en": decision_card(
-            "en", _agreement(KARI, 2, Status.APPROVED), LEADER.name, LEADER.email
+            "en", _agreement(KARI, 2, Status.APPROVED), LEADER.name, LEADER.teams_login
         ),
         "invite": invite_card("nb", LEADER.name),
         "new-leader": new_leader_card("nb", LEADER.name, 2),

@@ -455,7 +455,8 @@ class Run {
 
 // The texts the bot's cards show (cards/i18n.py).
 const TEXT = {
-  greeting: /Hi! I am the home-office bot|Jeg er hjemmekontor-boten/,
+  // The install names no one; the bot asks Teams' member lookup for the name (Playground: Alex).
+  greeting: /Hi Alex! I am the home-office bot|Hei Alex! Jeg er hjemmekontor-boten/,
   settingsTitleEn: 'Settings',
   bokmal: 'Norwegian (bokmål)',
   save: 'Save',
