@@ -30,7 +30,7 @@ from cards.agreement import (
 )
 from cards.elements import Card, adaptive_card, execute, md, text, title
 from cards.i18n import t
-from cards.team import INVITE_VERB, INVITEE, SHOW_VERB, team_card, with_back
+from cards.team import INVITE_VERB, INVITEE, SHOW_VERB, page_of, team_card, with_back
 from cards.team import OPEN_VERB as TEAM_OPEN_VERB
 from dialogs.agreement import AgreementDialogs
 from dialogs.card_step import LANGUAGE, REPLIES, SUBMITTED, USER, send_card
@@ -109,8 +109,8 @@ class AgreementTurns:
             if verb == TEAM_OPEN_VERB:
                 return await self._open_for_leader(profile, str(data.get("employee", "")))
             if verb == INVITE_VERB:
-                return await self._invite(profile, str(data.get(INVITEE, "")))
-            return ReplaceCard(await self._team_card(profile))
+                return await self._invite(profile, str(data.get(INVITEE, "")), page_of(data))
+            return ReplaceCard(await self._team_card(profile, page=page_of(data)))
         except NotAllowed as refusal:
             return ShowMessage(t(lang, str(refusal)))
 
@@ -161,17 +161,17 @@ class AgreementTurns:
             card = agreement_card(lang, employee.name, approved, profile.name, for_employee=False)
         return ReplaceCard(with_back(card, lang))
 
-    async def _invite(self, profile: Profile, employee_id: str) -> ActionResult:
+    async def _invite(self, profile: Profile, employee_id: str, page: int) -> ActionResult:
         lang = profile.effective_language
         if not employee_id:
             return ShowMessage(t(lang, "team.invite.who_needed"))
         person, delivered = await self._service.invite(profile.user_id, employee_id)
         key = "team.invited" if delivered else "team.invite.not_reachable"
-        return ReplaceCard(await self._team_card(profile, t(lang, key, name=md(person.name))))
+        return ReplaceCard(await self._team_card(profile, t(lang, key, name=md(person.name)), page))
 
     # -- cards ------------------------------------------------------------------------------
 
-    async def _team_card(self, profile: Profile, message: str = "") -> Card:
+    async def _team_card(self, profile: Profile, message: str = "", page: int = 1) -> Card:
         lang = profile.effective_language
         if not await self._service.is_leader(profile.user_id):
             return notice(lang, t(lang, "team.title"), [t(lang, "team.not_leader")])
@@ -180,6 +180,7 @@ class AgreementTurns:
             await self._service.team(profile.user_id),
             await self._open_followups(profile.user_id),
             message,
+            page,
         )
 
     async def _standing(self, profile: Profile, current: Agreement) -> Card:

@@ -794,6 +794,9 @@ TEXTS: dict[str, dict[Language, str]] = {
         "them to open the bot and type “agreement”.",
     },
     "team.back": {"nb": "Tilbake til Mitt team", "en": "Back to My team"},
+    "team.page": {"nb": "Side {page} av {pages}", "en": "Page {page} of {pages}"},
+    "team.previous": {"nb": "Forrige side", "en": "Previous page"},
+    "team.next": {"nb": "Neste side", "en": "Next page"},
     # -- follow-up (cards/followup.py) ------------------------------------------------------
     "followup.signal.contact_me": {
         "nb": "ønsker at du tar kontakt",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from cards.elements import Card, Element, adaptive_card, execute, md, text, title
 from cards.i18n import t
@@ -18,6 +19,11 @@ OPEN_VERB = "team.open"
 INVITE_VERB = "team.invite"
 # Not "employee": Teams writes a filled input over the data key of that name on every button.
 INVITEE = "invitee"
+PAGE = "page"
+# People per page and list: a page with every list full, at the longest names, stays well
+# inside Teams' message size limit (tests/test_message_size.py).
+PAGE_SIZE = 10
+T = TypeVar("T")
 
 
 def _status(lang: Language, member: TeamMember) -> str:
@@ -34,82 +40,102 @@ def _section(heading: str) -> Element:
     return text(heading, weight="Bolder", size="Medium", spacing="Large", separator=True)
 
 
+def _button_sets(actions: Sequence[Element]) -> list[Element]:
+    # Teams shows at most six actions in a set.
+    return [
+        {"type": "ActionSet", "actions": list(actions[i : i + 6])}
+        for i in range(0, len(actions), 6)
+    ]
+
+
+def _page_of(rows: Sequence[T], page: int) -> Sequence[T]:
+    return rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+
+
 def team_card(
     lang: Language,
     overview: TeamOverview,
     followups: Sequence[tuple[Person, FollowUp]] = (),
     message: str = "",
+    page: int = 1,
 ) -> Card:
+    """One page of the team: each list (follow-ups, approvals, members) shows its `page`-th
+    slice, so a large team fits Teams' message size limit; "next" replaces the card."""
+    pending = overview.pending
+    pages = max(1, *(-(-len(rows) // PAGE_SIZE) for rows in (followups, pending, overview.members)))
+    page = min(max(page, 1), pages)
+    members = _page_of(overview.members, page)
     body: list[Element] = [title(t(lang, "team.title"))]
+    if pages > 1:
+        body.append(
+            text(t(lang, "team.page", page=page, pages=pages), isSubtle=True, spacing="None")
+        )
     if message:
         body.append(text(message, color="Good", weight="Bolder"))
-    body.append(_section(t(lang, "team.followups")))
-    if followups:
+    if page == 1 or _page_of(followups, page):
+        body.append(_section(t(lang, "team.followups")))
+        body += _button_sets(
+            [
+                execute(
+                    FOLLOWUP_OPEN_VERB,
+                    t(
+                        lang,
+                        "team.followup_open",
+                        name=person.name,
+                        day=followup.opened_at.strftime("%d.%m.%Y"),
+                    ),
+                    {"employee": person.id},
+                )
+                for person, followup in _page_of(followups, page)
+            ]
+        ) or [text(t(lang, "team.no_followups"), isSubtle=True)]
+    if page == 1 or _page_of(pending, page):
+        body.append(_section(t(lang, "team.pending")))
+        body += _button_sets(
+            [
+                execute(
+                    OPEN_VERB,
+                    t(
+                        lang,
+                        "team.open_pending",
+                        name=member.person.name,
+                        version=member.agreement.version,
+                    ),
+                    {"employee": member.person.id},
+                )
+                for member in _page_of(pending, page)
+                if member.agreement is not None
+            ]
+        ) or [text(t(lang, "team.no_pending"), isSubtle=True)]
+    if members:
+        body.append(_section(t(lang, "team.agreements")))
         body.append(
             {
-                "type": "ActionSet",
-                "actions": [
-                    execute(
-                        FOLLOWUP_OPEN_VERB,
-                        t(
-                            lang,
-                            "team.followup_open",
-                            name=person.name,
-                            day=followup.opened_at.strftime("%d.%m.%Y"),
-                        ),
-                        {"employee": person.id},
-                    )
-                    for person, followup in followups[:6]
-                ],
+                "type": "FactSet",
+                "facts": [{"title": md(m.person.name), "value": _status(lang, m)} for m in members],
             }
         )
-    else:
-        body.append(text(t(lang, "team.no_followups"), isSubtle=True))
-    body.append(_section(t(lang, "team.pending")))
-    if overview.pending:
-        for member in overview.pending:
-            assert member.agreement is not None
-            body.append(
-                {
-                    "type": "ActionSet",
-                    "actions": [
-                        execute(
-                            OPEN_VERB,
-                            t(
-                                lang,
-                                "team.open_pending",
-                                name=member.person.name,
-                                version=member.agreement.version,
-                            ),
-                            {"employee": member.person.id},
-                        )
-                    ],
-                }
-            )
-    else:
-        body.append(text(t(lang, "team.no_pending"), isSubtle=True))
-    body.append(_section(t(lang, "team.agreements")))
-    body.append(
-        {
-            "type": "FactSet",
-            "facts": [
-                {"title": md(m.person.name), "value": _status(lang, m)} for m in overview.members
-            ],
-        }
-    )
-    opened = [m for m in overview.members if m.approved is not None]
-    if opened:
+        body += _button_sets(
+            [
+                execute(
+                    OPEN_VERB,
+                    t(lang, "team.open_agreement", name=m.person.name),
+                    {"employee": m.person.id},
+                )
+                for m in members
+                if m.approved is not None
+            ]
+        )
+    if pages > 1:
+        turns = [(page - 1, "team.previous"), (page + 1, "team.next")]
         body.append(
             {
                 "type": "ActionSet",
                 "actions": [
-                    execute(
-                        OPEN_VERB,
-                        t(lang, "team.open_agreement", name=m.person.name),
-                        {"employee": m.person.id},
-                    )
-                    for m in opened
-                ][:6],  # Teams shows at most six actions in a set
+                    execute(SHOW_VERB, t(lang, key), {PAGE: to})
+                    for to, key in turns
+                    if 1 <= to <= pages
+                ],
             }
         )
     body.append(_section(t(lang, "team.week")))
@@ -124,6 +150,8 @@ def team_card(
         }
     )
     body.append(text(t(lang, "team.week.note"), size="Small", isSubtle=True))
+    if not members:
+        return adaptive_card(body)
     body.append(_section(t(lang, "team.invite")))
     body.append(
         {
@@ -132,10 +160,16 @@ def team_card(
             "label": t(lang, "team.invite.who"),
             "style": "compact",
             "placeholder": t(lang, "checkin.placeholder"),
-            "choices": [{"title": m.person.name, "value": m.person.id} for m in overview.members],
+            "choices": [{"title": m.person.name, "value": m.person.id} for m in members],
         }
     )
-    return adaptive_card(body, [execute(INVITE_VERB, t(lang, "team.invite.send"), {})])
+    return adaptive_card(body, [execute(INVITE_VERB, t(lang, "team.invite.send"), {PAGE: page})])
+
+
+def page_of(data: Mapping[str, Any]) -> int:
+    """The page a team card's button asks for; the first when it names none."""
+    page = data.get(PAGE)
+    return page if isinstance(page, int) and not isinstance(page, bool) else 1
 
 
 def back_to_team(lang: Language) -> Element:

@@ -11,11 +11,16 @@ also make the next requests fail (`inject`), and make a conversation answer as T
 its error codes: 403 `ConversationBlockedByUser` (`gone`), 404 `ConversationNotFound` (`lost`,
 until a new conversation is created), or any status and code (`refuse`). `hold` keeps every
 send waiting until `release`: a slow Teams.
+
+Always, as Teams does, it refuses a message over `MESSAGE_LIMIT` bytes with 413
+`MessageSizeTooBig`: a send, a reply, an update, and (through `answer_invoke`, which the test
+host calls) the bot's answer to a card action, which Teams refuses the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from collections import Counter, deque
@@ -48,6 +53,9 @@ class Received:
 
 APP_LIMITS = ((50, 1.0),)
 CONVERSATION_LIMITS = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
+# Teams' limit on a bot's message: the request body, the whole activity with its attachments.
+MESSAGE_LIMIT = 28 * 1024
+TOO_BIG = {"error": {"code": "MessageSizeTooBig", "message": "Message size too big."}}
 
 
 def _over(arrivals: deque[float], limits: tuple[tuple[int, float], ...], now: float) -> bool:
@@ -75,6 +83,7 @@ class FakeConnector:
     delivered: Counter[str] = field(default_factory=Counter)  # accepted messages per conversation
     requests: Counter[int] = field(default_factory=Counter)  # answers by status code
     violations: list[tuple[str, float]] = field(default_factory=list)  # early by seconds
+    too_big: list[int] = field(default_factory=list)  # sizes of the messages refused with 413
     _faults: list[int] = field(default_factory=list)
     _app: deque[float] = field(default_factory=deque)
     _conversations: dict[str, deque[float]] = field(default_factory=dict)
@@ -125,10 +134,28 @@ class FakeConnector:
     def cards(self) -> list[dict[str, Any]]:
         return [card for r in self.messages() for card in r.cards]
 
+    def _refuse_size(self, size: int) -> web.Response | None:
+        if size <= MESSAGE_LIMIT:
+            return None
+        self.too_big.append(size)
+        self.requests[413] += 1
+        return web.json_response(TOO_BIG, status=413)
+
+    def answer_invoke(self, status: int, raw: bytes) -> tuple[int, Any]:
+        """What the client that pressed a button gets of the bot's invoke answer."""
+        refused = len(raw) > MESSAGE_LIMIT
+        if refused:
+            self.too_big.append(len(raw))
+        return (413, TOO_BIG) if refused else (status, json.loads(raw) if raw else None)
+
     async def _send(self, request: web.Request) -> web.Response:
-        body = await request.json()
+        raw = await request.read()
+        body = json.loads(raw)
         if self._gate is not None:
             await self._gate.wait()
+        too_big = self._refuse_size(len(raw))
+        if too_big is not None:
+            return too_big
         conversation = request.match_info["cid"]
         status, code = self._admit(conversation)
         self.requests[status] += 1
@@ -173,7 +200,11 @@ class FakeConnector:
         return 201, ""
 
     async def _update(self, request: web.Request) -> web.Response:
-        body = await request.json()
+        raw = await request.read()
+        too_big = self._refuse_size(len(raw))
+        if too_big is not None:
+            return too_big
+        body = json.loads(raw)
         self.received.append(
             Received("PUT", request.match_info["cid"], request.match_info["aid"], body)
         )

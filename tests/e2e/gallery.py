@@ -8,6 +8,10 @@ English. Not here: the one-line notices the dialogs build with `cards.agreement.
 same builder as the decision, invite and review cards) and the agreement's standing card, which
 bot/agreement_turns.py builds itself.
 
+The cards named `…-largest` carry the most a card can: the largest team we expect, every text
+field at its length limit, every item, all the rounds a trend shows. Teams refuses a message
+over about 28 KB, so tests/test_message_size.py holds every card here to a size budget.
+
     .venv/bin/python -m tests.e2e.gallery > gallery.json     # the same JSON the test writes
 """
 
@@ -73,12 +77,12 @@ from domain.agreement_record import (
     review,
     week_plan,
 )
-from domain.catalog import round_items
+from domain.catalog import COMMENT_MAX_LENGTH, round_items
 from domain.checkin import CheckinAnswers, FieldError
 from domain.followup import Action, Event, FollowUp, Signal
 from domain.org import Person
 from domain.rounds import Round
-from domain.trend import TrendPoint
+from domain.trend import DEFAULT_TREND_ROUNDS, TrendPoint
 
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime(2025, 11, 24, 8, 30, tzinfo=UTC)
@@ -384,6 +388,76 @@ def _checkin_cards() -> dict[str, Card]:
     }
 
 
+# The largest team we expect a leader to have (direct reports), and text at its limit: bokmål
+# with æ, ø and å, which the Bot Connector's JSON sends as six-byte escapes.
+LARGEST_TEAM = 150
+LONG_TEXT = ("Tårnfrøkna på Ærøy får økt sjøføre og må være på kontoret før kl. 9. " * 15)[
+    :COMMENT_MAX_LENGTH
+]
+
+
+def _largest_team() -> tuple[TeamOverview, list[tuple[Person, FollowUp]]]:
+    people = [
+        _employee(100 + n, f"Marte-Sølvi Æsøy Bjørnstad-Håland {n:03d}")
+        for n in range(LARGEST_TEAM)
+    ]
+    statuses = [Status.PENDING, Status.APPROVED, Status.CHANGES_REQUESTED, Status.TALK_PROPOSED]
+    members = [
+        TeamMember(
+            person,
+            _agreement(person, 3, statuses[n % 4], terms=FULL_TERMS),
+            _agreement(person, 2, Status.APPROVED, terms=FULL_TERMS),
+        )
+        for n, person in enumerate(people)
+    ]
+    extents = [m.approved.terms.extent for m in members if m.approved and m.approved.terms.extent]
+    followups = [(p, _followup(p, set(Signal), n % 20)) for n, p in enumerate(people[::3])]
+    return TeamOverview(members, week_plan(extents)), followups
+
+
+def _largest_cards() -> dict[str, Card]:
+    team, followups = _largest_team()
+    round_ = _round()
+    longest = replace(
+        FULL_TERMS,
+        tasks=replace(FULL_TERMS.tasks, expectations=LONG_TEXT),
+        extent=replace(FULL_TERMS.extent, reason=LONG_TEXT),  # type: ignore[arg-type]
+    )
+    changes = _agreement(KARI, 9, Status.CHANGES_REQUESTED, terms=longest, comment=LONG_TEXT)
+    followup = _followup(KARI, set(Signal), 1).with_event(Event(NOW, Action.TALK, LEADER.id))
+    done = replace(followup.with_event(Event(NOW, Action.FOLLOWED_UP, LEADER.id)), note=LONG_TEXT)
+    scores = {item: 5 for item in round_.items}
+    points = [
+        TrendPoint(r.id, r.opened_at.astimezone(OSLO).strftime("%d.%m."), scores)
+        for r in (_round(7 * n) for n in range(DEFAULT_TREND_ROUNDS - 1, -1, -1))
+    ]
+    errors = [FieldError(item, "error.required") for item in round_.items]
+    return {
+        "team-largest": team_card("nb", team, followups, t("nb", "team.invited", name=LONG_TEXT)),
+        "team-largest-last": team_card("en", team, followups, page=LARGEST_TEAM),
+        "checkin-largest": checkin_card(
+            "nb", round_, OSLO, {"comment": LONG_TEXT}, errors, reminder=True
+        ),
+        "receipt-largest": receipt_card(
+            "nb",
+            round_,
+            OSLO,
+            CheckinAnswers(scores, contact_me=True, comment=LONG_TEXT),
+            False,
+            extra=self_help("nb", round_.id, CONTACTS),
+        ),
+        "trend-largest": trend_card("nb", points),
+        "summary-largest": summary_card("nb", changes, [], [], FLAGS, LEADER.name),
+        "approval-largest": with_back(
+            approval_card("nb", KARI.name, replace(changes, status=Status.PENDING), FLAGS), "nb"
+        ),
+        "decision-largest": decision_card("nb", changes, LEADER.name, LEADER.teams_login),
+        "followup-largest": with_back(
+            followup_card("nb", KARI, done, CONTACTS, show_support=True, meeting_link=True), "nb"
+        ),
+    }
+
+
 def _other_cards() -> dict[str, Card]:
     return {
         "greeting": greeting_card("nb", KARI.name),
@@ -403,6 +477,7 @@ def gallery() -> dict[str, Card]:
         _team_cards(),
         _followup_cards(),
         _other_cards(),
+        _largest_cards(),
     ):
         assert not cards.keys() & part.keys(), cards.keys() & part.keys()
         cards.update(part)
