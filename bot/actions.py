@@ -1,7 +1,8 @@
 """What a card action (an `Action.Execute` invoke or its `Action.Submit` fallback) answers.
 
-Either a card that replaces the one the user pressed, or a short message while the card
-stays as it is (so nothing the user typed into it is lost).
+Either a card that replaces the one the user pressed, a card for the pressing client alone
+(the chat's message keeps its card), or a short message while the card stays as it is (so
+nothing the user typed into it is lost).
 """
 
 from __future__ import annotations
@@ -21,11 +22,19 @@ class ReplaceCard:
 
 
 @dataclass(frozen=True)
+class ShowCard:
+    """Shown where the user pressed, never written into the chat: a download link lives 15
+    minutes, and in the chat's history it would be dead the next day."""
+
+    card: Card
+
+
+@dataclass(frozen=True)
 class ShowMessage:
     text: str
 
 
-ActionResult = ReplaceCard | ShowMessage
+ActionResult = ReplaceCard | ShowCard | ShowMessage
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
@@ -65,7 +74,7 @@ class InvokeBody(Model):
 
 
 def invoke_body(result: ActionResult) -> InvokeBody:
-    if isinstance(result, ReplaceCard):
+    if isinstance(result, ReplaceCard | ShowCard):
         return InvokeBody(status_code=200, type=CARD_TYPE, value=JsonData(result.card))
     return InvokeBody(status_code=200, type=MESSAGE_TYPE, value=result.text)
 

@@ -7,10 +7,11 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.actions import ActionResult, ReplaceCard
-from bot.links import PRIVATE_DOWNLOAD, DownloadLinks
+from bot.actions import ActionResult, ReplaceCard, ShowCard
+from bot.links import PRIVATE_DOWNLOAD, DownloadLinks, link_refused
 from cards.data_rights import (
     DELETE_VERB,
+    DOWNLOAD_VERB,
     KEEP_VERB,
     confirm_delete_card,
     deleted_card,
@@ -18,12 +19,11 @@ from cards.data_rights import (
     my_data_card,
 )
 from cards.elements import Card
-from cards.i18n import t
 from domain.profile import Profile
 from services.data_rights import DataRightsService
 
 JSON_PATH = "/my-data.json"
-VERBS = frozenset({DELETE_VERB, KEEP_VERB})
+VERBS = frozenset({DELETE_VERB, KEEP_VERB, DOWNLOAD_VERB})
 
 
 class DataTurns:
@@ -33,9 +33,7 @@ class DataTurns:
 
     async def my_data(self, profile: Profile) -> Card:
         lang = profile.effective_language
-        export = await self._service.export(profile.user_id)
-        link = await self._links.url(JSON_PATH, profile.user_id, lang)
-        return my_data_card(lang, export, link)
+        return my_data_card(lang, await self._service.export(profile.user_id))
 
     def confirm(self, profile: Profile) -> Card:
         return confirm_delete_card(profile.effective_language)
@@ -44,6 +42,10 @@ class DataTurns:
         lang = profile.effective_language
         if verb == KEEP_VERB:
             return ReplaceCard(kept_card(lang))
+        if verb == DOWNLOAD_VERB:
+            export = await self._service.export(profile.user_id)
+            link = await self._links.url(JSON_PATH, profile.user_id, lang)
+            return ShowCard(my_data_card(lang, export, link))
         erased = await self._service.erase(profile.user_id, profile.conversation_reference)
         return ReplaceCard(deleted_card(lang, erased))
 
@@ -51,7 +53,7 @@ class DataTurns:
         async def download(request: web.Request) -> web.StreamResponse:
             claim = await self._links.redeem(JSON_PATH, request.query.get("t", ""))
             if claim is None:
-                return web.Response(status=403, text=t("nb", "data.link_expired"))
+                return link_refused("data.link_expired")
             export = await self._service.export(claim[0])
             return web.Response(
                 text=json.dumps(export, ensure_ascii=False, indent=2, default=str),

@@ -20,6 +20,7 @@ from bot.actions import (
     ActionResult,
     JsonData,
     ReplaceCard,
+    ShowCard,
     ShowMessage,
     bad_request_body,
     invoke_body,
@@ -341,7 +342,7 @@ async def _answer_fallback_submit(turn_context: TurnContext, result: ActionResul
     if isinstance(result, ShowMessage):
         await turn_context.send_activity(result.text)
         return
-    if not await _replace_for_all(turn_context, result.card):
+    if isinstance(result, ShowCard) or not await _replace_for_all(turn_context, result.card):
         await turn_context.send_activity(_card_message(result.card))
 
 

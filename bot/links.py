@@ -15,6 +15,9 @@ import secrets
 import time
 from collections.abc import Callable
 
+from aiohttp import web
+
+from cards.i18n import t
 from domain.language import Language
 from storage.port import DocumentStore, delete_if_there
 
@@ -65,3 +68,11 @@ class DownloadLinks:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def link_refused(key: str) -> web.Response:
+    """The page a used or expired link opens. Whom it was for, and so their language, is gone
+    with it: both languages, each saying where in the chat a new link comes from."""
+    return web.Response(
+        status=403, text=f"{t('nb', key)}\n\n{t('en', key)}\n", headers=PRIVATE_DOWNLOAD
+    )

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cards.elements import Card, adaptive_card, command_button, execute, text, title
+from cards.elements import Card, adaptive_card, command_button, download, execute, text, title
 from cards.i18n import t
 from domain.language import Language
 
 DELETE_VERB = "data.delete"
 KEEP_VERB = "data.keep"
+DOWNLOAD_VERB = "data.download"
 
 
-def my_data_card(lang: Language, export: Mapping[str, Any], json_url: str) -> Card:
+def my_data_card(lang: Language, export: Mapping[str, Any], json_url: str = "") -> Card:
+    """Without `json_url` the download button asks for a link; with it, the card opens it."""
     agreement = export.get("agreement")
     consent = export.get("standing_consent")
     facts = [
@@ -33,15 +35,17 @@ def my_data_card(lang: Language, export: Mapping[str, Any], json_url: str) -> Ca
         ),
         (t(lang, "data.followups"), str(len(export.get("followups", [])))),
     ]
+    note, buttons = download(lang, DOWNLOAD_VERB, t(lang, "data.download"), json_url)
     return adaptive_card(
         [
             title(t(lang, "data.title")),
             text(t(lang, "data.intro")),
             {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in facts]},
             text(t(lang, "data.not_here"), size="Small", isSubtle=True),
+            *note,
         ],
         [
-            {"type": "Action.OpenUrl", "title": t(lang, "data.download"), "url": json_url},
+            *buttons,
             command_button(t(lang, "data.delete.button"), t(lang, "command.delete_data")),
         ],
     )

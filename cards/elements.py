@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cards.i18n import t
+from domain.language import Language
+
 Card = dict[str, Any]
 Element = dict[str, Any]
 
@@ -63,6 +66,19 @@ def execute(verb: str, label: str, data: dict[str, Any]) -> Element:
         "data": payload,
         "fallback": {"type": "Action.Submit", "title": label, "data": payload},
     }
+
+
+def download(
+    lang: Language, verb: str, label: str, url: str = ""
+) -> tuple[list[Element], list[Element]]:
+    """A download's note and buttons. A link lives 15 minutes (bot/links.py) and a card stays in
+    the chat for good, so the card carries no link: its button asks the bot for a fresh one,
+    and the answer (for the pressing client only) opens `url`, with the button beside it."""
+    fetch = execute(verb, t(lang, "download.again") if url else label, {})
+    if not url:
+        return [], [fetch]
+    note = text(t(lang, "download.ready"), color="Good", weight="Bolder")
+    return [note], [{"type": "Action.OpenUrl", "title": label, "url": url}, fetch]
 
 
 def command_button(label: str, command: str) -> Element:

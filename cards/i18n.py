@@ -1028,8 +1028,12 @@ TEXTS: dict[str, dict[Language, str]] = {
     # -- mine data / slett mine data (cards/data_rights.py) ---------------------------------
     "data.title": {"nb": "Dine data", "en": "Your data"},
     "data.link_expired": {
-        "nb": "Lenken er utløpt eller allerede brukt. Skriv «mine data» for en ny.",
-        "en": "The link has expired or was used already. Type “my data” for a new one.",
+        "nb": "Denne lenken virker ikke lenger. En nedlastingslenke virker bare én gang og i 15 "
+        "minutter. Gå tilbake til chatten med hjemmekontor-boten i Teams og trykk «Last ned alt "
+        "(JSON)» på kortet «Dine data» igjen, eller skriv «mine data». Da får du en ny lenke.",
+        "en": "This link no longer works. A download link works only once and for 15 minutes. "
+        "Go back to the chat with the home-office bot in Teams and press “Download everything "
+        "(JSON)” on the “Your data” card again, or type “my data”. You will get a new link.",
     },
     "data.intro": {
         "nb": "Dette er lagret om deg. Last ned alt som JSON for å se hver detalj.",
@@ -1049,6 +1053,11 @@ TEXTS: dict[str, dict[Language, str]] = {
         "corrected there. Anonymous numbers in the pulse cannot be linked to you.",
     },
     "data.download": {"nb": "Last ned alt (JSON)", "en": "Download everything (JSON)"},
+    "download.ready": {
+        "nb": "Lenken er klar. Den virker én gang og i 15 minutter; trykk «Ny lenke» for en ny.",
+        "en": "The link is ready. It works once and for 15 minutes; press “New link” for another.",
+    },
+    "download.again": {"nb": "Ny lenke", "en": "New link"},
     "data.delete.button": {"nb": "Slett mine data", "en": "Delete my data"},
     "data.delete.title": {"nb": "Slette dataene dine?", "en": "Delete your data?"},
     "data.delete.what": {

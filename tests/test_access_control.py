@@ -34,6 +34,7 @@ from tests.test_agreement_dialog import (
     step,
 )
 from tests.test_bot_turns import texts
+from tests.test_data_rights import download_link
 from tests.test_followups import FINE, check_in, open_rounds
 
 NINA = TeamsUser("ca8225cc-96e0-5607-aa58-1b5fe93b2b47", "Nina Strand")
@@ -95,8 +96,7 @@ async def reads(host: Host, reader: TeamsUser, resource: str) -> bool:
         return "Oppfølging: Kari Nordmann" in str(answer["value"])
     if resource == "her data export":
         # A reader can only get a link for their own data; Kari's link is hers alone.
-        card = await say(host, reader, "mine data")
-        url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+        url = await download_link(host, reader)
         assert host.client is not None
         response = await host.client.get(re.sub(r"^https?://[^/]+", "", url))
         return KARI.aad_object_id in await response.text()

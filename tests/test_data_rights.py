@@ -17,11 +17,12 @@ from azure.cosmos.aio import CosmosClient
 
 from bot.links import LINK_SECONDS, DownloadLinks
 from bot.settings import Settings
-from cards.data_rights import DELETE_VERB, KEEP_VERB
+from cards.data_rights import DELETE_VERB, DOWNLOAD_VERB, KEEP_VERB
 from cards.followup import DONE_VERB
 from domain.pseudonym import pseudonym
 from storage.port import CONTAINERS, DocumentStore
 from tests.conftest import Host
+from tests.teams import TeamsUser, card_action
 from tests.test_agreement_dialog import (
     KARI,
     LARS,
@@ -55,6 +56,14 @@ async def every_document(settings: Settings) -> list[tuple[str, dict[str, Any]]]
     return [(c, {**json.loads(body), "pk": pk, "id": i}) for c, pk, i, body in rows]
 
 
+async def download_link(host: Host, user: TeamsUser) -> str:
+    """Press the download button on the `mine data` card; the link the answer opens."""
+    card = await say(host, user, "mine data")
+    (button,) = [a for a in card["actions"] if a.get("verb") == DOWNLOAD_VERB]
+    answer = await press(host, user, DOWNLOAD_VERB, button["data"])
+    return str(next(a["url"] for a in answer["value"]["actions"] if a["type"] == "Action.OpenUrl"))
+
+
 async def use_everything(host: Host) -> None:
     await setup_org(host, KARI, LARS, OLE)
     assert await parts(host).jobs.open_round() is not None  # a delivered round: a send ledger
@@ -67,7 +76,7 @@ async def use_everything(host: Host) -> None:
     await step(host, KARI, "summary", {"choice": "send"})
     (approval, *_) = [c for c in cards_to(host, LARS) if "godkjenning" in texts(c)]
     await press(host, LARS, "agreement.decide", {**approval["actions"][0]["data"], "comment": ""})
-    await say(host, KARI, "mine data")  # a download link not used yet
+    await download_link(host, KARI)  # a download link not used yet
     await say(host, KARI, "ergonomi")  # a conversation left half-way
 
 
@@ -82,9 +91,8 @@ async def test_export_holds_the_users_data_and_nobody_elses(host: Host) -> None:
     }
     assert facts["Innsjekker"] == "2" and facts["Oppfølginger fra lederen"] == "1"
     assert facts["Lederen kan få vite om"] == "høyt stressnivå"
-    url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
     assert host.client is not None
-    path = re.sub(r"^https?://[^/]+", "", url)
+    path = re.sub(r"^https?://[^/]+", "", await download_link(host, KARI))
     response = await host.client.get(path)
     assert response.status == 200
     export = json.loads(await response.text())
@@ -196,6 +204,37 @@ async def test_a_download_link_expires_opens_only_its_path_and_only_once(
     # What the store keeps names the person, but under no id a link could be made from.
     kept = await links.url("/my-data.json", KARI.aad_object_id, "nb")
     assert all(token_of(kept) not in json.dumps(d) for d in await store.query("users", "links"))
+
+
+async def test_a_download_button_in_the_chat_history_gets_a_fresh_link(host: Host) -> None:
+    await setup_org(host, KARI)
+    assert host.client is not None and host.store is not None
+    # The card in the chat carries no link that could die there; pressing makes one, and the
+    # answer with it is for the pressing client alone: the chat's message keeps the button.
+    card = await say(host, KARI, "mine data")
+    assert not [a for a in card["actions"] if a["type"] == "Action.OpenUrl"]
+    assert not await host.store.query("users", "links")
+    (button,) = [a for a in card["actions"] if a.get("verb") == DOWNLOAD_VERB]
+    host.connector.clear()
+    status, answer = await host.send(
+        card_action(KARI, host.service_url, DOWNLOAD_VERB, button["data"], "1:my-data")
+    )
+    assert status == 200 and not [r for r in host.connector.received if r.method == "PUT"]
+    (url,) = [a["url"] for a in answer["value"]["actions"] if a["type"] == "Action.OpenUrl"]
+    assert DOWNLOAD_VERB in [a.get("verb") for a in answer["value"]["actions"]]  # another one
+    # The next day the link is gone (its TTL); the page says where a new one comes from.
+    for link in await host.store.query("users", "links"):
+        await host.store.delete("users", "links", link["id"])
+    expired = await host.client.get(re.sub(r"^https?://[^/]+", "", url))
+    page = await expired.text()
+    assert expired.status == 403 and "no-store" in expired.headers["Cache-Control"]
+    assert "trykk «Last ned alt (JSON)» på kortet «Dine data» igjen" in page
+    assert "press “Download everything (JSON)” on the “Your data” card again" in page
+    # The same button, pressed the next day, gives a link that works.
+    _, again = await host.send(card_action(KARI, host.service_url, DOWNLOAD_VERB, button["data"]))
+    (fresh,) = [a["url"] for a in again["value"]["actions"] if a["type"] == "Action.OpenUrl"]
+    download = await host.client.get(re.sub(r"^https?://[^/]+", "", fresh))
+    assert download.status == 200 and KARI.aad_object_id in await download.text()
 
 
 def token_of(url: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from cards.data_rights import DOWNLOAD_VERB
 from tests.fake_connector import FakeConnector
 from tests.teams import TeamsUser, card_action, install, message
 
@@ -226,11 +227,11 @@ async def test_no_log_line_holds_a_download_token_or_whom_it_is_for(
                 session, host, {**install(KARI, connector.service_url), "conversation": chat}
             )
             for _ in range(2):  # two links: one used, one only made
-                connector.clear()
-                said = {**message(KARI, connector.service_url, "mine data"), "conversation": chat}
-                await post(session, host, said)
-                (card,) = connector.cards()
-                url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+                press = card_action(KARI, connector.service_url, DOWNLOAD_VERB, {})
+                _, answer = await post(session, host, {**press, "conversation": chat})
+                assert answer is not None
+                actions = answer["value"]["actions"]
+                url = next(a["url"] for a in actions if a["type"] == "Action.OpenUrl")
                 assert url.startswith(host.url + "/my-data.json?t=")
                 tokens.append(url.split("?t=", 1)[1])
                 assert KARI.aad_object_id not in url + _decoded(tokens[-1])  # opaque

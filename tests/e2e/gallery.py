@@ -40,6 +40,7 @@ from cards.agreement import (
     tasks_card,
 )
 from cards.checkin import checkin_card, notice_card, receipt_card
+from cards.data_rights import confirm_delete_card, deleted_card, kept_card, my_data_card
 from cards.elements import Card
 from cards.followup import (
     Contacts,
@@ -458,6 +459,17 @@ def _largest_cards() -> dict[str, Card]:
     }
 
 
+# What `mine data` counts (services/data_rights.py exports far more; the card shows these).
+MY_DATA = {
+    "profile": {"language": "nb"},
+    "checkins": [{}] * 12,
+    "standing_consent": {"kinds": ["stress", "social", "strain"]},
+    "agreement": {"status": "approved"},
+    "agreement_versions": [{}, {}],
+    "followups": [{}],
+}
+
+
 def _other_cards() -> dict[str, Card]:
     return {
         "greeting": greeting_card("nb", KARI.name),
@@ -465,6 +477,11 @@ def _other_cards() -> dict[str, Card]:
         "help-unknown-en": help_card("en", t("en", "unknown")),
         "settings": settings_card("nb", "41-50", ["stress", "strain"], saved=True),
         "settings-en": settings_card("en", "", [], invalid=True),
+        "my-data": my_data_card("nb", MY_DATA),
+        "my-data-link": my_data_card("nb", MY_DATA, "https://bot.example.no/my-data.json?t=x"),
+        "delete-confirm": confirm_delete_card("nb"),
+        "deleted": deleted_card("nb", {"checkins": 12}),
+        "kept-en": kept_card("en"),
     }
 
 
