@@ -557,6 +557,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     # msrest warns about every Teams field botbuilder has no model for, on every turn.
     logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
+    # Its DEBUG lines carry request paths, and Teams' member lookup names the user in its path.
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
     try:
         settings = load_settings()
         if args.command in (None, "serve"):
