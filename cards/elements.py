@@ -90,20 +90,39 @@ def command_button(label: str, command: str) -> Element:
     }
 
 
+#: Columns a table may have: more are unreadable in Teams on a phone held upright.
+MAX_COLUMNS = 4
+
+
 def table(rows: list[list[str]], widths: list[int]) -> Element:
-    """A table whose first row is its header; small text, as Teams shows data tables."""
+    """A table whose first row is its header, in bold: Teams ignores `firstRowAsHeaders`.
+    Small text, as Teams shows data tables; at most `MAX_COLUMNS` columns."""
     return {
         "type": "Table",
-        "firstRowAsHeaders": True,
         "gridStyle": "accent",
         "columns": [{"width": w} for w in widths],
         "rows": [
             {
                 "type": "TableRow",
                 "cells": [
-                    {"type": "TableCell", "items": [text(cell, size="Small")]} for cell in row
+                    {
+                        "type": "TableCell",
+                        "items": [
+                            text(cell, size="Small", **({"weight": "Bolder"} if n == 0 else {}))
+                        ],
+                    }
+                    for cell in row
                 ],
             }
-            for row in rows
+            for n, row in enumerate(rows)
         ],
+    }
+
+
+def chart(element: Element, facts: list[tuple[str, str]]) -> Element:
+    """A `Chart.*` element, and the same numbers as facts where Teams cannot draw it (Teams on
+    iOS draws no `Chart.Line`; an older client no chart at all)."""
+    return {
+        **element,
+        "fallback": {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in facts]},
     }

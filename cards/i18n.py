@@ -209,7 +209,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         "Only you see this.",
     },
     "trend.chart.wellbeing": {"nb": "Stress og sosial kontakt", "en": "Stress and social contact"},
-    "trend.table": {"nb": "Alle svar", "en": "All answers"},
+    "trend.table": {"nb": "Svarene i de siste rundene", "en": "Answers in the latest rounds"},
     "trend.round": {"nb": "Runde", "en": "Round"},
     # -- settings ----------------------------------------------------------------------------
     "settings.title": {"nb": "Innstillinger", "en": "Settings"},
