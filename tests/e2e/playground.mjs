@@ -5,6 +5,7 @@
 //   node tests/e2e/playground.mjs --url http://127.0.0.1:56150 --out artifacts/e2e
 //        [--scenario homeoffice
 //         | --scenario cards --cards good,unknown-element,... [--clean good] [--reload-every N]]
+//        [--card-width 343]
 //
 //   {"ok": true, "scenario": "homeoffice", "screenshots": "/abs/dir", "seconds": 10.3,
 //    "steps": [{"name": "greeting", "ok": true, "expectProblems": false, "seconds": 0.4,
@@ -20,6 +21,10 @@
 // tests/e2e/stub_bot.mjs. With --reload-every N the page is loaded again, with a new and empty
 // chat, after every N cards: the Playground redraws the whole chat on each message, so a chat
 // of 50 cards takes seconds a step.
+//
+// With --card-width N every card is drawn N CSS pixels wide: 343 is the card in Teams on a phone
+// 375 pixels wide (an iPhone held upright, 16 px margins). The Playground's own page cannot be
+// shrunk to a phone's window instead: below about 800 px its log panel covers the chat.
 //
 // The run has a deadline of 150 s and waits up to 45 s for any one thing; it loads nothing from
 // outside loopback (other hosts are blocked and listed under "blocked").
@@ -134,6 +139,15 @@ const REFUSED_REQUEST = /-> (?:User Application|Microsoft 365 Agents Playground)
 // Message.UnknownAttachment and Message.UnsupportedCard).
 const PLACEHOLDERS = [/^Invalid message$/, /^.+ is not supported yet$/];
 
+// Runs in the page before the Playground's own scripts: every card `width` pixels wide.
+function installCardWidth(width) {
+  const style = document.createElement('style');
+  style.textContent =
+    `.ac-preview-panel { width: ${width}px !important; max-width: ${width}px !important; ` +
+    'min-width: 0 !important; }';
+  document.addEventListener('DOMContentLoaded', () => document.head.append(style));
+}
+
 // -- page functions (run in the browser on a message element) -------------------------------------
 
 // The message's card panels and the placeholder texts it shows outside them.
@@ -186,6 +200,8 @@ function parseCommandLine() {
       'reload-every': { type: 'string', default: '0' },
       // A command (JSON array) that opens a round; its card must reach the chat proactively.
       'round-command': { type: 'string', default: '' },
+      // Every card this many CSS pixels wide, as on a phone (0: as the Playground lays it out).
+      'card-width': { type: 'string', default: '0' },
     },
   });
   if (!values.url || !values.out) {
@@ -778,6 +794,8 @@ async function main() {
       serviceWorkers: 'block',
     });
     await context.addInitScript(installCardEventsHook);
+    const cardWidth = Number(options['card-width']);
+    if (cardWidth > 0) await context.addInitScript(installCardWidth, cardWidth);
     let patched = 0;
     await context.route('**/*', async (route) => {
       const url = new URL(route.request().url());

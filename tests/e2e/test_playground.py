@@ -6,7 +6,8 @@ line with a verdict per step; screenshots go to `artifacts/e2e/` (git-ignored). 
 step when the Playground cannot show the bot's card, and `test_driver_flags_cards_the_renderer_
 cannot_show` proves that check on deliberately broken cards from a stub bot.
 `test_gallery_in_teams_renderer` shows every card the bot can send (tests/e2e/gallery.py, built
-by the real card builders) through the same stub bot, and fails on any renderer problem.
+by the real card builders) through the same stub bot, and fails on any renderer problem; it
+runs twice, at a desktop's width and at a phone's (screenshots in `gallery/`, `gallery-phone/`).
 
 Needs Debian's Chromium at /usr/bin/chromium (`apt-get install -y chromium`) and the npm packages
 (`npm ci`, which `./dev test` runs). Without Chromium the tests skip, except under CI=true.
@@ -374,9 +375,16 @@ def test_driver_flags_cards_the_renderer_cannot_show(
         assert any(expected in problem for problem in step["problems"]), (name, step["problems"])
 
 
-def test_gallery_in_teams_renderer(tmp_path: Path, services: list[Service]) -> None:
+# The cards as the Playground lays them out on a desktop, and as wide as on a phone 375 CSS
+# pixels wide (the card's 343 pixels; see --card-width in playground.mjs).
+CARD_WIDTHS = {"gallery": "0", "gallery-phone": "343"}
+
+
+@pytest.mark.parametrize("out", list(CARD_WIDTHS))
+def test_gallery_in_teams_renderer(tmp_path: Path, services: list[Service], out: str) -> None:
     """Every card the bot can send, as its builders make it, shows in Teams' renderer without a
-    problem: also those that only go proactively to a leader (approval, follow-up, team)."""
+    problem: also those that only go proactively to a leader (approval, follow-up, team), and
+    on a phone's narrow screen too."""
     node = require_tools()
     started = time.monotonic()
     cards = gallery()
@@ -391,8 +399,10 @@ def test_gallery_in_teams_renderer(tmp_path: Path, services: list[Service]) -> N
     result = run_driver(
         node,
         f"http://127.0.0.1:{port}/",
-        ARTIFACTS / "gallery",
+        ARTIFACTS / out,
         tmp_path,
+        "--card-width",
+        CARD_WIDTHS[out],
         "--scenario",
         "cards",
         "--cards",
@@ -410,4 +420,4 @@ def test_gallery_in_teams_renderer(tmp_path: Path, services: list[Service]) -> N
     for step in result["steps"][1:]:
         assert step["screenshot"] and Path(step["screenshot"]).stat().st_size > 0, step
     assert set(result["blocked"]) <= {"res-1.cdn.office.net"}, result["blocked"]
-    print(f"e2e gallery: {len(names)} cards, {time.monotonic() - started:.1f} s in all")
+    print(f"e2e {out}: {len(names)} cards, {time.monotonic() - started:.1f} s in all")
