@@ -557,6 +557,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     # msrest warns about every Teams field botbuilder has no model for, on every turn.
     logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
+    # HTTP clients log request URLs and bodies at DEBUG, and ours name people (conversation and
+    # member ids, partition keys): even LOG_LEVEL=DEBUG must not write those.
+    for noisy in ("urllib3", "msrest.http_logger", "msal", "azure"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.root.level))
     try:
         settings = load_settings()
         if args.command in (None, "serve"):
