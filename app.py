@@ -239,6 +239,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         settings.anonymity_k,
         settings.admins,
         settings.timezone,
+        distribution_min=settings.pulse_distribution_min,
     )
     data_rights = DataRightsService(PersonalData(store), rounds, settings.load_pseudonym_key())
     return Parts(
@@ -262,7 +263,7 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(store)))
     followups = FollowUpTurns(parts.followups)
     links = SignedLinks(settings.load_pseudonym_key(), settings.base_url)
-    pulse = PulseTurns(parts.pulse, links, settings.anonymity_k)
+    pulse = PulseTurns(parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min)
     data = DataTurns(parts.data_rights, links)
     bot = HomeOfficeBot(
         parts.people,

@@ -459,10 +459,11 @@ async def measure(
                     f"{backend} {name}: view shows {current.scope_total.n} of {current.invited}, "
                     f"stored {answered} of {invited}"
                 )
-            hidden = sum(1 for s in current.by_area_band.values() if s is None)
+            margins = [*current.by_area.values(), *current.by_band.values()]
+            hidden = sum(1 for s in margins if s is None)
             results[name].check = (
                 f"latest round: {answered:,} answered of {invited:,} invited, "
-                f"{hidden} of {len(current.by_area_band)} cells hidden; "
+                f"{hidden} of {len(margins)} margins hidden; "
                 f"trend of {len(report.trend)} rounds"
             )
             if cosmos:

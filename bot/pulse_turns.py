@@ -28,10 +28,13 @@ CSV_PATH = "/pulse.csv"
 
 
 class PulseTurns:
-    def __init__(self, service: PulseService, links: SignedLinks, anonymity_k: int) -> None:
+    def __init__(
+        self, service: PulseService, links: SignedLinks, anonymity_k: int, distribution_min: int
+    ) -> None:
         self._service = service
         self._links = links
         self._k = anonymity_k
+        self._distribution_min = max(anonymity_k, distribution_min)
 
     async def record(self, profile: Profile, round_: Round, answers: CheckinAnswers) -> None:
         try:
@@ -51,7 +54,12 @@ class PulseTurns:
             return notice(lang, t(lang, "action.pulse"), [t(lang, "pulse.not_allowed")])
         label = scope_label(lang, report.scope.areas)
         return pulse_card(
-            lang, report, label, self._links.url(CSV_PATH, profile.user_id, lang), self._k
+            lang,
+            report,
+            label,
+            self._links.url(CSV_PATH, profile.user_id, lang),
+            self._k,
+            self._distribution_min,
         )
 
     def csv_endpoint(self) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:

@@ -56,6 +56,7 @@ class PulseService:
         admins: Iterable[str],
         timezone: ZoneInfo,
         clock: Clock = utc_now,
+        distribution_min: int = 10,
     ) -> None:
         self._counters = counters
         self._rounds = rounds
@@ -65,6 +66,7 @@ class PulseService:
         self._audit = audit
         self._items = items
         self._k = anonymity_k
+        self._distribution_min = max(anonymity_k, distribution_min)
         self._admins = frozenset(normalise_id(a) for a in admins)
         self._timezone = timezone
         self._clock = clock
@@ -108,35 +110,48 @@ class PulseService:
             return PulseReport(scope, None, "", [])
         trend = []
         for round_ in rounds[-TREND_ROUNDS:]:
-            shown = await self._view(round_, scope, invited=0)
+            shown = await self._view(round_, scope)
             trend.append(TrendPoint(labels[round_.id], shown.scope_total))
-        current = await self._view(latest, scope, await self._invited(latest, scope))
+        invited = sum(n for a, n in (await self._invited(latest)).items() if scope.covers(a))
+        current = replace(await self._view(latest, scope), invited=invited)
         return PulseReport(scope, current, labels[latest.id], trend)
 
-    async def _view(self, round_: Round, scope: Scope, invited: int) -> View:
+    async def _view(self, round_: Round, scope: Scope) -> View:
         """A closed round's view never changes (it takes no answers), so it is made once per
-        scope; only the invited count is the caller's."""
+        scope. The hiding is audited against an attacker who knows who was invited per service
+        area, so the round's delivery ledger is read for every round made."""
         key = (round_.id, scope)
         cached = self._views.get(key)
         if cached is None:
             cells = await self._counters.cells(round_.id)
-            # Suppression is exact arithmetic over the table: keep it off the event loop.
+            invited = await self._invited(round_)
+            # The audit solves integer programs: keep it off the event loop.
             cached = await asyncio.to_thread(
-                view, round_.id, cells, round_.items, self._k, scope, 0
+                view,
+                round_.id,
+                cells,
+                round_.items,
+                self._k,
+                scope,
+                0,
+                self._distribution_min,
+                invited,
             )
             if len(self._views) >= VIEW_CACHE:
                 self._views.pop(next(iter(self._views)))
             self._views[key] = cached
-        return replace(cached, invited=invited)
+        return cached
 
-    async def _invited(self, round_: Round, scope: Scope) -> int:
-        """Those the round's card reached, from its delivery ledger, within the scope."""
+    async def _invited(self, round_: Round) -> dict[str, int]:
+        """Those the round's card reached, from its delivery ledger, per service area."""
         entries = await self._ledger.entries(round_.id, CARD)
         reached = [uid for uid, entry in entries.items() if entry.state is LedgerState.SENT]
-        if scope.areas is None:
-            return len(reached)
         area_of = {p.id: p.service_area for p in await self._directory.everyone()}
-        return sum(1 for uid in reached if scope.covers(area_of.get(normalise_id(uid), "")))
+        per_area: dict[str, int] = {}
+        for uid in reached:
+            area = area_of.get(normalise_id(uid)) or UNKNOWN_AREA
+            per_area[area] = per_area.get(area, 0) + 1
+        return per_area
 
     async def grant(self, person_id: str, grant: RoleGrant) -> None:
         await self._roles.grant(normalise_id(person_id), grant)

@@ -125,8 +125,10 @@ async def test_twelve_shown_with_their_means_three_hidden_and_not_recoverable(ho
         r for r in table
         if r["breakdown"] == "service_area" and r["service_area"] == "Oppvekst" and r["item"] == "stress"
     )  # fmt: skip
-    assert oppvekst_stress["respondents"] == "12" and oppvekst_stress["mean"] == "4.00"
-    assert oppvekst_stress["answered_4"] == "12"
+    assert oppvekst_stress["respondents"] == "12" and oppvekst_stress["mean"] == "4.0"
+    # A breakdown cell shows respondents and means only, and there is no area × age band row.
+    assert oppvekst_stress["answered_4"] == ""
+    assert {r["breakdown"] for r in table} == {"total", "service_area", "age_band"}
     assert all(r["respondents"] == "for få svar" for r in table if r["breakdown"] == "total")
     # A link that was tampered with, or someone else's, gets nothing.
     signature = path.rsplit(".", 1)[1]
@@ -202,3 +204,31 @@ def test_roles_from_the_command_line(tmp_path: Path) -> None:
     assert run_app(["roles", "revoke", rep, "union_rep"], env, tmp_path).returncode == 0
     assert run_app(["roles", "revoke", rep, "union_rep"], env, tmp_path).returncode == 1
     assert run_app(["roles", "list"], env, tmp_path).stdout == "no roles granted\n"
+
+
+async def test_a_service_area_named_like_a_formula_is_text_in_the_csv(host: Host) -> None:
+    """A directory field is attacker-controlled: a spreadsheet must not run it (OWASP)."""
+    await organisation(host)
+    formula = '=HYPERLINK("http://x","y")'
+    rows = [
+        f"{u.aad_object_id},{u.name},p{i}@x.example,{BOSS.aad_object_id},{formula},Skole"
+        for i, u in enumerate(OPPVEKST)
+    ]
+    outcome = await parts(host).directory.import_csv(
+        "\n".join(
+            [
+                HEADER,
+                f"{BOSS.aad_object_id},Boss,boss@x.example,,Stab,Stab",
+                *(r.replace(formula, '"=HYPERLINK(""http://x"",""y"")"') for r in rows),
+            ]
+        ).encode()
+    )
+    assert not outcome.errors
+    await run_round(host, {u: 4 for u in OPPVEKST})
+    card = await pulse(host, BOSS)
+    url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+    assert host.client is not None
+    text = await (await host.client.get(re.sub(r"^https?://[^/]+", "", url))).text()
+    cells = [c for row in csv.reader(io.StringIO(text), delimiter=";") for c in row]
+    assert "'" + formula in cells
+    assert not any(c[:1] in ("=", "+", "-", "@", "\t", "\r") for c in cells)
