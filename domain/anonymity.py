@@ -112,6 +112,9 @@ def suppress(table: Table, k: int) -> frozenset[Cell]:
         hidden.add(_partner(table, hidden, exposed[0]))
 
 
+#: The longest one integer program of the audit may take.
+MILP_SECONDS = 2.0
+
 #: Per cell and item, how many gave each answer on the scale (1..5): the table's other numbers.
 Answers = Mapping[Cell, Mapping[str, Sequence[int]]]
 
@@ -126,7 +129,9 @@ def protect(
     """The cells to hide: the linear suppression, then one more margin while the audit finds
     anything pinned (hiding every margin passes, so this ends)."""
     hidden = set(suppress(table, k))
-    while (pinned := audit(table, answers, hidden, k, distribution_min, invited)) is not None:
+    # Hiding more only takes constraints away, so every witness found stays one.
+    pool: list[np.ndarray] = []
+    while (pinned := audit(table, answers, hidden, k, distribution_min, invited, pool)) is not None:
         hidden.add(_cheapest_beside(table, hidden, pinned))
     return frozenset(hidden)
 
@@ -149,9 +154,12 @@ def audit(
     k: int,
     distribution_min: int,
     invited: Mapping[str, int] | None = None,
+    pool: list[np.ndarray] | None = None,
 ) -> Cell | None:
-    """The first cell the attacker can pin (criteria a–c of the module), or None."""
-    return _Attack(table, answers, frozenset(hidden), k, distribution_min, invited or {}).run()
+    """The first cell the attacker can pin (criteria a–c of the module), or None. `pool`:
+    witnesses from an audit of the same table with fewer cells hidden (added to)."""
+    attack = _Attack(table, answers, frozenset(hidden), k, distribution_min, invited or {})
+    return attack.run([] if pool is None else pool)
 
 
 def _cheapest_beside(table: Table, hidden: set[Cell], pinned: Cell) -> Cell:
@@ -285,7 +293,10 @@ class _Attack:
     def _n(self, cell: Cell) -> int:
         return self.index[cell] * self.width
 
-    def run(self) -> Cell | None:
+    def run(self, pool: list[np.ndarray]) -> Cell | None:
+        if not pool:
+            pool.append(self.pool[0])
+        self.pool = pool
         self._cheap_witnesses()
         pinned = self._respondents()
         return pinned if pinned is not None else self._unanimity()
@@ -298,17 +309,24 @@ class _Attack:
         truth = self.pool[0]
         counts = {c: round(truth[self._n(c)]) for c in self.cells}
         open_cells = {
-            c for c in self.hidden if (is_margin(c) or 0 < counts[c] < self.k) or counts[c] <= 1
+            c
+            for c in self.hidden
+            if (is_margin(c) or counts[c] < self.k)
+            and all(round(w[self._n(c)]) == counts[c] for w in self.pool)
         }
-        at_truth = self._fill(counts)
-        if at_truth is not None:
-            self.pool.append(at_truth)
+        aimed = [(c, i, s) for c, i, s in self._unanimity_checks() if counts[c] >= 1]
+        if aimed:
+            at_truth = self._fill(counts, aimed, truth)
+            if at_truth is not None:
+                self.pool.append(at_truth)
         # Many moves at once, one per open cell (their sum keeps every shown margin too); a
         # round whose fill fails is retried move by move.
         for round_ in range(3):
             merged: dict[Cell, int] = {}
             chosen: list[dict[Cell, int]] = []
             for cell in sorted(open_cells, key=_order):
+                if any(round(w[self._n(cell)]) != counts[cell] for w in self.pool):
+                    continue
                 for move in self._moves(cell, counts)[round_::3][:1]:
                     change = self._margins_of(move)
                     trial = {c: merged.get(c, 0) + change.get(c, 0) for c in {*merged, *change}}
@@ -319,12 +337,27 @@ class _Attack:
                 if not self._try(counts, changes[0]):
                     for move in chosen:
                         self._try(counts, self._margins_of(move))
+        for cell in sorted(open_cells, key=_order):
+            if all(round(w[self._n(cell)]) == counts[cell] for w in self.pool):
+                for move in self._moves(cell, counts)[:8]:
+                    if self._try(counts, self._margins_of(move)):
+                        break
+        # Answers aimed at what is still open, on respondents per cell already found feasible.
+        checks = self._unanimity_checks()
+        for witness in list(self.pool[1:]):
+            checks = self._still_open(checks)
+            n = {c: round(witness[self._n(c)]) for c in self.cells}
+            aimed = [(c, i, s) for c, i, s in checks if n[c] >= 1]
+            if aimed:
+                found = self._fill(n, aimed, witness)
+                if found is not None:
+                    self.pool.append(found)
 
     def _try(self, counts: Mapping[Cell, int], change: Mapping[Cell, int]) -> bool:
         n = {c: counts[c] + change.get(c, 0) for c in self.cells}
         if any(n[(a, None)] > self.upper[self._n((a, None))] for a in self.table.areas):
             return False
-        witness = self._fill(n)
+        witness = self._fill(n, [(c, i, s) for c, i, s in self._unanimity_checks() if n[c] >= 1])
         if witness is not None:
             self.pool.append(witness)
         return witness is not None
@@ -367,28 +400,36 @@ class _Attack:
     def _keeps_shown(self, move: Mapping[Cell, int]) -> bool:
         return all(not d or c in self.hidden for c, d in self._margins_of(move).items())
 
-    def _fill(self, n: Mapping[Cell, int]) -> np.ndarray | None:
+    def _fill(
+        self,
+        n: Mapping[Cell, int],
+        targets: Sequence[tuple[Cell, int, int]],
+        base: np.ndarray | None = None,
+    ) -> np.ndarray | None:
         """A whole witness with these respondents per cell, or None: per item, answers that
-        keep every known number and let as many cells as possible hold two answers."""
-        witness = np.zeros_like(self.pool[0])
+        keep every known number and let as many (cell, s) of `targets` as possible hold someone who did not answer s. Items without a target are copied from
+        `base`, a witness with the same respondents per cell."""
+        witness = np.zeros_like(self.pool[0]) if base is None else base.copy()
         for cell, value in n.items():
             witness[self._n(cell)] = value
         for i in range(len(self.items)):
+            pairs = [(c, s) for c, item, s in targets if item == i]
+            if not pairs and base is not None:
+                continue
             matrix, rhs = self._item_rows(i, n)
-            cells = [c for c in self.cells if n[c] >= 1 and c in self.hidden]
-            extra = len(cells) * self.levels
+            extra = len(pairs)
             size = len(self.cells) * self.levels
             r, cc, v = [], [], []
-            for j, (cell, s) in enumerate((c, s) for c in cells for s in range(self.levels)):
+            for j, (cell, s) in enumerate(pairs):
                 r += [j, j]
                 cc += [size + j, self.index[cell] * self.levels + s]
                 v += [1.0, 1.0]
             link = coo_array((v, (r, cc)), shape=(extra, size + extra))
             full = vstack([hstack([matrix, csr_array((matrix.shape[0], extra))]), link])
-            y_high = np.array([n[c] for c in cells for _ in range(self.levels)], dtype=float)
+            y_high = np.array([float(n[c]) for c, _ in pairs])
             lower = np.concatenate([self.item_lower[i], np.zeros(extra)])
             upper = np.concatenate([self.item_upper[i], np.ones(extra)])
-            result = self._milp(
+            result, _ = self._milp(
                 np.concatenate([np.zeros(size), -np.ones(extra)]),
                 full,
                 np.concatenate([rhs, np.full(extra, -np.inf)]),
@@ -424,9 +465,9 @@ class _Attack:
         cost = np.zeros(self.matrix.shape[1])
         for at, weight in objective.items():
             cost[at] = -sign * weight
-        result = self._milp(cost, self.matrix, self.rhs, self.rhs, self.lower, self.upper)
+        result, proven = self._milp(cost, self.matrix, self.rhs, self.rhs, self.lower, self.upper)
         if result is None:
-            return True
+            return proven  # unbounded, or (not proven) nothing found in time
         self.pool.append(result[: self.matrix.shape[1]])
         value = sum(weight * result[at] for at, weight in objective.items())
         return bool(sign * (value - better) > 0.5)
@@ -440,7 +481,10 @@ class _Attack:
         lower: np.ndarray,
         upper: np.ndarray,
         integral: int | None = None,
-    ) -> np.ndarray | None:
+    ) -> tuple[np.ndarray | None, bool]:
+        """A whole-number solution (None: infeasible, unbounded, or none found in time) and
+        whether it is proven optimal. The time limit keeps a view's cost bounded; a proof not
+        reached counts as a pin, which only hides more."""
         integrality = np.ones(len(cost))
         if integral is not None:
             integrality[integral:] = 0
@@ -449,15 +493,39 @@ class _Attack:
             integrality=integrality,
             bounds=Bounds(lower, upper),
             constraints=LinearConstraint(matrix, low, high),
+            options={"time_limit": MILP_SECONDS},
         )
-        if result.status == 0:
-            return np.round(np.asarray(result.x, dtype=float))
-        # The true table is feasible, so anything but an optimum is an unbounded objective.
-        return None
+        if result.x is None or result.status not in (0, 1):
+            return None, result.status in (3, 4)  # the true table is feasible: unbounded
+        return np.round(np.asarray(result.x, dtype=float)), result.status == 0
 
     def _unanimity(self) -> Cell | None:
         """(c): for each unpublished cell, item and answer s, a witness in which someone there
         answered otherwise — found many at a time: maximise how many open checks get one."""
+        checks = self._unanimity_checks()
+        while True:
+            checks = self._still_open(checks)
+            if not checks:
+                return None
+            if not self._more_witnesses(checks):
+                break
+        # No solution lets anyone in these cells answer otherwise: pinned if they can hold anyone.
+        for cell, *_ in checks:
+            at = self._n(cell)
+            if any(w[at] >= 1 for w in self.pool) or not self._always_empty(at):
+                return cell
+        return None
+
+    def _always_empty(self, at: int) -> bool:
+        """Proven: no solution puts anyone in the cell whose respondents are variable `at`."""
+        cost = np.zeros(self.matrix.shape[1])
+        cost[at] = -1.0
+        result, proven = self._milp(cost, self.matrix, self.rhs, self.rhs, self.lower, self.upper)
+        return result is not None and proven and result[at] < 0.5
+
+    def _unanimity_checks(self) -> list[tuple[Cell, int, int]]:
+        """(cell, item, s) for every unpublished cell, unless a shown cell holding it is
+        unanimous on s (group disclosure, accepted), and not yet met by a witness."""
         shown_unanimous = {
             (cell, i, s)
             for cell in self.cells
@@ -474,22 +542,14 @@ class _Attack:
             for s in range(self.levels)
             if not any((c, i, s) in shown_unanimous for c in _containing(cell))
         ]
-        while True:
-            checks = [
-                (cell, i, s)
-                for cell, i, s in checks
-                if not any(w[self._n(cell)] - w[self._var(cell, i, s)] >= 1 for w in self.pool)
-            ]
-            if not checks:
-                return None
-            if not self._more_witnesses(checks):
-                break
-        # No solution lets anyone in these cells answer otherwise: pinned if they can hold anyone.
-        for cell, *_ in checks:
-            at = self._n(cell)
-            if any(w[at] >= 1 for w in self.pool) or self._solve(1.0, {at: 1.0}, better=0):
-                return cell
-        return None
+        return self._still_open(checks)
+
+    def _still_open(self, checks: Iterable[tuple[Cell, int, int]]) -> list[tuple[Cell, int, int]]:
+        return [
+            (cell, i, s)
+            for cell, i, s in checks
+            if not any(w[self._n(cell)] - w[self._var(cell, i, s)] >= 1 for w in self.pool)
+        ]
 
     def _more_witnesses(self, checks: Sequence[tuple[Cell, int, int]]) -> bool:
         """One MILP: y_j ≤ 1, y_j ≤ n − count for each check; maximise Σ y_j. False when no
@@ -508,8 +568,9 @@ class _Attack:
         lower = np.concatenate([self.lower, np.zeros(extra)])
         upper = np.concatenate([self.upper, np.ones(extra)])
         cost = np.concatenate([np.zeros(size), -np.ones(extra)])
-        result = self._milp(cost, matrix, low, high, lower, upper, integral=size)
-        assert result is not None  # bounded: every y_j ≤ 1
+        result, _ = self._milp(cost, matrix, low, high, lower, upper, integral=size)
+        if result is None:
+            return False
         self.pool.append(result[:size])
         return bool(result[size:].sum() > 0.5)
 
