@@ -409,25 +409,33 @@ class Measured:
 
 
 class ViewClock:
-    """Times domain.pulse.view (the table, the suppression) inside PulseService.report."""
+    """Times domain.pulse.protected and view (the table, the suppression and its audit, once
+    per round; the view per scope) inside PulseService.report."""
+
+    NAMES = ("protected", "view")
 
     def __init__(self) -> None:
         self.seconds = 0.0
-        self._original = pulse_service.view
+        self._originals = {name: getattr(pulse_service, name) for name in self.NAMES}
 
     def __enter__(self) -> ViewClock:
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
-            try:
-                return self._original(*args, **kwargs)
-            finally:
-                self.seconds += time.perf_counter() - started
+        def timing(original: Any) -> Any:
+            def timed(*args: Any, **kwargs: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    self.seconds += time.perf_counter() - started
 
-        pulse_service.view = timed
+            return timed
+
+        for name, original in self._originals.items():
+            setattr(pulse_service, name, timing(original))
         return self
 
     def __exit__(self, *_: object) -> None:
-        pulse_service.view = self._original
+        for name, original in self._originals.items():
+            setattr(pulse_service, name, original)
 
 
 async def measure(

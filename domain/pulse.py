@@ -142,32 +142,36 @@ def organisation_table(
     return table, full
 
 
-def hidden_cells(
+@dataclass(frozen=True)
+class Protected:
+    """A round's organisation table with the cells no view of it shows: decided once per
+    round, for every scope (the audit assumes an attacker holds every scope's view)."""
+
+    items: tuple[str, ...]
+    k: int
+    distribution_min: int
+    table: Table
+    full: Mapping[Cell, Stats]
+    hidden: frozenset[Cell]
+
+
+def protected(
     fine: Mapping[tuple[str, str], Mapping[str, int]],
     items: Sequence[str],
     k: int,
     distribution_min: int,
-    invited: Mapping[str, int] | None = None,
-) -> tuple[Table, dict[Cell, Stats], frozenset[Cell]]:
-    """The organisation's table and the cells no view of the round shows."""
-    table, full = organisation_table(fine, items)
-    answers = {cell: stats.distribution for cell, stats in full.items()}
-    return table, full, protect(table, answers, k, distribution_min, invited)
-
-
-def view(
-    round_id: str,
-    fine: Mapping[tuple[str, str], Mapping[str, int]],
-    items: Sequence[str],
-    k: int,
-    scope: Scope,
-    invited: int,
-    distribution_min: int = 10,
     invited_by_area: Mapping[str, int] | None = None,
-) -> View:
+) -> Protected:
     """`invited_by_area`: who the round reached per service area — the audit assumes an
     attacker knows it (a bound on each area's respondents)."""
-    table, full, hidden = hidden_cells(fine, items, k, distribution_min, invited_by_area)
+    table, full = organisation_table(fine, items)
+    answers = {cell: stats.distribution for cell, stats in full.items()}
+    hidden = protect(table, answers, k, distribution_min, invited_by_area)
+    return Protected(tuple(items), k, max(k, distribution_min), table, full, hidden)
+
+
+def view(round_id: str, round_: Protected, scope: Scope, invited: int) -> View:
+    table, full, hidden, items = round_.table, round_.full, round_.hidden, round_.items
 
     def shown(cell: Cell) -> Summary | None:
         return None if cell in hidden else summary(full[cell])
@@ -186,12 +190,12 @@ def view(
         by_band = {}
     distribution = (
         dict(total.distribution)
-        if total is not None and total.n >= max(k, distribution_min)
+        if total is not None and total.n >= round_.distribution_min
         else None
     )
     return View(
         round_id,
-        tuple(items),
+        items,
         invited,
         summary(total) if total is not None else None,
         distribution,

@@ -17,10 +17,12 @@ from domain.org import Role, RoleGrant, normalise_id
 from domain.pulse import (
     NO_BAND,
     UNKNOWN_AREA,
+    Protected,
     PulseReport,
     Scope,
     TrendPoint,
     View,
+    protected,
     view,
 )
 from domain.rounds import Round
@@ -71,6 +73,7 @@ class PulseService:
         self._timezone = timezone
         self._clock = clock
         self._views: dict[tuple[str, Scope], View] = {}
+        self._protected: dict[str, Protected] = {}
 
     async def record(
         self, user_id: str, round_: Round, age_band: str, answers: CheckinAnswers
@@ -118,28 +121,30 @@ class PulseService:
 
     async def _view(self, round_: Round, scope: Scope) -> View:
         """A closed round's view never changes (it takes no answers), so it is made once per
-        scope. The hiding is audited against an attacker who knows who was invited per service
-        area, so the round's delivery ledger is read for every round made."""
+        scope, from the hiding made once per round."""
         key = (round_.id, scope)
         cached = self._views.get(key)
+        if cached is None:
+            cached = view(round_.id, await self._protect(round_), scope, 0)
+            if len(self._views) >= VIEW_CACHE:
+                self._views.pop(next(iter(self._views)))
+            self._views[key] = cached
+        return cached
+
+    async def _protect(self, round_: Round) -> Protected:
+        """The round's hiding, audited against an attacker who knows who was invited per
+        service area: so the round's delivery ledger is read when it is made."""
+        cached = self._protected.get(round_.id)
         if cached is None:
             cells = await self._counters.cells(round_.id)
             invited = await self._invited(round_)
             # The audit solves integer programs: keep it off the event loop.
             cached = await asyncio.to_thread(
-                view,
-                round_.id,
-                cells,
-                round_.items,
-                self._k,
-                scope,
-                0,
-                self._distribution_min,
-                invited,
+                protected, cells, round_.items, self._k, self._distribution_min, invited
             )
-            if len(self._views) >= VIEW_CACHE:
-                self._views.pop(next(iter(self._views)))
-            self._views[key] = cached
+            if len(self._protected) >= VIEW_CACHE:
+                self._protected.pop(next(iter(self._protected)))
+            self._protected[round_.id] = cached
         return cached
 
     async def _invited(self, round_: Round) -> dict[str, int]:

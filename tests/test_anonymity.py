@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.anonymity import TOTAL, Cell, Table, suppress
-from domain.pulse import Scope, fine_deltas, view
+from domain.pulse import Scope, fine_deltas, protected, view
 
 ITEMS = ("stress", "social")
 
@@ -113,7 +113,7 @@ def test_shown_means_are_the_raw_answers_means(case) -> None:  # type: ignore[no
             for key, delta in fine_deltas(one).items():
                 counter[key] = counter.get(key, 0) + delta
         fine[cell] = counter
-    shown = view("r", fine, ITEMS, k, Scope(None), invited=1000)
+    shown = view("r", protected(fine, ITEMS, k, 10), Scope(None), invited=1000)
 
     def raw_mean(cells: list[tuple[str, str]], item: str) -> float:
         values = [one[item] for cell in cells for one in answers[cell]]
@@ -141,7 +141,7 @@ def test_twelve_and_three_the_three_are_hidden_and_not_recoverable_from_the_tota
             for key, delta in fine_deltas({"stress": stress, "social": 3}).items():
                 counter[key] = counter.get(key, 0) + delta
         fine[(area, "none")] = counter
-    shown = view("r", fine, ITEMS, 5, Scope(None), invited=20)
+    shown = view("r", protected(fine, ITEMS, 5, 10), Scope(None), invited=20)
     assert shown.by_area["Kultur"] is None
     oppvekst = shown.by_area["Oppvekst"]
     assert oppvekst is not None and oppvekst.n == 12 and oppvekst.mean("stress") == 4.0
@@ -160,8 +160,8 @@ def test_a_rep_sees_only_the_scope_and_nothing_the_organisation_view_hides() -> 
             for key, delta in fine_deltas({"stress": rng.randint(1, 5), "social": 3}).items():
                 counter[key] = counter.get(key, 0) + delta
         fine[(area, band)] = counter
-    admin = view("r", fine, ITEMS, 5, Scope(None), invited=100)
-    rep = view("r", fine, ITEMS, 5, Scope(frozenset({"A", "B"})), invited=60)
+    admin = view("r", protected(fine, ITEMS, 5, 10), Scope(None), invited=100)
+    rep = view("r", protected(fine, ITEMS, 5, 10), Scope(frozenset({"A", "B"})), invited=60)
     assert set(rep.by_area) == {"A", "B"} and rep.by_band == {}
     for area, stats in rep.by_area.items():
         assert (stats is None) == (admin.by_area[area] is None)
