@@ -237,8 +237,9 @@ async def test_a_service_area_named_like_a_formula_is_text_in_the_csv(host: Host
 
 async def test_the_issue_example_an_admin_cannot_pin_the_one_person_under_30(host: Host) -> None:
     """Area A: 10 respondents, all 31–40, so A's other bands are 0; area B: one person under
-    30 and others elsewhere. Today's CSV lets an attacker who knows counts are never negative
-    pin B·−30 = 1 (and her answers); the published numbers must not."""
+    30 and others elsewhere. With the area × age band interior in the CSV, an attacker who
+    knows that counts are whole and never negative pins hidden cells; the published numbers
+    must not let it."""
     a_people = [person(100 + n) for n in range(10)]
     b_people = [person(200 + n) for n in range(13)]
     bands = {u: "31-40" for u in a_people} | {b_people[0]: "-30"}

@@ -5,6 +5,7 @@ narrowed to one value, and every shown mean is the raw answers' mean."""
 from __future__ import annotations
 
 import itertools
+import os
 import random
 
 import pytest
@@ -52,7 +53,8 @@ def mean(people: list[dict[str, int]], item: str) -> float:
     return sum(one[item] for one in people) / len(people)
 
 
-@pytest.mark.parametrize("seed", range(200))
+# 128 organisations keep this near a minute on two cores; PULSE_ATTACKER_ORGS=300 for more.
+@pytest.mark.parametrize("seed", range(int(os.environ.get("PULSE_ATTACKER_ORGS", "128"))))
 def test_no_hidden_cell_is_narrowed_and_shown_means_are_raw(seed: int) -> None:
     answers, k, invited = organisation(seed)
     fine = counters(answers)
