@@ -616,8 +616,9 @@ async def main(args: argparse.Namespace) -> None:
                 f"{m.compute_ms():>8.1f} {m.rest_ms():>7.1f}  {requests}"
             )
     print(
-        "  compute: median time in domain.pulse.view (table and suppression, once per trend "
-        "round and once more for the latest); rest: the median of the remainder (storage)"
+        "  compute: median time in domain.pulse.protected and view (table, suppression and "
+        "audit: once per round, cached; the view per scope); rest: the median of the remainder "
+        "(storage)"
     )
     same_depth = min(middle.rounds, TREND_ROUNDS) == min(big.rounds, TREND_ROUNDS)
     for over, label in (
