@@ -247,6 +247,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         settings.anonymity_k,
         settings.admins,
         settings.timezone,
+        distribution_min=settings.pulse_distribution_min,
     )
     data_rights = DataRightsService(PersonalData(store, responses), rounds, key)
     return Parts(
@@ -271,7 +272,7 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(store)))
     followups = FollowUpTurns(parts.followups)
     links = DownloadLinks(store, settings.base_url)
-    pulse = PulseTurns(parts.pulse, links, settings.anonymity_k)
+    pulse = PulseTurns(parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min)
     data = DataTurns(parts.data_rights, links)
     bot = HomeOfficeBot(
         parts.people,
