@@ -247,6 +247,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         settings.anonymity_k,
         settings.admins,
         settings.timezone,
+        distribution_min=settings.pulse_distribution_min,
     )
     data_rights = DataRightsService(PersonalData(store, responses), rounds, key)
     return Parts(
@@ -271,7 +272,7 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(store)))
     followups = FollowUpTurns(parts.followups)
     links = DownloadLinks(store, settings.base_url)
-    pulse = PulseTurns(parts.pulse, links, settings.anonymity_k)
+    pulse = PulseTurns(parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min)
     data = DataTurns(parts.data_rights, links)
     bot = HomeOfficeBot(
         parts.people,
@@ -557,8 +558,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     # msrest warns about every Teams field botbuilder has no model for, on every turn.
     logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
-    # Its DEBUG lines carry request paths, and Teams' member lookup names the user in its path.
-    logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
+    # HTTP clients log request URLs and bodies at DEBUG, and ours name people (conversation and
+    # member ids, partition keys): even LOG_LEVEL=DEBUG must not write those.
+    for noisy in ("urllib3", "msrest.http_logger", "msal", "azure"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.root.level))
     try:
         settings = load_settings()
         if args.command in (None, "serve"):

@@ -409,25 +409,33 @@ class Measured:
 
 
 class ViewClock:
-    """Times domain.pulse.view (the table, the suppression) inside PulseService.report."""
+    """Times domain.pulse.protected and view (the table, the suppression and its audit, once
+    per round; the view per scope) inside PulseService.report."""
+
+    NAMES = ("protected", "view")
 
     def __init__(self) -> None:
         self.seconds = 0.0
-        self._original = pulse_service.view
+        self._originals = {name: getattr(pulse_service, name) for name in self.NAMES}
 
     def __enter__(self) -> ViewClock:
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
-            try:
-                return self._original(*args, **kwargs)
-            finally:
-                self.seconds += time.perf_counter() - started
+        def timing(original: Any) -> Any:
+            def timed(*args: Any, **kwargs: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    self.seconds += time.perf_counter() - started
 
-        pulse_service.view = timed
+            return timed
+
+        for name, original in self._originals.items():
+            setattr(pulse_service, name, timing(original))
         return self
 
     def __exit__(self, *_: object) -> None:
-        pulse_service.view = self._original
+        for name, original in self._originals.items():
+            setattr(pulse_service, name, original)
 
 
 async def measure(
@@ -459,10 +467,11 @@ async def measure(
                     f"{backend} {name}: view shows {current.scope_total.n} of {current.invited}, "
                     f"stored {answered} of {invited}"
                 )
-            hidden = sum(1 for s in current.by_area_band.values() if s is None)
+            margins = [*current.by_area.values(), *current.by_band.values()]
+            hidden = sum(1 for s in margins if s is None)
             results[name].check = (
                 f"latest round: {answered:,} answered of {invited:,} invited, "
-                f"{hidden} of {len(current.by_area_band)} cells hidden; "
+                f"{hidden} of {len(margins)} margins hidden; "
                 f"trend of {len(report.trend)} rounds"
             )
             if cosmos:
@@ -607,8 +616,9 @@ async def main(args: argparse.Namespace) -> None:
                 f"{m.compute_ms():>8.1f} {m.rest_ms():>7.1f}  {requests}"
             )
     print(
-        "  compute: median time in domain.pulse.view (table and suppression, once per trend "
-        "round and once more for the latest); rest: the median of the remainder (storage)"
+        "  compute: median time in domain.pulse.protected and view (table, suppression and "
+        "audit: once per round, cached; the view per scope); rest: the median of the remainder "
+        "(storage)"
     )
     same_depth = min(middle.rounds, TREND_ROUNDS) == min(big.rounds, TREND_ROUNDS)
     for over, label in (

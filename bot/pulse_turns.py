@@ -28,10 +28,13 @@ CSV_PATH = "/pulse.csv"
 
 
 class PulseTurns:
-    def __init__(self, service: PulseService, links: DownloadLinks, anonymity_k: int) -> None:
+    def __init__(
+        self, service: PulseService, links: DownloadLinks, anonymity_k: int, distribution_min: int
+    ) -> None:
         self._service = service
         self._links = links
         self._k = anonymity_k
+        self._distribution_min = max(anonymity_k, distribution_min)
 
     async def record(self, profile: Profile, round_: Round, answers: CheckinAnswers) -> None:
         try:
@@ -51,7 +54,7 @@ class PulseTurns:
             return notice(lang, t(lang, "action.pulse"), [t(lang, "pulse.not_allowed")])
         label = scope_label(lang, report.scope.areas)
         link = await self._links.url(CSV_PATH, profile.user_id, lang)
-        return pulse_card(lang, report, label, link, self._k)
+        return pulse_card(lang, report, label, link, self._k, self._distribution_min)
 
     def csv_endpoint(self) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def download(request: web.Request) -> web.StreamResponse:

@@ -60,6 +60,7 @@ class Settings:
     graph_service_area_field: str = "department"
     graph_unit_field: str = "officeLocation"
     anonymity_k: int = 5
+    pulse_distribution_min: int = 10  # a 1–5 distribution only from this many (never below k)
     checkin_cron: str = "0 9 * * mon"
     round_days: int = 7
     reminder_after_days: int = 2
@@ -149,6 +150,13 @@ class Settings:
                 get("GRAPH_UNIT_FIELD", d.graph_unit_field), "GRAPH_UNIT_FIELD"
             ),
             anonymity_k=k,
+            pulse_distribution_min=max(
+                k,
+                _int(
+                    get("PULSE_DISTRIBUTION_MIN", str(d.pulse_distribution_min)),
+                    "PULSE_DISTRIBUTION_MIN",
+                ),
+            ),
             checkin_cron=_cron(get("CHECKIN_CRON", d.checkin_cron), timezone, "CHECKIN_CRON"),
             round_days=_int(get("ROUND_DAYS", str(d.round_days)), "ROUND_DAYS"),
             reminder_after_days=_int(

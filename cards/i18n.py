@@ -999,9 +999,9 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "pulse.by_area": {"nb": "Per tjenesteområde", "en": "By service area"},
     "pulse.by_band": {"nb": "Per aldersgruppe", "en": "By age group"},
-    "pulse.by_area_band": {
-        "nb": "Per tjenesteområde og aldersgruppe",
-        "en": "By service area and age group",
+    "pulse.no_bands": {
+        "nb": "Aldersgrupper vises bare for hele organisasjonen: et område er for lite til det.",
+        "en": "Age groups are shown only for the whole organisation: an area is too small.",
     },
     "pulse.unknown_area": {"nb": "Ukjent tjenesteområde", "en": "Unknown service area"},
     "pulse.trend": {
@@ -1010,9 +1010,11 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "pulse.rule": {
         "nb": "Grupper med færre enn {k} svar vises ikke, og heller ikke tall som ville avslørt "
-        "dem. Bare avsluttede runder vises. Kommentarer vises aldri.",
+        "dem. Fordelingen av svarene vises bare fra {d} svar. Bare avsluttede runder vises. "
+        "Kommentarer vises aldri.",
         "en": "Groups with fewer than {k} answers are not shown, nor numbers that would reveal "
-        "them. Only closed rounds are shown. Comments are never shown.",
+        "them. The spread of the answers is shown only from {d} answers. Only closed rounds are "
+        "shown. Comments are never shown.",
     },
     "pulse.csv": {"nb": "Last ned som CSV", "en": "Download as CSV"},
     "pulse.not_allowed": {

@@ -1,6 +1,8 @@
 """`puls`: the aggregated pulse as a card (charts with tables beside them) and as CSV.
 
-Both show exactly the numbers the view holds; a hidden cell reads "for få svar" in both.
+Both show exactly the numbers the view holds; a hidden cell reads "for få svar" in both. Every
+CSV cell that a spreadsheet would read as a formula (`= + - @`, tab, CR first) gets a leading
+apostrophe (OWASP CSV injection): service-area names come from the directory.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from cards.elements import Card, Element, adaptive_card, md, table, text, title
 from cards.i18n import t
 from domain.catalog import SCALE
 from domain.language import Language
-from domain.pulse import NO_BAND, UNKNOWN_AREA, PulseReport, Stats
+from domain.pulse import NO_BAND, UNKNOWN_AREA, PulseReport, Summary
 
 
-def _mean(stats: Stats | None, item: str) -> str:
+def _mean(stats: Summary | None, item: str) -> str:
     value = stats.mean(item) if stats else None
     return f"{value:.1f}".replace(".", ",") if value is not None else "–"
 
@@ -34,7 +36,7 @@ def _band(lang: Language, band: str) -> str:
 
 
 def _breakdown(
-    lang: Language, heading: str, rows: Sequence[tuple[str, Stats | None]], items: Sequence[str]
+    lang: Language, heading: str, rows: Sequence[tuple[str, Summary | None]], items: Sequence[str]
 ) -> list[Element]:
     hidden = t(lang, "pulse.too_few")
     header = [heading, t(lang, "pulse.answered"), *(t(lang, f"item.short.{i}") for i in items)]
@@ -50,7 +52,14 @@ def _breakdown(
     ]
 
 
-def pulse_card(lang: Language, report: PulseReport, scope_label: str, csv_url: str, k: int) -> Card:
+def pulse_card(
+    lang: Language,
+    report: PulseReport,
+    scope_label: str,
+    csv_url: str,
+    k: int,
+    distribution_min: int,
+) -> Card:
     body: list[Element] = [title(t(lang, "pulse.title", scope=md(scope_label)))]
     current = report.view
     if current is None:
@@ -85,12 +94,18 @@ def pulse_card(lang: Language, report: PulseReport, scope_label: str, csv_url: s
                 ],
             }
         )
-        header = [t(lang, "pulse.item"), t(lang, "pulse.mean"), *(str(s) for s in SCALE)]
-        rows = [
-            [t(lang, f"item.short.{i}"), _mean(total, i), *(str(c) for c in total.distribution[i])]
-            for i in items
-        ]
-        body.append(table([header, *rows], [3, 2, 1, 1, 1, 1, 1]))
+        distribution = current.distribution
+        if distribution is not None:
+            header = [t(lang, "pulse.item"), t(lang, "pulse.mean"), *(str(s) for s in SCALE)]
+            rows = [
+                [t(lang, f"item.short.{i}"), _mean(total, i), *(str(c) for c in distribution[i])]
+                for i in items
+            ]
+            body.append(table([header, *rows], [3, 2, 1, 1, 1, 1, 1]))
+        else:
+            header = [t(lang, "pulse.item"), t(lang, "pulse.mean")]
+            rows = [[t(lang, f"item.short.{i}"), _mean(total, i)] for i in items]
+            body.append(table([header, *rows], [3, 2]))
     else:
         body.append(text(t(lang, "pulse.total_hidden")))
     body += _breakdown(
@@ -99,7 +114,7 @@ def pulse_card(lang: Language, report: PulseReport, scope_label: str, csv_url: s
         [(_area(lang, a), s) for a, s in current.by_area.items()],
         items,
     )
-    if current.by_band:
+    if report.scope.areas is None:
         body += _breakdown(
             lang,
             t(lang, "pulse.by_band"),
@@ -107,17 +122,9 @@ def pulse_card(lang: Language, report: PulseReport, scope_label: str, csv_url: s
             items,
         )
     else:
-        body += _breakdown(
-            lang,
-            t(lang, "pulse.by_area_band"),
-            [
-                (f"{_area(lang, a)} · {_band(lang, b)}", s)
-                for (a, b), s in current.by_area_band.items()
-            ],
-            items,
-        )
+        body.append(text(t(lang, "pulse.no_bands"), size="Small", isSubtle=True))
     body += _trend(lang, report)
-    body.append(text(t(lang, "pulse.rule", k=k), size="Small", isSubtle=True))
+    body.append(text(t(lang, "pulse.rule", k=k, d=distribution_min), size="Small", isSubtle=True))
     return adaptive_card(
         body, [{"type": "Action.OpenUrl", "title": t(lang, "pulse.csv"), "url": csv_url}]
     )
@@ -163,27 +170,31 @@ def pulse_csv(lang: Language, report: PulseReport, scope_label: str) -> str:
     current = report.view
     if current is None:
         return out.getvalue()
-    rows: list[tuple[str, str, str, Stats | None]] = [("total", "", "", current.scope_total)]
+    rows: list[tuple[str, str, str, Summary | None]] = [("total", "", "", current.scope_total)]
     rows += [("service_area", a, "", s) for a, s in current.by_area.items()]
     rows += [("age_band", "", b, s) for b, s in current.by_band.items()]
-    rows += [("service_area_age_band", a, b, s) for (a, b), s in current.by_area_band.items()]
     for breakdown, area, band, stats in rows:
         for item in current.items:
             head = [report.round_label, scope_label, breakdown, area, band]
             if stats is None:
-                writer.writerow([*head, t(lang, "pulse.too_few"), item, "", *("" for _ in SCALE)])
+                cells = [*head, t(lang, "pulse.too_few"), item, "", *("" for _ in SCALE)]
             else:
                 mean = stats.mean(item)
-                writer.writerow(
-                    [
-                        *head,
-                        stats.n,
-                        item,
-                        f"{mean:.2f}" if mean is not None else "",
-                        *stats.distribution[item],
-                    ]
-                )
+                counts = current.distribution if breakdown == "total" else None
+                cells = [
+                    *head,
+                    str(stats.n),
+                    item,
+                    f"{mean:.1f}" if mean is not None else "",
+                    *(counts[item] if counts else ("" for _ in SCALE)),
+                ]
+            writer.writerow([_inert(str(c)) for c in cells])
     return out.getvalue()
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet reads as text, never as a formula."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def scope_label(lang: Language, areas: frozenset[str] | None) -> str:

@@ -1,11 +1,19 @@
 """The aggregated pulse (DESIGN 3.4): per round and scope, how many answered and, per item, the
-distribution and the mean — by service area, by age band, and both — with the anonymity rule.
+mean — for the scope, by service area, and (for the whole organisation) by age band — with the
+anonymity rule (domain/anonymity.py).
 
 Counts are kept per finest cell (service area × age band) as counters; every coarser number is a
-sum of those. The hiding is decided once for the whole organisation's table, and a scope's view
-only shows numbers that pattern shows (or sums of shown ones), so no two views — a union rep's
-and an admin's — together reveal what each alone hides. Only closed rounds are shown: a view of
-a round still taking answers, before and after one more, would give that one answer away.
+sum of those. What is published is only what a rep or HR needs, since every number is an
+equation for an attacker: the margins (by service area, by age band for an admin; never the
+area × age band interior), with respondents and per-item means, and the 1–5 distribution of the
+scope's total only from max(k, `distribution_min`) respondents. A rep's scope is small, so a
+rep gets no age bands at all.
+
+The hiding is decided once for the whole organisation's table, audited against an attacker who
+holds every role's view of the round, and a scope's view only shows numbers that pattern shows
+(or sums of shown ones), so no two views — a union rep's and an admin's — together reveal what
+each alone hides. Only closed rounds are shown: a view of a round still taking answers, before
+and after one more, would give that one answer away.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from domain.anonymity import TOTAL, Cell, Table, suppress
+from domain.anonymity import TOTAL, Cell, Table, protect
 from domain.catalog import SCALE
 
 NO_BAND = "none"  # the age band of someone who has not given one
@@ -74,16 +82,37 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A published cell: respondents and, per item, the sum of the answers (n × mean)."""
+
+    n: int
+    sums: Mapping[str, int]
+
+    def mean(self, item: str) -> float | None:
+        return self.sums[item] / self.n if self.n and item in self.sums else None
+
+
+def summary(stats: Stats) -> Summary:
+    return Summary(
+        stats.n,
+        {
+            item: sum(score * c for score, c in zip(SCALE, counts, strict=True))
+            for item, counts in stats.distribution.items()
+        },
+    )
+
+
+@dataclass(frozen=True)
 class View:
     """One round as one viewer may see it. A None is a hidden cell ("for få svar")."""
 
     round_id: str
     items: tuple[str, ...]
     invited: int
-    scope_total: Stats | None
-    by_area: dict[str, Stats | None]
-    by_band: dict[str, Stats | None]  # only in a view of the whole organisation
-    by_area_band: dict[tuple[str, str], Stats | None]
+    scope_total: Summary | None
+    distribution: Mapping[str, tuple[int, ...]] | None  # the scope total's, item -> 1..5 counts
+    by_area: dict[str, Summary | None]
+    by_band: dict[str, Summary | None]  # only in a view of the whole organisation
 
     @property
     def answered(self) -> int | None:
@@ -113,32 +142,66 @@ def organisation_table(
     return table, full
 
 
-def view(
-    round_id: str,
+@dataclass(frozen=True)
+class Protected:
+    """A round's organisation table with the cells no view of it shows: decided once per
+    round, for every scope (the audit assumes an attacker holds every scope's view)."""
+
+    items: tuple[str, ...]
+    k: int
+    distribution_min: int
+    table: Table
+    full: Mapping[Cell, Stats]
+    hidden: frozenset[Cell]
+
+
+def protected(
     fine: Mapping[tuple[str, str], Mapping[str, int]],
     items: Sequence[str],
     k: int,
-    scope: Scope,
-    invited: int,
-) -> View:
+    distribution_min: int,
+    invited_by_area: Mapping[str, int] | None = None,
+) -> Protected:
+    """`invited_by_area`: who the round reached per service area — the audit assumes an
+    attacker knows it (a bound on each area's respondents)."""
     table, full = organisation_table(fine, items)
-    hidden = suppress(table, k)
+    answers = {cell: stats.distribution for cell, stats in full.items()}
+    hidden = protect(table, answers, k, distribution_min, invited_by_area)
+    return Protected(tuple(items), k, max(k, distribution_min), table, full, hidden)
 
-    def shown(cell: Cell) -> Stats | None:
-        return None if cell in hidden else full[cell]
+
+def view(round_id: str, round_: Protected, scope: Scope, invited: int) -> View:
+    table, full, hidden, items = round_.table, round_.full, round_.hidden, round_.items
+
+    def shown(cell: Cell) -> Summary | None:
+        return None if cell in hidden else summary(full[cell])
 
     areas = [a for a in table.areas if scope.covers(a)]
     by_area = {a: shown((a, None)) for a in areas}
-    by_area_band = {(a, b): shown((a, b)) for a in areas for b in table.bands}
+    total: Stats | None
     if scope.areas is None:
-        total = shown(TOTAL)
+        total = None if TOTAL in hidden else full[TOTAL]
         by_band = {b: shown((None, b)) for b in table.bands}
     else:
         # A sum of shown numbers says nothing new; a sum over a hidden one would.
-        parts = list(by_area.values())
-        total = None if not parts or None in parts else _sum(parts, items)  # type: ignore[arg-type]
+        parts = [(a, None) for a in areas]
+        hides = not parts or any(p in hidden for p in parts)
+        total = None if hides else _sum((full[p] for p in parts), items)
         by_band = {}
-    return View(round_id, tuple(items), invited, total, by_area, by_band, by_area_band)
+    distribution = (
+        dict(total.distribution)
+        if total is not None and total.n >= round_.distribution_min
+        else None
+    )
+    return View(
+        round_id,
+        items,
+        invited,
+        summary(total) if total is not None else None,
+        distribution,
+        by_area,
+        by_band,
+    )
 
 
 def _sum(parts: Iterable[Stats], items: Sequence[str]) -> Stats:
@@ -151,7 +214,7 @@ def _sum(parts: Iterable[Stats], items: Sequence[str]) -> Stats:
 @dataclass(frozen=True)
 class TrendPoint:
     label: str
-    stats: Stats | None  # the scope's total that round; None: hidden
+    stats: Summary | None  # the scope's total that round; None: hidden
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,12 @@ from domain.org import Role, RoleGrant, normalise_id
 from domain.pulse import (
     NO_BAND,
     UNKNOWN_AREA,
+    Protected,
     PulseReport,
     Scope,
     TrendPoint,
     View,
+    protected,
     view,
 )
 from domain.rounds import Round
@@ -56,6 +58,7 @@ class PulseService:
         admins: Iterable[str],
         timezone: ZoneInfo,
         clock: Clock = utc_now,
+        distribution_min: int = 10,
     ) -> None:
         self._counters = counters
         self._rounds = rounds
@@ -65,10 +68,12 @@ class PulseService:
         self._audit = audit
         self._items = items
         self._k = anonymity_k
+        self._distribution_min = max(anonymity_k, distribution_min)
         self._admins = frozenset(normalise_id(a) for a in admins)
         self._timezone = timezone
         self._clock = clock
         self._views: dict[tuple[str, Scope], View] = {}
+        self._protected: dict[str, Protected] = {}
 
     async def record(
         self, user_id: str, round_: Round, age_band: str, answers: CheckinAnswers
@@ -108,35 +113,50 @@ class PulseService:
             return PulseReport(scope, None, "", [])
         trend = []
         for round_ in rounds[-TREND_ROUNDS:]:
-            shown = await self._view(round_, scope, invited=0)
+            shown = await self._view(round_, scope)
             trend.append(TrendPoint(labels[round_.id], shown.scope_total))
-        current = await self._view(latest, scope, await self._invited(latest, scope))
+        invited = sum(n for a, n in (await self._invited(latest)).items() if scope.covers(a))
+        current = replace(await self._view(latest, scope), invited=invited)
         return PulseReport(scope, current, labels[latest.id], trend)
 
-    async def _view(self, round_: Round, scope: Scope, invited: int) -> View:
+    async def _view(self, round_: Round, scope: Scope) -> View:
         """A closed round's view never changes (it takes no answers), so it is made once per
-        scope; only the invited count is the caller's."""
+        scope, from the hiding made once per round."""
         key = (round_.id, scope)
         cached = self._views.get(key)
         if cached is None:
-            cells = await self._counters.cells(round_.id)
-            # Suppression is exact arithmetic over the table: keep it off the event loop.
-            cached = await asyncio.to_thread(
-                view, round_.id, cells, round_.items, self._k, scope, 0
-            )
+            cached = view(round_.id, await self._protect(round_), scope, 0)
             if len(self._views) >= VIEW_CACHE:
                 self._views.pop(next(iter(self._views)))
             self._views[key] = cached
-        return replace(cached, invited=invited)
+        return cached
 
-    async def _invited(self, round_: Round, scope: Scope) -> int:
-        """Those the round's card reached, from its delivery ledger, within the scope."""
+    async def _protect(self, round_: Round) -> Protected:
+        """The round's hiding, audited against an attacker who knows who was invited per
+        service area: so the round's delivery ledger is read when it is made."""
+        cached = self._protected.get(round_.id)
+        if cached is None:
+            cells = await self._counters.cells(round_.id)
+            invited = await self._invited(round_)
+            # The audit solves integer programs: keep it off the event loop.
+            cached = await asyncio.to_thread(
+                protected, cells, round_.items, self._k, self._distribution_min, invited
+            )
+            if len(self._protected) >= VIEW_CACHE:
+                self._protected.pop(next(iter(self._protected)))
+            self._protected[round_.id] = cached
+        return cached
+
+    async def _invited(self, round_: Round) -> dict[str, int]:
+        """Those the round's card reached, from its delivery ledger, per service area."""
         entries = await self._ledger.entries(round_.id, CARD)
         reached = [uid for uid, entry in entries.items() if entry.state is LedgerState.SENT]
-        if scope.areas is None:
-            return len(reached)
         area_of = {p.id: p.service_area for p in await self._directory.everyone()}
-        return sum(1 for uid in reached if scope.covers(area_of.get(normalise_id(uid), "")))
+        per_area: dict[str, int] = {}
+        for uid in reached:
+            area = area_of.get(normalise_id(uid)) or UNKNOWN_AREA
+            per_area[area] = per_area.get(area, 0) + 1
+        return per_area
 
     async def grant(self, person_id: str, grant: RoleGrant) -> None:
         await self._roles.grant(normalise_id(person_id), grant)

@@ -17,8 +17,9 @@ from domain.org import Role, RoleGrant
 from storage.pulse import AuditLog
 from storage.roles import RoleRepository
 from storage.rounds import RoundRepository
+from tests.attacker_lp import Attacker
 from tests.conftest import Host
-from tests.teams import TeamsUser, install, message
+from tests.teams import TeamsUser, card_action, install, message
 from tests.test_agreement_dialog import parts, press
 from tests.test_bot_turns import texts
 from tests.test_org_directory import run_app
@@ -125,8 +126,10 @@ async def test_twelve_shown_with_their_means_three_hidden_and_not_recoverable(ho
         r for r in table
         if r["breakdown"] == "service_area" and r["service_area"] == "Oppvekst" and r["item"] == "stress"
     )  # fmt: skip
-    assert oppvekst_stress["respondents"] == "12" and oppvekst_stress["mean"] == "4.00"
-    assert oppvekst_stress["answered_4"] == "12"
+    assert oppvekst_stress["respondents"] == "12" and oppvekst_stress["mean"] == "4.0"
+    # A breakdown cell shows respondents and means only, and there is no area × age band row.
+    assert oppvekst_stress["answered_4"] == ""
+    assert {r["breakdown"] for r in table} == {"total", "service_area", "age_band"}
     assert all(r["respondents"] == "for få svar" for r in table if r["breakdown"] == "total")
     # The link is used up; a changed token, or none, gets nothing either.
     assert (await host.client.get(path)).status == 403
@@ -205,3 +208,83 @@ def test_roles_from_the_command_line(tmp_path: Path) -> None:
     assert run_app(["roles", "revoke", rep, "union_rep"], env, tmp_path).returncode == 0
     assert run_app(["roles", "revoke", rep, "union_rep"], env, tmp_path).returncode == 1
     assert run_app(["roles", "list"], env, tmp_path).stdout == "no roles granted\n"
+
+
+async def test_a_service_area_named_like_a_formula_is_text_in_the_csv(host: Host) -> None:
+    """A directory field is attacker-controlled: a spreadsheet must not run it (OWASP)."""
+    await organisation(host)
+    formula = '=HYPERLINK("http://x","y")'
+    rows = [
+        f"{u.aad_object_id},{u.name},p{i}@x.example,{BOSS.aad_object_id},{formula},Skole"
+        for i, u in enumerate(OPPVEKST)
+    ]
+    outcome = await parts(host).directory.import_csv(
+        "\n".join(
+            [
+                HEADER,
+                f"{BOSS.aad_object_id},Boss,boss@x.example,,Stab,Stab",
+                *(r.replace(formula, '"=HYPERLINK(""http://x"",""y"")"') for r in rows),
+            ]
+        ).encode()
+    )
+    assert not outcome.errors
+    await run_round(host, {u: 4 for u in OPPVEKST})
+    card = await pulse(host, BOSS)
+    url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+    assert host.client is not None
+    text = await (await host.client.get(re.sub(r"^https?://[^/]+", "", url))).text()
+    cells = [c for row in csv.reader(io.StringIO(text), delimiter=";") for c in row]
+    assert "'" + formula in cells
+    assert not any(c[:1] in ("=", "+", "-", "@", "\t", "\r") for c in cells)
+
+
+async def test_the_issue_example_an_admin_cannot_pin_the_one_person_under_30(host: Host) -> None:
+    """Area A: 10 respondents, all 31–40, so A's other bands are 0; area B: one person under
+    30 and others elsewhere. With the area × age band interior in the CSV, an attacker who
+    knows that counts are whole and never negative pins hidden cells; the published numbers
+    must not let it."""
+    a_people = [person(100 + n) for n in range(10)]
+    b_people = [person(200 + n) for n in range(13)]
+    bands = {u: "31-40" for u in a_people} | {b_people[0]: "-30"}
+    bands |= {u: "41-50" for u in b_people[1:7]} | {u: "51-60" for u in b_people[7:]}
+    rows = [f"{BOSS.aad_object_id},Boss,boss@x.example,,Stab,Stab"]
+    rows += [
+        f"{u.aad_object_id},{u.name},p{i}@x.example,{BOSS.aad_object_id},{area},Enhet"
+        for area, people in (("A", a_people), ("B", b_people))
+        for i, u in enumerate(people)
+    ]
+    outcome = await parts(host).directory.import_csv("\n".join([HEADER, *rows]).encode())
+    assert not outcome.errors
+    assert host.store is not None
+    await RoleRepository(host.store).grant(BOSS.aad_object_id, RoleGrant(Role.ADMIN))
+    for user in [BOSS, *a_people, *b_people]:
+        await host.send(install(user, host.service_url))
+    for user, band in bands.items():
+        await host.send(
+            card_action(
+                user, host.service_url, "settings.save", {"language": "nb", "age_band": band}
+            )
+        )
+    stress = {u: 1 + n % 5 for n, u in enumerate([*a_people, *b_people])}
+    await run_round(host, stress)
+
+    card = await pulse(host, BOSS)
+    url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+    assert host.client is not None
+    text = await (await host.client.get(re.sub(r"^https?://[^/]+", "", url))).text()
+    attacker = Attacker.from_csv(text, {"Stab": 1, "A": 10, "B": 13})
+    fixed = {"social": 4, "focus": 3, "workload": 3, "balance": 3, "leader": 4, "learning": 3}
+    truth: dict[tuple[str, str], list[dict[str, int]]] = {}
+    for area, people in (("A", a_people), ("B", b_people)):
+        for u in people:
+            truth.setdefault((area, bands[u]), []).append(
+                {"stress": stress[u], "strain": 1, **fixed}
+            )
+    unanimous = {
+        (p.cells, item, s)
+        for p in attacker.known
+        for item in attacker.items
+        for s in range(5)
+        if p.n and all(one[item] == s + 1 for c in p.cells for one in truth.get(c, ()))
+    }
+    assert attacker.narrowed(truth, 5, unanimous) == []
