@@ -32,6 +32,7 @@ from bot.data_turns import VERBS as DATA_VERBS
 from bot.data_turns import DataTurns
 from bot.followup_turns import VERBS as FOLLOWUP_VERBS
 from bot.followup_turns import FollowUpTurns
+from bot.pulse_turns import VERBS as PULSE_VERBS
 from bot.pulse_turns import PulseTurns
 from cards.checkin import SUBMIT_VERB, checkin_card, notice_card, receipt_card, round_label
 from cards.elements import Card
@@ -158,7 +159,8 @@ class HomeOfficeBot(TeamsActivityHandler):
         elif command is Command.TEAM:
             await self._agreements.team(turn_context, profile)
         elif command is Command.PULSE:
-            await _send_card(turn_context, await self._pulse.card(profile))
+            for card in await self._pulse.cards(profile):
+                await _send_card(turn_context, card)
         elif command is Command.MY_DATA:
             await _send_card(turn_context, await self._data.my_data(profile))
         elif command is Command.DELETE_DATA:
@@ -213,6 +215,8 @@ class HomeOfficeBot(TeamsActivityHandler):
             return await self._followups.act(profile, verb, data)
         if verb in DATA_VERBS:
             return await self._data.act(profile, verb)
+        if verb in PULSE_VERBS:
+            return await self._pulse.act(profile)
         if verb == SUBMIT_VERB:
             return await self._submit_checkin(profile, data)
         if verb == SAVE_VERB:

@@ -992,6 +992,8 @@ TEXTS: dict[str, dict[Language, str]] = {
     "pulse.item": {"nb": "Spørsmål", "en": "Question"},
     "pulse.mean": {"nb": "Snitt", "en": "Mean"},
     "pulse.answered": {"nb": "Svar", "en": "Answers"},
+    "pulse.spread": {"nb": "Svar 1 · 2 · 3 · 4 · 5", "en": "Answers 1 · 2 · 3 · 4 · 5"},
+    "pulse.breakdown_of": {"nb": "{scope}, runde {round}", "en": "{scope}, round {round}"},
     "pulse.too_few": {"nb": "for få svar", "en": "too few answers"},
     "pulse.total_hidden": {
         "nb": "Totalen vises ikke: for få svar, eller den ville avslørt en skjult gruppe.",
@@ -1024,8 +1026,12 @@ TEXTS: dict[str, dict[Language, str]] = {
         "you should have access.",
     },
     "pulse.link_expired": {
-        "nb": "Lenken er utløpt eller allerede brukt. Skriv «puls» for en ny.",
-        "en": "The link has expired or was used already. Type “pulse” for a new one.",
+        "nb": "Denne lenken virker ikke lenger. En nedlastingslenke virker bare én gang og i 15 "
+        "minutter. Gå tilbake til chatten med hjemmekontor-boten i Teams og trykk «Last ned som "
+        "CSV» på pulskortet igjen, eller skriv «puls». Da får du en ny lenke.",
+        "en": "This link no longer works. A download link works only once and for 15 minutes. "
+        "Go back to the chat with the home-office bot in Teams and press “Download as CSV” on "
+        "the pulse card again, or type “pulse”. You will get a new link.",
     },
     # -- mine data / slett mine data (cards/data_rights.py) ---------------------------------
     "data.title": {"nb": "Dine data", "en": "Your data"},

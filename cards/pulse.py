@@ -1,4 +1,5 @@
-"""`puls`: the aggregated pulse as a card (charts with tables beside them) and as CSV.
+"""`puls`: the aggregated pulse as cards (a summary with charts, then one card per breakdown)
+and as CSV.
 
 Both show exactly the numbers the view holds; a hidden cell reads "for få svar" in both. Every
 CSV cell that a spreadsheet would read as a formula (`= + - @`, tab, CR first) gets a leading
@@ -11,11 +12,13 @@ import csv
 import io
 from collections.abc import Sequence
 
-from cards.elements import Card, Element, adaptive_card, md, table, text, title
+from cards.elements import Card, Element, adaptive_card, chart, download, md, table, text, title
 from cards.i18n import t
 from domain.catalog import SCALE
 from domain.language import Language
 from domain.pulse import NO_BAND, UNKNOWN_AREA, PulseReport, Summary
+
+CSV_VERB = "pulse.csv_link"
 
 
 def _mean(stats: Summary | None, item: str) -> str:
@@ -36,29 +39,89 @@ def _band(lang: Language, band: str) -> str:
 
 
 def _breakdown(
-    lang: Language, heading: str, rows: Sequence[tuple[str, Summary | None]], items: Sequence[str]
-) -> list[Element]:
-    hidden = t(lang, "pulse.too_few")
-    header = [heading, t(lang, "pulse.answered"), *(t(lang, f"item.short.{i}") for i in items)]
-    body = [
-        [label, str(stats.n), *(_mean(stats, i) for i in items)]
-        if stats
-        else [label, hidden, *("" for _ in items)]
-        for label, stats in rows
+    lang: Language,
+    heading: str,
+    scope: str,
+    round_label: str,
+    rows: Sequence[tuple[str, Summary | None]],
+    items: Sequence[str],
+) -> Card:
+    """A breakdown as its own message: per group its answers and a mean per question, as facts
+    (a table of every question is unreadable on a phone); the CSV has it all in one table."""
+    body: list[Element] = [
+        title(heading),
+        text(t(lang, "pulse.breakdown_of", scope=md(scope), round=round_label), isSubtle=True),
     ]
-    return [
-        text(heading, weight="Bolder", spacing="Large"),
-        table([header, *body], [3, 2, *(2 for _ in items)]),
-    ]
+    for label, stats in rows:
+        body.append(text(label, weight="Bolder", spacing="Medium", separator=True))
+        if stats is None:
+            body.append(text(t(lang, "pulse.too_few"), isSubtle=True, spacing="None"))
+            continue
+        facts = [(t(lang, "pulse.answered"), str(stats.n))]
+        facts += [(t(lang, f"item.short.{i}"), _mean(stats, i)) for i in items]
+        body.append(_facts(facts))
+    return adaptive_card(body)
 
 
-def pulse_card(
+def _facts(rows: Sequence[tuple[str, str]]) -> Element:
+    return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in rows]}
+
+
+def _y(value: float | None) -> float:
+    """A chart's number as the card shows it beside the chart: one decimal."""
+    return round(value or 0, 1)
+
+
+def pulse_cards(
     lang: Language,
     report: PulseReport,
     scope_label: str,
-    csv_url: str,
     k: int,
     distribution_min: int,
+    csv_url: str = "",
+) -> list[Card]:
+    """The messages `puls` answers with: the summary, then a card per breakdown, so that each
+    stays within Teams' message size limit with every service area and age band.
+
+    The summary's CSV button asks the bot for a link; with `csv_url` it opens that link.
+    """
+    current = report.view
+    summary = pulse_summary(lang, report, scope_label, k, distribution_min, csv_url)
+    if current is None:
+        return [summary]
+    items = current.items
+    cards = [
+        summary,
+        _breakdown(
+            lang,
+            t(lang, "pulse.by_area"),
+            scope_label,
+            report.round_label,
+            [(_area(lang, a), s) for a, s in current.by_area.items()],
+            items,
+        ),
+    ]
+    if report.scope.areas is None:
+        cards.append(
+            _breakdown(
+                lang,
+                t(lang, "pulse.by_band"),
+                scope_label,
+                report.round_label,
+                [(_band(lang, b), s) for b, s in current.by_band.items()],
+                items,
+            )
+        )
+    return cards
+
+
+def pulse_summary(
+    lang: Language,
+    report: PulseReport,
+    scope_label: str,
+    k: int,
+    distribution_min: int,
+    csv_url: str = "",
 ) -> Card:
     body: list[Element] = [title(t(lang, "pulse.title", scope=md(scope_label)))]
     current = report.view
@@ -85,49 +148,28 @@ def pulse_card(
     total = current.scope_total
     if total is not None:
         body.append(text(t(lang, "pulse.means"), weight="Bolder"))
-        body.append(
-            {
-                "type": "Chart.VerticalBar",
-                "data": [
-                    {"x": t(lang, f"item.short.{i}"), "y": round(total.mean(i) or 0, 2)}
-                    for i in items
-                ],
-            }
-        )
+        means = [(t(lang, f"item.short.{i}"), _mean(total, i)) for i in items]
+        bars = [{"x": t(lang, f"item.short.{i}"), "y": _y(total.mean(i))} for i in items]
+        body.append(chart({"type": "Chart.VerticalBar", "data": bars}, means))
         distribution = current.distribution
         if distribution is not None:
-            header = [t(lang, "pulse.item"), t(lang, "pulse.mean"), *(str(s) for s in SCALE)]
+            header = [t(lang, "pulse.item"), t(lang, "pulse.mean"), t(lang, "pulse.spread")]
             rows = [
-                [t(lang, f"item.short.{i}"), _mean(total, i), *(str(c) for c in distribution[i])]
-                for i in items
+                [label, mean, " · ".join(str(c) for c in distribution[i])]
+                for (label, mean), i in zip(means, items, strict=True)
             ]
-            body.append(table([header, *rows], [3, 2, 1, 1, 1, 1, 1]))
+            body.append(table([header, *rows], [3, 2, 4]))
         else:
             header = [t(lang, "pulse.item"), t(lang, "pulse.mean")]
-            rows = [[t(lang, f"item.short.{i}"), _mean(total, i)] for i in items]
-            body.append(table([header, *rows], [3, 2]))
+            body.append(table([header, *(list(m) for m in means)], [3, 2]))
     else:
         body.append(text(t(lang, "pulse.total_hidden")))
-    body += _breakdown(
-        lang,
-        t(lang, "pulse.by_area"),
-        [(_area(lang, a), s) for a, s in current.by_area.items()],
-        items,
-    )
-    if report.scope.areas is None:
-        body += _breakdown(
-            lang,
-            t(lang, "pulse.by_band"),
-            [(_band(lang, b), s) for b, s in current.by_band.items()],
-            items,
-        )
-    else:
+    if report.scope.areas is not None:
         body.append(text(t(lang, "pulse.no_bands"), size="Small", isSubtle=True))
     body += _trend(lang, report)
     body.append(text(t(lang, "pulse.rule", k=k, d=distribution_min), size="Small", isSubtle=True))
-    return adaptive_card(
-        body, [{"type": "Action.OpenUrl", "title": t(lang, "pulse.csv"), "url": csv_url}]
-    )
+    note, buttons = download(lang, CSV_VERB, t(lang, "pulse.csv"), csv_url)
+    return adaptive_card(body + note, buttons)
 
 
 def _trend(lang: Language, report: PulseReport) -> list[Element]:
@@ -138,15 +180,16 @@ def _trend(lang: Language, report: PulseReport) -> list[Element]:
     series = [
         {
             "legend": t(lang, f"item.short.{i}"),
-            "values": [
-                {"x": p.label, "y": round(p.stats.mean(i) or 0, 2)} for p in points if p.stats
-            ],
+            "values": [{"x": p.label, "y": _y(p.stats.mean(i))} for p in points if p.stats],
         }
         for i in charted
     ]
+    facts = [(t(lang, "trend.round"), " · ".join(p.label for p in points))] + [
+        (t(lang, f"item.short.{i}"), " · ".join(_mean(p.stats, i) for p in points)) for i in charted
+    ]
     return [
         text(t(lang, "pulse.trend"), weight="Bolder", spacing="Large"),
-        {"type": "Chart.Line", "data": series},
+        chart({"type": "Chart.Line", "data": series}, facts),
     ]
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -36,6 +35,7 @@ from tests.test_agreement_dialog import (
 from tests.test_bot_turns import texts
 from tests.test_data_rights import download_link
 from tests.test_followups import FINE, check_in, open_rounds
+from tests.test_pulse import pulse
 
 NINA = TeamsUser("ca8225cc-96e0-5607-aa58-1b5fe93b2b47", "Nina Strand")
 SIGRID = TeamsUser("dd3f78ca-fefd-5b90-b754-dfd9fb414953", "Sigrid Lunde")
@@ -101,8 +101,7 @@ async def reads(host: Host, reader: TeamsUser, resource: str) -> bool:
         response = await host.client.get(re.sub(r"^https?://[^/]+", "", url))
         return KARI.aad_object_id in await response.text()
     if resource == "the pulse (aggregates)":
-        card: dict[str, Any] = await say(host, reader, "puls")
-        return "Puls –" in texts(card)
+        return "Puls –" in texts(await pulse(host, reader))
     raise AssertionError(resource)
 
 

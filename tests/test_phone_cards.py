@@ -45,7 +45,9 @@ def test_the_gallery_has_charts_and_tables_to_check() -> None:
 
 @pytest.mark.parametrize("name", list(GALLERY))
 def test_every_chart_has_a_fallback_with_its_numbers(name: str) -> None:
-    for chart in (e for e in elements(GALLERY[name]["body"]) if e.get("type", "").startswith("Chart.")):
+    for chart in (
+        e for e in elements(GALLERY[name]["body"]) if e.get("type", "").startswith("Chart.")
+    ):
         fallback = chart.get("fallback")
         assert isinstance(fallback, dict), f"{name}: {chart['type']} without a fallback"
         shown = _texts(fallback)

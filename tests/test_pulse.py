@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from cards.pulse import CSV_VERB
 from domain.org import Role, RoleGrant
 from storage.pulse import AuditLog
 from storage.roles import RoleRepository
@@ -78,20 +79,41 @@ async def run_round(host: Host, answering: dict[TeamsUser, int]) -> str:
 
 
 async def pulse(host: Host, user: TeamsUser) -> dict[str, Any]:
+    """Every message `puls` answers with (the summary, then a card per breakdown), as one."""
     host.connector.clear()
     await host.send(message(user, host.service_url, "puls"))
-    (card,) = host.connector.cards()
-    return card
+    cards = host.connector.cards()
+    assert cards
+    return {
+        "body": [e for card in cards for e in card["body"]],
+        "actions": [a for card in cards for a in card.get("actions", [])],
+    }
+
+
+async def csv_url(host: Host, user: TeamsUser) -> str:
+    """Press the pulse's CSV button: the link the answer opens."""
+    answer = await press(host, user, CSV_VERB, {})
+    return str(next(a["url"] for a in answer["value"]["actions"] if a["type"] == "Action.OpenUrl"))
 
 
 def rows_of(card: dict[str, Any]) -> dict[str, list[str]]:
-    """Every table row by its first cell."""
+    """Every table row by its first cell, and every breakdown group (a bold heading, then its
+    facts or "for få svar") by its heading."""
     found: dict[str, list[str]] = {}
+    heading = ""
     for element in card["body"]:
         if element.get("type") == "Table":
             for row in element["rows"]:
                 cells = [c["items"][0]["text"] for c in row["cells"]]
                 found[cells[0]] = cells[1:]
+        elif element.get("type") == "TextBlock" and element.get("separator"):
+            heading = element["text"]
+        elif heading and element.get("type") == "FactSet":
+            found[heading] = [f["value"] for f in element["facts"]]
+            heading = ""
+        elif heading and element.get("type") == "TextBlock":
+            found[heading] = [element["text"]]
+            heading = ""
     return found
 
 
@@ -114,7 +136,7 @@ async def test_twelve_shown_with_their_means_three_hidden_and_not_recoverable(ho
     assert others and all(r[0] == "for få svar" for r in others.values()), others
 
     # The CSV holds the same numbers, the same hidden cells.
-    url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+    url = await csv_url(host, BOSS)
     assert host.client is not None
     path = re.sub(r"^https?://[^/]+", "", url)
     response = await host.client.get(path)
@@ -133,7 +155,7 @@ async def test_twelve_shown_with_their_means_three_hidden_and_not_recoverable(ho
     assert all(r["respondents"] == "for få svar" for r in table if r["breakdown"] == "total")
     # The link is used up; a changed token, or none, gets nothing either.
     assert (await host.client.get(path)).status == 403
-    fresh = next(a["url"] for a in (await pulse(host, BOSS))["actions"] if "url" in a)
+    fresh = await csv_url(host, BOSS)
     token = fresh.rsplit("=", 1)[1]
     forged = fresh.replace(token, ("A" if token[0] != "A" else "B") + token[1:])
     assert (await host.client.get(re.sub(r"^https?://[^/]+", "", forged))).status == 403
@@ -141,7 +163,9 @@ async def test_twelve_shown_with_their_means_three_hidden_and_not_recoverable(ho
 
     assert host.store is not None
     audit = await AuditLog(host.store).month(datetime.now(UTC).strftime("%Y-%m"))
+    # The card, the card again with each link made (it shows the numbers), the download.
     assert [(e["who"], e["action"], e["scope"]) for e in audit] == [
+        (BOSS.aad_object_id, "pulse.view", "*"),
         (BOSS.aad_object_id, "pulse.view", "*"),
         (BOSS.aad_object_id, "pulse.csv", "*"),
         (BOSS.aad_object_id, "pulse.view", "*"),
@@ -229,8 +253,7 @@ async def test_a_service_area_named_like_a_formula_is_text_in_the_csv(host: Host
     )
     assert not outcome.errors
     await run_round(host, {u: 4 for u in OPPVEKST})
-    card = await pulse(host, BOSS)
-    url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+    url = await csv_url(host, BOSS)
     assert host.client is not None
     text = await (await host.client.get(re.sub(r"^https?://[^/]+", "", url))).text()
     cells = [c for row in csv.reader(io.StringIO(text), delimiter=";") for c in row]
@@ -268,8 +291,7 @@ async def test_the_issue_example_an_admin_cannot_pin_the_one_person_under_30(hos
     stress = {u: 1 + n % 5 for n, u in enumerate([*a_people, *b_people])}
     await run_round(host, stress)
 
-    card = await pulse(host, BOSS)
-    url = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+    url = await csv_url(host, BOSS)
     assert host.client is not None
     text = await (await host.client.get(re.sub(r"^https?://[^/]+", "", url))).text()
     attacker = Attacker.from_csv(text, {"Stab": 1, "A": 10, "B": 13})

@@ -54,6 +54,7 @@ from cards.followup import (
 )
 from cards.help import greeting_card, help_card
 from cards.i18n import t
+from cards.pulse import pulse_cards, pulse_summary, scope_label
 from cards.settings import settings_card
 from cards.team import team_card, with_back
 from cards.trend import trend_card
@@ -82,8 +83,12 @@ from domain.catalog import COMMENT_MAX_LENGTH, round_items
 from domain.checkin import CheckinAnswers, FieldError
 from domain.followup import Action, Event, FollowUp, Signal
 from domain.org import Person
+from domain.profile import AGE_BANDS
+from domain.pulse import NO_BAND, PulseReport, Scope, Summary, View
+from domain.pulse import TrendPoint as PulsePoint
 from domain.rounds import Round
 from domain.trend import DEFAULT_TREND_ROUNDS, TrendPoint
+from services.pulse import TREND_ROUNDS as PULSE_TREND_ROUNDS
 
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime(2025, 11, 24, 8, 30, tzinfo=UTC)
@@ -470,6 +475,80 @@ MY_DATA = {
 }
 
 
+# The largest pulse: every service area of a large municipality, every age band, every item,
+# every group shown (the most numbers a card can carry), the trend over all its rounds; and a
+# rep over eight service areas.
+ITEMS = round_items()
+SERVICE_AREAS = [
+    "Oppvekst",
+    "Helse og omsorg",
+    "Teknisk",
+    "Kultur og fritid",
+    "NAV og sosiale tjenester",
+    "Økonomi og innkjøp",
+    "Plan, bygg og geodata",
+    "Barnevern",
+    "Eiendom og forvaltning",
+    "Organisasjon og personal",
+    "Digitalisering og IKT",
+    "Næring, miljø og samfunnsutvikling – Sørøst",
+]
+
+
+def _pulse_cell(n: int, seed: int) -> Summary:
+    """`n` respondents; skewed sums, so that the means differ from group to group."""
+    return Summary(n, {item: n * 2 + (seed * 7 + j * 3) % (n * 3) for j, item in enumerate(ITEMS)})
+
+
+def _pulse_report(areas: list[str] | None, hide_every: int = 0) -> PulseReport:
+    """The view of all `areas` (None: the whole organisation, with age bands); with
+    `hide_every`, that share of the areas and the total hidden as too few."""
+    shown = areas if areas is not None else SERVICE_AREAS
+    by_area: dict[str, Summary | None] = {
+        a: None if hide_every and n % hide_every else _pulse_cell(40 + 9 * n, n)
+        for n, a in enumerate(shown)
+    }
+    bands = (*AGE_BANDS, NO_BAND) if areas is None else ()
+    total = _pulse_cell(sum(s.n for s in by_area.values() if s), 1)
+    view = View(
+        "2025-11-17",
+        ITEMS,
+        invited=total.n + 311,
+        scope_total=None if hide_every else total,
+        distribution=None if hide_every else {i: (12, 40, 97, 160, 33) for i in ITEMS},
+        by_area=by_area,
+        by_band={b: _pulse_cell(25 + 11 * n, n + 3) for n, b in enumerate(bands)},
+    )
+    trend = [
+        PulsePoint((NOW - timedelta(days=7 * n)).strftime("%d.%m."), _pulse_cell(total.n - n, n))
+        for n in range(1 if hide_every else PULSE_TREND_ROUNDS)
+    ][::-1]
+    return PulseReport(Scope(frozenset(areas) if areas else None), view, "17.11.2025", trend)
+
+
+def _pulse_cards() -> dict[str, Card]:
+    everyone = scope_label("nb", None)
+    admin = _pulse_report(None)
+    rep = _pulse_report(SERVICE_AREAS[:8])
+    cards = {
+        "pulse-none": pulse_cards("nb", PulseReport(Scope(None), None, "", []), everyone, 5, 10)[0],
+        "pulse-csv-link-en": pulse_summary(
+            "en", admin, scope_label("en", None), 5, 10, "https://bot.example.no/pulse.csv?t=x"
+        ),
+    }
+    hidden = pulse_cards("nb", _pulse_report(None, hide_every=3), everyone, 5, 10)
+    cards["pulse-hidden"], cards["pulse-hidden-areas"] = hidden[:2]
+    (
+        cards["pulse-largest"],
+        cards["pulse-largest-areas"],
+        cards["pulse-largest-bands"],
+    ) = pulse_cards("nb", admin, everyone, 5, 10)
+    cards["pulse-rep"], cards["pulse-rep-areas"] = pulse_cards(
+        "nb", rep, scope_label("nb", rep.scope.areas), 5, 10
+    )
+    return cards
+
+
 def _other_cards() -> dict[str, Card]:
     return {
         "greeting": greeting_card("nb", KARI.name),
@@ -495,6 +574,7 @@ def gallery() -> dict[str, Card]:
         _followup_cards(),
         _other_cards(),
         _largest_cards(),
+        _pulse_cards(),
     ):
         assert not cards.keys() & part.keys(), cards.keys() & part.keys()
         cards.update(part)
