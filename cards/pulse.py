@@ -149,8 +149,17 @@ def pulse_summary(
     if total is not None:
         body.append(text(t(lang, "pulse.means"), weight="Bolder"))
         means = [(t(lang, f"item.short.{i}"), _mean(total, i)) for i in items]
-        bars = [{"x": t(lang, f"item.short.{i}"), "y": _y(total.mean(i))} for i in items]
-        body.append(chart({"type": "Chart.VerticalBar", "data": bars}, means))
+        # One series of bars: Teams draws at most four data sets in a bar chart, one a bar.
+        bars = [
+            {
+                "legend": t(lang, "pulse.mean"),
+                "values": [
+                    {"x": label, "y": _y(total.mean(i))}
+                    for (label, _), i in zip(means, items, strict=True)
+                ],
+            }
+        ]
+        body.append(chart({"type": "Chart.VerticalBar.Grouped", "data": bars}, means))
         distribution = current.distribution
         if distribution is not None:
             header = [t(lang, "pulse.item"), t(lang, "pulse.mean"), t(lang, "pulse.spread")]

@@ -47,9 +47,10 @@ from hypothesis import strategies as st
 
 from cards.agreement import DECIDE_VERB, OPEN_VERB, REVISE_VERB, START_VERB, STEP_VERB
 from cards.checkin import SUBMIT_VERB
-from cards.data_rights import DELETE_VERB, KEEP_VERB
+from cards.data_rights import DELETE_VERB, DOWNLOAD_VERB, KEEP_VERB
 from cards.followup import ASK_VERB, DONE_VERB, SUPPORT_VERB, TALK_VERB
 from cards.i18n import TEXTS
+from cards.pulse import CSV_VERB
 from cards.settings import SAVE_VERB
 from cards.team import FOLLOWUP_OPEN_VERB, INVITE_VERB, SHOW_VERB
 from cards.team import OPEN_VERB as TEAM_OPEN_VERB
@@ -259,13 +260,14 @@ COMMANDS = ("hjelp", "help", "sjekk inn", "check in", "min utvikling", "innstill
 #: Every verb of the bot's cards but data.delete, whose press erases (garbage or not).
 KNOWN_VERBS = (STEP_VERB, DECIDE_VERB, REVISE_VERB, START_VERB, OPEN_VERB, SHOW_VERB,
                TEAM_OPEN_VERB, INVITE_VERB, ASK_VERB, TALK_VERB, DONE_VERB, SUPPORT_VERB,
-               FOLLOWUP_OPEN_VERB, SUBMIT_VERB, SAVE_VERB, KEEP_VERB)  # fmt: skip
+               FOLLOWUP_OPEN_VERB, SUBMIT_VERB, SAVE_VERB, KEEP_VERB, DOWNLOAD_VERB,
+               CSV_VERB)  # fmt: skip
 verbs = st.one_of(st.sampled_from(KNOWN_VERBS), strings, not_strings)
 #: The keys the bot's cards submit, so that garbage lands where the bot looks.
 DATA_KEYS = ["verb", "round_id", "step", "choice", "employee", "followup", "version",
              "decision", "comment", "note", "language", "age_band", "share", "contact_me", "home",
              "office", "expectations", "days", "fixed", "weekdays", "reason", "place", "has",
-             "discomfort", "occupational_health", "package", "it_cost", "furniture_cost",
+             "discomfort", "occupational_health", "package", "it_cost", "furniture_cost", "page",
              "special_needs", "network", *round_items()]  # fmt: skip
 card_data = st.dictionaries(st.sampled_from(DATA_KEYS) | st.text(max_size=8), garbage, max_size=8)
 
@@ -722,8 +724,10 @@ WRONG = {
     ),
     TEAM_OPEN_VERB: st.fixed_dictionaries({}, optional={"employee": someone}),
     FOLLOWUP_OPEN_VERB: st.fixed_dictionaries({}, optional={"employee": someone}),
-    SHOW_VERB: card_data,
+    SHOW_VERB: st.fixed_dictionaries({}, optional={"page": garbage}),
     OPEN_VERB: card_data,
+    DOWNLOAD_VERB: card_data,
+    CSV_VERB: card_data,
     KEEP_VERB: card_data,
     INVITE_VERB: st.fixed_dictionaries({}, optional={"invitee": garbage}),
     **{

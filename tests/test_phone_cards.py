@@ -1,7 +1,8 @@
 """Cards read on a phone too (issue 20): Teams on iOS draws no `Chart.Line`, so every chart
 carries its numbers as a fallback; a wide table is unreadable in a narrow view, so tables keep to
 a few columns; and Teams ignores `firstRowAsHeaders`, so a header is bold by itself. Checked on
-every card of the gallery; tests/e2e/test_playground.py also draws them at a phone's width.
+every card of the gallery; tests/e2e/test_playground.py also draws them at a phone's width, in
+Teams' renderer, whose rule of four data sets a bar chart is checked for here too.
 """
 
 from __future__ import annotations
@@ -61,3 +62,10 @@ def test_tables_fit_a_phone_and_bold_their_own_header(name: str) -> None:
         assert "firstRowAsHeaders" not in table
         header = table["rows"][0]["cells"]
         assert all(b["weight"] == "Bolder" for c in header for b in c["items"]), name
+
+
+@pytest.mark.parametrize("name", list(GALLERY))
+def test_bar_charts_keep_to_four_data_sets(name: str) -> None:
+    """Teams' renderer refuses a bar chart with more than four data sets (one a bar)."""
+    for bars in (e for e in elements(GALLERY[name]["body"]) if "Bar" in e.get("type", "")):
+        assert len(bars["data"]) <= 4, f"{name}: {bars['type']} with {len(bars['data'])} data sets"

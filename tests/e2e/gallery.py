@@ -497,7 +497,7 @@ SERVICE_AREAS = [
 
 def _pulse_cell(n: int, seed: int) -> Summary:
     """`n` respondents; skewed sums, so that the means differ from group to group."""
-    return Summary(n, {item: n * 2 + (seed * 7 + j * 3) % (n * 3) for j, item in enumerate(ITEMS)})
+    return Summary(n, {i: n * (15 + (seed * 7 + j * 11) % 30) // 10 for j, i in enumerate(ITEMS)})
 
 
 def _pulse_report(areas: list[str] | None, hide_every: int = 0) -> PulseReport:
