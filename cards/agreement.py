@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
+from cards.agreement_submit import MAX_TEXT
 from cards.elements import Card, Element, adaptive_card, error_text, execute, md, text, title
 from cards.i18n import t
 from domain.agreement import (
@@ -40,6 +41,7 @@ DECIDE_VERB = "agreement.decide"
 REVISE_VERB = "agreement.revise"
 START_VERB = "agreement.start"
 OPEN_VERB = "agreement.open"
+MAX_NUMBER = 12  # characters of a number typed back into its input (kroner)
 
 Values = dict[str, Any]
 #: Which of the five parts a step card belongs to (the BHT offer is part of ergonomics).
@@ -79,8 +81,12 @@ def _choice_set(
         "isMultiSelect": multi,
         "choices": choices,
     }
-    if value:
-        element["value"] = value
+    # A re-rendered card keeps only what its choices offer: a forged submit's value, echoed
+    # back in full, could push the card over Teams' message size limit.
+    offered = {c["value"] for c in choices}
+    picked = [v for v in value.split(",") if v in offered] if isinstance(value, str) else []
+    if picked:
+        element["value"] = ",".join(picked if multi else picked[:1])
     if not expanded:
         element["placeholder"] = placeholder
     if required:
@@ -95,15 +101,17 @@ def _text_input(input_id: str, label: str, value: Any = "", multiline: bool = Tr
         "id": input_id,
         "label": label,
         "isMultiline": multiline,
-        "maxLength": 1000,
-        "value": value if isinstance(value, str) else "",
+        "maxLength": MAX_TEXT,
+        "value": value[:MAX_TEXT] if isinstance(value, str) else "",
     }
 
 
 def _number_input(input_id: str, label: str, value: Any) -> Element:
     element: Element = {"type": "Input.Number", "id": input_id, "label": label, "min": 0}
-    if value not in (None, ""):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         element["value"] = value
+    elif isinstance(value, str) and value.strip():
+        element["value"] = value[:MAX_NUMBER]
     return element
 
 
