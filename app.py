@@ -335,7 +335,12 @@ async def serve(settings: Settings) -> None:
         settings.scheduler_tick_seconds,
         org_sync=parts.directory.scheduled_sync if parts.graph is not None else None,
         org_sync_cron=settings.org_sync_cron,
-        ticks=(parts.agreements.scheduled_tick, parts.followups.scheduled_tick, *retention(store)),
+        ticks=(
+            parts.agreements.scheduled_tick,
+            parts.followups.scheduled_tick,
+            parts.pulse.scheduled_tick,
+            *retention(store),
+        ),
     )
     scheduler.start()
     mode = "local mode, no inbound authentication" if settings.local_mode else "authenticated"

@@ -107,7 +107,9 @@ def suppress(table: Table, k: int) -> frozenset[Cell]:
             ),
             key=_order,
         )
-        if not exposed:
+        # With every cell hidden, what is still "derivable" follows from the table's shape
+        # alone (a round nobody answered: the total of no parts is 0) and tells nothing.
+        if not exposed or hidden.issuperset(table.counts):
             return frozenset(hidden)
         hidden.add(_partner(table, hidden, exposed[0]))
 
@@ -127,11 +129,14 @@ def protect(
     invited: Mapping[str, int] | None = None,
 ) -> frozenset[Cell]:
     """The cells to hide: the linear suppression, then one more margin while the audit finds
-    anything pinned (hiding every margin passes, so this ends)."""
+    anything pinned (this ends: at the latest nothing is shown, and what is pinned then
+    follows from the table's shape and the invited alone — a round nobody answered)."""
     hidden = set(suppress(table, k))
     # Hiding more only takes constraints away, so every witness found stays one.
     pool: list[np.ndarray] = []
-    while (pinned := audit(table, answers, hidden, k, distribution_min, invited, pool)) is not None:
+    while not hidden.issuperset(table.counts) and (
+        pinned := audit(table, answers, hidden, k, distribution_min, invited, pool)
+    ):
         hidden.add(_cheapest_beside(table, hidden, pinned))
     return frozenset(hidden)
 

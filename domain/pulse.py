@@ -161,12 +161,19 @@ def protected(
     k: int,
     distribution_min: int,
     invited_by_area: Mapping[str, int] | None = None,
+    decided: frozenset[Cell] | None = None,
 ) -> Protected:
     """`invited_by_area`: who the round reached per service area — the audit assumes an
-    attacker knows it (a bound on each area's respondents)."""
+    attacker knows it (a bound on each area's respondents). `decided`: the hiding already
+    decided for this round, taken as it is (the audit's time limits make a second decision
+    on another host or after a restart free to differ, and two patterns of one round
+    together would show what each hides)."""
     table, full = organisation_table(fine, items)
-    answers = {cell: stats.distribution for cell, stats in full.items()}
-    hidden = protect(table, answers, k, distribution_min, invited_by_area)
+    if decided is None:
+        answers = {cell: stats.distribution for cell, stats in full.items()}
+        hidden = protect(table, answers, k, distribution_min, invited_by_area)
+    else:
+        hidden = decided
     return Protected(tuple(items), k, max(k, distribution_min), table, full, hidden)
 
 

@@ -119,6 +119,16 @@ class PulseService:
         current = replace(await self._view(latest, scope), invited=invited)
         return PulseReport(scope, current, labels[latest.id], trend)
 
+    async def scheduled_tick(self) -> None:
+        """Decide the hiding of every round shown in the trend once it has closed, so that no
+        one's `puls` waits for the audit's integer programs (seconds on a large table)."""
+        now = self._clock()
+        closed = sorted(
+            (r for r in await self._rounds.all() if r.closes_at <= now), key=lambda r: r.opened_at
+        )
+        for round_ in closed[-TREND_ROUNDS:]:
+            await self._protect(round_)
+
     async def _view(self, round_: Round, scope: Scope) -> View:
         """A closed round's view never changes (it takes no answers), so it is made once per
         scope, from the hiding made once per round."""
@@ -137,11 +147,15 @@ class PulseService:
         cached = self._protected.get(round_.id)
         if cached is None:
             cells = await self._counters.cells(round_.id)
-            invited = await self._invited(round_)
-            # The audit solves integer programs: keep it off the event loop.
-            cached = await asyncio.to_thread(
-                protected, cells, round_.items, self._k, self._distribution_min, invited
-            )
+            decided = await self._counters.hiding(round_.id)
+            if decided is None:
+                invited = await self._invited(round_)
+                # The audit solves integer programs: keep it off the event loop.
+                made = await asyncio.to_thread(
+                    protected, cells, round_.items, self._k, self._distribution_min, invited
+                )
+                decided = await self._counters.keep_hiding(round_.id, made.hidden)
+            cached = protected(cells, round_.items, self._k, self._distribution_min, None, decided)
             if len(self._protected) >= VIEW_CACHE:
                 self._protected.pop(next(iter(self._protected)))
             self._protected[round_.id] = cached

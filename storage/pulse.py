@@ -4,6 +4,8 @@
 |------------|-------------------|---------------------------|------------------------------------|
 | `counters` | round id          | "cell:<area, band>"       | respondents and answer counts of   |
 |            |                   |                           | one service area x age band        |
+|            |                   | "hiding"                  | the round's hidden cells, decided  |
+|            |                   |                           | once (the first host to decide)    |
 | `audit`    | "YYYY-MM"         | a fresh id                | one view or export: who, when,     |
 |            |                   |                           | which scope and round              |
 
@@ -20,12 +22,14 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
+from domain.anonymity import Cell
 from domain.pulse import fine_deltas
-from storage.port import DocumentStore
+from storage.port import Conflict, DocumentStore
 
 COUNTERS = "counters"
 AUDIT = "audit"
 _PREFIX = "cell:"
+_HIDING = "hiding"
 
 
 def cell_id(area: str, band: str) -> str:
@@ -53,6 +57,25 @@ class PulseCounters:
             for doc in docs
             if doc["id"].startswith(_PREFIX)
         }
+
+    async def hiding(self, round_id: str) -> frozenset[Cell] | None:
+        doc = await self._store.read(COUNTERS, round_id, _HIDING)
+        return None if doc is None else _cells(doc)
+
+    async def keep_hiding(self, round_id: str, hidden: frozenset[Cell]) -> frozenset[Cell]:
+        """The round's hiding: `hidden`, or the one another host kept first."""
+        cells = [[a, b] for a, b in sorted(hidden, key=lambda c: (c[0] or "", c[1] or ""))]
+        try:
+            await self._store.create(COUNTERS, {"id": _HIDING, "pk": round_id, "cells": cells})
+        except Conflict:
+            kept = await self.hiding(round_id)
+            assert kept is not None  # created by another host, never deleted
+            return kept
+        return hidden
+
+
+def _cells(doc: Mapping[str, object]) -> frozenset[Cell]:
+    return frozenset((area, band) for area, band in doc["cells"])  # type: ignore[attr-defined]
 
 
 class AuditLog:

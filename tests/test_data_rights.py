@@ -43,6 +43,7 @@ KEPT = {"directory", "counters"}
 
 
 async def every_document(settings: Settings) -> list[tuple[str, dict[str, Any]]]:
+    """Every document as stored; on SQLite with the row's expiry as `_expires_at`."""
     if settings.storage == "cosmos":
         found = []
         async with CosmosClient(settings.cosmos_endpoint, settings.cosmos_key) as client:
@@ -52,8 +53,11 @@ async def every_document(settings: Settings) -> list[tuple[str, dict[str, Any]]]
                 found += [(container, d) async for d in proxy.query_items("SELECT * FROM c")]
         return found
     with sqlite3.connect(settings.sqlite_path) as db:
-        rows = db.execute("SELECT container, pk, id, body FROM documents").fetchall()
-    return [(c, {**json.loads(body), "pk": pk, "id": i}) for c, pk, i, body in rows]
+        rows = db.execute("SELECT container, pk, id, body, expires_at FROM documents").fetchall()
+    return [
+        (c, {**json.loads(body), "pk": pk, "id": i, "_expires_at": expires})
+        for c, pk, i, body, expires in rows
+    ]
 
 
 async def download_link(host: Host, user: TeamsUser) -> str:

@@ -15,7 +15,7 @@ import pytest
 
 from cards.pulse import CSV_VERB
 from domain.org import Role, RoleGrant
-from storage.pulse import AuditLog
+from storage.pulse import AuditLog, PulseCounters
 from storage.roles import RoleRepository
 from storage.rounds import RoundRepository
 from tests.attacker_lp import Attacker
@@ -310,3 +310,35 @@ async def test_the_issue_example_an_admin_cannot_pin_the_one_person_under_30(hos
         if p.n and all(one[item] == s + 1 for c in p.cells for one in truth.get(c, ()))
     }
     assert attacker.narrowed(truth, 5, unanimous) == []
+
+
+async def test_a_rounds_hiding_is_decided_once_and_every_host_shows_that_one(host: Host) -> None:
+    """The audit's integer programs are time-limited, so two hosts (or one after a restart)
+    could decide two patterns for one round; together they would show what each hides."""
+    await organisation(host)
+    round_id = await run_round(host, {u: 4 for u in OPPVEKST} | {u: 1 for u in KULTUR})
+    assert host.store is not None
+    counters = PulseCounters(host.store)
+    assert await counters.hiding(round_id) is None
+    # Another host decided first, hiding more than this one would (Oppvekst too).
+    stricter = frozenset({("Oppvekst", None), ("Kultur", None), (None, None)})
+    assert await counters.keep_hiding(round_id, stricter) == stricter
+    await host.restart()
+    rows = rows_of(await pulse(host, BOSS))
+    assert rows["Oppvekst"][0] == "for få svar"  # the decided pattern, not a new one
+    assert host.store is not None
+    again = await PulseCounters(host.store).keep_hiding(round_id, frozenset())
+    assert again == stricter  # the first one stands
+
+
+async def test_the_scheduler_decides_the_hiding_when_the_round_has_closed(host: Host) -> None:
+    await organisation(host)
+    status = await parts(host).jobs.open_round()
+    assert status is not None and host.store is not None
+    counters = PulseCounters(host.store)
+    await parts(host).pulse.scheduled_tick()
+    assert await counters.hiding(status.round.id) is None  # still taking answers
+    rounds = RoundRepository(host.store)
+    await rounds.save(replace(status.round, closes_at=datetime.now(UTC) - timedelta(minutes=1)))
+    await parts(host).pulse.scheduled_tick()
+    assert await counters.hiding(status.round.id) is not None  # ready before anyone asks

@@ -11,46 +11,27 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
-from azure.cosmos.aio import CosmosClient
 
 from bot.settings import Settings
 from domain.checkin import CheckinAnswers, CheckinResponse
 from domain.pseudonym import pseudonym
-from storage.port import CONTAINERS, DocumentStore
+from storage.port import DocumentStore
 from storage.responses import ResponseRepository, seal
 from tests.conftest import Host
 from tests.test_agreement_dialog import KARI, LARS, OLE, cards_to, press, say, setup_org
 from tests.test_bot_turns import texts
+from tests.test_data_rights import every_document
 from tests.test_followups import FINE, SIGRID, STRESSED, open_rounds, share
 
 PEOPLE = (KARI, OLE, SIGRID, LARS)
 ITEMS = ("stress", "social", "focus", "workload", "balance", "leader", "learning", "strain")
 NEAR_SECONDS = 60
-
-
-async def raw_documents(settings: Settings) -> list[tuple[str, dict[str, Any]]]:
-    """Every document as stored; on SQLite with the row's expiry as `_expires_at`."""
-    if settings.storage == "cosmos":
-        found = []
-        async with CosmosClient(settings.cosmos_endpoint, settings.cosmos_key) as client:
-            database = client.get_database_client(settings.cosmos_database)
-            for container in CONTAINERS:
-                proxy = database.get_container_client(container)
-                found += [(container, d) async for d in proxy.query_items("SELECT * FROM c")]
-        return found
-    with sqlite3.connect(settings.sqlite_path) as db:
-        rows = db.execute("SELECT container, pk, id, body, expires_at FROM documents").fetchall()
-    return [
-        (c, {**json.loads(body), "pk": pk, "id": i, "_expires_at": expires})
-        for c, pk, i, body, expires in rows
-    ]
 
 
 def moments(value: Any, path: str = "") -> Iterator[tuple[str, datetime]]:
@@ -104,7 +85,7 @@ async def test_the_store_alone_does_not_tie_answers_to_a_person(
     # The employee still reads their own answers.
     assert "Stress" in texts(await say(host, KARI, "min utvikling"))
 
-    documents = await raw_documents(settings)
+    documents = await every_document(settings)
     responses = [doc for container, doc in documents if container == "responses"]
     assert len(responses) == 6
 
