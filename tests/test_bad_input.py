@@ -587,6 +587,7 @@ async def rounds(sqlite_host: Host) -> tuple[str, str, TeamsUser]:
     via=vias,
 )
 @example(who="new", round_id="open", scores={**FINE, "stress": "³"}, extra={}, via="invoke")
+@example(who="new", round_id="open", scores=FINE, extra={"contact_me": "\ud800"}, via="invoke")
 async def test_a_refused_check_in_stores_nothing_and_a_valid_one_what_was_chosen(
     sqlite_host: Host,
     rounds: tuple[str, str, TeamsUser],
@@ -609,9 +610,18 @@ async def test_a_refused_check_in_stores_nothing_and_a_valid_one_what_was_chosen
     comment = extra.get("comment")
     too_long = isinstance(comment, str) and len(comment.strip()) > 1000
     missing = [item for item in ITEMS if item not in scores]
-    refused = rid != open_ or missing or any(map(score_refused, scores.values())) or too_long
+    # A lone surrogate is refused before the turn (400): no store could hold it.
+    readable = encodable(activity)
+    refused = (
+        not readable
+        or rid != open_
+        or missing
+        or any(map(score_refused, scores.values()))
+        or too_long
+    )
     valid = (
-        rid == open_
+        readable
+        and rid == open_
         and not missing
         and all(type(v) in (int, str) and v in GOOD_SCORES for v in scores.values())
     )
@@ -638,8 +648,19 @@ async def test_a_refused_check_in_stores_nothing_and_a_valid_one_what_was_chosen
     for response in new:  # whatever was taken is on the scale
         assert response is not None
         assert set(response.answers.scores.values()) <= {1, 2, 3, 4, 5}, response
-    assert answer_card(host, body) is not None
+    if readable:
+        assert answer_card(host, body) is not None
+    else:
+        assert status == 400, (status, body)
     await still_serving(host)
+
+
+def encodable(activity: Activity) -> bool:
+    try:
+        json.dumps(activity, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # -- agreement steps -------------------------------------------------------------------------------
