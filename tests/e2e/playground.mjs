@@ -797,6 +797,18 @@ async function main() {
     const cardWidth = Number(options['card-width']);
     if (cardWidth > 0) await context.addInitScript(installCardWidth, cardWidth);
     let patched = 0;
+    // The Playground's server, busy on a loaded machine, has reset the connection for its
+    // multi-megabyte bundle (ECONNRESET) while a reload was under way: ask again, briefly.
+    const fetchWithRetries = async (route, attempts = 3) => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await route.fetch();
+        } catch (error) {
+          if (attempt >= attempts) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        }
+      }
+    };
     await context.route('**/*', async (route) => {
       const url = new URL(route.request().url());
       if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return route.continue();
@@ -805,7 +817,7 @@ async function main() {
         return route.abort('blockedbyclient');
       }
       if (/^\/static\/js\/main\.[0-9a-f]+\.js$/.test(url.pathname)) {
-        const response = await route.fetch();
+        const response = await fetchWithRetries(route);
         const body = await response.text();
         if (body.split(RENDERER_PATCH.from).length !== 2) {
           // Without the patch a broken card would pass unseen: refuse to test without it.
