@@ -4,40 +4,16 @@ would send the input's value instead of the button's. No card the bot sends may 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 
-from cards.data_rights import confirm_delete_card, deleted_card, kept_card, my_data_card
 from cards.elements import Card
-from tests.e2e.gallery import gallery
-
-
-def _every_card() -> dict[str, Card]:
-    return {
-        **gallery(),
-        "my-data": my_data_card("nb", {"profile": {}, "checkins": [{}]}, "https://x/data"),
-        "confirm-delete": confirm_delete_card("nb"),
-        "deleted": deleted_card("nb", {"checkins": 2}),
-        "kept": kept_card("en"),
-    }
-
-
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk(item)
+from tests.e2e.gallery import elements, gallery
 
 
 def _input_ids(card: Card) -> set[str]:
     return {
         str(node["id"])
-        for node in _walk(card)
+        for node in elements(card)
         if str(node.get("type", "")).startswith("Input.") and "id" in node
     }
 
@@ -45,14 +21,14 @@ def _input_ids(card: Card) -> set[str]:
 def _action_data_keys(card: Card) -> set[str]:
     return {
         key
-        for node in _walk(card)
+        for node in elements(card)
         if node.get("type") in ("Action.Execute", "Action.Submit")
         and isinstance(node.get("data"), dict)
         for key in node["data"]
     }
 
 
-CARDS = _every_card()
+CARDS = gallery()
 
 
 @pytest.mark.parametrize("name", sorted(CARDS))
@@ -68,4 +44,4 @@ def test_the_rule_sees_the_team_cards_invite_dropdown_and_open_buttons() -> None
 
 @pytest.mark.parametrize("name", sorted(CARDS))
 def test_no_button_asks_for_a_style_teams_does_not_show(name: str) -> None:
-    assert not [node for node in _walk(CARDS[name]) if "style" in node and "title" in node]
+    assert not [node for node in elements(CARDS[name]) if "style" in node and "title" in node]

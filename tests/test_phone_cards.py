@@ -7,25 +7,14 @@ Teams' renderer, whose rule of four data sets a bar chart is checked for here to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from cards.elements import MAX_COLUMNS
-from tests.e2e.gallery import gallery
+from tests.e2e.gallery import elements, gallery
 
 GALLERY = gallery()
-
-
-def elements(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from elements(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from elements(value)
 
 
 def _texts(node: Any) -> str:

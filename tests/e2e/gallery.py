@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from cards.agreement import (
@@ -102,6 +104,17 @@ LEADER = Person(
     "Helse og omsorg",
     "Hjemmetjenesten sør",
 )
+
+
+def elements(node: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a card, nested ones included: elements, actions, their data."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from elements(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from elements(value)
 
 
 def _employee(n: int, name: str) -> Person:
