@@ -24,9 +24,9 @@ from aiohttp.test_utils import TestClient, TestServer
 
 import app as host_app
 from bot.settings import Settings
-from tests.cosmos_server import CosmosTestServer, running_cosmos_server
-from tests.fake_connector import FakeConnector
-from tests.teams import TeamsUser, card_action, message
+from tests.support.cosmos_server import CosmosTestServer, running_cosmos_server
+from tests.support.fake_connector import FakeConnector
+from tests.support.teams import TeamsUser, card_action, message
 
 
 async def run(

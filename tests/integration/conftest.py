@@ -3,23 +3,19 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
 import app as host_app
 from bot.settings import Settings
 from storage.port import DocumentStore
-from tests.cosmos_server import CosmosTestServer, cosmos_server_fixture
-from tests.fake_connector import FakeConnector
-
-# Every test that asks for `settings`, `store` or `host` runs once per storage backend.
-BACKENDS = ("sqlite", "cosmos")
+from tests.support.cosmos_server import cosmos_server_fixture
+from tests.support.fake_connector import FakeConnector
+from tests.support.host import BACKENDS, Host, cosmos_settings, sqlite_settings
+from tests.support.memory_store import InMemoryStore
 
 cosmos_server = cosmos_server_fixture(name="cosmos_server", scope="session")
 
@@ -32,81 +28,32 @@ async def connector() -> AsyncIterator[FakeConnector]:
     await fake.close()
 
 
-def sqlite_settings(tmp_path: Path) -> Settings:
-    return Settings(sqlite_path=str(tmp_path / "bot.sqlite3"), pseudonym_key="test-pseudonym-key")
-
-
-def cosmos_settings(tmp_path: Path, server: CosmosTestServer) -> Settings:
-    return replace(
-        sqlite_settings(tmp_path),
-        storage="cosmos",
-        cosmos_endpoint=server.endpoint,
-        cosmos_key=server.key,
-        cosmos_database="test-" + uuid.uuid4().hex[:12],  # a fresh database per test
-    )
-
-
+# Every test that asks for `settings`, `store` or `host` runs once per storage backend.
 @pytest.fixture(params=BACKENDS)
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    if request.param == "sqlite":
-        return sqlite_settings(tmp_path)
-    return cosmos_settings(tmp_path, request.getfixturevalue("cosmos_server"))
+def backend(request: pytest.FixtureRequest) -> str:
+    """The storage backend a test runs on; a module may widen the set (CONTRACT_BACKENDS)."""
+    return str(request.param)
 
 
 @pytest.fixture
-async def store(settings: Settings) -> AsyncIterator[DocumentStore]:
+def settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    if backend == "sqlite":
+        return sqlite_settings(tmp_path)
+    if backend == "cosmos":
+        return cosmos_settings(tmp_path, request.getfixturevalue("cosmos_server"))
+    raise ValueError(f"no host runs on the {backend!r} backend")
+
+
+@pytest.fixture
+async def store(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[DocumentStore]:
     """Each storage backend in turn, opened the way the host opens it."""
-    backend = await host_app.open_store(settings)
-    yield backend
-    await backend.close()
-
-
-@dataclass
-class Host:
-    """The real aiohttp app and botbuilder adapter on loopback, restartable on the same store."""
-
-    settings: Settings
-    connector: FakeConnector
-    client: TestClient | None = None
-    store: DocumentStore | None = None
-
-    async def start(self) -> None:
-        self.store = await host_app.open_store(self.settings)
-        web_app = host_app.build_web_app(self.settings, self.store)
-        self.client = TestClient(TestServer(web_app, host="127.0.0.1"))
-        await self.client.start_server()
-
-    async def stop(self) -> None:
-        if self.client:
-            await self.client.close()  # closes the store too (app cleanup)
-            self.client = None
-
-    async def restart(self) -> None:
-        await self.stop()
-        await self.start()
-
-    @property
-    def service_url(self) -> str:
-        return self.connector.service_url
-
-    async def send(self, activity: dict[str, Any], drain: bool = True) -> tuple[int, Any]:
-        """The host's answer; with `drain`, once the cards the turn sent in the background
-        have arrived too, so that a test sees them."""
-        assert self.client is not None
-        response = await self.client.post("/api/messages", json=activity)
-        if activity.get("type") == "invoke" and response.content_type == "application/json":
-            # The answer to a card action reaches the user through Teams, with its size limit.
-            status, body = self.connector.answer_invoke(response.status, await response.read())
-        else:
-            status = response.status
-            body = await response.json() if response.content_type == "application/json" else None
-        if drain:
-            await self.drain()
-        return status, body
-
-    async def drain(self) -> None:
-        assert self.client is not None
-        await self.client.app[host_app.PARTS].notifier.drain()
+    opened: DocumentStore
+    if backend == "memory":
+        opened = InMemoryStore()
+    else:
+        opened = await host_app.open_store(request.getfixturevalue("settings"))
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture
@@ -127,12 +74,13 @@ async def small_k_host(settings: Settings, connector: FakeConnector) -> AsyncIte
 
 
 @pytest.fixture
-def throttle(
-    settings: Settings, request: pytest.FixtureRequest
-) -> Callable[[float], Awaitable[None]]:
+def throttle(backend: str, request: pytest.FixtureRequest) -> Callable[[float], Awaitable[None]]:
     """Make the backend push back for a while: Cosmos answers 429, SQLite is locked by another
     process-like connection. Either way the writes under way must wait, not fail or double."""
-    if settings.storage == "cosmos":
+    if backend == "memory":
+        return asyncio.sleep  # nothing in memory pushes back: the writes just run meanwhile
+    settings: Settings = request.getfixturevalue("settings")
+    if backend == "cosmos":
         server = request.getfixturevalue("cosmos_server")
 
         async def cosmos_burst(seconds: float) -> None:

@@ -17,25 +17,22 @@ import pytest
 from domain.org import Role, RoleGrant
 from storage.roles import RoleRepository
 from storage.rounds import RoundRepository
-from tests.conftest import Host
-from tests.teams import TeamsUser
-from tests.test_agreement_dialog import (
-    INGRID,
-    KARI,
-    LARS,
-    OLE,
+from tests.support.answers import FINE
+from tests.support.card_text import texts
+from tests.support.example_org import INGRID, KARI, LARS, OLE, setup_org
+from tests.support.host import Host, parts
+from tests.support.teams import TeamsUser
+from tests.support.turns import (
     cards_to,
+    check_in,
+    download_link,
     fill_in,
-    parts,
+    open_rounds,
     press,
+    pulse,
     say,
-    setup_org,
     step,
 )
-from tests.test_bot_turns import texts
-from tests.test_data_rights import download_link
-from tests.test_followups import FINE, check_in, open_rounds
-from tests.test_pulse import pulse
 
 NINA = TeamsUser("ca8225cc-96e0-5607-aa58-1b5fe93b2b47", "Nina Strand")
 SIGRID = TeamsUser("dd3f78ca-fefd-5b90-b754-dfd9fb414953", "Sigrid Lunde")

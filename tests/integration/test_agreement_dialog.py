@@ -6,112 +6,17 @@ to Ingrid Solberg at the top; Ole Bakken is Kari's colleague.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-from typing import Any
 
-from app import PARTS, Parts
 from cards.agreement import DECIDE_VERB, REVISE_VERB, STEP_VERB
 from cards.elements import md
 from cards.team import INVITE_VERB, INVITEE, OPEN_VERB
 from domain.agreement_record import Status
-from tests.conftest import Host
-from tests.teams import TeamsUser, card_action, install, message, submit_fallback
-from tests.test_bot_turns import texts
-
-EXAMPLE = Path(__file__).parent.parent / "examples" / "org.csv"
-KARI = TeamsUser("9f7891b5-6b95-5e8f-9507-6a827ed7e89f", "Kari Nordmann")
-LARS = TeamsUser("5b121acf-6d21-5486-aa51-8f0424df73dc", "Lars Haugen")
-INGRID = TeamsUser("00d73c0c-0147-5ee0-a8a9-6916734a0b02", "Ingrid Solberg")
-OLE = TeamsUser("6d20782b-0ceb-530c-bd69-23bfa3c1a583", "Ole Bakken")
-NINA = TeamsUser("ca8225cc-96e0-5607-aa58-1b5fe93b2b47", "Nina Strand")
-
-TASKS = {
-    "home": "concentration,writing",
-    "office": "physical_meetings",
-    "expectations": "Svar innen en dag",
-}
-EXTENT = {"days": "2", "fixed": "fixed", "weekdays": "mon,wed", "reason": ""}
-ERGONOMICS = {"place": "own_room", "has": "desk,office_chair,external_screen", "discomfort": ""}
-EQUIPMENT = {"package": "2", "it_cost": 2500, "furniture_cost": 4000, "special_needs": ""}
-NETWORK = {"network": "private"}
-
-
-def parts(host: Host) -> Parts:
-    assert host.client is not None
-    return host.client.app[PARTS]
-
-
-async def setup_org(host: Host, *users: TeamsUser) -> None:
-    outcome = await parts(host).directory.import_csv(EXAMPLE.read_bytes())
-    assert not getattr(outcome, "errors", None)
-    for user in users:
-        await host.send(install(user, host.service_url))
-    host.connector.clear()
-
-
-async def reorganise(host: Host, managers: dict[TeamsUser, TeamsUser | None]) -> None:
-    """Import examples/org.csv again with new leaders for some people."""
-    new = {
-        user.aad_object_id: boss.aad_object_id if boss else "" for user, boss in managers.items()
-    }
-    rows = []
-    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
-        cells = line.split(",")
-        cells[3] = new.get(cells[0], cells[3])
-        rows.append(",".join(cells))
-    outcome = await parts(host).directory.import_csv("\n".join(rows).encode())
-    assert not getattr(outcome, "errors", None)
-
-
-async def say(host: Host, user: TeamsUser, text: str) -> dict[str, Any]:
-    """Type `text`; the one card the bot answers with."""
-    host.connector.clear()
-    status, _ = await host.send(message(user, host.service_url, text))
-    assert status in (200, 201)
-    (card,) = host.connector.cards()
-    return card
-
-
-async def press(host: Host, user: TeamsUser, verb: str, data: dict[str, Any]) -> dict[str, Any]:
-    """Press an `Action.Execute` button; the invoke's answer (a card or a message)."""
-    status, body = await host.send(card_action(user, host.service_url, verb, data))
-    assert status == 200 and isinstance(body, dict)
-    return body
-
-
-async def step(host: Host, user: TeamsUser, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
-    body = await press(host, user, STEP_VERB, {"step": name, **inputs})
-    assert body["type"] == "application/vnd.microsoft.card.adaptive", body
-    return dict(body["value"])
-
-
-def step_of(card: dict[str, Any]) -> str:
-    return str(card["actions"][0]["data"]["step"])
-
-
-def cards_to(host: Host, user: TeamsUser) -> list[dict[str, Any]]:
-    return [
-        card
-        for received in host.connector.messages()
-        if received.conversation_id == user.conversation_id
-        for card in received.cards
-    ]
-
-
-async def fill_in(host: Host, user: TeamsUser) -> dict[str, Any]:
-    """From `avtale` to the summary card, with the answers above."""
-    card = await say(host, user, "avtale")
-    assert step_of(card) == "tasks"
-    for name, inputs in (
-        ("tasks", TASKS),
-        ("extent", EXTENT),
-        ("ergonomics", ERGONOMICS),
-        ("equipment", EQUIPMENT),
-        ("network", NETWORK),
-    ):
-        assert step_of(card) == name
-        card = await step(host, user, name, inputs)
-    return card
+from tests.support.answers import EQUIPMENT, ERGONOMICS, EXTENT, NETWORK, TASKS
+from tests.support.card_text import texts
+from tests.support.example_org import INGRID, KARI, LARS, NINA, OLE, reorganise, setup_org
+from tests.support.host import Host, parts
+from tests.support.teams import submit_fallback
+from tests.support.turns import cards_to, fill_in, press, say, step, step_of
 
 
 async def test_draft_goes_to_the_leader_who_approves_and_both_see_the_agreement(

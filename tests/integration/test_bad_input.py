@@ -59,9 +59,14 @@ from domain.agreement_record import HOME_TASKS, OFFICE_TASKS
 from domain.catalog import round_items
 from storage.responses import unseal
 from storage.rounds import RoundRepository
-from tests.conftest import Host, sqlite_settings
-from tests.fake_connector import FakeConnector
-from tests.teams import (
+from tests.support.answers import EQUIPMENT as EQUIPMENT_INPUTS
+from tests.support.answers import EXTENT, FINE, NETWORK, TASKS
+from tests.support.card_data import DATA_KEYS
+from tests.support.card_text import texts
+from tests.support.example_org import INGRID, KARI, LARS, OLE, setup_org
+from tests.support.fake_connector import FakeConnector
+from tests.support.host import Host, sqlite_settings
+from tests.support.teams import (
     TeamsUser,
     bot_added,
     card_action,
@@ -70,21 +75,7 @@ from tests.teams import (
     submit_fallback,
     uninstall,
 )
-from tests.test_agreement_dialog import EQUIPMENT as EQUIPMENT_INPUTS
-from tests.test_agreement_dialog import (
-    EXTENT,
-    INGRID,
-    KARI,
-    LARS,
-    NETWORK,
-    OLE,
-    TASKS,
-    fill_in,
-    setup_org,
-    step_of,
-)
-from tests.test_bot_turns import texts
-from tests.test_followups import FINE, check_in, open_rounds
+from tests.support.turns import check_in, fill_in, open_rounds, step_of
 
 Activity = dict[str, Any]
 
@@ -263,12 +254,6 @@ KNOWN_VERBS = (STEP_VERB, DECIDE_VERB, REVISE_VERB, START_VERB, OPEN_VERB, SHOW_
                FOLLOWUP_OPEN_VERB, SUBMIT_VERB, SAVE_VERB, KEEP_VERB, DOWNLOAD_VERB,
                CSV_VERB)  # fmt: skip
 verbs = st.one_of(st.sampled_from(KNOWN_VERBS), strings, not_strings)
-#: The keys the bot's cards submit, so that garbage lands where the bot looks.
-DATA_KEYS = ["verb", "round_id", "step", "choice", "employee", "followup", "version",
-             "decision", "comment", "note", "language", "age_band", "share", "contact_me", "home",
-             "office", "expectations", "days", "fixed", "weekdays", "reason", "place", "has",
-             "discomfort", "occupational_health", "package", "it_cost", "furniture_cost", "page",
-             "special_needs", "network", *round_items()]  # fmt: skip
 card_data = st.dictionaries(st.sampled_from(DATA_KEYS) | st.text(max_size=8), garbage, max_size=8)
 
 #: Where a field of an activity may go missing or turn into something else.

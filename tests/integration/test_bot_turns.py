@@ -13,9 +13,11 @@ from domain.rounds import new_round
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
 from storage.users import UserRepository
-from tests.conftest import Host
-from tests.fake_connector import FakeConnector
-from tests.teams import (
+from tests.support.answers import ALL_FOURS
+from tests.support.card_text import texts
+from tests.support.fake_connector import FakeConnector
+from tests.support.host import Host
+from tests.support.teams import (
     TeamsUser,
     bot_added,
     card_action,
@@ -24,55 +26,14 @@ from tests.teams import (
     submit_fallback,
     uninstall,
 )
+from tests.support.turns import open_checkin, round_id_of
 
 KARI = TeamsUser("00000000-0000-0000-0000-00000000ka01")
 JOHN = TeamsUser("00000000-0000-0000-0000-00000000jo01", name="John Smith", locale="en-US")
 
-ALL_FOURS = {
-    "stress": "2",
-    "social": "4",
-    "focus": "4",
-    "workload": "4",
-    "balance": "4",
-    "leader": "4",
-    "learning": "4",
-    "strain": "1",
-}
-
-
-def texts(card: dict[str, Any]) -> str:
-    """Every piece of text a card shows, joined, for assertions on what a user reads."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key in ("text", "title", "label", "value"):
-                if isinstance(node.get(key), str):
-                    found.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return "\n".join(found)
-
 
 def input_ids(card: dict[str, Any]) -> list[str]:
     return [e["id"] for e in card["body"] if e.get("type", "").startswith("Input.")]
-
-
-async def open_checkin(host: Host, user: TeamsUser) -> dict[str, Any]:
-    host.connector.clear()
-    status, _ = await host.send(message(user, host.service_url, "sjekk inn"))
-    assert status in (200, 201)
-    (card,) = host.connector.cards()
-    return card
-
-
-def round_id_of(card: dict[str, Any]) -> str:
-    return str(card["actions"][0]["data"]["round_id"])
 
 
 async def submit(

@@ -18,22 +18,12 @@ from cards.help import greeting_card
 from cards.team import team_card
 from domain.agreement_record import TeamMember, TeamOverview, week_plan
 from domain.org import Person
-from tests.conftest import Host
-from tests.teams import install
-from tests.test_agreement_dialog import (
-    ERGONOMICS,
-    EXAMPLE,
-    EXTENT,
-    KARI,
-    LARS,
-    cards_to,
-    parts,
-    press,
-    say,
-    step,
-)
-from tests.test_bot_turns import texts
-from tests.test_followups import FINE, open_rounds
+from tests.support.answers import ERGONOMICS, EXTENT, FINE
+from tests.support.card_text import texts
+from tests.support.example_org import EXAMPLE, KARI, LARS
+from tests.support.host import Host, parts
+from tests.support.teams import install
+from tests.support.turns import cards_to, open_rounds, press, say, step
 
 LINK = "[klikk](https://evil.example)"
 HOSTILE = f"**haster** {LINK} _nå_ # `kode` <b>"

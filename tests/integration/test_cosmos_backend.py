@@ -14,9 +14,9 @@ import app as host_app
 from bot.settings import Settings
 from domain.pseudonym import pseudonym
 from storage.cosmos_store import CosmosStore, StorageSetupError
-from tests.conftest import Host, cosmos_settings
-from tests.cosmos_server import CosmosTestServer
-from tests.teams import TeamsUser, card_action, message
+from tests.support.cosmos_server import CosmosTestServer
+from tests.support.host import Host, cosmos_settings
+from tests.support.teams import TeamsUser, card_action, message
 
 ANSWERS = {"stress": "3", "social": "3", "focus": "3", "workload": "3", "balance": "3",
            "leader": "3", "learning": "3", "strain": "3"}  # fmt: skip

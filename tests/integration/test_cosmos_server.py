@@ -2,7 +2,7 @@
 the real azure-cosmos SDK. Each fix of the stock @vercel/cosmosdb-server has a test
 here that fails against the stock library: run them that way with
 
-    COSMOS_SERVER_STOCK=1 .venv/bin/python -m pytest tests/test_cosmos_server.py
+    COSMOS_SERVER_STOCK=1 .venv/bin/python -m pytest tests/integration/test_cosmos_server.py
 
 The launcher's own features (start-up, certificate, faults, stats) and the checks of
 what stock already gets right (ETags, patch, upsert) pass there too.
@@ -34,7 +34,7 @@ from azure.core.exceptions import ServiceRequestError
 from azure.cosmos import CosmosClient, PartitionKey, SSLConfiguration, exceptions
 from azure.cosmos.aio import CosmosClient as AsyncCosmosClient
 
-from tests import cosmos_server as cs
+from tests.support import cosmos_server as cs
 
 STOCK = os.environ.get("COSMOS_SERVER_STOCK") == "1"
 DATABASE = "launcher-tests"
@@ -587,7 +587,7 @@ def test_every_generated_certificate_is_valid_der() -> None:
         "}"
         "console.log(bad);"
     )
-    root = Path(__file__).parent.parent
+    root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         ["node", "--input-type=module", "-e", script],
         cwd=root,

@@ -10,62 +10,30 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
-from typing import Any
-
-from azure.cosmos.aio import CosmosClient
 
 from bot.links import LINK_SECONDS, DownloadLinks
 from bot.settings import Settings
 from cards.data_rights import DELETE_VERB, DOWNLOAD_VERB, KEEP_VERB
 from cards.followup import DONE_VERB
 from domain.pseudonym import pseudonym
-from storage.port import CONTAINERS, DocumentStore
-from tests.conftest import Host
-from tests.teams import TeamsUser, card_action
-from tests.test_agreement_dialog import (
-    KARI,
-    LARS,
-    OLE,
+from storage.port import DocumentStore
+from tests.support.answers import FINE, STRESSED
+from tests.support.card_text import texts
+from tests.support.example_org import KARI, LARS, OLE, setup_org
+from tests.support.host import Host, parts
+from tests.support.stored import KEPT, every_document
+from tests.support.teams import card_action
+from tests.support.turns import (
     cards_to,
+    check_in,
+    download_link,
     fill_in,
-    parts,
+    open_rounds,
     press,
     say,
-    setup_org,
+    share,
     step,
 )
-from tests.test_bot_turns import texts
-from tests.test_followups import FINE, STRESSED, check_in, open_rounds, share
-
-#: Where something about a person may stay after erasing: HR's directory, and numbers.
-KEPT = {"directory", "counters"}
-
-
-async def every_document(settings: Settings) -> list[tuple[str, dict[str, Any]]]:
-    """Every document as stored; on SQLite with the row's expiry as `_expires_at`."""
-    if settings.storage == "cosmos":
-        found = []
-        async with CosmosClient(settings.cosmos_endpoint, settings.cosmos_key) as client:
-            database = client.get_database_client(settings.cosmos_database)
-            for container in CONTAINERS:
-                proxy = database.get_container_client(container)
-                found += [(container, d) async for d in proxy.query_items("SELECT * FROM c")]
-        return found
-    with sqlite3.connect(settings.sqlite_path) as db:
-        rows = db.execute("SELECT container, pk, id, body, expires_at FROM documents").fetchall()
-    return [
-        (c, {**json.loads(body), "pk": pk, "id": i, "_expires_at": expires})
-        for c, pk, i, body, expires in rows
-    ]
-
-
-async def download_link(host: Host, user: TeamsUser) -> str:
-    """Press the download button on the `mine data` card; the link the answer opens."""
-    card = await say(host, user, "mine data")
-    (button,) = [a for a in card["actions"] if a.get("verb") == DOWNLOAD_VERB]
-    answer = await press(host, user, DOWNLOAD_VERB, button["data"])
-    return str(next(a["url"] for a in answer["value"]["actions"] if a["type"] == "Action.OpenUrl"))
 
 
 async def use_everything(host: Host) -> None:

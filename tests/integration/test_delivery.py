@@ -32,9 +32,9 @@ from storage.responses import ResponseRepository
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
 from storage.sqlite_store import SqliteStore
-from tests.fake_connector import FakeConnector
+from tests.support.fake_connector import FakeConnector
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OSLO = ZoneInfo("Europe/Oslo")
 ITEMS = round_items()
 ANSWERS = {item: "3" for item in ITEMS}

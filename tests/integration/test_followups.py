@@ -25,29 +25,15 @@ from domain.followup import (
     signals,
     team_signal,
 )
-from domain.rounds import new_round
 from storage.port import StorageUnavailable
 from storage.rounds import RoundRepository
-from tests.conftest import Host
-from tests.teams import TeamsUser, message
-from tests.test_agreement_dialog import (
-    INGRID,
-    KARI,
-    LARS,
-    NINA,
-    OLE,
-    cards_to,
-    parts,
-    press,
-    reorganise,
-    setup_org,
-)
-from tests.test_bot_turns import texts
+from tests.support.answers import FINE, STRESSED
+from tests.support.card_text import texts
+from tests.support.example_org import INGRID, KARI, LARS, NINA, OLE, SIGRID, reorganise, setup_org
+from tests.support.host import Host, parts
+from tests.support.teams import TeamsUser, message
+from tests.support.turns import cards_to, check_in, open_rounds, press, share
 
-SIGRID = TeamsUser("dd3f78ca-fefd-5b90-b754-dfd9fb414953", "Sigrid Lunde")
-FINE = {"stress": "2", "social": "4", "focus": "4", "workload": "4", "balance": "4",
-        "leader": "4", "learning": "4", "strain": "1"}  # fmt: skip
-STRESSED = {**FINE, "stress": "5"}
 T = Thresholds()
 
 
@@ -94,33 +80,6 @@ def test_team_signal_needs_k_answers_and_several_high() -> None:
 
 
 # -- through the host --------------------------------------------------------------------------
-
-
-async def open_rounds(host: Host, count: int) -> list[str]:
-    """`count` open rounds, an hour apart, oldest first."""
-    assert host.store is not None
-    now = datetime.now(UTC)
-    ids = []
-    for n in range(count):
-        round_ = new_round(f"t{n}", now - timedelta(hours=count - n), ("stress", "social",
-                           "focus", "workload", "balance", "leader", "learning", "strain"))  # fmt: skip
-        await RoundRepository(host.store).create(round_)
-        ids.append(round_.id)
-    return ids
-
-
-async def check_in(
-    host: Host, user: TeamsUser, round_id: str, scores: dict[str, str], contact: bool = False
-) -> dict[str, Any]:
-    data = {"round_id": round_id, **scores, "contact_me": "true" if contact else "false"}
-    body = await press(host, user, "checkin.submit", data)
-    return dict(body["value"])
-
-
-async def share(host: Host, user: TeamsUser, kinds: str) -> None:
-    data = {"language": "nb", "age_band": "none", "share": kinds}
-    body = await press(host, user, "settings.save", data)
-    assert "Innstillingene er lagret" in texts(body["value"])
 
 
 def everything_sent(host: Host) -> str:

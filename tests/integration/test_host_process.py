@@ -15,10 +15,10 @@ import aiohttp
 import pytest
 
 from cards.data_rights import DOWNLOAD_VERB
-from tests.fake_connector import FakeConnector
-from tests.teams import TeamsUser, card_action, install, message
+from tests.support.fake_connector import FakeConnector
+from tests.support.teams import TeamsUser, card_action, install, message
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KARI = TeamsUser("00000000-0000-0000-0000-00000000ka02")
 
 

@@ -15,10 +15,11 @@ from bot.settings import Settings
 from cards.data_rights import DELETE_VERB
 from cards.team import INVITE_VERB, INVITEE
 from domain.org import normalise_id
-from tests.conftest import Host
-from tests.test_agreement_dialog import KARI, LARS, cards_to, press, say, setup_org
-from tests.test_bot_turns import texts
-from tests.test_data_rights import KEPT, every_document
+from tests.support.card_text import texts
+from tests.support.example_org import KARI, LARS, setup_org
+from tests.support.host import Host
+from tests.support.stored import KEPT, every_document
+from tests.support.turns import cards_to, press, say
 
 FORMS = {
     "braces_upper": "{" + KARI.aad_object_id.upper() + "}",

@@ -41,10 +41,10 @@ from jwt.algorithms import RSAAlgorithm
 from bot.settings import Settings
 from storage.roster import RosterRepository
 from storage.users import UserRepository
-from tests.conftest import Host
-from tests.fake_connector import FakeConnector
-from tests.teams import TENANT_ID, TeamsUser, card_action, message
-from tests.test_data_rights import every_document
+from tests.support.fake_connector import FakeConnector
+from tests.support.host import Host
+from tests.support.stored import every_document
+from tests.support.teams import TENANT_ID, TeamsUser, card_action, message
 
 APP_ID = "5d2f0c3a-7b1e-4c9d-8a6f-2e4b1c0d9f7a"  # the bot's managed identity (client id)
 APP_TENANT = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"

@@ -14,11 +14,12 @@ from datetime import date
 import pytest
 
 from cards.followup import DONE_VERB
-from tests.conftest import Host
-from tests.teams import install
-from tests.test_agreement_dialog import EXAMPLE, KARI, LARS, NETWORK, cards_to, parts, say, step
-from tests.test_agreement_dialog import press as press_card
-from tests.test_followups import STRESSED, open_rounds, share
+from tests.support.answers import NETWORK, STRESSED
+from tests.support.example_org import EXAMPLE, KARI, LARS
+from tests.support.host import Host, parts
+from tests.support.teams import install
+from tests.support.turns import cards_to, open_rounds, say, share, step
+from tests.support.turns import press as press_card
 
 REASON = "reason-marker-lang-reisevei"
 SPECIAL = "special-marker-vondt-i-ryggen"

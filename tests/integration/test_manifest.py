@@ -27,7 +27,7 @@ from cards.i18n import TEXTS
 from manifest import make_icons
 from manifest.package import PackageError, add_cli, app_version, build_package, run_cli
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR = REPO_ROOT / "manifest" / "validate.mjs"
 APP_ID = "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f"
 FILES = {"manifest.json", "en.json", "color.png", "outline.png"}

@@ -27,12 +27,13 @@ from cards.checkin import checkin_card
 from cards.elements import Card
 from cards.team import SHOW_VERB
 from domain.agreement import Amounts, Mode
-from tests.conftest import Host
-from tests.e2e.gallery import _round, gallery
-from tests.fake_connector import MESSAGE_LIMIT, FakeConnector
-from tests.teams import TeamsUser, card_action, message
-from tests.test_agreement_dialog import LARS, cards_to, parts, setup_org
-from tests.test_bad_input import DATA_KEYS
+from tests.support.card_data import DATA_KEYS
+from tests.support.example_org import LARS, setup_org
+from tests.support.fake_connector import MESSAGE_LIMIT, FakeConnector
+from tests.support.gallery import _round, gallery
+from tests.support.host import Host, parts
+from tests.support.teams import TeamsUser, card_action, message
+from tests.support.turns import cards_to
 
 # What a card may take of Teams' limit: the rest is the activity's envelope (ids, addresses of
 # the conversation and both parties, replyToId), well under a kilobyte in Teams.

@@ -4,10 +4,6 @@ service and the `org` command line."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,8 +26,9 @@ from services.org_directory import OrgDirectoryService
 from storage.directory import CONTAINER, DirectoryConflict, DirectoryRepository, people_pk
 from storage.leases import LeaseStore
 from storage.port import Document, DocumentStore
+from tests.support.processes import run_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "org.csv"
 HEADER = "aad_object_id,name,email,manager_aad_object_id,service_area,unit"
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -387,17 +384,6 @@ async def test_an_import_waits_for_no_one_while_another_holds_the_lease(
 
 
 # --- the command line ------------------------------------------------------------------------
-
-
-def run_app(args: list[str], env: Mapping[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "app.py"), *args],
-        cwd=cwd,  # no .env there: only what the test sets
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.mark.slow

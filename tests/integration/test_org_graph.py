@@ -1,5 +1,5 @@
 """The organisation sync from Microsoft Graph, against a local Graph and token endpoint over
-HTTPS (tests/fake_graph.py), with msal itself fetching and caching the tokens."""
+HTTPS (tests/support/fake_graph.py), with msal itself fetching and caching the tokens."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from storage.directory import DirectoryRepository
 from storage.leases import LeaseStore
 from storage.port import DocumentStore
 from storage.sqlite_store import SqliteStore
-from tests.fake_graph import (
+from tests.support.fake_graph import (
     CLIENT_ID,
     CLIENT_SECRET,
     IDENTITY_HEADER,
@@ -32,7 +32,7 @@ from tests.fake_graph import (
     graph_user,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def gid(n: int) -> str:

@@ -18,12 +18,12 @@ from domain.org import Role, RoleGrant
 from storage.pulse import AuditLog, PulseCounters
 from storage.roles import RoleRepository
 from storage.rounds import RoundRepository
-from tests.attacker_lp import Attacker
-from tests.conftest import Host
-from tests.teams import TeamsUser, card_action, install, message
-from tests.test_agreement_dialog import parts, press
-from tests.test_bot_turns import texts
-from tests.test_org_directory import run_app
+from tests.support.attacker_lp import Attacker
+from tests.support.card_text import texts
+from tests.support.host import Host, parts
+from tests.support.processes import run_app
+from tests.support.teams import TeamsUser, card_action, install
+from tests.support.turns import press, pulse
 
 HEADER = "aad_object_id,name,email,manager_aad_object_id,service_area,unit"
 
@@ -76,18 +76,6 @@ async def run_round(host: Host, answering: dict[TeamsUser, int]) -> str:
     assert round_ is not None
     await rounds.save(replace(round_, closes_at=datetime.now(UTC) - timedelta(minutes=1)))
     return round_id
-
-
-async def pulse(host: Host, user: TeamsUser) -> dict[str, Any]:
-    """Every message `puls` answers with (the summary, then a card per breakdown), as one."""
-    host.connector.clear()
-    await host.send(message(user, host.service_url, "puls"))
-    cards = host.connector.cards()
-    assert cards
-    return {
-        "body": [e for card in cards for e in card["body"]],
-        "actions": [a for card in cards for a in card.get("actions", [])],
-    }
 
 
 async def csv_url(host: Host, user: TeamsUser) -> str:

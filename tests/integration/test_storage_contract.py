@@ -10,6 +10,12 @@ import pytest
 
 from storage.leases import LeaseStore
 from storage.port import Conflict, DocumentStore, NotFound, PreconditionFailed
+from tests.support.host import CONTRACT_BACKENDS
+
+
+@pytest.fixture(params=CONTRACT_BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 async def test_create_read_replace_delete(store: DocumentStore) -> None:

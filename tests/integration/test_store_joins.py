@@ -23,11 +23,12 @@ from domain.checkin import CheckinAnswers, CheckinResponse
 from domain.pseudonym import pseudonym
 from storage.port import DocumentStore
 from storage.responses import ResponseRepository, seal
-from tests.conftest import Host
-from tests.test_agreement_dialog import KARI, LARS, OLE, cards_to, press, say, setup_org
-from tests.test_bot_turns import texts
-from tests.test_data_rights import every_document
-from tests.test_followups import FINE, SIGRID, STRESSED, open_rounds, share
+from tests.support.answers import FINE, STRESSED
+from tests.support.card_text import texts
+from tests.support.example_org import KARI, LARS, OLE, SIGRID, setup_org
+from tests.support.host import Host
+from tests.support.stored import every_document
+from tests.support.turns import cards_to, open_rounds, press, say, share
 
 PEOPLE = (KARI, OLE, SIGRID, LARS)
 ITEMS = ("stress", "social", "focus", "workload", "balance", "leader", "learning", "strain")

@@ -15,21 +15,12 @@ from cards.agreement import DECIDE_VERB
 from cards.checkin import SUBMIT_VERB
 from cards.team import INVITE_VERB, INVITEE
 from storage.roster import RosterRepository
-from tests.conftest import Host
-from tests.teams import TeamsUser, card_action, install, message
-from tests.test_agreement_dialog import (
-    EXAMPLE,
-    KARI,
-    LARS,
-    cards_to,
-    fill_in,
-    parts,
-    press,
-    setup_org,
-    step,
-)
-from tests.test_bot_turns import ALL_FOURS, open_checkin, round_id_of, texts
-from tests.test_followups import STRESSED
+from tests.support.answers import ALL_FOURS, STRESSED
+from tests.support.card_text import texts
+from tests.support.example_org import EXAMPLE, KARI, LARS, setup_org
+from tests.support.host import Host, parts
+from tests.support.teams import TeamsUser, card_action, install, message
+from tests.support.turns import cards_to, fill_in, open_checkin, press, round_id_of, step
 
 
 async def answer_while_teams_is_slow(

@@ -38,7 +38,7 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = REPO_ROOT / "tools" / "cosmos-server" / "server.mjs"
 LIBRARY_PACKAGE = REPO_ROOT / "node_modules" / "@vercel" / "cosmosdb-server" / "package.json"
 

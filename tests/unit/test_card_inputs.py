@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cards.elements import Card
-from tests.e2e.gallery import elements, gallery
+from tests.support.gallery import elements, gallery
 
 
 def _input_ids(card: Card) -> set[str]:

@@ -36,7 +36,7 @@ SOURCES = ("bot", "cards", "dialogs", "domain", "services")
 
 
 def test_every_key_the_code_names_is_in_the_table() -> None:
-    root = Path(__file__).parent.parent
+    root = Path(__file__).resolve().parents[2]
     named = {
         (path.relative_to(root), key)
         for folder in SOURCES

@@ -23,7 +23,7 @@ import pytest
 from bot.settings import Settings
 from storage.port import CONTAINERS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 MAIN = "main.bicep"
 COSMOS = "modules/cosmos.bicep"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from cards.elements import MAX_COLUMNS
-from tests.e2e.gallery import elements, gallery
+from tests.support.gallery import elements, gallery
 
 GALLERY = gallery()
 

@@ -1,4 +1,4 @@
-"""The pulse against an attacker who holds every role's view of a round (tests/attacker_lp.py):
+"""The pulse against an attacker who holds every role's view of a round (tests/support/attacker_lp.py):
 over random organisations — empty and one-person cells, identical answers — nothing hidden is
 narrowed to one value, and every shown mean is the raw answers' mean."""
 
@@ -11,7 +11,7 @@ import random
 import pytest
 
 from domain.pulse import Scope, View, fine_deltas, protected, view
-from tests.attacker_lp import Attacker, Interior
+from tests.support.attacker_lp import Attacker, Interior
 
 ITEMS = ("stress", "social")
 
