@@ -19,7 +19,7 @@ from storage.roles import RoleRepository
 from storage.rounds import RoundRepository
 from tests.support.answers import FINE
 from tests.support.card_text import texts
-from tests.support.example_org import INGRID, KARI, LARS, OLE, setup_org
+from tests.support.example_org import INGRID, KARI, LARS, OLE
 from tests.support.host import Host, parts
 from tests.support.teams import TeamsUser
 from tests.support.turns import (
@@ -31,6 +31,7 @@ from tests.support.turns import (
     press,
     pulse,
     say,
+    setup_org,
     step,
 )
 

@@ -13,10 +13,10 @@ from cards.team import INVITE_VERB, INVITEE, OPEN_VERB
 from domain.agreement_record import Status
 from tests.support.answers import EQUIPMENT, ERGONOMICS, EXTENT, NETWORK, TASKS
 from tests.support.card_text import texts
-from tests.support.example_org import INGRID, KARI, LARS, NINA, OLE, reorganise, setup_org
+from tests.support.example_org import INGRID, KARI, LARS, NINA, OLE
 from tests.support.host import Host, parts
 from tests.support.teams import submit_fallback
-from tests.support.turns import cards_to, fill_in, press, say, step, step_of
+from tests.support.turns import cards_to, fill_in, press, reorganise, say, setup_org, step, step_of
 
 
 async def test_draft_goes_to_the_leader_who_approves_and_both_see_the_agreement(

@@ -63,7 +63,7 @@ from tests.support.answers import EQUIPMENT as EQUIPMENT_INPUTS
 from tests.support.answers import EXTENT, FINE, NETWORK, TASKS
 from tests.support.card_data import DATA_KEYS
 from tests.support.card_text import texts
-from tests.support.example_org import INGRID, KARI, LARS, OLE, setup_org
+from tests.support.example_org import INGRID, KARI, LARS, OLE
 from tests.support.fake_connector import FakeConnector
 from tests.support.host import Host, sqlite_settings
 from tests.support.teams import (
@@ -75,7 +75,7 @@ from tests.support.teams import (
     submit_fallback,
     uninstall,
 )
-from tests.support.turns import check_in, fill_in, open_rounds, step_of
+from tests.support.turns import check_in, fill_in, open_rounds, setup_org, step_of
 
 Activity = dict[str, Any]
 

@@ -19,7 +19,7 @@ from domain.pseudonym import pseudonym
 from storage.port import DocumentStore
 from tests.support.answers import FINE, STRESSED
 from tests.support.card_text import texts
-from tests.support.example_org import KARI, LARS, OLE, setup_org
+from tests.support.example_org import KARI, LARS, OLE
 from tests.support.host import Host, parts
 from tests.support.stored import KEPT, every_document
 from tests.support.teams import card_action
@@ -31,6 +31,7 @@ from tests.support.turns import (
     open_rounds,
     press,
     say,
+    setup_org,
     share,
     step,
 )

@@ -29,10 +29,10 @@ from storage.port import StorageUnavailable
 from storage.rounds import RoundRepository
 from tests.support.answers import FINE, STRESSED
 from tests.support.card_text import texts
-from tests.support.example_org import INGRID, KARI, LARS, NINA, OLE, SIGRID, reorganise, setup_org
+from tests.support.example_org import INGRID, KARI, LARS, NINA, OLE, SIGRID
 from tests.support.host import Host, parts
 from tests.support.teams import TeamsUser, message
-from tests.support.turns import cards_to, check_in, open_rounds, press, share
+from tests.support.turns import cards_to, check_in, open_rounds, press, reorganise, setup_org, share
 
 T = Thresholds()
 

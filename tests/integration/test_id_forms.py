@@ -16,10 +16,10 @@ from cards.data_rights import DELETE_VERB
 from cards.team import INVITE_VERB, INVITEE
 from domain.org import normalise_id
 from tests.support.card_text import texts
-from tests.support.example_org import KARI, LARS, setup_org
+from tests.support.example_org import KARI, LARS
 from tests.support.host import Host
 from tests.support.stored import KEPT, every_document
-from tests.support.turns import cards_to, press, say
+from tests.support.turns import cards_to, press, say, setup_org
 
 FORMS = {
     "braces_upper": "{" + KARI.aad_object_id.upper() + "}",

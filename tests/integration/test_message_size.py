@@ -28,12 +28,12 @@ from cards.elements import Card
 from cards.team import SHOW_VERB
 from domain.agreement import Amounts, Mode
 from tests.support.card_data import DATA_KEYS
-from tests.support.example_org import LARS, setup_org
+from tests.support.example_org import LARS
 from tests.support.fake_connector import MESSAGE_LIMIT, FakeConnector
 from tests.support.gallery import _round, gallery
 from tests.support.host import Host, parts
 from tests.support.teams import TeamsUser, card_action, message
-from tests.support.turns import cards_to
+from tests.support.turns import cards_to, setup_org
 
 # What a card may take of Teams' limit: the rest is the activity's envelope (ids, addresses of
 # the conversation and both parties, replyToId), well under a kilobyte in Teams.

@@ -25,10 +25,10 @@ from storage.port import DocumentStore
 from storage.responses import ResponseRepository, seal
 from tests.support.answers import FINE, STRESSED
 from tests.support.card_text import texts
-from tests.support.example_org import KARI, LARS, OLE, SIGRID, setup_org
+from tests.support.example_org import KARI, LARS, OLE, SIGRID
 from tests.support.host import Host
 from tests.support.stored import every_document
-from tests.support.turns import cards_to, open_rounds, press, say, share
+from tests.support.turns import cards_to, open_rounds, press, say, setup_org, share
 
 PEOPLE = (KARI, OLE, SIGRID, LARS)
 ITEMS = ("stress", "social", "focus", "workload", "balance", "leader", "learning", "strain")

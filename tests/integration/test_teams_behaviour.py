@@ -17,10 +17,10 @@ from cards.team import INVITE_VERB, INVITEE
 from storage.roster import RosterRepository
 from tests.support.answers import ALL_FOURS, STRESSED
 from tests.support.card_text import texts
-from tests.support.example_org import EXAMPLE, KARI, LARS, setup_org
+from tests.support.example_org import EXAMPLE, KARI, LARS
 from tests.support.host import Host, parts
 from tests.support.teams import TeamsUser, card_action, install, message
-from tests.support.turns import cards_to, fill_in, open_checkin, press, round_id_of, step
+from tests.support.turns import cards_to, fill_in, open_checkin, press, round_id_of, setup_org, step
 
 
 async def answer_while_teams_is_slow(

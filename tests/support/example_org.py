@@ -1,13 +1,12 @@
-"""People from the example organisation (examples/org.csv) in Teams, and the directory set up
-for them: Kari Nordmann, Ole Bakken and Sigrid Lunde report to Lars Haugen, who reports to
-Ingrid Solberg at the top."""
+"""People from the example organisation (examples/org.csv) as Teams users: Kari Nordmann, Ole
+Bakken and Sigrid Lunde report to Lars Haugen, who reports to Ingrid Solberg at the top
+(tests/support/turns.py imports the organisation into a host)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.host import Host, parts
-from tests.support.teams import TeamsUser, install
+from tests.support.teams import TeamsUser
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.csv"
 KARI = TeamsUser("9f7891b5-6b95-5e8f-9507-6a827ed7e89f", "Kari Nordmann")
@@ -16,25 +15,3 @@ INGRID = TeamsUser("00d73c0c-0147-5ee0-a8a9-6916734a0b02", "Ingrid Solberg")
 OLE = TeamsUser("6d20782b-0ceb-530c-bd69-23bfa3c1a583", "Ole Bakken")
 NINA = TeamsUser("ca8225cc-96e0-5607-aa58-1b5fe93b2b47", "Nina Strand")
 SIGRID = TeamsUser("dd3f78ca-fefd-5b90-b754-dfd9fb414953", "Sigrid Lunde")
-
-
-async def setup_org(host: Host, *users: TeamsUser) -> None:
-    outcome = await parts(host).directory.import_csv(EXAMPLE.read_bytes())
-    assert not getattr(outcome, "errors", None)
-    for user in users:
-        await host.send(install(user, host.service_url))
-    host.connector.clear()
-
-
-async def reorganise(host: Host, managers: dict[TeamsUser, TeamsUser | None]) -> None:
-    """Import examples/org.csv again with new leaders for some people."""
-    new = {
-        user.aad_object_id: boss.aad_object_id if boss else "" for user, boss in managers.items()
-    }
-    rows = []
-    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
-        cells = line.split(",")
-        cells[3] = new.get(cells[0], cells[3])
-        rows.append(",".join(cells))
-    outcome = await parts(host).directory.import_csv("\n".join(rows).encode())
-    assert not getattr(outcome, "errors", None)

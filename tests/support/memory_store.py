@@ -123,6 +123,10 @@ class InMemoryStore:
         self._rows[key].expires_at = row.expires_at if row else None
         return written
 
+    def documents(self) -> list[tuple[str, Document]]:
+        """Every live document with its container: what someone holding the store would see."""
+        return [(key[0], _decode(row)) for key in list(self._rows) if (row := self._live(key))]
+
     async def close(self) -> None:
         """Nothing to release; the documents stay for whoever holds the store."""
 

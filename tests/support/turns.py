@@ -11,8 +11,9 @@ from domain.rounds import new_round
 from storage.rounds import RoundRepository
 from tests.support.answers import EQUIPMENT, ERGONOMICS, EXTENT, NETWORK, TASKS
 from tests.support.card_text import texts
-from tests.support.host import Host
-from tests.support.teams import TeamsUser, card_action, message
+from tests.support.example_org import EXAMPLE
+from tests.support.host import Host, parts
+from tests.support.teams import TeamsUser, card_action, install, message
 
 
 async def say(host: Host, user: TeamsUser, text: str) -> dict[str, Any]:
@@ -123,3 +124,25 @@ async def download_link(host: Host, user: TeamsUser) -> str:
     (button,) = [a for a in card["actions"] if a.get("verb") == DOWNLOAD_VERB]
     answer = await press(host, user, DOWNLOAD_VERB, button["data"])
     return str(next(a["url"] for a in answer["value"]["actions"] if a["type"] == "Action.OpenUrl"))
+
+
+async def setup_org(host: Host, *users: TeamsUser) -> None:
+    outcome = await parts(host).directory.import_csv(EXAMPLE.read_bytes())
+    assert not getattr(outcome, "errors", None)
+    for user in users:
+        await host.send(install(user, host.service_url))
+    host.connector.clear()
+
+
+async def reorganise(host: Host, managers: dict[TeamsUser, TeamsUser | None]) -> None:
+    """Import examples/org.csv again with new leaders for some people."""
+    new = {
+        user.aad_object_id: boss.aad_object_id if boss else "" for user, boss in managers.items()
+    }
+    rows = []
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        cells = line.split(",")
+        cells[3] = new.get(cells[0], cells[3])
+        rows.append(",".join(cells))
+    outcome = await parts(host).directory.import_csv("\n".join(rows).encode())
+    assert not getattr(outcome, "errors", None)
