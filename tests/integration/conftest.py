@@ -3,9 +3,10 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,7 +75,9 @@ async def small_k_host(settings: Settings, connector: FakeConnector) -> AsyncIte
 
 
 @pytest.fixture
-def throttle(backend: str, request: pytest.FixtureRequest) -> Callable[[float], Awaitable[None]]:
+def throttle(
+    backend: str, request: pytest.FixtureRequest
+) -> Callable[[float], Coroutine[Any, Any, None]]:
     """Make the backend push back for a while: Cosmos answers 429, SQLite is locked by another
     process-like connection. Either way the writes under way must wait, not fail or double."""
     if backend == "memory":

@@ -443,7 +443,7 @@ async def sqlite_host(tmp_path: Path, connector: FakeConnector) -> AsyncIterator
 SCALE = int(os.environ.get("BAD_INPUT_SCALE", "1"))
 
 
-def examples(n: int) -> Any:
+def examples(n: int) -> settings:
     """`n` examples without a deadline (a turn is I/O), one host for all of them."""
     return settings(
         max_examples=n * SCALE,
@@ -652,7 +652,7 @@ def encodable(activity: Activity) -> bool:
 
 #: Valid answers along a path through every step, the occupational-health offer included (a
 #: discomfort makes the workplace a risk).
-VALID = {
+VALID: dict[str, dict[str, Any]] = {
     "tasks": TASKS,
     "extent": EXTENT,
     "ergonomics": {"place": "own_room", "has": "desk,office_chair", "discomfort": "neck"},
@@ -967,7 +967,7 @@ async def test_an_id_in_card_data_that_cosmos_cannot_hold_is_simply_not_found(
     host: Host, errors: ErrorLog, request: pytest.FixtureRequest, odd: str | None
 ) -> None:
     await setup_org(host, KARI, LARS)
-    employee = {"employee": odd} if odd is not None else {}
+    employee: dict[str, Any] = {"employee": odd} if odd is not None else {}
     for verb, data in [
         (TEAM_OPEN_VERB, employee),
         (FOLLOWUP_OPEN_VERB, employee),

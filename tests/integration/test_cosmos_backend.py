@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from azure.cosmos.aio import CosmosClient
@@ -34,7 +35,7 @@ async def open_round(host: Host, user: TeamsUser) -> str:
     return str(host.connector.cards()[0]["actions"][0]["data"]["round_id"])
 
 
-async def all_documents(settings: Settings, container: str) -> list[dict]:
+async def all_documents(settings: Settings, container: str) -> list[dict[str, Any]]:
     async with CosmosClient(settings.cosmos_endpoint, settings.cosmos_key) as client:
         proxy = client.get_database_client(settings.cosmos_database).get_container_client(container)
         return [doc async for doc in proxy.query_items("SELECT * FROM c")]

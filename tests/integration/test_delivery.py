@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -111,7 +112,7 @@ def build_jobs(
     return jobs, checkins
 
 
-def card(_: Recipient) -> dict:
+def card(_: Recipient) -> dict[str, Any]:
     return {"type": "AdaptiveCard", "version": "1.5", "body": []}
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -90,8 +91,8 @@ async def host_process(tmp_path: Path, connector: FakeConnector) -> AsyncIterato
 
 
 async def post(
-    session: aiohttp.ClientSession, host: HostProcess, activity: dict
-) -> tuple[int, dict | None]:
+    session: aiohttp.ClientSession, host: HostProcess, activity: dict[str, Any]
+) -> tuple[int, dict[str, Any] | None]:
     async with session.post(host.url + "/api/messages", json=activity) as response:
         body = await response.json() if response.content_type == "application/json" else None
         return response.status, body

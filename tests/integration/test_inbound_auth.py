@@ -119,8 +119,7 @@ class LocalBotFramework:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        assert site._server is not None
-        self.port = int(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
 
     async def _metadata(self, _: web.Request) -> web.Response:
         self.metadata_requests += 1
@@ -306,7 +305,7 @@ REFUSALS: dict[str, Any] = {
     "not a JWT": lambda bf, url: "not-a-token",
     "unsigned (alg none)": lambda bf, url: jwt.encode(
         {"iss": BOT_FRAMEWORK, "aud": APP_ID, "serviceurl": url, "exp": int(time.time()) + HOUR},
-        None,
+        "",  # PyJWT's "none" algorithm takes no key: an empty one stands for none
         algorithm="none",
         headers={"kid": bf.kid},
     ),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -136,7 +137,7 @@ async def test_lease_race_of_many_instances_has_one_winner(store: DocumentStore)
 
 
 async def test_writes_during_a_throttling_burst_are_neither_lost_nor_doubled(
-    store: DocumentStore, throttle: Callable[[float], Awaitable[None]]
+    store: DocumentStore, throttle: Callable[[float], Coroutine[Any, Any, None]]
 ) -> None:
     await store.read("responses", "warm", "up")  # connect before the burst starts
 

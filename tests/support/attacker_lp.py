@@ -20,7 +20,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, lil_array
 
-from domain.pulse import View
+from domain.pulse import Summary, View
 
 LEVELS = 5
 Interior = tuple[str, str]
@@ -66,12 +66,17 @@ class Attacker:
                 attacker.learn(frozenset((a, band) for a in areas), summary)
         return attacker
 
-    def learn(self, cells: frozenset[Interior], summary: object, dist: object = None) -> None:
+    def learn(
+        self,
+        cells: frozenset[Interior],
+        summary: Summary | None,
+        dist: Mapping[str, Sequence[int]] | None = None,
+    ) -> None:
         if summary is None:
             self.hidden.add(cells)
             return
-        sums = {item: (x, x) for item, x in summary.sums.items()}  # type: ignore[attr-defined]
-        self.known.append(Published(cells, summary.n, sums, dist))  # type: ignore[attr-defined]
+        sums = {item: (x, x) for item, x in summary.sums.items()}
+        self.known.append(Published(cells, summary.n, sums, dist))
 
     @staticmethod
     def from_csv(text: str, invited: Mapping[str, int]) -> Attacker:

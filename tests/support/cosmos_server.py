@@ -7,7 +7,7 @@ the repository's npm packages (``npm ci`` at the repository root).
 
 Typical use, in a conftest.py::
 
-    from tests.cosmos_server import cosmos_server_fixture  # or `from cosmos_server import ...`
+    from tests.support.cosmos_server import cosmos_server_fixture
 
     cosmos = cosmos_server_fixture(name="cosmos", scope="session")
 
@@ -36,7 +36,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty, Queue
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from azure.cosmos import CosmosClient
+    from azure.cosmos.aio import CosmosClient as AsyncCosmosClient
+
+Scope = Literal["session", "package", "module", "class", "function"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = REPO_ROOT / "tools" / "cosmos-server" / "server.mjs"
@@ -61,9 +67,9 @@ class CosmosTestServer:
     key: str  # master key the server checks signatures with
     cert_path: str  # PEM of the server's self-signed certificate
     port: int
-    process: subprocess.Popen
+    process: subprocess.Popen[str]
     _tmpdir: str | None = None
-    _log: collections.deque = field(default_factory=lambda: collections.deque(maxlen=200))
+    _log: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=200))
 
     # -- fault injection ------------------------------------------------------
 
@@ -94,7 +100,8 @@ class CosmosTestServer:
         """Requests since the last reset: ``total``, ``byVerb``, ``byResource``,
         ``byVerbResource`` (e.g. ``{"POST docs": 4}``), ``faulted``,
         ``unauthorized`` and ``connections`` (new connections that carried requests)."""
-        return self._control("GET", "/_test/stats")
+        stats: dict[str, Any] = self._control("GET", "/_test/stats")
+        return stats
 
     def reset_stats(self) -> None:
         self._control("POST", "/_test/stats/reset")
@@ -117,6 +124,7 @@ class CosmosTestServer:
     def stop(self) -> None:
         if self.process.poll() is None:
             try:
+                assert self.process.stdin is not None  # started with a pipe
                 self.process.stdin.close()  # the server exits when its stdin closes
                 self.process.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
@@ -126,7 +134,7 @@ class CosmosTestServer:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
             self._tmpdir = None
 
-    def client(self, **kwargs: Any):
+    def client(self, **kwargs: Any) -> CosmosClient:
         """A sync ``azure.cosmos.CosmosClient`` for this server that verifies its
         certificate (without ``ssl_config`` the SDK skips verification for 127.0.0.1)."""
         from azure.cosmos import CosmosClient, SSLConfiguration
@@ -135,12 +143,12 @@ class CosmosTestServer:
         kwargs.setdefault("ssl_config", SSLConfiguration())
         return CosmosClient(self.endpoint, self.key, **kwargs)
 
-    def async_client(self, **kwargs: Any):
+    def async_client(self, **kwargs: Any) -> AsyncCosmosClient:
         """An ``azure.cosmos.aio.CosmosClient`` for this server (use ``async with``).
         The async SDK cannot be given a CA for 127.0.0.1; it skips verification there."""
-        from azure.cosmos.aio import CosmosClient
+        from azure.cosmos.aio import CosmosClient as AsyncCosmosClient
 
-        return CosmosClient(self.endpoint, self.key, **kwargs)
+        return AsyncCosmosClient(self.endpoint, self.key, **kwargs)
 
     def ssl_context(self) -> ssl.SSLContext:
         """An SSL context that trusts the server's certificate (and checks it)."""
@@ -232,8 +240,8 @@ def start_cosmos_server(
         stderr=subprocess.PIPE,
         text=True,
     )
-    log: collections.deque = collections.deque(maxlen=200)
-    ready: Queue = Queue()
+    log: collections.deque[str] = collections.deque(maxlen=200)
+    ready: Queue[str] = Queue()
     # Drain both pipes for the server's whole life, so it never blocks on a full pipe.
     threading.Thread(target=_pump, args=(process.stdout, ready.put), daemon=True).start()
     threading.Thread(target=_pump, args=(process.stderr, log.append), daemon=True).start()
@@ -266,7 +274,7 @@ def start_cosmos_server(
             )
 
 
-def _pump(stream, sink: Callable[[str], None]) -> None:
+def _pump(stream: IO[str], sink: Callable[[str], None]) -> None:
     for line in stream:
         sink(line.rstrip("\n"))
 
@@ -281,7 +289,9 @@ def running_cosmos_server(**kwargs: Any) -> Iterator[CosmosTestServer]:
         server.stop()
 
 
-def cosmos_server_fixture(*, name: str = "cosmos_server", scope: str = "session", **kwargs: Any):
+def cosmos_server_fixture(
+    *, name: str = "cosmos_server", scope: Scope = "session", **kwargs: Any
+) -> Callable[..., object]:
     """A pytest fixture named ``name`` that yields a running CosmosTestServer;
     ``kwargs`` go to start_cosmos_server(). Assign it in a conftest or test module:
     ``cosmos = cosmos_server_fixture(name="cosmos")``. Faults and data persist across

@@ -163,9 +163,7 @@ class FakeGraph:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=context)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = int(server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
 
     async def close(self) -> None:
         if self._runner is not None:
@@ -221,7 +219,7 @@ class FakeGraph:
             )
         if form.get("scope") != f"{self.base}/.default":
             return web.json_response(
-                {"error": "invalid_scope", "error_description": f"scope {form.get('scope')}"},
+                {"error": "invalid_scope", "error_description": f"scope {form.get('scope')!r}"},
                 status=400,
             )
         return web.json_response(

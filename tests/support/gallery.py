@@ -437,10 +437,11 @@ def _largest_team() -> tuple[TeamOverview, list[tuple[Person, FollowUp]]]:
 def _largest_cards() -> dict[str, Card]:
     team, followups = _largest_team()
     round_ = _round()
+    assert FULL_TERMS.tasks is not None and FULL_TERMS.extent is not None
     longest = replace(
         FULL_TERMS,
         tasks=replace(FULL_TERMS.tasks, expectations=LONG_TEXT),
-        extent=replace(FULL_TERMS.extent, reason=LONG_TEXT),  # type: ignore[arg-type]
+        extent=replace(FULL_TERMS.extent, reason=LONG_TEXT),
     )
     changes = _agreement(KARI, 9, Status.CHANGES_REQUESTED, terms=longest, comment=LONG_TEXT)
     followup = _followup(KARI, set(Signal), 1).with_event(Event(NOW, Action.TALK, LEADER.id))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 import app as host_app
@@ -42,7 +43,7 @@ class Host:
 
     settings: Settings
     connector: FakeConnector
-    client: TestClient | None = None
+    client: TestClient[web.Request, web.Application] | None = None
     store: DocumentStore | None = None
 
     async def start(self) -> None:

@@ -115,7 +115,7 @@ class InMemoryStore:
             require_field_name(name)
         key = (container, pk, doc_id)
         row = self._live(key)
-        doc = _decode(row) if row else {"id": doc_id, "pk": pk}
+        doc: Document = _decode(row) if row else {"id": doc_id, "pk": pk}
         for name, delta in deltas.items():
             doc[name] = doc.get(name, 0) + delta
         written = self._write(container, doc)

@@ -418,6 +418,7 @@ def routes(method: str) -> set[str]:
             and node.func.attr == f"add_{method}"
             and node.args
             and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
         ):
             found.add(node.args[0].value)
     return found

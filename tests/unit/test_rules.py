@@ -130,16 +130,16 @@ def test_sdk_patch_keeps_msrests_retry_codes() -> None:
 
     from bot import sdk_patches
 
-    before = ClientRetryPolicy().policy.status_forcelist
+    before = ClientRetryPolicy().policy.status_forcelist  # type: ignore[no-untyped-call]
     sdk_patches.apply()
-    assert ClientRetryPolicy().policy.status_forcelist == before
+    assert ClientRetryPolicy().policy.status_forcelist == before  # type: ignore[no-untyped-call]
     assert 408 in before and 503 in before and 404 not in before
 
 
 def test_sdk_patch_serializes_cards_as_msrest_does(monkeypatch: pytest.MonkeyPatch) -> None:
     from botbuilder.core import CardFactory, MessageFactory
     from botbuilder.schema import Activity
-    from msrest.serialization import Serializer
+    from msrest.serialization import Serializer  # msrest has no type hints
 
     from bot import sdk_patches
     from cards.checkin import checkin_card
@@ -147,12 +147,12 @@ def test_sdk_patch_serializes_cards_as_msrest_does(monkeypatch: pytest.MonkeyPat
     round_ = new_round("r1", NOW, round_items())
     message = MessageFactory.attachment(CardFactory.adaptive_card(checkin_card("nb", round_, OSLO)))
     sdk_patches.apply()
-    patched = Serializer(Activity._infer_class_models()).body(message, "Activity")
+    patched = Serializer(Activity._infer_class_models()).body(message, "Activity")  # type: ignore[no-untyped-call]
     monkeypatch.setattr(Serializer, "serialize_object", sdk_patches.MSREST_SERIALIZE_OBJECT)
-    assert Serializer(Activity._infer_class_models()).body(message, "Activity") == patched
+    assert Serializer(Activity._infer_class_models()).body(message, "Activity") == patched  # type: ignore[no-untyped-call]
     monkeypatch.undo()
     odd = {"when": NOW, "n": float("nan")}  # not plain JSON: still msrest's own handling
-    assert Serializer().serialize_object(odd)["when"] == Serializer().serialize_iso(NOW)
+    assert Serializer().serialize_object(odd)["when"] == Serializer().serialize_iso(NOW)  # type: ignore[no-untyped-call]
 
 
 def test_cards_copied_by_botbuilder_are_equal_and_independent() -> None:
