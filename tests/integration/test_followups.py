@@ -297,7 +297,10 @@ async def test_team_signal_only_when_k_answered_and_without_names(
         await check_in(host, user, round_id, {**FINE, "stress": "4"})
     assert cards_to(host, LARS) == []  # not while the round is open: timing would tell
     host.connector.clear()
-    closes = (await RoundRepository(host.store).get(round_id)).closes_at  # type: ignore[arg-type, union-attr]
+    assert host.store is not None
+    round_ = await RoundRepository(host.store).get(round_id)
+    assert round_ is not None
+    closes = round_.closes_at
     await parts(host).followups.tick(closes + timedelta(minutes=1))
     await host.drain()
     received = cards_to(host, LARS)
@@ -335,7 +338,10 @@ async def test_team_counters_carry_the_responses_ttl_and_go_once_evaluated(
     assert counter["answered"] == 3
     assert counter["ttl"] == host.settings.response_ttl_days * 24 * 3600
     host.connector.clear()
-    closes = (await RoundRepository(host.store).get(round_id)).closes_at  # type: ignore[arg-type, union-attr]
+    assert host.store is not None
+    round_ = await RoundRepository(host.store).get(round_id)
+    assert round_ is not None
+    closes = round_.closes_at
     await parts(host).followups.tick(closes + timedelta(minutes=1))
     await host.drain()
     assert len(cards_to(host, LARS)) == 1  # evaluated: the signal went out

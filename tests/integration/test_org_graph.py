@@ -9,8 +9,10 @@ import os
 import sys
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,15 +67,17 @@ async def graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
     await fake.close()
 
 
-def config(fake: FakeGraph, **overrides: object) -> GraphConfig:
-    values: dict[str, object] = {
-        "tenant_id": TENANT,
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "authority": fake.authority,
-        "endpoint": fake.base,
-    }
-    return GraphConfig(**{**values, **overrides})  # type: ignore[arg-type]
+def config(fake: FakeGraph, **overrides: Any) -> GraphConfig:
+    return replace(
+        GraphConfig(
+            tenant_id=TENANT,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            authority=fake.authority,
+            endpoint=fake.base,
+        ),
+        **overrides,
+    )
 
 
 class Sleeps:

@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from domain.pulse import Scope, View, fine_deltas, protected, view
+from domain.pulse import Scope, Summary, View, fine_deltas, protected, view
 from tests.support.attacker_lp import Attacker, Interior
 
 ITEMS = ("stress", "social")
@@ -72,13 +72,14 @@ def test_no_hidden_cell_is_narrowed_and_shown_means_are_raw(seed: int) -> None:
     people = {c: p for c, p in answers.items() if c[0] in areas and c[1] in {b for _, b in fine}}
 
     # What a shown number says is the raw answers' mean, and a shown cell has k or more.
-    def check(cells: list[Interior], summary: object) -> None:
+    def check(cells: list[Interior], summary: Summary | None) -> None:
         if summary is None:
             return
         raw = [one for c in cells for one in people[c]]
-        assert summary.n == len(raw) >= k  # type: ignore[attr-defined]
+        assert summary.n == len(raw) >= k
         for item in ITEMS:
-            assert abs(summary.mean(item) - mean(raw, item)) < 1e-9  # type: ignore[attr-defined]
+            shown = summary.mean(item)
+            assert shown is not None and abs(shown - mean(raw, item)) < 1e-9
 
     bands = sorted({b for _, b in fine})
     unanimous: set[tuple[frozenset[Interior], str, int]] = set()

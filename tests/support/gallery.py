@@ -166,7 +166,7 @@ FLAGS = review(FULL_TERMS, Mode.ORDINARY, Amounts()).flagged
 assert FLAGS == ["agreement.flag.three_days", "agreement.flag.ergonomic_risk"], FLAGS
 
 
-def _agreement(person: Person, version: int, status: Status, **changes: object) -> Agreement:
+def _agreement(person: Person, version: int, status: Status, **changes: Any) -> Agreement:
     decided = status in (Status.APPROVED, Status.CHANGES_REQUESTED, Status.TALK_PROPOSED)
     base = Agreement(
         person.id,
@@ -179,7 +179,7 @@ def _agreement(person: Person, version: int, status: Status, **changes: object) 
         review_on=date(2026, 5, 23) if status is Status.APPROVED else None,
         approved_version=version if status is Status.APPROVED else 0,
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
 def _followup(person: Person, signals: set[Signal], days_ago: int) -> FollowUp:
