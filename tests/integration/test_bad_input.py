@@ -706,6 +706,9 @@ async def test_a_refused_or_stale_step_changes_no_agreement_and_shows_the_step_a
     status, body = await host.send(activity)
     assert_user_safe(host, errors, activity, status, body)
     assert changes(before, await snapshots.take()) == {}
+    if not encodable(activity):
+        assert status == 400  # a lone surrogate is refused before the turn: no step to show
+        return
     card = answer_card(host, body)
     assert card is not None and step_of(card) == current  # the same step, to answer again
     await still_serving(host)
