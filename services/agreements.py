@@ -41,10 +41,10 @@ from domain.agreement_record import (
     week_plan,
     with_terms,
 )
+from domain.clock import Clock, utc_now
 from domain.language import Language
 from domain.logref import ref
 from domain.org import Person, normalise_id
-from services.clock import Clock, utc_now
 from services.leasing import run_leased
 from services.notify import Notifier
 from storage.agreements import AgreementRepository

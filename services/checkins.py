@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from cards.checkin_submit import parse_checkin, submitted_values
 from domain.checkin import CheckinAnswers, CheckinResponse, FieldError
+from domain.clock import Clock, utc_now
 from domain.pseudonym import pseudonym
 from domain.rounds import (
     DEFAULT_ROUND_LENGTH,
@@ -20,7 +21,6 @@ from domain.rounds import (
     on_demand_round_id,
 )
 from domain.trend import TrendPoint, trend
-from services.clock import Clock, utc_now
 from storage.counters import ParticipationCounter
 from storage.port import Conflict, StorageError
 from storage.responses import ResponseRepository

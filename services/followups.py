@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from cards.followup import Contacts, followup_card, followup_reminder_card, team_signal_card
 from domain.checkin import CheckinAnswers
+from domain.clock import Clock, utc_now
 from domain.followup import (
     Action,
     Event,
@@ -32,7 +33,6 @@ from domain.logref import ref
 from domain.org import Person, normalise_id
 from domain.rounds import Round
 from services.checkins import CheckinService
-from services.clock import Clock, utc_now
 from services.leasing import run_leased
 from services.notify import Notifier
 from storage.directory import DirectoryRepository

@@ -12,6 +12,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from domain.checkin import CheckinAnswers
+from domain.clock import Clock, utc_now
 from domain.delivery import LedgerState
 from domain.org import Role, RoleGrant, normalise_id
 from domain.pulse import (
@@ -27,7 +28,6 @@ from domain.pulse import (
 )
 from domain.rounds import Round
 from domain.trend import round_labels
-from services.clock import Clock, utc_now
 from services.round_jobs import CARD
 from storage.directory import DirectoryRepository
 from storage.ledger import DeliveryLedger

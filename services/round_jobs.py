@@ -15,6 +15,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from cards.checkin import checkin_card
+from domain.clock import Clock, utc_now
 from domain.delivery import DeliveryCounts, LedgerState, Recipient
 from domain.language import LANGUAGES, resolve_language
 from domain.rounds import (
@@ -25,7 +26,6 @@ from domain.rounds import (
     scheduled_round_id,
 )
 from services.checkins import CheckinService
-from services.clock import Clock, utc_now
 from services.delivery import Card, DeliveryService
 from services.leasing import run_leased
 from storage.leases import LeaseStore
