@@ -41,10 +41,10 @@ from bot.pulse_turns import CSV_PATH, PulseTurns
 from bot.scheduler import build_scheduler
 from bot.settings import UNSAFE_EXPOSE, ConfigError, Settings
 from bot.web import AccessLog, healthz, messages_endpoint
-from cards.followup import Contacts
+from cards.render import render
 from dialogs.agreement import AgreementDialogs
 from domain.agreement import Amounts, Mode
-from domain.followup import Thresholds
+from domain.followup import Contacts, Thresholds
 from domain.org import Role, RoleGrant, is_object_id, normalise_id
 from domain.ratelimit import TeamsLimiter
 from manifest.package import add_cli as add_package_cli
@@ -193,6 +193,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         LeaseStore(store),
         items=settings.checkin_items,
         timezone=settings.timezone,
+        render=render,
         round_length=timedelta(days=settings.round_days),
         reminder_after=timedelta(days=settings.reminder_after_days),
     )
@@ -204,6 +205,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         DeliveryService(
             roster, ledger, sender, concurrency=1, limiter=limiter, on_blocked=people.blocked
         ),
+        render,
     )
     agreements = AgreementService(
         AgreementRepository(store),

@@ -69,6 +69,14 @@ def signals(
 
 
 @dataclass(frozen=True)
+class Contacts:
+    """Where a leader gets support (settings): HR and occupational health (BHT)."""
+
+    hr: str
+    occupational_health: str
+
+
+@dataclass(frozen=True)
 class StandingConsent:
     """The kinds of signal an employee lets go to their leader without asking each time."""
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cards.checkin_submit import parse_checkin, submitted_values
 from domain.checkin import CheckinAnswers, CheckinResponse, FieldError
+from domain.checkin_submit import parse_checkin, submitted_values
 from domain.clock import Clock, utc_now
 from domain.pseudonym import pseudonym
 from domain.rounds import (

@@ -14,11 +14,11 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from cards.followup import Contacts, followup_card, followup_reminder_card, team_signal_card
 from domain.checkin import CheckinAnswers
 from domain.clock import Clock, utc_now
 from domain.followup import (
     Action,
+    Contacts,
     Event,
     FollowUp,
     Signal,
@@ -30,11 +30,12 @@ from domain.followup import (
     team_signal,
 )
 from domain.logref import ref
+from domain.messages import FollowUpPrompt, TeamSignal
 from domain.org import Person, normalise_id
 from domain.rounds import Round
 from services.checkins import CheckinService
 from services.leasing import run_leased
-from services.notify import Notifier
+from services.notify import Notifications
 from storage.directory import DirectoryRepository
 from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
@@ -91,7 +92,7 @@ class FollowUpService:
         checkins: CheckinService,
         rounds: RoundRepository,
         directory: DirectoryRepository,
-        notifier: Notifier,
+        notifier: Notifications,
         leases: LeaseStore,
         policy: FollowUpPolicy,
         clock: Clock = utc_now,
@@ -206,7 +207,7 @@ class FollowUpService:
             f"followup-{followup.id}",
             "prompt",
             followup.leader_id,
-            lambda lang: followup_card(lang, employee, followup, self.policy.contacts),
+            FollowUpPrompt(employee, followup, self.policy.contacts),
             then=prompted,
         )
         if not reachable:
@@ -293,7 +294,7 @@ class FollowUpService:
             f"followup-{followup.id}",
             "reminder",
             followup.leader_id,
-            lambda lang: followup_reminder_card(lang, employee, followup, self.policy.contacts),
+            FollowUpPrompt(employee, followup, self.policy.contacts, reminder=True),
         )
         await self._record(employee.id, followup.id, Action.REMINDED, "bot")
 
@@ -310,7 +311,7 @@ class FollowUpService:
                     f"team-{round_.id}",
                     "team-signal",
                     leader_id,
-                    lambda lang: team_signal_card(lang, self.policy.contacts),
+                    TeamSignal(self.policy.contacts),
                 )
         # Evaluated: the numbers are not needed any more, and kept they would tell about people.
         await self._followups.forget_team_counts(round_.id)

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cards.checkin import checkin_card, receipt_card
-from cards.checkin_submit import parse_checkin
 from domain.catalog import CATALOG, COMMENT_MAX_LENGTH
 from domain.checkin import CheckinAnswers, FieldError
+from domain.checkin_submit import parse_checkin
 from domain.rounds import new_round
 
 OSLO = ZoneInfo("Europe/Oslo")

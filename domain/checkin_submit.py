@@ -2,7 +2,8 @@
 
 Teams merges the card's inputs into the action data as strings; a client may also send
 numbers or booleans, or nothing at all. Whatever arrives, the result is either valid answers
-or a list of field errors to show on the re-rendered card — never an exception.
+or a list of field errors to show on the re-rendered card — never an exception. Which answers
+are valid is a rule of the check-in, so it lives here and the check-in service applies it.
 """
 
 from __future__ import annotations
