@@ -60,7 +60,7 @@ from services.people import PeopleService
 from services.pulse import PulseService
 from services.round_jobs import RoundJobs
 from storage.agreements import AgreementRepository
-from storage.bot_state import DocumentBotStorage
+from storage.bot_state import DocumentBotStorage, dialog_state_of
 from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
@@ -251,7 +251,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         settings.timezone,
         distribution_min=settings.pulse_distribution_min,
     )
-    data_rights = DataRightsService(PersonalData(store, responses), rounds, key)
+    data_rights = DataRightsService(PersonalData(store, responses), rounds, key, dialog_state_of)
     return Parts(
         store,
         sender,
