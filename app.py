@@ -251,6 +251,9 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         settings.timezone,
         distribution_min=settings.pulse_distribution_min,
     )
+    # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
+    checkins.stored.register(pulse.record)
+    checkins.stored.register(followups.checkin_stored)
     data_rights = DataRightsService(PersonalData(store, responses), rounds, key, dialog_state_of)
     return Parts(
         store,

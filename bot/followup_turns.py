@@ -22,20 +22,22 @@ from cards.followup import (
 from cards.i18n import t
 from cards.team import FOLLOWUP_OPEN_VERB as OPEN_VERB
 from cards.team import with_back
-from domain.checkin import CheckinAnswers
-from domain.followup import Action, FollowUp, StandingConsent, kinds_of
-from domain.org import Person
-from domain.profile import Profile
-from domain.rounds import Round
-from services.followups import (
-    FollowUpService,
+from domain.followup import (
+    Action,
+    CheckinFollowUp,
+    FollowUp,
     LeaderAsked,
     NoLeader,
     NothingAnswered,
-    NotYours,
     SelfHelp,
+    StandingConsent,
+    Unchecked,
+    kinds_of,
 )
-from storage.port import StorageError
+from domain.language import Language
+from domain.org import Person
+from domain.profile import Profile
+from services.followups import FollowUpService, NotYours
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +49,14 @@ class FollowUpTurns:
     def __init__(self, service: FollowUpService) -> None:
         self._service = service
 
-    async def after_checkin(
-        self, profile: Profile, round_: Round, answers: CheckinAnswers
-    ) -> list[Element]:
-        """Lines under the receipt. The answer is stored already: a failure here must not undo
-        that, so it offers the way to ask again instead."""
-        lang = profile.effective_language
+    def receipt_lines(self, lang: Language, outcome: CheckinFollowUp) -> list[Element]:
+        """Lines under the receipt: what came of the check-in for the follow-up."""
         contacts = self._service.policy.contacts
-        try:
-            outcome = await self._service.after_checkin(profile.user_id, round_, answers)
-        except StorageError:
-            log.exception("follow-up rules failed after a stored check-in")
-            return [text(t(lang, "followup.unchecked")), *self_help(lang, round_.id, contacts)]
+        if isinstance(outcome, Unchecked):
+            return [
+                text(t(lang, "followup.unchecked")),
+                *self_help(lang, outcome.round_id, contacts),
+            ]
         if isinstance(outcome, LeaderAsked):
             return list(outcome_lines(lang, outcome.leader_name, False, contacts))
         if isinstance(outcome, NoLeader):

@@ -240,10 +240,9 @@ class HomeOfficeBot(TeamsActivityHandler):
     async def _submit_checkin(self, profile: Profile, data: dict[str, Any]) -> ActionResult:
         lang = profile.effective_language
         tz = self._checkins.timezone
-        outcome = await self._checkins.submit(profile.user_id, data)
+        outcome = await self._checkins.submit(profile.user_id, data, profile.age_band)
         if isinstance(outcome, Stored):
-            await self._pulse.record(profile, outcome.round, outcome.answers)
-            extra = await self._followups.after_checkin(profile, outcome.round, outcome.answers)
+            extra = self._followups.receipt_lines(lang, outcome.followup)
             return ReplaceCard(
                 receipt_card(lang, outcome.round, tz, outcome.answers, already=False, extra=extra)
             )

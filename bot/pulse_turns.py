@@ -1,4 +1,4 @@
-"""`puls`: counting each stored answer into the pulse, the pulse card, and its CSV download.
+"""`puls`: the pulse card and its CSV download.
 
 The CSV is a link to this host, for the one who asked, single-use and valid for a short while
 (bot/links.py): the card's button asks for it when pressed, so a card in the chat history still
@@ -18,11 +18,8 @@ from cards.agreement import notice
 from cards.elements import Card
 from cards.i18n import t
 from cards.pulse import CSV_VERB, pulse_cards, pulse_csv, pulse_summary, scope_label
-from domain.checkin import CheckinAnswers
 from domain.profile import Profile
-from domain.rounds import Round
 from services.pulse import NotPermitted, PulseService
-from storage.port import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +35,6 @@ class PulseTurns:
         self._links = links
         self._k = anonymity_k
         self._distribution_min = max(anonymity_k, distribution_min)
-
-    async def record(self, profile: Profile, round_: Round, answers: CheckinAnswers) -> None:
-        try:
-            await self._service.record(profile.user_id, round_, profile.age_band, answers)
-        except StorageError:
-            # The answer is stored; the aggregate misses it, which the user must not pay for.
-            log.exception("pulse counters missed one answer of round %s", round_.id)
 
     async def may_see(self, profile: Profile) -> bool:
         return await self._service.scope_of(profile.user_id) is not None

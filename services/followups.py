@@ -16,14 +16,21 @@ from datetime import datetime, timedelta
 
 from domain.checkin import CheckinAnswers
 from domain.clock import Clock, utc_now
+from domain.events import CheckinStored
 from domain.followup import (
     Action,
+    CheckinFollowUp,
     Contacts,
     Event,
     FollowUp,
+    LeaderAsked,
+    NoLeader,
+    NothingAnswered,
+    SelfHelp,
     Signal,
     StandingConsent,
     Thresholds,
+    Unchecked,
     reminder_due,
     shared,
     signals,
@@ -39,7 +46,7 @@ from services.notify import Notifications
 from storage.directory import DirectoryRepository
 from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
-from storage.port import Conflict, PreconditionFailed
+from storage.port import Conflict, PreconditionFailed, StorageError
 from storage.rounds import RoundRepository
 
 log = logging.getLogger(__name__)
@@ -58,31 +65,6 @@ class FollowUpPolicy:
     reminder_after: timedelta
     anonymity_k: int
     contacts: Contacts
-
-
-@dataclass(frozen=True)
-class LeaderAsked:
-    leader_name: str
-
-
-@dataclass(frozen=True)
-class SelfHelp:
-    """Something fired that the employee has not shared: help for them, and the offer."""
-
-    round_id: str
-
-
-@dataclass(frozen=True)
-class NoLeader:
-    """The employee asked, but the directory names no leader to ask."""
-
-
-@dataclass(frozen=True)
-class NothingAnswered:
-    """ "Ask my leader" about a round the employee has not answered: nothing to ask about."""
-
-
-CheckinFollowUp = LeaderAsked | SelfHelp | NoLeader | NothingAnswered | None
 
 
 class FollowUpService:
@@ -109,10 +91,18 @@ class FollowUpService:
 
     # -- the employee's side --------------------------------------------------------------------
 
+    async def checkin_stored(self, stored: CheckinStored) -> CheckinFollowUp:
+        """Run once, on the submit that stored the answers. The answer is stored already: a
+        failure here must not undo that, so it offers the way to ask again instead."""
+        try:
+            return await self.after_checkin(stored.user_id, stored.round, stored.answers)
+        except StorageError:
+            log.exception("follow-up rules failed after a stored check-in")
+            return Unchecked(stored.round.id)
+
     async def after_checkin(
         self, user_id: str, round_: Round, answers: CheckinAnswers
     ) -> CheckinFollowUp:
-        """Run once, on the submit that stored `answers`."""
         person = await self._directory.person(normalise_id(user_id))
         if (
             person is not None
