@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.catalog import COMMENT_MAX_LENGTH, SCALE
-from domain.checkin import CheckinAnswers, FieldError, Validation
+from domain.checkin import CheckinAnswers, FieldError, FieldProblem, Validation
 
 _TRUE = {"true", "1", "yes", "on"}
 
@@ -23,17 +23,17 @@ def parse_checkin(data: Mapping[str, Any], items: tuple[str, ...]) -> Validation
     for item_id in items:
         raw = data.get(item_id)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            errors.append(FieldError(item_id, "error.required"))
+            errors.append(FieldError(item_id, FieldProblem.REQUIRED))
             continue
         score = _score(raw)
         if score is None:
-            errors.append(FieldError(item_id, "error.invalid"))
+            errors.append(FieldError(item_id, FieldProblem.INVALID))
         else:
             scores[item_id] = score
     comment = data.get("comment")
     comment = comment.strip() if isinstance(comment, str) else ""
     if len(comment) > COMMENT_MAX_LENGTH:
-        errors.append(FieldError("comment", "error.too_long"))
+        errors.append(FieldError("comment", FieldProblem.TOO_LONG))
     if errors:
         return Validation(errors=errors)
     return Validation(CheckinAnswers(scores, _flag(data.get("contact_me")), comment))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from domain.agreement_record import Agreement
+from domain.agreement_record import Agreement, Flag
 from domain.followup import Contacts, FollowUp
 from domain.org import Person
 from domain.rounds import Round
@@ -19,7 +19,7 @@ class ApprovalRequested:
 
     employee: Person
     agreement: Agreement
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
 
 
 @dataclass(frozen=True)

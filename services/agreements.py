@@ -43,6 +43,7 @@ from domain.messages import (
     ReviewDue,
 )
 from domain.org import Person, normalise_id
+from domain.refusals import Refusal
 from services.leasing import run_leased
 from services.notify import Notifications
 from storage.agreements import AgreementRepository
@@ -173,8 +174,8 @@ class AgreementService:
     async def decide(
         self, leader_id: str, employee_id: str, version: int, decision: Decision, comment: str
     ) -> tuple[Person, Agreement]:
-        """The employee and the decided agreement; raises NotAllowed (with a translation key)
-        for anyone but the employee's leader."""
+        """The employee and the decided agreement; raises NotAllowed for anyone but the
+        employee's leader."""
         employee = await self._require_leader_of(leader_id, employee_id)
         now = self._clock()
         # The current leader decides, also before the scheduler has moved the proposal to them.
@@ -201,7 +202,7 @@ class AgreementService:
         employee = await self._require_leader_of(leader_id, employee_id)
         agreement = await self._agreements.get(employee.id)
         if agreement is None:
-            raise NotAllowed("agreement.none_yet")
+            raise NotAllowed(Refusal.NONE_YET)
         return employee, agreement
 
     async def invite(self, leader_id: str, employee_id: str) -> tuple[Person, bool]:
@@ -310,7 +311,7 @@ class AgreementService:
         """The employee, when `leader_id` is their current leader."""
         person = await self._directory.person(normalise_id(employee_id))
         if person is None or person.manager_id != normalise_id(leader_id):
-            raise NotAllowed("agreement.not_your_employee")
+            raise NotAllowed(Refusal.NOT_YOUR_EMPLOYEE)
         return person
 
     async def _person(self, person_id: str) -> Person:
@@ -320,7 +321,7 @@ class AgreementService:
 
 def _existing(agreement: Agreement | None) -> Agreement:
     if agreement is None:
-        raise NotAllowed("agreement.none_yet")
+        raise NotAllowed(Refusal.NONE_YET)
     return agreement
 
 
