@@ -3,7 +3,6 @@ leader's actions on a follow-up card."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from bot.actions import ActionResult, ReplaceCard, ShowMessage
@@ -38,8 +37,6 @@ from domain.language import Language
 from domain.org import Person
 from domain.profile import Profile
 from services.followups import FollowUpService, NotYours
-
-log = logging.getLogger(__name__)
 
 VERBS = frozenset({ASK_VERB, TALK_VERB, DONE_VERB, SUPPORT_VERB, OPEN_VERB})
 _ACTIONS = {TALK_VERB: Action.TALK, DONE_VERB: Action.FOLLOWED_UP, SUPPORT_VERB: Action.SUPPORT}

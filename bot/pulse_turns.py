@@ -7,7 +7,6 @@ gets one. The download checks their role again and is audited like the card.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -20,8 +19,6 @@ from cards.i18n import t
 from cards.pulse import CSV_VERB, pulse_cards, pulse_csv, pulse_summary, scope_label
 from domain.profile import Profile
 from services.pulse import NotPermitted, PulseService
-
-log = logging.getLogger(__name__)
 
 CSV_PATH = "/pulse.csv"
 VERBS = frozenset({CSV_VERB})
