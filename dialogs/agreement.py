@@ -1,4 +1,4 @@
-"""The home-office agreement conversation (DESIGN 3.1) on botbuilder-dialogs.
+"""The agreement conversation (docs/product.md#home-office-agreement) on botbuilder-dialogs.
 
 One waterfall walks a list of parts — all of them then a summary for `avtale`, or one part for
 `ergonomi` and `utstyr` — and replaces itself with the next part after each answer. Every answer
