@@ -30,16 +30,20 @@ from dotenv import load_dotenv
 
 from bot import sdk_patches
 from bot.agreement_turns import AgreementTurns
-from bot.data_turns import JSON_PATH, DataTurns
+from bot.checkin_turns import CheckinTurns
+from bot.data_turns import DataTurns
 from bot.followup_turns import FollowUpTurns
 from bot.graph import GraphConfig, GraphDirectory, GraphError
 from bot.handler import HomeOfficeBot, on_turn_error
+from bot.help_turns import HelpTurns
 from bot.inbound import InboundAuthentication
 from bot.links import DownloadLinks
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
-from bot.pulse_turns import CSV_PATH, PulseTurns
+from bot.pulse_turns import PulseTurns
+from bot.routes import RouteTable
 from bot.scheduler import build_scheduler
 from bot.settings import UNSAFE_EXPOSE, ConfigError, Settings
+from bot.user_settings_turns import UserSettingsTurns
 from bot.web import AccessLog, healthz, messages_endpoint
 from cards.render import render
 from dialogs.agreement import AgreementDialogs
@@ -59,6 +63,7 @@ from services.org_directory import OrgDataError, OrgDirectoryService, describe
 from services.people import PeopleService
 from services.pulse import PulseService
 from services.round_jobs import RoundJobs
+from services.user_settings import UserSettingsService
 from storage.agreements import AgreementRepository
 from storage.bot_state import DocumentBotStorage, dialog_state_of
 from storage.cosmos_store import CosmosStore
@@ -279,14 +284,21 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     links = DownloadLinks(store, settings.base_url)
     pulse = PulseTurns(parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min)
     data = DataTurns(parts.data_rights, links)
-    bot = HomeOfficeBot(
-        parts.people,
-        parts.checkins,
-        AgreementTurns(parts.agreements, dialogs, followups.open_for_team),
-        followups,
-        pulse,
-        data,
+    agreements = AgreementTurns(parts.agreements, dialogs, followups.open_for_team)
+    help_ = HelpTurns(agreements, pulse)
+    routes = RouteTable(
+        [
+            *help_.routes(),
+            *CheckinTurns(parts.checkins, followups).routes(),
+            *UserSettingsTurns(UserSettingsService(parts.people, parts.followups)).routes(),
+            *agreements.routes(),
+            *followups.routes(),
+            *pulse.routes(),
+            *data.routes(),
+        ],
+        unknown_command=help_.unknown,
     )
+    bot = HomeOfficeBot(parts.people, routes)
     # botbuilder validates the token: a refusal is a 401; another channel than Teams, a sender
     # without an Entra id or a foreign tenant a 403 (bot/inbound.py).
     authentication = ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))
@@ -301,9 +313,7 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     app[PARTS] = parts
     app.router.add_post("/api/messages", messages_endpoint(adapter, bot))
     app.router.add_get("/healthz", healthz)
-    # No HEAD: a link checker's HEAD would use up a single-use link before the person's GET.
-    app.router.add_get(CSV_PATH, pulse.csv_endpoint(), allow_head=False)
-    app.router.add_get(JSON_PATH, data.json_endpoint(), allow_head=False)
+    app.add_routes([pulse.download_route(), data.download_route()])
 
     async def close_parts(_: web.Application) -> None:
         await parts.close()

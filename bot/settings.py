@@ -1,6 +1,6 @@
 """Configuration from the environment (and `.env`, loaded by app.py), checked at start-up.
 
-Names follow DESIGN section 5; a bad value stops the host with a message that names it.
+Names follow docs/product.md#configuration; a bad value stops the host with a message that names it.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
     checkin_items: tuple[str, ...] = field(default_factory=round_items)
     response_ttl_days: int = 730
-    home_office_mode: str = "ordinary"  # "ordered": a pandemic-type situation (DESIGN 3.1)
+    home_office_mode: str = "ordinary"  # "ordered": e.g. a pandemic (docs/product.md#extent)
     equipment_it_nok: int = 3_000
     equipment_furniture_nok: int = 5_000
     agreement_review_months: int = 12

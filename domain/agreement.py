@@ -1,4 +1,4 @@
-"""The rules of the home-office agreement (DESIGN 3.1, the seed's draft guidelines).
+"""The rules of the home-office agreement (docs/product.md#home-office-agreement).
 
 Pure decisions the agreement dialog (issue 5) asks as the conversation goes: how many days,
 whether the workplace at home is an ergonomic risk, and which equipment package fits. Every
@@ -121,7 +121,7 @@ class Package(Enum):
 
 @dataclass(frozen=True)
 class Amounts:
-    """What a standard package may cost (NOK); settings, the seed's proposal by default."""
+    """What a standard package may cost (NOK); settings, the guidelines' proposal by default."""
 
     it: int = 3_000
     furniture: int = 5_000

@@ -1,4 +1,4 @@
-"""What to do after a proactive send answered: done, retry when, or give up (DESIGN 4)."""
+"""After a proactive send: done, retry when, or give up (docs/product.md#delivery-to-teams)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """When a person's check-ins call for their leader to follow up, and what may be shared
-(DESIGN 2 and 3.3).
+(docs/checkin-catalog.md#follow-up-rules, docs/roles.md#follow-up-consent).
 
 Stress answers tied to a person are health data, so two questions are kept apart: which
 signals fired (a rule over the answers), and which of them the employee agreed to share — per
@@ -38,7 +38,7 @@ _KIND = {
 
 @dataclass(frozen=True)
 class Thresholds:
-    """DESIGN 3.3's default rule set; every number is a setting."""
+    """The default rule set (docs/checkin-catalog.md#follow-up-rules); every number is a setting."""
 
     stress_high: int = 4
     stress_max: int = 5
@@ -136,7 +136,10 @@ class Unchecked:
 
 
 #: What came of a check-in, or of "ask my leader", for the follow-up (None: nothing to say).
-CheckinFollowUp = LeaderAsked | SelfHelp | NoLeader | NothingAnswered | Unchecked | None
+CheckinFollowUp = LeaderAsked | SelfHelp | NoLeader | NothingAnswered | None
+
+#: What the receipt of a stored check-in says of the follow-up.
+ReceiptFollowUp = CheckinFollowUp | Unchecked
 
 
 #: What closes a follow-up: the leader marked it done, or it stopped being theirs.
@@ -195,7 +198,7 @@ TEAM_MIN_SHARE = 0.25
 
 
 def team_signal(answered: int, high_stress: int, k: int) -> bool:
-    """Only when at least k of the team answered the round (DESIGN 2)."""
+    """Only when at least k of the team answered the round (docs/roles.md#team-signal)."""
     if answered < k:
         return False
     return high_stress >= max(TEAM_MIN_HIGH, math.ceil(TEAM_MIN_SHARE * answered))

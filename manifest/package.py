@@ -179,7 +179,7 @@ def run_cli(args: argparse.Namespace, settings: HasAppId | None = None) -> int:
     Without `settings` the app id is MicrosoftAppId from the environment: packaging needs no
     secret, so it should not go through `Settings.from_env`, which insists on the password.
     """
-    # MicrosoftAppId is Bot Framework's spelling of the variable (DESIGN 5), not ours to change.
+    # MicrosoftAppId: Bot Framework's spelling (docs/product.md#configuration), not ours to change.
     app_id = settings.app_id if settings else os.environ.get("MicrosoftAppId", "")  # noqa: SIM112
     try:
         out = build_package(_AppId(app_id), args.out, app_id=args.app_id, domain=args.domain)

@@ -58,7 +58,7 @@ LEASE = "agreements"
 
 @dataclass(frozen=True)
 class Policy:
-    """What the admin sets (DESIGN 3.1): the situation's mode, the amounts, the review period."""
+    """What the admin sets (docs/product.md#what-an-admin-sets): mode, amounts, review period."""
 
     mode: Mode = Mode.ORDINARY
     amounts: Amounts = field(default_factory=Amounts)

@@ -13,7 +13,7 @@ from domain.checkin import CheckinAnswers, CheckinResponse, FieldError
 from domain.checkin_submit import parse_checkin, submitted_values
 from domain.clock import Clock, utc_now
 from domain.events import CheckinStored
-from domain.followup import CheckinFollowUp
+from domain.followup import ReceiptFollowUp
 from domain.pseudonym import pseudonym
 from domain.rounds import (
     DEFAULT_ROUND_LENGTH,
@@ -39,7 +39,7 @@ _MAX_ROUNDS_A_DAY = 10
 class Stored:
     round: Round
     answers: CheckinAnswers
-    followup: CheckinFollowUp  # what the receipt tells of it
+    followup: ReceiptFollowUp  # what the receipt tells of it
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class CheckinService:
         self._clock = clock
         self._round_length = round_length
         # The pulse and the follow-up, registered at the composition root (app.py).
-        self.stored: Handlers[CheckinStored, CheckinFollowUp] = Handlers()
+        self.stored: Handlers[CheckinStored, ReceiptFollowUp] = Handlers()
 
     async def round_for_checkin(self) -> Round:
         """The open round, or a new one: an on-demand check-in always has a round."""

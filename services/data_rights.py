@@ -1,4 +1,4 @@
-"""The employee's own data rights (DESIGN 2): see everything stored about them, and erase it."""
+"""The employee's data rights (docs/product.md#your-data): see all stored about them, erase it."""
 
 from __future__ import annotations
 

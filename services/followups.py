@@ -26,6 +26,7 @@ from domain.followup import (
     LeaderAsked,
     NoLeader,
     NothingAnswered,
+    ReceiptFollowUp,
     SelfHelp,
     Signal,
     StandingConsent,
@@ -91,7 +92,7 @@ class FollowUpService:
 
     # -- the employee's side --------------------------------------------------------------------
 
-    async def checkin_stored(self, stored: CheckinStored) -> CheckinFollowUp:
+    async def checkin_stored(self, stored: CheckinStored) -> ReceiptFollowUp:
         """Run once, on the submit that stored the answers. The answer is stored already: a
         failure here must not undo that, so it offers the way to ask again instead."""
         try:

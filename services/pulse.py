@@ -1,5 +1,5 @@
 """The aggregated pulse: counting every answer into its cell, and the views for those who may
-see them (DESIGN 2 and 3.4) — union and safety reps for their service areas, admins for all.
+see them (docs/roles.md#pulse-visibility): reps for their service areas, admins for all.
 
 Every view and export is written to the audit log: who, when, which scope and round.
 """

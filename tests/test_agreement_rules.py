@@ -1,4 +1,4 @@
-"""The home-office agreement's rules: days, ergonomics, equipment (DESIGN 3.1)."""
+"""The agreement's rules: days, ergonomics, equipment (docs/product.md#home-office-agreement)."""
 
 from __future__ import annotations
 
