@@ -100,12 +100,14 @@ class CosmosStore:
         database: str,
         containers: tuple[str, ...] = CONTAINERS,
         retry_budget: float = TURN_BUDGET,
+        timing: Timing = REAL_TIME,
         **client_options: Any,
     ) -> CosmosStore:
         """Connect, and create the database and containers when missing.
 
         Without a key the managed identity (or any DefaultAzureCredential) signs requests.
-        `retry_budget`: the seconds a call may take, retries included (STORAGE_RETRY_BUDGET_SECONDS).
+        `retry_budget`: the seconds a call may take, retries included (STORAGE_RETRY_BUDGET_SECONDS),
+        on `timing`'s clock.
         """
         credential: Any = key
         if not key:
@@ -132,7 +134,7 @@ class CosmosStore:
                 # Data-plane roles cannot create databases: with a managed identity they are
                 # provisioned beforehand (infra), and only checked here.
                 db = client.get_database_client(database)
-            store = cls(client, db, replace(RETRY, budget=retry_budget))
+            store = cls(client, db, replace(RETRY, budget=retry_budget), timing)
             for name in containers:
                 if key:
                     store._containers[name] = await tried(
