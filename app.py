@@ -103,7 +103,10 @@ def load_settings() -> Settings:
 async def open_store(settings: Settings) -> DocumentStore:
     if settings.storage == "cosmos":
         return await CosmosStore.open(
-            settings.cosmos_endpoint, settings.cosmos_key or None, settings.cosmos_database
+            settings.cosmos_endpoint,
+            settings.cosmos_key or None,
+            settings.cosmos_database,
+            retry_budget=settings.storage_retry_budget_seconds,
         )
     return await SqliteStore.open(settings.sqlite_path)
 
