@@ -45,10 +45,10 @@ from bot.scheduler import build_scheduler
 from bot.settings import UNSAFE_EXPOSE, ConfigError, Settings
 from bot.user_settings_turns import UserSettingsTurns
 from bot.web import AccessLog, healthz, messages_endpoint
-from cards.followup import Contacts
+from cards.render import render
 from dialogs.agreement import AgreementDialogs
 from domain.agreement import Amounts, Mode
-from domain.followup import Thresholds
+from domain.followup import Contacts, Thresholds
 from domain.org import Role, RoleGrant, is_object_id, normalise_id
 from domain.ratelimit import TeamsLimiter
 from manifest.package import add_cli as add_package_cli
@@ -65,7 +65,7 @@ from services.pulse import PulseService
 from services.round_jobs import RoundJobs
 from services.user_settings import UserSettingsService
 from storage.agreements import AgreementRepository
-from storage.bot_state import DocumentBotStorage
+from storage.bot_state import DocumentBotStorage, dialog_state_of
 from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
@@ -201,6 +201,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         LeaseStore(store),
         items=settings.checkin_items,
         timezone=settings.timezone,
+        render=render,
         round_length=timedelta(days=settings.round_days),
         reminder_after=timedelta(days=settings.reminder_after_days),
     )
@@ -212,6 +213,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         DeliveryService(
             roster, ledger, sender, concurrency=1, limiter=limiter, on_blocked=people.blocked
         ),
+        render,
     )
     agreements = AgreementService(
         AgreementRepository(store),
@@ -257,7 +259,10 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         settings.timezone,
         distribution_min=settings.pulse_distribution_min,
     )
-    data_rights = DataRightsService(PersonalData(store, responses), rounds, key)
+    # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
+    checkins.stored.register(pulse.record)
+    checkins.stored.register(followups.checkin_stored)
+    data_rights = DataRightsService(PersonalData(store, responses), rounds, key, dialog_state_of)
     return Parts(
         store,
         sender,
@@ -287,7 +292,7 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
     routes = RouteTable(
         [
             *help_.routes(),
-            *CheckinTurns(parts.checkins, pulse, followups).routes(),
+            *CheckinTurns(parts.checkins, followups).routes(),
             *UserSettingsTurns(UserSettingsService(parts.people, parts.followups)).routes(),
             *agreements.routes(),
             *followups.routes(),

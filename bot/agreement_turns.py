@@ -32,6 +32,7 @@ from cards.agreement import (
 )
 from cards.elements import Card, adaptive_card, execute, md, text, title
 from cards.i18n import t
+from cards.refusals import REFUSALS
 from cards.team import INVITE_VERB, INVITEE, SHOW_VERB, page_of, team_card, with_back
 from cards.team import OPEN_VERB as TEAM_OPEN_VERB
 from dialogs.agreement import AgreementDialogs
@@ -40,6 +41,7 @@ from domain.agreement_record import Agreement, NotAllowed, Status
 from domain.followup import FollowUp
 from domain.org import Person
 from domain.profile import Profile
+from domain.refusals import Refusal
 from services.agreements import AgreementService
 
 log = logging.getLogger(__name__)
@@ -194,7 +196,7 @@ class AgreementTurns:
         else:
             approved = await self._service.approved(employee_id)
             if approved is None:
-                raise NotAllowed("agreement.none_yet")
+                raise NotAllowed(Refusal.NONE_YET)
             card = agreement_card(lang, employee.name, approved, profile.name, for_employee=False)
         return ReplaceCard(with_back(card, lang))
 
@@ -266,4 +268,4 @@ async def _unless_refused(turn: Turn, work: Callable[[], Awaitable[ActionResult]
     try:
         return await work()
     except NotAllowed as refusal:
-        return ShowMessage(t(turn.lang, str(refusal)))
+        return ShowMessage(t(turn.lang, REFUSALS[refusal.reason]))

@@ -8,7 +8,6 @@ from bot.actions import ActionResult, ReplaceCard
 from bot.activity import send_card
 from bot.commands import Command
 from bot.followup_turns import FollowUpTurns
-from bot.pulse_turns import PulseTurns
 from bot.routes import ActionRoute, CommandRoute, Route, Turn
 from cards.checkin import SUBMIT_VERB, checkin_card, notice_card, receipt_card, round_label
 from cards.i18n import t
@@ -25,11 +24,8 @@ from services.checkins import (
 
 
 class CheckinTurns:
-    def __init__(
-        self, checkins: CheckinService, pulse: PulseTurns, followups: FollowUpTurns
-    ) -> None:
+    def __init__(self, checkins: CheckinService, followups: FollowUpTurns) -> None:
         self._checkins = checkins
-        self._pulse = pulse
         self._followups = followups
 
     def routes(self) -> list[Route]:
@@ -53,11 +49,10 @@ class CheckinTurns:
     async def _submit_checkin(self, profile: Profile, data: dict[str, Any]) -> ActionResult:
         lang = profile.effective_language
         tz = self._checkins.timezone
-        outcome = await self._checkins.submit(profile.user_id, data)
+        outcome = await self._checkins.submit(profile.user_id, data, profile.age_band)
         match outcome:
             case Stored():
-                await self._pulse.record(profile, outcome.round, outcome.answers)
-                extra = await self._followups.after_checkin(profile, outcome.round, outcome.answers)
+                extra = self._followups.receipt_lines(lang, outcome.followup)
                 return ReplaceCard(
                     receipt_card(
                         lang, outcome.round, tz, outcome.answers, already=False, extra=extra

@@ -3,7 +3,6 @@ leader's actions on a follow-up card."""
 
 from __future__ import annotations
 
-import logging
 from typing import assert_never
 
 from bot.actions import ActionResult, ReplaceCard, ShowMessage
@@ -23,22 +22,19 @@ from cards.followup import (
 from cards.i18n import t
 from cards.team import FOLLOWUP_OPEN_VERB as OPEN_VERB
 from cards.team import with_back
-from domain.checkin import CheckinAnswers
-from domain.followup import Action, FollowUp
-from domain.org import Person
-from domain.profile import Profile
-from domain.rounds import Round
-from services.followups import (
-    FollowUpService,
+from domain.followup import (
+    Action,
+    FollowUp,
     LeaderAsked,
     NoLeader,
     NothingAnswered,
-    NotYours,
+    ReceiptFollowUp,
     SelfHelp,
+    Unchecked,
 )
-from storage.port import StorageError
-
-log = logging.getLogger(__name__)
+from domain.language import Language
+from domain.org import Person
+from services.followups import FollowUpService, NotYours
 
 
 class FollowUpTurns:
@@ -54,19 +50,12 @@ class FollowUpTurns:
             ActionRoute(SUPPORT_VERB, self.support),
         ]
 
-    async def after_checkin(
-        self, profile: Profile, round_: Round, answers: CheckinAnswers
-    ) -> list[Element]:
-        """Lines under the receipt. The answer is stored already: a failure here must not undo
-        that, so it offers the way to ask again instead."""
-        lang = profile.effective_language
+    def receipt_lines(self, lang: Language, outcome: ReceiptFollowUp) -> list[Element]:
+        """Lines under the receipt: what came of the check-in for the follow-up."""
         contacts = self._service.policy.contacts
-        try:
-            outcome = await self._service.after_checkin(profile.user_id, round_, answers)
-        except StorageError:
-            log.exception("follow-up rules failed after a stored check-in")
-            return [text(t(lang, "followup.unchecked")), *self_help(lang, round_.id, contacts)]
         match outcome:
+            case Unchecked(round_id):
+                return [text(t(lang, "followup.unchecked")), *self_help(lang, round_id, contacts)]
             case LeaderAsked(leader_name):
                 return list(outcome_lines(lang, leader_name, False, contacts))
             case NoLeader():

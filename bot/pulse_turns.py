@@ -7,8 +7,6 @@ gets one. The download checks their role again and is audited like the card.
 
 from __future__ import annotations
 
-import logging
-
 from aiohttp import web
 
 from bot.actions import ActionResult, ShowCard, ShowMessage
@@ -20,14 +18,9 @@ from cards.agreement import notice
 from cards.elements import Card
 from cards.i18n import t
 from cards.pulse import CSV_VERB, pulse_cards, pulse_csv, pulse_summary, scope_label
-from domain.checkin import CheckinAnswers
 from domain.language import Language
 from domain.profile import Profile
-from domain.rounds import Round
 from services.pulse import NotPermitted, PulseService
-from storage.port import StorageError
-
-log = logging.getLogger(__name__)
 
 CSV_PATH = "/pulse.csv"
 
@@ -40,13 +33,6 @@ class PulseTurns:
         self._links = links
         self._k = anonymity_k
         self._distribution_min = max(anonymity_k, distribution_min)
-
-    async def record(self, profile: Profile, round_: Round, answers: CheckinAnswers) -> None:
-        try:
-            await self._service.record(profile.user_id, round_, profile.age_band, answers)
-        except StorageError:
-            # The answer is stored; the aggregate misses it, which the user must not pay for.
-            log.exception("pulse counters missed one answer of round %s", round_.id)
 
     def routes(self) -> list[Route]:
         return [CommandRoute(Command.PULSE, self.show), ActionRoute(CSV_VERB, self.csv_link)]
