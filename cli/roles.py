@@ -11,7 +11,7 @@ from bot.settings import Settings
 from cli import Commands
 from domain.grants import GRANTABLE, RoleRefusal
 from domain.org import Role
-from services.roles import Granted, RoleService
+from services.roles import Granted, Revoked, RoleService
 
 
 def add_cli(commands: Commands) -> None:
@@ -39,20 +39,8 @@ async def run_cli(settings: Settings, args: argparse.Namespace) -> int:
         person: str = args.person
         role = Role(args.role)
         if args.roles_action == "revoke":
-            revoked = await parts.roles.revoke(person, role)
-            if isinstance(revoked, RoleRefusal):
-                return _refused(revoked, person, role)
-            print(
-                f"revoked {role.value} from {revoked.person_id}"
-                if revoked.removed
-                else "no such grant"
-            )
-            return 0 if revoked.removed else 1
-        granted = await parts.roles.grant(person, role, args.scope or ())
-        if isinstance(granted, RoleRefusal):
-            return _refused(granted, person, role)
-        _print_granted(granted)
-        return 0
+            return _revoked(await parts.roles.revoke(person, role), person, role)
+        return _granted(await parts.roles.grant(person, role, args.scope or ()), person, role)
 
 
 async def _list(settings: Settings, roles: RoleService) -> int:
@@ -67,17 +55,35 @@ async def _list(settings: Settings, roles: RoleService) -> int:
     return 0
 
 
-def _print_granted(granted: Granted) -> None:
-    if granted.unknown_areas:
-        print(
-            f"note: not a service area in the directory: {', '.join(granted.unknown_areas)}",
-            file=sys.stderr,
-        )
-    scope = sorted(granted.grant.scope)
-    print(
-        f"granted {granted.grant.role.value} to {granted.person_id}"
-        + (f" for {', '.join(scope)}" if scope else "")
-    )
+def _granted(outcome: Granted | RoleRefusal, person: str, role: Role) -> int:
+    match outcome:
+        case RoleRefusal():
+            return _refused(outcome, person, role)
+        case Granted(person_id, grant, unknown_areas):
+            if unknown_areas:
+                print(
+                    f"note: not a service area in the directory: {', '.join(unknown_areas)}",
+                    file=sys.stderr,
+                )
+            scope = sorted(grant.scope)
+            print(
+                f"granted {grant.role.value} to {person_id}"
+                + (f" for {', '.join(scope)}" if scope else "")
+            )
+            return 0
+        case _:
+            assert_never(outcome)
+
+
+def _revoked(outcome: Revoked | RoleRefusal, person: str, role: Role) -> int:
+    match outcome:
+        case RoleRefusal():
+            return _refused(outcome, person, role)
+        case Revoked(person_id, role, removed):
+            print(f"revoked {role.value} from {person_id}" if removed else "no such grant")
+            return 0 if removed else 1
+        case _:
+            assert_never(outcome)
 
 
 def _refused(refusal: RoleRefusal, person: str, role: Role) -> int:
