@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-import app as host_app
+from bootstrap import open_store
 from bot.settings import Settings
+from cli.serve import PARTS, build_web_app
 from storage.port import DocumentStore
 from tests.cosmos_server import CosmosTestServer, cosmos_server_fixture
 from tests.fake_connector import FakeConnector
@@ -56,7 +57,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def store(settings: Settings) -> AsyncIterator[DocumentStore]:
     """Each storage backend in turn, opened the way the host opens it."""
-    backend = await host_app.open_store(settings)
+    backend = await open_store(settings)
     yield backend
     await backend.close()
 
@@ -71,8 +72,8 @@ class Host:
     store: DocumentStore | None = None
 
     async def start(self) -> None:
-        self.store = await host_app.open_store(self.settings)
-        web_app = host_app.build_web_app(self.settings, self.store)
+        self.store = await open_store(self.settings)
+        web_app = build_web_app(self.settings, self.store)
         self.client = TestClient(TestServer(web_app, host="127.0.0.1"))
         await self.client.start_server()
 
@@ -106,7 +107,7 @@ class Host:
 
     async def drain(self) -> None:
         assert self.client is not None
-        await self.client.app[host_app.PARTS].notifier.drain()
+        await self.client.app[PARTS].notifier.drain()
 
 
 @pytest.fixture

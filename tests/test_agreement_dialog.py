@@ -9,10 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app import PARTS, Parts
+from bootstrap import Parts
 from cards.agreement import DECIDE_VERB, REVISE_VERB, STEP_VERB
 from cards.elements import md
 from cards.team import INVITE_VERB, INVITEE, OPEN_VERB
+from cli.serve import PARTS
 from domain.agreement_record import Status
 from tests.conftest import Host
 from tests.teams import TeamsUser, card_action, install, message, submit_fallback
