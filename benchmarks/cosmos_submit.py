@@ -22,8 +22,9 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
-import app as host_app
+from bootstrap import open_store
 from bot.settings import Settings
+from cli.serve import build_web_app
 from tests.support.cosmos_server import CosmosTestServer, running_cosmos_server
 from tests.support.fake_connector import FakeConnector
 from tests.support.teams import TeamsUser, card_action, message
@@ -34,8 +35,8 @@ async def run(
 ) -> dict[str, Any]:
     connector = FakeConnector()
     await connector.start()
-    store = await host_app.open_store(settings)
-    client = TestClient(TestServer(host_app.build_web_app(settings, store), host="127.0.0.1"))
+    store = await open_store(settings)
+    client = TestClient(TestServer(build_web_app(settings, store), host="127.0.0.1"))
     await client.start_server()
     people = [TeamsUser(str(uuid.uuid4())) for _ in range(users)]
     try:

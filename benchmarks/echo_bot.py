@@ -1,17 +1,15 @@
 """A bare botbuilder echo bot: the baseline the benchmark compares the real bot against.
 
-`python -m benchmarks.echo_bot --port N`. It is served the way app.py serves the real bot —
-aiohttp, one CloudAdapter built from app.py's configuration object in local mode (no app id,
-so no inbound authentication), the same `/healthz` — so that the difference measured is the
-bot's own work. Its route is botbuilder's sample route (`adapter.process`) without our
+`python -m benchmarks.echo_bot --port N`. It is served the way cli/serve.py serves the real
+bot — aiohttp, one CloudAdapter built from bootstrap.py's configuration object in local mode (no
+app id, so no inbound authentication), the same `/healthz` and logging — so that the difference
+measured is the bot's own work. Its route is botbuilder's sample route (`adapter.process`) without our
 request checks in bot/web.py: those checks are part of what the real bot costs.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 
 from aiohttp import web
 from botbuilder.core import ActivityHandler, InvokeResponse, MessageFactory, TurnContext
@@ -20,10 +18,11 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 
-from app import _BotFrameworkConfig
+from bootstrap import BotFrameworkConfig
 from bot import sdk_patches
 from bot.actions import ShowMessage, invoke_body
 from bot.web import healthz
+from cli.main import configure_logging
 
 # A short message, the smallest `adaptiveCard/action` answer Teams accepts. CloudAdapter
 # serializes invoke bodies with msrest, so it is the app's body model rather than a dict.
@@ -39,10 +38,10 @@ class EchoBot(ActivityHandler):  # type: ignore[misc]  # botbuilder ships no typ
 
 
 def build_echo_app() -> web.Application:
-    sdk_patches.apply()  # as app.build_web_app does: the SDK's per-turn cost is not ours
+    sdk_patches.apply()  # as bootstrap.build_turns does: the SDK's per-turn cost is not ours
     adapter = CloudAdapter(
         ConfigurationBotFrameworkAuthentication(
-            _BotFrameworkConfig(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant", APP_TENANTID="")
+            BotFrameworkConfig(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant", APP_TENANTID="")
         )
     )
     bot = EchoBot()
@@ -61,13 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.echo_bot")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    # The same logging set-up as app.main (not a function there to call), so that both hosts
-    # pay the same for it.
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
+    configure_logging()  # the real host's, so that both pay the same for it
     web.run_app(build_echo_app(), host="127.0.0.1", port=args.port, print=None)
 
 

@@ -33,7 +33,7 @@ ordinary create. One request per document would take hours there: the test serve
 container for expired documents on every request to it.
 
 Each backend and size gets its own data set (SQLite file, Cosmos database, one Cosmos server)
-and its own services from app.build_parts, with the admin granted through Settings.admins.
+and its own services from bootstrap.build_parts, with the admin granted through Settings.admins.
 Timed runs take turns between the data sets, so the drift of a shared machine falls on all. The
 time inside domain.pulse.view (the tables and the suppression: CPU only) is taken apart from
 the rest. On Cosmos the server's request counters give the requests of one view. Separately
@@ -59,8 +59,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import app as host_app
 import services.pulse as pulse_service
+from bootstrap import build_parts, open_store
 from bot.settings import Settings
 from domain.catalog import SCALE
 from domain.checkin import CheckinAnswers, CheckinResponse
@@ -349,13 +349,13 @@ class TracingStore:
         self._store = store
         self.calls: Counter[str] = Counter()
         self.docs: Counter[str] = Counter()
-        self.seconds: Counter[str] = Counter()
+        self.seconds: defaultdict[str, float] = defaultdict(float)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
     def reset(self) -> None:
-        self.calls, self.docs, self.seconds = Counter(), Counter(), Counter()
+        self.calls, self.docs, self.seconds = Counter(), Counter(), defaultdict(float)
 
     def _count(self, container: str, docs: int, started: float) -> None:
         self.calls[container] += 1
@@ -447,13 +447,10 @@ async def measure(
     breakdown_runs: int,
     cosmos: CosmosTestServer | None,
 ) -> dict[str, Measured]:
-    parts = {name: host_app.build_parts(s, store) for name, (s, store) in sets.items()}
+    parts = {name: build_parts(s, store) for name, (s, store) in sets.items()}
     results = {name: Measured() for name in sets}
     tracing = {name: TracingStore(store) for name, (_, store) in sets.items()}
-    traced = {
-        name: host_app.build_parts(s, tracing[name])  # type: ignore[arg-type]
-        for name, (s, _) in sets.items()
-    }
+    traced = {name: build_parts(s, tracing[name]) for name, (s, _) in sets.items()}
     names = list(sets)
     try:
         for name in names:
@@ -557,9 +554,9 @@ async def main(args: argparse.Namespace) -> None:
                     cosmos_key=cosmos.key,
                     cosmos_database=f"pulse-{d.name}",
                 )
-                sqlite = await host_app.open_store(sqlite_settings)
+                sqlite = await open_store(sqlite_settings)
                 stores["sqlite"][d.name] = (sqlite_settings, sqlite)
-                on_cosmos = await host_app.open_store(cosmos_settings)
+                on_cosmos = await open_store(cosmos_settings)
                 stores["cosmos"][d.name] = (cosmos_settings, on_cosmos)
                 assert isinstance(sqlite, sqlite_store.SqliteStore)
                 writers: dict[str, Writer] = {
@@ -587,8 +584,8 @@ async def main(args: argparse.Namespace) -> None:
                     cosmos if backend == "cosmos" else None,
                 )
         finally:
-            for by_name in stores.values():
-                for _, store in by_name.values():
+            for opened in stores.values():
+                for _, store in opened.values():
                     await store.close()
 
     print(

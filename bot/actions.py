@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from msrest.serialization import Model
 
@@ -74,9 +74,13 @@ class InvokeBody(Model):
 
 
 def invoke_body(result: ActionResult) -> InvokeBody:
-    if isinstance(result, ReplaceCard | ShowCard):
-        return InvokeBody(status_code=200, type=CARD_TYPE, value=JsonData(result.card))
-    return InvokeBody(status_code=200, type=MESSAGE_TYPE, value=result.text)
+    match result:
+        case ReplaceCard(card) | ShowCard(card):
+            return InvokeBody(status_code=200, type=CARD_TYPE, value=JsonData(card))
+        case ShowMessage(text):
+            return InvokeBody(status_code=200, type=MESSAGE_TYPE, value=text)
+        case _:
+            assert_never(result)
 
 
 def bad_request_body(message: str) -> InvokeBody:

@@ -1,5 +1,5 @@
 """The agreement's turns: its commands (`avtale`, `ergonomi`, `utstyr`, `mitt team`) and card
-actions, between the activity handler and the dialog and service.
+actions, between the route table and the dialog and service.
 
 A card action answers with the card that replaces the one pressed (see bot/actions.py). So
 during an action the dialog's cards are kept rather than sent (dialogs/card_step.send_card), and
@@ -16,6 +16,8 @@ from typing import Any
 from botbuilder.core import TurnContext
 
 from bot.actions import ActionResult, ReplaceCard, ShowMessage
+from bot.commands import Command
+from bot.routes import ActionRoute, CommandRoute, Route, Turn
 from cards.agreement import (
     DECIDE_VERB,
     OPEN_VERB,
@@ -30,6 +32,7 @@ from cards.agreement import (
 )
 from cards.elements import Card, adaptive_card, execute, md, text, title
 from cards.i18n import t
+from cards.refusals import REFUSALS
 from cards.team import INVITE_VERB, INVITEE, SHOW_VERB, page_of, team_card, with_back
 from cards.team import OPEN_VERB as TEAM_OPEN_VERB
 from dialogs.agreement import AgreementDialogs
@@ -38,6 +41,7 @@ from domain.agreement_record import Agreement, NotAllowed, Status
 from domain.followup import FollowUp
 from domain.org import Person
 from domain.profile import Profile
+from domain.refusals import Refusal
 from services.agreements import AgreementService
 
 log = logging.getLogger(__name__)
@@ -67,52 +71,87 @@ class AgreementTurns:
         self._dialogs = dialogs
         self._open_followups = open_followups  # `mitt team` shows them beside the agreements
 
+    def routes(self) -> list[Route]:
+        return [
+            CommandRoute(Command.AGREEMENT, self.agreement),
+            CommandRoute(Command.ERGONOMICS, self.ergonomics),
+            CommandRoute(Command.EQUIPMENT, self.equipment),
+            CommandRoute(Command.TEAM, self.team),
+            ActionRoute(STEP_VERB, self.step),
+            ActionRoute(REVISE_VERB, self.revise),
+            ActionRoute(START_VERB, self.revise),
+            ActionRoute(OPEN_VERB, self.open),
+            ActionRoute(DECIDE_VERB, self.decide),
+            ActionRoute(TEAM_OPEN_VERB, self.open_for_leader),
+            ActionRoute(INVITE_VERB, self.invite),
+            ActionRoute(SHOW_VERB, self.team_page),
+        ]
+
+    async def is_leader(self, profile: Profile) -> bool:
+        return await self._service.is_leader(profile.user_id)
+
     # -- typed commands -------------------------------------------------------------------
 
-    async def agreement(self, context: TurnContext, profile: Profile) -> None:
+    async def agreement(self, turn: Turn) -> None:
         """Start, continue or view: the conversation when one is going on or a draft is open,
         otherwise the agreement as it stands."""
-        _enter(context, profile, None)
+        context, profile = turn.context, turn.profile
+        _enter(turn, None)
         current = await self._service.current(profile.user_id)
         if current.editable or await self._dialogs.in_conversation(context):
             await self._dialogs.start(context, "agreement")
             return
         await send_card(context, await self._standing(profile, current))
 
-    async def part(self, context: TurnContext, profile: Profile, entry: str) -> None:
-        _enter(context, profile, None)
-        await self._dialogs.start(context, entry)
+    async def ergonomics(self, turn: Turn) -> None:
+        _enter(turn, None)
+        await self._dialogs.start(turn.context, "ergonomics")
 
-    async def is_leader(self, profile: Profile) -> bool:
-        return await self._service.is_leader(profile.user_id)
+    async def equipment(self, turn: Turn) -> None:
+        _enter(turn, None)
+        await self._dialogs.start(turn.context, "equipment")
 
-    async def team(self, context: TurnContext, profile: Profile) -> None:
-        await send_card(context, await self._team_card(profile))
+    async def team(self, turn: Turn) -> None:
+        await send_card(turn.context, await self._team_card(turn.profile))
 
-    # -- card actions -----------------------------------------------------------------------
+    # -- card actions: the employee's conversation ------------------------------------------
 
-    async def act(
-        self, context: TurnContext, profile: Profile, verb: str, data: dict[str, Any]
-    ) -> ActionResult:
-        lang = profile.effective_language
-        _enter(context, profile, data)
-        if verb == STEP_VERB:
-            return await _caught(context, lambda: self._continue(context, lang))
-        if verb in (REVISE_VERB, START_VERB):
-            return await _caught(context, lambda: self._revise(context, profile))
-        if verb == OPEN_VERB:
-            current = await self._service.current(profile.user_id)
-            return ReplaceCard(await self._standing(profile, current))
-        try:
-            if verb == DECIDE_VERB:
-                return await self._decide(profile, data)
-            if verb == TEAM_OPEN_VERB:
-                return await self._open_for_leader(profile, str(data.get("employee", "")))
-            if verb == INVITE_VERB:
-                return await self._invite(profile, str(data.get(INVITEE, "")), page_of(data))
-            return ReplaceCard(await self._team_card(profile, page=page_of(data)))
-        except NotAllowed as refusal:
-            return ShowMessage(t(lang, str(refusal)))
+    async def step(self, turn: Turn) -> ActionResult:
+        _enter(turn, turn.data)
+        return await _caught(turn.context, lambda: self._continue(turn.context, turn.lang))
+
+    async def revise(self, turn: Turn) -> ActionResult:
+        _enter(turn, turn.data)
+        return await _caught(turn.context, lambda: self._revise(turn.context, turn.profile))
+
+    async def open(self, turn: Turn) -> ActionResult:
+        _enter(turn, turn.data)
+        current = await self._service.current(turn.profile.user_id)
+        return ReplaceCard(await self._standing(turn.profile, current))
+
+    # -- card actions: the leader's ---------------------------------------------------------
+
+    async def decide(self, turn: Turn) -> ActionResult:
+        _enter(turn, turn.data)
+        return await _unless_refused(turn, lambda: self._decide(turn.profile, turn.data))
+
+    async def open_for_leader(self, turn: Turn) -> ActionResult:
+        _enter(turn, turn.data)
+        employee_id = str(turn.data.get("employee", ""))
+        return await _unless_refused(turn, lambda: self._open_for_leader(turn.profile, employee_id))
+
+    async def invite(self, turn: Turn) -> ActionResult:
+        _enter(turn, turn.data)
+        employee_id, page = str(turn.data.get(INVITEE, "")), page_of(turn.data)
+        return await _unless_refused(turn, lambda: self._invite(turn.profile, employee_id, page))
+
+    async def team_page(self, turn: Turn) -> ActionResult:
+        _enter(turn, turn.data)
+
+        async def page() -> ActionResult:
+            return ReplaceCard(await self._team_card(turn.profile, page=page_of(turn.data)))
+
+        return await _unless_refused(turn, page)
 
     async def _continue(self, context: TurnContext, lang: str) -> None:
         if not await self._dialogs.resume(context):
@@ -157,7 +196,7 @@ class AgreementTurns:
         else:
             approved = await self._service.approved(employee_id)
             if approved is None:
-                raise NotAllowed("agreement.none_yet")
+                raise NotAllowed(Refusal.NONE_YET)
             card = agreement_card(lang, employee.name, approved, profile.name, for_employee=False)
         return ReplaceCard(with_back(card, lang))
 
@@ -203,10 +242,12 @@ class AgreementTurns:
         )
 
 
-def _enter(context: TurnContext, profile: Profile, data: dict[str, Any] | None) -> None:
-    context.turn_state[USER] = profile.user_id
-    context.turn_state[LANGUAGE] = profile.effective_language
-    context.turn_state[SUBMITTED] = data
+def _enter(turn: Turn, data: dict[str, Any] | None) -> None:
+    """What the agreement dialog reads from the turn state: who, in which language, and the
+    card action's data (None for a typed command)."""
+    turn.context.turn_state[USER] = turn.profile.user_id
+    turn.context.turn_state[LANGUAGE] = turn.lang
+    turn.context.turn_state[SUBMITTED] = data
 
 
 async def _caught(context: TurnContext, work: Callable[[], Awaitable[None]]) -> ActionResult:
@@ -220,3 +261,11 @@ async def _caught(context: TurnContext, work: Callable[[], Awaitable[None]]) -> 
     if not replies:
         raise RuntimeError("the agreement dialog answered a card action with nothing")
     return ReplaceCard(replies[-1])
+
+
+async def _unless_refused(turn: Turn, work: Callable[[], Awaitable[ActionResult]]) -> ActionResult:
+    """The leader's actions: a refusal (not their employee, nothing approved yet) is a message."""
+    try:
+        return await work()
+    except NotAllowed as refusal:
+        return ShowMessage(t(turn.lang, REFUSALS[refusal.reason]))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from bot.actions import ActionResult, ReplaceCard, ShowCard
-from bot.links import PRIVATE_DOWNLOAD, DownloadLinks, link_refused
+from bot.activity import send_card
+from bot.commands import Command
+from bot.links import Attachment, DownloadLinks
+from bot.routes import ActionRoute, CommandRoute, Route, Turn
 from cards.data_rights import (
     DELETE_VERB,
     DOWNLOAD_VERB,
@@ -18,12 +20,10 @@ from cards.data_rights import (
     kept_card,
     my_data_card,
 )
-from cards.elements import Card
-from domain.profile import Profile
+from domain.language import Language
 from services.data_rights import DataRightsService
 
 JSON_PATH = "/my-data.json"
-VERBS = frozenset({DELETE_VERB, KEEP_VERB, DOWNLOAD_VERB})
 
 
 class DataTurns:
@@ -31,38 +31,39 @@ class DataTurns:
         self._service = service
         self._links = links
 
-    async def my_data(self, profile: Profile) -> Card:
-        lang = profile.effective_language
-        return my_data_card(lang, await self._service.export(profile.user_id))
+    def routes(self) -> list[Route]:
+        return [
+            CommandRoute(Command.MY_DATA, self.my_data),
+            CommandRoute(Command.DELETE_DATA, self.confirm),
+            ActionRoute(KEEP_VERB, self.keep),
+            ActionRoute(DOWNLOAD_VERB, self.download),
+            ActionRoute(DELETE_VERB, self.delete),
+        ]
 
-    def confirm(self, profile: Profile) -> Card:
-        return confirm_delete_card(profile.effective_language)
+    def download_route(self) -> web.RouteDef:
+        return self._links.route(JSON_PATH, "data.link_expired", self._export_file)
 
-    async def act(self, profile: Profile, verb: str) -> ActionResult:
-        lang = profile.effective_language
-        if verb == KEEP_VERB:
-            return ReplaceCard(kept_card(lang))
-        if verb == DOWNLOAD_VERB:
-            export = await self._service.export(profile.user_id)
-            link = await self._links.url(JSON_PATH, profile.user_id, lang)
-            return ShowCard(my_data_card(lang, export, link))
+    async def my_data(self, turn: Turn) -> None:
+        export = await self._service.export(turn.profile.user_id)
+        await send_card(turn.context, my_data_card(turn.lang, export))
+
+    async def confirm(self, turn: Turn) -> None:
+        await send_card(turn.context, confirm_delete_card(turn.lang))
+
+    async def keep(self, turn: Turn) -> ActionResult:
+        return ReplaceCard(kept_card(turn.lang))
+
+    async def download(self, turn: Turn) -> ActionResult:
+        export = await self._service.export(turn.profile.user_id)
+        link = await self._links.url(JSON_PATH, turn.profile.user_id, turn.lang)
+        return ShowCard(my_data_card(turn.lang, export, link))
+
+    async def delete(self, turn: Turn) -> ActionResult:
+        profile = turn.profile
         erased = await self._service.erase(profile.user_id, profile.conversation_reference)
-        return ReplaceCard(deleted_card(lang, erased))
+        return ReplaceCard(deleted_card(turn.lang, erased))
 
-    def json_endpoint(self) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-        async def download(request: web.Request) -> web.StreamResponse:
-            claim = await self._links.redeem(JSON_PATH, request.query.get("t", ""))
-            if claim is None:
-                return link_refused("data.link_expired")
-            export = await self._service.export(claim[0])
-            return web.Response(
-                text=json.dumps(export, ensure_ascii=False, indent=2, default=str),
-                content_type="application/json",
-                charset="utf-8",
-                headers={
-                    "Content-Disposition": 'attachment; filename="mine-data.json"',
-                    **PRIVATE_DOWNLOAD,
-                },
-            )
-
-        return download
+    async def _export_file(self, user_id: str, _: Language) -> Attachment:
+        export = await self._service.export(user_id)
+        body = json.dumps(export, ensure_ascii=False, indent=2, default=str)
+        return Attachment(body, "application/json", "mine-data.json")

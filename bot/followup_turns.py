@@ -3,10 +3,10 @@ leader's actions on a follow-up card."""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from typing import assert_never
 
 from bot.actions import ActionResult, ReplaceCard, ShowMessage
+from bot.routes import ActionRoute, Route, Turn
 from cards.elements import Element, text
 from cards.followup import (
     ASK_VERB,
@@ -22,92 +22,96 @@ from cards.followup import (
 from cards.i18n import t
 from cards.team import FOLLOWUP_OPEN_VERB as OPEN_VERB
 from cards.team import with_back
-from domain.checkin import CheckinAnswers
-from domain.followup import Action, FollowUp, StandingConsent, kinds_of
-from domain.org import Person
-from domain.profile import Profile
-from domain.rounds import Round
-from services.followups import (
-    FollowUpService,
+from domain.followup import (
+    Action,
+    FollowUp,
     LeaderAsked,
     NoLeader,
     NothingAnswered,
-    NotYours,
+    ReceiptFollowUp,
     SelfHelp,
+    Unchecked,
 )
-from storage.port import StorageError
-
-log = logging.getLogger(__name__)
-
-VERBS = frozenset({ASK_VERB, TALK_VERB, DONE_VERB, SUPPORT_VERB, OPEN_VERB})
-_ACTIONS = {TALK_VERB: Action.TALK, DONE_VERB: Action.FOLLOWED_UP, SUPPORT_VERB: Action.SUPPORT}
+from domain.language import Language
+from domain.org import Person
+from services.followups import FollowUpService, NotYours
 
 
 class FollowUpTurns:
     def __init__(self, service: FollowUpService) -> None:
         self._service = service
 
-    async def after_checkin(
-        self, profile: Profile, round_: Round, answers: CheckinAnswers
-    ) -> list[Element]:
-        """Lines under the receipt. The answer is stored already: a failure here must not undo
-        that, so it offers the way to ask again instead."""
-        lang = profile.effective_language
+    def routes(self) -> list[Route]:
+        return [
+            ActionRoute(ASK_VERB, self.ask),
+            ActionRoute(OPEN_VERB, self.open),
+            ActionRoute(TALK_VERB, self.talk),
+            ActionRoute(DONE_VERB, self.done),
+            ActionRoute(SUPPORT_VERB, self.support),
+        ]
+
+    def receipt_lines(self, lang: Language, outcome: ReceiptFollowUp) -> list[Element]:
+        """Lines under the receipt: what came of the check-in for the follow-up."""
         contacts = self._service.policy.contacts
-        try:
-            outcome = await self._service.after_checkin(profile.user_id, round_, answers)
-        except StorageError:
-            log.exception("follow-up rules failed after a stored check-in")
-            return [text(t(lang, "followup.unchecked")), *self_help(lang, round_.id, contacts)]
-        if isinstance(outcome, LeaderAsked):
-            return list(outcome_lines(lang, outcome.leader_name, False, contacts))
-        if isinstance(outcome, NoLeader):
-            return list(outcome_lines(lang, None, True, contacts))
-        if isinstance(outcome, SelfHelp):
-            return self_help(lang, outcome.round_id, contacts)
-        return []
-
-    async def consent(self, profile: Profile) -> StandingConsent:
-        return await self._service.consent(profile.user_id)
-
-    async def save_consent(self, profile: Profile, submitted: Any) -> StandingConsent:
-        """Saved (with its time) only when it changed: the history holds real choices."""
-        values = submitted.split(",") if isinstance(submitted, str) else []
-        kinds = kinds_of(v.strip() for v in values)
-        current = await self._service.consent(profile.user_id)
-        if kinds == current.kinds and current.changed_at is not None:
-            return current
-        if not kinds and current.changed_at is None:
-            return current  # nothing given, nothing withdrawn
-        return await self._service.save_consent(profile.user_id, kinds)
+        match outcome:
+            case Unchecked(round_id):
+                return [text(t(lang, "followup.unchecked")), *self_help(lang, round_id, contacts)]
+            case LeaderAsked(leader_name):
+                return list(outcome_lines(lang, leader_name, False, contacts))
+            case NoLeader():
+                return list(outcome_lines(lang, None, True, contacts))
+            case SelfHelp(round_id):
+                return self_help(lang, round_id, contacts)
+            case NothingAnswered() | None:
+                return []
+            case _:
+                assert_never(outcome)
 
     async def open_for_team(self, leader_id: str) -> list[tuple[Person, FollowUp]]:
         return await self._service.open_for_team(leader_id)
 
-    async def act(self, profile: Profile, verb: str, data: dict[str, Any]) -> ActionResult:
-        lang = profile.effective_language
-        contacts = self._service.policy.contacts
-        if verb == ASK_VERB:
-            round_id = data.get("round_id")
-            if not isinstance(round_id, str) or not round_id:
-                return ShowMessage(t(lang, "error.unknown_action"))
-            outcome = await self._service.ask_leader(profile.user_id, round_id)
-            if isinstance(outcome, LeaderAsked):
-                return ReplaceCard(asked_card(lang, outcome.leader_name))
-            if isinstance(outcome, NothingAnswered):
-                return ShowMessage(t(lang, "followup.not_answered"))
-            return ReplaceCard(no_leader_card(lang, contacts))
-        employee_id = str(data.get("employee", ""))
+    async def ask(self, turn: Turn) -> ActionResult:
+        """The employee's "ask my leader to contact me" under a receipt."""
+        round_id = turn.data.get("round_id")
+        if not isinstance(round_id, str) or not round_id:
+            return ShowMessage(t(turn.lang, "error.unknown_action"))
+        outcome = await self._service.ask_leader(turn.profile.user_id, round_id)
+        match outcome:
+            case LeaderAsked(leader_name):
+                return ReplaceCard(asked_card(turn.lang, leader_name))
+            case NothingAnswered():
+                return ShowMessage(t(turn.lang, "followup.not_answered"))
+            case NoLeader() | SelfHelp() | None:
+                return ReplaceCard(no_leader_card(turn.lang, self._service.policy.contacts))
+            case _:
+                assert_never(outcome)
+
+    async def open(self, turn: Turn) -> ActionResult:
+        return await self._leader_card(turn, None)
+
+    async def talk(self, turn: Turn) -> ActionResult:
+        return await self._leader_card(turn, Action.TALK)
+
+    async def done(self, turn: Turn) -> ActionResult:
+        return await self._leader_card(turn, Action.FOLLOWED_UP)
+
+    async def support(self, turn: Turn) -> ActionResult:
+        return await self._leader_card(turn, Action.SUPPORT)
+
+    async def _leader_card(self, turn: Turn, action: Action | None) -> ActionResult:
+        """The follow-up card for its leader: opened, or after `action` is recorded."""
+        lang, leader_id = turn.lang, turn.profile.user_id
+        employee_id = str(turn.data.get("employee", ""))
         try:
-            if verb == OPEN_VERB:
-                employee, followup = await self._service.for_leader(profile.user_id, employee_id)
+            if action is None:
+                employee, followup = await self._service.for_leader(leader_id, employee_id)
             else:
-                note = data.get("note")
+                note = turn.data.get("note")
                 employee, followup = await self._service.act(
-                    profile.user_id,
+                    leader_id,
                     employee_id,
-                    str(data.get("followup", "")),
-                    _ACTIONS[verb],
+                    str(turn.data.get("followup", "")),
+                    action,
                     note if isinstance(note, str) else "",
                 )
         except NotYours:
@@ -116,8 +120,8 @@ class FollowUpTurns:
             lang,
             employee,
             followup,
-            contacts,
-            show_support=verb == SUPPORT_VERB,
-            meeting_link=verb == TALK_VERB,
+            self._service.policy.contacts,
+            show_support=action is Action.SUPPORT,
+            meeting_link=action is Action.TALK,
         )
         return ReplaceCard(with_back(card, lang))

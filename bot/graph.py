@@ -20,8 +20,9 @@ directory"):
 | unit          | `officeLocation` (setting `GRAPH_UNIT_FIELD`)             |
 
 Disabled accounts and guests are left out. Graph throttles with 429 (and sheds load with 503)
-and says how long to wait in `Retry-After`: that is honoured, otherwise the wait doubles with
-jitter; a bounded number of tries, then the sync fails and the directory stays as it was.
+and says how long to wait in `Retry-After`: domain/retry.py's policy honours it, otherwise the
+wait doubles with jitter; a bounded number of tries within a budget, then the sync fails and the
+directory stays as it was.
 The application permission `User.Read.All` (admin-consented) is needed.
 """
 
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -40,13 +40,17 @@ import aiohttp
 import msal
 
 from domain.org import Person, normalise_id
+from domain.retry import RetryPolicy, retry_after_seconds
+from storage.retrying import GaveUp, Refusal, Timing, call
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 999
 MAX_ATTEMPTS = 5
-BASE_BACKOFF = 1.0
-MAX_WAIT = 120.0  # longest Retry-After honoured; Graph asks for seconds, rarely minutes
+# A nightly sync nobody waits on: room for Graph's Retry-After (seconds, rarely minutes).
+RETRY = RetryPolicy(
+    attempts=MAX_ATTEMPTS, budget=600.0, base=1.0, cap=60.0, longest_retry_after=120.0
+)
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 # Microsoft's own sign-in hosts: their authority is validated against the instance metadata.
 # Any other (a local test authority) cannot be, and is used as given.
@@ -146,7 +150,7 @@ class GraphDirectory:
     ) -> None:
         self._config = config
         self._tokens = tokens or GraphTokens(config)
-        self._sleep = sleep
+        self._timing = Timing(sleep=sleep)
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
 
@@ -200,32 +204,46 @@ class GraphDirectory:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(ssl=ssl.create_default_context())
             )
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        session = self._session
+
+        async def attempt() -> dict[str, Any]:
             headers = {"Authorization": f"Bearer {await self._tokens.token()}"}
-            try:
-                async with self._session.get(
-                    url, params=params, headers=headers, timeout=self._timeout
-                ) as response:
-                    if response.status == 200:
-                        body: dict[str, Any] = await response.json()
-                        return body
-                    status = response.status
-                    detail = (await response.text())[:300]
-                    retry_after = _seconds(response.headers.get("Retry-After"))
-            except (aiohttp.ClientError, TimeoutError) as error:
-                status, detail, retry_after = 0, str(error), None
-            if status not in RETRYABLE and status != 0:
-                raise GraphError(_refusal(status, detail))
-            if attempt == MAX_ATTEMPTS:
-                break
-            delay = (
-                min(retry_after, MAX_WAIT)
-                if retry_after is not None
-                else BASE_BACKOFF * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
-            )
-            log.warning("Graph answered %s; trying again in %.1f s", status or "nothing", delay)
-            await self._sleep(delay)
-        raise GraphError(f"Graph kept failing ({status or 'no answer'}) after {MAX_ATTEMPTS} tries")
+            async with session.get(
+                url, params=params, headers=headers, timeout=self._timeout
+            ) as response:
+                if response.status == 200:
+                    body: dict[str, Any] = await response.json()
+                    return body
+                raise _Answer(
+                    response.status,
+                    (await response.text())[:300],
+                    retry_after_seconds(response.headers.get("Retry-After")),
+                )
+
+        try:
+            return await call(attempt, RETRY, _retryable, "Graph users page", self._timing)
+        except _Answer as answer:
+            raise GraphError(_refusal(answer.status, answer.detail)) from answer
+        except GaveUp as error:
+            raise GraphError(f"Graph kept failing: {error}") from error
+
+
+class _Answer(Exception):
+    """Graph answered, but not with the page."""
+
+    def __init__(self, status: int, detail: str, retry_after: float | None) -> None:
+        super().__init__(status, detail)
+        self.status = status
+        self.detail = detail
+        self.retry_after = retry_after
+
+
+def _retryable(error: BaseException) -> Refusal | None:
+    if isinstance(error, _Answer):
+        return Refusal(str(error.status), error.retry_after) if error.status in RETRYABLE else None
+    if isinstance(error, aiohttp.ClientError | TimeoutError):
+        return Refusal("no answer")
+    return None
 
 
 def _member(user: dict[str, Any]) -> bool:
@@ -243,14 +261,6 @@ def _field(user: dict[str, Any], name: str) -> str:
 def _same_origin(url: str, endpoint: str) -> bool:
     a, b = urlparse(url), urlparse(endpoint)
     return (a.scheme, a.netloc) == (b.scheme, b.netloc)
-
-
-def _seconds(value: str | None) -> float | None:
-    """Graph sends Retry-After in seconds."""
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
 
 
 def _refusal(status: int, detail: str) -> str:

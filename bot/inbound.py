@@ -30,7 +30,7 @@ from typing import Any
 from botbuilder.schema import Activity
 from botframework.connector.auth import BotFrameworkAuthentication
 
-from bot.handler import _tenant_id, conversation_tenant
+from bot.activity import conversation_tenant, tenant_id
 from domain.org import is_object_id
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class InboundAuthentication(BotFrameworkAuthentication):
             log.warning("refused a request: invalid token (%s)", _reason(error))
             raise PermissionError("invalid Bot Framework token") from error
         # Local mode has no channel to trust: the Agents Playground's user has no Entra id.
-        tenant = teams_tenant(activity) if self._teams_only else _tenant_id(activity)
+        tenant = teams_tenant(activity) if self._teams_only else tenant_id(activity)
         tenant = tenant.strip().lower()
         if self._allowed and tenant not in self._allowed:
             log.warning("refused a request from tenant %r (not in ALLOWED_TENANTS)", tenant)

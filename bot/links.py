@@ -1,4 +1,5 @@
-"""Short-lived, single-use download links to this host (the pulse's CSV, a user's data export).
+"""Short-lived, single-use download links to this host (the pulse's CSV, a user's data export),
+and the endpoint that answers them.
 
 A link carries a random token and nothing else: whom it is for, its path, language and expiry
 stay in the store, in a document filed under the token's SHA-256, so neither the link nor the
@@ -13,7 +14,9 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import assert_never
 
 from aiohttp import web
 
@@ -64,6 +67,54 @@ class DownloadLinks:
         if not await delete_if_there(self._store, CONTAINER, PARTITION, doc_id):
             return None
         return str(link["user_id"]), "en" if link.get("lang") == "en" else "nb"
+
+    def route(self, path: str, expired_key: str, produce: Producer) -> web.RouteDef:
+        """`GET path?t=<token>`: the file `produce` makes for the link's user, once.
+
+        A used, expired or forged link opens the bilingual page of `expired_key`.
+        """
+
+        async def download(request: web.Request) -> web.StreamResponse:
+            claim = await self.redeem(path, request.query.get("t", ""))
+            if claim is None:
+                return link_refused(expired_key)
+            answer = await produce(*claim)
+            match answer:
+                case Attachment(body, content_type, filename):
+                    return web.Response(
+                        text=body,
+                        content_type=content_type,
+                        charset="utf-8",
+                        headers={
+                            "Content-Disposition": f'attachment; filename="{filename}"',
+                            **PRIVATE_DOWNLOAD,
+                        },
+                    )
+                case Forbidden(reason):
+                    return web.Response(status=403, text=reason, headers=PRIVATE_DOWNLOAD)
+                case _:
+                    assert_never(answer)
+
+        # No HEAD: a link checker's HEAD would use up a single-use link before the person's GET.
+        return web.get(path, download, allow_head=False)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    body: str
+    content_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    """The link was good, but its user may no longer have the file: `reason`, in their language."""
+
+    reason: str
+
+
+#: What a download link gets its user (id) in their language.
+Producer = Callable[[str, Language], Awaitable[Attachment | Forbidden]]
 
 
 def _digest(token: str) -> str:

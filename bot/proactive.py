@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 import aiohttp
 
 from domain.delivery import Recipient
+from domain.retry import retry_after_seconds
 from services.delivery import Card, SendResult
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,8 @@ class ConnectorSender:
                 if response.content_type == "application/json":
                     parsed = await response.json()
                     answer = parsed if isinstance(parsed, dict) else {}
-                return response.status, _retry_after(response.headers.get("Retry-After")), answer
+                retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+                return response.status, retry_after, answer
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("no answer from %s: %s", urlsplit(url).netloc, error)  # path: whose chat
             return 0, None, {}
@@ -120,11 +122,3 @@ def _error_code(answer: dict[str, Any]) -> str:
     """Teams' code in an error answer: `{"error": {"code": "ConversationBlockedByUser", ...}}`."""
     error = answer.get("error")
     return str(error.get("code") or "") if isinstance(error, dict) else ""
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Teams sends Retry-After in seconds."""
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None

@@ -7,27 +7,22 @@ gets one. The download checks their role again and is audited like the card.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
-
 from aiohttp import web
 
 from bot.actions import ActionResult, ShowCard, ShowMessage
-from bot.links import PRIVATE_DOWNLOAD, DownloadLinks, link_refused
+from bot.activity import send_card
+from bot.commands import Command
+from bot.links import Attachment, DownloadLinks, Forbidden
+from bot.routes import ActionRoute, CommandRoute, Route, Turn
 from cards.agreement import notice
 from cards.elements import Card
 from cards.i18n import t
 from cards.pulse import CSV_VERB, pulse_cards, pulse_csv, pulse_summary, scope_label
-from domain.checkin import CheckinAnswers
+from domain.language import Language
 from domain.profile import Profile
-from domain.rounds import Round
 from services.pulse import NotPermitted, PulseService
-from storage.port import StorageError
-
-log = logging.getLogger(__name__)
 
 CSV_PATH = "/pulse.csv"
-VERBS = frozenset({CSV_VERB})
 
 
 class PulseTurns:
@@ -39,17 +34,20 @@ class PulseTurns:
         self._k = anonymity_k
         self._distribution_min = max(anonymity_k, distribution_min)
 
-    async def record(self, profile: Profile, round_: Round, answers: CheckinAnswers) -> None:
-        try:
-            await self._service.record(profile.user_id, round_, profile.age_band, answers)
-        except StorageError:
-            # The answer is stored; the aggregate misses it, which the user must not pay for.
-            log.exception("pulse counters missed one answer of round %s", round_.id)
+    def routes(self) -> list[Route]:
+        return [CommandRoute(Command.PULSE, self.show), ActionRoute(CSV_VERB, self.csv_link)]
+
+    def download_route(self) -> web.RouteDef:
+        return self._links.route(CSV_PATH, "pulse.link_expired", self._csv_file)
 
     async def may_see(self, profile: Profile) -> bool:
         return await self._service.scope_of(profile.user_id) is not None
 
-    async def cards(self, profile: Profile) -> list[Card]:
+    async def show(self, turn: Turn) -> None:
+        for card in await self._cards(turn.profile):
+            await send_card(turn.context, card)
+
+    async def _cards(self, profile: Profile) -> list[Card]:
         lang = profile.effective_language
         try:
             report = await self._service.report(profile.user_id)
@@ -58,36 +56,22 @@ class PulseTurns:
         label = scope_label(lang, report.scope.areas)
         return pulse_cards(lang, report, label, self._k, self._distribution_min)
 
-    async def act(self, profile: Profile) -> ActionResult:
+    async def csv_link(self, turn: Turn) -> ActionResult:
         """The CSV button: the summary again, with a fresh link, for the pressing client."""
-        lang = profile.effective_language
+        lang = turn.lang
         try:
-            report = await self._service.report(profile.user_id)
+            report = await self._service.report(turn.profile.user_id)
         except NotPermitted:
             return ShowMessage(t(lang, "pulse.not_allowed"))
-        link = await self._links.url(CSV_PATH, profile.user_id, lang)
+        link = await self._links.url(CSV_PATH, turn.profile.user_id, lang)
         label = scope_label(lang, report.scope.areas)
         return ShowCard(pulse_summary(lang, report, label, self._k, self._distribution_min, link))
 
-    def csv_endpoint(self) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-        async def download(request: web.Request) -> web.StreamResponse:
-            claim = await self._links.redeem(CSV_PATH, request.query.get("t", ""))
-            if claim is None:
-                return link_refused("pulse.link_expired")
-            user_id, lang = claim
-            try:
-                report = await self._service.report(user_id, action="pulse.csv")
-            except NotPermitted:
-                return web.Response(status=403, text=t(lang, "pulse.not_allowed"))
-            body = pulse_csv(lang, report, scope_label(lang, report.scope.areas))
-            return web.Response(
-                text=body,
-                content_type="text/csv",
-                charset="utf-8",
-                headers={
-                    "Content-Disposition": 'attachment; filename="puls.csv"',
-                    **PRIVATE_DOWNLOAD,
-                },
-            )
-
-        return download
+    async def _csv_file(self, user_id: str, lang: Language) -> Attachment | Forbidden:
+        """The role is checked again: it may have been revoked since the link was made."""
+        try:
+            report = await self._service.report(user_id, action="pulse.csv")
+        except NotPermitted:
+            return Forbidden(t(lang, "pulse.not_allowed"))
+        body = pulse_csv(lang, report, scope_label(lang, report.scope.areas))
+        return Attachment(body, "text/csv", "puls.csv")

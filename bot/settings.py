@@ -1,6 +1,6 @@
 """Configuration from the environment (and `.env`, loaded by app.py), checked at start-up.
 
-Names follow DESIGN section 5; a bad value stops the host with a message that names it.
+Names follow docs/product.md#configuration; a bad value stops the host with a message that names it.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.cron import CronTrigger
 
 from domain.catalog import round_items
+from domain.retry import TURN_BUDGET
 
 MIN_ANONYMITY_K = 3
+TEAMS_PATIENCE_SECONDS = 15
 #: The override of local mode's exposure checks, for tests against a local Cosmos DB server.
 UNSAFE_EXPOSE = "LOCAL_MODE_UNSAFE_EXPOSE"
 UNSAFE_EXPOSE_VALUE = "yes-i-know"
@@ -51,6 +53,7 @@ class Settings:
     cosmos_endpoint: str = ""
     cosmos_key: str = ""
     cosmos_database: str = "homeoffice"
+    storage_retry_budget_seconds: float = TURN_BUDGET
     allowed_tenants: tuple[str, ...] = ()
     org_source: str = "csv"
     org_csv: str = ""
@@ -68,7 +71,7 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
     checkin_items: tuple[str, ...] = field(default_factory=round_items)
     response_ttl_days: int = 730
-    home_office_mode: str = "ordinary"  # "ordered": a pandemic-type situation (DESIGN 3.1)
+    home_office_mode: str = "ordinary"  # "ordered": e.g. a pandemic (docs/product.md#extent)
     equipment_it_nok: int = 3_000
     equipment_furniture_nok: int = 5_000
     agreement_review_months: int = 12
@@ -134,6 +137,10 @@ class Settings:
             cosmos_endpoint=get("COSMOS_ENDPOINT"),
             cosmos_key=get("COSMOS_KEY"),
             cosmos_database=get("COSMOS_DATABASE", d.cosmos_database),
+            storage_retry_budget_seconds=_float(
+                get("STORAGE_RETRY_BUDGET_SECONDS", str(d.storage_retry_budget_seconds)),
+                "STORAGE_RETRY_BUDGET_SECONDS",
+            ),
             allowed_tenants=tuple(
                 x.strip() for x in get("ALLOWED_TENANTS").split(",") if x.strip()
             ),
@@ -207,6 +214,11 @@ class Settings:
             raise ConfigError("AGREEMENT_REVIEW_MONTHS must be from 1 to 60")
         if not 0 < settings.reminder_after_days < settings.round_days:
             raise ConfigError("REMINDER_AFTER_DAYS must be more than 0 and less than ROUND_DAYS")
+        if not 0 < settings.storage_retry_budget_seconds < TEAMS_PATIENCE_SECONDS:
+            raise ConfigError(
+                f"STORAGE_RETRY_BUDGET_SECONDS must be more than 0 and less than "
+                f"{TEAMS_PATIENCE_SECONDS} (Teams stops waiting for the bot's answer then)"
+            )
         if storage == "cosmos" and not settings.cosmos_endpoint:
             raise ConfigError("STORAGE=cosmos needs COSMOS_ENDPOINT")
         if (
@@ -325,3 +337,10 @@ def _int(value: str, name: str) -> int:
         return int(value)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _float(value: str, name: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {value!r}") from None

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from cards.agreement_submit import MAX_TEXT
 from cards.elements import Card, Element, adaptive_card, error_text, execute, md, text, title
 from cards.i18n import t
+from cards.refusals import FLAGS, REFUSALS
 from domain.agreement import (
     BODY_AREAS,
     EQUIPMENT,
@@ -30,11 +31,13 @@ from domain.agreement_record import (
     OFFICE_TASKS,
     Agreement,
     Decision,
+    Flag,
     Status,
     Terms,
     proposal_version,
 )
 from domain.language import Language
+from domain.refusals import Refusal
 
 STEP_VERB = "agreement.step"
 DECIDE_VERB = "agreement.decide"
@@ -434,16 +437,16 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
     return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in facts]}
 
 
-def _flags(lang: Language, flags: Sequence[str]) -> list[Element]:
-    return [text(f"⚑ {t(lang, key)}", color="Warning", weight="Bolder") for key in flags]
+def _flags(lang: Language, flags: Sequence[Flag]) -> list[Element]:
+    return [text(f"⚑ {t(lang, FLAGS[flag])}", color="Warning", weight="Bolder") for flag in flags]
 
 
 def summary_card(
     lang: Language,
     agreement: Agreement,
     missing: Sequence[str],
-    errors: Sequence[str],
-    flags: Sequence[str],
+    errors: Sequence[Refusal],
+    flags: Sequence[Flag],
     leader_name: str,
 ) -> Card:
     body: list[Element] = [
@@ -453,7 +456,10 @@ def summary_card(
     ]
     body += [
         text(t(lang, key), color="Attention", weight="Bolder")
-        for key in (*(f"agreement.missing.{part}" for part in missing), *errors)
+        for key in (
+            *(f"agreement.missing.{part}" for part in missing),
+            *(REFUSALS[error] for error in errors),
+        )
     ]
     body += _flags(lang, flags)
     if agreement.comment and agreement.status is Status.CHANGES_REQUESTED:
@@ -498,7 +504,7 @@ def approval_card(
     lang: Language,
     employee_name: str,
     agreement: Agreement,
-    flags: Sequence[str],
+    flags: Sequence[Flag],
     employee_upn: str = "",
 ) -> Card:
     """To the leader: the proposal, what to look at, and the three answers."""

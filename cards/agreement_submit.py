@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from cards.refusals import REFUSALS
 from domain.agreement import (
     BODY_AREAS,
     EQUIPMENT,
@@ -27,6 +28,7 @@ from domain.agreement import (
     check_extent,
 )
 from domain.agreement_record import HOME_TASKS, OFFICE_TASKS, Tasks
+from domain.refusals import Refusal
 
 T = TypeVar("T")
 MAX_TEXT = 1000
@@ -78,12 +80,12 @@ def parse_extent(data: dict[str, Any], mode: Mode) -> Parsed[Extent]:
     if days is None or weekdays is None or fixed not in ("fixed", "flexible", ""):
         return Parsed(None, ["agreement.invalid_choice"])
     if not _text(data, "days"):
-        return Parsed(None, ["extent.invalid"])
+        return Parsed(None, [REFUSALS[Refusal.EXTENT_INVALID]])
     extent = Extent(days, weekdays if fixed == "fixed" else (), _text(data, "reason"))
     if fixed == "fixed" and not weekdays and days:
-        return Parsed(None, ["extent.days_mismatch"])
+        return Parsed(None, [REFUSALS[Refusal.EXTENT_DAYS_MISMATCH]])
     decision = check_extent(extent, mode)
-    return Parsed(extent if decision.ok else None, decision.errors)
+    return Parsed(extent if decision.ok else None, [REFUSALS[e] for e in decision.errors])
 
 
 def parse_workplace(data: dict[str, Any]) -> Parsed[Workplace]:
@@ -119,13 +121,14 @@ def parse_equipment(
         return Parsed(None, ["agreement.equipment.package_needed"])
     it_cost, furniture_cost = _int(data, "it_cost"), _int(data, "furniture_cost")
     if it_cost is None or furniture_cost is None:
-        return Parsed(None, ["equipment.invalid"])
+        return Parsed(None, [REFUSALS[Refusal.EQUIPMENT_INVALID]])
     request = EquipmentRequest(package, it_cost, furniture_cost)
     special = _text(data, "special_needs")
     if package is Package.SPECIAL and not special:
         return Parsed(None, ["agreement.equipment.special_needed"])
     decision = check_equipment(request, extent_days, mode, amounts)
-    return Parsed(EquipmentChoice(request, special) if decision.ok else None, decision.errors)
+    errors = [REFUSALS[e] for e in decision.errors]
+    return Parsed(EquipmentChoice(request, special) if decision.ok else None, errors)
 
 
 def parse_network(data: dict[str, Any]) -> Parsed[Network]:

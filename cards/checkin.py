@@ -17,6 +17,7 @@ from cards.elements import (
     title,
 )
 from cards.i18n import t
+from cards.refusals import FIELD_PROBLEMS
 from domain.catalog import COMMENT_MAX_LENGTH, SCALE
 from domain.checkin import CheckinAnswers, FieldError
 from domain.language import Language
@@ -73,7 +74,7 @@ def checkin_card(
             choice_set["value"] = values[item_id]
         body.append(choice_set)
         if item_id in errors_by_field:
-            body.append(error_text(t(lang, errors_by_field[item_id].code)))
+            body.append(error_text(t(lang, FIELD_PROBLEMS[errors_by_field[item_id].problem])))
     body.append(
         {
             "type": "Input.Toggle",

@@ -7,12 +7,11 @@ The leader's card names the employee and only the signals they shared — never 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from cards.elements import Card, Element, adaptive_card, execute, md, text, title
 from cards.i18n import t
-from domain.followup import Action, FollowUp, Signal
+from domain.followup import Action, Contacts, FollowUp, Signal
 from domain.language import Language
 from domain.org import Person
 
@@ -22,14 +21,6 @@ SUPPORT_VERB = "followup.support"
 ASK_VERB = "followup.ask"
 GUIDE = ("distance", "listen", "adapt", "help")
 SELF_HELP = ("breaks", "colleagues", "boundaries", "helpline")
-
-
-@dataclass(frozen=True)
-class Contacts:
-    """Where a leader gets support (settings): HR and occupational health (BHT)."""
-
-    hr: str
-    occupational_health: str
 
 
 def _signal_lines(lang: Language, signals: frozenset[Signal]) -> list[Element]:

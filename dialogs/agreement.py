@@ -1,4 +1,4 @@
-"""The home-office agreement conversation (DESIGN 3.1) on botbuilder-dialogs.
+"""The agreement conversation (docs/product.md#home-office-agreement) on botbuilder-dialogs.
 
 One waterfall walks a list of parts — all of them then a summary for `avtale`, or one part for
 `ergonomi` and `utstyr` — and replaces itself with the next part after each answer. Every answer
@@ -11,7 +11,7 @@ the host continues at that step.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, assert_never
 
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.dialogs import (
@@ -49,7 +49,7 @@ from dialogs.card_step import CardStep, language_of, send_card, step_id, user_of
 from domain.agreement import assess_workplace
 from domain.agreement_record import Agreement, Terms
 from domain.language import Language
-from services.agreements import AgreementService, Refused, SubmitOutcome, Submitted
+from services.agreements import AgreementService, Refused, Submitted, WaitingForLeader
 
 FLOW = "agreement"
 FULL = ("tasks", "extent", "ergonomics", "equipment", "network", "summary")
@@ -152,10 +152,14 @@ class AgreementDialogs:
             if value == "edit":
                 return await step.replace_dialog(FLOW, {"parts": parts, "index": 0})
             outcome = await self._service.submit(user)
-            if isinstance(outcome, Refused):
-                return await step.replace_dialog(FLOW, {"parts": parts, "index": index})
-            await send_card(context, _outcome_card(language_of(context), outcome))
-            return await step.end_dialog()
+            match outcome:
+                case Refused():
+                    return await step.replace_dialog(FLOW, {"parts": parts, "index": index})
+                case Submitted() | WaitingForLeader():
+                    await send_card(context, _outcome_card(language_of(context), outcome))
+                    return await step.end_dialog()
+                case _:
+                    assert_never(outcome)
         agreement = await self._service.change_terms(user, lambda terms: _apply(part, value, terms))
         if part == "ergonomics" and _ergonomic_advice(agreement.terms):
             parts.insert(index + 1, BHT)
@@ -267,13 +271,18 @@ def _apply(part: str, value: Any, terms: Terms) -> Terms:
     raise ValueError(f"unknown part {part!r}")
 
 
-def _outcome_card(lang: Language, outcome: SubmitOutcome) -> Card:
-    if isinstance(outcome, Submitted):
-        version, leader = outcome.agreement.version, outcome.leader.name
-        key = "agreement.sent" if outcome.delivered else "agreement.sent_not_reachable"
-        return notice(
-            lang,
-            t(lang, "agreement.sent.title"),
-            [t(lang, key, leader=md(leader), version=version)],
-        )
-    return notice(lang, t(lang, "agreement.no_leader.title"), [t(lang, "agreement.no_leader")])
+def _outcome_card(lang: Language, outcome: Submitted | WaitingForLeader) -> Card:
+    match outcome:
+        case Submitted(agreement, leader, delivered):
+            key = "agreement.sent" if delivered else "agreement.sent_not_reachable"
+            return notice(
+                lang,
+                t(lang, "agreement.sent.title"),
+                [t(lang, key, leader=md(leader.name), version=agreement.version)],
+            )
+        case WaitingForLeader():
+            return notice(
+                lang, t(lang, "agreement.no_leader.title"), [t(lang, "agreement.no_leader")]
+            )
+        case _:
+            assert_never(outcome)

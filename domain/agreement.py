@@ -1,14 +1,17 @@
-"""The rules of the home-office agreement (DESIGN 3.1, the seed's draft guidelines).
+"""The rules of the home-office agreement (docs/product.md#home-office-agreement).
 
 Pure decisions the agreement dialog (issue 5) asks as the conversation goes: how many days,
 whether the workplace at home is an ergonomic risk, and which equipment package fits. Every
-refusal and advice is a translation key, so the dialog can explain it in the user's language.
+refusal is a `Refusal` (domain/refusals.py) and every advice a translation key, so the dialog
+can explain them in the user's language.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+
+from domain.refusals import Refusal
 
 
 class Mode(Enum):
@@ -30,7 +33,7 @@ class Extent:
 
 @dataclass(frozen=True)
 class ExtentDecision:
-    errors: list[str] = field(default_factory=list)
+    errors: list[Refusal] = field(default_factory=list)
     flagged_for_leader: bool = False
 
     @property
@@ -41,20 +44,20 @@ class ExtentDecision:
 def check_extent(extent: Extent, mode: Mode = Mode.ORDINARY) -> ExtentDecision:
     """At most 2 days a week; 3 only with a reason, flagged for the leader; never more in the
     ordinary mode. In an ordered situation any number of workdays goes."""
-    errors: list[str] = []
+    errors: list[Refusal] = []
     if not 0 <= extent.days <= len(WORKDAYS):
-        return ExtentDecision(["extent.invalid"])
+        return ExtentDecision([Refusal.EXTENT_INVALID])
     if extent.fixed_days:
         if any(day not in WORKDAYS for day in extent.fixed_days):
-            errors.append("extent.unknown_day")
+            errors.append(Refusal.EXTENT_UNKNOWN_DAY)
         elif len(set(extent.fixed_days)) != extent.days:
-            errors.append("extent.days_mismatch")
+            errors.append(Refusal.EXTENT_DAYS_MISMATCH)
     if mode is Mode.ORDERED:
         return ExtentDecision(errors)
     if extent.days > WITH_REASON_DAYS:
-        errors.append("extent.too_many")
+        errors.append(Refusal.EXTENT_TOO_MANY)
     elif extent.days == WITH_REASON_DAYS and not extent.reason.strip():
-        errors.append("extent.reason_needed")
+        errors.append(Refusal.EXTENT_REASON_NEEDED)
     flagged = extent.days == WITH_REASON_DAYS and not errors
     return ExtentDecision(errors, flagged_for_leader=flagged)
 
@@ -118,7 +121,7 @@ class Package(Enum):
 
 @dataclass(frozen=True)
 class Amounts:
-    """What a standard package may cost (NOK); settings, the seed's proposal by default."""
+    """What a standard package may cost (NOK); settings, the guidelines' proposal by default."""
 
     it: int = 3_000
     furniture: int = 5_000
@@ -133,7 +136,7 @@ class EquipmentRequest:
 
 @dataclass(frozen=True)
 class EquipmentDecision:
-    errors: list[str] = field(default_factory=list)
+    errors: list[Refusal] = field(default_factory=list)
     leader_orders: bool = False  # special needs go to the leader, who places the order
 
     @property
@@ -145,22 +148,22 @@ def check_equipment(
     request: EquipmentRequest, extent_days: int, mode: Mode, amounts: Amounts = Amounts()
 ) -> EquipmentDecision:
     if request.it_cost < 0 or request.furniture_cost < 0:
-        return EquipmentDecision(["equipment.invalid"])
+        return EquipmentDecision([Refusal.EQUIPMENT_INVALID])
     if request.package is Package.TEMPORARY:
         ok = mode is Mode.ORDERED
-        return EquipmentDecision([] if ok else ["equipment.temporary_only_when_ordered"])
+        return EquipmentDecision([] if ok else [Refusal.EQUIPMENT_TEMPORARY_ONLY_WHEN_ORDERED])
     if request.package is Package.SPECIAL:
         return EquipmentDecision(leader_orders=True)
-    errors = []
+    errors: list[Refusal] = []
     if request.package is Package.STANDARD:
         if extent_days < 1:
-            errors.append("equipment.standard_needs_regular_days")
+            errors.append(Refusal.EQUIPMENT_STANDARD_NEEDS_REGULAR_DAYS)
         if request.it_cost > amounts.it:
-            errors.append("equipment.it_over_limit")
+            errors.append(Refusal.EQUIPMENT_IT_OVER_LIMIT)
         if request.furniture_cost > amounts.furniture:
-            errors.append("equipment.furniture_over_limit")
+            errors.append(Refusal.EQUIPMENT_FURNITURE_OVER_LIMIT)
     elif request.it_cost or request.furniture_cost:
-        errors.append("equipment.basic_has_no_loan")
+        errors.append(Refusal.EQUIPMENT_BASIC_HAS_NO_LOAN)
     return EquipmentDecision(errors)
 
 

@@ -28,6 +28,7 @@ from domain.agreement import (
     check_extent,
 )
 from domain.org import Person
+from domain.refusals import Refusal
 
 HOME_TASKS = ("concentration", "writing", "digital_meetings", "planning")
 OFFICE_TASKS = ("physical_meetings", "collaboration", "user_contact", "training")
@@ -109,16 +110,28 @@ class Agreement:
 
 
 class NotAllowed(Exception):
-    """A transition the rules refuse; the message is a translation key."""
+    """A transition the rules refuse, and why."""
+
+    def __init__(self, reason: Refusal) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+class Flag(Enum):
+    """What the leader should look at in a proposal: not a refusal."""
+
+    THREE_DAYS = "three_days"
+    ERGONOMIC_RISK = "ergonomic_risk"
+    LEADER_ORDERS = "leader_orders"
 
 
 @dataclass(frozen=True)
 class Problems:
-    """What stands between the terms and a submission, as translation keys."""
+    """What stands between the terms and a submission."""
 
-    missing: list[str]
-    errors: list[str]
-    flagged: list[str]  # for the leader's eye, not a refusal
+    missing: list[str]  # the parts not filled in (PARTS)
+    errors: list[Refusal]
+    flagged: list[Flag]  # for the leader's eye, not a refusal
 
     @property
     def ok(self) -> bool:
@@ -126,21 +139,21 @@ class Problems:
 
 
 def review(terms: Terms, mode: Mode, amounts: Amounts) -> Problems:
-    errors: list[str] = []
-    flagged: list[str] = []
+    errors: list[Refusal] = []
+    flagged: list[Flag] = []
     if terms.extent is not None:
         extent = check_extent(terms.extent, mode)
         errors += extent.errors
         if extent.flagged_for_leader:
-            flagged.append("agreement.flag.three_days")
+            flagged.append(Flag.THREE_DAYS)
     days = terms.extent.days if terms.extent else 0
     if terms.workplace is not None and assess_workplace(terms.workplace, days).risk:
-        flagged.append("agreement.flag.ergonomic_risk")
+        flagged.append(Flag.ERGONOMIC_RISK)
     if terms.equipment is not None:
         equipment = check_equipment(terms.equipment, days, mode, amounts)
         errors += equipment.errors
         if equipment.leader_orders:
-            flagged.append("agreement.flag.leader_orders")
+            flagged.append(Flag.LEADER_ORDERS)
     return Problems(terms.missing(), errors, flagged)
 
 
@@ -149,7 +162,7 @@ def revise(agreement: Agreement) -> Agreement:
     if agreement.editable:
         return agreement
     if agreement.status is not Status.APPROVED:
-        raise NotAllowed("agreement.not_editable")
+        raise NotAllowed(Refusal.NOT_EDITABLE)
     return replace(
         agreement,
         version=agreement.version + 1,
@@ -186,9 +199,9 @@ def submit(
 ) -> Agreement:
     """To the leader, or kept waiting for one when the directory names none."""
     if not agreement.editable and agreement.status is not Status.WAITING_FOR_LEADER:
-        raise NotAllowed("agreement.not_editable")
+        raise NotAllowed(Refusal.NOT_EDITABLE)
     if not review(agreement.terms, mode, amounts).ok:
-        raise NotAllowed("agreement.incomplete")
+        raise NotAllowed(Refusal.INCOMPLETE)
     return replace(
         agreement,
         version=proposal_version(agreement),
@@ -221,11 +234,11 @@ def decide(
 ) -> Agreement:
     """The leader's answer to the version they were shown, and no other."""
     if leader_id != agreement.leader_id:
-        raise NotAllowed("agreement.not_your_employee")
+        raise NotAllowed(Refusal.NOT_YOUR_EMPLOYEE)
     if agreement.status is not Status.PENDING or version != agreement.version:
-        raise NotAllowed("agreement.already_decided")
+        raise NotAllowed(Refusal.ALREADY_DECIDED)
     if decision is Decision.CHANGES and not comment.strip():
-        raise NotAllowed("agreement.comment_needed")
+        raise NotAllowed(Refusal.COMMENT_NEEDED)
     approved = decision is Decision.APPROVE
     return replace(
         agreement,

@@ -1,4 +1,4 @@
-"""Which cells of an aggregate may be shown (DESIGN 2): at least k respondents, and nothing
+"""What may be shown (docs/privacy.md#anonymity-threshold-k): at least k respondents, and nothing
 hidden that an attacker can narrow to one value.
 
 The numbers form a two-way table — service area × age band — with its margins: a total per

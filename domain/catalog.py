@@ -1,4 +1,4 @@
-"""The check-in item catalog (DESIGN 3.2).
+"""The check-in item catalog (docs/checkin-catalog.md#items).
 
 Item ids are stable: cards use them as input ids and storage as field names, so an id is
 never renamed. The wording lives in the translation table (`cards/i18n.py`).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,20 @@ class CheckinResponse:
     answers: CheckinAnswers
 
 
+class FieldProblem(Enum):
+    """What is wrong with one input; cards/refusals.py names the message."""
+
+    REQUIRED = "required"
+    INVALID = "invalid"
+    TOO_LONG = "too_long"
+
+
 @dataclass(frozen=True)
 class FieldError:
     """A problem with one input of a submitted card; `field` is the input id."""
 
     field: str
-    code: str  # a key of the translation table, e.g. "error.required"
+    problem: FieldProblem
 
 
 @dataclass(frozen=True)

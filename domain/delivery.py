@@ -1,10 +1,12 @@
-"""What to do after a proactive send answered: done, retry when, or give up (DESIGN 4)."""
+"""After a proactive send: done, retry when, or give up (docs/product.md#delivery-to-teams)."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from enum import Enum
+
+from domain.retry import RetryPolicy
 
 
 class Outcome(Enum):
@@ -23,8 +25,8 @@ BLOCKED_BY_USER = "ConversationBlockedByUser"  # stop until the user writes agai
 DISABLED_BY_ADMIN = "BotDisabledByAdmin"  # not the user's doing; an admin may enable it again
 CONVERSATION_NOT_FOUND = "ConversationNotFound"  # a stale conversation id: recreate it
 MAX_ATTEMPTS = 6
-BASE_BACKOFF = 0.5
-MAX_BACKOFF = 30.0
+# The waits between sends to one person; the budget is the waiting a round spends on them.
+RETRY = RetryPolicy(attempts=MAX_ATTEMPTS, budget=600.0, base=0.5, cap=30.0)
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,8 @@ def decide(
     if status in GONE:
         return Decision(Outcome.DEAD)
     if (status in RETRYABLE or status == 0) and attempt < MAX_ATTEMPTS:
-        if status == 429 and retry_after is not None:
-            return Decision(Outcome.RETRY, retry_after)
-        backoff = min(MAX_BACKOFF, BASE_BACKOFF * 2 ** (attempt - 1))
-        return Decision(Outcome.RETRY, backoff * (rng or random).uniform(0.5, 1.5))
+        asked = retry_after if status == 429 else None
+        return Decision(Outcome.RETRY, RETRY.wait(attempt, asked, rng))
     return Decision(Outcome.FAILED)
 
 

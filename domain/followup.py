@@ -1,5 +1,5 @@
 """When a person's check-ins call for their leader to follow up, and what may be shared
-(DESIGN 2 and 3.3).
+(docs/checkin-catalog.md#follow-up-rules, docs/roles.md#follow-up-consent).
 
 Stress answers tied to a person are health data, so two questions are kept apart: which
 signals fired (a rule over the answers), and which of them the employee agreed to share — per
@@ -38,7 +38,7 @@ _KIND = {
 
 @dataclass(frozen=True)
 class Thresholds:
-    """DESIGN 3.3's default rule set; every number is a setting."""
+    """The default rule set (docs/checkin-catalog.md#follow-up-rules); every number is a setting."""
 
     stress_high: int = 4
     stress_max: int = 5
@@ -69,6 +69,14 @@ def signals(
 
 
 @dataclass(frozen=True)
+class Contacts:
+    """Where a leader gets support (settings): HR and occupational health (BHT)."""
+
+    hr: str
+    occupational_health: str
+
+
+@dataclass(frozen=True)
 class StandingConsent:
     """The kinds of signal an employee lets go to their leader without asking each time."""
 
@@ -95,6 +103,43 @@ class Action(Enum):
     FOLLOWED_UP = "followed_up"
     REMINDED = "reminded"
     MOVED = "moved"  # closed by the bot: the employee's leader changed
+
+
+@dataclass(frozen=True)
+class LeaderAsked:
+    leader_name: str
+
+
+@dataclass(frozen=True)
+class SelfHelp:
+    """Something fired that the employee has not shared: help for them, and the offer."""
+
+    round_id: str
+
+
+@dataclass(frozen=True)
+class NoLeader:
+    """The employee asked, but the directory names no leader to ask."""
+
+
+@dataclass(frozen=True)
+class NothingAnswered:
+    """ "Ask my leader" about a round the employee has not answered: nothing to ask about."""
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """The answer is stored, but the follow-up rules could not run: the receipt says so and
+    offers to ask the leader."""
+
+    round_id: str
+
+
+#: What came of a check-in, or of "ask my leader", for the follow-up (None: nothing to say).
+CheckinFollowUp = LeaderAsked | SelfHelp | NoLeader | NothingAnswered | None
+
+#: What the receipt of a stored check-in says of the follow-up.
+ReceiptFollowUp = CheckinFollowUp | Unchecked
 
 
 #: What closes a follow-up: the leader marked it done, or it stopped being theirs.
@@ -153,7 +198,7 @@ TEAM_MIN_SHARE = 0.25
 
 
 def team_signal(answered: int, high_stress: int, k: int) -> bool:
-    """Only when at least k of the team answered the round (DESIGN 2)."""
+    """Only when at least k of the team answered the round (docs/roles.md#team-signal)."""
     if answered < k:
         return False
     return high_stress >= max(TEAM_MIN_HIGH, math.ceil(TEAM_MIN_SHARE * answered))

@@ -1,4 +1,4 @@
-"""Which language a user is spoken to in: bokmål first, English second (DESIGN 1)."""
+"""The language a user is spoken to in: bokmål first, English second (docs/product.md#language)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The organisation directory: who leads whom, in which service area and unit (DESIGN 1.6, 2).
+"""Who leads whom, in which service area and unit (docs/roles.md#organisation-directory).
 
 Pure rules, shared by both sources (an HR CSV export and Microsoft Graph): the CSV format and
 its validation, the checks that make the people a forest of reporting lines, the summary the

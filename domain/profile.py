@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.language import Language, resolve_language
 
-# The survey's cross-analysis bands (DESIGN 3.4); aggregates break answers down by them.
+# The survey's age bands (docs/checkin-catalog.md#age-bands); aggregates break answers down by them.
 AGE_BANDS: tuple[str, ...] = ("-30", "31-40", "41-50", "51-60", "61-")
 
 

@@ -1,4 +1,4 @@
-"""Pseudonyms for check-in responses (DESIGN 2).
+"""Pseudonyms for check-in responses (docs/privacy.md#pseudonyms).
 
 Responses are health data; they are stored under a keyed hash of the Entra object id, so
 the store alone does not say whose answers they are. Without the key the hash cannot be

@@ -1,4 +1,4 @@
-"""The aggregated pulse (DESIGN 3.4): per round and scope, how many answered and, per item, the
+"""Pulse (docs/roles.md#pulse-visibility): per round and scope, how many answered and, per item, the
 mean — for the scope, by service area, and (for the whole organisation) by age band — with the
 anonymity rule (domain/anonymity.py).
 

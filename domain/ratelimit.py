@@ -1,4 +1,4 @@
-"""Teams' proactive-messaging limits as a sliding-window limiter (DESIGN 4).
+"""Teams' proactive-messaging limits as sliding windows (docs/product.md#delivery-to-teams).
 
 About 50 requests a second per app and tenant, and per conversation 7 a second, 8 in 2 s,
 60 in 30 s and 1,800 an hour. Teams counts requests when they *arrive*; a request recorded

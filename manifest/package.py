@@ -11,15 +11,12 @@ how `validDomains` stays empty when no bot domain is configured.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
-import sys
 import tomllib
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -57,11 +54,6 @@ class PackageError(ValueError):
 class HasAppId(Protocol):
     @property
     def app_id(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class _AppId:
-    app_id: str
 
 
 def app_version() -> str:
@@ -163,32 +155,11 @@ def build_package(
     return out
 
 
-def add_cli(subparsers: Any) -> None:
-    """Register `package` on app.py's argparse subparsers."""
-    parser = subparsers.add_parser("package", help="build the Teams app package (a zip)")
-    parser.add_argument("--app-id", help="bot app id (GUID); default: MicrosoftAppId")
-    parser.add_argument(
-        "--domain", help="the bot's host name for validDomains; default: BOT_DOMAIN"
-    )
-    parser.add_argument("--out", default="appPackage.zip", help="zip to write (appPackage.zip)")
-
-
-def run_cli(args: argparse.Namespace, settings: HasAppId | None = None) -> int:
-    """Build the package for `python app.py package`; 0 on success, 2 with a message if not.
-
-    Without `settings` the app id is MicrosoftAppId from the environment: packaging needs no
-    secret, so it should not go through `Settings.from_env`, which insists on the password.
-    """
-    # MicrosoftAppId is Bot Framework's spelling of the variable (DESIGN 5), not ours to change.
-    app_id = settings.app_id if settings else os.environ.get("MicrosoftAppId", "")  # noqa: SIM112
-    try:
-        out = build_package(_AppId(app_id), args.out, app_id=args.app_id, domain=args.domain)
-    except PackageError as error:
-        print(f"package error: {error}", file=sys.stderr)
-        return 2
-    print(f"wrote {out}")
-    placeholder_urls = [v for v, default in _CONFIG.values() if "example.com" in default]
-    unset = [variable for variable in placeholder_urls if not os.environ.get(variable)]
-    if unset:
-        print(f"note: {', '.join(unset)} not set; the package links to example.com pages")
-    return 0
+def example_pages(env: Mapping[str, str] | None = None) -> list[str]:
+    """The page variables not set in `env`, so that the package links to example.com."""
+    env = os.environ if env is None else env
+    return [
+        variable
+        for variable, default in _CONFIG.values()
+        if "example.com" in default and not env.get(variable)
+    ]

@@ -14,14 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from cards.agreement import (
-    agreement_card,
-    approval_card,
-    decision_card,
-    invite_card,
-    new_leader_card,
-    review_card,
-)
 from domain.agreement import Amounts, Mode
 from domain.agreement_record import (
     Agreement,
@@ -41,12 +33,19 @@ from domain.agreement_record import (
     week_plan,
     with_terms,
 )
-from domain.language import Language
+from domain.clock import Clock, utc_now
 from domain.logref import ref
+from domain.messages import (
+    AgreementDecided,
+    ApprovalRequested,
+    InvitedToAgree,
+    NewLeader,
+    ReviewDue,
+)
 from domain.org import Person, normalise_id
-from services.clock import Clock, utc_now
+from domain.refusals import Refusal
 from services.leasing import run_leased
-from services.notify import Notifier
+from services.notify import Notifications
 from storage.agreements import AgreementRepository
 from storage.directory import DirectoryRepository
 from storage.leases import LeaseStore
@@ -59,7 +58,7 @@ LEASE = "agreements"
 
 @dataclass(frozen=True)
 class Policy:
-    """What the admin sets (DESIGN 3.1): the situation's mode, the amounts, the review period."""
+    """What the admin sets (docs/product.md#what-an-admin-sets): mode, amounts, review period."""
 
     mode: Mode = Mode.ORDINARY
     amounts: Amounts = field(default_factory=Amounts)
@@ -91,7 +90,7 @@ class AgreementService:
         self,
         agreements: AgreementRepository,
         directory: DirectoryRepository,
-        notifier: Notifier,
+        notifier: Notifications,
         leases: LeaseStore,
         policy: Policy,
         timezone: ZoneInfo,
@@ -165,12 +164,9 @@ class AgreementService:
 
     async def _send_for_approval(self, agreement: Agreement, leader: Person) -> bool:
         employee = await self._person(agreement.employee_id)
-        flags = self.problems(agreement).flagged
+        flags = tuple(self.problems(agreement).flagged)
         return await self._notifier.notify(
-            _topic(agreement),
-            "approval",
-            leader.id,
-            lambda lang: approval_card(lang, employee.name, agreement, flags, employee.teams_login),
+            _topic(agreement), "approval", leader.id, ApprovalRequested(employee, agreement, flags)
         )
 
     # -- the leader's side --------------------------------------------------------------------
@@ -178,8 +174,8 @@ class AgreementService:
     async def decide(
         self, leader_id: str, employee_id: str, version: int, decision: Decision, comment: str
     ) -> tuple[Person, Agreement]:
-        """The employee and the decided agreement; raises NotAllowed (with a translation key)
-        for anyone but the employee's leader."""
+        """The employee and the decided agreement; raises NotAllowed for anyone but the
+        employee's leader."""
         employee = await self._require_leader_of(leader_id, employee_id)
         now = self._clock()
         # The current leader decides, also before the scheduler has moved the proposal to them.
@@ -196,13 +192,9 @@ class AgreementService:
             ),
         )
         leader = await self._person(leader_id)
-
-        def card(lang: Language) -> dict[str, object]:
-            if decided.status is Status.APPROVED:
-                return agreement_card(lang, employee.name, decided, leader.name)
-            return decision_card(lang, decided, leader.name, leader.teams_login)
-
-        await self._notifier.notify(_topic(decided), "decision", employee.id, card)
+        await self._notifier.notify(
+            _topic(decided), "decision", employee.id, AgreementDecided(employee, leader, decided)
+        )
         return employee, decided
 
     async def for_leader(self, leader_id: str, employee_id: str) -> tuple[Person, Agreement]:
@@ -210,7 +202,7 @@ class AgreementService:
         employee = await self._require_leader_of(leader_id, employee_id)
         agreement = await self._agreements.get(employee.id)
         if agreement is None:
-            raise NotAllowed("agreement.none_yet")
+            raise NotAllowed(Refusal.NONE_YET)
         return employee, agreement
 
     async def invite(self, leader_id: str, employee_id: str) -> tuple[Person, bool]:
@@ -229,7 +221,7 @@ class AgreementService:
             f"invite-{employee.id}",
             f"invite-{stamp}",
             employee.id,
-            lambda lang: invite_card(lang, leader.name),
+            InvitedToAgree(leader),
         )
         return employee, delivered
 
@@ -290,7 +282,7 @@ class AgreementService:
             _topic(moved),
             f"new-leader-{leader.id}",
             employee_id,
-            lambda lang: new_leader_card(lang, leader.name, moved.version),
+            NewLeader(leader, moved.version),
         )
 
     async def _remind_review(self, employee_id: str, today: date) -> None:
@@ -303,19 +295,11 @@ class AgreementService:
         # Every notification about an employee is filed under a topic named after them, so that
         # erasing their data finds it (services/data_rights.py).
         topic, kind = f"review-{employee_id}", f"review-{review_on.isoformat()}"
-        await self._notifier.notify(
-            topic,
-            kind,
-            employee_id,
-            lambda lang: review_card(lang, employee.name, review_on, False),
-        )
+        await self._notifier.notify(topic, kind, employee_id, ReviewDue(employee, review_on, False))
         leader = await self.leader_of(employee_id)
         if leader is not None:
             await self._notifier.notify(
-                topic,
-                kind,
-                leader.id,
-                lambda lang: review_card(lang, employee.name, review_on, True),
+                topic, kind, leader.id, ReviewDue(employee, review_on, True)
             )
         await self._agreements.change(
             employee_id, lambda a: replace(_existing(a), review_reminded=True)
@@ -327,7 +311,7 @@ class AgreementService:
         """The employee, when `leader_id` is their current leader."""
         person = await self._directory.person(normalise_id(employee_id))
         if person is None or person.manager_id != normalise_id(leader_id):
-            raise NotAllowed("agreement.not_your_employee")
+            raise NotAllowed(Refusal.NOT_YOUR_EMPLOYEE)
         return person
 
     async def _person(self, person_id: str) -> Person:
@@ -337,7 +321,7 @@ class AgreementService:
 
 def _existing(agreement: Agreement | None) -> Agreement:
     if agreement is None:
-        raise NotAllowed("agreement.none_yet")
+        raise NotAllowed(Refusal.NONE_YET)
     return agreement
 
 

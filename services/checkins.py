@@ -9,8 +9,11 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cards.checkin_submit import parse_checkin, submitted_values
 from domain.checkin import CheckinAnswers, CheckinResponse, FieldError
+from domain.checkin_submit import parse_checkin, submitted_values
+from domain.clock import Clock, utc_now
+from domain.events import CheckinStored
+from domain.followup import ReceiptFollowUp
 from domain.pseudonym import pseudonym
 from domain.rounds import (
     DEFAULT_ROUND_LENGTH,
@@ -20,7 +23,7 @@ from domain.rounds import (
     on_demand_round_id,
 )
 from domain.trend import TrendPoint, trend
-from services.clock import Clock, utc_now
+from services.messagebus import Handlers
 from storage.counters import ParticipationCounter
 from storage.port import Conflict, StorageError
 from storage.responses import ResponseRepository
@@ -36,6 +39,7 @@ _MAX_ROUNDS_A_DAY = 10
 class Stored:
     round: Round
     answers: CheckinAnswers
+    followup: ReceiptFollowUp  # what the receipt tells of it
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class CheckinService:
         self.timezone = timezone
         self._clock = clock
         self._round_length = round_length
+        # The pulse and the follow-up, registered at the composition root (app.py).
+        self.stored: Handlers[CheckinStored, ReceiptFollowUp] = Handlers()
 
     async def round_for_checkin(self) -> Round:
         """The open round, or a new one: an on-demand check-in always has a round."""
@@ -105,7 +111,10 @@ class CheckinService:
                     return other
         raise RuntimeError(f"more than {_MAX_ROUNDS_A_DAY} rounds opened on {base}")
 
-    async def submit(self, user_id: str, data: Mapping[str, Any]) -> SubmitOutcome:
+    async def submit(
+        self, user_id: str, data: Mapping[str, Any], age_band: str = ""
+    ) -> SubmitOutcome:
+        """Store the answers of a check-in card once, then tell the stored event's handlers."""
         round_id = data.get("round_id")
         round_ = (
             await self._rounds.get(round_id) if isinstance(round_id, str) and round_id else None
@@ -132,7 +141,10 @@ class CheckinService:
         except StorageError:
             # The answer is stored; telling the user otherwise would make them send it again.
             log.warning("participation count of round %s missed one answer", round_.id)
-        return Stored(round_, validation.answers)
+        said = await self.stored.publish(
+            CheckinStored(user_id, age_band, round_, validation.answers)
+        )
+        return Stored(round_, validation.answers, next((s for s in said if s is not None), None))
 
     async def answers_of(self, user_id: str, round_id: str) -> CheckinAnswers | None:
         response = await self._responses.get(pseudonym(user_id, self._key), round_id)

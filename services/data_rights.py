@@ -1,20 +1,31 @@
-"""The employee's own data rights (DESIGN 2): see everything stored about them, and erase it."""
+"""The employee's data rights (docs/product.md#your-data): see all stored about them, erase it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from domain.pseudonym import pseudonym
-from storage.bot_state import state_id
 from storage.personal_data import PersonalData
 from storage.rounds import RoundRepository
 
+# The id of a chat's dialog state, from its conversation reference: botbuilder's key format,
+# which storage/bot_state.py knows and this service must not.
+DialogStateOf = Callable[[dict[str, Any] | None], str | None]
+
 
 class DataRightsService:
-    def __init__(self, data: PersonalData, rounds: RoundRepository, pseudonym_key: bytes) -> None:
+    def __init__(
+        self,
+        data: PersonalData,
+        rounds: RoundRepository,
+        pseudonym_key: bytes,
+        dialog_state_of: DialogStateOf,
+    ) -> None:
         self._data = data
         self._rounds = rounds
         self._key = pseudonym_key
+        self._dialog_state_of = dialog_state_of
 
     async def export(self, user_id: str) -> dict[str, Any]:
         rounds = [r.id for r in sorted(await self._rounds.all(), key=lambda r: r.opened_at)]
@@ -27,14 +38,5 @@ class DataRightsService:
         """
         rounds = [r.id for r in await self._rounds.all()]
         return await self._data.erase(
-            user_id, pseudonym(user_id, self._key), rounds, _dialog_state_id(reference)
+            user_id, pseudonym(user_id, self._key), rounds, self._dialog_state_of(reference)
         )
-
-
-def _dialog_state_id(reference: dict[str, Any] | None) -> str | None:
-    """Where botbuilder's ConversationState keeps this chat's dialog (its storage key)."""
-    conversation = (reference or {}).get("conversation") or {}
-    channel = (reference or {}).get("channelId")
-    if not conversation.get("id") or not channel:
-        return None
-    return state_id(f"{channel}/conversations/{conversation['id']}")

@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 from domain.delivery import (
     BLOCKED_BY_USER,
+    RETRY,
+    Decision,
     DeliveryCounts,
     LedgerState,
     Outcome,
@@ -28,12 +30,16 @@ from domain.delivery import (
 )
 from domain.logref import ref
 from domain.ratelimit import TeamsLimiter
+from storage import retrying
 from storage.ledger import DeliveryLedger, LedgerEntry
 from storage.roster import RosterRepository
 
 log = logging.getLogger(__name__)
 
 Card = dict[str, Any]
+# A delivery runs in the background: its storage calls may outlast a throttling spell that a
+# user's turn (STORAGE_RETRY_BUDGET_SECONDS) must not wait for.
+STORAGE_BUDGET = 60.0
 
 _STATE = {
     Outcome.SENT: LedgerState.SENT,
@@ -129,7 +135,8 @@ class DeliveryService:
                 await asyncio.shield(task)
 
         progress = asyncio.create_task(self._log_progress(shown, kind, total, todo, started))
-        workers = [asyncio.create_task(worker()) for _ in range(self._concurrency)]
+        with retrying.budget(STORAGE_BUDGET):  # the claims and settlings, in tasks started here
+            workers = [asyncio.create_task(worker()) for _ in range(self._concurrency)]
         try:
             await asyncio.gather(*workers)
         except BaseException:
@@ -147,6 +154,7 @@ class DeliveryService:
         self, entry: LedgerEntry, recipient: Recipient, card_for: Callable[[Recipient], Card]
     ) -> None:
         attempt = entry.attempts
+        waited = 0.0
         while True:
             attempt += 1
             if not recipient.conversation_id:
@@ -162,9 +170,14 @@ class DeliveryService:
                 log.info("conversation of %s not found: creating it again", ref(recipient.user_id))
                 recipient = replace(recipient, conversation_id="")
                 continue
+            if decision.outcome is Outcome.RETRY and RETRY.gives_up(
+                attempt, waited, decision.delay
+            ):
+                decision = Decision(Outcome.FAILED)  # the waiting budget is spent
             if decision.outcome is Outcome.RETRY:
                 key = recipient.conversation_id or recipient.user_id
                 self._limiter.conversations.block(key, self._monotonic() + decision.delay)
+                waited += decision.delay
                 continue
             await self._ledger.settle(entry, _STATE[decision.outcome], result.status, attempt)
             if decision.outcome is Outcome.DEAD:

@@ -14,31 +14,40 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from cards.followup import Contacts, followup_card, followup_reminder_card, team_signal_card
 from domain.checkin import CheckinAnswers
+from domain.clock import Clock, utc_now
+from domain.events import CheckinStored
 from domain.followup import (
     Action,
+    CheckinFollowUp,
+    Contacts,
     Event,
     FollowUp,
+    LeaderAsked,
+    NoLeader,
+    NothingAnswered,
+    ReceiptFollowUp,
+    SelfHelp,
     Signal,
     StandingConsent,
     Thresholds,
+    Unchecked,
     reminder_due,
     shared,
     signals,
     team_signal,
 )
 from domain.logref import ref
+from domain.messages import FollowUpPrompt, TeamSignal
 from domain.org import Person, normalise_id
 from domain.rounds import Round
 from services.checkins import CheckinService
-from services.clock import Clock, utc_now
 from services.leasing import run_leased
-from services.notify import Notifier
+from services.notify import Notifications
 from storage.directory import DirectoryRepository
 from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
-from storage.port import Conflict, PreconditionFailed
+from storage.port import Conflict, PreconditionFailed, StorageError
 from storage.rounds import RoundRepository
 
 log = logging.getLogger(__name__)
@@ -59,31 +68,6 @@ class FollowUpPolicy:
     contacts: Contacts
 
 
-@dataclass(frozen=True)
-class LeaderAsked:
-    leader_name: str
-
-
-@dataclass(frozen=True)
-class SelfHelp:
-    """Something fired that the employee has not shared: help for them, and the offer."""
-
-    round_id: str
-
-
-@dataclass(frozen=True)
-class NoLeader:
-    """The employee asked, but the directory names no leader to ask."""
-
-
-@dataclass(frozen=True)
-class NothingAnswered:
-    """ "Ask my leader" about a round the employee has not answered: nothing to ask about."""
-
-
-CheckinFollowUp = LeaderAsked | SelfHelp | NoLeader | NothingAnswered | None
-
-
 class FollowUpService:
     def __init__(
         self,
@@ -91,7 +75,7 @@ class FollowUpService:
         checkins: CheckinService,
         rounds: RoundRepository,
         directory: DirectoryRepository,
-        notifier: Notifier,
+        notifier: Notifications,
         leases: LeaseStore,
         policy: FollowUpPolicy,
         clock: Clock = utc_now,
@@ -108,10 +92,18 @@ class FollowUpService:
 
     # -- the employee's side --------------------------------------------------------------------
 
+    async def checkin_stored(self, stored: CheckinStored) -> ReceiptFollowUp:
+        """Run once, on the submit that stored the answers. The answer is stored already: a
+        failure here must not undo that, so it offers the way to ask again instead."""
+        try:
+            return await self.after_checkin(stored.user_id, stored.round, stored.answers)
+        except StorageError:
+            log.exception("follow-up rules failed after a stored check-in")
+            return Unchecked(stored.round.id)
+
     async def after_checkin(
         self, user_id: str, round_: Round, answers: CheckinAnswers
     ) -> CheckinFollowUp:
-        """Run once, on the submit that stored `answers`."""
         person = await self._directory.person(normalise_id(user_id))
         if (
             person is not None
@@ -206,7 +198,7 @@ class FollowUpService:
             f"followup-{followup.id}",
             "prompt",
             followup.leader_id,
-            lambda lang: followup_card(lang, employee, followup, self.policy.contacts),
+            FollowUpPrompt(employee, followup, self.policy.contacts),
             then=prompted,
         )
         if not reachable:
@@ -293,7 +285,7 @@ class FollowUpService:
             f"followup-{followup.id}",
             "reminder",
             followup.leader_id,
-            lambda lang: followup_reminder_card(lang, employee, followup, self.policy.contacts),
+            FollowUpPrompt(employee, followup, self.policy.contacts, reminder=True),
         )
         await self._record(employee.id, followup.id, Action.REMINDED, "bot")
 
@@ -310,7 +302,7 @@ class FollowUpService:
                     f"team-{round_.id}",
                     "team-signal",
                     leader_id,
-                    lambda lang: team_signal_card(lang, self.policy.contacts),
+                    TeamSignal(self.policy.contacts),
                 )
         # Evaluated: the numbers are not needed any more, and kept they would tell about people.
         await self._followups.forget_team_counts(round_.id)

@@ -16,39 +16,54 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Protocol
 
 from domain.delivery import LedgerState, Recipient
 from domain.language import Language
 from domain.logref import ref
-from services.delivery import DeliveryService
+from domain.messages import Message
+from services.delivery import Card, DeliveryService
 from storage.ledger import DeliveryLedger
 from storage.roster import RosterRepository
 
 log = logging.getLogger(__name__)
 
-CardFor = Callable[[Language], dict[str, Any]]
 Sent = Callable[[], Awaitable[None]]
+# A message in the recipient's language as a card: cards/render.py, given at the composition root.
+Render = Callable[[Message, Language], Card]
+
+
+class Notifications(Protocol):
+    """The port the use cases send through: they say what happened, not how it looks."""
+
+    async def notify(
+        self, topic: str, kind: str, user_id: str, message: Message, then: Sent | None = None
+    ) -> bool: ...
 
 
 class Notifier:
     def __init__(
-        self, roster: RosterRepository, ledger: DeliveryLedger, delivery: DeliveryService
+        self,
+        roster: RosterRepository,
+        ledger: DeliveryLedger,
+        delivery: DeliveryService,
+        render: Render,
     ) -> None:
         self._roster = roster
         self._ledger = ledger
         self._delivery = delivery
+        self._render = render
         self._sending: set[asyncio.Task[None]] = set()
 
     async def notify(
-        self, topic: str, kind: str, user_id: str, card_for: CardFor, then: Sent | None = None
+        self, topic: str, kind: str, user_id: str, message: Message, then: Sent | None = None
     ) -> bool:
-        """True when the person can be reached, and the card is on its way; `then` runs once
+        """True when the person can be reached, and the message's card is on its way; `then` runs once
         it has arrived. False when the bot cannot reach them: not installed or uninstalled."""
         recipient = await self._roster.get(user_id)
         if recipient is None or recipient.dead:
             return False
-        task = asyncio.create_task(self._send(topic, kind, recipient, card_for, then))
+        task = asyncio.create_task(self._send(topic, kind, recipient, message, then))
         self._sending.add(task)
         task.add_done_callback(self._settled)
         return True
@@ -59,12 +74,16 @@ class Notifier:
             await asyncio.gather(*self._sending, return_exceptions=True)
 
     async def _send(
-        self, topic: str, kind: str, recipient: Recipient, card_for: CardFor, then: Sent | None
+        self, topic: str, kind: str, recipient: Recipient, message: Message, then: Sent | None
     ) -> None:
         language: Language = "en" if recipient.language == "en" else "nb"
         # Topics name the person (agreement-<id>-v2, invite-<id>): the log gets a reference.
         await self._delivery.deliver(
-            topic, kind, [recipient], lambda _: card_for(language), log_as=f"notice {ref(topic)}"
+            topic,
+            kind,
+            [recipient],
+            lambda _: self._render(message, language),
+            log_as=f"notice {ref(topic)}",
         )
         entry = (await self._ledger.entries(topic, kind)).get(recipient.user_id)
         if entry is not None and entry.state is LedgerState.SENT:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from domain.clock import Clock, utc_now
 from domain.logref import ref
 from domain.org import (
     Person,
@@ -22,7 +23,6 @@ from domain.org import (
     parse_csv_bytes,
     without_unknown_managers,
 )
-from services.clock import Clock, utc_now
 from services.leasing import run_leased
 from storage.directory import DirectoryRepository, DirectoryVersion, Replaced
 from storage.leases import LeaseStore

@@ -1,5 +1,5 @@
 """The aggregated pulse: counting every answer into its cell, and the views for those who may
-see them (DESIGN 2 and 3.4) — union and safety reps for their service areas, admins for all.
+see them (docs/roles.md#pulse-visibility): reps for their service areas, admins for all.
 
 Every view and export is written to the audit log: who, when, which scope and round.
 """
@@ -7,12 +7,14 @@ Every view and export is written to the audit log: who, when, which scope and ro
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from domain.checkin import CheckinAnswers
+from domain.clock import Clock, utc_now
 from domain.delivery import LedgerState
+from domain.events import CheckinStored
 from domain.org import Role, RoleGrant, normalise_id
 from domain.pulse import (
     NO_BAND,
@@ -27,13 +29,15 @@ from domain.pulse import (
 )
 from domain.rounds import Round
 from domain.trend import round_labels
-from services.clock import Clock, utc_now
 from services.round_jobs import CARD
 from storage.directory import DirectoryRepository
 from storage.ledger import DeliveryLedger
+from storage.port import StorageError
 from storage.pulse import AuditLog, PulseCounters
 from storage.roles import RoleRepository
 from storage.rounds import RoundRepository
+
+log = logging.getLogger(__name__)
 
 TREND_ROUNDS = 8
 REP_ROLES = (Role.UNION_REP, Role.SAFETY_REP)
@@ -75,13 +79,16 @@ class PulseService:
         self._views: dict[tuple[str, Scope], View] = {}
         self._protected: dict[str, Protected] = {}
 
-    async def record(
-        self, user_id: str, round_: Round, age_band: str, answers: CheckinAnswers
-    ) -> None:
+    async def record(self, stored: CheckinStored) -> None:
         """Count one stored answer into its cell (run once, on the submit that stored it)."""
-        person = await self._directory.person(normalise_id(user_id))
-        area = person.service_area if person and person.service_area else UNKNOWN_AREA
-        await self._counters.record(round_.id, area, age_band or NO_BAND, answers.scores)
+        try:
+            person = await self._directory.person(normalise_id(stored.user_id))
+            area = person.service_area if person and person.service_area else UNKNOWN_AREA
+            band = stored.age_band or NO_BAND
+            await self._counters.record(stored.round.id, area, band, stored.answers.scores)
+        except StorageError:
+            # The answer is stored; the aggregate misses it, which the user must not pay for.
+            log.exception("pulse counters missed one answer of round %s", stored.round.id)
 
     async def scope_of(self, user_id: str) -> Scope | None:
         """Admins see everything; reps their service areas; anyone else nothing (None)."""

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from cards.checkin import checkin_card
+from domain.clock import Clock, utc_now
 from domain.delivery import DeliveryCounts, LedgerState, Recipient
 from domain.language import LANGUAGES, resolve_language
+from domain.messages import CheckinInvitation
 from domain.rounds import (
     DEFAULT_REMINDER_AFTER,
     DEFAULT_ROUND_LENGTH,
@@ -25,9 +26,9 @@ from domain.rounds import (
     scheduled_round_id,
 )
 from services.checkins import CheckinService
-from services.clock import Clock, utc_now
 from services.delivery import Card, DeliveryService
 from services.leasing import run_leased
+from services.notify import Render
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.port import Conflict
@@ -89,6 +90,7 @@ class RoundJobs:
         leases: LeaseStore,
         items: tuple[str, ...],
         timezone: ZoneInfo,
+        render: Render,
         clock: Clock = utc_now,
         round_length: timedelta = DEFAULT_ROUND_LENGTH,
         reminder_after: timedelta = DEFAULT_REMINDER_AFTER,
@@ -101,6 +103,7 @@ class RoundJobs:
         self._leases = leases
         self._items = items
         self._timezone = timezone
+        self._render = render
         self._clock = clock
         self._round_length = round_length
         self._reminder_after = reminder_after
@@ -174,8 +177,6 @@ class RoundJobs:
         await self._rounds.save(replace(round_, reminded_at=self._clock()))
 
     def _card(self, round_: Round, reminder: bool) -> Callable[[Recipient], Card]:
-        cards = {
-            lang: checkin_card(lang, round_, self._timezone, reminder=reminder)
-            for lang in LANGUAGES
-        }
+        invitation = CheckinInvitation(round_, self._timezone, reminder)
+        cards = {lang: self._render(invitation, lang) for lang in LANGUAGES}
         return lambda recipient: cards[resolve_language(recipient.language, None)]

@@ -31,6 +31,16 @@ def state_id(key: str) -> str:
     return escaped[: _MAX_ID - len(digest)] + digest
 
 
+def dialog_state_of(reference: Mapping[str, Any] | None) -> str | None:
+    """Where ConversationState keeps the dialog of the chat `reference` addresses (its
+    document id), or None for a reference without one."""
+    conversation = (reference or {}).get("conversation") or {}
+    channel = (reference or {}).get("channelId")
+    if not conversation.get("id") or not channel:
+        return None
+    return state_id(f"{channel}/conversations/{conversation['id']}")
+
+
 class DocumentBotStorage(Storage):
     def __init__(self, store: DocumentStore) -> None:
         self._store = store

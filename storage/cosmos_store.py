@@ -18,22 +18,27 @@ enabled (`default_ttl=-1`: a document expires only when it carries `ttl`):
 Only point operations and single-partition queries with equality filters are used; no
 GROUP BY, OFFSET/LIMIT, DISTINCT or LIKE. Errors become the interface's: 404 → NotFound (or
 None on read), 409 → Conflict, 412 → PreconditionFailed. Throttling (429) and unavailability
-(503, 408) are retried by the SDK and then here, with bounded exponential backoff and jitter,
-before surfacing as StorageUnavailable; nothing is reported written that was not.
+(503, 408) are retried here and only here, under domain/retry.py's policy (the server's
+`x-ms-retry-after-ms`, else backoff with jitter) within a total budget, then surface as
+StorageUnavailable; nothing is reported written that was not. The SDK's own throttle retries
+(nine, up to 30 s, by default) are turned off, so the two do not stack: the budget is the
+longest a call takes, which is what lets a turn answer before Teams stops waiting.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from functools import partial
 from typing import Any, TypeVar
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
 from azure.cosmos import PartitionKey
+from azure.cosmos._retry_options import RetryOptions  # documents.RetryOptions, not re-exported
 from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
+from azure.cosmos.documents import ConnectionPolicy
 from azure.cosmos.exceptions import (
     CosmosAccessConditionFailedError,
     CosmosHttpResponseError,
@@ -42,6 +47,7 @@ from azure.cosmos.exceptions import (
 )
 
 from domain.logref import ref
+from domain.retry import TURN_BUDGET, RetryPolicy, retry_after_milliseconds
 from storage.port import (
     CONTAINERS,
     Conflict,
@@ -54,14 +60,16 @@ from storage.port import (
     require_field_name,
     require_keys,
 )
+from storage.retrying import REAL_TIME, GaveUp, Refusal, Timing, call
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _RETRYABLE = {408, 429, 449, 503}
-_ATTEMPTS = 4
-_BASE_DELAY = 0.1
-_MAX_DELAY = 5.0
+# As many tries as the SDK's own throttle retries gave (nine, and the first), within the budget.
+RETRY = RetryPolicy(attempts=10, budget=TURN_BUDGET, base=0.2, cap=5.0)
+# Creating a container can take seconds, and nobody waits on a start-up.
+SETUP_BUDGET = 60.0
 # Cosmos adds these to every document; they are not ours to write back.
 _SYSTEM_FIELDS = ("_rid", "_self", "_attachments")
 
@@ -71,9 +79,17 @@ class StorageSetupError(StorageError):
 
 
 class CosmosStore:
-    def __init__(self, client: CosmosClient, database: DatabaseProxy) -> None:
+    def __init__(
+        self,
+        client: CosmosClient,
+        database: DatabaseProxy,
+        retry: RetryPolicy = RETRY,
+        timing: Timing = REAL_TIME,
+    ) -> None:
         self._client = client
         self._database = database
+        self._retry = retry
+        self._timing = timing
         self._containers: dict[str, ContainerProxy] = {}
 
     @classmethod
@@ -83,11 +99,15 @@ class CosmosStore:
         key: str | None,
         database: str,
         containers: tuple[str, ...] = CONTAINERS,
+        retry_budget: float = TURN_BUDGET,
+        timing: Timing = REAL_TIME,
         **client_options: Any,
     ) -> CosmosStore:
         """Connect, and create the database and containers when missing.
 
         Without a key the managed identity (or any DefaultAzureCredential) signs requests.
+        `retry_budget`: the seconds a call may take, retries included (STORAGE_RETRY_BUDGET_SECONDS),
+        on `timing`'s clock.
         """
         credential: Any = key
         if not key:
@@ -97,23 +117,43 @@ class CosmosStore:
         # The SDK logs every request at INFO with its URL and partition key: ids of people,
         # pseudonyms. What matters (throttling, failures) reaches our own log lines.
         logging.getLogger("azure.cosmos._cosmos_http_logging_policy").setLevel(logging.WARNING)
-        client = CosmosClient(endpoint, credential, **client_options)
+        client = CosmosClient(
+            endpoint, credential, connection_policy=sdk_connection_policy(), **client_options
+        )
+        setup = replace(RETRY, budget=SETUP_BUDGET)
+
+        async def tried(what: str, operation: Callable[[], Awaitable[T]]) -> T:
+            return await call(operation, setup, _refusal, what)
+
         try:
             if key:
-                db = await client.create_database_if_not_exists(database)
+                db = await tried(
+                    "create database", lambda: client.create_database_if_not_exists(database)
+                )
             else:
                 # Data-plane roles cannot create databases: with a managed identity they are
                 # provisioned beforehand (infra), and only checked here.
                 db = client.get_database_client(database)
-            store = cls(client, db)
+            store = cls(client, db, replace(RETRY, budget=retry_budget), timing)
             for name in containers:
                 if key:
-                    store._containers[name] = await db.create_container_if_not_exists(
-                        id=name, partition_key=PartitionKey(path="/pk"), default_ttl=-1
+                    store._containers[name] = await tried(
+                        f"create container {name}",
+                        partial(
+                            db.create_container_if_not_exists,
+                            id=name,
+                            partition_key=PartitionKey(path="/pk"),
+                            default_ttl=-1,
+                        ),
                     )
                 else:
                     store._containers[name] = db.get_container_client(name)
-                    await store._containers[name].read()
+                    await tried(f"read container {name}", store._containers[name].read)
+        except GaveUp as error:
+            await client.close()
+            raise StorageSetupError(
+                f"Cosmos DB at {endpoint} stayed busy while opening database {database!r}: {error}"
+            ) from error
         except CosmosHttpResponseError as error:
             await client.close()
             if error.status_code in (401, 403):
@@ -145,24 +185,10 @@ class CosmosStore:
             raise ValueError(f"unknown container {name!r}") from None
 
     async def _call(self, what: str, operation: Callable[[], Awaitable[T]]) -> T:
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                return await operation()
-            except CosmosHttpResponseError as error:
-                if error.status_code not in _RETRYABLE:
-                    raise
-                if attempt == _ATTEMPTS:
-                    raise StorageUnavailable(
-                        f"Cosmos DB kept answering {error.status_code} to {what} "
-                        f"after {_ATTEMPTS} attempts; nothing was written"
-                    ) from error
-                delay = _retry_after(error) or min(_MAX_DELAY, _BASE_DELAY * 2**attempt)
-                delay *= random.uniform(1.0, 1.5)  # jitter, so many callers do not retry in step
-                log.warning(
-                    "%s: Cosmos DB %s, retry %d in %.2fs", what, error.status_code, attempt, delay
-                )
-                await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
+        try:
+            return await call(operation, self._retry, _refusal, what, self._timing)
+        except GaveUp as error:
+            raise StorageUnavailable(f"Cosmos DB kept refusing: {error}") from error
 
     async def read(self, container: str, pk: str, doc_id: str) -> Document | None:
         if not addressable(pk, doc_id):
@@ -258,25 +284,23 @@ class CosmosStore:
         proxy = self._container(container)
         operations = [{"op": "incr", "path": f"/{name}", "value": d} for name, d in deltas.items()]
         what = f"increment {container}/{ref(doc_id)}"
-        for _ in range(3):
-            try:
-                patched = await self._call(
-                    what,
-                    lambda: proxy.patch_item(
+
+        async def patch_or_create() -> dict[str, Any]:
+            for _ in range(3):
+                try:
+                    return await proxy.patch_item(
                         item=doc_id, partition_key=pk, patch_operations=operations
-                    ),
-                )
-                return _clean(patched)
-            except CosmosResourceNotFoundError:
-                pass
-            try:
-                created = await self._call(
-                    what, lambda: proxy.create_item(body={"id": doc_id, "pk": pk, **deltas})
-                )
-                return _clean(created)
-            except CosmosResourceExistsError:
-                continue  # created by someone else meanwhile: patch it
-        raise StorageUnavailable(f"{what}: the document kept appearing and disappearing")
+                    )
+                except CosmosResourceNotFoundError:
+                    pass
+                try:
+                    return await proxy.create_item(body={"id": doc_id, "pk": pk, **deltas})
+                except CosmosResourceExistsError:
+                    continue  # created by someone else meanwhile: patch it
+            raise StorageUnavailable(f"{what}: the document kept appearing and disappearing")
+
+        # One budget for the whole of it, however many patches and creates it takes.
+        return _clean(await self._call(what, patch_or_create))
 
     async def close(self) -> None:
         await self._client.close()
@@ -291,10 +315,25 @@ def _clean(doc: Mapping[str, Any]) -> Document:
     return {k: v for k, v in doc.items() if k not in _SYSTEM_FIELDS}
 
 
+def sdk_connection_policy() -> ConnectionPolicy:
+    """The SDK's settings with its throttle retries off: `_call` owns retrying and its budget.
+
+    Only `connection_policy` can say none: the `retry_throttle_total=0` keyword reads as "not
+    given" and leaves the nine. The SDK's other retries stay: region failover (one region here)
+    and connection errors, which the budget's cut-off bounds.
+    """
+    policy = ConnectionPolicy()
+    policy.RetryOptions = RetryOptions(max_retry_attempt_count=0)
+    return policy
+
+
+def _refusal(error: BaseException) -> Refusal | None:
+    if isinstance(error, CosmosHttpResponseError) and error.status_code in _RETRYABLE:
+        return Refusal(str(error.status_code), _retry_after(error))
+    return None
+
+
 def _retry_after(error: CosmosHttpResponseError) -> float | None:
     headers = getattr(error, "headers", None) or {}
     value = headers.get("x-ms-retry-after-ms") if hasattr(headers, "get") else None
-    try:
-        return float(value) / 1000.0 if value else None
-    except (TypeError, ValueError):
-        return None
+    return retry_after_milliseconds(str(value) if value else None)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime, timedelta
 
+from domain.clock import Clock, utc_now
 from domain.leases import Lease, may_take
-from services.clock import Clock, utc_now
 from storage.port import Conflict, Document, DocumentStore, NotFound, PreconditionFailed
 
 CONTAINER = "leases"

@@ -26,7 +26,7 @@ from storage.port import Document, DocumentStore
 log = logging.getLogger(__name__)
 
 CONTAINER = "responses"
-DEFAULT_TTL_SECONDS = 730 * 24 * 3600  # 24 months (DESIGN 4)
+DEFAULT_TTL_SECONDS = 730 * 24 * 3600  # 24 months (docs/privacy.md#retention)
 _NONCE_BYTES = 12
 
 

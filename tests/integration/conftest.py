@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import app as host_app
+from bootstrap import open_store
 from bot.settings import Settings
 from storage.port import DocumentStore
 from tests.support.cosmos_server import cosmos_server_fixture
@@ -52,7 +52,7 @@ async def store(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[D
     if backend == "memory":
         opened = InMemoryStore()
     else:
-        opened = await host_app.open_store(request.getfixturevalue("settings"))
+        opened = await open_store(request.getfixturevalue("settings"))
     yield opened
     await opened.close()
 

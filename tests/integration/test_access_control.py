@@ -1,4 +1,4 @@
-"""Who may read what (DESIGN 2), one test per cell, through the paths a user has in Teams.
+"""Who may read what (docs/roles.md#who-may-see-what), one test per cell, through Teams' paths.
 
 Kari Nordmann (employee) reports to Lars Haugen (her leader). Nina Strand leads another team.
 Ole Bakken is a union rep and Sigrid Lunde a safety rep, both for Oppvekst; Ingrid Solberg is

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from azure.cosmos.aio import CosmosClient
 
-import app as host_app
+from bootstrap import open_store
 from bot.settings import Settings
+from cli.main import main
 from domain.pseudonym import pseudonym
 from storage.cosmos_store import CosmosStore, StorageSetupError
 from tests.support.cosmos_server import CosmosTestServer
@@ -130,7 +131,7 @@ async def test_wrong_key_and_unreachable_account_say_what_is_wrong(
     settings: Settings,
 ) -> None:
     with pytest.raises(StorageSetupError, match="refused the credentials"):
-        await host_app.open_store(replace(settings, cosmos_key="d3Jvbmcta2V5"))
+        await open_store(replace(settings, cosmos_key="d3Jvbmcta2V5"))
     with pytest.raises(StorageSetupError, match="cannot reach Cosmos DB"):
         await CosmosStore.open("https://127.0.0.1:9/", settings.cosmos_key, "x", retry_total=0)
 
@@ -150,5 +151,5 @@ def test_host_exits_with_the_reason_when_the_key_is_wrong(
         "LOCAL_MODE_UNSAFE_EXPOSE": "yes-i-know",  # local mode on Cosmos: the test server
     }.items():
         monkeypatch.setenv(name, value)
-    assert host_app.main(["serve"]) == 2
+    assert main(["serve"]) == 2
     assert "refused the credentials" in capsys.readouterr().err

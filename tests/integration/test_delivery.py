@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.proactive import ConnectorSender
+from cards.render import render
 from domain.catalog import round_items
 from domain.delivery import LedgerState, Recipient
 from domain.rounds import new_round
@@ -107,7 +108,16 @@ def build_jobs(
     )
     delivery = DeliveryService(roster, ledger, sender, holder=holder)
     jobs = RoundJobs(
-        rounds, roster, ledger, delivery, checkins, LeaseStore(store, clock), ITEMS, OSLO, clock
+        rounds,
+        roster,
+        ledger,
+        delivery,
+        checkins,
+        LeaseStore(store, clock),
+        ITEMS,
+        OSLO,
+        render,
+        clock,
     )
     return jobs, checkins
 

@@ -24,8 +24,9 @@ import pytest
 
 from bot.commands import Command, parse_command
 from cards.i18n import TEXTS
+from cli.package import add_cli, run_cli
 from manifest import make_icons
-from manifest.package import PackageError, add_cli, app_version, build_package, run_cli
+from manifest.package import PackageError, app_version, build_package
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR = REPO_ROOT / "manifest" / "validate.mjs"

@@ -58,7 +58,7 @@ USERS = [
 async def graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGraph]:
     fake = FakeGraph(tmp_path, users=list(USERS), page_size=3)
     await fake.start()
-    # DESIGN 6: requests (msal) lets REQUESTS_CA_BUNDLE override its `verify`; the sync's
+    # requests (msal) lets REQUESTS_CA_BUNDLE override its `verify`; the sync's
     # aiohttp session reads SSL_CERT_FILE. Both name the system CAs plus the fake's cert.
     bundle = fake.write_ca_bundle(tmp_path / "ca-bundle.pem")
     for name in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"):

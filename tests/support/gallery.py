@@ -45,7 +45,6 @@ from cards.checkin import checkin_card, notice_card, receipt_card
 from cards.data_rights import confirm_delete_card, deleted_card, kept_card, my_data_card
 from cards.elements import Card
 from cards.followup import (
-    Contacts,
     asked_card,
     followup_card,
     followup_reminder_card,
@@ -73,6 +72,7 @@ from domain.agreement import (
 )
 from domain.agreement_record import (
     Agreement,
+    Flag,
     Status,
     Tasks,
     TeamMember,
@@ -82,8 +82,8 @@ from domain.agreement_record import (
     week_plan,
 )
 from domain.catalog import COMMENT_MAX_LENGTH, round_items
-from domain.checkin import CheckinAnswers, FieldError
-from domain.followup import Action, Event, FollowUp, Signal
+from domain.checkin import CheckinAnswers, FieldError, FieldProblem
+from domain.followup import Action, Contacts, Event, FollowUp, Signal
 from domain.org import Person
 from domain.profile import AGE_BANDS
 from domain.pulse import NO_BAND, PulseReport, Scope, Summary, View
@@ -163,7 +163,7 @@ PLAIN_TERMS = Terms(
 )
 # What the leader is asked to look at, as the service works it out from the terms.
 FLAGS = review(FULL_TERMS, Mode.ORDINARY, Amounts()).flagged
-assert FLAGS == ["agreement.flag.three_days", "agreement.flag.ergonomic_risk"], FLAGS
+assert FLAGS == [Flag.THREE_DAYS, Flag.ERGONOMIC_RISK], FLAGS
 
 
 def _agreement(person: Person, version: int, status: Status, **changes: Any) -> Agreement:
@@ -373,7 +373,9 @@ def _checkin_cards() -> dict[str, Card]:
     answers = CheckinAnswers(scores)
     asked = CheckinAnswers(scores, contact_me=True, comment="Mye nå før jul.")
     partial = {"stress": "4", "social": "2", "comment": "Travel uke."}
-    errors = [FieldError(item, "error.required") for item in round_.items if item not in partial]
+    errors = [
+        FieldError(item, FieldProblem.REQUIRED) for item in round_.items if item not in partial
+    ]
     points = [
         TrendPoint(r.id, r.opened_at.astimezone(OSLO).strftime("%d.%m."), dict(s))
         for r, s in (
@@ -451,7 +453,7 @@ def _largest_cards() -> dict[str, Card]:
         TrendPoint(r.id, r.opened_at.astimezone(OSLO).strftime("%d.%m."), scores)
         for r in (_round(7 * n) for n in range(DEFAULT_TREND_ROUNDS - 1, -1, -1))
     ]
-    errors = [FieldError(item, "error.required") for item in round_.items]
+    errors = [FieldError(item, FieldProblem.REQUIRED) for item in round_.items]
     return {
         "team-largest": team_card("nb", team, followups, t("nb", "team.invited", name=LONG_TEXT)),
         "team-largest-last": team_card("en", team, followups, page=LARGEST_TEAM),

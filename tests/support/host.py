@@ -11,9 +11,9 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-import app as host_app
-from app import PARTS, Parts
+from bootstrap import Parts, open_store
 from bot.settings import Settings
+from cli.serve import PARTS, build_web_app
 from storage.port import DocumentStore
 from tests.support.cosmos_server import CosmosTestServer
 from tests.support.fake_connector import FakeConnector
@@ -47,8 +47,8 @@ class Host:
     store: DocumentStore | None = None
 
     async def start(self) -> None:
-        self.store = await host_app.open_store(self.settings)
-        web_app = host_app.build_web_app(self.settings, self.store)
+        self.store = await open_store(self.settings)
+        web_app = build_web_app(self.settings, self.store)
         self.client = TestClient(TestServer(web_app, host="127.0.0.1"))
         await self.client.start_server()
 
@@ -82,7 +82,7 @@ class Host:
 
     async def drain(self) -> None:
         assert self.client is not None
-        await self.client.app[host_app.PARTS].notifier.drain()
+        await self.client.app[PARTS].notifier.drain()
 
 
 def parts(host: Host) -> Parts:

@@ -20,6 +20,7 @@ from domain.agreement import (
 from domain.agreement_record import (
     Agreement,
     Decision,
+    Flag,
     NotAllowed,
     Status,
     Tasks,
@@ -59,7 +60,7 @@ def test_an_incomplete_or_refused_proposal_cannot_be_submitted() -> None:
     with pytest.raises(NotAllowed, match="incomplete"):
         submitted(replace(TERMS, extent=Extent(4)))
     problems = review(replace(TERMS, extent=Extent(3, (), "far")), Mode.ORDINARY, Amounts())
-    assert problems.ok and problems.flagged == ["agreement.flag.three_days"]
+    assert problems.ok and problems.flagged == [Flag.THREE_DAYS]
 
 
 def test_no_leader_keeps_it_waiting_and_the_same_version_goes_out_later() -> None:

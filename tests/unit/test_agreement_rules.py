@@ -1,4 +1,4 @@
-"""The home-office agreement's rules: days, ergonomics, equipment (DESIGN 3.1)."""
+"""The agreement's rules: days, ergonomics, equipment (docs/product.md#home-office-agreement)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from domain.agreement import (
     check_equipment,
     check_extent,
 )
+from domain.refusals import Refusal
 
 
 @pytest.mark.parametrize("days", [0, 1, 2])
@@ -25,15 +26,15 @@ def test_up_to_two_days_is_agreed_without_a_flag(days: int) -> None:
 
 
 def test_three_days_needs_a_reason_which_the_leader_sees_flagged() -> None:
-    assert check_extent(Extent(3)).errors == ["extent.reason_needed"]
-    assert check_extent(Extent(3, reason="   ")).errors == ["extent.reason_needed"]
+    assert check_extent(Extent(3)).errors == [Refusal.EXTENT_REASON_NEEDED]
+    assert check_extent(Extent(3, reason="   ")).errors == [Refusal.EXTENT_REASON_NEEDED]
     with_reason = check_extent(Extent(3, reason="Langvarig konsentrasjonsarbeid"))
     assert with_reason.ok and with_reason.flagged_for_leader
 
 
 @pytest.mark.parametrize("days", [4, 5])
 def test_more_than_three_is_never_agreed_in_the_ordinary_mode(days: int) -> None:
-    assert "extent.too_many" in check_extent(Extent(days, reason="any")).errors
+    assert Refusal.EXTENT_TOO_MANY in check_extent(Extent(days, reason="any")).errors
 
 
 def test_an_ordered_situation_allows_every_workday_without_a_flag() -> None:
@@ -43,11 +44,13 @@ def test_an_ordered_situation_allows_every_workday_without_a_flag() -> None:
 
 def test_fixed_days_must_be_workdays_and_match_the_number() -> None:
     assert check_extent(Extent(2, fixed_days=("mon", "thu"))).ok
-    assert check_extent(Extent(2, fixed_days=("mon",))).errors == ["extent.days_mismatch"]
-    assert check_extent(Extent(2, fixed_days=("mon", "mon"))).errors == ["extent.days_mismatch"]
-    assert check_extent(Extent(1, fixed_days=("sun",))).errors == ["extent.unknown_day"]
-    assert check_extent(Extent(-1)).errors == ["extent.invalid"]
-    assert check_extent(Extent(6), Mode.ORDERED).errors == ["extent.invalid"]
+    assert check_extent(Extent(2, fixed_days=("mon",))).errors == [Refusal.EXTENT_DAYS_MISMATCH]
+    assert check_extent(Extent(2, fixed_days=("mon", "mon"))).errors == [
+        Refusal.EXTENT_DAYS_MISMATCH
+    ]
+    assert check_extent(Extent(1, fixed_days=("sun",))).errors == [Refusal.EXTENT_UNKNOWN_DAY]
+    assert check_extent(Extent(-1)).errors == [Refusal.EXTENT_INVALID]
+    assert check_extent(Extent(6), Mode.ORDERED).errors == [Refusal.EXTENT_INVALID]
 
 
 def test_a_full_workplace_is_no_risk() -> None:
@@ -81,13 +84,13 @@ def test_standard_package_within_the_amounts_for_a_regular_arrangement() -> None
     ok = check_equipment(EquipmentRequest(Package.STANDARD, 3_000, 5_000), 2, Mode.ORDINARY)
     assert ok.ok and not ok.leader_orders
     over = check_equipment(EquipmentRequest(Package.STANDARD, 3_001, 5_001), 2, Mode.ORDINARY)
-    assert over.errors == ["equipment.it_over_limit", "equipment.furniture_over_limit"]
+    assert over.errors == [Refusal.EQUIPMENT_IT_OVER_LIMIT, Refusal.EQUIPMENT_FURNITURE_OVER_LIMIT]
     richer = Amounts(it=4_000, furniture=6_000)  # the amounts are settings
     assert check_equipment(
         EquipmentRequest(Package.STANDARD, 3_500, 5_500), 2, Mode.ORDINARY, richer
     ).ok
     occasional = check_equipment(EquipmentRequest(Package.STANDARD), 0, Mode.ORDINARY)
-    assert occasional.errors == ["equipment.standard_needs_regular_days"]
+    assert occasional.errors == [Refusal.EQUIPMENT_STANDARD_NEEDS_REGULAR_DAYS]
 
 
 def test_special_needs_go_to_the_leader_to_order() -> None:
@@ -99,22 +102,23 @@ def test_temporary_home_loan_only_in_an_ordered_situation() -> None:
     loan = EquipmentRequest(Package.TEMPORARY)
     assert check_equipment(loan, 5, Mode.ORDERED).ok
     assert check_equipment(loan, 2, Mode.ORDINARY).errors == [
-        "equipment.temporary_only_when_ordered"
+        Refusal.EQUIPMENT_TEMPORARY_ONLY_WHEN_ORDERED
     ]
 
 
 def test_the_basic_package_is_the_laptop_alone() -> None:
     assert check_equipment(EquipmentRequest(Package.BASIC), 0, Mode.ORDINARY).ok
     assert check_equipment(EquipmentRequest(Package.BASIC, 0, 2_000), 1, Mode.ORDINARY).errors == [
-        "equipment.basic_has_no_loan"
+        Refusal.EQUIPMENT_BASIC_HAS_NO_LOAN
     ]
     assert check_equipment(EquipmentRequest(Package.STANDARD, -1), 2, Mode.ORDINARY).errors == [
-        "equipment.invalid"
+        Refusal.EQUIPMENT_INVALID
     ]
 
 
 def test_every_refusal_and_advice_speaks_both_languages() -> None:
     from cards.i18n import TEXTS
+    from cards.refusals import REFUSALS
     from domain.agreement import BODY_AREAS, EQUIPMENT
 
     produced = {
@@ -130,13 +134,16 @@ def test_every_refusal_and_advice_speaks_both_languages() -> None:
     seen: set[str] = set()
     for days in range(-1, 7):
         for mode in Mode:
-            seen |= set(check_extent(Extent(days, fixed_days=("mon", "sat")), mode).errors)
-            seen |= set(check_extent(Extent(days, fixed_days=("mon",) * days), mode).errors)
-            seen |= set(check_extent(Extent(days), mode).errors)
+            for extent in (
+                Extent(days, fixed_days=("mon", "sat")),
+                Extent(days, fixed_days=("mon",) * days),
+                Extent(days),
+            ):
+                seen |= {REFUSALS[e] for e in check_extent(extent, mode).errors}
             for package in Package:
                 for cost in (-1, 0, 10_000):
                     request = EquipmentRequest(package, cost, cost)
-                    seen |= set(check_equipment(request, days, mode).errors)
+                    seen |= {REFUSALS[e] for e in check_equipment(request, days, mode).errors}
     for place in Place:
         seen |= set(
             assess_workplace(Workplace(place, frozenset(), frozenset(BODY_AREAS)), 2).advice

@@ -2,7 +2,7 @@
 
 The Bicep compiler is not available where these tests run, so they do not prove that the
 templates compile or deploy. They prove that the templates agree with the code: the containers
-of storage/port.py, the environment variables bot/settings.py reads, the routes app.py serves,
+of storage/port.py, the environment variables bot/settings.py reads, the routes the host serves,
 the module parameters and outputs main.bicep uses, and the parameters example. A small reader
 of Bicep's syntax (strings with interpolation, comments, balanced brackets, top-level
 declarations, object entries) stands in for the compiler; each check returns its problems, and
@@ -388,9 +388,9 @@ def app_settings(infra: Infra) -> dict[str, str]:
 
 
 def names_the_host_reads() -> set[str]:
-    """Environment variables read by bot/settings.py (get("NAME")) and app.py (os.environ)."""
+    """Environment variables read by bot/settings.py (get("NAME")) and cli/main.py (os.environ)."""
     names: set[str] = set()
-    for path in (ROOT / "bot" / "settings.py", ROOT / "app.py"):
+    for path in (ROOT / "bot" / "settings.py", ROOT / "cli" / "main.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and node.args):
                 continue
@@ -409,9 +409,9 @@ def names_the_host_reads() -> set[str]:
 
 
 def routes(method: str) -> set[str]:
-    """Paths app.py registers with app.router.add_<method>."""
+    """Paths cli/serve.py registers with app.router.add_<method>."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse((ROOT / "cli" / "serve.py").read_text(encoding="utf-8"))):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -574,7 +574,9 @@ def endpoint_problems(infra: Infra) -> list[str]:
     if not match:
         problems.append(f"messaging endpoint {endpoint!r} is not https://<web app host>/...")
     elif match.group(1) != "/api/messages" or match.group(1) not in routes("post"):
-        problems.append(f"messaging endpoint path {match.group(1)!r} is not app.py's POST route")
+        problems.append(
+            f"messaging endpoint path {match.group(1)!r} is not cli/serve.py's POST route"
+        )
     if get(main.modules["bot"].body(), "params", "messagingEndpoint") != "messagingEndpoint":
         problems.append("the bot module is not given messagingEndpoint")
     if main.outputs.get("botEndpoint") and main.outputs["botEndpoint"].value != "messagingEndpoint":
@@ -631,7 +633,7 @@ def web_app_problems(infra: Infra) -> list[str]:
             problems.append(f"{'.'.join(path)} is {get(site, *path)}, not {value!r}")
     health = literal(get(config, "healthCheckPath"))
     if health != "/healthz" or health not in routes("get"):
-        problems.append(f"healthCheckPath {health!r} is not app.py's GET /healthz")
+        problems.append(f"healthCheckPath {health!r} is not cli/serve.py's GET /healthz")
     if get(site, "properties", "keyVaultReferenceIdentity") != "identityResourceId":
         problems.append("Key Vault references would not resolve as the managed identity")
     if "identityResourceId" not in get(site, "identity", "userAssignedIdentities"):

@@ -2,7 +2,8 @@
 
 Teams merges the card's inputs into the action data as strings; a client may also send
 numbers or booleans, or nothing at all. Whatever arrives, the result is either valid answers
-or a list of field errors to show on the re-rendered card — never an exception.
+or a list of field errors to show on the re-rendered card — never an exception. Which answers
+are valid is a rule of the check-in, so it lives here and the check-in service applies it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.catalog import COMMENT_MAX_LENGTH, SCALE
-from domain.checkin import CheckinAnswers, FieldError, Validation
+from domain.checkin import CheckinAnswers, FieldError, FieldProblem, Validation
 
 _TRUE = {"true", "1", "yes", "on"}
 
@@ -22,17 +23,17 @@ def parse_checkin(data: Mapping[str, Any], items: tuple[str, ...]) -> Validation
     for item_id in items:
         raw = data.get(item_id)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            errors.append(FieldError(item_id, "error.required"))
+            errors.append(FieldError(item_id, FieldProblem.REQUIRED))
             continue
         score = _score(raw)
         if score is None:
-            errors.append(FieldError(item_id, "error.invalid"))
+            errors.append(FieldError(item_id, FieldProblem.INVALID))
         else:
             scores[item_id] = score
     comment = data.get("comment")
     comment = comment.strip() if isinstance(comment, str) else ""
     if len(comment) > COMMENT_MAX_LENGTH:
-        errors.append(FieldError("comment", "error.too_long"))
+        errors.append(FieldError("comment", FieldProblem.TOO_LONG))
     if errors:
         return Validation(errors=errors)
     return Validation(CheckinAnswers(scores, _flag(data.get("contact_me")), comment))

@@ -1,0 +1,296 @@
+"""Composition root: the only place that builds the parts and wires them together.
+
+    async with bootstrap(settings) as parts:
+        ...
+
+opens the store, builds every service once over it and closes them in order on the way out.
+The web host adds the bot's side on top with `build_turns`. Tests and benchmarks that bring
+their own store call `build_parts` and close the parts themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from botbuilder.core import ConversationState
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+
+from bot import sdk_patches
+from bot.agreement_turns import AgreementTurns
+from bot.data_turns import DataTurns
+from bot.followup_turns import FollowUpTurns
+from bot.graph import GraphConfig, GraphDirectory
+from bot.handler import HomeOfficeBot, on_turn_error
+from bot.inbound import InboundAuthentication
+from bot.links import DownloadLinks
+from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
+from bot.pulse_turns import PulseTurns
+from bot.settings import Settings
+from cards.followup import Contacts
+from dialogs.agreement import AgreementDialogs
+from domain.agreement import Amounts, Mode
+from domain.followup import Thresholds
+from domain.ratelimit import TeamsLimiter
+from services.agreements import AgreementService, Policy
+from services.checkins import CheckinService
+from services.data_rights import DataRightsService
+from services.delivery import DeliveryService
+from services.followups import FollowUpPolicy, FollowUpService
+from services.notify import Notifier
+from services.org_directory import OrgDirectoryService
+from services.people import PeopleService
+from services.pulse import PulseService
+from services.roles import RoleService
+from services.round_jobs import RoundJobs
+from storage.agreements import AgreementRepository
+from storage.bot_state import DocumentBotStorage
+from storage.cosmos_store import CosmosStore
+from storage.counters import ParticipationCounter
+from storage.directory import DirectoryRepository
+from storage.followups import FollowUpRepository
+from storage.leases import LeaseStore
+from storage.ledger import DeliveryLedger
+from storage.personal_data import PersonalData
+from storage.port import DocumentStore
+from storage.pulse import AuditLog, PulseCounters
+from storage.responses import ResponseRepository
+from storage.roles import RoleRepository
+from storage.roster import RosterRepository
+from storage.rounds import RoundRepository
+from storage.sqlite_store import SqliteStore
+from storage.users import UserRepository
+
+
+@dataclass(frozen=True)
+class BotFrameworkConfig:
+    """The attribute names botbuilder's configuration classes read."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+
+
+def bot_framework_config(settings: Settings) -> BotFrameworkConfig:
+    return BotFrameworkConfig(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        # botbuilder insists on an app id for SingleTenant; local mode has none.
+        APP_TYPE="MultiTenant" if settings.local_mode else settings.app_type,
+        APP_TENANTID=settings.app_tenant_id,
+    )
+
+
+def graph_config(settings: Settings) -> GraphConfig:
+    """Graph is read as the bot's own app: its secret, or its managed identity."""
+    return GraphConfig(
+        tenant_id=settings.app_tenant_id,
+        client_id=settings.app_id,
+        client_secret=settings.app_password,
+        managed_identity=settings.app_type == "UserAssignedMSI",
+        authority=settings.graph_authority,
+        endpoint=settings.graph_endpoint,
+        service_area_field=settings.graph_service_area_field,
+        unit_field=settings.graph_unit_field,
+    )
+
+
+async def open_store(settings: Settings) -> DocumentStore:
+    if settings.storage == "cosmos":
+        return await CosmosStore.open(
+            settings.cosmos_endpoint, settings.cosmos_key or None, settings.cosmos_database
+        )
+    return await SqliteStore.open(settings.sqlite_path)
+
+
+@dataclass
+class Parts:
+    """The services one process needs, built once over one store."""
+
+    store: DocumentStore
+    sender: ConnectorSender
+    people: PeopleService
+    checkins: CheckinService
+    jobs: RoundJobs
+    directory: OrgDirectoryService
+    agreements: AgreementService
+    followups: FollowUpService
+    pulse: PulseService
+    data_rights: DataRightsService
+    roles: RoleService
+    notifier: Notifier
+    graph: GraphDirectory | None = None
+
+    async def close(self) -> None:
+        await self.notifier.drain()  # cards on their way still need the sender and the store
+        await self.sender.close()
+        if self.graph is not None:
+            await self.graph.close()
+        await self.store.close()
+
+
+def build_parts(settings: Settings, store: DocumentStore) -> Parts:
+    rounds = RoundRepository(store)
+    roster = RosterRepository(store)
+    ledger = DeliveryLedger(store)
+    org = DirectoryRepository(store)
+    roles = RoleRepository(store)
+    leases = LeaseStore(store)
+    key = settings.load_pseudonym_key()
+    responses = ResponseRepository(store, key, ttl_seconds=settings.response_ttl_days * 24 * 3600)
+    checkins = CheckinService(
+        rounds,
+        responses,
+        ParticipationCounter(store),
+        pseudonym_key=key,
+        items=settings.checkin_items,
+        timezone=settings.timezone,
+        round_length=timedelta(days=settings.round_days),
+    )
+    token = (
+        no_token if settings.local_mode else botbuilder_token_source(bot_framework_config(settings))
+    )
+    sender = ConnectorSender(token)
+    # One limiter for every proactive send, so rounds and notifications share Teams' limits.
+    limiter = TeamsLimiter()
+    people = PeopleService(UserRepository(store), roster, org)
+    jobs = RoundJobs(
+        rounds,
+        roster,
+        ledger,
+        DeliveryService(roster, ledger, sender, limiter=limiter, on_blocked=people.blocked),
+        checkins,
+        leases,
+        items=settings.checkin_items,
+        timezone=settings.timezone,
+        round_length=timedelta(days=settings.round_days),
+        reminder_after=timedelta(days=settings.reminder_after_days),
+    )
+    graph = GraphDirectory(graph_config(settings)) if settings.org_source == "graph" else None
+    directory = OrgDirectoryService(org, leases, graph)
+    # One card to one person at a time (approvals, follow-ups), through the same limiter.
+    notifier = Notifier(
+        roster,
+        ledger,
+        DeliveryService(
+            roster, ledger, sender, concurrency=1, limiter=limiter, on_blocked=people.blocked
+        ),
+    )
+    agreements = AgreementService(
+        AgreementRepository(store),
+        org,
+        notifier,
+        leases,
+        Policy(
+            Mode(settings.home_office_mode),
+            Amounts(settings.equipment_it_nok, settings.equipment_furniture_nok),
+            settings.agreement_review_months,
+        ),
+        settings.timezone,
+    )
+    followups = FollowUpService(
+        FollowUpRepository(store, ttl_seconds=settings.response_ttl_days * 24 * 3600),
+        checkins,
+        rounds,
+        org,
+        notifier,
+        leases,
+        FollowUpPolicy(
+            Thresholds(
+                settings.followup_stress_high,
+                settings.followup_stress_max,
+                settings.followup_social_low,
+                settings.followup_strain_high,
+            ),
+            timedelta(days=settings.followup_reminder_days),
+            settings.anonymity_k,
+            Contacts(settings.support_hr_contact, settings.support_bht_contact),
+        ),
+    )
+    pulse = PulseService(
+        PulseCounters(store),
+        rounds,
+        ledger,
+        org,
+        roles,
+        AuditLog(store),
+        settings.checkin_items,
+        settings.anonymity_k,
+        settings.admins,
+        settings.timezone,
+        distribution_min=settings.pulse_distribution_min,
+    )
+    data_rights = DataRightsService(PersonalData(store, responses), rounds, key)
+    return Parts(
+        store,
+        sender,
+        people,
+        checkins,
+        jobs,
+        directory,
+        agreements,
+        followups,
+        pulse,
+        data_rights,
+        RoleService(roles, org),
+        notifier,
+        graph,
+    )
+
+
+@asynccontextmanager
+async def bootstrap(settings: Settings) -> AsyncIterator[Parts]:
+    """The parts over the configured store, closed on the way out, also after an error."""
+    store = await open_store(settings)
+    try:
+        parts = build_parts(settings, store)
+    except BaseException:
+        await store.close()
+        raise
+    try:
+        yield parts
+    finally:
+        await parts.close()
+
+
+@dataclass(frozen=True)
+class Turns:
+    """The bot's side over the parts: what the web host routes requests to."""
+
+    adapter: CloudAdapter
+    bot: HomeOfficeBot
+    pulse: PulseTurns
+    data: DataTurns
+
+
+def build_turns(settings: Settings, parts: Parts) -> Turns:
+    sdk_patches.apply()
+    dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(parts.store)))
+    followups = FollowUpTurns(parts.followups)
+    links = DownloadLinks(parts.store, settings.base_url)
+    pulse = PulseTurns(parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min)
+    data = DataTurns(parts.data_rights, links)
+    bot = HomeOfficeBot(
+        parts.people,
+        parts.checkins,
+        AgreementTurns(parts.agreements, dialogs, followups.open_for_team),
+        followups,
+        pulse,
+        data,
+    )
+    # botbuilder validates the token: a refusal is a 401; another channel than Teams, a sender
+    # without an Entra id or a foreign tenant a 403 (bot/inbound.py).
+    authentication = ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))
+    adapter = CloudAdapter(
+        InboundAuthentication(
+            authentication, settings.allowed_tenants, teams_only=not settings.local_mode
+        )
+    )
+    adapter.on_turn_error = on_turn_error
+    return Turns(adapter, bot, pulse, data)

@@ -1,0 +1,75 @@
+"""`sjekk inn` and `trend`: the check-in card, its submit, and the user's own trend."""
+
+from __future__ import annotations
+
+from typing import Any, assert_never
+
+from bot.actions import ActionResult, ReplaceCard
+from bot.activity import send_card
+from bot.commands import Command
+from bot.followup_turns import FollowUpTurns
+from bot.routes import ActionRoute, CommandRoute, Route, Turn
+from cards.checkin import SUBMIT_VERB, checkin_card, notice_card, receipt_card, round_label
+from cards.i18n import t
+from cards.trend import trend_card
+from domain.profile import Profile
+from services.checkins import (
+    AlreadyReceived,
+    CheckinService,
+    Invalid,
+    RoundClosed,
+    Stored,
+    UnknownRound,
+)
+
+
+class CheckinTurns:
+    def __init__(self, checkins: CheckinService, followups: FollowUpTurns) -> None:
+        self._checkins = checkins
+        self._followups = followups
+
+    def routes(self) -> list[Route]:
+        return [
+            CommandRoute(Command.CHECKIN, self.checkin),
+            CommandRoute(Command.TREND, self.trend),
+            ActionRoute(SUBMIT_VERB, self.submit),
+        ]
+
+    async def checkin(self, turn: Turn) -> None:
+        round_ = await self._checkins.round_for_checkin()
+        await send_card(turn.context, checkin_card(turn.lang, round_, self._checkins.timezone))
+
+    async def trend(self, turn: Turn) -> None:
+        points = await self._checkins.trend(turn.profile.user_id)
+        await send_card(turn.context, trend_card(turn.lang, points))
+
+    async def submit(self, turn: Turn) -> ActionResult:
+        return await self._submit_checkin(turn.profile, turn.data)
+
+    async def _submit_checkin(self, profile: Profile, data: dict[str, Any]) -> ActionResult:
+        lang = profile.effective_language
+        tz = self._checkins.timezone
+        outcome = await self._checkins.submit(profile.user_id, data, profile.age_band)
+        match outcome:
+            case Stored():
+                extra = self._followups.receipt_lines(lang, outcome.followup)
+                return ReplaceCard(
+                    receipt_card(
+                        lang, outcome.round, tz, outcome.answers, already=False, extra=extra
+                    )
+                )
+            case AlreadyReceived():
+                return ReplaceCard(
+                    receipt_card(lang, outcome.round, tz, outcome.answers, already=True)
+                )
+            case Invalid():
+                return ReplaceCard(
+                    checkin_card(lang, outcome.round, tz, outcome.values, outcome.errors)
+                )
+            case RoundClosed():
+                label = round_label(outcome.round, tz)
+                return ReplaceCard(notice_card(lang, t(lang, "receipt.closed", round=label)))
+            case UnknownRound():
+                return ReplaceCard(notice_card(lang, t(lang, "receipt.unknown_round")))
+            case _:
+                assert_never(outcome)

@@ -1,0 +1,39 @@
+"""The message for each typed refusal, flag and field problem of the domain."""
+
+from __future__ import annotations
+
+from domain.agreement_record import Flag
+from domain.checkin import FieldProblem
+from domain.refusals import Refusal
+
+REFUSALS: dict[Refusal, str] = {
+    Refusal.EXTENT_INVALID: "extent.invalid",
+    Refusal.EXTENT_UNKNOWN_DAY: "extent.unknown_day",
+    Refusal.EXTENT_DAYS_MISMATCH: "extent.days_mismatch",
+    Refusal.EXTENT_TOO_MANY: "extent.too_many",
+    Refusal.EXTENT_REASON_NEEDED: "extent.reason_needed",
+    Refusal.EQUIPMENT_INVALID: "equipment.invalid",
+    Refusal.EQUIPMENT_TEMPORARY_ONLY_WHEN_ORDERED: "equipment.temporary_only_when_ordered",
+    Refusal.EQUIPMENT_STANDARD_NEEDS_REGULAR_DAYS: "equipment.standard_needs_regular_days",
+    Refusal.EQUIPMENT_IT_OVER_LIMIT: "equipment.it_over_limit",
+    Refusal.EQUIPMENT_FURNITURE_OVER_LIMIT: "equipment.furniture_over_limit",
+    Refusal.EQUIPMENT_BASIC_HAS_NO_LOAN: "equipment.basic_has_no_loan",
+    Refusal.NOT_EDITABLE: "agreement.not_editable",
+    Refusal.INCOMPLETE: "agreement.incomplete",
+    Refusal.NOT_YOUR_EMPLOYEE: "agreement.not_your_employee",
+    Refusal.ALREADY_DECIDED: "agreement.already_decided",
+    Refusal.COMMENT_NEEDED: "agreement.comment_needed",
+    Refusal.NONE_YET: "agreement.none_yet",
+}
+
+FLAGS: dict[Flag, str] = {
+    Flag.THREE_DAYS: "agreement.flag.three_days",
+    Flag.ERGONOMIC_RISK: "agreement.flag.ergonomic_risk",
+    Flag.LEADER_ORDERS: "agreement.flag.leader_orders",
+}
+
+FIELD_PROBLEMS: dict[FieldProblem, str] = {
+    FieldProblem.REQUIRED: "error.required",
+    FieldProblem.INVALID: "error.invalid",
+    FieldProblem.TOO_LONG: "error.too_long",
+}

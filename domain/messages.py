@@ -1,0 +1,93 @@
+"""What the use cases tell people proactively, as data: cards/render.py draws each one in the
+recipient's language, so the services never build a card (the layers in .importlinter)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from domain.agreement_record import Agreement, Flag
+from domain.followup import Contacts, FollowUp
+from domain.org import Person
+from domain.rounds import Round
+
+
+@dataclass(frozen=True)
+class ApprovalRequested:
+    """To the leader: an employee's proposal to decide on."""
+
+    employee: Person
+    agreement: Agreement
+    flags: tuple[Flag, ...]
+
+
+@dataclass(frozen=True)
+class AgreementDecided:
+    """To the employee: the leader's decision on their proposal."""
+
+    employee: Person
+    leader: Person
+    agreement: Agreement
+
+
+@dataclass(frozen=True)
+class InvitedToAgree:
+    """To the employee: their leader asks them to start an agreement."""
+
+    leader: Person
+
+
+@dataclass(frozen=True)
+class NewLeader:
+    """To the employee: their pending proposal went on to their new leader."""
+
+    leader: Person
+    version: int
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    """To the employee and to their leader: the agreement is due for review."""
+
+    employee: Person
+    review_on: date
+    for_leader: bool
+
+
+@dataclass(frozen=True)
+class FollowUpPrompt:
+    """To the leader: an employee asked to be contacted (or shared signals)."""
+
+    employee: Person
+    followup: FollowUp
+    contacts: Contacts
+    reminder: bool = False
+
+
+@dataclass(frozen=True)
+class TeamSignal:
+    """To the leader: several in the team report high stress, nobody named."""
+
+    contacts: Contacts
+
+
+@dataclass(frozen=True)
+class CheckinInvitation:
+    """To everyone in the roster: the round's check-in card, or its reminder."""
+
+    round: Round
+    timezone: ZoneInfo
+    reminder: bool
+
+
+Message = (
+    ApprovalRequested
+    | AgreementDecided
+    | InvitedToAgree
+    | NewLeader
+    | ReviewDue
+    | FollowUpPrompt
+    | TeamSignal
+    | CheckinInvitation
+)
