@@ -50,8 +50,8 @@ def _fields(text: str) -> set[str]:
 # -- the catalogs ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_a_catalog_parses_and_counts_plurals_as_its_language_does(lang: str) -> None:
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_catalog_parses_and_counts_plurals_as_its_language_does(lang: Language) -> None:
     catalog = _read(catalog_path(lang))
     assert str(catalog.locale) == lang
     # Bokmål and English alike: one form for exactly one thing, the other for any other number.
@@ -84,9 +84,10 @@ def test_every_message_has_the_same_placeholders_in_both_languages() -> None:
 def test_every_plural_message_has_each_form_with_the_same_placeholders() -> None:
     """A form may leave the number out ("the last round"); the other placeholders are in all."""
     assert CATALOGS["nb"].plural, "the catalog has plural messages"
+    forms_of = {lang: _read(catalog_path(lang)).num_plurals for lang in LANGUAGES}
     for key in CATALOGS["nb"].plural:
         forms = [form for lang in LANGUAGES for form in CATALOGS[lang].plural[key]]
-        assert all(len(CATALOGS[lang].plural[key]) == 2 for lang in LANGUAGES), key
+        assert all(len(CATALOGS[lang].plural[key]) == forms_of[lang] for lang in LANGUAGES), key
         assert len({frozenset(_fields(form) - {"n"}) for form in forms}) == 1, key
         assert all("n" in _fields(CATALOGS[lang].plural[key][-1]) for lang in LANGUAGES), key
 
