@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from domain.language import LANGUAGES, Language
@@ -40,7 +41,7 @@ def catalog_path(lang: str) -> Path:
 
 def read_messages(path: Path) -> Messages:
     with path.open("rb") as file:
-        catalog = read_po(file, abort_invalid=True)
+        catalog: Catalog = read_po(file, abort_invalid=True)
     plain: dict[str, str] = {}
     plural: dict[str, tuple[str, ...]] = {}
     for message in catalog:
@@ -50,6 +51,7 @@ def read_messages(path: Path) -> Messages:
             plain[message.id] = message.string
         else:
             plural[message.id[0]] = tuple(message.string)
+    # The standard library's own compiler of a Plural-Forms expression (C arithmetic only).
     return Messages(plain, plural, gettext.c2py(catalog.plural_expr))
 
 

@@ -32,7 +32,8 @@ KEYS = set(CATALOGS["nb"].plain) | set(CATALOGS["nb"].plural)
 
 def _read(path: Path) -> Catalog:
     with path.open("rb") as file:
-        return read_po(file, abort_invalid=True)
+        catalog: Catalog = read_po(file, abort_invalid=True)
+    return catalog
 
 
 def _entries(catalog: Catalog) -> Iterator[Message]:
@@ -127,7 +128,7 @@ def test_the_cards_count_with_the_plural_forms() -> None:
 
 # -- every key the code names ------------------------------------------------------------------
 
-SOURCES = ("bot", "cards", "dialogs", "domain", "services", "tests")
+SOURCES = ("benchmarks", "bot", "cards", "dialogs", "domain", "services", "tests")
 # A lookup of a literal key, plain (t) or plural (tn), or of a family by an f-string's prefix;
 # over line breaks too.
 _CALL = re.compile(r'\b(tn?)\(\s*[^,()]+?,\s*(f?)"([^"{]+)(\{?)')
