@@ -103,7 +103,7 @@ async def reads(host: Host, reader: TeamsUser, resource: str) -> bool:
         response = await host.client.get(re.sub(r"^https?://[^/]+", "", url))
         return KARI.aad_object_id in await response.text()
     if resource == "the pulse (aggregates)":
-        return "Puls –" in texts(await pulse(host, reader))
+        return shows(texts(await pulse(host, reader)), "nb", "pulse.title")
     raise AssertionError(resource)
 
 

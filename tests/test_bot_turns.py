@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.settings import Settings
+from cards.command_words import Command, command_word
 from cards.i18n import t
 from domain.catalog import round_items
 from domain.rounds import new_round
@@ -96,7 +97,7 @@ async def test_install_greets_in_bokmal_and_offers_a_checkin(host: Host) -> None
     assert greeting.conversation_id == KARI.conversation_id
     shown = texts(greeting.cards[0])
     assert "Hei Kari!" in shown
-    assert "sjekk inn" in shown
+    assert command_word("nb", Command.CHECKIN) in shown  # its button
 
 
 async def test_one_install_announced_twice_greets_once(host: Host) -> None:
@@ -123,7 +124,7 @@ async def test_english_teams_client_is_greeted_in_english(host: Host) -> None:
     await host.send(bot_added(JOHN, host.service_url))
     shown = texts(host.connector.cards()[0])
     assert "Hi John!" in shown
-    assert "check in" in shown
+    assert command_word("en", Command.CHECKIN) in shown
 
 
 async def test_checkin_card_asks_every_item_with_the_agreement_scale(host: Host) -> None:
