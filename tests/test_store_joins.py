@@ -19,11 +19,13 @@ from typing import Any
 import pytest
 
 from bot.settings import Settings
+from cards.i18n import t
 from domain.checkin import CheckinAnswers, CheckinResponse
 from domain.pseudonym import pseudonym
 from storage.port import DocumentStore
 from storage.responses import ResponseRepository, seal
 from tests.conftest import Host
+from tests.messages import shows
 from tests.test_agreement_dialog import KARI, LARS, OLE, cards_to, press, say, setup_org
 from tests.test_bot_turns import texts
 from tests.test_data_rights import every_document
@@ -59,7 +61,7 @@ async def check_in(
     comment = f"kommentar-{uuid.uuid4().hex}"
     data = {"round_id": round_id, **scores, "comment": comment, **extra}
     body = await press(host, user, "checkin.submit", data)
-    assert "Takk for svarene dine!" in texts(body["value"])
+    assert t("nb", "receipt.title") in texts(body["value"])
     return comment
 
 
@@ -81,9 +83,9 @@ async def test_the_store_alone_does_not_tie_answers_to_a_person(
         await check_in(host, SIGRID, second, STRESSED, contact_me="true"),  # a second follow-up
     ]
     await share(host, OLE, "")
-    assert len([c for c in cards_to(host, LARS) if "Oppfølging" in texts(c)]) == 2
+    assert len([c for c in cards_to(host, LARS) if shows(texts(c), "nb", "followup.title")]) == 2
     # The employee still reads their own answers.
-    assert "Stress" in texts(await say(host, KARI, "min utvikling"))
+    assert t("nb", "item.short.stress") in texts(await say(host, KARI, "min utvikling"))
 
     documents = await every_document(settings)
     responses = [doc for container, doc in documents if container == "responses"]
