@@ -23,19 +23,23 @@ from botbuilder.integration.aiohttp import (
 
 from bot import sdk_patches
 from bot.agreement_turns import AgreementTurns
+from bot.checkin_turns import CheckinTurns
 from bot.data_turns import DataTurns
 from bot.followup_turns import FollowUpTurns
 from bot.graph import GraphConfig, GraphDirectory
 from bot.handler import HomeOfficeBot, on_turn_error
+from bot.help_turns import HelpTurns
 from bot.inbound import InboundAuthentication
 from bot.links import DownloadLinks
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
 from bot.pulse_turns import PulseTurns
+from bot.routes import RouteTable
 from bot.settings import Settings
-from cards.followup import Contacts
+from bot.user_settings_turns import UserSettingsTurns
+from cards.render import render
 from dialogs.agreement import AgreementDialogs
 from domain.agreement import Amounts, Mode
-from domain.followup import Thresholds
+from domain.followup import Contacts, Thresholds
 from domain.ratelimit import TeamsLimiter
 from services.agreements import AgreementService, Policy
 from services.checkins import CheckinService
@@ -48,8 +52,9 @@ from services.people import PeopleService
 from services.pulse import PulseService
 from services.roles import RoleService
 from services.round_jobs import RoundJobs
+from services.user_settings import UserSettingsService
 from storage.agreements import AgreementRepository
-from storage.bot_state import DocumentBotStorage
+from storage.bot_state import DocumentBotStorage, dialog_state_of
 from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
@@ -104,7 +109,10 @@ def graph_config(settings: Settings) -> GraphConfig:
 async def open_store(settings: Settings) -> DocumentStore:
     if settings.storage == "cosmos":
         return await CosmosStore.open(
-            settings.cosmos_endpoint, settings.cosmos_key or None, settings.cosmos_database
+            settings.cosmos_endpoint,
+            settings.cosmos_key or None,
+            settings.cosmos_database,
+            retry_budget=settings.storage_retry_budget_seconds,
         )
     return await SqliteStore.open(settings.sqlite_path)
 
@@ -169,6 +177,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         leases,
         items=settings.checkin_items,
         timezone=settings.timezone,
+        render=render,
         round_length=timedelta(days=settings.round_days),
         reminder_after=timedelta(days=settings.reminder_after_days),
     )
@@ -181,6 +190,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         DeliveryService(
             roster, ledger, sender, concurrency=1, limiter=limiter, on_blocked=people.blocked
         ),
+        render,
     )
     agreements = AgreementService(
         AgreementRepository(store),
@@ -226,7 +236,10 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         settings.timezone,
         distribution_min=settings.pulse_distribution_min,
     )
-    data_rights = DataRightsService(PersonalData(store, responses), rounds, key)
+    # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
+    checkins.stored.register(pulse.record)
+    checkins.stored.register(followups.checkin_stored)
+    data_rights = DataRightsService(PersonalData(store, responses), rounds, key, dialog_state_of)
     return Parts(
         store,
         sender,
@@ -276,14 +289,21 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
     links = DownloadLinks(parts.store, settings.base_url)
     pulse = PulseTurns(parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min)
     data = DataTurns(parts.data_rights, links)
-    bot = HomeOfficeBot(
-        parts.people,
-        parts.checkins,
-        AgreementTurns(parts.agreements, dialogs, followups.open_for_team),
-        followups,
-        pulse,
-        data,
+    agreements = AgreementTurns(parts.agreements, dialogs, followups.open_for_team)
+    help_ = HelpTurns(agreements, pulse)
+    routes = RouteTable(
+        [
+            *help_.routes(),
+            *CheckinTurns(parts.checkins, followups).routes(),
+            *UserSettingsTurns(UserSettingsService(parts.people, parts.followups)).routes(),
+            *agreements.routes(),
+            *followups.routes(),
+            *pulse.routes(),
+            *data.routes(),
+        ],
+        unknown_command=help_.unknown,
     )
+    bot = HomeOfficeBot(parts.people, routes)
     # botbuilder validates the token: a refusal is a 401; another channel than Teams, a sender
     # without an Entra id or a foreign tenant a 403 (bot/inbound.py).
     authentication = ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))

@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import re
-from enum import Enum
 
-from cards.i18n import TEXTS
+from cards.command_words import COMMAND_WORDS, Command
 
-
-class Command(Enum):
-    HELP = "command.help"
-    CHECKIN = "command.checkin"
-    TREND = "command.trend"
-    SETTINGS = "command.settings"
-    AGREEMENT = "command.agreement"
-    ERGONOMICS = "command.ergonomics"
-    EQUIPMENT = "command.equipment"
-    TEAM = "command.team"
-    PULSE = "command.pulse"
-    MY_DATA = "command.my_data"
-    DELETE_DATA = "command.delete_data"
-
+__all__ = ["Command", "parse_command"]
 
 _WORDS: dict[str, Command] = {
-    phrase: command for command in Command for phrase in TEXTS[command.value].values()
+    word: command for command, words in COMMAND_WORDS.items() for word in words.values()
 }
 #: No command is longer, mention included. Longer text is not parsed: the expressions below
 #: take quadratic time over many unclosed tags (28 KB of "<at>" took 2 s, stalling the host).

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from cards.agreement_submit import MAX_TEXT
 from cards.elements import Card, Element, adaptive_card, error_text, execute, md, text, title
-from cards.i18n import t
+from cards.i18n import t, tn
 from cards.refusals import FLAGS, REFUSALS
 from domain.agreement import (
     BODY_AREAS,
@@ -382,7 +382,7 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
         facts.append(
             (
                 t(lang, "agreement.fact.extent"),
-                t(lang, "agreement.days", n=terms.extent.days, days=days),
+                tn(lang, "agreement.days", terms.extent.days, days=days),
             )
         )
         if terms.extent.reason:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from cards.command_words import Command
 from cards.elements import (
     Card,
     Element,
@@ -16,7 +17,7 @@ from cards.elements import (
     text,
     title,
 )
-from cards.i18n import t
+from cards.i18n import t, tn
 from cards.refusals import FIELD_PROBLEMS
 from domain.catalog import COMMENT_MAX_LENGTH, SCALE
 from domain.checkin import CheckinAnswers, FieldError
@@ -97,7 +98,7 @@ def checkin_card(
         }
     )
     if "comment" in errors_by_field:
-        body.append(error_text(t(lang, "error.too_long", max=COMMENT_MAX_LENGTH)))
+        body.append(error_text(tn(lang, "error.too_long", COMMENT_MAX_LENGTH)))
     submit = execute(SUBMIT_VERB, t(lang, "checkin.submit"), {"round_id": round_.id})
     return adaptive_card(body, [submit])
 
@@ -127,16 +128,14 @@ def receipt_card(
     if answers.contact_me:
         body.append(text(t(lang, "receipt.contact_me"), weight="Bolder"))
     body += extra
-    return adaptive_card(
-        body, [command_button(t(lang, "receipt.see_trend"), t(lang, "command.trend"))]
-    )
+    return adaptive_card(body, [command_button(lang, Command.TREND, t(lang, "receipt.see_trend"))])
 
 
 def notice_card(lang: Language, message: str) -> Card:
     """A card that replaces a check-in card that can no longer be answered."""
     return adaptive_card(
         [title(t(lang, "checkin.title")), text(message)],
-        [command_button(t(lang, "action.checkin"), t(lang, "command.checkin"))],
+        [command_button(lang, Command.CHECKIN, t(lang, "action.checkin"))],
     )
 
 

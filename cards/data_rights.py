@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cards.command_words import Command
 from cards.elements import Card, adaptive_card, command_button, download, execute, text, title
-from cards.i18n import t
+from cards.i18n import t, tn
 from domain.language import Language
 
 DELETE_VERB = "data.delete"
@@ -29,7 +30,7 @@ def my_data_card(lang: Language, export: Mapping[str, Any], json_url: str = "") 
         ),
         (
             t(lang, "data.agreement"),
-            t(lang, "data.versions", n=len(export.get("agreement_versions", [])))
+            tn(lang, "data.versions", len(export.get("agreement_versions", [])))
             if agreement
             else "–",
         ),
@@ -46,7 +47,7 @@ def my_data_card(lang: Language, export: Mapping[str, Any], json_url: str = "") 
         ],
         [
             *buttons,
-            command_button(t(lang, "data.delete.button"), t(lang, "command.delete_data")),
+            command_button(lang, Command.DELETE_DATA, t(lang, "data.delete.button")),
         ],
     )
 
@@ -65,7 +66,7 @@ def deleted_card(lang: Language, erased: Mapping[str, int]) -> Card:
     return adaptive_card(
         [
             title(t(lang, "data.deleted.title")),
-            text(t(lang, "data.deleted", checkins=erased.get("checkins", 0))),
+            text(tn(lang, "data.deleted", erased.get("checkins", 0))),
             text(t(lang, "data.deleted.kept"), size="Small", isSubtle=True),
         ]
     )

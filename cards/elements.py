@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cards.command_words import Command, command_word
 from cards.i18n import t
 from domain.language import Language
 
@@ -81,12 +82,12 @@ def download(
     return [note], [{"type": "Action.OpenUrl", "title": label, "url": url}, fetch]
 
 
-def command_button(label: str, command: str) -> Element:
-    """A button that sends `command` as if the user typed it (Teams imBack)."""
+def command_button(lang: Language, command: Command, label: str) -> Element:
+    """A button that sends `command`'s word in `lang` as if the user typed it (Teams imBack)."""
     return {
         "type": "Action.Submit",
         "title": label,
-        "data": {"msteams": {"type": "imBack", "value": command}},
+        "data": {"msteams": {"type": "imBack", "value": command_word(lang, command)}},
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cards.command_words import Command
 from cards.elements import Card, adaptive_card, command_button, md, text, title
 from cards.i18n import t
 from domain.language import Language
@@ -32,12 +33,12 @@ def help_card(
         )
     ]
     actions = [
-        command_button(t(lang, "action.checkin"), t(lang, "command.checkin")),
-        command_button(t(lang, "action.trend"), t(lang, "command.trend")),
-        command_button(t(lang, "action.agreement"), t(lang, "command.agreement")),
-        *([command_button(t(lang, "action.team"), t(lang, "command.team"))] if leader else []),
-        *([command_button(t(lang, "action.pulse"), t(lang, "command.pulse"))] if pulse else []),
-        command_button(t(lang, "action.settings"), t(lang, "command.settings")),
+        command_button(lang, Command.CHECKIN, t(lang, "action.checkin")),
+        command_button(lang, Command.TREND, t(lang, "action.trend")),
+        command_button(lang, Command.AGREEMENT, t(lang, "action.agreement")),
+        *([command_button(lang, Command.TEAM, t(lang, "action.team"))] if leader else []),
+        *([command_button(lang, Command.PULSE, t(lang, "action.pulse"))] if pulse else []),
+        command_button(lang, Command.SETTINGS, t(lang, "action.settings")),
     ]
     return adaptive_card(body, actions)
 
@@ -50,8 +51,8 @@ def greeting_card(lang: Language, name: str) -> Card:
             text(t(lang, "greeting.offer"), weight="Bolder"),
         ],
         [
-            command_button(t(lang, "action.checkin"), t(lang, "command.checkin")),
-            command_button(t(lang, "action.agreement"), t(lang, "command.agreement")),
-            command_button(t(lang, "action.settings"), t(lang, "command.settings")),
+            command_button(lang, Command.CHECKIN, t(lang, "action.checkin")),
+            command_button(lang, Command.AGREEMENT, t(lang, "action.agreement")),
+            command_button(lang, Command.SETTINGS, t(lang, "action.settings")),
         ],
     )

@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 
 from cards.elements import Card, Element, adaptive_card, chart, download, md, table, text, title
-from cards.i18n import t
+from cards.i18n import t, tn
 from domain.catalog import SCALE
 from domain.language import Language
 from domain.pulse import NO_BAND, UNKNOWN_AREA, PulseReport, Summary
@@ -176,7 +176,19 @@ def pulse_summary(
     if report.scope.areas is not None:
         body.append(text(t(lang, "pulse.no_bands"), size="Small", isSubtle=True))
     body += _trend(lang, report)
-    body.append(text(t(lang, "pulse.rule", k=k, d=distribution_min), size="Small", isSubtle=True))
+    body.append(
+        text(
+            " ".join(
+                (
+                    tn(lang, "pulse.rule.groups", k),
+                    tn(lang, "pulse.rule.spread", distribution_min),
+                    t(lang, "pulse.rule"),
+                )
+            ),
+            size="Small",
+            isSubtle=True,
+        )
+    )
     note, buttons = download(lang, CSV_VERB, t(lang, "pulse.csv"), csv_url)
     return adaptive_card(body + note, buttons)
 

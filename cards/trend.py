@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cards.command_words import Command
 from cards.elements import (
     MAX_COLUMNS,
     Card,
@@ -13,7 +14,7 @@ from cards.elements import (
     text,
     title,
 )
-from cards.i18n import t
+from cards.i18n import t, tn
 from domain.catalog import CATALOG
 from domain.language import Language
 from domain.trend import TrendPoint, items_in
@@ -25,15 +26,13 @@ def trend_card(lang: Language, points: list[TrendPoint]) -> Card:
     if not points:
         return adaptive_card(
             [title(t(lang, "trend.title")), text(t(lang, "trend.empty"))],
-            [command_button(t(lang, "action.checkin"), t(lang, "command.checkin"))],
+            [command_button(lang, Command.CHECKIN, t(lang, "action.checkin"))],
         )
     items = items_in(points, tuple(item.id for item in CATALOG))
     body: list[Element] = [
         title(t(lang, "trend.title")),
         text(
-            t(lang, "trend.intro.one")
-            if len(points) == 1
-            else t(lang, "trend.intro", count=len(points)),
+            tn(lang, "trend.intro", len(points)),
             isSubtle=True,
         ),
     ]
@@ -60,9 +59,7 @@ def trend_card(lang: Language, points: list[TrendPoint]) -> Card:
         body.append(chart({"type": "Chart.Line", "data": series}, facts))
     body.append(text(t(lang, "trend.table"), weight="Bolder"))
     body.append(_table(lang, points, items))
-    return adaptive_card(
-        body, [command_button(t(lang, "action.checkin"), t(lang, "command.checkin"))]
-    )
+    return adaptive_card(body, [command_button(lang, Command.CHECKIN, t(lang, "action.checkin"))])
 
 
 def _table(lang: Language, points: list[TrendPoint], items: tuple[str, ...]) -> Element:

@@ -10,8 +10,6 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bootstrap import Parts, bootstrap, build_parts, build_turns
-from bot.data_turns import JSON_PATH
-from bot.pulse_turns import CSV_PATH
 from bot.scheduler import build_scheduler
 from bot.settings import UNSAFE_EXPOSE, Settings
 from bot.web import AccessLog, healthz, messages_endpoint
@@ -35,9 +33,7 @@ def web_app(settings: Settings, parts: Parts) -> web.Application:
     app[PARTS] = parts
     app.router.add_post("/api/messages", messages_endpoint(turns.adapter, turns.bot))
     app.router.add_get("/healthz", healthz)
-    # No HEAD: a link checker's HEAD would use up a single-use link before the person's GET.
-    app.router.add_get(CSV_PATH, turns.pulse.csv_endpoint(), allow_head=False)
-    app.router.add_get(JSON_PATH, turns.data.json_endpoint(), allow_head=False)
+    app.add_routes([turns.pulse.download_route(), turns.data.download_route()])
     return app
 
 

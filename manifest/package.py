@@ -2,9 +2,9 @@
 
     python app.py package [--app-id GUID] [--domain HOST] [--out appPackage.zip]
 
-The templates hold `${{NAME}}` placeholders. `${{text:KEY}}` is filled from the translation
-table (bokmål in manifest.json, English in en.json), so the command words in Teams' command
-menu are the very words `bot.commands.parse_command` understands. The other names come from
+The templates hold `${{NAME}}` placeholders. `${{command:NAME}}` is filled from the command
+words (`cards/command_words.py`; bokmål in manifest.json, English in en.json), so the command
+words in Teams' command menu are the very words `bot.commands.parse_command` understands. The other names come from
 configuration (`placeholders`). A list item that fills to an empty string is left out: that is
 how `validDomains` stays empty when no bot domain is configured.
 """
@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from cards.i18n import TEXTS
+from cards.command_words import Command, command_word
 from domain.language import Language
 
 HERE = Path(__file__).resolve().parent
@@ -97,11 +97,11 @@ def fill(template: Any, values: Mapping[str, str], language: Language) -> Any:
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name.startswith("text:"):
-            key = name.removeprefix("text:")
-            if key not in TEXTS:
-                raise PackageError(f"template asks for unknown translation key {key!r}")
-            return TEXTS[key][language]
+        if name.startswith("command:"):
+            command = name.removeprefix("command:")
+            if command not in {known.value for known in Command}:
+                raise PackageError(f"template asks for unknown command {command!r}")
+            return command_word(language, Command(command))
         if name not in values:
             raise PackageError(f"template has unknown placeholder {match.group(0)}")
         return values[name]

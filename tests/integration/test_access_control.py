@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from cards.i18n import t
 from domain.org import Role, RoleGrant
 from storage.roles import RoleRepository
 from storage.rounds import RoundRepository
@@ -21,6 +22,7 @@ from tests.support.answers import FINE
 from tests.support.card_text import texts
 from tests.support.example_org import INGRID, KARI, LARS, OLE
 from tests.support.host import Host, parts
+from tests.support.messages import shows
 from tests.support.teams import TeamsUser
 from tests.support.turns import (
     cards_to,
@@ -67,7 +69,7 @@ async def kari_uses_everything(host: Host) -> None:
     await check_in(host, KARI, round_id, {**FINE, "stress": "3"}, contact=True)
     await fill_in(host, KARI)
     await step(host, KARI, "summary", {"choice": "send"})
-    (approval, *_) = [c for c in cards_to(host, LARS) if "godkjenning" in texts(c)]
+    (approval, *_) = [c for c in cards_to(host, LARS) if shows(texts(c), "nb", "approval.title")]
     await press(host, LARS, "agreement.decide", {**approval["actions"][0]["data"], "comment": ""})
     rounds = RoundRepository(host.store)
     round_ = await rounds.get(round_id, fresh=True)
@@ -80,12 +82,12 @@ async def reads(host: Host, reader: TeamsUser, resource: str) -> bool:
     if resource == "her answers and trend":
         # The only way to see answers is `min utvikling`, which shows one's own.
         card = await say(host, reader, "min utvikling")
-        return "Stress" in texts(card) and "3" in texts(card)
+        return t("nb", "item.short.stress") in texts(card) and "3" in texts(card)
     if resource == "her agreement":
         if reader is KARI:
-            return "Konsentrasjonsarbeid" in texts(await say(host, KARI, "avtale"))
+            return t("nb", "agreement.task.concentration") in texts(await say(host, KARI, "avtale"))
         answer = await press(host, reader, "team.open", {"employee": KARI.aad_object_id})
-        return "Konsentrasjonsarbeid" in str(answer["value"])
+        return t("nb", "agreement.task.concentration") in str(answer["value"])
     if resource == "her follow-up":
         if reader is KARI:
             export = await parts(host).data_rights.export(KARI.aad_object_id)
@@ -99,7 +101,7 @@ async def reads(host: Host, reader: TeamsUser, resource: str) -> bool:
         response = await host.client.get(re.sub(r"^https?://[^/]+", "", url))
         return KARI.aad_object_id in await response.text()
     if resource == "the pulse (aggregates)":
-        return "Puls –" in texts(await pulse(host, reader))
+        return shows(texts(await pulse(host, reader)), "nb", "pulse.title")
     raise AssertionError(resource)
 
 

@@ -9,12 +9,14 @@ from datetime import date
 
 from cards.agreement import DECIDE_VERB, REVISE_VERB, STEP_VERB
 from cards.elements import md
+from cards.i18n import t
 from cards.team import INVITE_VERB, INVITEE, OPEN_VERB
 from domain.agreement_record import Status
 from tests.support.answers import EQUIPMENT, ERGONOMICS, EXTENT, NETWORK, TASKS
 from tests.support.card_text import texts
 from tests.support.example_org import INGRID, KARI, LARS, NINA, OLE
 from tests.support.host import Host, parts
+from tests.support.messages import shows
 from tests.support.teams import submit_fallback
 from tests.support.turns import cards_to, fill_in, press, reorganise, say, setup_org, step, step_of
 
@@ -33,14 +35,14 @@ async def test_draft_goes_to_the_leader_who_approves_and_both_see_the_agreement(
     assert "Versjon 1 er sendt til Lars Haugen" in texts(sent)
     (approval,) = cards_to(host, LARS)
     assert "Kari Nordmann ber om godkjenning (versjon 1)" in texts(approval)
-    assert "Konsentrasjonsarbeid" in texts(approval)
+    assert t("nb", "agreement.task.concentration") in texts(approval)
     verbs = [a["verb"] for a in approval["actions"]]
     assert verbs == [DECIDE_VERB] * 3
 
     host.connector.clear()
     approve = approval["actions"][0]["data"]
     answer = await press(host, LARS, DECIDE_VERB, {**approve, "comment": ""})
-    assert "Du har godkjent avtalen" in texts(answer["value"])
+    assert t("nb", "approval.decided.approved") in texts(answer["value"])
     assert not any(a.get("verb") == DECIDE_VERB for a in answer["value"]["actions"])
     (to_kari,) = cards_to(host, KARI)
     assert "Versjon 1, godkjent av Lars Haugen" in texts(to_kari)
@@ -48,16 +50,18 @@ async def test_draft_goes_to_the_leader_who_approves_and_both_see_the_agreement(
     # Both can open it again: Kari with `avtale`, Lars from `mitt team`.
     own = await say(host, KARI, "avtale")
     assert "Versjon 1, godkjent av Lars Haugen" in texts(own)
-    assert "Gjennomgås igjen" in texts(own)
+    assert shows(texts(own), "nb", "agreement.card.status")
     team = await say(host, LARS, "mitt team")
-    assert "godkjent (v1)" in texts(team) and "Ingen venter." in texts(team)
+    assert t("nb", "team.status.approved", version=1) in texts(team)
+    assert t("nb", "team.no_pending") in texts(team)
     week = {
         f["title"]: f["value"]
         for f in team["body"]
         if f.get("type") == "FactSet"
         for f in f["facts"]
     }
-    assert week["mandag"] == "1" and week["onsdag"] == "1" and week["tirsdag"] == "0"
+    days = {day: week[t("nb", f"weekday.{day}")] for day in ("mon", "tue", "wed")}
+    assert days == {"mon": "1", "tue": "0", "wed": "1"}
     opened = await press(host, LARS, OPEN_VERB, {"employee": KARI.aad_object_id})
     assert "Versjon 1, godkjent av Lars Haugen" in texts(opened["value"])
 
@@ -105,7 +109,7 @@ async def test_changes_requested_then_revised_make_version_two(host: Host) -> No
 
     # The first card's buttons are for version 1, which is answered: it decides nothing now.
     stale = await press(host, LARS, DECIDE_VERB, {**approval["actions"][0]["data"], "comment": ""})
-    assert "allerede besvart" in stale["value"]
+    assert stale["value"] == t("nb", "agreement.already_decided")
     await press(host, LARS, DECIDE_VERB, {**second["actions"][0]["data"], "comment": ""})
 
     repository = parts(host).agreements
@@ -144,10 +148,10 @@ async def test_too_many_days_and_three_without_a_reason_are_refused_with_the_rul
     await step(host, KARI, "tasks", TASKS)
     four = await step(host, KARI, "extent", {"days": "4", "fixed": "flexible"})
     assert step_of(four) == "extent"
-    assert "høyst 2, og i særlige tilfeller 3" in texts(four)
+    assert t("nb", "extent.too_many") in texts(four)
     three = await step(host, KARI, "extent", {"days": "3", "fixed": "flexible", "reason": ""})
     assert step_of(three) == "extent"
-    assert "3 dager i uken avtales bare med en begrunnelse" in texts(three)
+    assert t("nb", "extent.reason_needed") in texts(three)
     values = {e["id"]: e.get("value") for e in three["body"] if "id" in e}
     assert values["days"] == "3"  # what the user chose is kept on the card
     ok = await step(
@@ -167,7 +171,8 @@ async def test_three_days_and_a_risky_workplace_are_flagged_for_the_leader(host:
         host, KARI, "ergonomics", {"place": "fixed_place", "has": "desk", "discomfort": "neck"}
     )
     assert step_of(advice) == "occupational_health"
-    assert "kontorstol" in texts(advice) and "bedriftshelsetjenesten" in texts(advice)
+    assert t("nb", "ergonomics.get.office_chair") in texts(advice)
+    assert t("nb", "agreement.advice.offer") in texts(advice)
     card = await step(host, KARI, "occupational_health", {"occupational_health": "yes"})
     assert step_of(card) == "equipment"
     await step(host, KARI, "equipment", {"package": "3", "special_needs": "Hev-senk-pult"})
@@ -176,10 +181,15 @@ async def test_three_days_and_a_risky_workplace_are_flagged_for_the_leader(host:
     await step(host, KARI, "summary", {"choice": "send"})
     (approval,) = cards_to(host, LARS)
     flags = texts(approval)
-    assert "3 dager i uken: begrunnelsen må vurderes" in flags
-    assert "Ergonomisk risiko" in flags and "lederen bestiller" in flags
+    assert t("nb", "agreement.flag.three_days") in flags
+    assert t("nb", "agreement.flag.ergonomic_risk") in flags
+    assert t("nb", "agreement.flag.leader_orders") in flags
     # What the employee wrote, escaped so that Teams shows it as typed (no Markdown).
-    assert "Lang reisevei" in flags and md("Hev-senk-pult") in flags and "Ønsker BHT" in flags
+    assert (
+        "Lang reisevei" in flags
+        and md("Hev-senk-pult") in flags
+        and t("nb", "agreement.fact.bht") in flags
+    )
     assert "⚑" in texts(summary)
 
 
@@ -189,7 +199,7 @@ async def test_stale_step_cards_do_not_change_anything(host: Host) -> None:
     await step(host, KARI, "tasks", TASKS)
     # The tasks card pressed again (say, from further up the chat) shows where Kari is.
     again = await step(host, KARI, "tasks", {**TASKS, "home": "planning"})
-    assert step_of(again) == "extent" and "tidligere steg" in texts(again)
+    assert step_of(again) == "extent" and t("nb", "agreement.stale") in texts(again)
     stored = await parts(host).agreements.current(KARI.aad_object_id)
     assert stored.terms.tasks is not None and stored.terms.tasks.home == (
         "concentration",
@@ -197,7 +207,7 @@ async def test_stale_step_cards_do_not_change_anything(host: Host) -> None:
     )
     # A choice that is not on the card is refused, not guessed.
     bad = await step(host, KARI, "extent", {"days": "2", "fixed": "fixed", "weekdays": "sat,sun"})
-    assert step_of(bad) == "extent" and "Velg blant alternativene" in texts(bad)
+    assert step_of(bad) == "extent" and t("nb", "agreement.invalid_choice") in texts(bad)
 
 
 async def test_the_action_submit_fallback_walks_the_dialog_too(host: Host) -> None:
@@ -223,9 +233,9 @@ async def test_without_a_leader_the_draft_waits_and_goes_out_when_one_appears(
 ) -> None:
     await setup_org(host, INGRID, LARS)
     summary = await fill_in(host, INGRID)
-    assert "ingen leder" in texts(summary)
+    assert t("nb", "agreement.summary.no_leader") in texts(summary)
     sent = await step(host, INGRID, "summary", {"choice": "send"})
-    assert "ingen leder for deg" in texts(sent)
+    assert t("nb", "agreement.no_leader") in texts(sent)
     current = await parts(host).agreements.current(INGRID.aad_object_id)
     assert current.status is Status.WAITING_FOR_LEADER
 
@@ -252,13 +262,13 @@ async def test_only_the_employees_own_leader_may_see_or_decide(host: Host) -> No
     for other in (OLE, INGRID):
         answer = await press(host, other, DECIDE_VERB, {**approve, "comment": ""})
         assert answer["type"] == "application/vnd.microsoft.activity.message"
-        assert "ikke en av dine medarbeidere" in answer["value"]
+        assert answer["value"] == t("nb", "agreement.not_your_employee")
         peek = await press(host, other, OPEN_VERB, {"employee": KARI.aad_object_id})
-        assert "ikke en av dine medarbeidere" in peek["value"]
-        assert "Konsentrasjonsarbeid" not in str(peek)
+        assert peek["value"] == t("nb", "agreement.not_your_employee")
+        assert t("nb", "agreement.task.concentration") not in str(peek)
     assert (await parts(host).agreements.current(KARI.aad_object_id)).status is Status.PENDING
     not_leader = await say(host, OLE, "mitt team")
-    assert "ingen medarbeidere under deg" in texts(not_leader)
+    assert t("nb", "team.not_leader") in texts(not_leader)
     ingrids = await say(host, INGRID, "mitt team")
     assert "Kari" not in texts(ingrids) and "Lars Haugen" in texts(ingrids)
 
@@ -266,7 +276,7 @@ async def test_only_the_employees_own_leader_may_see_or_decide(host: Host) -> No
 async def test_a_leader_starts_the_conversation_for_an_employee(host: Host) -> None:
     await setup_org(host, KARI, LARS)
     team = await say(host, LARS, "mitt team")
-    assert "Kari Nordmann" in texts(team) and "ingen avtale ennå" in texts(team)
+    assert "Kari Nordmann" in texts(team) and t("nb", "team.status.none") in texts(team)
     host.connector.clear()
     answer = await press(host, LARS, INVITE_VERB, {INVITEE: KARI.aad_object_id})
     assert "Invitasjonen er sendt til Kari Nordmann" in texts(answer["value"])
@@ -276,7 +286,7 @@ async def test_a_leader_starts_the_conversation_for_an_employee(host: Host) -> N
     assert step_of(start["value"]) == "tasks"
     # Only for one's own employees.
     refused = await press(host, KARI, INVITE_VERB, {INVITEE: OLE.aad_object_id})
-    assert "ikke en av dine medarbeidere" in refused["value"]
+    assert refused["value"] == t("nb", "agreement.not_your_employee")
 
 
 async def test_ergonomi_and_utstyr_open_their_part_alone(host: Host) -> None:
@@ -284,15 +294,15 @@ async def test_ergonomi_and_utstyr_open_their_part_alone(host: Host) -> None:
     card = await say(host, KARI, "ergonomi")
     assert step_of(card) == "ergonomics"
     saved = await step(host, KARI, "ergonomics", ERGONOMICS)
-    assert "Lagret i utkastet" in texts(saved)
+    assert t("nb", "agreement.saved") in texts(saved)
     card = await say(host, KARI, "equipment")
     assert step_of(card) == "equipment"
     over = await step(host, KARI, "equipment", {**EQUIPMENT, "it_cost": 9000})
-    assert "går over beløpet" in texts(over)
+    assert t("nb", "equipment.it_over_limit") in texts(over)
     # Without agreed days there is no regular arrangement for the standard package yet.
-    assert "Standardpakken gjelder en fast ordning" in texts(over)
+    assert t("nb", "equipment.standard_needs_regular_days") in texts(over)
     saved = await step(host, KARI, "equipment", {"package": "1"})
-    assert "Lagret i utkastet" in texts(saved)
+    assert t("nb", "agreement.saved") in texts(saved)
     # `avtale` then starts at the first part still missing.
     card = await say(host, KARI, "avtale")
     assert step_of(card) == "tasks"
@@ -319,7 +329,7 @@ async def test_the_review_date_reminds_employee_and_leader_once(host: Host) -> N
     await host.drain()
     (to_kari,) = cards_to(host, KARI)
     (to_lars,) = cards_to(host, LARS)
-    assert "Avtalen din skulle gjennomgås" in texts(to_kari)
+    assert shows(texts(to_kari), "nb", "agreement.review.employee")
     assert "med Kari Nordmann skulle gjennomgås" in texts(to_lars)
     await host.restart()  # the reminder is remembered in storage, not in the process
     host.connector.clear()
@@ -354,7 +364,7 @@ async def test_a_reorganisation_between_submit_and_decision_moves_the_approval(
     refused = await press(
         host, LARS, DECIDE_VERB, {**old_card["actions"][0]["data"], "comment": ""}
     )
-    assert "ikke en av dine medarbeidere" in refused["value"]
+    assert refused["value"] == t("nb", "agreement.not_your_employee")
     assert (await service.current(KARI.aad_object_id)).status is Status.PENDING
     lars_team = await say(host, LARS, "mitt team")
     assert "Kari" not in texts(lars_team)

@@ -49,7 +49,7 @@ from cards.agreement import DECIDE_VERB, OPEN_VERB, REVISE_VERB, START_VERB, STE
 from cards.checkin import SUBMIT_VERB
 from cards.data_rights import DELETE_VERB, DOWNLOAD_VERB, KEEP_VERB
 from cards.followup import ASK_VERB, DONE_VERB, SUPPORT_VERB, TALK_VERB
-from cards.i18n import TEXTS
+from cards.i18n import t
 from cards.pulse import CSV_VERB
 from cards.settings import SAVE_VERB
 from cards.team import FOLLOWUP_OPEN_VERB, INVITE_VERB, SHOW_VERB
@@ -86,8 +86,8 @@ PYTHON_TEXT = re.compile(
     r"\b\w*(Error|Exception)\b|<class '|object at 0x|NoneType|object has no attribute|"
     r"unhashable type|not subscriptable|positional argument|keyword argument|invalid literal"
 )
-CATCH_ALL = {TEXTS["error.unexpected"]["nb"], TEXTS["error.unexpected"]["en"]}
-HELP_TITLES = {TEXTS["help.title"]["nb"], TEXTS["help.title"]["en"]}
+CATCH_ALL = {t("nb", "error.unexpected"), t("en", "error.unexpected")}
+HELP_TITLES = {t("nb", "help.title"), t("en", "help.title")}
 
 
 def strings_in(value: Any) -> list[str]:
@@ -832,7 +832,7 @@ async def test_a_check_in_answer_in_digits_int_cannot_read_is_refused(
         data = {"round_id": round_id, **FINE, "stress": digits}
         status, body = await host.send(card_action(KARI, host.service_url, SUBMIT_VERB, data))
         assert_user_safe(host, errors, data, status, body)
-        assert TEXTS["error.invalid"]["nb"] in texts(body["value"])
+        assert t("nb", "error.invalid") in texts(body["value"])
     assert changes(before, await snapshots.take()) == {}
 
 

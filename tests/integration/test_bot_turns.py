@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.settings import Settings
+from cards.command_words import Command, command_word
+from cards.i18n import t
 from domain.catalog import round_items
 from domain.rounds import new_round
 from storage.roster import RosterRepository
@@ -17,6 +19,7 @@ from tests.support.answers import ALL_FOURS
 from tests.support.card_text import texts
 from tests.support.fake_connector import FakeConnector
 from tests.support.host import Host
+from tests.support.messages import shows
 from tests.support.teams import (
     TeamsUser,
     bot_added,
@@ -55,7 +58,7 @@ async def test_install_greets_in_bokmal_and_offers_a_checkin(host: Host) -> None
     assert greeting.conversation_id == KARI.conversation_id
     shown = texts(greeting.cards[0])
     assert "Hei Kari!" in shown
-    assert "sjekk inn" in shown
+    assert command_word("nb", Command.CHECKIN) in shown  # its button
 
 
 async def test_one_install_announced_twice_greets_once(host: Host) -> None:
@@ -82,7 +85,7 @@ async def test_english_teams_client_is_greeted_in_english(host: Host) -> None:
     await host.send(bot_added(JOHN, host.service_url))
     shown = texts(host.connector.cards()[0])
     assert "Hi John!" in shown
-    assert "check in" in shown
+    assert command_word("en", Command.CHECKIN) in shown
 
 
 async def test_checkin_card_asks_every_item_with_the_agreement_scale(host: Host) -> None:
@@ -93,7 +96,7 @@ async def test_checkin_card_asks_every_item_with_the_agreement_scale(host: Host)
     assert ids[-2:] == ["contact_me", "comment"]
     stress = next(e for e in card["body"] if e.get("id") == "stress")
     assert [c["value"] for c in stress["choices"]] == ["1", "2", "3", "4", "5"]
-    assert stress["choices"][0]["title"] == "1 – Helt uenig"
+    assert stress["choices"][0]["title"] == t("nb", "scale.1")
     action = card["actions"][0]
     assert action["type"] == "Action.Execute"
     assert action["fallback"]["type"] == "Action.Submit"
@@ -105,7 +108,7 @@ async def test_submit_answers_with_a_receipt_that_replaces_the_card(host: Host) 
     assert body["statusCode"] == 200
     assert body["type"] == "application/vnd.microsoft.card.adaptive"
     receipt = body["value"]
-    assert "Takk for svarene dine!" in texts(receipt)
+    assert t("nb", "receipt.title") in texts(receipt)
     assert not any(a["type"] == "Action.Execute" for a in receipt.get("actions", []))
 
 
@@ -114,13 +117,15 @@ async def test_repeated_submit_stores_nothing_new_and_says_so(host: Host) -> Non
     await submit(host, KARI, card, ALL_FOURS)
     body = await submit(host, KARI, card, {**ALL_FOURS, "stress": "5"})
     shown = texts(body["value"])
-    assert "allerede svart" in shown
-    assert "2 – Delvis uenig" in shown  # the first answer stands
+    assert shows(shown, "nb", "receipt.already")
+    assert t("nb", "scale.2") in shown  # the first answer stands
     host.connector.clear()
     await host.send(message(KARI, host.service_url, "min utvikling"))
     (trend,) = host.connector.cards()
     table = next(e for e in trend["body"] if e["type"] == "Table")
-    stress_row = next(r for r in table["rows"] if texts(r["cells"][0]) == "Stress")
+    stress_row = next(
+        r for r in table["rows"] if texts(r["cells"][0]) == t("nb", "item.short.stress")
+    )
     assert [texts(c) for c in stress_row["cells"][1:]] == ["2"]
 
 
@@ -132,19 +137,19 @@ async def test_missing_stress_rerenders_the_card_with_the_error_and_stores_nothi
     body = await submit(host, KARI, card, partial)
     again = body["value"]
     assert "stress" in input_ids(again)
-    assert "Velg et svar." in texts(again)
+    assert t("nb", "error.required") in texts(again)
     social = next(e for e in again["body"] if e.get("id") == "social")
     assert social["value"] == "4"  # what the user chose is kept
     host.connector.clear()
     await host.send(message(KARI, host.service_url, "min utvikling"))
-    assert "ikke svart på noen innsjekk" in texts(host.connector.cards()[0])
+    assert t("nb", "trend.empty") in texts(host.connector.cards()[0])
 
 
 async def test_out_of_scale_value_is_an_error_not_a_crash(host: Host) -> None:
     card = await open_checkin(host, KARI)
     bad = {**ALL_FOURS, "stress": "9", "social": "abc"}
     body = await submit(host, KARI, card, bad)
-    assert "Velg et svar fra 1 til 5." in texts(body["value"])
+    assert t("nb", "error.invalid") in texts(body["value"])
 
 
 async def test_action_submit_fallback_updates_the_card_in_place(host: Host) -> None:
@@ -155,7 +160,7 @@ async def test_action_submit_fallback_updates_the_card_in_place(host: Host) -> N
     (update,) = host.connector.received
     assert update.method == "PUT"
     assert update.activity_id == "card-activity-1"
-    assert "Takk for svarene dine!" in texts(update.cards[0])
+    assert t("nb", "receipt.title") in texts(update.cards[0])
 
 
 async def test_stale_card_of_an_unknown_round_gets_a_notice(host: Host) -> None:
@@ -165,7 +170,7 @@ async def test_stale_card_of_an_unknown_round_gets_a_notice(host: Host) -> None:
         )
     )
     assert body["statusCode"] == 200
-    assert "hører ikke til noen runde" in texts(body["value"])
+    assert t("nb", "receipt.unknown_round") in texts(body["value"])
 
 
 async def test_unknown_verb_and_missing_action_are_answered(host: Host) -> None:
@@ -185,8 +190,8 @@ async def test_trend_survives_a_restart(host: Host) -> None:
     host.connector.clear()
     await host.send(message(KARI, host.service_url, "min utvikling"))
     (trend,) = host.connector.cards()
-    assert "Min utvikling" in texts(trend)
-    assert "Sosial kontakt" in texts(trend)
+    assert t("nb", "trend.title") in texts(trend)
+    assert t("nb", "item.short.social") in texts(trend)
 
 
 async def test_trend_is_only_ones_own(host: Host) -> None:
@@ -194,16 +199,16 @@ async def test_trend_is_only_ones_own(host: Host) -> None:
     await submit(host, KARI, card, ALL_FOURS)
     host.connector.clear()
     await host.send(message(JOHN, host.service_url, "my trend"))
-    assert "not answered any check-in" in texts(host.connector.cards()[0])
+    assert t("en", "trend.empty") in texts(host.connector.cards()[0])
 
 
 async def test_help_and_unknown_text(host: Host) -> None:
     await host.send(message(KARI, host.service_url, "Hjelp"))
     await host.send(message(KARI, host.service_url, "hva er været i morgen?"))
     help_card, unknown = host.connector.cards()
-    assert "Dette kan jeg hjelpe med" in texts(help_card)
-    assert "forsto jeg ikke" in texts(unknown)
-    assert "Dette kan jeg hjelpe med" in texts(unknown)
+    assert t("nb", "help.title") in texts(help_card)
+    assert t("nb", "unknown") in texts(unknown)
+    assert t("nb", "help.title") in texts(unknown)
 
 
 async def test_age_band_is_optional_kept_and_checked(host: Host) -> None:
@@ -224,7 +229,7 @@ async def test_age_band_is_optional_kept_and_checked(host: Host) -> None:
             KARI, host.service_url, "settings.save", {"language": "nb", "age_band": "41-50"}
         )
     )
-    assert "Innstillingene er lagret." in texts(body["value"])
+    assert t("nb", "settings.saved") in texts(body["value"])
     host.connector.clear()
     await host.send(message(KARI, host.service_url, "innstillinger"))
     (again,) = host.connector.cards()
@@ -232,7 +237,7 @@ async def test_age_band_is_optional_kept_and_checked(host: Host) -> None:
     _, refused = await host.send(
         card_action(KARI, host.service_url, "settings.save", {"language": "nb", "age_band": "99"})
     )
-    assert "eventuelt en aldersgruppe" in texts(refused["value"])
+    assert t("nb", "settings.invalid") in texts(refused["value"])
     assert host.store is not None
     users = UserRepository(host.store)
     stored = await users.get(KARI.aad_object_id)
@@ -251,10 +256,10 @@ async def test_language_setting_switches_to_english(host: Host) -> None:
     _, body = await host.send(
         card_action(KARI, host.service_url, "settings.save", {"language": "en"})
     )
-    assert "Your settings are saved." in texts(body["value"])
+    assert t("en", "settings.saved") in texts(body["value"])
     host.connector.clear()
     await host.send(message(KARI, host.service_url, "hjelp"))
-    assert "What I can help with" in texts(host.connector.cards()[0])
+    assert t("en", "help.title") in texts(host.connector.cards()[0])
 
 
 async def test_malformed_requests_get_4xx_and_the_host_keeps_serving(host: Host) -> None:
@@ -290,17 +295,17 @@ async def test_nothing_personal_in_a_group_chat_or_channel(host: Host) -> None:
     await host.send(in_group)
     (reply,) = host.connector.messages()
     assert reply.cards == []
-    assert "privat chat" in reply.text
+    assert reply.text == t("nb", "personal_only")
     submit_in_channel = card_action(
         KARI, host.service_url, "checkin.submit", {"round_id": "r1", **ALL_FOURS}
     )
     submit_in_channel["conversation"]["conversationType"] = "channel"
     _, body = await host.send(submit_in_channel)
     assert body["type"] == "application/vnd.microsoft.activity.message"
-    assert "privat chat" in body["value"]
+    assert body["value"] == t("nb", "personal_only")
     host.connector.clear()
     await host.send(message(KARI, host.service_url, "min utvikling"))
-    assert "ikke svart på noen innsjekk" in texts(host.connector.cards()[0])
+    assert t("nb", "trend.empty") in texts(host.connector.cards()[0])
 
 
 async def test_a_card_of_a_closed_round_is_refused_with_a_notice(host: Host) -> None:
@@ -312,10 +317,10 @@ async def test_a_card_of_a_closed_round_is_refused_with_a_notice(host: Host) -> 
             KARI, host.service_url, "checkin.submit", {"round_id": "s20251124", **ALL_FOURS}
         )
     )
-    assert "er avsluttet og tar ikke imot flere svar" in texts(body["value"])
+    assert shows(texts(body["value"]), "nb", "receipt.closed")
     host.connector.clear()
     await host.send(message(KARI, host.service_url, "min utvikling"))
-    assert "ikke svart på noen innsjekk" in texts(host.connector.cards()[0])
+    assert t("nb", "trend.empty") in texts(host.connector.cards()[0])
 
 
 async def test_with_an_app_id_a_request_without_a_token_is_refused(

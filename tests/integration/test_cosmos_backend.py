@@ -13,11 +13,13 @@ from azure.cosmos.aio import CosmosClient
 
 from bootstrap import open_store
 from bot.settings import Settings
+from cards.i18n import t
 from cli.main import main
 from domain.pseudonym import pseudonym
 from storage.cosmos_store import CosmosStore, StorageSetupError
 from tests.support.cosmos_server import CosmosTestServer
 from tests.support.host import Host, cosmos_settings
+from tests.support.messages import shows
 from tests.support.teams import TeamsUser, card_action, message
 
 ANSWERS = {"stress": "3", "social": "3", "focus": "3", "workload": "3", "balance": "3",
@@ -101,13 +103,13 @@ async def test_concurrent_submits_under_429_and_503_bursts_store_each_exactly_on
         cosmos_server.reset_faults()
     stats = cosmos_server.stats()
     assert stats["faulted"] > 0
-    assert all("Takk for svarene dine!" in r for r in results)
+    assert all(t("nb", "receipt.title") in r for r in results)
     stored = await all_documents(settings, "responses")
     assert len(stored) == 200
     assert len({d["pk"] for d in stored}) == 200
     # A second wave of the same submits is answered from what is stored, adding nothing.
     again = await asyncio.gather(*(submit(u) for u in users[:20]))
-    assert all("allerede svart" in r for r in again)
+    assert all(shows(r, "nb", "receipt.already") for r in again)
     assert len(await all_documents(settings, "responses")) == 200
 
 
@@ -123,7 +125,7 @@ async def test_sustained_outage_is_a_clear_message_and_nothing_is_stored(
     finally:
         cosmos_server.reset_faults()
     assert body["type"] == "application/vnd.microsoft.activity.message"
-    assert "Ingenting er mistet" in body["value"]
+    assert body["value"] == t("nb", "error.busy")
     assert await all_documents(settings, "responses") == []
 
 

@@ -15,12 +15,14 @@ from bot.links import LINK_SECONDS, DownloadLinks
 from bot.settings import Settings
 from cards.data_rights import DELETE_VERB, DOWNLOAD_VERB, KEEP_VERB
 from cards.followup import DONE_VERB
+from cards.i18n import t
 from domain.pseudonym import pseudonym
 from storage.port import DocumentStore
 from tests.support.answers import FINE, STRESSED
 from tests.support.card_text import texts
 from tests.support.example_org import KARI, LARS, OLE
 from tests.support.host import Host, parts
+from tests.support.messages import shows
 from tests.support.stored import KEPT, every_document
 from tests.support.teams import card_action
 from tests.support.turns import (
@@ -47,7 +49,7 @@ async def use_everything(host: Host) -> None:
     await check_in(host, OLE, first, FINE)
     await fill_in(host, KARI)
     await step(host, KARI, "summary", {"choice": "send"})
-    (approval, *_) = [c for c in cards_to(host, LARS) if "godkjenning" in texts(c)]
+    (approval, *_) = [c for c in cards_to(host, LARS) if shows(texts(c), "nb", "approval.title")]
     await press(host, LARS, "agreement.decide", {**approval["actions"][0]["data"], "comment": ""})
     await download_link(host, KARI)  # a download link not used yet
     await say(host, KARI, "ergonomi")  # a conversation left half-way
@@ -62,8 +64,8 @@ async def test_export_holds_the_users_data_and_nobody_elses(host: Host) -> None:
         if b.get("type") == "FactSet"
         for f in b["facts"]
     }
-    assert facts["Innsjekker"] == "2" and facts["Oppfølginger fra lederen"] == "1"
-    assert facts["Lederen kan få vite om"] == "høyt stressnivå"
+    assert facts[t("nb", "data.checkins")] == "2" and facts[t("nb", "data.followups")] == "1"
+    assert facts[t("nb", "data.consent")] == t("nb", "settings.share.stress")
     assert host.client is not None
     path = re.sub(r"^https?://[^/]+", "", await download_link(host, KARI))
     response = await host.client.get(path)
@@ -90,7 +92,7 @@ async def test_after_erasing_nothing_leads_back_and_aggregates_stay(
     }
     card = await say(host, KARI, "slett mine data")
     kept = await press(host, KARI, KEEP_VERB, {})
-    assert "Ingenting er slettet" in texts(kept["value"])
+    assert t("nb", "data.kept") in texts(kept["value"])
     assert len((await parts(host).data_rights.export(KARI.aad_object_id))["checkins"]) == 2
     assert any(a.get("verb") == DELETE_VERB for a in card["actions"])
     done = await press(host, KARI, DELETE_VERB, {})
@@ -122,7 +124,7 @@ async def test_after_erasing_nothing_leads_back_and_aggregates_stay(
         f["value"] for b in again["body"] if b.get("type") == "FactSet" for f in b["facts"]
     } >= {"0", "–"}
     # The half-done conversation is gone too: `avtale` starts from the beginning.
-    assert "Arbeidsoppgaver" in texts(await say(host, KARI, "avtale"))
+    assert t("nb", "agreement.tasks.title") in texts(await say(host, KARI, "avtale"))
 
 
 async def test_a_leaders_export_and_erasure_cover_what_they_did_as_leader(
@@ -201,8 +203,8 @@ async def test_a_download_button_in_the_chat_history_gets_a_fresh_link(host: Hos
     expired = await host.client.get(re.sub(r"^https?://[^/]+", "", url))
     page = await expired.text()
     assert expired.status == 403 and "no-store" in expired.headers["Cache-Control"]
-    assert "trykk «Last ned alt (JSON)» på kortet «Dine data» igjen" in page
-    assert "press “Download everything (JSON)” on the “Your data” card again" in page
+    assert t("nb", "data.link_expired") in page
+    assert t("en", "data.link_expired") in page
     # The same button, pressed the next day, gives a link that works.
     _, again = await host.send(card_action(KARI, host.service_url, DOWNLOAD_VERB, button["data"]))
     (fresh,) = [a["url"] for a in again["value"]["actions"] if a["type"] == "Action.OpenUrl"]

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.proactive import ConnectorSender
+from cards.i18n import t
 from cards.render import render
 from domain.catalog import round_items
 from domain.delivery import LedgerState, Recipient
@@ -294,7 +295,9 @@ async def test_reminder_only_to_those_who_have_not_answered_and_only_once(
     assert final is not None
     assert (final.cards.sent, final.reminders.sent, final.answered) == (10, 6, 4)
     assert "invited 10, delivered 10 (100.0 %)" in final.report(OSLO)
-    reminder_cards = [c for r in teams.received for c in r.cards if "Påminnelse" in str(c)]
+    reminder_cards = [
+        c for r in teams.received for c in r.cards if t("nb", "checkin.reminder") in str(c)
+    ]
     assert len(reminder_cards) == 6
 
 

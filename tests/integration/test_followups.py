@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from cards.followup import ASK_VERB, DONE_VERB, TALK_VERB
-from cards.i18n import TEXTS
+from cards.i18n import t
 from cards.team import FOLLOWUP_OPEN_VERB
+from domain.catalog import CATALOG
 from domain.checkin import CheckinAnswers
 from domain.followup import (
     Action,
@@ -31,6 +32,7 @@ from tests.support.answers import FINE, STRESSED
 from tests.support.card_text import texts
 from tests.support.example_org import INGRID, KARI, LARS, NINA, OLE, SIGRID
 from tests.support.host import Host, parts
+from tests.support.messages import shows
 from tests.support.teams import TeamsUser, message
 from tests.support.turns import cards_to, check_in, open_rounds, press, reorganise, setup_org, share
 
@@ -113,24 +115,22 @@ async def test_privacy_matrix_who_receives_what(host: Host, consent: str, stress
     assert len(to_lars) == int(expect_card)
     if expect_card:
         card = texts(to_lars[0])
-        assert "Oppfølging: Kari Nordmann" in card
-        assert ("svært høyt stressnivå" in card) == stressed
-        assert ("ønsker at du tar kontakt" in card) == (consent == "per_checkin")
-        assert "Lars Haugen er bedt om å ta kontakt" in texts(receipt)
+        assert t("nb", "followup.title", name=KARI.name) in card
+        assert (t("nb", "followup.signal.stress_max") in card) == stressed
+        assert (t("nb", "followup.signal.contact_me") in card) == (consent == "per_checkin")
+        assert t("nb", "followup.asked", leader=LARS.name) in texts(receipt)
     # Nothing reaches anyone else — her colleague, the leader's own leader — nor Lars without
     # her consent; and no answer (an item's name with its score) reaches anyone at all.
     assert {m.conversation_id for m in host.connector.messages()} <= {LARS.conversation_id}
     for other in (OLE, INGRID, KARI):
         assert cards_to(host, other) == []
     sent = everything_sent(host)
-    assert not [
-        key for key, text in TEXTS.items() if key.startswith("item.short.") and text["nb"] in sent
-    ]
+    assert not [item.id for item in CATALOG if t("nb", f"item.short.{item.id}") in sent]
     # Without a shared signal she is offered help and the choice to ask, and told nobody knows.
-    offered = "Be lederen min ta kontakt" in texts(receipt)
+    offered = t("nb", "selfhelp.ask") in texts(receipt)
     assert offered == (stressed and not expect_card)
     if offered:
-        assert "Lederen din har ikke fått vite noe" in texts(receipt)
+        assert t("nb", "selfhelp.private") in texts(receipt)
 
 
 async def test_two_stressed_rounds_with_standing_consent_make_one_card(host: Host) -> None:
@@ -141,12 +141,12 @@ async def test_two_stressed_rounds_with_standing_consent_make_one_card(host: Hos
     await check_in(host, KARI, first, STRESSED)
     await check_in(host, KARI, second, STRESSED)
     (card,) = cards_to(host, LARS)
-    assert "Oppfølging: Kari Nordmann" in texts(card)
+    assert t("nb", "followup.title", name=KARI.name) in texts(card)
     # The second round's pattern joins the open follow-up, for `mitt team` to show.
     _, followup = await parts(host).followups.for_leader(LARS.aad_object_id, KARI.aad_object_id)
     assert followup.signals == {Signal.STRESS_MAX, Signal.STRESS_HIGH_TWICE}
     opened = await press(host, LARS, FOLLOWUP_OPEN_VERB, {"employee": KARI.aad_object_id})
-    assert "høyt stressnivå to runder på rad" in texts(opened["value"])
+    assert t("nb", "followup.signal.stress_high_twice") in texts(opened["value"])
 
 
 async def test_without_consent_self_help_then_asking_the_leader(host: Host) -> None:
@@ -156,7 +156,7 @@ async def test_without_consent_self_help_then_asking_the_leader(host: Host) -> N
     await check_in(host, KARI, first, STRESSED)
     receipt = await check_in(host, KARI, second, STRESSED)
     assert cards_to(host, LARS) == []
-    assert "Mental Helse Hjelpetelefonen" in texts(receipt)
+    assert t("nb", "selfhelp.helpline") in texts(receipt)
     ask = next(
         a
         for element in receipt["body"]
@@ -165,11 +165,12 @@ async def test_without_consent_self_help_then_asking_the_leader(host: Host) -> N
         if a["verb"] == ASK_VERB
     )
     answer = await press(host, KARI, ASK_VERB, ask["data"])
-    assert "Lars Haugen er bedt om å ta kontakt" in texts(answer["value"])
+    assert t("nb", "followup.asked", leader=LARS.name) in texts(answer["value"])
     (card,) = cards_to(host, LARS)
     shown = texts(card)
-    assert "Oppfølging: Kari Nordmann" in shown and "ønsker at du tar kontakt" in shown
-    assert "høyt stressnivå to runder på rad" in shown
+    assert t("nb", "followup.title", name=KARI.name) in shown
+    assert t("nb", "followup.signal.contact_me") in shown
+    assert t("nb", "followup.signal.stress_high_twice") in shown
     # Pressed again: no second card.
     await press(host, KARI, ASK_VERB, ask["data"])
     assert len(cards_to(host, LARS)) == 1
@@ -192,23 +193,25 @@ async def test_leader_actions_reminder_and_audit_trail(host: Host) -> None:
     await service.tick(later)
     await host.drain()
     (reminder,) = cards_to(host, LARS)
-    assert "Påminnelse: Kari Nordmann venter fortsatt" in texts(reminder)
+    assert t("nb", "followup.reminder", name=KARI.name) in texts(reminder)
     await service.tick(later + timedelta(days=3))
     await host.drain()
     assert len(cards_to(host, LARS)) == 1
 
     # Another leader cannot act on it or see it.
     refused = await press(host, INGRID, DONE_VERB, {**data, "note": "x"})
-    assert "gjelder ikke en av dine medarbeidere" in refused["value"]
+    assert refused["value"] == t("nb", "followup.gone")
     talk = await press(host, LARS, TALK_VERB, data)
     link = next(a for a in talk["value"]["actions"] if a["type"] == "Action.OpenUrl")
     assert "attendees=kari.nordmann%40fjellvik-kommune.example" in link["url"]
     team = await press(host, LARS, "team.show", {})
-    assert "Kari Nordmann – siden" in texts(team["value"])
+    assert shows(texts(team["value"]), "nb", "team.followup_open")
     done = await press(host, LARS, DONE_VERB, {**data, "note": "Snakket på telefon"})
-    assert "Fulgt opp" in texts(done["value"]) and "Snakket på telefon" in texts(done["value"])
+    assert shows(texts(done["value"]), "nb", "followup.done") and "Snakket på telefon" in texts(
+        done["value"]
+    )
     team = await press(host, LARS, "team.show", {})
-    assert "Ingen åpne oppfølginger" in texts(team["value"])
+    assert t("nb", "team.no_followups") in texts(team["value"])
     again = await press(host, LARS, DONE_VERB, {**data, "note": ""})
     assert "avsluttet" in again["value"]
 
@@ -258,24 +261,25 @@ async def test_a_reorganisation_sends_new_signals_to_the_new_leader_only(
         assert host.connector.messages() == []
 
     receipt = await check_in(host, KARI, second, STRESSED)
-    assert "Nina Strand er bedt om å ta kontakt" in texts(receipt)
+    assert t("nb", "followup.asked", leader=NINA.name) in texts(receipt)
     (card,) = cards_to(host, NINA)
     # Only what she shared after the change: the request to her former leader stays his.
-    assert "svært høyt stressnivå" in texts(card) and "ønsker at du tar kontakt" not in texts(card)
+    assert t("nb", "followup.signal.stress_max") in texts(card)
+    assert t("nb", "followup.signal.contact_me") not in texts(card)
     later = datetime.now(UTC) + timedelta(days=4)
     await service.tick(later)
     await host.drain()
     await service.tick(later + timedelta(days=4))
     await host.drain()
     (_, reminder) = cards_to(host, NINA)
-    assert "Påminnelse: Kari Nordmann" in texts(reminder)
-    assert "ønsker at du tar kontakt" not in texts(reminder)
+    assert t("nb", "followup.reminder", name=KARI.name) in texts(reminder)
+    assert t("nb", "followup.signal.contact_me") not in texts(reminder)
     assert cards_to(host, LARS) == []
 
     # The former leader's card and `mitt team` tell him nothing more.
     for verb in (DONE_VERB, TALK_VERB):
         answer = await press(host, LARS, verb, {**done, "note": "x"})
-        assert answer["value"] == TEXTS["followup.gone"]["nb"]
+        assert answer["value"] == t("nb", "followup.gone")
     team = await press(host, LARS, "team.show", {})
     assert "Kari" not in texts(team["value"])
     (moved,) = await service._followups.closed_for(KARI.aad_object_id)
@@ -306,7 +310,7 @@ async def test_team_signal_only_when_k_answered_and_without_names(
     received = cards_to(host, LARS)
     assert len(received) == (1 if len(answering) >= 3 else 0)
     for card in received:
-        assert "Flere i teamet ditt" in texts(card)
+        assert t("nb", "followup.team.text") in texts(card)
         assert not any(u.name.split()[0] in texts(card) for u in (KARI, OLE, SIGRID))
     await parts(host).followups.tick(closes + timedelta(minutes=2))
     await host.drain()
@@ -392,7 +396,7 @@ async def test_a_storage_failure_after_the_answer_is_stored_says_so_and_offers_t
 
     monkeypatch.setattr(parts(host).followups, "after_checkin", throttled)
     receipt = texts(await check_in(host, KARI, round_id, STRESSED, contact=True))
-    assert "Svarene for runde" in receipt and "Svarene er lagret, men" in receipt
-    assert "Jeg får ikke lagret" not in receipt  # the answer is stored: no "try again"
-    assert "Be lederen min ta kontakt" in receipt
+    assert shows(receipt, "nb", "receipt.body") and t("nb", "followup.unchecked") in receipt
+    assert t("nb", "error.busy") not in receipt  # the answer is stored: no "try again"
+    assert t("nb", "selfhelp.ask") in receipt
     assert await parts(host).checkins.has_answered(KARI.aad_object_id, round_id)

@@ -16,7 +16,9 @@ import aiohttp
 import pytest
 
 from cards.data_rights import DOWNLOAD_VERB
+from cards.i18n import t
 from tests.support.fake_connector import FakeConnector
+from tests.support.messages import shows
 from tests.support.teams import TeamsUser, card_action, install, message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,9 +124,9 @@ async def test_run_command_serves_and_keeps_answers_across_a_restart(
             session, host_process, card_action(KARI, url, "checkin.submit", data)
         )
         assert status == 200 and body is not None
-        assert "Takk for svarene dine!" in str(body["value"])
+        assert t("nb", "receipt.title") in str(body["value"])
         _, again = await post(session, host_process, card_action(KARI, url, "checkin.submit", data))
-        assert again is not None and "allerede svart" in str(again["value"])
+        assert again is not None and shows(str(again["value"]), "nb", "receipt.already")
 
         async with session.post(
             host_process.url + "/api/messages",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from cards.i18n import t
 from cards.pulse import CSV_VERB
 from domain.org import Role, RoleGrant
 from storage.pulse import AuditLog, PulseCounters
@@ -21,6 +22,7 @@ from storage.rounds import RoundRepository
 from tests.support.attacker_lp import Attacker
 from tests.support.card_text import texts
 from tests.support.host import Host, parts
+from tests.support.messages import shows
 from tests.support.processes import run_app
 from tests.support.teams import TeamsUser, card_action, install
 from tests.support.turns import press, pulse
@@ -69,7 +71,7 @@ async def run_round(host: Host, answering: dict[TeamsUser, int]) -> str:
         data = {"round_id": round_id, "stress": str(stress), "social": "4", "focus": "3",
                 "workload": "3", "balance": "3", "leader": "4", "learning": "3", "strain": "1"}  # fmt: skip
         body = await press(host, user, "checkin.submit", data)
-        assert "Takk for svarene" in texts(body["value"])
+        assert t("nb", "receipt.title") in texts(body["value"])
     assert host.store is not None
     rounds = RoundRepository(host.store)
     round_ = await rounds.get(round_id, fresh=True)
@@ -115,13 +117,13 @@ async def test_twelve_shown_with_their_means_three_hidden_and_not_recoverable(ho
     assert "Puls – hele organisasjonen" in shown
     rows = rows_of(card)
     assert rows["Oppvekst"][:2] == ["12", "4,0"]  # respondents, stress mean
-    assert rows["Kultur"][0] == "for få svar"
+    assert rows["Kultur"][0] == t("nb", "pulse.too_few")
     # The total would give Kultur away (15 − 12): it is hidden, and so is the response rate.
-    assert "Totalen vises ikke" in shown and "svarte (" not in shown
+    assert t("nb", "pulse.total_hidden") in shown and not shows(shown, "nb", "pulse.round")
     # Every other row — the age band, which here equals the total, too — is hidden.
-    headers = {"Per tjenesteområde", "Per aldersgruppe", "Spørsmål"}
+    headers = {t("nb", "pulse.by_area"), t("nb", "pulse.by_band"), t("nb", "pulse.item")}
     others = {label: r for label, r in rows.items() if label not in headers | {"Oppvekst"}}
-    assert others and all(r[0] == "for få svar" for r in others.values()), others
+    assert others and all(r[0] == t("nb", "pulse.too_few") for r in others.values()), others
 
     # The CSV holds the same numbers, the same hidden cells.
     url = await csv_url(host, BOSS)
@@ -131,7 +133,9 @@ async def test_twelve_shown_with_their_means_three_hidden_and_not_recoverable(ho
     assert response.status == 200 and "attachment" in response.headers["Content-Disposition"]
     table = list(csv.DictReader(io.StringIO(await response.text()), delimiter=";"))
     kultur = [r for r in table if r["service_area"] == "Kultur"]
-    assert kultur and all(r["respondents"] == "for få svar" and r["mean"] == "" for r in kultur)
+    assert kultur and all(
+        r["respondents"] == t("nb", "pulse.too_few") and r["mean"] == "" for r in kultur
+    )
     oppvekst_stress = next(
         r for r in table
         if r["breakdown"] == "service_area" and r["service_area"] == "Oppvekst" and r["item"] == "stress"
@@ -140,7 +144,9 @@ async def test_twelve_shown_with_their_means_three_hidden_and_not_recoverable(ho
     # A breakdown cell shows respondents and means only, and there is no area × age band row.
     assert oppvekst_stress["answered_4"] == ""
     assert {r["breakdown"] for r in table} == {"total", "service_area", "age_band"}
-    assert all(r["respondents"] == "for få svar" for r in table if r["breakdown"] == "total")
+    assert all(
+        r["respondents"] == t("nb", "pulse.too_few") for r in table if r["breakdown"] == "total"
+    )
     # The link is used up; a changed token, or none, gets nothing either.
     assert (await host.client.get(path)).status == 403
     fresh = await csv_url(host, BOSS)
@@ -178,11 +184,11 @@ async def test_employees_and_leaders_get_no_numbers(host: Host) -> None:
     await run_round(host, {u: 4 for u in OPPVEKST})
     for user in (OPPVEKST[0], KULTUR[0]):
         card = await pulse(host, user)
-        assert "Pulsen er for tillitsvalgte, verneombud og HR" in texts(card)
+        assert t("nb", "pulse.not_allowed") in texts(card)
         assert not re.search(r"\d", texts(card))
     assert host.store is not None
     await RoleRepository(host.store).revoke(REP.aad_object_id, Role.UNION_REP)
-    assert "Pulsen er for tillitsvalgte" in texts(await pulse(host, REP))
+    assert t("nb", "pulse.not_allowed") in texts(await pulse(host, REP))
 
 
 async def test_a_round_still_open_is_not_shown(host: Host) -> None:
@@ -190,7 +196,7 @@ async def test_a_round_still_open_is_not_shown(host: Host) -> None:
     status = await parts(host).jobs.open_round()
     assert status is not None
     card = await pulse(host, BOSS)
-    assert "Ingen runde er avsluttet ennå" in texts(card)
+    assert t("nb", "pulse.no_round") in texts(card)
     counters = await parts(host).pulse._counters.cells(status.round.id)
     assert counters == {}
 
@@ -313,7 +319,7 @@ async def test_a_rounds_hiding_is_decided_once_and_every_host_shows_that_one(hos
     assert await counters.keep_hiding(round_id, stricter) == stricter
     await host.restart()
     rows = rows_of(await pulse(host, BOSS))
-    assert rows["Oppvekst"][0] == "for få svar"  # the decided pattern, not a new one
+    assert rows["Oppvekst"][0] == t("nb", "pulse.too_few")  # the decided pattern, not a new one
     assert host.store is not None
     again = await PulseCounters(host.store).keep_hiding(round_id, frozenset())
     assert again == stricter  # the first one stands

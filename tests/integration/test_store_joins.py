@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from bot.settings import Settings
+from cards.i18n import t
 from domain.checkin import CheckinAnswers, CheckinResponse
 from domain.pseudonym import pseudonym
 from storage.port import DocumentStore
@@ -27,6 +28,7 @@ from tests.support.answers import FINE, STRESSED
 from tests.support.card_text import texts
 from tests.support.example_org import KARI, LARS, OLE, SIGRID
 from tests.support.host import Host
+from tests.support.messages import shows
 from tests.support.stored import every_document
 from tests.support.turns import cards_to, open_rounds, press, say, setup_org, share
 
@@ -60,7 +62,7 @@ async def check_in(
     comment = f"kommentar-{uuid.uuid4().hex}"
     data = {"round_id": round_id, **scores, "comment": comment, **extra}
     body = await press(host, user, "checkin.submit", data)
-    assert "Takk for svarene dine!" in texts(body["value"])
+    assert t("nb", "receipt.title") in texts(body["value"])
     return comment
 
 
@@ -82,9 +84,9 @@ async def test_the_store_alone_does_not_tie_answers_to_a_person(
         await check_in(host, SIGRID, second, STRESSED, contact_me="true"),  # a second follow-up
     ]
     await share(host, OLE, "")
-    assert len([c for c in cards_to(host, LARS) if "Oppfølging" in texts(c)]) == 2
+    assert len([c for c in cards_to(host, LARS) if shows(texts(c), "nb", "followup.title")]) == 2
     # The employee still reads their own answers.
-    assert "Stress" in texts(await say(host, KARI, "min utvikling"))
+    assert t("nb", "item.short.stress") in texts(await say(host, KARI, "min utvikling"))
 
     documents = await every_document(settings)
     responses = [doc for container, doc in documents if container == "responses"]

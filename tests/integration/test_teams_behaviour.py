@@ -13,6 +13,8 @@ from urllib.parse import quote
 
 from cards.agreement import DECIDE_VERB
 from cards.checkin import SUBMIT_VERB
+from cards.command_words import Command, command_word
+from cards.i18n import t
 from cards.team import INVITE_VERB, INVITEE
 from storage.roster import RosterRepository
 from tests.support.answers import ALL_FOURS, STRESSED
@@ -48,7 +50,7 @@ async def test_a_card_action_updates_the_message_the_card_is_in(host: Host) -> N
     status, body = await host.send(
         card_action(KARI, host.service_url, SUBMIT_VERB, data, card_activity_id="1:card-msg")
     )
-    assert status == 200 and "Takk for svarene dine!" in texts(body["value"])
+    assert status == 200 and t("nb", "receipt.title") in texts(body["value"])
     (update,) = [r for r in host.connector.received if r.method == "PUT"]
     assert update.conversation_id == KARI.conversation_id
     assert update.activity_id == "1:card-msg"
@@ -67,7 +69,7 @@ async def test_the_leaders_approval_card_loses_its_buttons_on_every_device(host:
     )
     (update,) = [r for r in host.connector.received if r.method == "PUT"]
     assert update.activity_id == "1:approval"
-    assert "Du har godkjent avtalen" in texts(update.cards[0])
+    assert t("nb", "approval.decided.approved") in texts(update.cards[0])
     assert not any(a.get("verb") == DECIDE_VERB for a in update.cards[0].get("actions", []))
 
 
@@ -99,7 +101,7 @@ async def test_an_approval_is_answered_before_the_employee_hears_of_it(host: Hos
     host.connector.clear()
     data = {**approval["actions"][0]["data"], "comment": ""}
     body = await answer_while_teams_is_slow(host, LARS, DECIDE_VERB, data)
-    assert "Du har godkjent avtalen" in texts(body["value"])
+    assert t("nb", "approval.decided.approved") in texts(body["value"])
     await host.drain()
     (to_kari,) = cards_to(host, KARI)
     assert "godkjent av Lars Haugen" in texts(to_kari)
@@ -184,7 +186,7 @@ async def test_a_second_client_in_another_language_does_not_flip_the_users_langu
     host.connector.clear()
     await host.send(message(phone, host.service_url, "help"))
     (reply,) = host.connector.cards()
-    assert "sjekk inn" in texts(reply)
+    assert command_word("nb", Command.CHECKIN) in texts(reply)
     reached = await roster.get(KARI.aad_object_id)
     assert reached is not None and reached.language == "nb"  # the next round's card
     # Her own choice settles it the other way.

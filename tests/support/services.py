@@ -1,4 +1,4 @@
-"""The bot's services over the in-memory store, wired as app.py's `build_parts` wires them,
+"""The bot's services over the in-memory store, wired as bootstrap.py's `build_parts` wires them,
 with a sender that keeps the cards instead of posting them to Teams.
 
 Unit tests reach a use case directly through these, without the host, the adapter or a socket.
@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.settings import Settings
-from cards.followup import Contacts
+from cards.render import render
 from domain.agreement import Amounts, Mode
+from domain.clock import Clock, utc_now
 from domain.delivery import Recipient
-from domain.followup import Thresholds
+from domain.followup import Contacts, Thresholds
 from domain.ratelimit import TeamsLimiter
 from services.agreements import AgreementService, Policy
 from services.checkins import CheckinService
-from services.clock import Clock, utc_now
 from services.data_rights import DataRightsService
 from services.delivery import Card, DeliveryService, SendResult
 from services.followups import FollowUpPolicy, FollowUpService
@@ -27,6 +27,7 @@ from services.org_directory import OrgDirectoryService
 from services.people import PeopleService
 from services.pulse import PulseService
 from storage.agreements import AgreementRepository
+from storage.bot_state import dialog_state_of
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
 from storage.followups import FollowUpRepository
@@ -112,6 +113,7 @@ def build_services(settings: Settings = SETTINGS, clock: Clock = utc_now) -> Ser
         DeliveryService(
             roster, ledger, sender, concurrency=1, limiter=TeamsLimiter(), on_blocked=people.blocked
         ),
+        render,
     )
     agreements = AgreementService(
         AgreementRepository(store),
@@ -161,6 +163,9 @@ def build_services(settings: Settings = SETTINGS, clock: Clock = utc_now) -> Ser
         clock=clock,
         distribution_min=settings.pulse_distribution_min,
     )
+    # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
+    checkins.stored.register(pulse.record)
+    checkins.stored.register(followups.checkin_stored)
     return Services(
         store=store,
         sender=sender,
@@ -173,6 +178,6 @@ def build_services(settings: Settings = SETTINGS, clock: Clock = utc_now) -> Ser
         agreements=agreements,
         followups=followups,
         pulse=pulse,
-        data_rights=DataRightsService(PersonalData(store, responses), rounds, key),
+        data_rights=DataRightsService(PersonalData(store, responses), rounds, key, dialog_state_of),
         notifier=notifier,
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from cards.agreement import STEP_VERB
 from cards.data_rights import DOWNLOAD_VERB
+from cards.i18n import t
 from domain.rounds import new_round
 from storage.rounds import RoundRepository
 from tests.support.answers import EQUIPMENT, ERGONOMICS, EXTENT, NETWORK, TASKS
@@ -103,7 +104,7 @@ async def check_in(
 async def share(host: Host, user: TeamsUser, kinds: str) -> None:
     data = {"language": "nb", "age_band": "none", "share": kinds}
     body = await press(host, user, "settings.save", data)
-    assert "Innstillingene er lagret" in texts(body["value"])
+    assert t("nb", "settings.saved") in texts(body["value"])
 
 
 async def pulse(host: Host, user: TeamsUser) -> dict[str, Any]:

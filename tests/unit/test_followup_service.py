@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from domain.followup import LeaderAsked, NoLeader, SelfHelp
 from services.checkins import Stored
-from services.followups import LeaderAsked, NoLeader, SelfHelp
 from tests.support.answers import FINE, STRESSED
 from tests.support.example_org import EXAMPLE, INGRID, KARI, LARS
 from tests.support.services import Services, build_services
@@ -18,16 +18,14 @@ async def organisation() -> Services:
 
 
 async def check_in(services: Services, scores: dict[str, str], contact: bool = False) -> object:
-    """Kari checks in; what the follow-up makes of it, once every card has arrived."""
+    """Kari checks in; what the follow-up makes of it (the stored event's handler), once every
+    card has arrived."""
     round_ = await services.checkins.round_for_checkin()
     data = {"round_id": round_.id, **scores, "contact_me": "true" if contact else "false"}
     stored = await services.checkins.submit(KARI.aad_object_id, data)
     assert isinstance(stored, Stored)
-    outcome = await services.followups.after_checkin(
-        KARI.aad_object_id, stored.round, stored.answers
-    )
     await services.notifier.drain()
-    return outcome
+    return stored.followup
 
 
 async def test_nothing_fired_nothing_said() -> None:
