@@ -15,16 +15,9 @@ from cards.followup import ASK_VERB, DONE_VERB, TALK_VERB
 from cards.i18n import t
 from cards.team import FOLLOWUP_OPEN_VERB
 from domain.catalog import CATALOG
-from domain.checkin import CheckinAnswers
 from domain.followup import (
     Action,
     Signal,
-    StandingConsent,
-    Thresholds,
-    reminder_due,
-    shared,
-    signals,
-    team_signal,
 )
 from storage.port import StorageUnavailable
 from storage.rounds import RoundRepository
@@ -35,53 +28,6 @@ from tests.support.host import Host, parts
 from tests.support.messages import shows
 from tests.support.teams import TeamsUser, message
 from tests.support.turns import cards_to, check_in, open_rounds, press, reorganise, setup_org, share
-
-T = Thresholds()
-
-
-def answers(
-    stress: int = 2, social: int = 4, strain: int = 1, contact: bool = False
-) -> CheckinAnswers:
-    return CheckinAnswers({"stress": stress, "social": social, "strain": strain}, contact)
-
-
-# -- the rules, pure ---------------------------------------------------------------------------
-
-
-def test_signals_follow_the_default_rule_set() -> None:
-    assert signals(answers(), None, T) == frozenset()
-    assert signals(answers(contact=True), None, T) == {Signal.CONTACT_ME}
-    assert signals(answers(stress=5), None, T) == {Signal.STRESS_MAX}
-    assert signals(answers(stress=4), None, T) == frozenset()  # once is not yet a pattern
-    assert signals(answers(stress=4), answers(stress=4), T) == {Signal.STRESS_HIGH_TWICE}
-    assert signals(answers(stress=5), answers(stress=4), T) == {
-        Signal.STRESS_MAX,
-        Signal.STRESS_HIGH_TWICE,
-    }
-    assert signals(answers(social=2), answers(social=1), T) == {Signal.SOCIAL_LOW_TWICE}
-    assert signals(answers(social=2), None, T) == frozenset()
-    assert signals(answers(strain=4), None, T) == {Signal.STRAIN_HIGH}
-    # Thresholds are settings.
-    assert signals(answers(stress=4), None, Thresholds(stress_max=4)) == {Signal.STRESS_MAX}
-
-
-def test_only_what_the_employee_agreed_to_is_shared() -> None:
-    fired = frozenset({Signal.STRESS_MAX, Signal.STRAIN_HIGH})
-    assert shared(fired, False, StandingConsent()) == frozenset()
-    assert shared(fired, False, StandingConsent(frozenset({"stress"}))) == {Signal.STRESS_MAX}
-    assert shared(fired, False, StandingConsent(frozenset({"social"}))) == frozenset()
-    assert shared(fired, True, StandingConsent()) == fired | {Signal.CONTACT_ME}
-
-
-def test_team_signal_needs_k_answers_and_several_high() -> None:
-    assert not team_signal(answered=4, high_stress=4, k=5)
-    assert not team_signal(answered=5, high_stress=1, k=5)
-    assert team_signal(answered=5, high_stress=2, k=5)
-    assert not team_signal(answered=12, high_stress=2, k=5)  # 2 of 12 is not "several"
-    assert team_signal(answered=12, high_stress=3, k=5)
-
-
-# -- through the host --------------------------------------------------------------------------
 
 
 def everything_sent(host: Host) -> str:
@@ -370,19 +316,6 @@ async def _settings(host: Host, user: TeamsUser) -> dict[str, Any]:
     await host.send(message(user, host.service_url, "innstillinger"))
     (card,) = host.connector.cards()
     return card
-
-
-def test_reminder_due_counts_only_acting() -> None:
-    from domain.followup import Event, FollowUp
-
-    opened = datetime(2026, 11, 1, tzinfo=UTC)
-    followup = FollowUp("f", "e", "l", frozenset({Signal.CONTACT_ME}), "r", opened)
-    assert not reminder_due(followup, opened + timedelta(days=2), timedelta(days=3))
-    assert reminder_due(followup, opened + timedelta(days=3), timedelta(days=3))
-    looked = followup.with_event(Event(opened, Action.SUPPORT, "l"))
-    assert reminder_due(looked, opened + timedelta(days=3), timedelta(days=3))
-    talked = followup.with_event(Event(opened, Action.TALK, "l"))
-    assert not reminder_due(talked, opened + timedelta(days=3), timedelta(days=3))
 
 
 async def test_a_storage_failure_after_the_answer_is_stored_says_so_and_offers_the_ask(

@@ -10,7 +10,7 @@ bot/agreement_turns.py builds itself.
 
 The cards named `…-largest` carry the most a card can: the largest team we expect, every text
 field at its length limit, every item, all the rounds a trend shows. Teams refuses a message
-over about 28 KB, so tests/integration/test_message_size.py holds every card here to a size budget.
+over about 28 KB, so tests/unit/test_card_size.py holds every card here to a size budget.
 
     .venv/bin/python -m tests.e2e.gallery > gallery.json     # the same JSON the test writes
 """

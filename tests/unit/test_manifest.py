@@ -1,8 +1,5 @@
-"""The Teams app package: what the zip holds, offline schema validation, icons, command list.
-
-Validation runs `node manifest/validate.mjs` on the schemas that @microsoft/app-manifest
-bundles, so it needs Node.js and the repository's npm packages (`npm ci`), like the Cosmos
-test server does.
+"""The Teams app package: what the zip holds, icons, command list. Its validation against the
+schemas (Node.js): tests/integration/test_manifest_validation.py.
 """
 
 from __future__ import annotations
@@ -10,15 +7,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import struct
-import subprocess
 import zipfile
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
@@ -27,54 +20,31 @@ from cards.command_words import command_word
 from cli.package import add_cli, run_cli
 from manifest import make_icons
 from manifest.package import PackageError, app_version, build_package
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-VALIDATOR = REPO_ROOT / "manifest" / "validate.mjs"
-APP_ID = "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f"
-FILES = {"manifest.json", "en.json", "color.png", "outline.png"}
-CONFIG_VARIABLES = (
-    "MicrosoftAppId",
-    "BOT_DOMAIN",
-    "TEAMS_APP_NAME",
-    "TEAMS_DEVELOPER_NAME",
-    "TEAMS_DEVELOPER_URL",
-    "TEAMS_PRIVACY_URL",
-    "TEAMS_TERMS_URL",
+from tests.support.manifest_package import (
+    APP_ID,
+    build,
+    read_json,
+    unpack,
+    without_configuration,
 )
 
-
-def validate(path: Path) -> tuple[int, dict[str, Any]]:
-    if shutil.which("node") is None or not (REPO_ROOT / "node_modules" / "@microsoft").exists():
-        pytest.fail("manifest validation needs Node.js and the npm packages: run `npm ci`")
-    done = subprocess.run(
-        ["node", str(VALIDATOR), str(path)], capture_output=True, text=True, timeout=60
-    )
-    assert done.stdout, done.stderr
-    return done.returncode, json.loads(done.stdout)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FILES = {"manifest.json", "en.json", "color.png", "outline.png"}
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in CONFIG_VARIABLES:
-        monkeypatch.delenv(variable, raising=False)
+    without_configuration(monkeypatch)
 
 
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
-    settings = SimpleNamespace(app_id=APP_ID)
-    return build_package(settings, tmp_path / "out" / "appPackage.zip", domain="bot.example.no")
+    return build(tmp_path)
 
 
 @pytest.fixture
 def unpacked(package: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / "unpacked"
-    with zipfile.ZipFile(package) as archive:
-        archive.extractall(folder)
-    return folder
-
-
-def read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return unpack(package, tmp_path / "unpacked")
 
 
 # -- the package -----------------------------------------------------------------------------
@@ -163,12 +133,6 @@ def test_the_package_command_line(
 # -- offline validation ----------------------------------------------------------------------
 
 
-def test_the_package_validates_offline_with_its_localization(package: Path) -> None:
-    code, result = validate(package)
-    assert (code, result["errors"]) == (0, [])
-    assert result["valid"] is True and result["checked"] == ["manifest.json", "en.json"]
-
-
 def test_the_manifest_is_on_a_current_schema_and_the_localization_on_the_same(
     unpacked: Path,
 ) -> None:
@@ -178,46 +142,6 @@ def test_the_manifest_is_on_a_current_schema_and_the_localization_on_the_same(
     assert f"/teams/v{version}/MicrosoftTeams.schema.json" in manifest["$schema"]
     localization = read_json(unpacked / "en.json")["$schema"]
     assert f"/teams/v{version}/MicrosoftTeams.Localization.schema.json" in localization
-
-
-def _drop_bot_id(folder: Path) -> None:
-    manifest = read_json(folder / "manifest.json")
-    del manifest["bots"][0]["botId"]
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-
-
-def _number_version(folder: Path) -> None:
-    manifest = read_json(folder / "manifest.json")
-    manifest["manifestVersion"] = float(manifest["manifestVersion"])
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-
-
-def _long_english_name(folder: Path) -> None:
-    english = read_json(folder / "en.json")
-    english["name.short"] = "A name far longer than thirty characters"
-    (folder / "en.json").write_text(json.dumps(english), encoding="utf-8")
-
-
-def _no_outline_icon(folder: Path) -> None:
-    (folder / "outline.png").unlink()
-
-
-@pytest.mark.parametrize(
-    ("breakage", "expected"),
-    [
-        (_drop_bot_id, r"manifest\.json: /bots/0 must have required property 'botId'"),
-        (_number_version, r"manifest\.json: /manifestVersion must be string"),
-        (_long_english_name, r"en\.json: /name\.short must NOT have more than 30 characters"),
-        (_no_outline_icon, r"icon outline\.png is missing"),
-    ],
-)
-def test_a_broken_package_fails_validation(
-    unpacked: Path, breakage: Callable[[Path], None], expected: str
-) -> None:
-    breakage(unpacked)
-    code, result = validate(unpacked / "manifest.json")
-    assert code == 1 and result["valid"] is False
-    assert any(re.search(expected, error) for error in result["errors"]), result["errors"]
 
 
 # -- icons -----------------------------------------------------------------------------------
