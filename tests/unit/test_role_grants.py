@@ -1,9 +1,9 @@
-"""Who may be granted which role with which scope: the rules, and the service over a store."""
+"""Who may be granted which role with which scope: the rules, and the service over the in-memory
+store."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -15,9 +15,9 @@ from storage.directory import DirectoryRepository
 from storage.leases import LeaseStore
 from storage.port import DocumentStore
 from storage.roles import RoleRepository
-from storage.sqlite_store import SqliteStore
+from tests.support.example_org import EXAMPLE
+from tests.support.memory_store import InMemoryStore
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.csv"
 OLE = "6d20782b-0ceb-530c-bd69-23bfa3c1a583"
 
 
@@ -51,7 +51,7 @@ def test_a_scope_is_the_service_areas_as_typed_without_blanks() -> None:
 
 @pytest.fixture
 async def store() -> AsyncIterator[DocumentStore]:
-    opened = await SqliteStore.open(":memory:")
+    opened = InMemoryStore()
     yield opened
     await opened.close()
 
