@@ -17,7 +17,7 @@ import argparse
 
 from aiohttp import web
 
-from tests.fake_connector import FakeConnector
+from tests.support.fake_connector import FakeConnector
 
 SUMMARY_PATH = "/bench/summary"
 DELIVERY_PATH = "/bench/delivery"

@@ -25,9 +25,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from bootstrap import open_store
 from bot.settings import Settings
 from cli.serve import build_web_app
-from tests.cosmos_server import CosmosTestServer, running_cosmos_server
-from tests.fake_connector import FakeConnector
-from tests.teams import TeamsUser, card_action, message
+from tests.support.cosmos_server import CosmosTestServer, running_cosmos_server
+from tests.support.fake_connector import FakeConnector
+from tests.support.teams import TeamsUser, card_action, message
 
 
 async def run(

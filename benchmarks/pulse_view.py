@@ -78,7 +78,7 @@ from storage.port import Conflict, Document, DocumentStore, NotFound
 from storage.pulse import PulseCounters
 from storage.responses import ResponseRepository
 from storage.rounds import RoundRepository
-from tests.cosmos_server import CosmosTestServer, running_cosmos_server
+from tests.support.cosmos_server import CosmosTestServer, running_cosmos_server
 
 ADMIN = "pulse-bench-admin"
 PSEUDONYM_KEY = "pulse-bench"

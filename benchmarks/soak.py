@@ -7,7 +7,7 @@ For each store (SQLite, then the local Cosmos DB test server with injected 429s 
 it starts processes besides this one: the host exactly as deployed (`python app.py`, local
 mode, the scheduler's tick an hour and its cron out of the way), the tests' fake Bot
 Connector (`python -m benchmarks.connector`), where the bot's replies arrive, and for Cosmos
-the test server (tests/cosmos_server.py). This process is the load generator: one asyncio
+the test server (tests/support/cosmos_server.py). This process is the load generator: one asyncio
 task per user, each with its own Teams identity and 1:1 conversation, on 127.0.0.1 only.
 
 Each user, until the time is up, with a random think time (`--think`) between turns: types
@@ -82,8 +82,8 @@ from benchmarks.turns import (
 from cards.i18n import t
 from domain.pseudonym import pseudonym
 from storage.responses import unseal
-from tests.cosmos_server import CosmosTestServer, running_cosmos_server
-from tests.teams import TeamsUser, card_action, message
+from tests.support.cosmos_server import CosmosTestServer, running_cosmos_server
+from tests.support.teams import TeamsUser, card_action, message
 
 PSEUDONYM_KEY = "soak-pseudonym-key"
 COSMOS_DATABASE = "soak"
@@ -103,7 +103,7 @@ TREND_TITLE = t("nb", "trend.title")
 # Never meant for a user's eyes, whatever the turn.
 LEAKS = (UNEXPECTED, "noe gikk galt", "Traceback", "Exception", "Error:")
 
-# The agreement's steps, filled in as a person would (tests/test_agreement_dialog.py).
+# The agreement's steps, filled in as a person would (tests/support/answers.py).
 STEP_INPUTS: dict[str, dict[str, Any]] = {
     "tasks": {
         "home": "concentration,writing",

@@ -50,7 +50,7 @@ from typing import Any
 import aiohttp
 
 from benchmarks.connector import HEALTH_PATH, SUMMARY_PATH
-from tests.teams import TeamsUser, card_action, message
+from tests.support.teams import TeamsUser, card_action, message
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"

@@ -5,7 +5,7 @@
 by the language's plural rule (the catalog's Plural-Forms header) and fills `{n}` as well.
 A catalog's msgid is the message's key (monolingual gettext, docs/translations.md). The
 catalogs are read once, at import, so a lookup is a dictionary access; a broken catalog stops
-the start-up. A key missing in one language is a bug that `tests/test_i18n.py` catches, so
+the start-up. A key missing in one language is a bug that `tests/unit/test_i18n.py` catches, so
 lookups never fall back silently.
 """
 

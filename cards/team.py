@@ -21,7 +21,7 @@ INVITE_VERB = "team.invite"
 INVITEE = "invitee"
 PAGE = "page"
 # People per page and list: a page with every list full, at the longest names, stays well
-# inside Teams' message size limit (tests/test_message_size.py).
+# inside Teams' message size limit (tests/integration/test_message_size.py).
 PAGE_SIZE = 10
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@
 //
 // With a managed identity the host cannot create the Cosmos database or containers (data-plane
 // roles cannot), so they are declared here: modules/cosmos.bicep holds the list, which
-// tests/test_infra.py keeps equal to storage/port.py CONTAINERS.
+// tests/unit/test_infra.py keeps equal to storage/port.py CONTAINERS.
 
 targetScope = 'resourceGroup'
 
@@ -128,7 +128,7 @@ module webApp 'modules/webapp.bicep' = {
     planSku: appServicePlanSku
     identityResourceId: identity.id
     // Every name here is one bot/settings.py reads, or one the platform or azure-identity
-    // reads (tests/test_infra.py holds that list). Referencing the module outputs also makes
+    // reads (tests/unit/test_infra.py holds that list). Referencing the module outputs also makes
     // the web app wait for both role assignments, so the first start can reach its data.
     appSettings: {
       // botbuilder authenticates to the Bot Connector as the managed identity, whose client id

@@ -3,7 +3,7 @@
     python manifest/make_icons.py      rewrites manifest/color.png and manifest/outline.png
 
 Standard library only (zlib + struct write the PNG), so the icons are reproducible on any
-machine and `tests/test_manifest.py` can check the committed files are what this draws.
+machine and `tests/unit/test_manifest.py` can check the committed files are what this draws.
 Teams wants a 192×192 full-colour icon and a 32×32 outline icon in white on transparent.
 """
 

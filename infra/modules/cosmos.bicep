@@ -29,7 +29,7 @@ param autoscaleMaxThroughput int = 1000
 @description('Principal (object) id of the managed identity that gets the Cosmos DB Built-in Data Contributor role.')
 param dataContributorPrincipalId string
 
-// storage/port.py CONTAINERS: tests/test_infra.py fails when the two lists differ.
+// storage/port.py CONTAINERS: tests/unit/test_infra.py fails when the two lists differ.
 var containerNames = [
   'users'
   'responses'

@@ -1,7 +1,7 @@
 // A tiny bot for the driver's card checks: each message text names an answer in ANSWERS below,
 // and the bot sends that answer as it is, however broken. The negative test asks for the broken
 // ones; the card gallery adds the bot's real cards from a JSON file, {"name": <adaptive card>},
-// each sent as one Adaptive Card attachment (tests/e2e/gallery.py writes it).
+// each sent as one Adaptive Card attachment (tests/support/gallery.py writes it).
 //
 //   node tests/e2e/stub_bot.mjs [port] [cards.json]   prints {"port": N, "answers": N} when it
 //                                                      listens on 127.0.0.1

@@ -5,7 +5,7 @@ Chromium, all on loopback.
 line with a verdict per step; screenshots go to `artifacts/e2e/` (git-ignored). The driver fails a
 step when the Playground cannot show the bot's card, and `test_driver_flags_cards_the_renderer_
 cannot_show` proves that check on deliberately broken cards from a stub bot.
-`test_gallery_in_teams_renderer` shows every card the bot can send (tests/e2e/gallery.py, built
+`test_gallery_in_teams_renderer` shows every card the bot can send (tests/support/gallery.py, built
 by the real card builders) through the same stub bot, and fails on any renderer problem; it
 runs twice, at a desktop's width and at a phone's (screenshots in `gallery/`, `gallery-phone/`).
 
@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.gallery import gallery
+from tests.support.gallery import gallery
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

@@ -1,0 +1,602 @@
+"""The card gallery: every card the bot can send, built by the real card builders with realistic
+data, for the end-to-end test that shows them all in Teams' own renderer
+(`test_gallery_in_teams_renderer` in test_playground.py, through tests/e2e/stub_bot.mjs).
+
+Many of these cards only ever go proactively to a leader (the approval card, the follow-up, the
+team card), so the walkthrough never shows them. Bokmål first, as the bot speaks; a few in
+English. Not here: the one-line notices the dialogs build with `cards.agreement.notice` (the
+same builder as the decision, invite and review cards) and the agreement's standing card, which
+bot/agreement_turns.py builds itself.
+
+The cards named `…-largest` carry the most a card can: the largest team we expect, every text
+field at its length limit, every item, all the rounds a trend shows. Teams refuses a message
+over about 28 KB, so tests/unit/test_card_size.py holds every card here to a size budget.
+
+    .venv/bin/python -m tests.e2e.gallery > gallery.json     # the same JSON the test writes
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cards.agreement import (
+    advice_card,
+    agreement_card,
+    annotated,
+    approval_card,
+    decision_card,
+    equipment_card,
+    ergonomics_card,
+    extent_card,
+    invite_card,
+    network_card,
+    new_leader_card,
+    review_card,
+    summary_card,
+    tasks_card,
+)
+from cards.checkin import checkin_card, notice_card, receipt_card
+from cards.data_rights import confirm_delete_card, deleted_card, kept_card, my_data_card
+from cards.elements import Card
+from cards.followup import (
+    asked_card,
+    followup_card,
+    followup_reminder_card,
+    no_leader_card,
+    outcome_lines,
+    self_help,
+    team_signal_card,
+)
+from cards.help import greeting_card, help_card
+from cards.i18n import t
+from cards.pulse import pulse_cards, pulse_summary, scope_label
+from cards.settings import settings_card
+from cards.team import team_card, with_back
+from cards.trend import trend_card
+from domain.agreement import (
+    Amounts,
+    EquipmentRequest,
+    Extent,
+    Mode,
+    Network,
+    Package,
+    Place,
+    Workplace,
+    assess_workplace,
+)
+from domain.agreement_record import (
+    Agreement,
+    Flag,
+    Status,
+    Tasks,
+    TeamMember,
+    TeamOverview,
+    Terms,
+    review,
+    week_plan,
+)
+from domain.catalog import COMMENT_MAX_LENGTH, round_items
+from domain.checkin import CheckinAnswers, FieldError, FieldProblem
+from domain.followup import Action, Contacts, Event, FollowUp, Signal
+from domain.org import Person
+from domain.profile import AGE_BANDS
+from domain.pulse import NO_BAND, PulseReport, Scope, Summary, View
+from domain.pulse import TrendPoint as PulsePoint
+from domain.rounds import Round
+from domain.trend import DEFAULT_TREND_ROUNDS, TrendPoint
+from services.pulse import TREND_ROUNDS as PULSE_TREND_ROUNDS
+
+OSLO = ZoneInfo("Europe/Oslo")
+NOW = datetime(2025, 11, 24, 8, 30, tzinfo=UTC)
+CONTACTS = Contacts("HR – se intranettet", "Bedriftshelsetjenesten – se intranettet")
+
+LEADER = Person(
+    "6f1c2d3e-0000-4000-8000-000000000001",
+    "Ola Hansen",
+    "ola.hansen@kommune.no",
+    None,
+    "Helse og omsorg",
+    "Hjemmetjenesten sør",
+)
+
+
+def elements(node: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a card, nested ones included: elements, actions, their data."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from elements(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from elements(value)
+
+
+def _employee(n: int, name: str) -> Person:
+    email = name.lower().replace(" ", ".").replace("ø", "o").replace("å", "a") + "@kommune.no"
+    return Person(
+        f"6f1c2d3e-0000-4000-8000-{n:012d}",
+        name,
+        email,
+        LEADER.id,
+        "Helse og omsorg",
+        "Hjemmetjenesten sør",
+    )
+
+
+KARI = _employee(2, "Kari Nordmann")
+PER = _employee(3, "Per Olsen")
+AISHA = _employee(4, "Aisha Rahman")
+JONAS = _employee(5, "Jonas Berg")
+INGRID = _employee(6, "Ingrid Sørensen Haugland")
+MAGNUS = _employee(7, "Magnus Lie")
+
+# A whole proposal: three days with a reason (flagged), a risky workplace (flagged, BHT wanted),
+# a standard package within the amounts, the private network.
+FULL_TERMS = Terms(
+    tasks=Tasks(
+        home=("concentration", "writing", "planning"),
+        office=("physical_meetings", "user_contact"),
+        expectations=(
+            "Svarer på Teams og telefon 08–15.30, saksbehandling levert innen fristene i Acos."
+        ),
+    ),
+    extent=Extent(3, ("mon", "wed", "thu"), "Lang reisevei (2 × 75 min) og mye skrivearbeid."),
+    workplace=Workplace(
+        Place.FIXED_PLACE, frozenset({"desk", "external_screen", "mouse"}), frozenset({"neck"})
+    ),
+    wants_occupational_health=True,
+    equipment=EquipmentRequest(Package.STANDARD, it_cost=2_500, furniture_cost=4_200),
+    network=Network.PRIVATE,
+)
+PLAIN_TERMS = Terms(
+    tasks=Tasks(home=("concentration", "digital_meetings"), office=("collaboration",)),
+    extent=Extent(2),
+    workplace=Workplace(Place.OWN_ROOM, frozenset({"desk", "office_chair", "keyboard"})),
+    equipment=EquipmentRequest(Package.BASIC),
+    network=Network.PRIVATE,
+)
+# What the leader is asked to look at, as the service works it out from the terms.
+FLAGS = review(FULL_TERMS, Mode.ORDINARY, Amounts()).flagged
+assert FLAGS == [Flag.THREE_DAYS, Flag.ERGONOMIC_RISK], FLAGS
+
+
+def _agreement(person: Person, version: int, status: Status, **changes: Any) -> Agreement:
+    decided = status in (Status.APPROVED, Status.CHANGES_REQUESTED, Status.TALK_PROPOSED)
+    base = Agreement(
+        person.id,
+        version=version,
+        status=status,
+        terms=PLAIN_TERMS,
+        leader_id=LEADER.id if status is not Status.DRAFT else "",
+        submitted_at=NOW - timedelta(days=3) if status is not Status.DRAFT else None,
+        decided_at=NOW - timedelta(days=1) if decided else None,
+        review_on=date(2026, 5, 23) if status is Status.APPROVED else None,
+        approved_version=version if status is Status.APPROVED else 0,
+    )
+    return replace(base, **changes)
+
+
+def _followup(person: Person, signals: set[Signal], days_ago: int) -> FollowUp:
+    opened = NOW - timedelta(days=days_ago)
+    return FollowUp(
+        id=f"fu-{person.id[-4:]}-{days_ago}",
+        employee_id=person.id,
+        leader_id=LEADER.id,
+        signals=frozenset(signals),
+        round_id="2025-11-17",
+        opened_at=opened,
+        events=(Event(opened, Action.PROMPTED, "bot"),),
+    )
+
+
+def _round(days_ago: int = 0) -> Round:
+    opened = NOW - timedelta(days=days_ago)
+    return Round(
+        id=opened.strftime("%Y-%m-%d"),
+        opened_at=opened,
+        closes_at=opened + timedelta(days=5),
+        items=round_items(),
+        delivered_at=opened,
+    )
+
+
+def _agreement_cards() -> dict[str, Card]:
+    amounts = Amounts()
+    pending = _agreement(KARI, 2, Status.PENDING, terms=FULL_TERMS)
+    approved = _agreement(KARI, 1, Status.APPROVED)
+    risky = Workplace(Place.NO_FIXED_PLACE, frozenset({"desk"}), frozenset({"neck", "back"}))
+    changes = _agreement(
+        KARI,
+        2,
+        Status.CHANGES_REQUESTED,
+        terms=FULL_TERMS,
+        comment="Tre dager går fint, men ta med hvilke dager du er på kontoret for brukermøter.",
+    )
+    talk = _agreement(KARI, 2, Status.TALK_PROPOSED, terms=FULL_TERMS, comment="La oss ta en prat.")
+    summary = summary_card(
+        "nb", _agreement(KARI, 1, Status.DRAFT, terms=FULL_TERMS), [], [], FLAGS, LEADER.name
+    )
+    # Tasks done, three days without a reason, the rest not answered yet.
+    partial = _agreement(
+        KARI, 1, Status.DRAFT, terms=Terms(tasks=PLAIN_TERMS.tasks, extent=Extent(3))
+    )
+    problems = review(partial.terms, Mode.ORDINARY, amounts)
+    return {
+        "tasks": tasks_card(
+            "nb",
+            {
+                "home": "concentration,writing",
+                "office": "physical_meetings",
+                "expectations": "Tilgjengelig på Teams i kjernetiden.",
+            },
+        ),
+        "tasks-en": tasks_card("en", {}),
+        "extent-refused": extent_card(
+            "nb",
+            {"days": "4", "fixed": "fixed", "weekdays": "mon,tue,wed,thu", "reason": ""},
+            Mode.ORDINARY,
+            ["extent.too_many"],
+        ),
+        "extent-ordered": extent_card("nb", {}, Mode.ORDERED),
+        "ergonomics": ergonomics_card(
+            "nb", {"place": "fixed_place", "has": "desk,mouse", "discomfort": "neck"}
+        ),
+        "advice": advice_card("nb", assess_workplace(risky, 2).advice, {}),
+        "equipment-refused": equipment_card(
+            "nb",
+            {"package": "2", "it_cost": 4_500, "furniture_cost": 3_000, "special_needs": ""},
+            amounts,
+            ["equipment.it_over_limit"],
+        ),
+        "network": network_card("nb", {"network": "private"}),
+        "summary": summary,
+        "summary-missing": summary_card(
+            "nb", partial, problems.missing, problems.errors, problems.flagged, ""
+        ),
+        "summary-changes": summary_card("nb", changes, [], [], FLAGS, LEADER.name),
+        "summary-stale": annotated(summary, "nb", t("nb", "agreement.stale"), []),
+        "summary-en": summary_card(
+            "en", _agreement(KARI, 1, Status.DRAFT, terms=FULL_TERMS), [], [], FLAGS, LEADER.name
+        ),
+        "approval-pending": approval_card("nb", KARI.name, pending, FLAGS, KARI.teams_login),
+        "approval-talk": with_back(
+            approval_card("nb", KARI.name, talk, FLAGS, KARI.teams_login), "nb"
+        ),
+        "approval-approved": with_back(
+            approval_card(
+                "nb",
+                KARI.name,
+                _agreement(KARI, 2, Status.APPROVED, terms=FULL_TERMS),
+                FLAGS,
+                KARI.teams_login,
+            ),
+            "nb",
+        ),
+        "agreement-draft": agreement_card(
+            "nb", KARI.name, approved, LEADER.name, _agreement(KARI, 2, Status.DRAFT)
+        ),
+        "agreement-leader": with_back(
+            agreement_card(
+                "nb", PER.name, _agreement(PER, 3, Status.APPROVED), LEADER.name, for_employee=False
+            ),
+            "nb",
+        ),
+        "decision-changes": decision_card("nb", changes, LEADER.name, LEADER.teams_login),
+        "decision-talk": decision_card("nb", talk, LEADER.name, LEADER.teams_login),
+        "decision-approved-en": decision_card(
+            "en", _agreement(KARI, 2, Status.APPROVED), LEADER.name, LEADER.teams_login
+        ),
+        "invite": invite_card("nb", LEADER.name),
+        "new-leader": new_leader_card("nb", LEADER.name, 2),
+        "review-employee": review_card("nb", KARI.name, date(2026, 5, 23), for_leader=False),
+        "review-leader": review_card("nb", KARI.name, date(2026, 5, 23), for_leader=True),
+    }
+
+
+def _team_cards() -> dict[str, Card]:
+    members = [
+        TeamMember(
+            KARI,
+            _agreement(KARI, 2, Status.PENDING, terms=FULL_TERMS),
+            _agreement(KARI, 1, Status.APPROVED),
+        ),
+        TeamMember(PER, _agreement(PER, 3, Status.APPROVED), _agreement(PER, 3, Status.APPROVED)),
+        TeamMember(AISHA, _agreement(AISHA, 1, Status.PENDING), None),
+        TeamMember(JONAS, _agreement(JONAS, 2, Status.CHANGES_REQUESTED), None),
+        TeamMember(INGRID, _agreement(INGRID, 1, Status.TALK_PROPOSED), None),
+        TeamMember(MAGNUS, None, None),
+    ]
+    extents = [
+        m.approved.terms.extent
+        for m in members
+        if m.approved is not None and m.approved.terms.extent is not None
+    ] + [Extent(2, ("tue", "fri")), Extent(3, ("mon", "tue", "thu"), "Reisevei")]
+    overview = TeamOverview(members, week_plan(extents))
+    followups = [
+        (JONAS, _followup(JONAS, {Signal.CONTACT_ME, Signal.STRESS_MAX}, 2)),
+        (INGRID, _followup(INGRID, {Signal.SOCIAL_LOW_TWICE}, 9)),
+    ]
+    quiet = TeamOverview(
+        [TeamMember(MAGNUS, None, None), TeamMember(PER, _agreement(PER, 1, Status.DRAFT), None)],
+        week_plan([]),
+    )
+    return {
+        "team": team_card("nb", overview, followups),
+        "team-invited": team_card("nb", quiet, (), t("nb", "team.invited", name=MAGNUS.name)),
+        "team-en": team_card("en", overview, followups[:1]),
+    }
+
+
+def _followup_cards() -> dict[str, Card]:
+    signals = {Signal.CONTACT_ME, Signal.STRESS_HIGH_TWICE, Signal.STRAIN_HIGH}
+    followup = _followup(KARI, signals, 1)
+    done_at = NOW + timedelta(days=2)
+    done = followup.with_event(Event(NOW, Action.TALK, LEADER.id)).with_event(
+        Event(done_at, Action.FOLLOWED_UP, LEADER.id)
+    )
+    done = replace(done, note="Snakket med Kari tirsdag; avtalte kortere møtedager i to uker.")
+    return {
+        "followup": followup_card("nb", KARI, followup, CONTACTS),
+        "followup-support": with_back(
+            followup_card("nb", KARI, followup, CONTACTS, show_support=True), "nb"
+        ),
+        "followup-meeting": with_back(
+            followup_card("nb", KARI, followup, CONTACTS, meeting_link=True), "nb"
+        ),
+        "followup-done": with_back(followup_card("nb", KARI, done, CONTACTS), "nb"),
+        "followup-en": followup_card("en", PER, _followup(PER, {Signal.STRESS_MAX}, 0), CONTACTS),
+        "followup-reminder": followup_reminder_card("nb", KARI, followup, CONTACTS),
+        "team-signal": team_signal_card("nb", CONTACTS),
+        "asked": asked_card("nb", LEADER.name),
+        "no-leader": no_leader_card("nb", CONTACTS),
+    }
+
+
+def _checkin_cards() -> dict[str, Card]:
+    round_ = _round()
+    scores = {
+        "stress": 5,
+        "social": 2,
+        "focus": 3,
+        "workload": 2,
+        "balance": 3,
+        "leader": 4,
+        "learning": 3,
+        "strain": 4,
+    }
+    answers = CheckinAnswers(scores)
+    asked = CheckinAnswers(scores, contact_me=True, comment="Mye nå før jul.")
+    partial = {"stress": "4", "social": "2", "comment": "Travel uke."}
+    errors = [
+        FieldError(item, FieldProblem.REQUIRED) for item in round_.items if item not in partial
+    ]
+    points = [
+        TrendPoint(r.id, r.opened_at.astimezone(OSLO).strftime("%d.%m."), dict(s))
+        for r, s in (
+            (_round(21), {"stress": 2, "social": 4, "focus": 4, "strain": 2}),
+            (_round(14), {"stress": 3, "social": 3, "focus": 4, "strain": 3}),
+            (_round(7), {"stress": 4, "social": 2, "focus": 3, "strain": 3}),
+            (round_, {"stress": 5, "social": 2, "focus": 3, "strain": 4}),
+        )
+    ]
+    return {
+        "checkin": checkin_card("nb", round_, OSLO),
+        "checkin-refused": checkin_card("nb", round_, OSLO, partial, errors, reminder=True),
+        "checkin-closed": notice_card("nb", t("nb", "receipt.closed", round="17.11.2025")),
+        "receipt-selfhelp": receipt_card(
+            "nb", round_, OSLO, answers, False, extra=self_help("nb", round_.id, CONTACTS)
+        ),
+        "receipt-asked": receipt_card(
+            "nb",
+            round_,
+            OSLO,
+            asked,
+            False,
+            extra=outcome_lines("nb", LEADER.name, False, CONTACTS),
+        ),
+        "receipt-no-leader": receipt_card(
+            "nb", round_, OSLO, asked, False, extra=outcome_lines("nb", None, True, CONTACTS)
+        ),
+        "receipt-already-en": receipt_card("en", round_, OSLO, answers, True),
+        "trend": trend_card("nb", points),
+        "trend-empty": trend_card("nb", []),
+    }
+
+
+# The largest team we expect a leader to have (direct reports), and text at its limit: bokmål
+# with æ, ø and å, which the Bot Connector's JSON sends as six-byte escapes.
+LARGEST_TEAM = 150
+LONG_TEXT = ("Tårnfrøkna på Ærøy får økt sjøføre og må være på kontoret før kl. 9. " * 15)[
+    :COMMENT_MAX_LENGTH
+]
+
+
+def _largest_team() -> tuple[TeamOverview, list[tuple[Person, FollowUp]]]:
+    people = [
+        _employee(100 + n, f"Marte-Sølvi Æsøy Bjørnstad-Håland {n:03d}")
+        for n in range(LARGEST_TEAM)
+    ]
+    statuses = [Status.PENDING, Status.APPROVED, Status.CHANGES_REQUESTED, Status.TALK_PROPOSED]
+    members = [
+        TeamMember(
+            person,
+            _agreement(person, 3, statuses[n % 4], terms=FULL_TERMS),
+            _agreement(person, 2, Status.APPROVED, terms=FULL_TERMS),
+        )
+        for n, person in enumerate(people)
+    ]
+    extents = [m.approved.terms.extent for m in members if m.approved and m.approved.terms.extent]
+    followups = [(p, _followup(p, set(Signal), n % 20)) for n, p in enumerate(people[::3])]
+    return TeamOverview(members, week_plan(extents)), followups
+
+
+def _largest_cards() -> dict[str, Card]:
+    team, followups = _largest_team()
+    round_ = _round()
+    assert FULL_TERMS.tasks is not None and FULL_TERMS.extent is not None
+    longest = replace(
+        FULL_TERMS,
+        tasks=replace(FULL_TERMS.tasks, expectations=LONG_TEXT),
+        extent=replace(FULL_TERMS.extent, reason=LONG_TEXT),
+    )
+    changes = _agreement(KARI, 9, Status.CHANGES_REQUESTED, terms=longest, comment=LONG_TEXT)
+    followup = _followup(KARI, set(Signal), 1).with_event(Event(NOW, Action.TALK, LEADER.id))
+    done = replace(followup.with_event(Event(NOW, Action.FOLLOWED_UP, LEADER.id)), note=LONG_TEXT)
+    scores = {item: 5 for item in round_.items}
+    points = [
+        TrendPoint(r.id, r.opened_at.astimezone(OSLO).strftime("%d.%m."), scores)
+        for r in (_round(7 * n) for n in range(DEFAULT_TREND_ROUNDS - 1, -1, -1))
+    ]
+    errors = [FieldError(item, FieldProblem.REQUIRED) for item in round_.items]
+    return {
+        "team-largest": team_card("nb", team, followups, t("nb", "team.invited", name=LONG_TEXT)),
+        "team-largest-last": team_card("en", team, followups, page=LARGEST_TEAM),
+        "checkin-largest": checkin_card(
+            "nb", round_, OSLO, {"comment": LONG_TEXT}, errors, reminder=True
+        ),
+        "receipt-largest": receipt_card(
+            "nb",
+            round_,
+            OSLO,
+            CheckinAnswers(scores, contact_me=True, comment=LONG_TEXT),
+            False,
+            extra=self_help("nb", round_.id, CONTACTS),
+        ),
+        "trend-largest": trend_card("nb", points),
+        "summary-largest": summary_card("nb", changes, [], [], FLAGS, LEADER.name),
+        "approval-largest": with_back(
+            approval_card("nb", KARI.name, replace(changes, status=Status.PENDING), FLAGS), "nb"
+        ),
+        "decision-largest": decision_card("nb", changes, LEADER.name, LEADER.teams_login),
+        "followup-largest": with_back(
+            followup_card("nb", KARI, done, CONTACTS, show_support=True, meeting_link=True), "nb"
+        ),
+    }
+
+
+# What `mine data` counts (services/data_rights.py exports far more; the card shows these).
+MY_DATA = {
+    "profile": {"language": "nb"},
+    "checkins": [{}] * 12,
+    "standing_consent": {"kinds": ["stress", "social", "strain"]},
+    "agreement": {"status": "approved"},
+    "agreement_versions": [{}, {}],
+    "followups": [{}],
+}
+
+
+# The largest pulse: every service area of a large municipality, every age band, every item,
+# every group shown (the most numbers a card can carry), the trend over all its rounds; and a
+# rep over eight service areas.
+ITEMS = round_items()
+SERVICE_AREAS = [
+    "Oppvekst",
+    "Helse og omsorg",
+    "Teknisk",
+    "Kultur og fritid",
+    "NAV og sosiale tjenester",
+    "Økonomi og innkjøp",
+    "Plan, bygg og geodata",
+    "Barnevern",
+    "Eiendom og forvaltning",
+    "Organisasjon og personal",
+    "Digitalisering og IKT",
+    "Næring, miljø og samfunnsutvikling – Sørøst",
+]
+
+
+def _pulse_cell(n: int, seed: int) -> Summary:
+    """`n` respondents; skewed sums, so that the means differ from group to group."""
+    return Summary(n, {i: n * (15 + (seed * 7 + j * 11) % 30) // 10 for j, i in enumerate(ITEMS)})
+
+
+def _pulse_report(areas: list[str] | None, hide_every: int = 0) -> PulseReport:
+    """The view of all `areas` (None: the whole organisation, with age bands); with
+    `hide_every`, that share of the areas and the total hidden as too few."""
+    shown = areas if areas is not None else SERVICE_AREAS
+    by_area: dict[str, Summary | None] = {
+        a: None if hide_every and n % hide_every else _pulse_cell(40 + 9 * n, n)
+        for n, a in enumerate(shown)
+    }
+    bands = (*AGE_BANDS, NO_BAND) if areas is None else ()
+    total = _pulse_cell(sum(s.n for s in by_area.values() if s), 1)
+    view = View(
+        "2025-11-17",
+        ITEMS,
+        invited=total.n + 311,
+        scope_total=None if hide_every else total,
+        distribution=None if hide_every else {i: (12, 40, 97, 160, 33) for i in ITEMS},
+        by_area=by_area,
+        by_band={b: _pulse_cell(25 + 11 * n, n + 3) for n, b in enumerate(bands)},
+    )
+    trend = [
+        PulsePoint((NOW - timedelta(days=7 * n)).strftime("%d.%m."), _pulse_cell(total.n - n, n))
+        for n in range(1 if hide_every else PULSE_TREND_ROUNDS)
+    ][::-1]
+    return PulseReport(Scope(frozenset(areas) if areas else None), view, "17.11.2025", trend)
+
+
+def _pulse_cards() -> dict[str, Card]:
+    everyone = scope_label("nb", None)
+    admin = _pulse_report(None)
+    rep = _pulse_report(SERVICE_AREAS[:8])
+    cards = {
+        "pulse-none": pulse_cards("nb", PulseReport(Scope(None), None, "", []), everyone, 5, 10)[0],
+        "pulse-csv-link-en": pulse_summary(
+            "en", admin, scope_label("en", None), 5, 10, "https://bot.example.no/pulse.csv?t=x"
+        ),
+    }
+    hidden = pulse_cards("nb", _pulse_report(None, hide_every=3), everyone, 5, 10)
+    cards["pulse-hidden"], cards["pulse-hidden-areas"] = hidden[:2]
+    (
+        cards["pulse-largest"],
+        cards["pulse-largest-areas"],
+        cards["pulse-largest-bands"],
+    ) = pulse_cards("nb", admin, everyone, 5, 10)
+    cards["pulse-rep"], cards["pulse-rep-areas"] = pulse_cards(
+        "nb", rep, scope_label("nb", rep.scope.areas), 5, 10
+    )
+    return cards
+
+
+def _other_cards() -> dict[str, Card]:
+    return {
+        "greeting": greeting_card("nb", KARI.name),
+        "help-leader": help_card("nb", leader=True),
+        "help-unknown-en": help_card("en", t("en", "unknown")),
+        "settings": settings_card("nb", "41-50", ["stress", "strain"], saved=True),
+        "settings-en": settings_card("en", "", [], invalid=True),
+        "my-data": my_data_card("nb", MY_DATA),
+        "my-data-link": my_data_card("nb", MY_DATA, "https://bot.example.no/my-data.json?t=x"),
+        "delete-confirm": confirm_delete_card("nb"),
+        "deleted": deleted_card("nb", {"checkins": 12}),
+        "kept-en": kept_card("en"),
+    }
+
+
+def gallery() -> dict[str, Card]:
+    """Every card, by a name the stub bot answers to (letters, digits and hyphens)."""
+    cards: dict[str, Card] = {}
+    for part in (
+        _checkin_cards(),
+        _agreement_cards(),
+        _team_cards(),
+        _followup_cards(),
+        _other_cards(),
+        _largest_cards(),
+        _pulse_cards(),
+    ):
+        assert not cards.keys() & part.keys(), cards.keys() & part.keys()
+        cards.update(part)
+    return cards
+
+
+if __name__ == "__main__":
+    json.dump(gallery(), sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")

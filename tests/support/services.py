@@ -1,0 +1,183 @@
+"""The bot's services over the in-memory store, wired as bootstrap.py's `build_parts` wires them,
+with a sender that keeps the cards instead of posting them to Teams.
+
+Unit tests reach a use case directly through these, without the host, the adapter or a socket.
+When a service's constructor changes, this is the one place in the tests to follow it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.settings import Settings
+from cards.render import render
+from domain.agreement import Amounts, Mode
+from domain.clock import Clock, utc_now
+from domain.delivery import Recipient
+from domain.followup import Contacts, Thresholds
+from domain.ratelimit import TeamsLimiter
+from services.agreements import AgreementService, Policy
+from services.checkins import CheckinService
+from services.data_rights import DataRightsService
+from services.delivery import Card, DeliveryService, SendResult
+from services.followups import FollowUpPolicy, FollowUpService
+from services.notify import Notifier
+from services.org_directory import OrgDirectoryService
+from services.people import PeopleService
+from services.pulse import PulseService
+from storage.agreements import AgreementRepository
+from storage.bot_state import dialog_state_of
+from storage.counters import ParticipationCounter
+from storage.directory import DirectoryRepository
+from storage.followups import FollowUpRepository
+from storage.leases import LeaseStore
+from storage.ledger import DeliveryLedger
+from storage.personal_data import PersonalData
+from storage.pulse import AuditLog, PulseCounters
+from storage.responses import ResponseRepository
+from storage.roles import RoleRepository
+from storage.roster import RosterRepository
+from storage.rounds import RoundRepository
+from storage.users import UserRepository
+from tests.support.memory_store import InMemoryStore
+
+SETTINGS = Settings(pseudonym_key="test-pseudonym-key")
+
+
+@dataclass
+class RecordingSender:
+    """Teams' side of a proactive send: every card is accepted and kept, per person."""
+
+    sent: list[tuple[Recipient, Card]] = field(default_factory=list)
+
+    async def send(self, recipient: Recipient, card: Card) -> SendResult:
+        self.sent.append((recipient, card))
+        return SendResult(201)
+
+    async def create_conversation(self, recipient: Recipient) -> SendResult:
+        return SendResult(201, conversation_id=f"a:chat-{recipient.user_id}")
+
+    def cards_to(self, user_id: str) -> list[Card]:
+        return [card for recipient, card in self.sent if recipient.user_id == user_id]
+
+
+@dataclass
+class Services:
+    store: InMemoryStore
+    sender: RecordingSender
+    rounds: RoundRepository
+    roster: RosterRepository
+    roles: RoleRepository
+    people: PeopleService
+    checkins: CheckinService
+    directory: OrgDirectoryService
+    agreements: AgreementService
+    followups: FollowUpService
+    pulse: PulseService
+    data_rights: DataRightsService
+    notifier: Notifier
+
+    async def reachable(self, *user_ids: str) -> None:
+        """Put people on the roster, as installing the bot in Teams does."""
+        for user_id in user_ids:
+            await self.roster.save(
+                Recipient(user_id, "tenant", "https://teams.invalid/", "bot", f"29:{user_id}")
+            )
+
+
+def build_services(settings: Settings = SETTINGS, clock: Clock = utc_now) -> Services:
+    store = InMemoryStore()
+    rounds = RoundRepository(store)
+    roster = RosterRepository(store)
+    ledger = DeliveryLedger(store)
+    key = settings.load_pseudonym_key()
+    ttl_seconds = settings.response_ttl_days * 24 * 3600
+    responses = ResponseRepository(store, key, ttl_seconds=ttl_seconds)
+    round_length = timedelta(days=settings.round_days)
+    checkins = CheckinService(
+        rounds,
+        responses,
+        ParticipationCounter(store),
+        pseudonym_key=key,
+        items=settings.checkin_items,
+        timezone=settings.timezone,
+        clock=clock,
+        round_length=round_length,
+    )
+    sender = RecordingSender()
+    people = PeopleService(UserRepository(store), roster, DirectoryRepository(store))
+    notifier = Notifier(
+        roster,
+        ledger,
+        DeliveryService(
+            roster, ledger, sender, concurrency=1, limiter=TeamsLimiter(), on_blocked=people.blocked
+        ),
+        render,
+    )
+    agreements = AgreementService(
+        AgreementRepository(store),
+        DirectoryRepository(store),
+        notifier,
+        LeaseStore(store),
+        Policy(
+            Mode(settings.home_office_mode),
+            Amounts(settings.equipment_it_nok, settings.equipment_furniture_nok),
+            settings.agreement_review_months,
+        ),
+        settings.timezone,
+        clock=clock,
+    )
+    followups = FollowUpService(
+        FollowUpRepository(store, ttl_seconds=ttl_seconds),
+        checkins,
+        rounds,
+        DirectoryRepository(store),
+        notifier,
+        LeaseStore(store),
+        FollowUpPolicy(
+            Thresholds(
+                settings.followup_stress_high,
+                settings.followup_stress_max,
+                settings.followup_social_low,
+                settings.followup_strain_high,
+            ),
+            timedelta(days=settings.followup_reminder_days),
+            settings.anonymity_k,
+            Contacts(settings.support_hr_contact, settings.support_bht_contact),
+        ),
+        clock=clock,
+    )
+    roles = RoleRepository(store)
+    pulse = PulseService(
+        PulseCounters(store),
+        rounds,
+        ledger,
+        DirectoryRepository(store),
+        roles,
+        AuditLog(store),
+        settings.checkin_items,
+        settings.anonymity_k,
+        settings.admins,
+        settings.timezone,
+        clock=clock,
+        distribution_min=settings.pulse_distribution_min,
+    )
+    # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
+    checkins.stored.register(pulse.record)
+    checkins.stored.register(followups.checkin_stored)
+    return Services(
+        store=store,
+        sender=sender,
+        rounds=rounds,
+        roster=roster,
+        roles=roles,
+        people=people,
+        checkins=checkins,
+        directory=OrgDirectoryService(DirectoryRepository(store), LeaseStore(store), None),
+        agreements=agreements,
+        followups=followups,
+        pulse=pulse,
+        data_rights=DataRightsService(PersonalData(store, responses), rounds, key, dialog_state_of),
+        notifier=notifier,
+    )

@@ -1,0 +1,74 @@
+"""The follow-up rules, pure: which signals a check-in fires, what the employee's consent shares
+with the leader, when a team signal is raised and a reminder is due. Through the host, for each
+kind of consent: tests/integration/test_followups.py.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from domain.checkin import CheckinAnswers
+from domain.followup import (
+    Action,
+    Signal,
+    StandingConsent,
+    Thresholds,
+    reminder_due,
+    shared,
+    signals,
+    team_signal,
+)
+
+T = Thresholds()
+
+
+def answers(
+    stress: int = 2, social: int = 4, strain: int = 1, contact: bool = False
+) -> CheckinAnswers:
+    return CheckinAnswers({"stress": stress, "social": social, "strain": strain}, contact)
+
+
+def test_signals_follow_the_default_rule_set() -> None:
+    assert signals(answers(), None, T) == frozenset()
+    assert signals(answers(contact=True), None, T) == {Signal.CONTACT_ME}
+    assert signals(answers(stress=5), None, T) == {Signal.STRESS_MAX}
+    assert signals(answers(stress=4), None, T) == frozenset()  # once is not yet a pattern
+    assert signals(answers(stress=4), answers(stress=4), T) == {Signal.STRESS_HIGH_TWICE}
+    assert signals(answers(stress=5), answers(stress=4), T) == {
+        Signal.STRESS_MAX,
+        Signal.STRESS_HIGH_TWICE,
+    }
+    assert signals(answers(social=2), answers(social=1), T) == {Signal.SOCIAL_LOW_TWICE}
+    assert signals(answers(social=2), None, T) == frozenset()
+    assert signals(answers(strain=4), None, T) == {Signal.STRAIN_HIGH}
+    # Thresholds are settings.
+    assert signals(answers(stress=4), None, Thresholds(stress_max=4)) == {Signal.STRESS_MAX}
+
+
+def test_only_what_the_employee_agreed_to_is_shared() -> None:
+    fired = frozenset({Signal.STRESS_MAX, Signal.STRAIN_HIGH})
+    assert shared(fired, False, StandingConsent()) == frozenset()
+    assert shared(fired, False, StandingConsent(frozenset({"stress"}))) == {Signal.STRESS_MAX}
+    assert shared(fired, False, StandingConsent(frozenset({"social"}))) == frozenset()
+    assert shared(fired, True, StandingConsent()) == fired | {Signal.CONTACT_ME}
+
+
+def test_team_signal_needs_k_answers_and_several_high() -> None:
+    assert not team_signal(answered=4, high_stress=4, k=5)
+    assert not team_signal(answered=5, high_stress=1, k=5)
+    assert team_signal(answered=5, high_stress=2, k=5)
+    assert not team_signal(answered=12, high_stress=2, k=5)  # 2 of 12 is not "several"
+    assert team_signal(answered=12, high_stress=3, k=5)
+
+
+def test_reminder_due_counts_only_acting() -> None:
+    from domain.followup import Event, FollowUp
+
+    opened = datetime(2026, 11, 1, tzinfo=UTC)
+    followup = FollowUp("f", "e", "l", frozenset({Signal.CONTACT_ME}), "r", opened)
+    assert not reminder_due(followup, opened + timedelta(days=2), timedelta(days=3))
+    assert reminder_due(followup, opened + timedelta(days=3), timedelta(days=3))
+    looked = followup.with_event(Event(opened, Action.SUPPORT, "l"))
+    assert reminder_due(looked, opened + timedelta(days=3), timedelta(days=3))
+    talked = followup.with_event(Event(opened, Action.TALK, "l"))
+    assert not reminder_due(talked, opened + timedelta(days=3), timedelta(days=3))

@@ -1,0 +1,77 @@
+"""FollowUpService over the in-memory store: the leader hears only what the employee shared."""
+
+from __future__ import annotations
+
+from domain.followup import LeaderAsked, NoLeader, SelfHelp
+from services.checkins import Stored
+from tests.support.answers import FINE, STRESSED
+from tests.support.example_org import EXAMPLE, INGRID, KARI, LARS
+from tests.support.services import Services, build_services
+
+
+async def organisation() -> Services:
+    services = build_services()
+    outcome = await services.directory.import_csv(EXAMPLE.read_bytes())
+    assert not outcome.errors
+    await services.reachable(KARI.aad_object_id, LARS.aad_object_id, INGRID.aad_object_id)
+    return services
+
+
+async def check_in(services: Services, scores: dict[str, str], contact: bool = False) -> object:
+    """Kari checks in; what the follow-up makes of it (the stored event's handler), once every
+    card has arrived."""
+    round_ = await services.checkins.round_for_checkin()
+    data = {"round_id": round_.id, **scores, "contact_me": "true" if contact else "false"}
+    stored = await services.checkins.submit(KARI.aad_object_id, data)
+    assert isinstance(stored, Stored)
+    await services.notifier.drain()
+    return stored.followup
+
+
+async def test_nothing_fired_nothing_said() -> None:
+    services = await organisation()
+    assert await check_in(services, FINE) is None
+    assert services.sender.sent == []
+
+
+async def test_a_signal_not_shared_helps_the_employee_and_tells_the_leader_nothing() -> None:
+    services = await organisation()
+    assert isinstance(await check_in(services, STRESSED), SelfHelp)
+    assert services.sender.sent == []
+
+
+async def test_a_standing_consent_to_that_kind_asks_the_leader() -> None:
+    services = await organisation()
+    await services.followups.save_consent(KARI.aad_object_id, frozenset({"stress"}))
+    assert await check_in(services, STRESSED) == LeaderAsked("Lars Haugen")
+    assert len(services.sender.cards_to(LARS.aad_object_id)) == 1
+    assert services.sender.cards_to(INGRID.aad_object_id) == []
+
+
+async def test_a_standing_consent_to_another_kind_shares_nothing() -> None:
+    services = await organisation()
+    await services.followups.save_consent(KARI.aad_object_id, frozenset({"social"}))
+    assert isinstance(await check_in(services, STRESSED), SelfHelp)
+    assert services.sender.sent == []
+
+
+async def test_asking_for_contact_asks_the_leader_even_when_all_is_fine() -> None:
+    services = await organisation()
+    assert await check_in(services, FINE, contact=True) == LeaderAsked("Lars Haugen")
+    assert len(services.sender.cards_to(LARS.aad_object_id)) == 1
+
+
+async def test_a_second_signal_joins_the_open_follow_up_instead_of_a_second_card() -> None:
+    services = await organisation()
+    assert await check_in(services, FINE, contact=True) == LeaderAsked("Lars Haugen")
+    round_ = await services.checkins.round_for_checkin()
+    again = await services.followups.ask_leader(KARI.aad_object_id, round_.id)
+    await services.notifier.drain()
+    assert again == LeaderAsked("Lars Haugen")
+    assert len(services.sender.cards_to(LARS.aad_object_id)) == 1
+
+
+async def test_someone_the_directory_does_not_know_has_no_leader_to_ask() -> None:
+    services = build_services()
+    assert isinstance(await check_in(services, FINE, contact=True), NoLeader)
+    assert services.sender.sent == []

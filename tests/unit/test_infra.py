@@ -1,0 +1,875 @@
+"""The Bicep under infra/ against the code it deploys.
+
+The Bicep compiler is not available where these tests run, so they do not prove that the
+templates compile or deploy. They prove that the templates agree with the code: the containers
+of storage/port.py, the environment variables bot/settings.py reads, the routes the host serves,
+the module parameters and outputs main.bicep uses, and the parameters example. A small reader
+of Bicep's syntax (strings with interpolation, comments, balanced brackets, top-level
+declarations, object entries) stands in for the compiler; each check returns its problems, and
+`test_checks_catch_drift` edits the templates to show that every check can fail.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from storage.port import CONTAINERS
+
+ROOT = Path(__file__).resolve().parents[2]
+INFRA = ROOT / "infra"
+MAIN = "main.bicep"
+COSMOS = "modules/cosmos.bicep"
+KEYVAULT = "modules/keyvault.bicep"
+WEBAPP = "modules/webapp.bicep"
+BOT = "modules/bot.bicep"
+PARAMETERS_EXAMPLE = "main.parameters.example.json"
+
+# Settings the host does not read itself but the platform, or a library, does.
+PLATFORM_SETTINGS = {
+    "SCM_DO_BUILD_DURING_DEPLOYMENT": "App Service: run Oryx (pip install) on zip deployment",
+    "WEBSITES_PORT": "App Service: the container port it sends traffic to",
+    "AZURE_CLIENT_ID": "azure-identity: which user-assigned identity DefaultAzureCredential uses",
+}
+# What production must set, and what it must not (keys and passwords: identities instead).
+REQUIRED_SETTINGS = {
+    "MicrosoftAppId",
+    "MicrosoftAppType",
+    "MicrosoftAppTenantId",
+    "AZURE_CLIENT_ID",
+    "STORAGE",
+    "COSMOS_ENDPOINT",
+    "COSMOS_DATABASE",
+    "PSEUDONYM_KEY",
+    "ALLOWED_TENANTS",
+    "TIMEZONE",
+    "HOST",
+    "PORT",
+    "WEBSITES_PORT",
+    "SCM_DO_BUILD_DURING_DEPLOYMENT",
+}
+FORBIDDEN_SETTINGS = {"COSMOS_KEY", "MicrosoftAppPassword"}
+COSMOS_DATA_CONTRIBUTOR = "00000000-0000-0000-0000-000000000002"
+KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+REQUIRED_OUTPUTS = {"webAppHostName", "botEndpoint", "identityClientId", "cosmosEndpoint"}
+# Stand-ins for the app settings whose values Azure computes at deployment.
+DEPLOYMENT_VALUES = {
+    "MicrosoftAppId": "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f",
+    "MicrosoftAppTenantId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+    "AZURE_CLIENT_ID": "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f",
+    "COSMOS_ENDPOINT": "https://cosmos-hjemmekontor.documents.azure.com:443/",
+    "COSMOS_DATABASE": "homeoffice",
+    "PSEUDONYM_KEY": "k" * 43,
+    "ALLOWED_TENANTS": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+    "PUBLIC_BASE_URL": "https://app-hjemmekontor.azurewebsites.net",
+}
+
+
+# --- a reader of Bicep's syntax --------------------------------------------------------------
+
+
+def _string_end(text: str, i: int) -> int:
+    """Index after the string literal that starts at text[i] (a quote)."""
+    if text.startswith("'''", i):
+        end = text.find("'''", i + 3)
+        if end < 0:
+            raise ValueError(f"unterminated multi-line string at {i}")
+        return end + 3
+    j = i + 1
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+        elif text[j] == "'":
+            return j + 1
+        elif text.startswith("${", j):
+            j = _interpolation_end(text, j + 2)
+        else:
+            j += 1
+    raise ValueError(f"unterminated string at {i}")
+
+
+def _interpolation_end(text: str, j: int) -> int:
+    depth = 1
+    while j < len(text):
+        if text[j] == "'":
+            j = _string_end(text, j)
+            continue
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    raise ValueError("unterminated interpolation")
+
+
+def strip_comments(text: str) -> str:
+    """The text without // and /* */ comments (newlines kept), strings untouched."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "'":
+            end = _string_end(text, i)
+            out.append(text[i:end])
+            i = end
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            end = len(text) if end < 0 else end + 2
+            out.append("\n" * text.count("\n", i, end))
+            i = end
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+_CLOSING = {"{": "}", "[": "]", "(": ")"}
+
+
+def balanced(text: str, i: int) -> str:
+    """The bracketed expression that opens at text[i]."""
+    stack: list[str] = []
+    j = i
+    while j < len(text):
+        c = text[j]
+        if c == "'":
+            j = _string_end(text, j)
+            continue
+        if c in _CLOSING:
+            stack.append(_CLOSING[c])
+        elif c in ")]}":
+            if not stack or stack.pop() != c:
+                raise ValueError(f"unbalanced {c!r} at {j}")
+            if not stack:
+                return text[i : j + 1]
+        j += 1
+    raise ValueError(f"unclosed bracket at {i}")
+
+
+def _split_top_level(inner: str) -> list[str]:
+    """Split at newlines and commas that are outside brackets and strings."""
+    parts: list[str] = []
+    start = depth = j = 0
+    while j < len(inner):
+        c = inner[j]
+        if c == "'":
+            j = _string_end(inner, j)
+            continue
+        if c in _CLOSING:
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c in "\n," and depth == 0:
+            parts.append(inner[start:j])
+            start = j + 1
+        j += 1
+    parts.append(inner[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+_KEY = re.compile(r"('(?:[^'\\]|\\.)*'|[A-Za-z_$][\w$]*)\s*:\s*(.*)\Z", re.S)
+
+
+def entries(obj: str) -> dict[str, str]:
+    """Key → value text of an object literal `{ ... }` (quoted keys unquoted)."""
+    obj = obj.strip()
+    if not obj.startswith("{"):
+        raise ValueError(f"not an object: {obj[:60]!r}")
+    result: dict[str, str] = {}
+    for part in _split_top_level(balanced(obj, 0)[1:-1]):
+        match = _KEY.match(part)
+        if not match:
+            raise ValueError(f"not an object entry: {part[:60]!r}")
+        key = match.group(1)
+        result[key[1:-1] if key.startswith("'") else key] = match.group(2).strip()
+    return result
+
+
+def items(array: str) -> list[str]:
+    """Element texts of an array literal `[ ... ]`."""
+    array = array.strip()
+    if not array.startswith("["):
+        raise ValueError(f"not an array: {array[:60]!r}")
+    return _split_top_level(balanced(array, 0)[1:-1])
+
+
+def get(obj: str, *path: str) -> str:
+    """The value at a path of keys in nested object literals."""
+    value = obj
+    for key in path:
+        found = entries(value)
+        if key not in found:
+            raise KeyError(f"{key!r} not in object with {sorted(found)}")
+        value = found[key]
+    return value
+
+
+_PLAIN_STRING = re.compile(r"'((?:[^'\\$]|\\.|\$(?!\{))*)'\Z")
+
+
+def literal(value: str) -> str | bool | int | None:
+    """The value of a literal string, bool or int; None for any other expression."""
+    value = value.strip()
+    if match := _PLAIN_STRING.match(value):
+        return re.sub(r"\\(.)", r"\1", match.group(1))
+    if value in ("true", "false"):
+        return value == "true"
+    if re.fullmatch(r"-?\d+", value):
+        return int(value)
+    return None
+
+
+def interpolated(value: str) -> str | None:
+    """A string literal's text with interpolations left as `${...}`; None if not a string."""
+    value = value.strip()
+    if value.startswith("'") and _string_end(value, 0) == len(value):
+        return value[1:-1]
+    return None
+
+
+@dataclass
+class Declaration:
+    keyword: str
+    head: list[str]
+    value: str
+    decorators: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.head[0]
+
+    def body(self) -> str:
+        """The object of a resource or module, also behind `if (...)` or `[for ...: ...]`."""
+        value = self.value
+        if value.startswith("if"):
+            condition = balanced(value, value.index("("))
+            value = value[value.index(condition) + len(condition) :].strip()
+        if value.startswith("["):
+            value = value[1:-1].strip()
+            match = re.match(r"for\s+(\w+)\s+in\s+(\w+)\s*:\s*", value)
+            if not match:
+                raise ValueError(f"unknown loop: {value[:60]!r}")
+            value = value[match.end() :]
+        return balanced(value, value.index("{"))
+
+    def loop(self) -> tuple[str, str] | None:
+        """(item variable, collection) of a `[for item in collection: ...]` declaration."""
+        match = re.match(r"\[\s*for\s+(\w+)\s+in\s+(\w+)\s*:", self.value)
+        return (match.group(1), match.group(2)) if match else None
+
+
+_STATEMENT = re.compile(r"(targetScope|metadata|param|var|resource|module|output|type|import)\b")
+_TOKEN = re.compile(r"'(?:[^'\\]|\\.)*'|[^\s]+")
+
+
+def declarations(source: str) -> list[Declaration]:
+    """The top-level declarations of a Bicep file, in order, with their decorators."""
+    text = strip_comments(source)
+    found: list[Declaration] = []
+    decorators: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        if text[i] == "@":
+            match = re.compile(r"@[\w.]+\s*").match(text, i)
+            assert match, text[i : i + 40]
+            end = match.end()
+            if end < len(text) and text[end] == "(":
+                end += len(balanced(text, end))
+            decorators.append(text[i:end])
+            i = end
+            continue
+        match = _STATEMENT.match(text, i)
+        if not match:
+            raise ValueError(f"unexpected text at top level: {text[i : i + 60]!r}")
+        j = match.end()
+        while j < len(text) and text[j] not in "=\n":
+            j = _string_end(text, j) if text[j] == "'" else j + 1
+        head = _TOKEN.findall(text[match.end() : j])
+        value = ""
+        if j < len(text) and text[j] == "=":
+            k = j + 1
+            depth = 0
+            while k < len(text):
+                c = text[k]
+                if c == "'":
+                    k = _string_end(text, k)
+                    continue
+                if c in _CLOSING:
+                    depth += 1
+                elif c in ")]}":
+                    depth -= 1
+                elif c == "\n" and depth == 0:
+                    break
+                k += 1
+            value = text[j + 1 : k].strip()
+            j = k
+        found.append(Declaration(match.group(1), head, value, decorators))
+        decorators = []
+        i = j
+    return found
+
+
+def resolve(file: Bicep, value: str) -> str:
+    """The value of a variable when the value is just its name."""
+    variable = file.variables.get(value.strip())
+    return variable.value if variable else value
+
+
+class Bicep:
+    """One Bicep file's declarations, by kind."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.text = strip_comments(source)
+        self.declarations = declarations(source)
+
+    def _of(self, keyword: str) -> dict[str, Declaration]:
+        return {d.name: d for d in self.declarations if d.keyword == keyword}
+
+    @property
+    def params(self) -> dict[str, Declaration]:
+        return self._of("param")
+
+    @property
+    def variables(self) -> dict[str, Declaration]:
+        return self._of("var")
+
+    @property
+    def outputs(self) -> dict[str, Declaration]:
+        return self._of("output")
+
+    @property
+    def modules(self) -> dict[str, Declaration]:
+        return self._of("module")
+
+    def resources(self, type_suffix: str) -> list[Declaration]:
+        """Resources whose type (before @version) ends with the suffix."""
+        return [
+            d
+            for d in self.declarations
+            if d.keyword == "resource" and d.head[1].strip("'").split("@")[0].endswith(type_suffix)
+        ]
+
+    def resource(self, type_suffix: str) -> Declaration:
+        found = self.resources(type_suffix)
+        assert len(found) == 1, f"expected one {type_suffix} resource, found {len(found)}"
+        return found[0]
+
+
+Infra = dict[str, str]  # file under infra/ → its text
+
+
+def load_infra() -> Infra:
+    files = [MAIN, COSMOS, KEYVAULT, WEBAPP, BOT, PARAMETERS_EXAMPLE]
+    return {name: (INFRA / name).read_text(encoding="utf-8") for name in files}
+
+
+def bicep(infra: Infra, name: str) -> Bicep:
+    return Bicep(infra[name])
+
+
+def app_settings(infra: Infra) -> dict[str, str]:
+    """The Web App's settings as main.bicep passes them to the webapp module."""
+    return entries(get(bicep(infra, MAIN).modules["webApp"].body(), "params", "appSettings"))
+
+
+def names_the_host_reads() -> set[str]:
+    """Environment variables read by bot/settings.py (get("NAME")) and cli/main.py (os.environ)."""
+    names: set[str] = set()
+    for path in (ROOT / "bot" / "settings.py", ROOT / "cli" / "main.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            first = node.args[0]
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                continue
+            func = node.func
+            if (isinstance(func, ast.Name) and func.id == "get") or (
+                isinstance(func, ast.Attribute)
+                and func.attr == "get"
+                and isinstance(func.value, ast.Attribute)
+                and func.value.attr == "environ"
+            ):
+                names.add(first.value)
+    return names
+
+
+def routes(method: str) -> set[str]:
+    """Paths cli/serve.py registers with app.router.add_<method>."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse((ROOT / "cli" / "serve.py").read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == f"add_{method}"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.add(node.args[0].value)
+    return found
+
+
+# --- the checks: each returns a list of problems ---------------------------------------------
+
+
+def container_problems(infra: Infra) -> list[str]:
+    cosmos = bicep(infra, COSMOS)
+    problems: list[str] = []
+    declared = [literal(item) for item in items(cosmos.variables["containerNames"].value)]
+    if sorted(map(str, declared)) != sorted(CONTAINERS) or len(declared) != len(set(declared)):
+        problems.append(f"containerNames {declared} != storage/port.py CONTAINERS {CONTAINERS}")
+    resources = cosmos.resources("sqlDatabases/containers")
+    if len(resources) != 1:
+        problems.append(f"expected one container resource (a loop), found {len(resources)}")
+    for resource in resources:
+        loop = resource.loop()
+        if not loop or loop[1] != "containerNames":
+            problems.append("the container resource does not loop over containerNames")
+            continue
+        body = resource.body()
+        item = loop[0]
+        if get(body, "name") != item or get(body, "properties", "resource", "id") != item:
+            problems.append("container name and id are not the loop item")
+        partition_key = get(body, "properties", "resource", "partitionKey")
+        paths = [literal(p) for p in items(get(partition_key, "paths"))]
+        if paths != ["/pk"]:
+            problems.append(f"partition key paths {paths}, not ['/pk']")
+        if literal(get(partition_key, "kind")) != "Hash":
+            problems.append("partition key kind is not Hash")
+        if literal(get(body, "properties", "resource", "defaultTtl")) != -1:
+            problems.append("defaultTtl is not -1 (per-item TTL on, no default expiry)")
+        if get(body, "parent") != cosmos.resource("sqlDatabases").name:
+            problems.append("containers are not children of the database")
+    database = cosmos.resource("/sqlDatabases")
+    if get(database.body(), "properties", "resource", "id") != "databaseName":
+        problems.append("the database id is not the databaseName parameter")
+    return problems
+
+
+def cosmos_access_problems(infra: Infra) -> list[str]:
+    cosmos = bicep(infra, COSMOS)
+    problems: list[str] = []
+    account = cosmos.resource("Microsoft.DocumentDB/databaseAccounts").body()
+    properties = get(account, "properties")
+    if literal(get(properties, "disableLocalAuth")) is not True:
+        problems.append("disableLocalAuth is not true: account keys would work")
+    if literal(get(properties, "minimalTlsVersion")) != "Tls12":
+        problems.append("minimalTlsVersion is not Tls12")
+    if "EnableServerless" not in resolve(cosmos, get(properties, "capabilities")):
+        problems.append("no EnableServerless capability")
+    main = bicep(infra, MAIN)
+    if literal(main.params["cosmosServerless"].value) is not True:
+        problems.append("serverless is not the default")
+    for name in (MAIN, COSMOS, KEYVAULT, WEBAPP, BOT):
+        if re.search(r"\blist(Keys|ConnectionStrings)\s*\(", bicep(infra, name).text):
+            problems.append(f"{name} reads account keys")
+    role = cosmos.resource("sqlRoleAssignments")
+    role_body = role.body()
+    role_var = re.search(r"\$\{(\w+)\}'?\s*\Z", get(role_body, "properties", "roleDefinitionId"))
+    role_id = literal(cosmos.variables[role_var.group(1)].value) if role_var else None
+    if role_id != COSMOS_DATA_CONTRIBUTOR:
+        problems.append(f"the SQL role is {role_id}, not Built-in Data Contributor")
+    if get(role_body, "properties", "principalId") != "dataContributorPrincipalId":
+        problems.append("the SQL role is not given to the dataContributorPrincipalId parameter")
+    passed = get(main.modules["cosmos"].body(), "params", "dataContributorPrincipalId")
+    if passed != "identity.properties.principalId":
+        problems.append(f"main gives the Cosmos role to {passed}, not the managed identity")
+    return problems
+
+
+def app_setting_problems(infra: Infra) -> list[str]:
+    settings = app_settings(infra)
+    known = names_the_host_reads() | set(PLATFORM_SETTINGS)
+    problems = [f"{name} is read by nobody" for name in settings if name not in known]
+    problems += [f"{name} is missing" for name in sorted(REQUIRED_SETTINGS - set(settings))]
+    problems += [f"{name} must not be set" for name in sorted(FORBIDDEN_SETTINGS & set(settings))]
+    expected = {
+        "MicrosoftAppType": "UserAssignedMSI",
+        "STORAGE": "cosmos",
+        "TIMEZONE": "Europe/Oslo",
+        "HOST": "0.0.0.0",
+        "SCM_DO_BUILD_DURING_DEPLOYMENT": "true",
+    }
+    for name, value in expected.items():
+        if name in settings and literal(settings[name]) != value:
+            problems.append(f"{name} is {settings[name]}, not {value!r}")
+    if (
+        settings.get("PORT") != settings.get("WEBSITES_PORT")
+        or literal(settings.get("PORT", "")) is None
+    ):
+        problems.append("PORT and WEBSITES_PORT differ: App Service would call a closed port")
+    identity_client_id = "identity.properties.clientId"
+    for name in ("MicrosoftAppId", "AZURE_CLIENT_ID"):
+        if settings.get(name) != identity_client_id:
+            problems.append(f"{name} is not the managed identity's client id")
+    reference = interpolated(settings.get("PSEUDONYM_KEY", "")) or ""
+    if not re.fullmatch(
+        r"@Microsoft\.KeyVault\(VaultName=\$\{keyVault\.outputs\.vaultName\};"
+        r"SecretName=\$\{keyVault\.outputs\.secretName\}\)",
+        reference,
+    ):
+        problems.append(f"PSEUDONYM_KEY is not a Key Vault reference: {reference!r}")
+    site = bicep(infra, WEBAPP).resource("Microsoft.Web/sites").body()
+    app_settings_value = get(site, "properties", "siteConfig", "appSettings")
+    if not re.fullmatch(
+        r"\[\s*for\s+\w+\s+in\s+items\(appSettings\)\s*:.*\]", app_settings_value, re.S
+    ):
+        problems.append("the webapp module does not turn appSettings into siteConfig.appSettings")
+    return problems
+
+
+def host_start_problems(infra: Infra) -> list[str]:
+    """Settings.from_env on the Bicep's settings (computed values replaced by stand-ins)."""
+    env: dict[str, str] = {}
+    for name, value in app_settings(infra).items():
+        plain = literal(value)
+        if isinstance(plain, str):
+            env[name] = plain
+        elif name in DEPLOYMENT_VALUES:
+            env[name] = DEPLOYMENT_VALUES[name]
+        else:
+            return [f"{name} = {value} is computed and has no stand-in in DEPLOYMENT_VALUES"]
+    try:
+        settings = Settings.from_env(env)
+    except ValueError as error:
+        return [f"the host would not start: {error}"]
+    problems = []
+    if settings.local_mode or settings.app_type != "UserAssignedMSI":
+        problems.append("the host would not authenticate as the managed identity")
+    if settings.storage != "cosmos" or settings.cosmos_key:
+        problems.append("the host would not use Cosmos DB with its identity")
+    if settings.host != "0.0.0.0":
+        problems.append(f"the host listens on {settings.host}, not on the container's interfaces")
+    if str(settings.timezone) != "Europe/Oslo":
+        problems.append(f"time zone {settings.timezone}")
+    default_database = literal(bicep(infra, MAIN).params["cosmosDatabaseName"].value)
+    if default_database != Settings().cosmos_database:
+        problems.append(
+            f"cosmosDatabaseName defaults to {default_database!r}, the host to "
+            f"{Settings().cosmos_database!r}"
+        )
+    return problems
+
+
+def endpoint_problems(infra: Infra) -> list[str]:
+    main = bicep(infra, MAIN)
+    problems: list[str] = []
+    endpoint = interpolated(main.variables["messagingEndpoint"].value) or ""
+    match = re.fullmatch(r"https://\$\{webApp\.outputs\.defaultHostName\}(/.*)", endpoint)
+    if not match:
+        problems.append(f"messaging endpoint {endpoint!r} is not https://<web app host>/...")
+    elif match.group(1) != "/api/messages" or match.group(1) not in routes("post"):
+        problems.append(
+            f"messaging endpoint path {match.group(1)!r} is not cli/serve.py's POST route"
+        )
+    if get(main.modules["bot"].body(), "params", "messagingEndpoint") != "messagingEndpoint":
+        problems.append("the bot module is not given messagingEndpoint")
+    if main.outputs.get("botEndpoint") and main.outputs["botEndpoint"].value != "messagingEndpoint":
+        problems.append("the botEndpoint output is not messagingEndpoint")
+    bot = bicep(infra, BOT)
+    registration = bot.resource("Microsoft.BotService/botServices")
+    properties = get(registration.body(), "properties")
+    if get(properties, "endpoint") != "messagingEndpoint":
+        problems.append("the registration's endpoint is not the messagingEndpoint parameter")
+    if literal(get(registration.body(), "kind")) != "azurebot":
+        problems.append("the registration is not kind azurebot")
+    if literal(get(properties, "msaAppType")) != "UserAssignedMSI":
+        problems.append("msaAppType is not UserAssignedMSI")
+    wiring = {
+        "msaAppId": "identityClientId",
+        "msaAppMSIResourceId": "identityResourceId",
+        "msaAppTenantId": "identityTenantId",
+    }
+    for key, param in wiring.items():
+        if get(properties, key) != param:
+            problems.append(f"{key} is not the {param} parameter")
+    bot_params = get(main.modules["bot"].body(), "params")
+    if get(bot_params, "identityClientId") != "identity.properties.clientId":
+        problems.append("main does not give the bot the identity's client id")
+    if get(bot_params, "identityResourceId") != "identity.id":
+        problems.append("main does not give the bot the identity's resource id")
+    teams = bot.resource("botServices/channels").body()
+    if (
+        literal(get(teams, "name")) != "MsTeamsChannel"
+        or literal(get(teams, "properties", "channelName")) != "MsTeamsChannel"
+    ):
+        problems.append("no Microsoft Teams channel")
+    if literal(get(teams, "properties", "properties", "isEnabled")) is not True:
+        problems.append("the Teams channel is not enabled")
+    return problems
+
+
+def web_app_problems(infra: Infra) -> list[str]:
+    webapp = bicep(infra, WEBAPP)
+    problems: list[str] = []
+    if literal(get(webapp.resource("serverfarms").body(), "properties", "reserved")) is not True:
+        problems.append("the plan is not Linux (reserved: true)")
+    site = webapp.resource("Microsoft.Web/sites").body()
+    config = get(site, "properties", "siteConfig")
+    expected = {
+        ("properties", "httpsOnly"): True,
+        ("properties", "siteConfig", "alwaysOn"): True,
+        ("properties", "siteConfig", "linuxFxVersion"): "PYTHON|3.11",
+        ("properties", "siteConfig", "appCommandLine"): "python app.py",
+        ("identity", "type"): "UserAssigned",
+    }
+    for path, value in expected.items():
+        if literal(get(site, *path)) != value:
+            problems.append(f"{'.'.join(path)} is {get(site, *path)}, not {value!r}")
+    health = literal(get(config, "healthCheckPath"))
+    if health != "/healthz" or health not in routes("get"):
+        problems.append(f"healthCheckPath {health!r} is not cli/serve.py's GET /healthz")
+    if get(site, "properties", "keyVaultReferenceIdentity") != "identityResourceId":
+        problems.append("Key Vault references would not resolve as the managed identity")
+    if "identityResourceId" not in get(site, "identity", "userAssignedIdentities"):
+        problems.append("the app does not run as the managed identity")
+    if get(bicep(infra, MAIN).modules["webApp"].body(), "params", "identityResourceId") != (
+        "identity.id"
+    ):
+        problems.append("main does not give the web app the managed identity")
+    return problems
+
+
+def key_vault_problems(infra: Infra) -> list[str]:
+    keyvault = bicep(infra, KEYVAULT)
+    problems: list[str] = []
+    vault = keyvault.resource("Microsoft.KeyVault/vaults").body()
+    if literal(get(vault, "properties", "enableRbacAuthorization")) is not True:
+        problems.append("the vault does not use RBAC")
+    secret = keyvault.resource("vaults/secrets").body()
+    if get(secret, "properties", "value") != "secretValue":
+        problems.append("the secret is not written from the secretValue parameter")
+    for file, param in ((keyvault, "secretValue"), (bicep(infra, MAIN), "pseudonymKey")):
+        if not any(d.startswith("@secure") for d in file.params[param].decorators):
+            problems.append(f"{param} is not @secure()")
+    role = keyvault.resource("Microsoft.Authorization/roleAssignments").body()
+    role_id = get(role, "properties", "roleDefinitionId")
+    role_var = re.search(r",\s*(\w+)\)\s*\Z", role_id)
+    if (
+        not role_var
+        or literal(keyvault.variables[role_var.group(1)].value) != KEY_VAULT_SECRETS_USER
+    ):
+        problems.append(f"the vault role {role_id} is not Key Vault Secrets User")
+    if get(role, "properties", "principalId") != "secretsUserPrincipalId":
+        problems.append("the vault role is not given to the secretsUserPrincipalId parameter")
+    passed = get(bicep(infra, MAIN).modules["keyVault"].body(), "params", "secretsUserPrincipalId")
+    if passed != "identity.properties.principalId":
+        problems.append(f"main gives the vault role to {passed}, not the managed identity")
+    return problems
+
+
+def declaration_problems(infra: Infra) -> list[str]:
+    """What the compiler would reject or the brief asks for, across main and its modules."""
+    main = bicep(infra, MAIN)
+    problems: list[str] = []
+    for name in (MAIN, COSMOS, KEYVAULT, WEBAPP, BOT):
+        file = bicep(infra, name)
+        for param in file.params.values():
+            if not any(d.startswith("@description(") for d in param.decorators):
+                problems.append(f"{name}: param {param.name} has no @description")
+        for d in file.declarations:
+            if d.keyword == "resource":
+                version = d.head[1].strip("'").split("@")[1]
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", version):
+                    problems.append(f"{name}: {d.name} uses API version {version}")
+    for symbol, module in main.modules.items():
+        path = INFRA / module.head[1].strip("'")
+        key = path.relative_to(INFRA).as_posix()
+        if key not in infra:
+            problems.append(f"module {symbol}: {key} does not exist")
+            continue
+        target = bicep(infra, key)
+        passed = set(entries(get(module.body(), "params")))
+        declared = target.params
+        problems += [f"module {symbol}: {key} has no param {p}" for p in passed - set(declared)]
+        required = {p for p, d in declared.items() if not d.value}
+        problems += [f"module {symbol}: required param {p} not given" for p in required - passed]
+        used = set(re.findall(rf"\b{symbol}\.outputs\.(\w+)", main.text))
+        problems += [
+            f"{symbol}.outputs.{o} is not an output of {key}" for o in used - set(target.outputs)
+        ]
+    problems += [f"output {o} is missing" for o in sorted(REQUIRED_OUTPUTS - set(main.outputs))]
+    return problems
+
+
+_JSON_TYPES: dict[str, type] = {
+    "string": str,
+    "bool": bool,
+    "int": int,
+    "object": dict,
+    "array": list,
+}
+
+
+def parameters_example_problems(infra: Infra) -> list[str]:
+    try:
+        example = json.loads(infra[PARAMETERS_EXAMPLE])
+    except json.JSONDecodeError as error:
+        return [f"{PARAMETERS_EXAMPLE} is not JSON: {error}"]
+    problems: list[str] = []
+    if not str(example.get("$schema", "")).endswith("/deploymentParameters.json#"):
+        problems.append("$schema is not the deployment parameters schema")
+    if "contentVersion" not in example:
+        problems.append("no contentVersion")
+    declared = bicep(infra, MAIN).params
+    given = example.get("parameters", {})
+    for name, entry in given.items():
+        if name not in declared:
+            problems.append(f"{name} is not a param of main.bicep")
+            continue
+        param = declared[name]
+        value = entry.get("value")
+        expected_type = _JSON_TYPES[param.head[1]]
+        if not isinstance(value, expected_type) or (
+            expected_type is int and isinstance(value, bool)
+        ):
+            problems.append(f"{name}: {value!r} is not a Bicep {param.head[1]}")
+        if any(d.startswith("@secure") for d in param.decorators):
+            problems.append(f"{name} is secure: pass it on the command line, not in a file")
+        for decorator in param.decorators:
+            if decorator.startswith("@allowed("):
+                allowed = [literal(a) for a in items(decorator[len("@allowed(") : -1])]
+                if value not in allowed:
+                    problems.append(f"{name}: {value!r} is not one of {allowed}")
+    required = {name for name, param in declared.items() if not param.value}
+    problems += [f"required param {name} is missing" for name in sorted(required - set(given))]
+    return problems
+
+
+CHECKS: dict[str, Callable[[Infra], list[str]]] = {
+    "containers": container_problems,
+    "cosmos_access": cosmos_access_problems,
+    "app_settings": app_setting_problems,
+    "host_start": host_start_problems,
+    "endpoint": endpoint_problems,
+    "web_app": web_app_problems,
+    "key_vault": key_vault_problems,
+    "declarations": declaration_problems,
+    "parameters_example": parameters_example_problems,
+}
+
+
+# --- the tests -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def infra() -> Infra:
+    return load_infra()
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_infra_agrees_with_the_code(infra: Infra, check: str) -> None:
+    assert CHECKS[check](infra) == []
+
+
+def test_the_reader_sees_every_declaration(infra: Infra) -> None:
+    """Guards the checks themselves: a reader that saw nothing would find no problems."""
+    main = bicep(infra, MAIN)
+    assert {"namePrefix", "pseudonymKey", "cosmosServerless"} <= set(main.params)
+    assert set(main.modules) == {"cosmos", "keyVault", "webApp", "bot"}
+    assert len(app_settings(infra)) >= len(REQUIRED_SETTINGS)
+    for name in (COSMOS, KEYVAULT, WEBAPP, BOT):
+        count = len(re.findall(r"^resource ", bicep(infra, name).text, re.M))
+        assert count == len(bicep(infra, name).resources("")) > 0
+    assert {"PORT", "MicrosoftAppId", "PSEUDONYM_KEY", "TIMEZONE"} <= names_the_host_reads()
+    assert routes("post") == {"/api/messages"}
+
+
+def test_reader_handles_strings_comments_and_interpolation() -> None:
+    source = (
+        "// a comment with 'quotes'\n"
+        "@description('it\\'s // not a comment')\n"
+        "param a string = 'x${b ? 'y' : '}'}z' /* gone */\n"
+        "var o = {\n  k: 'https://h/p' // trailing\n  'q-k': [\n    1\n    2\n  ]\n}\n"
+    )
+    file = Bicep(source)
+    assert file.params["a"].decorators == ["@description('it\\'s // not a comment')"]
+    assert file.params["a"].value == "'x${b ? 'y' : '}'}z'"
+    assert entries(file.variables["o"].value) == {
+        "k": "'https://h/p'",
+        "q-k": "[\n    1\n    2\n  ]",
+    }
+    assert literal("'it\\'s'") == "it's"
+    assert literal("'a${b}'") is None
+    assert interpolated("'a${b}'") == "a${b}"
+
+
+# Each edit is a drift the checks must catch: (file, text, replacement, check).
+DRIFTS = [
+    (COSMOS, "  'leases'\n", "", "containers"),
+    (COSMOS, "  'users'\n", "  'users'\n  'audit'\n", "containers"),
+    (COSMOS, "'/pk'", "'/id'", "containers"),
+    (COSMOS, "defaultTtl: -1", "defaultTtl: 3600", "containers"),
+    (COSMOS, "disableLocalAuth: true", "disableLocalAuth: false", "cosmos_access"),
+    (COSMOS, "name: 'EnableServerless'", "name: 'EnableCassandra'", "cosmos_access"),
+    (
+        COSMOS,
+        "'00000000-0000-0000-0000-000000000002'",
+        "'00000000-0000-0000-0000-000000000001'",
+        "cosmos_access",
+    ),
+    (MAIN, "TIMEZONE: 'Europe/Oslo'", "TIME_ZONE: 'Europe/Oslo'", "app_settings"),
+    (MAIN, "STORAGE: 'cosmos'", "STORAGE: 'cosmos'\n      COSMOS_KEY: 'k'", "app_settings"),
+    (MAIN, "PORT: '8000'\n", "PORT: '8080'\n", "app_settings"),
+    (MAIN, "MicrosoftAppType: 'UserAssignedMSI'", "MicrosoftAppType: 'SingleTenant'", "host_start"),
+    (MAIN, "/api/messages'", "/api/message'", "endpoint"),
+    (BOT, "name: 'MsTeamsChannel'", "name: 'WebChatChannel'", "endpoint"),
+    (BOT, "msaAppType: 'UserAssignedMSI'", "msaAppType: 'MultiTenant'", "endpoint"),
+    (WEBAPP, "healthCheckPath: '/healthz'", "healthCheckPath: '/health'", "web_app"),
+    (WEBAPP, "alwaysOn: true", "alwaysOn: false", "web_app"),
+    (KEYVAULT, "enableRbacAuthorization: true", "enableRbacAuthorization: false", "key_vault"),
+    (MAIN, "@secure()\nparam pseudonymKey", "param pseudonymKey", "key_vault"),
+    (
+        KEYVAULT,
+        "'4633458b-17de-408a-b874-0445c86b69e6'",
+        "'00482a5a-887f-4fb3-b363-3b7fe8e74483'",
+        "key_vault",
+    ),
+    (BOT, "@description('Resource id of the managed identity.')\n", "", "declarations"),
+    (
+        MAIN,
+        "name: 'bot'\n  params: {\n",
+        "name: 'bot'\n  params: {\n    location: location\n",
+        "declarations",
+    ),
+    (MAIN, "keyVault.outputs.secretName", "keyVault.outputs.secret", "declarations"),
+    (
+        COSMOS,
+        "@2024-11-15' = {\n  parent: account",
+        "@2024-12-01-preview' = {\n  parent: account",
+        "declarations",
+    ),
+    (PARAMETERS_EXAMPLE, '"botSku": {', '"botSKU": {', "parameters_example"),
+    (PARAMETERS_EXAMPLE, '"value": "F0"', '"value": "F1"', "parameters_example"),
+    (
+        PARAMETERS_EXAMPLE,
+        '"value": true\n    },\n    "cosmosDatabaseName"',
+        '"value": "yes"\n    },\n    "cosmosDatabaseName"',
+        "parameters_example",
+    ),
+    (PARAMETERS_EXAMPLE, '"contentVersion"', '"contentVersion",', "parameters_example"),
+]
+
+
+@pytest.mark.parametrize(("file", "text", "replacement", "check"), DRIFTS)
+def test_checks_catch_drift(
+    infra: Infra, file: str, text: str, replacement: str, check: str
+) -> None:
+    assert text in infra[file], f"the drift no longer applies to {file}: {text!r}"
+    drifted = {**infra, file: infra[file].replace(text, replacement, 1)}
+    assert CHECKS[check](drifted) != []
