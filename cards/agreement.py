@@ -19,16 +19,19 @@ from cards.refusals import FLAGS, REFUSALS
 from domain.agreement import (
     BODY_AREAS,
     EQUIPMENT,
+    WITH_REASON_DAYS,
     WORKDAYS,
     Amounts,
     Mode,
     Network,
     Package,
     Place,
+    allowed_days,
 )
 from domain.agreement_record import (
     HOME_TASKS,
     OFFICE_TASKS,
+    PARTS,
     Agreement,
     Decision,
     Flag,
@@ -51,6 +54,7 @@ Values = dict[str, Any]
 STEP_NUMBERS = {
     "tasks": 1,
     "extent": 2,
+    "weekdays": 2,
     "ergonomics": 3,
     "occupational_health": 3,
     "equipment": 4,
@@ -126,6 +130,7 @@ def _step_card(
     note: str = "",
     lead: Sequence[Element] = (),
     intro_key: str = "",
+    **error_values: object,
 ) -> Card:
     """A step's card: its title and intro are `agreement.<step>.title` and `.intro`."""
     body: list[Element] = [
@@ -141,7 +146,9 @@ def _step_card(
     if note:
         body.append(text(note, color="Warning", weight="Bolder"))
     # A refusal stands out above the inputs: it is the rule the user has to meet.
-    body += [text(t(lang, key), color="Attention", weight="Bolder") for key in errors]
+    body += [
+        text(t(lang, key, **error_values), color="Attention", weight="Bolder") for key in errors
+    ]
     body += inputs
     return adaptive_card(body, [execute(STEP_VERB, t(lang, "agreement.next"), {"step": step})])
 
@@ -177,8 +184,19 @@ def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note:
 def extent_card(
     lang: Language, values: Values, mode: Mode, errors: Sequence[str] = (), note: str = ""
 ) -> Card:
+    """How many days and what kind. Only the days the rules allow in `mode` are offered, and
+    the weekdays come on a card of their own after "fixed days" (weekdays_card): a card cannot
+    show inputs as another input changes."""
     ordered = mode is Mode.ORDERED
-    days = [{"title": str(n), "value": str(n)} for n in range(len(WORKDAYS) + 1)]
+    days = [
+        {
+            "title": t(lang, "agreement.extent.days.with_reason", n=n)
+            if n == WITH_REASON_DAYS and not ordered
+            else str(n),
+            "value": str(n),
+        }
+        for n in allowed_days(mode)
+    ]
     return _step_card(
         lang,
         "extent",
@@ -189,22 +207,13 @@ def extent_card(
                 days,
                 str(values.get("days", "")),
                 required=True,
-                placeholder=t(lang, "checkin.placeholder"),
                 error_message=t(lang, "agreement.required"),
-                expanded=False,
             ),
             _choice_set(
                 "fixed",
                 t(lang, "agreement.extent.kind"),
                 _choices(lang, "agreement.extent.kind", ("flexible", "fixed")),
                 values.get("fixed", "flexible"),
-            ),
-            _choice_set(
-                "weekdays",
-                t(lang, "agreement.extent.weekdays"),
-                _choices(lang, "weekday", WORKDAYS),
-                values.get("weekdays", ""),
-                multi=True,
             ),
             _text_input(
                 "reason",
@@ -215,6 +224,28 @@ def extent_card(
         errors,
         note,
         intro_key="agreement.extent.intro_ordered" if ordered else "",
+    )
+
+
+def weekdays_card(
+    lang: Language, days: int, values: Values, errors: Sequence[str] = (), note: str = ""
+) -> Card:
+    """After "fixed days": which `days` weekdays."""
+    return _step_card(
+        lang,
+        "weekdays",
+        [
+            _choice_set(
+                "weekdays",
+                tn(lang, "agreement.weekdays.choose", days),
+                _choices(lang, "weekday", WORKDAYS),
+                values.get("weekdays", ""),
+                multi=True,
+            ),
+        ],
+        errors,
+        note,
+        n=days,
     )
 
 
@@ -470,17 +501,33 @@ def summary_card(
         else t(lang, "agreement.summary.no_leader")
     )
     body.append(text(to, isSubtle=True))
-    actions = [execute(STEP_VERB, t(lang, "agreement.edit"), {"step": "summary", "choice": "edit"})]
+    version = proposal_version(agreement)
+    body.append(text(t(lang, "agreement.summary.change"), weight="Bolder", separator=True))
+    # One row a part: a press opens that part alone and comes back here. Rows, not one set of
+    # five: a phone's width holds one such button.
+    body += [
+        {
+            "type": "ActionSet",
+            "actions": [
+                execute(
+                    STEP_VERB,
+                    t(lang, f"agreement.summary.change.{part}"),
+                    {"step": "summary", "choice": "edit", "part": part, "version": version},
+                )
+            ],
+        }
+        for part in PARTS
+    ]
+    actions = []
     if not missing and not errors:
-        actions.insert(
-            0,
+        actions.append(
             execute(
                 STEP_VERB,
                 t(lang, "agreement.send" if leader_name else "agreement.save"),
-                {"step": "summary", "choice": "send"},
+                {"step": "summary", "choice": "send", "version": version},
             ),
         )
-    return adaptive_card(body, actions)
+    return adaptive_card(body, actions or None)
 
 
 def annotated(card: Card, lang: Language, note: str, errors: Sequence[str]) -> Card:
