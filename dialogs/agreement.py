@@ -52,7 +52,7 @@ from cards.agreement_submit import (
 )
 from cards.elements import Card, md
 from cards.i18n import t
-from dialogs.card_step import CardStep, language_of, send_card, step_id, user_of
+from dialogs.card_step import SUBMITTED, CardStep, language_of, send_card, step_id, user_of
 from domain.agreement import Extent, assess_workplace
 from domain.agreement_record import PARTS, Agreement, Terms, proposal_version
 from domain.language import Language
@@ -147,6 +147,26 @@ class AgreementDialogs:
         result = await dc.continue_dialog()
         await self._state.save_changes(context)
         return result.status is not DialogTurnStatus.Empty
+
+    async def change_part(self, context: TurnContext) -> bool:
+        """A summary's "change" pressed after its conversation ended (another command came in
+        between): taken while the agreement is still the version that summary showed."""
+        data = context.turn_state.get(SUBMITTED)
+        if not isinstance(data, dict) or data.get("step") != SUMMARY:
+            return False
+        part = data.get("part")
+        agreement = await self._service.current(user_of(context))
+        if (
+            data.get("choice") != "edit"
+            or part not in PARTS
+            or not agreement.editable
+            or data.get("version") != proposal_version(agreement)
+        ):
+            return False
+        dc = await self._dialogs.create_context(context)
+        await dc.begin_dialog(FLOW, {"parts": [part, SUMMARY], "index": 0})
+        await self._state.save_changes(context)
+        return True
 
     async def in_conversation(self, context: TurnContext) -> bool:
         dc = await self._dialogs.create_context(context)

@@ -182,6 +182,8 @@ class AgreementService:
     async def _unchanged(self, current: Agreement) -> Unchanged | None:
         """The version a proposal of `current` would repeat: the one taken back from the leader
         by opening it, or the one in force."""
+        if current.status is Status.PENDING:
+            return Unchanged(current, approved=False)  # its summary sent again as it is
         if not current.editable:
             return None
         if current.submitted_at is not None and current.decided_at is None:

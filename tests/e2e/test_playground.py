@@ -334,6 +334,7 @@ def test_walkthrough_in_teams_renderer(tmp_path: Path, services: list[Service]) 
         "avtale-ergonomics",
         "avtale-equipment",
         "avtale-network",
+        "avtale-change",
         "avtale-sent",
     ]
     for step in result["steps"]:

@@ -310,6 +310,50 @@ async def test_an_unchanged_proposal_is_not_sent_again(host: Host) -> None:
     assert summary  # the summary it was sent from
 
 
+async def test_a_proposal_with_the_leader_opened_again_goes_once_and_changed_goes_anew(
+    host: Host,
+) -> None:
+    await setup_org(host, KARI, LARS)
+    await fill_in(host, KARI)
+    await step(host, KARI, "summary", {"choice": "send"})
+    own = await say(host, KARI, "avtale")
+    assert shows(texts(own), "nb", "agreement.card.draft.pending")
+    # "Change the agreement" on it shows the summary; nothing is taken back yet.
+    summary = (await press(host, KARI, REVISE_VERB, {}))["value"]
+    assert step_of(summary) == "summary"
+    host.connector.clear()
+    again = await step(host, KARI, "summary", {"choice": "send"})
+    assert shows(texts(again), "nb", "agreement.unchanged.pending")
+    assert cards_to(host, LARS) == []
+    # A change is a new version, and that one goes to Lars.
+    summary = (await press(host, KARI, REVISE_VERB, {}))["value"]
+    card = await press_change(host, KARI, summary, "network")
+    assert step_of(card) == "network"
+    await step(host, KARI, "network", {"network": "job_phone"})
+    await step(host, KARI, "summary", {"choice": "send"})
+    (second,) = cards_to(host, LARS)
+    assert "(versjon 2)" in texts(second)
+
+
+async def test_an_old_summary_is_taken_while_its_version_is_still_the_draft(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    summary = await fill_in(host, KARI)
+    # Another command ends the conversation; the summary further up still works.
+    await say(host, KARI, "ergonomi")
+    await step(host, KARI, "ergonomics", ERGONOMICS)
+    card = await press_change(host, KARI, summary, "extent")
+    assert step_of(card) == "extent"
+    card = await step(host, KARI, "extent", {"days": "1", "fixed": "flexible", "reason": ""})
+    assert step_of(card) == "summary" and shows(texts(card), "nb", "agreement.days")
+    await step(host, KARI, "summary", {"choice": "send"})
+    # Sent: the old summary changes nothing and says where to go.
+    gone = await press_change(host, KARI, summary, "extent")
+    assert t("nb", "agreement.finished") in texts(gone)
+    current = await parts(host).agreements.current(KARI.aad_object_id)
+    assert current.status is Status.PENDING
+    assert current.terms.extent is not None and current.terms.extent.days == 1
+
+
 async def test_three_days_and_a_risky_workplace_are_flagged_for_the_leader(host: Host) -> None:
     await setup_org(host, KARI, LARS)
     await say(host, KARI, "avtale")
