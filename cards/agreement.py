@@ -130,6 +130,7 @@ def _step_card(
     note: str = "",
     lead: Sequence[Element] = (),
     intro_key: str = "",
+    more: Sequence[Element] = (),
     **error_values: object,
 ) -> Card:
     """A step's card: its title and intro are `agreement.<step>.title` and `.intro`."""
@@ -150,7 +151,8 @@ def _step_card(
         text(t(lang, key, **error_values), color="Attention", weight="Bolder") for key in errors
     ]
     body += inputs
-    return adaptive_card(body, [execute(STEP_VERB, t(lang, "agreement.next"), {"step": step})])
+    next_step = execute(STEP_VERB, t(lang, "agreement.next"), {"step": step})
+    return adaptive_card(body, [next_step, *more])
 
 
 def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note: str = "") -> Card:
@@ -230,7 +232,10 @@ def extent_card(
 def weekdays_card(
     lang: Language, days: int, values: Values, errors: Sequence[str] = (), note: str = ""
 ) -> Card:
-    """After "fixed days": which `days` weekdays."""
+    """After "fixed days": which `days` weekdays, or back to another number of days."""
+    back = execute(
+        STEP_VERB, t(lang, "agreement.weekdays.back"), {"step": "weekdays", "back": True}
+    )
     return _step_card(
         lang,
         "weekdays",
@@ -245,6 +250,7 @@ def weekdays_card(
         ],
         errors,
         note,
+        more=[back],
         n=days,
     )
 

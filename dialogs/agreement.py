@@ -70,6 +70,7 @@ ENTRIES = {"agreement": FULL, "ergonomics": ("ergonomics",), "equipment": ("equi
 BHT = "occupational_health"
 WEEKDAYS = "weekdays"
 SUMMARY = "summary"
+BACK: Parsed[str] = Parsed("back")  # from the weekdays to the number of days
 
 
 class AgreementDialogs:
@@ -92,7 +93,11 @@ class AgreementDialogs:
             (
                 WEEKDAYS,
                 lambda lang, v, e, n, c: weekdays_card(lang, c["days"], v, e, n),
-                lambda d, c: parse_weekdays(d, Extent(c["days"], (), c["reason"]), policy.mode),
+                lambda d, c: (
+                    BACK
+                    if d.get("back") is True
+                    else parse_weekdays(d, Extent(c["days"], (), c["reason"]), policy.mode)
+                ),
             ),
             (
                 "ergonomics",
@@ -185,6 +190,7 @@ class AgreementDialogs:
             }
             return await step.begin_dialog(step_id(part), {"context": context})
         values, context = _prefill(part, agreement.terms)
+        values = step.options.get("values") or values
         if part == WEEKDAYS:
             context = dict(step.options["carry"])
         return await step.begin_dialog(step_id(part), {"values": values, "context": context})
@@ -206,6 +212,13 @@ class AgreementDialogs:
                     return await step.end_dialog()
                 case _:
                     assert_never(outcome)
+        if part == WEEKDAYS and value == "back":
+            # The days card again as the user left it, not as the draft has it.
+            carry = step.options["carry"]
+            values = {"days": str(carry["days"]), "fixed": "fixed", "reason": carry["reason"]}
+            return await step.replace_dialog(
+                FLOW, {"parts": parts, "index": index, "values": values}
+            )
         if isinstance(value, ExtentChoice) and value.choose_weekdays:
             # Saved with its weekdays: until then the draft keeps the days it had.
             carry = {"days": value.extent.days, "reason": value.extent.reason}

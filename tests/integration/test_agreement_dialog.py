@@ -209,6 +209,19 @@ async def test_the_days_step_offers_only_what_the_rules_allow_and_weekdays_for_f
     assert step_of(three) == "weekdays"
     assert t("nb", "agreement.weekdays.count", n=2) in texts(three)
     assert inputs_of(three)["weekdays"] == "mon,tue,wed"  # kept for the user to correct
+    # Back to the number of days, as the user left them; three fixed days need a reason.
+    back = await step(host, KARI, "weekdays", {"weekdays": "mon,tue,wed", "back": True})
+    assert step_of(back) == "extent" and inputs_of(back)["days"] == "2"
+    assert inputs_of(back)["fixed"] == "fixed"
+    card = await step(host, KARI, "extent", {"days": "3", "fixed": "fixed", "reason": "Reisevei"})
+    assert step_of(card) == "weekdays"
+    summary = await step(host, KARI, "weekdays", {"weekdays": "mon,tue,wed"})
+    assert step_of(summary) == "summary" and "3 dager i uken, mandag, tirsdag, onsdag" in texts(
+        summary
+    )
+    summary = await press_change(host, KARI, summary, "extent")
+    card = await step(host, KARI, "extent", {"days": "2", "fixed": "fixed", "reason": ""})
+    assert inputs_of(card) == {"weekdays": "mon,tue,wed"}  # what the draft has, to correct
     summary = await step(host, KARI, "weekdays", {"weekdays": "tue,thu"})
     assert step_of(summary) == "summary" and "2 dager i uken, tirsdag, torsdag" in texts(summary)
 
