@@ -9,6 +9,7 @@ from domain.delivery import Recipient
 from domain.language import Language
 from domain.org import normalise_id
 from domain.profile import Profile
+from services.messagebus import Handlers
 from storage.directory import DirectoryRepository
 from storage.roster import RosterRepository
 from storage.users import UserRepository
@@ -21,6 +22,8 @@ class PeopleService:
         self._users = users
         self._roster = roster
         self._directory = directory
+        # Someone the bot can reach from now on (an install): what waits for them goes out.
+        self.reachable: Handlers[str, None] = Handlers()
 
     async def directory_name(self, user_id: str) -> str:
         """The name the organisation directory has for someone; "" when it has none."""
@@ -74,7 +77,10 @@ class PeopleService:
         A reinstall brings someone back into the roster that the uninstall took them out of.
         """
         await self._update_roster(profile)
-        return await self._users.claim_welcome(profile.user_id)
+        first = await self._users.claim_welcome(profile.user_id)
+        if first:
+            await self.reachable.publish(profile.user_id)
+        return first
 
     async def uninstalled(self, user_id: str) -> None:
         await self._users.release_welcome(user_id)
