@@ -240,7 +240,7 @@ class GraphDirectory:
         while url:
             status, page = await self._client.request("GET", url, "Graph users page", params)
             if status != 200:
-                raise GraphError(_refusal(status, _detail(page)))
+                raise GraphError(_refusal(status, error_detail(page)))
             pages += 1
             people += [self._person(user) for user in page.get("value", []) if _member(user)]
             url, params = page.get("@odata.nextLink"), None  # the link carries the query
@@ -273,7 +273,7 @@ class _Answer(Exception):
         self.retry_after = retry_after
 
 
-def _detail(body: dict[str, Any]) -> str:
+def error_detail(body: dict[str, Any]) -> str:
     """Graph's error as it explains it: `{"error": {"code", "message"}}`."""
     error = body.get("error")
     if isinstance(error, dict):

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
-from bot.graph import GraphClient, GraphError
+from bot.graph import GraphClient, GraphError, error_detail
 from domain.ratelimit import SlidingWindows, Window
 from services.installs import InstallFailed, InstallRefused
 
@@ -125,8 +125,7 @@ class GraphInstaller:
     def _refusal(
         self, status: int, body: dict[str, Any], permission: str, everyone: bool = False
     ) -> Exception:
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
-        detail = " ".join(str(error[k]) for k in ("code", "message") if error.get(k))[:300]
+        detail = error_detail(body)
         if status in (401, 403) or everyone:
             return InstallRefused(
                 f"Graph refused ({status}): the app needs the application permission "

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.delivery import LedgerState, Recipient
 from domain.language import Language
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 Sent = Callable[[], Awaitable[None]]
 # A message in the recipient's language as a card: cards/render.py, given at the composition root.
 Render = Callable[[Message, Language], Card]
-Install = Callable[[str], Awaitable[None]]
+Install = Callable[[str], Coroutine[Any, Any, None]]
 # What waits for its recipient to act: worth installing the app for them.
 WAITING = (ApprovalRequested, FollowUpPrompt)
 
@@ -78,7 +78,7 @@ class Notifier:
         self._background(self._send(topic, kind, recipient, message, then))
         return True
 
-    def _background(self, work: Coroutine[None, None, None]) -> None:
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
         self._sending.add(task)
         task.add_done_callback(self._settled)
