@@ -22,7 +22,8 @@ class PeopleService:
         self._users = users
         self._roster = roster
         self._directory = directory
-        # Someone the bot can reach from now on (an install): what waits for them goes out.
+        # Someone the bot can reach from now on (an install, published by the bot after its
+        # greeting): what waited for them goes out.
         self.reachable: Handlers[str, None] = Handlers()
 
     async def directory_name(self, user_id: str) -> str:
@@ -77,10 +78,7 @@ class PeopleService:
         A reinstall brings someone back into the roster that the uninstall took them out of.
         """
         await self._update_roster(profile)
-        first = await self._users.claim_welcome(profile.user_id)
-        if first:
-            await self.reachable.publish(profile.user_id)
-        return first
+        return await self._users.claim_welcome(profile.user_id)
 
     async def uninstalled(self, user_id: str) -> None:
         await self._users.release_welcome(user_id)
