@@ -191,7 +191,12 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         org, leases, GraphDirectory(graph.config, client=graph) if graph else None
     )
     installs = (
-        InstallService(GraphInstaller(graph, settings.app_id), roster, org, InstallMarks(store))
+        InstallService(
+            GraphInstaller(graph, settings.app_id, settings.teams_app_catalog_id),
+            roster,
+            org,
+            InstallMarks(store),
+        )
         if graph
         else None
     )

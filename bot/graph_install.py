@@ -6,7 +6,8 @@ the application permission `TeamsAppInstallation.ReadWriteSelfForUser.All` (admi
 
 - `GET /v1.0/appCatalogs/teamsApps?$filter=externalId eq '{manifest id}'` finds the app's id in
   the tenant's catalog (the manifest id is the bot's app id); this read needs
-  `AppCatalog.Read.All`. Looked up once per process;
+  `AppCatalog.Read.All`. Looked up once per process, and not at all when the setting
+  `TEAMS_APP_CATALOG_ID` names it;
 - `GET /v1.0/users/{id}/teamwork/installedApps?$expand=teamsApp&$filter=teamsApp/externalId eq
   '{manifest id}'` says whether a person has it;
 - `POST /v1.0/users/{id}/teamwork/installedApps` with `teamsApp@odata.bind` installs it: 201,
@@ -43,12 +44,13 @@ class GraphInstaller:
         self,
         client: GraphClient,
         manifest_id: str,
+        catalog_id: str = "",
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._client = client
         self._manifest_id = manifest_id
-        self._catalog_id: str | None = None
+        self._catalog_id = catalog_id or None
         self._pace = SlidingWindows((Window(REQUESTS_PER_SECOND, 1.0),), paced=True)
         self._monotonic = monotonic
         self._sleep = sleep

@@ -64,6 +64,7 @@ class Settings:
     graph_unit_field: str = "officeLocation"
     # With ORG_SOURCE=graph: install the app for a leader something waits for (README).
     auto_install_for_leaders: bool = True
+    teams_app_catalog_id: str = ""  # the app's id in the tenant's catalog; "" = look it up
     anonymity_k: int = 5
     pulse_distribution_min: int = 10  # a 1–5 distribution only from this many (never below k)
     checkin_cron: str = "0 9 * * mon"
@@ -161,6 +162,7 @@ class Settings:
             auto_install_for_leaders=_switch(
                 get("AUTO_INSTALL_FOR_LEADERS", "on"), "AUTO_INSTALL_FOR_LEADERS"
             ),
+            teams_app_catalog_id=get("TEAMS_APP_CATALOG_ID"),
             anonymity_k=k,
             pulse_distribution_min=max(
                 k,

@@ -13,6 +13,7 @@ import pytest
 
 from bot.graph import GraphClient, GraphDirectory
 from bot.graph_install import INSTALL_PERMISSION, GraphInstaller
+from bot.settings import ConfigError, Settings
 from domain.delivery import Recipient
 from services.installs import InstallReport, InstallService
 from services.org_directory import OrgDirectoryService
@@ -22,6 +23,7 @@ from storage.leases import LeaseStore
 from storage.port import DocumentStore
 from storage.roster import RosterRepository
 from tests.support.fake_graph import (
+    CATALOG_ID,
     CLIENT_ID,
     CLIENT_SECRET,
     MANIFEST_ID,
@@ -67,7 +69,12 @@ class Installs:
         self.marks = InstallMarks(store)
         self.directory = DirectoryRepository(store)
         self.service = InstallService(
-            GraphInstaller(self.client, MANIFEST_ID, self.time.timing().monotonic, self.time.sleep),
+            GraphInstaller(
+                self.client,
+                MANIFEST_ID,
+                monotonic=self.time.timing().monotonic,
+                sleep=self.time.sleep,
+            ),
             self.roster,
             self.directory,
             self.marks,
@@ -159,6 +166,15 @@ async def test_an_app_missing_from_the_catalog_is_named(
     assert "app catalog" in report.refused and MANIFEST_ID in report.refused
 
 
+async def test_a_catalog_id_in_the_settings_spares_the_lookup(graph: FakeGraph) -> None:
+    client = GraphClient(config(graph))
+    try:
+        assert await GraphInstaller(client, MANIFEST_ID, CATALOG_ID).install(gid(3))
+    finally:
+        await client.close()
+    assert graph.installed == {gid(3): {MANIFEST_ID}} and graph.catalog_lookups == 0
+
+
 async def test_a_waiting_leader_is_installed_for_once(graph: FakeGraph, installs: Installs) -> None:
     await installs.service.request(gid(2))
     await installs.service.request(gid(2))
@@ -221,3 +237,11 @@ async def test_org_install_from_the_command_line(graph: FakeGraph, tmp_path: Pat
         "app installed: 4 installed, 1 had it already, 0 removed it themselves (left alone), "
         "0 failed\n"
     )
+
+
+def test_auto_install_is_on_unless_switched_off() -> None:
+    assert Settings.from_env(GRAPH_ENV).auto_install_for_leaders
+    off = Settings.from_env({**GRAPH_ENV, "AUTO_INSTALL_FOR_LEADERS": "off"})
+    assert not off.auto_install_for_leaders
+    with pytest.raises(ConfigError, match="AUTO_INSTALL_FOR_LEADERS"):
+        Settings.from_env({**GRAPH_ENV, "AUTO_INSTALL_FOR_LEADERS": "maybe"})

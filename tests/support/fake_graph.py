@@ -155,6 +155,7 @@ class FakeGraph:
     catalog: dict[str, str] = field(default_factory=lambda: {MANIFEST_ID: CATALOG_ID})
     installed: dict[str, set[str]] = field(default_factory=dict)  # user id -> manifest ids
     install_permission: bool = True
+    catalog_lookups: int = 0
     install_requests: list[tuple[str, str]] = field(default_factory=list)  # (method, user id)
     _install_faults: list[tuple[int, str | None]] = field(default_factory=list)
     _runner: web.AppRunner | None = None
@@ -312,6 +313,7 @@ class FakeGraph:
         return web.json_response(body)
 
     async def _catalog(self, request: web.Request) -> web.Response:
+        self.catalog_lookups += 1
         if refused := self._install_refusal(request):
             return refused
         wanted = _equals(request.query.get("$filter", ""), "externalId")
