@@ -24,6 +24,9 @@ and says how long to wait in `Retry-After`: domain/retry.py's policy honours it,
 wait doubles with jitter; a bounded number of tries within a budget, then the sync fails and the
 directory stays as it was.
 The application permission `User.Read.All` (admin-consented) is needed.
+
+GraphClient is the HTTP side both the sync and the app installer (bot/graph_install.py) use:
+one token cache, one session, one retry policy.
 """
 
 from __future__ import annotations
@@ -264,7 +267,7 @@ class GraphDirectory:
 
 
 class _Answer(Exception):
-    """Graph answered, but not with the page."""
+    """Graph answered with a status worth another try (throttled, busy)."""
 
     def __init__(self, status: int, detail: str, retry_after: float | None) -> None:
         super().__init__(status, detail)

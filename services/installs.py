@@ -6,9 +6,10 @@ Two uses of one port (AppInstaller; Graph implements it in bot/graph_install.py)
 - `install_everyone` (`app.py org install`): everyone in the directory who does not have it.
   The roster decides first (a conversation reference means they have it), then Graph. What
   was installed is marked, so a run that was stopped goes on where it was.
-- `request` (the notifier, when a card waits for a leader who cannot be reached): one install
-  per person, ever asked once while it stands; the card goes out when Teams announces the
-  install (PeopleService.reachable, whose handlers the composition root registers).
+- `request` (the notifier, when a card waits for a leader who cannot be reached): Graph is
+  asked once per person (after a failure, the next waiting card asks again); the card goes
+  out when Teams announces the install (PeopleService.reachable, whose handlers the
+  composition root registers).
 
 Someone the roster holds as unreachable (they removed or blocked the app) is left alone: the
 bot does not put itself back on a person who took it away.
