@@ -53,7 +53,7 @@ from cards.followup import (
     self_help,
     team_signal_card,
 )
-from cards.help import greeting_card, help_card
+from cards.help import Waiting, greeting_card, help_card
 from cards.i18n import t
 from cards.pulse import pulse_cards, pulse_summary, scope_label
 from cards.settings import settings_card
@@ -477,7 +477,18 @@ def _largest_cards() -> dict[str, Card]:
         "followup-largest": with_back(
             followup_card("nb", KARI, done, CONTACTS, show_support=True, meeting_link=True), "nb"
         ),
+        "greeting-waiting-largest": greeting_card(
+            "nb", LEADER.name.split()[0], _waiting_largest(team, followups)
+        ),
+        "help-waiting-largest": help_card(
+            "nb", t("nb", "unknown"), True, True, _waiting_largest(team, followups)
+        ),
     }
+
+
+def _waiting_largest(team: TeamOverview, followups: list[tuple[Person, FollowUp]]) -> Waiting:
+    approvals = [(m.person, m.agreement) for m in team.pending if m.agreement is not None]
+    return Waiting(approvals, followups)
 
 
 # What `mine data` counts (services/data_rights.py exports far more; the card shows these).
@@ -569,6 +580,19 @@ def _other_cards() -> dict[str, Card]:
     return {
         "greeting": greeting_card("nb", KARI.name),
         "help-leader": help_card("nb", leader=True),
+        "help-leader-waiting-en": help_card(
+            "en",
+            leader=True,
+            waiting=Waiting(
+                [(KARI, _agreement(KARI, 2, Status.PENDING))],
+                [(PER, _followup(PER, {Signal.CONTACT_ME}, 1))],
+            ),
+        ),
+        "greeting-waiting": greeting_card(
+            "nb",
+            LEADER.name.split()[0],
+            Waiting([(KARI, _agreement(KARI, 1, Status.PENDING))]),
+        ),
         "help-unknown-en": help_card("en", t("en", "unknown")),
         "settings": settings_card("nb", "41-50", ["stress", "strain"], saved=True),
         "settings-en": settings_card("en", "", [], invalid=True),
