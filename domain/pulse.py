@@ -91,6 +91,10 @@ class Summary:
     def mean(self, item: str) -> float | None:
         return self.sums[item] / self.n if self.n and item in self.sums else None
 
+    def answered(self, item: str) -> int:
+        """Respondents to `item`: everyone who answered the round was asked its items."""
+        return self.n if item in self.sums else 0
+
 
 def summary(stats: Stats) -> Summary:
     return Summary(
