@@ -162,9 +162,7 @@ def outcome_lines(
 ) -> Sequence[Element]:
     """Under the receipt: what happened with the employee's consent."""
     if leader_name:
-        return [
-            text(t(lang, "followup.asked", leader=md(leader_name)), weight="Bolder")
-        ]
+        return [text(t(lang, "followup.asked", leader=md(leader_name)), weight="Bolder")]
     if no_leader:
         return [text(t(lang, "followup.no_leader", hr=contacts.hr), weight="Bolder")]
     return []

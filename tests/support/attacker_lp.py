@@ -87,9 +87,12 @@ class Attacker:
         rows = pulse_csv_rows(text, "nb")
         band_of = {t("nb", f"settings.age_band.{b}"): b for b in (*AGE_BANDS, NO_BAND)}
         item_of = {t("nb", f"item.short.{i}"): i for i in ITEMS_BY_ID}
-        breakdown, area_col, band_col, item_col, n_col, mean_col, note_col = (
+        breakdown, area_col, band_col, item_col = (
             t("nb", f"pulse.csv.{c}") for c in ("breakdown", "area", "band", "item")
-        ) + (t("nb", "pulse.answered"), t("nb", "pulse.mean"), t("nb", "pulse.csv.note"))
+        )
+        n_col, mean_col, note_col = (
+            t("nb", k) for k in ("pulse.answered", "pulse.mean", "pulse.csv.note")
+        )
         spread = [t("nb", "pulse.csv.answered_score", score=s) for s in range(1, LEVELS + 1)]
 
         def plain(value: str) -> str:

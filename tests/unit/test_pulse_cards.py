@@ -143,7 +143,8 @@ def test_the_csv_is_for_the_spreadsheet_of_its_language() -> None:
     """Norwegian Excel reads `;` and a decimal comma; English `,` and a decimal point; both
     need the byte-order mark to read æøå."""
     r = report(ITEMS)
-    for lang, delimiter in (("nb", ";"), ("en", ",")):
+    formats: tuple[tuple[Language, str], ...] = (("nb", ";"), ("en", ","))
+    for lang, delimiter in formats:
         text = pulse_csv(lang, r, scope_label(lang, None), 10)
         assert text.startswith(BOM)
         first = next(csv.reader(io.StringIO(text.removeprefix(BOM)), delimiter=delimiter))
