@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from cards.command_words import Command, command_word
@@ -128,9 +128,10 @@ def command_button(lang: Language, command: Command, label: str) -> Element:
 MAX_COLUMNS = 4
 
 
-def table(rows: list[list[str]], widths: list[int]) -> Element:
+def table(rows: list[list[str]], widths: Sequence[int | str]) -> Element:
     """A table whose first row is its header, in bold: Teams ignores `firstRowAsHeaders`.
-    Small text, as Teams shows data tables; at most `MAX_COLUMNS` columns."""
+    Small text, as Teams shows data tables; at most `MAX_COLUMNS` columns. A width is a
+    weight of the room left (an int) or fixed ("52px", for a short number and its header)."""
     return {
         "type": "Table",
         "gridStyle": "accent",

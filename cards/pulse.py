@@ -21,6 +21,11 @@ from domain.pulse import NO_BAND, UNKNOWN_AREA, PulseReport, Summary
 
 CSV_VERB = "pulse.csv_link"
 
+#: The mean's and the respondents' columns: fixed, just wide enough for "Snitt" and "Answers"
+#: in small text, so that on a phone (a card 343 px wide) neither breaks inside a word and the
+#: question's column keeps the room.
+NUMBER_COLUMNS = ("52px", "68px")
+
 #: Bars a bar chart may have: Teams' renderer refuses more than four data sets, one a bar.
 MAX_BARS = 4
 
@@ -213,11 +218,11 @@ def _items_table(
         [t(lang, f"item.short.{i}"), _mean(lang, total, i), str(total.answered(i))] for i in items
     ]
     if distribution is None:
-        return table([header, *rows], [3, 1, 1])
+        return table([header, *rows], [1, *NUMBER_COLUMNS])
     header.append(t(lang, "pulse.spread"))
     for row, i in zip(rows, items, strict=True):
         row.append(" · ".join(str(c) for c in distribution[i]))
-    return table([header, *rows], [3, 1, 1, 3])
+    return table([header, *rows], [3, *NUMBER_COLUMNS, 2])
 
 
 def _trend(lang: Language, report: PulseReport) -> list[Element]:
