@@ -247,13 +247,10 @@ def _trend(lang: Language, report: PulseReport) -> list[Element]:
     ]
 
 
-#: Per language, the field separator and decimal mark its spreadsheet reads a CSV with when it
-#: is opened directly: Norwegian Excel writes decimals with a comma and so separates fields with
-#: `;`; English Excel uses `,` and a decimal point. The card says which (`pulse.csv_format`).
-CSV_FORMAT: dict[Language, tuple[str, str]] = {
-    "nb": (";", DECIMAL["nb"]),
-    "en": (",", DECIMAL["en"]),
-}
+#: Per language, the field separator its spreadsheet reads a CSV with when it is opened
+#: directly: Norwegian Excel writes decimals with a comma (`DECIMAL`), so it separates fields
+#: with `;`; English Excel uses `,`. The card says which (`pulse.csv_format`).
+CSV_DELIMITER: dict[Language, str] = {"nb": ";", "en": ","}
 
 #: Excel reads a CSV as UTF-8 only with this mark first (else "Økonomi" shows as "Ã˜konomi").
 BOM = "\ufeff"
@@ -262,10 +259,9 @@ BOM = "\ufeff"
 def pulse_csv(lang: Language, report: PulseReport, scope_label: str, distribution_min: int) -> str:
     """One row per breakdown cell and item, in the requester's language: a number column holds
     numbers only, a hidden cell's numbers are empty, and the note column says why."""
-    delimiter, _ = CSV_FORMAT[lang]
     out = io.StringIO()
     out.write(BOM)
-    writer = csv.writer(out, delimiter=delimiter)
+    writer = csv.writer(out, delimiter=CSV_DELIMITER[lang])
     writer.writerow(
         [
             *(
@@ -286,10 +282,16 @@ def pulse_csv(lang: Language, report: PulseReport, scope_label: str, distributio
     rows += [("band", "", _band(lang, b), s) for b, s in current.by_band.items()]
     for breakdown, area, band, stats in rows:
         counts = current.distribution if breakdown == "total" else None
+        kind = t(lang, f"pulse.csv.breakdown.{breakdown}")
         for item in current.items:
-            kind = t(lang, f"pulse.csv.breakdown.{breakdown}")
-            head = [report.round_label, scope_label, kind, area, band]
-            head.append(t(lang, f"item.short.{item}"))
+            head = [
+                report.round_label,
+                scope_label,
+                kind,
+                area,
+                band,
+                t(lang, f"item.short.{item}"),
+            ]
             if stats is None:
                 numbers = ["", "", *("" for _ in SCALE)]
                 note = t(lang, "pulse.too_few")
