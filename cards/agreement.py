@@ -139,7 +139,7 @@ def _step_card(
         *lead,
     ]
     if note:
-        body.append(text(note, color="Warning", weight="Bolder"))
+        body.append(text(note, color="Attention", weight="Bolder"))
     # A refusal stands out above the inputs: it is the rule the user has to meet.
     body += [text(t(lang, key), color="Attention", weight="Bolder") for key in errors]
     body += inputs
@@ -438,7 +438,7 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
 
 
 def _flags(lang: Language, flags: Sequence[Flag]) -> list[Element]:
-    return [text(f"⚑ {t(lang, FLAGS[flag])}", color="Warning", weight="Bolder") for flag in flags]
+    return [text(f"⚑ {t(lang, FLAGS[flag])}", color="Attention", weight="Bolder") for flag in flags]
 
 
 def summary_card(
@@ -485,7 +485,7 @@ def summary_card(
 
 def annotated(card: Card, lang: Language, note: str, errors: Sequence[str]) -> Card:
     """A card as it was built, with a note and errors on top (a stale or refused submit)."""
-    lead = ([text(note, color="Warning")] if note else []) + [
+    lead = ([text(note, color="Attention")] if note else []) + [
         error_text(t(lang, key)) for key in errors
     ]
     return {**card, "body": [*lead, *card["body"]]}
@@ -520,7 +520,6 @@ def approval_card(
             text(
                 f"{decided} ({t(lang, 'agreement.version', version=agreement.version)})",
                 weight="Bolder",
-                color="Good",
             )
         )
         if agreement.comment:

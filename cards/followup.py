@@ -63,7 +63,6 @@ def followup_card(
             text(
                 t(lang, "followup.done", day=done.at.strftime("%d.%m.%Y")),
                 weight="Bolder",
-                color="Good",
             )
         )
         if followup.note:
@@ -105,7 +104,7 @@ def followup_reminder_card(
 ) -> Card:
     card = followup_card(lang, employee, followup, contacts)
     reminder = text(
-        t(lang, "followup.reminder", name=md(employee.name)), color="Warning", weight="Bolder"
+        t(lang, "followup.reminder", name=md(employee.name)), color="Attention", weight="Bolder"
     )
     return {**card, "body": [reminder, *card["body"]]}
 
@@ -163,9 +162,7 @@ def outcome_lines(
 ) -> Sequence[Element]:
     """Under the receipt: what happened with the employee's consent."""
     if leader_name:
-        return [
-            text(t(lang, "followup.asked", leader=md(leader_name)), weight="Bolder", color="Good")
-        ]
+        return [text(t(lang, "followup.asked", leader=md(leader_name)), weight="Bolder")]
     if no_leader:
         return [text(t(lang, "followup.no_leader", hr=contacts.hr), weight="Bolder")]
     return []

@@ -71,7 +71,7 @@ def team_card(
             text(t(lang, "team.page", page=page, pages=pages), isSubtle=True, spacing="None")
         )
     if message:
-        body.append(text(message, color="Good", weight="Bolder"))
+        body.append(text(message, weight="Bolder"))
     if page == 1 or _page_of(followups, page):
         body.append(_section(t(lang, "team.followups")))
         body += _button_sets(

@@ -522,29 +522,35 @@ SERVICE_AREAS = [
 ]
 
 
-def _pulse_cell(n: int, seed: int) -> Summary:
+# A short round: the two items of every week and two rotating ones, one chart of four bars.
+SHORT_ITEMS = ("stress", "social", "workload", "leader")
+
+
+def _pulse_cell(n: int, seed: int, items: tuple[str, ...] = ITEMS) -> Summary:
     """`n` respondents; skewed sums, so that the means differ from group to group."""
-    return Summary(n, {i: n * (15 + (seed * 7 + j * 11) % 30) // 10 for j, i in enumerate(ITEMS)})
+    return Summary(n, {i: n * (15 + (seed * 7 + j * 11) % 30) // 10 for j, i in enumerate(items)})
 
 
-def _pulse_report(areas: list[str] | None, hide_every: int = 0) -> PulseReport:
-    """The view of all `areas` (None: the whole organisation, with age bands); with
+def _pulse_report(
+    areas: list[str] | None, hide_every: int = 0, items: tuple[str, ...] = ITEMS
+) -> PulseReport:
+    """The view of all `areas` (None: the whole organisation, with age bands) on `items`; with
     `hide_every`, that share of the areas and the total hidden as too few."""
     shown = areas if areas is not None else SERVICE_AREAS
     by_area: dict[str, Summary | None] = {
-        a: None if hide_every and n % hide_every else _pulse_cell(40 + 9 * n, n)
+        a: None if hide_every and n % hide_every else _pulse_cell(40 + 9 * n, n, items)
         for n, a in enumerate(shown)
     }
     bands = (*AGE_BANDS, NO_BAND) if areas is None else ()
-    total = _pulse_cell(sum(s.n for s in by_area.values() if s), 1)
+    total = _pulse_cell(sum(s.n for s in by_area.values() if s), 1, items)
     view = View(
         "2025-11-17",
-        ITEMS,
+        items,
         invited=total.n + 311,
         scope_total=None if hide_every else total,
-        distribution=None if hide_every else {i: (12, 40, 97, 160, 33) for i in ITEMS},
+        distribution=None if hide_every else {i: (12, 40, 97, 160, 33) for i in items},
         by_area=by_area,
-        by_band={b: _pulse_cell(25 + 11 * n, n + 3) for n, b in enumerate(bands)},
+        by_band={b: _pulse_cell(25 + 11 * n, n + 3, items) for n, b in enumerate(bands)},
     )
     trend = [
         PulsePoint((NOW - timedelta(days=7 * n)).strftime("%d.%m."), _pulse_cell(total.n - n, n))
@@ -570,6 +576,10 @@ def _pulse_cards() -> dict[str, Card]:
         cards["pulse-largest-areas"],
         cards["pulse-largest-bands"],
     ) = pulse_cards("nb", admin, everyone, 5, 10)
+    short = _pulse_report(SERVICE_AREAS[:2], items=SHORT_ITEMS)
+    cards["pulse-short-en"] = pulse_summary(
+        "en", short, scope_label("en", short.scope.areas), 5, 10
+    )
     cards["pulse-rep"], cards["pulse-rep-areas"] = pulse_cards(
         "nb", rep, scope_label("nb", rep.scope.areas), 5, 10
     )
