@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+from cards.agreement import task_elements
 from cards.elements import Card, Element, adaptive_card, execute, md, text, title
 from cards.i18n import t
 from domain.agreement import WORKDAYS
@@ -61,8 +62,11 @@ def team_card(
 ) -> Card:
     """One page of the team: each list (follow-ups, approvals, members) shows its `page`-th
     slice, so a large team fits Teams' message size limit; "next" replaces the card."""
-    pending = overview.pending
-    pages = max(1, *(-(-len(rows) // PAGE_SIZE) for rows in (followups, pending, overview.members)))
+    pending, tasks = overview.pending, overview.tasks
+    pages = max(
+        1,
+        *(-(-len(rows) // PAGE_SIZE) for rows in (followups, pending, tasks, overview.members)),
+    )
     page = min(max(page, 1), pages)
     members = _page_of(overview.members, page)
     body: list[Element] = [title(t(lang, "team.title"))]
@@ -107,6 +111,13 @@ def team_card(
                 if member.agreement is not None
             ]
         ) or [text(t(lang, "team.no_pending"), isSubtle=True)]
+    if _page_of(tasks, page):
+        # Approved agreements leave the leader something to order or arrange; each stays
+        # here until marked done.
+        body.append(_section(t(lang, "team.tasks")))
+        for member, task in _page_of(tasks, page):
+            body.append(text(md(member.person.name), weight="Bolder"))
+            body += task_elements(lang, member.person.name, member.person.id, task)
     if members:
         body.append(_section(t(lang, "team.agreements")))
         body.append(
