@@ -131,7 +131,7 @@ def _step_card(
     """A step's card: its title and intro are `agreement.<step>.title` and `.intro`."""
     body: list[Element] = [
         text(
-            t(lang, "agreement.step_of", n=STEP_NUMBERS[step], total=len(STEP_NUMBERS) - 1),
+            t(lang, "agreement.step_of", n=STEP_NUMBERS[step], total=max(STEP_NUMBERS.values())),
             size="Small",
             isSubtle=True,
         ),
