@@ -608,9 +608,12 @@ def approval_card(
     )
 
 
-def task_elements(lang: Language, name: str, employee_id: str, task: OrderTask) -> list[Element]:
-    """The leader's follow-through after approval, with the button that marks it done."""
-    lines = []
+def task_elements(
+    lang: Language, name: str, employee_id: str, task: OrderTask, heading: bool = False
+) -> list[Element]:
+    """The leader's follow-through after approval, with the button that marks it done: one
+    block of text, so a page of tasks stays small."""
+    lines = [f"**{md(name)}**"] if heading else []
     if task.items:
         lines.append(t(lang, "agreement.order.order", items=items_line(lang, task.items)))
     if task.special_needs:
@@ -623,11 +626,9 @@ def task_elements(lang: Language, name: str, employee_id: str, task: OrderTask) 
         else "agreement.order.done"
     )
     button = execute(
-        ORDERED_VERB,
-        t(lang, done),
-        {"employee": employee_id, "version": task.version},
+        ORDERED_VERB, t(lang, done), {"employee": employee_id, "version": task.version}
     )
-    return [*(text(line) for line in lines), {"type": "ActionSet", "actions": [button]}]
+    return [text("\n\n".join(lines)), {"type": "ActionSet", "actions": [button]}]
 
 
 def _talk_link(lang: Language, name: str, upn: str, agreement: Agreement) -> list[Element]:

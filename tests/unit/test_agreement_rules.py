@@ -128,8 +128,8 @@ def test_the_basic_package_is_the_laptop_alone() -> None:
     ]
 
 
-def standard(*keys: str, amounts: Amounts = Amounts()) -> EquipmentRequest:
-    return EquipmentRequest(Package.STANDARD, items=priced(keys, amounts))
+def standard(*keys: str, amounts: Amounts | None = None) -> EquipmentRequest:
+    return EquipmentRequest(Package.STANDARD, items=priced(keys, amounts or Amounts()))
 
 
 def test_the_amount_is_the_sum_of_the_catalogue_prices_of_the_items_ticked() -> None:
