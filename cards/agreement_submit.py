@@ -15,6 +15,7 @@ from cards.refusals import REFUSALS, Problem
 from domain.agreement import (
     BODY_AREAS,
     EQUIPMENT,
+    KINDS,
     WORKDAYS,
     Amounts,
     EquipmentRequest,
@@ -124,10 +125,6 @@ class EquipmentChoice:
     special_needs: str
 
 
-#: The item card's inputs: one list per kind, as the package's limits are per kind.
-ITEM_INPUTS = ("it_items", "furniture_items")
-
-
 def parse_items(
     data: dict[str, Any], package: Package, extent_days: int, mode: Mode, amounts: Amounts
 ) -> Parsed[EquipmentChoice]:
@@ -135,8 +132,9 @@ def parse_items(
     against the package's limits (the refusal names both)."""
     offered = items_of(package)
     chosen: set[str] = set()
-    for key in ITEM_INPUTS:
-        picked = _many(data, key, offered)
+    # One list per kind, as the package's limits are per kind (cards/agreement.py).
+    for kind, keys in KINDS.items():
+        picked = _many(data, f"{kind}_items", [k for k in offered if k in keys])
         if picked is None:
             return Parsed(None, ["agreement.invalid_choice"])
         chosen.update(picked)
