@@ -53,6 +53,7 @@ OPEN_VERB = "agreement.open"
 ORDERED_VERB = "agreement.ordered"
 #: The second equipment card: what to pick from the package chosen on the first.
 EQUIPMENT_ITEMS = "equipment_items"
+OTHER_PACKAGE = "package"  # its button back to the package card
 
 Values = dict[str, Any]
 #: Which of the five parts a step card belongs to (the BHT offer is part of ergonomics).
@@ -377,7 +378,13 @@ def equipment_items_card(
             "agreement.equipment.intro_items" + ("_limit" if standard else ""),
             package=short,
         )
-    return _step_card(lang, EQUIPMENT_ITEMS, inputs, errors, note, intro=intro)
+    card = _step_card(lang, EQUIPMENT_ITEMS, inputs, errors, note, intro=intro)
+    back = execute(
+        STEP_VERB,
+        t(lang, "agreement.equipment.other_package"),
+        {"step": EQUIPMENT_ITEMS, "choice": OTHER_PACKAGE},
+    )
+    return {**card, "actions": [*card["actions"], back]}
 
 
 def network_card(

@@ -24,6 +24,7 @@ from botbuilder.dialogs import (
 
 from cards.agreement import (
     EQUIPMENT_ITEMS,
+    OTHER_PACKAGE,
     advice_card,
     annotated,
     equipment_card,
@@ -104,8 +105,12 @@ class AgreementDialogs:
                 lambda lang, v, e, n, c: equipment_items_card(
                     lang, Package(c["package"]), v, policy.amounts, e, n
                 ),
-                lambda d, c: parse_items(
-                    d, Package(c["package"]), c["days"], policy.mode, policy.amounts
+                lambda d, c: (
+                    Parsed(OTHER_PACKAGE)
+                    if d.get("choice") == OTHER_PACKAGE
+                    else parse_items(
+                        d, Package(c["package"]), c["days"], policy.mode, policy.amounts
+                    )
                 ),
             ),
             (
@@ -179,11 +184,18 @@ class AgreementDialogs:
                     return await step.end_dialog()
                 case _:
                     assert_never(outcome)
+        if part == EQUIPMENT_ITEMS and value == OTHER_PACKAGE:
+            return await step.replace_dialog(FLOW, {"parts": parts, "index": index - 1})
         agreement = await self._service.change_terms(user, lambda terms: _apply(part, value, terms))
         if part == "ergonomics" and _ergonomic_advice(agreement.terms):
             parts.insert(index + 1, BHT)
-        if part == "equipment" and _asks_more(value):
-            parts.insert(index + 1, EQUIPMENT_ITEMS)
+        if part == "equipment":
+            # The item card follows the package card once, and only when the package asks more.
+            has_items = parts[index + 1 : index + 2] == [EQUIPMENT_ITEMS]
+            if _asks_more(value) and not has_items:
+                parts.insert(index + 1, EQUIPMENT_ITEMS)
+            elif has_items and not _asks_more(value):
+                parts.pop(index + 1)
         if index + 1 < len(parts):
             return await step.replace_dialog(FLOW, {"parts": parts, "index": index + 1})
         lang = language_of(context)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cards.agreement import DECIDE_VERB, ORDERED_VERB, items_line
+from cards.agreement import DECIDE_VERB, ORDERED_VERB, OTHER_PACKAGE, items_line
 from cards.i18n import t
 from cards.refusals import refusal_text
 from domain.agreement import FURNITURE_ITEMS, IT_ITEMS, Item
@@ -53,6 +53,12 @@ async def test_the_package_comes_first_then_only_its_items_with_their_prices(hos
     screen = t("nb", "agreement.item.external_screen")
     assert f"{screen}, kr 1\u00a0800" in texts(items)
     assert t("nb", "agreement.equipment.it_limit", limit="3\u00a0000") in texts(items)
+    # A wrong package is one press away, and the item card comes back once.
+    back = await step(host, KARI, "equipment_items", {"choice": OTHER_PACKAGE})
+    assert step_of(back) == "equipment"
+    assert inputs(back)["package"]["value"] == "2"
+    items = await step(host, KARI, "equipment", STANDARD)
+    assert step_of(items) == "equipment_items"
     summary = await step(host, KARI, "equipment_items", EQUIPMENT_ITEMS)
     assert step_of(summary) == "network"
 

@@ -412,7 +412,7 @@ DECIDING = {
     "ergonomics": ("place", "has", "discomfort"),
     "occupational_health": ("occupational_health",),
     "equipment": ("package",),
-    "equipment_items": ("it_items", "furniture_items"),
+    "equipment_items": ("it_items", "furniture_items", "choice"),
     "network": ("network",),
     "summary": ("choice",),
 }
