@@ -232,3 +232,18 @@ def test_every_refusal_and_advice_speaks_both_languages() -> None:
         )
     assert seen <= both, seen - both
     assert seen == produced
+
+
+def test_catalogue_prices_are_settings_and_a_wrong_one_stops_the_host() -> None:
+    from bot.settings import ConfigError, Settings
+
+    assert Settings.from_env({}).equipment_prices == PRICES
+    prices = Settings.from_env({"EQUIPMENT_PRICES": " desk=3500 , headset=900"}).equipment_prices
+    assert prices == {**PRICES, "desk": 3_500, "headset": 900}
+    for wrong, message in (
+        ("espresso_machine=20000", "is not an item"),
+        ("desk=billig", "whole number"),
+        ("desk=-1", "cannot be negative"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            Settings.from_env({"EQUIPMENT_PRICES": wrong})
