@@ -625,8 +625,12 @@ def task_elements(
         lines.append(t(lang, "agreement.order.order", items=items_line(lang, task.items)))
     if task.special_needs:
         lines.append(t(lang, "agreement.order.special", needs=md(task.special_needs)))
-    bht = "agreement.order.bht" if task.occupational_health else "agreement.order.no_bht"
-    lines.append(t(lang, bht, name=md(name)))
+    if task.occupational_health:
+        lines.append(t(lang, "agreement.order.bht", name=md(name)))
+    elif task.ergonomic_risk:
+        lines.append(t(lang, "agreement.order.risk_no_bht", name=md(name)))
+    else:
+        lines.append(t(lang, "agreement.order.no_bht"))
     done = (
         "agreement.order.done_ordered"
         if task.items or task.special_needs

@@ -265,7 +265,8 @@ class OrderTask:
     version: int  # the approved version it comes from
     items: tuple[Item, ...]  # not ordered for an earlier version
     special_needs: str  # package 3: the leader orders what is described
-    occupational_health: bool
+    occupational_health: bool  # the employee accepted the offer of BHT
+    ergonomic_risk: bool = False  # the workplace is a risk, BHT asked for or not
 
     @property
     def sum(self) -> int:
@@ -283,7 +284,11 @@ def order_task(current: Agreement, approved: Agreement | None) -> OrderTask | No
         for item in (terms.equipment.items if terms.equipment else ())
         if item.key not in current.ordered_items
     )
-    task = OrderTask(approved.version, items, terms.special_needs, terms.wants_occupational_health)
+    days = terms.extent.days if terms.extent else 0
+    risk = terms.workplace is not None and assess_workplace(terms.workplace, days).risk
+    task = OrderTask(
+        approved.version, items, terms.special_needs, terms.wants_occupational_health, risk
+    )
     return task if task.items or task.special_needs or task.occupational_health else None
 
 

@@ -247,3 +247,20 @@ def test_catalogue_prices_are_settings_and_a_wrong_one_stops_the_host() -> None:
     ):
         with pytest.raises(ConfigError, match=message):
             Settings.from_env({"EQUIPMENT_PRICES": wrong})
+
+
+def test_the_leaders_task_says_whether_to_contact_bht() -> None:
+    from cards.agreement import task_elements
+    from domain.agreement_record import OrderTask
+
+    def shown(task: OrderTask) -> str:
+        return str(task_elements("nb", "Kari", "kari-id", task)[0]["text"])
+
+    screen = (Item("external_screen", 1_800),)
+    wants = shown(OrderTask(1, screen, "", occupational_health=True, ergonomic_risk=True))
+    assert t("nb", "agreement.order.bht", name="Kari") in wants
+    declined = shown(OrderTask(1, screen, "", occupational_health=False, ergonomic_risk=True))
+    assert t("nb", "agreement.order.risk_no_bht", name="Kari") in declined
+    sound = shown(OrderTask(1, screen, "", occupational_health=False))
+    assert t("nb", "agreement.order.no_bht") in sound
+    assert "kr 1\u00a0800" in sound
