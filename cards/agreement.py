@@ -636,8 +636,9 @@ def task_elements(
         if task.items or task.special_needs
         else "agreement.order.done"
     )
+    # The name in the label: a page of tasks has one such button per person.
     button = execute(
-        ORDERED_VERB, t(lang, done), {"employee": employee_id, "version": task.version}
+        ORDERED_VERB, t(lang, done, name=name), {"employee": employee_id, "version": task.version}
     )
     return [text("\n\n".join(lines)), {"type": "ActionSet", "actions": [button]}]
 

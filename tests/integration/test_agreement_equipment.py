@@ -117,7 +117,7 @@ async def test_approval_leaves_the_leader_the_order_and_bht_until_marked_done(ho
     assert t("nb", "team.tasks") in texts(team)
     assert t("nb", "agreement.order.order", items=order) in texts(team)
     (done,) = [a for a in _actions(team) if a.get("verb") == ORDERED_VERB]
-    assert done["title"] == t("nb", "agreement.order.done_ordered")
+    assert done["title"] == t("nb", "agreement.order.done_ordered", name="Kari Nordmann")
 
     marked = await press(host, LARS, ORDERED_VERB, done["data"])
     assert t("nb", "team.task.marked", name="Kari Nordmann") in texts(marked["value"])
