@@ -930,7 +930,7 @@ async def test_a_conversation_update_without_channel_data_raises_no_turn_error(
     assert_user_safe(sqlite_host, errors, activity, status, body)
 
 
-@pytest.mark.parametrize("channel_id", [None, ""])
+@pytest.mark.parametrize("channel_id", [None, "", "\x01" * 4600, "ms teams"])
 async def test_an_activity_without_a_channel_id_is_refused_before_the_turn(
     sqlite_host: Host, errors: ErrorLog, channel_id: Any
 ) -> None:
@@ -1012,3 +1012,14 @@ async def test_asking_the_leader_about_a_round_never_answered_opens_no_follow_up
     assert_user_safe(host, errors, data, status, body)
     assert changes(before, await snapshots.take()) == {}
     assert {r.conversation_id for r in host.connector.received} <= {OLE.conversation_id}
+
+
+@pytest.mark.parametrize("sender_id", ["a/b", "x?y", "#1", "", "é" * 3])
+async def test_a_sender_keyed_by_an_id_no_store_can_hold_is_refused_before_the_turn(
+    host: Host, errors: ErrorLog, sender_id: str
+) -> None:
+    activity = message(KARI, host.service_url, "hjelp")
+    activity["from"] = {"id": sender_id, "name": "Kari"}
+    status, body = await host.send(activity)
+    assert status == 400, (status, body)
+    assert_user_safe(host, errors, activity, status, body)
