@@ -220,6 +220,8 @@ class Run {
     this.consoleErrors = [];
     this.seenLogEntries = 0;
     this.logMark = 0;
+    // Clicks (taps on a phone) from a check-in card to its receipt, one figure per card.
+    this.checkinTaps = [];
   }
 
   async count(selector) {
@@ -510,16 +512,19 @@ const TEXT = {
   noLeader: 'Lagret – ingen leder ennå',
 };
 
-// Chooses a value in every dropdown of a check-in card (`offset` varies the answers); the labels.
+// Chooses a value in every dropdown of a check-in card (`offset` varies the answers); the labels
+// and the clicks it took (`run.checkinTaps` gets the figure when the card is sent).
 async function fillIn(run, card, offset) {
   // `Input.ChoiceSet` with style compact renders as a combobox with a pop-up list.
   const boxes = card.locator('input[role="combobox"]');
   const count = await boxes.count();
   if (count < 2) throw new StepFailure(`expected a dropdown per item, found ${count}`);
   const chosen = [];
+  let taps = 0;
   for (let i = 0; i < count; i++) {
     const box = boxes.nth(i);
     await box.click({ timeout: WAIT_MS });
+    taps += 1;
     // Fluent's combobox names its pop-up list in aria-controls while it is open.
     const id = await run.until(`dropdown ${i + 1} to open`, () => box.getAttribute('aria-controls'));
     const options = run.page.locator(`[role="listbox"][id="${id}"]`).getByRole('option');
@@ -527,19 +532,22 @@ async function fillIn(run, card, offset) {
     const option = options.nth((i + offset) % (await options.count()));
     const label = (await option.innerText()).trim();
     await option.click({ timeout: WAIT_MS });
+    taps += 1;
     await run.until(
       `dropdown ${i + 1} to show “${label}”`,
       async () => (await box.inputValue()) === label,
     );
     chosen.push(label);
   }
-  return chosen;
+  return { chosen, taps };
 }
 
 // Submits a filled-in check-in card; the receipt must take its place and show the answers.
-async function submitted(run, card, chosen) {
+async function submitted(run, card, { chosen, taps }) {
   if (!card || chosen.length === 0) throw new StepFailure('the check-in card was not filled in');
   await card.getByRole('button', { name: TEXT.submit, exact: true }).click({ timeout: WAIT_MS });
+  run.checkinTaps.push(taps + 1);
+  log(`check-in: ${taps + 1} clicks from the card to the receipt (${chosen.length} items)`);
   await run.waitForText(card, TEXT.receipt, 'the receipt in place of the check-in card');
   const inputs = await card.locator('input, textarea, select').count();
   if (inputs > 0)
@@ -603,7 +611,7 @@ async function homeoffice(run, roundCommand) {
   });
 
   let checkin = null;
-  const chosen = [];
+  const filled = { chosen: [], taps: 0 };
   await run.step('checkin', async () => {
     checkin = await run.ask('sjekk inn');
     await run.waitForText(checkin, TEXT.checkinTitle, 'the check-in card');
@@ -613,17 +621,17 @@ async function homeoffice(run, roundCommand) {
 
   await run.step('checkin-filled', async () => {
     if (!checkin) throw new StepFailure('no check-in card to fill in');
-    chosen.push(...(await fillIn(run, checkin, 0)));
+    Object.assign(filled, await fillIn(run, checkin, 0));
     return checkin;
   });
 
-  await run.step('receipt', () => submitted(run, checkin, chosen));
+  await run.step('receipt', () => submitted(run, checkin, filled));
 
   // A round opened by the schedule's own code path (`round open`) reaches the chat unasked.
   let rounds = 1;
   if (roundCommand.length) {
     let proactive = null;
-    const again = [];
+    const again = { chosen: [], taps: 0 };
     await run.step('proactive-card', async () => {
       const before = await run.countBotMessages();
       const [command, ...args] = roundCommand;
@@ -631,7 +639,7 @@ async function homeoffice(run, roundCommand) {
       await run.until('the proactive check-in card', async () => (await run.countBotMessages()) > before);
       proactive = await run.botMessage(before);
       await run.waitForText(proactive, TEXT.checkinTitle, 'the proactive check-in card');
-      again.push(...(await fillIn(run, proactive, 1)));
+      Object.assign(again, await fillIn(run, proactive, 1));
       return proactive;
     });
     await run.step('proactive-receipt', () => submitted(run, proactive, again));
@@ -656,8 +664,8 @@ async function homeoffice(run, roundCommand) {
         throw new StepFailure('the trend card shows no table');
       });
     const count = await rows.count();
-    if (count !== chosen.length + 1) {
-      throw new StepFailure(`the trend table has ${count} rows, expected ${chosen.length + 1}`);
+    if (count !== filled.chosen.length + 1) {
+      throw new StepFailure(`the trend table has ${count} rows, expected ${filled.chosen.length + 1}`);
     }
     const charts = message.locator('.ac-adaptiveCard svg, .ac-adaptiveCard canvas');
     if (rounds > 1) {
@@ -876,6 +884,7 @@ async function main() {
     clearTimeout(deadline);
     if (run && !finished) await run.screenshot('playground'); // the whole window, for a look around
     result.steps = run?.steps ?? [];
+    result.checkinTaps = run?.checkinTaps ?? [];
     result.blocked = [...blocked].sort();
     await finish(result, started, profile, context);
   }

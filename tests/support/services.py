@@ -100,7 +100,7 @@ def build_services(settings: Settings = SETTINGS, clock: Clock = utc_now) -> Ser
         responses,
         ParticipationCounter(store),
         pseudonym_key=key,
-        items=settings.checkin_items,
+        rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         clock=clock,
         round_length=round_length,
