@@ -162,7 +162,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         responses,
         ParticipationCounter(store),
         pseudonym_key=key,
-        items=settings.checkin_items,
+        rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),
     )
@@ -180,7 +180,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         DeliveryService(roster, ledger, sender, limiter=limiter, on_blocked=people.blocked),
         checkins,
         leases,
-        items=settings.checkin_items,
+        rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         render=render,
         round_length=timedelta(days=settings.round_days),

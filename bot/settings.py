@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.cron import CronTrigger
 
 from domain.agreement import PRICES
-from domain.catalog import round_items
 from domain.retry import TURN_BUDGET
+from domain.rotation import Rotation, rotation
 
 MIN_ANONYMITY_K = 3
 TEAMS_PATIENCE_SECONDS = 15
@@ -73,7 +73,7 @@ class Settings:
     reminder_after_days: int = 2
     scheduler_tick_seconds: int = 300
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
-    checkin_items: tuple[str, ...] = field(default_factory=round_items)
+    checkin_rotation: Rotation = field(default_factory=rotation)
     response_ttl_days: int = 730
     home_office_mode: str = "ordinary"  # "ordered": e.g. a pandemic (docs/product.md#extent)
     equipment_it_nok: int = 3_000
@@ -92,6 +92,11 @@ class Settings:
     pseudonym_key: str = ""
     pseudonym_key_file: str = ".data/pseudonym.key"
     local_mode_unsafe_expose: bool = False  # local mode's exposure checks overridden (tests)
+
+    @property
+    def checkin_items(self) -> tuple[str, ...]:
+        """Every item some round asks (a round asks some of them: `checkin_rotation`)."""
+        return self.checkin_rotation.all_items
 
     @property
     def base_url(self) -> str:
@@ -122,11 +127,17 @@ class Settings:
         org_source = get("ORG_SOURCE", d.org_source).lower()
         if org_source not in ("csv", "graph"):
             raise ConfigError(f"ORG_SOURCE must be 'csv' or 'graph', not {org_source!r}")
-        items = tuple(i.strip() for i in get("CHECKIN_ITEMS").split(",") if i.strip())
+        rotating = _int(
+            get("CHECKIN_ROTATING", str(d.checkin_rotation.per_round)), "CHECKIN_ROTATING"
+        )
         try:
-            checkin_items = round_items(items or None)
+            checkin_rotation = rotation(
+                _ids(get("CHECKIN_ITEMS")), _ids(get("CHECKIN_CORE_ITEMS")), rotating
+            )
         except ValueError as error:
-            raise ConfigError(f"CHECKIN_ITEMS: {error}") from error
+            raise ConfigError(
+                f"CHECKIN_ITEMS/CHECKIN_CORE_ITEMS/CHECKIN_ROTATING: {error}"
+            ) from error
         mode = get("HOME_OFFICE_MODE", d.home_office_mode).lower()
         if mode not in ("ordinary", "ordered"):
             raise ConfigError(f"HOME_OFFICE_MODE must be 'ordinary' or 'ordered', not {mode!r}")
@@ -183,7 +194,7 @@ class Settings:
                 "SCHEDULER_TICK_SECONDS",
             ),
             timezone=timezone,
-            checkin_items=checkin_items,
+            checkin_rotation=checkin_rotation,
             response_ttl_days=_int(
                 get("RESPONSE_TTL_DAYS", str(d.response_ttl_days)), "RESPONSE_TTL_DAYS"
             ),
@@ -364,6 +375,11 @@ def _switch(value: str, name: str) -> bool:
     if switch not in ("on", "off"):
         raise ConfigError(f"{name} must be 'on' or 'off', not {value!r}")
     return switch == "on"
+
+
+def _ids(value: str) -> tuple[str, ...] | None:
+    """A comma-separated list of ids; None when empty (the default applies)."""
+    return tuple(i.strip() for i in value.split(",") if i.strip()) or None
 
 
 def _int(value: str, name: str) -> int:

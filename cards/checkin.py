@@ -11,6 +11,7 @@ from cards.elements import (
     Card,
     Element,
     adaptive_card,
+    choice_set,
     command_button,
     error_text,
     execute,
@@ -19,7 +20,7 @@ from cards.elements import (
 )
 from cards.i18n import t, tn
 from cards.refusals import FIELD_PROBLEMS
-from domain.catalog import COMMENT_MAX_LENGTH, SCALE
+from domain.catalog import COMMENT_MAX_LENGTH, ITEMS_BY_ID, SCALE
 from domain.checkin import CheckinAnswers, FieldError
 from domain.language import Language
 from domain.rounds import Round
@@ -60,20 +61,19 @@ def checkin_card(
         body.insert(1, text(t(lang, "checkin.reminder"), weight="Bolder"))
     if errors:
         body.append(text(t(lang, "checkin.errors"), color="Attention", weight="Bolder"))
+    scale = [(str(n), t(lang, f"scale.{n}")) for n in SCALE]
     for item_id in round_.items:
-        choice_set: Element = {
-            "type": "Input.ChoiceSet",
-            "id": item_id,
-            "label": t(lang, f"item.{item_id}"),
-            "isRequired": True,
-            "errorMessage": t(lang, "error.required"),
-            "style": "compact",
-            "placeholder": t(lang, "checkin.placeholder"),
-            "choices": [{"title": t(lang, f"scale.{n}"), "value": str(n)} for n in SCALE],
-        }
-        if values.get(item_id) in {str(n) for n in SCALE}:
-            choice_set["value"] = values[item_id]
-        body.append(choice_set)
+        kept = values.get(item_id)
+        body.append(
+            choice_set(
+                item_id,
+                t(lang, f"item.{item_id}"),
+                scale,
+                kept if kept in {v for v, _ in scale} else None,
+                isRequired=True,
+                errorMessage=t(lang, "error.required"),
+            )
+        )
         if item_id in errors_by_field:
             body.append(error_text(t(lang, FIELD_PROBLEMS[errors_by_field[item_id].problem])))
     body.append(
@@ -120,7 +120,7 @@ def receipt_card(
         {
             "type": "FactSet",
             "facts": [
-                {"title": t(lang, f"item.short.{item_id}"), "value": t(lang, f"scale.{score}")}
+                {"title": item_label(lang, item_id), "value": t(lang, f"scale.{score}")}
                 for item_id, score in answers.scores.items()
             ],
         },
@@ -129,6 +129,13 @@ def receipt_card(
         body.append(text(t(lang, "receipt.contact_me"), weight="Bolder"))
     body += extra
     return adaptive_card(body, [command_button(lang, Command.TREND, t(lang, "receipt.see_trend"))])
+
+
+def item_label(lang: Language, item_id: str) -> str:
+    """An item's short name with the end of the scale that is good: "agree" is good for most
+    items, but bad for those worded as a complaint ("a lot of stress")."""
+    good = ITEMS_BY_ID[item_id].good_end.value
+    return t(lang, f"item.good.{good}", item=t(lang, f"item.short.{item_id}"))
 
 
 def notice_card(lang: Language, message: str) -> Card:

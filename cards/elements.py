@@ -86,6 +86,28 @@ def error_text(value: str) -> Element:
     return text(value, color="Attention", size="Small", spacing="None")
 
 
+def choice_set(
+    input_id: str,
+    label: str,
+    choices: list[tuple[str, str]],
+    value: str | None = None,
+    **extra: Any,
+) -> Element:
+    """One answer from a few, as radio buttons: every choice in sight, one tap to answer (a
+    dropdown hides them until opened and takes two). `choices` are (value, title) pairs."""
+    element: Element = {
+        "type": "Input.ChoiceSet",
+        "id": input_id,
+        "label": label,
+        "style": "expanded",
+        "choices": [{"title": title, "value": v} for v, title in choices],
+        **extra,
+    }
+    if value is not None:
+        element["value"] = value
+    return element
+
+
 def execute(verb: str, label: str, data: dict[str, Any]) -> Element:
     """`Action.Execute` with an `Action.Submit` fallback for clients without Universal Actions.
 

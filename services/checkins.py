@@ -15,6 +15,7 @@ from domain.clock import Clock, utc_now
 from domain.events import CheckinStored
 from domain.followup import ReceiptFollowUp
 from domain.pseudonym import pseudonym
+from domain.rotation import Rotation
 from domain.rounds import (
     DEFAULT_ROUND_LENGTH,
     Round,
@@ -75,7 +76,7 @@ class CheckinService:
         responses: ResponseRepository,
         participation: ParticipationCounter,
         pseudonym_key: bytes,
-        items: tuple[str, ...],
+        rotation: Rotation,
         timezone: ZoneInfo,
         clock: Clock = utc_now,
         round_length: timedelta = DEFAULT_ROUND_LENGTH,
@@ -84,7 +85,7 @@ class CheckinService:
         self._responses = responses
         self._participation = participation
         self._key = pseudonym_key
-        self._items = items
+        self._rotation = rotation
         self.timezone = timezone
         self._clock = clock
         self._round_length = round_length
@@ -94,15 +95,17 @@ class CheckinService:
     async def round_for_checkin(self) -> Round:
         """The open round, or a new one: an on-demand check-in always has a round."""
         now = self._clock()
-        existing = current_round(await self._rounds.all(), now)
+        rounds = await self._rounds.all()
+        existing = current_round(rounds, now)
         if existing:
             return existing
         base = on_demand_round_id(now, self.timezone)
+        items = self._rotation.items(len(rounds))
         for n in range(1, _MAX_ROUNDS_A_DAY + 1):
             round_id = base if n == 1 else f"{base}-{n}"
             try:
                 return await self._rounds.create(
-                    new_round(round_id, now, self._items, self._round_length)
+                    new_round(round_id, now, items, self._round_length)
                 )
             except Conflict:
                 # Someone opened it a moment ago (or it was closed early today).

@@ -94,6 +94,7 @@ from domain.profile import AGE_BANDS
 from domain.pulse import NO_BAND, PulseReport, Scope, Summary, View
 from domain.pulse import TrendPoint as PulsePoint
 from domain.refusals import OverLimit, Refusal
+from domain.rotation import rotation
 from domain.rounds import Round
 from domain.trend import DEFAULT_TREND_ROUNDS, TrendPoint
 from services.pulse import TREND_ROUNDS as PULSE_TREND_ROUNDS
@@ -110,6 +111,10 @@ LEADER = Person(
     "Helse og omsorg",
     "Hjemmetjenesten sør",
 )
+
+#: The default rotation and the items of its first round (stress, social and two in turn).
+ROTATION = rotation()
+DEFAULT_ROUND = ROTATION.items(0)
 
 
 def elements(node: Any) -> Iterator[dict[str, Any]]:
@@ -208,13 +213,13 @@ def _followup(person: Person, signals: set[Signal], days_ago: int) -> FollowUp:
     )
 
 
-def _round(days_ago: int = 0) -> Round:
+def _round(days_ago: int = 0, items: tuple[str, ...] = DEFAULT_ROUND) -> Round:
     opened = NOW - timedelta(days=days_ago)
     return Round(
         id=opened.strftime("%Y-%m-%d"),
         opened_at=opened,
         closes_at=opened + timedelta(days=5),
-        items=round_items(),
+        items=items,
         delivered_at=opened,
     )
 
@@ -420,6 +425,7 @@ def _followup_cards() -> dict[str, Card]:
 
 def _checkin_cards() -> dict[str, Card]:
     round_ = _round()
+    everything = _round(items=round_items())  # CHECKIN_ROTATING=6: all eight, the longest card
     scores = {
         "stress": 5,
         "social": 2,
@@ -430,23 +436,27 @@ def _checkin_cards() -> dict[str, Card]:
         "learning": 3,
         "strain": 4,
     }
-    answers = CheckinAnswers(scores)
-    asked = CheckinAnswers(scores, contact_me=True, comment="Mye nå før jul.")
+    answers = CheckinAnswers({i: scores[i] for i in round_.items})
+    asked = CheckinAnswers(
+        {i: scores[i] for i in ROTATION.items(2)}, contact_me=True, comment="Mye nå før jul."
+    )
     partial = {"stress": "4", "social": "2", "comment": "Travel uke."}
     errors = [
         FieldError(item, FieldProblem.REQUIRED) for item in round_.items if item not in partial
     ]
+    # Four weekly rounds, each asking its items in turn (a dash where a round did not ask).
     points = [
         TrendPoint(r.id, r.opened_at.astimezone(OSLO).strftime("%d.%m."), dict(s))
         for r, s in (
-            (_round(21), {"stress": 2, "social": 4, "focus": 4, "strain": 2}),
-            (_round(14), {"stress": 3, "social": 3, "focus": 4, "strain": 3}),
-            (_round(7), {"stress": 4, "social": 2, "focus": 3, "strain": 3}),
-            (round_, {"stress": 5, "social": 2, "focus": 3, "strain": 4}),
+            (_round(21), {"stress": 2, "social": 4, "focus": 4, "workload": 3}),
+            (_round(14), {"stress": 3, "social": 3, "balance": 4, "leader": 3}),
+            (_round(7), {"stress": 4, "social": 2, "learning": 3, "strain": 3}),
+            (round_, {"stress": 5, "social": 2, "focus": 3, "workload": 2}),
         )
     ]
     return {
         "checkin": checkin_card("nb", round_, OSLO),
+        "checkin-all-items-en": checkin_card("en", everything, OSLO),
         "checkin-refused": checkin_card("nb", round_, OSLO, partial, errors, reminder=True),
         "checkin-closed": notice_card("nb", t("nb", "receipt.closed", round="17.11.2025")),
         "receipt-selfhelp": receipt_card(
@@ -465,6 +475,7 @@ def _checkin_cards() -> dict[str, Card]:
         ),
         "receipt-already-en": receipt_card("en", round_, OSLO, answers, True),
         "trend": trend_card("nb", points),
+        "trend-one-round-en": trend_card("en", points[:1]),
         "trend-empty": trend_card("nb", []),
     }
 
@@ -498,7 +509,7 @@ def _largest_team() -> tuple[TeamOverview, list[tuple[Person, FollowUp]]]:
 
 def _largest_cards() -> dict[str, Card]:
     team, followups = _largest_team()
-    round_ = _round()
+    round_ = _round(items=round_items())  # every item in every round: the longest there can be
     assert FULL_TERMS.tasks is not None and FULL_TERMS.extent is not None
     longest = replace(
         FULL_TERMS,

@@ -102,7 +102,7 @@ def build_services(
         responses,
         ParticipationCounter(store),
         pseudonym_key=key,
-        items=settings.checkin_items,
+        rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         clock=clock,
         round_length=round_length,

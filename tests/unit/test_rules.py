@@ -177,3 +177,6 @@ def test_round_labels_are_dates_with_the_time_where_two_share_a_day() -> None:
         "s1": "30.11. 09:00",
         "s2": "07.12.",
     }
+    # Opened the same minute (`sjekk inn`, then `round open`): still two points on a chart.
+    same = new_round("s3", datetime(2026, 11, 30, 7, 15, 30, tzinfo=UTC), ("stress",))
+    assert round_labels([same, morning], OSLO) == {"r1": "30.11. 08:15", "s3": "30.11. 08:15 (2)"}
