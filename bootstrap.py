@@ -34,6 +34,7 @@ from bot.links import DownloadLinks
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
 from bot.pulse_turns import PulseTurns
 from bot.routes import RouteTable
+from bot.scheduler import next_fire
 from bot.settings import Settings
 from bot.user_settings_turns import UserSettingsTurns
 from cards.render import render
@@ -160,6 +161,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         items=settings.checkin_items,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),
+        next_scheduled=next_fire(settings.checkin_cron, settings.timezone),
     )
     token = (
         no_token if settings.local_mode else botbuilder_token_source(bot_framework_config(settings))
@@ -303,7 +305,7 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
         ],
         unknown_command=help_.unknown,
     )
-    bot = HomeOfficeBot(parts.people, routes)
+    bot = HomeOfficeBot(parts.people, routes, reachable=parts.followups.reachable)
     # botbuilder validates the token: a refusal is a 401; another channel than Teams, a sender
     # without an Entra id or a foreign tenant a 403 (bot/inbound.py).
     authentication = ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))

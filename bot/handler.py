@@ -9,6 +9,7 @@ a `value` (the `Action.Submit` fallback) — and both go through `_act`, so they
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, assert_never
 
 from botbuilder.core import InvokeResponse, TurnContext
@@ -40,9 +41,16 @@ ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 
 
 class HomeOfficeBot(TeamsActivityHandler):
-    def __init__(self, people: PeopleService, routes: RouteTable) -> None:
+    def __init__(
+        self,
+        people: PeopleService,
+        routes: RouteTable,
+        reachable: Callable[[str], Awaitable[None]],
+    ) -> None:
         self._people = people
         self._routes = routes
+        # Told when someone can be reached: what waited for them goes out (follow-up prompts).
+        self._reachable = reachable
 
     # -- install ---------------------------------------------------------------------------
 
@@ -82,6 +90,11 @@ class HomeOfficeBot(TeamsActivityHandler):
             )
             lang = profile.effective_language
             await send_card(turn_context, greeting_card(lang, _first_name(name)))
+            try:
+                await self._reachable(profile.user_id)
+            except StorageError:
+                # The follow-up's tick sends what waits a few minutes later.
+                log.warning("could not send what waited for a new user", exc_info=True)
 
     # -- messages ----------------------------------------------------------------------------
 
