@@ -24,6 +24,7 @@ from cards.team import with_back
 from domain.followup import (
     Action,
     FollowUp,
+    NoSuchRound,
     ReceiptFollowUp,
     SelfHelp,
     Shared,
@@ -68,6 +69,8 @@ class FollowUpTurns:
         """A contact wish ticked on a card whose answers were refused (answered already, or the
         round closed): asked all the same, and the lines that say so."""
         outcome = await self._service.ask_leader(user_id, round_id)
+        if isinstance(outcome, NoSuchRound):
+            return []  # not from a submit: it found the round
         return leader_lines(lang, outcome, Why.TICKED, self._service.policy.contacts)
 
     async def open_for_team(self, leader_id: str) -> list[tuple[Person, FollowUp]]:
@@ -80,6 +83,8 @@ class FollowUpTurns:
         if not isinstance(round_id, str) or not round_id:
             return ShowMessage(t(turn.lang, "error.unknown_action"))
         outcome = await self._service.ask_leader(turn.profile.user_id, round_id)
+        if isinstance(outcome, NoSuchRound):
+            return ShowMessage(t(turn.lang, "receipt.unknown_round"))
         return ReplaceCard(asked_card(turn.lang, outcome, self._service.policy.contacts))
 
     async def open(self, turn: Turn) -> ActionResult:

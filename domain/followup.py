@@ -137,6 +137,12 @@ class NoLeader:
 LeaderOutcome = Prompted | Waiting | AlreadyAsked | NoLeader
 
 
+@dataclass(frozen=True)
+class NoSuchRound:
+    """ "Ask my leader" from a card of no round the bot knows (forged, or long purged): no
+    follow-up is opened on it."""
+
+
 class Why(Enum):
     """Whose choice it was that the leader hears of it: the receipt says so."""
 

@@ -26,6 +26,7 @@ from domain.followup import (
     FollowUp,
     LeaderOutcome,
     NoLeader,
+    NoSuchRound,
     Prompted,
     ReceiptFollowUp,
     SelfHelp,
@@ -130,16 +131,18 @@ class FollowUpService:
             return Shared(leader, why, self_help)
         return SelfHelp(round_.id)
 
-    async def ask_leader(self, user_id: str, round_id: str) -> LeaderOutcome:
+    async def ask_leader(self, user_id: str, round_id: str) -> LeaderOutcome | NoSuchRound:
         """ "Ask my leader to contact me": the employee's own consent, for this one request —
         pressed under a receipt or on the answered round's card, or ticked on a card whose
         answers were refused (a round answered already, or closed). The leader hears of the
         wish and of what the round's answers, if any, fired."""
+        round_ = await self._rounds.get(round_id)
+        if round_ is None:
+            return NoSuchRound()
         answers = await self._checkins.answers_of(user_id, round_id)
         fired: frozenset[Signal] = frozenset()
         if answers is not None:
-            round_ = await self._rounds.get(round_id)
-            previous = await self._checkins.answers_before(user_id, round_) if round_ else None
+            previous = await self._checkins.answers_before(user_id, round_)
             fired = signals(answers, previous, self.policy.thresholds)
         return await self._ask_leader(user_id, round_id, shared(fired, True, StandingConsent()))
 

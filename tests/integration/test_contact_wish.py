@@ -36,7 +36,7 @@ from tests.support.turns import (
 
 def ask_button(card: dict[str, Any]) -> dict[str, Any]:
     (ask,) = [a for a in card["actions"] if a.get("verb") == ASK_VERB]
-    return ask
+    return dict(ask)
 
 
 def prompts_to_lars(host: Host) -> list[str]:
