@@ -96,7 +96,7 @@ def shared(fired: frozenset[Signal], asked: bool, standing: StandingConsent) -> 
 
 
 class Action(Enum):
-    PROMPTED = "prompted"  # the leader's card went out (it may wait until they can be reached)
+    PROMPTED = "prompted"  # the leader's card reached them (not while it waits for them)
     SIGNALS_ADDED = "signals_added"  # a later check-in added signals to the open follow-up
     TALK = "talk"  # the leader opened the meeting link
     SUPPORT = "support"  # the leader looked up HR / occupational health
