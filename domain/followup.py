@@ -103,6 +103,7 @@ class Action(Enum):
     FOLLOWED_UP = "followed_up"
     REMINDED = "reminded"
     MOVED = "moved"  # closed by the bot: the employee's leader changed
+    WITHDRAWN = "withdrawn"  # closed by the bot: consent withdrawn before the card could go out
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def needs_self_help(answers: CheckinAnswers, thresholds: Thresholds) -> bool:
 
 
 #: What closes a follow-up: the leader marked it done, or it stopped being theirs.
-CLOSING = frozenset({Action.FOLLOWED_UP, Action.MOVED})
+CLOSING = frozenset({Action.FOLLOWED_UP, Action.MOVED, Action.WITHDRAWN})
 
 
 #: What counts as the leader acting on a prompt (looking up support alone does not).
@@ -248,6 +249,16 @@ def reminder_due(followup: FollowUp, now: datetime, after: timedelta) -> bool:
 def prompt_due(followup: FollowUp) -> bool:
     """An open follow-up whose card has not reached the leader yet."""
     return followup.open and followup.prompted_at is None
+
+
+def still_shared(followup: FollowUp, standing: StandingConsent) -> frozenset[Signal]:
+    """What a follow-up still waiting for its leader may tell them once the employee changed
+    her standing consent: all of it when she asked for contact herself (a wish the settings do
+    not take back), otherwise only the kinds she still names. Once the card has gone out there
+    is nothing to take back."""
+    if not prompt_due(followup) or Signal.CONTACT_ME in followup.signals:
+        return followup.signals
+    return shared(followup.signals, False, standing)
 
 
 # -- the team-level signal -------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from domain.followup import (
     reminder_due,
     shared,
     signals,
+    still_shared,
     team_signal,
 )
 from domain.logref import ref
@@ -152,7 +153,30 @@ class FollowUpService:
     async def save_consent(self, user_id: str, kinds: frozenset[str]) -> StandingConsent:
         consent = StandingConsent(kinds, self._clock())
         await self._followups.save_consent(user_id, consent)
+        await self._narrow_waiting(normalise_id(user_id), consent)
         return consent
+
+    async def _narrow_waiting(self, employee_id: str, consent: StandingConsent) -> None:
+        """A consent withdrawn while its follow-up still waits for the leader: what it shared
+        has not reached anyone, so it never will (GDPR art. 7(3))."""
+        for _ in range(_ATTEMPTS):
+            found = await self._followups.open_for(employee_id)
+            if found is None:
+                return
+            current, etag = found
+            keep = still_shared(current, consent)
+            if keep == current.signals:
+                return
+            now = self._clock()
+            narrowed = replace(current, signals=keep)
+            if not keep:
+                narrowed = narrowed.with_event(Event(now, Action.WITHDRAWN, employee_id))
+            try:
+                await self._followups.replace(narrowed, etag)
+            except PreconditionFailed:
+                continue
+            return
+        raise RuntimeError(f"the follow-up of {ref(employee_id)} kept changing")
 
     async def _ask_leader(
         self, user_id: str, round_id: str, share: frozenset[Signal]

@@ -176,3 +176,23 @@ async def test_high_stress_without_consent_shows_self_help_and_tells_the_leader_
     await host.send(install(LARS, host.service_url))
     await host.drain()
     assert prompts_to_lars(host) == []
+
+
+async def test_a_consent_withdrawn_before_the_leader_installs_tells_him_nothing(
+    host: Host,
+) -> None:
+    await setup_org(host, KARI)  # Lars has not installed the bot
+    await share(host, KARI, "stress")
+    round_id = round_id_of(await open_checkin(host, KARI))
+    receipt = await check_in(host, KARI, round_id, STRESSED)
+    assert t("nb", "followup.waiting", leader=LARS.name, hr="se intranettet") in texts(receipt)
+    assert t("nb", "followup.why.standing") in texts(receipt)
+
+    await share(host, KARI, "")  # withdrawn while the prompt waits
+    host.connector.clear()
+    await host.send(install(LARS, host.service_url))
+    await parts(host).followups.tick(datetime.now(UTC))
+    await host.drain()
+    assert prompts_to_lars(host) == []
+    # Nor does `mitt team` show him a follow-up about her.
+    assert await parts(host).followups.open_for_team(LARS.aad_object_id) == []

@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from domain.checkin import CheckinAnswers
 from domain.followup import (
     Action,
+    Event,
+    FollowUp,
     Signal,
     StandingConsent,
     Thresholds,
@@ -18,6 +20,7 @@ from domain.followup import (
     reminder_due,
     shared,
     signals,
+    still_shared,
     team_signal,
 )
 
@@ -64,8 +67,6 @@ def test_team_signal_needs_k_answers_and_several_high() -> None:
 
 
 def test_reminder_due_counts_only_acting_from_the_prompt() -> None:
-    from domain.followup import Event, FollowUp
-
     opened = datetime(2026, 11, 1, tzinfo=UTC)
     waiting = FollowUp("f", "e", "l", frozenset({Signal.CONTACT_ME}), "r", opened)
     # A prompt still waiting for the leader to install the bot is not late: no reminder.
@@ -90,3 +91,17 @@ def test_self_help_when_stress_is_high_or_contact_low_whatever_fired() -> None:
     assert not needs_self_help(answers(stress=T.stress_high - 1, social=T.social_low + 1), T)
     # An unanswered item (0) is not "little contact".
     assert not needs_self_help(CheckinAnswers({"stress": 2}), T)
+
+
+def test_a_withdrawn_kind_is_taken_back_only_while_the_prompt_waits() -> None:
+    opened = datetime(2026, 11, 1, tzinfo=UTC)
+    both = frozenset({Signal.STRESS_MAX, Signal.SOCIAL_LOW_TWICE})
+    waiting = FollowUp("f", "e", "l", both, "r", opened)
+    social_only = StandingConsent(frozenset({"social"}))
+    assert still_shared(waiting, social_only) == {Signal.SOCIAL_LOW_TWICE}
+    assert still_shared(waiting, StandingConsent()) == frozenset()
+    # Out already: nothing to take back. Asked for herself: the settings do not take it back.
+    sent = waiting.with_event(Event(opened, Action.PROMPTED, "bot"))
+    assert still_shared(sent, StandingConsent()) == both
+    asked = FollowUp("f", "e", "l", both | {Signal.CONTACT_ME}, "r", opened)
+    assert still_shared(asked, StandingConsent()) == asked.signals

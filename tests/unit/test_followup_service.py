@@ -140,3 +140,31 @@ async def test_high_stress_without_consent_helps_her_and_the_leader_hears_nothin
     await services.followups.tick(datetime.now(UTC))
     await services.notifier.drain()
     assert services.sender.sent == []
+
+
+async def test_a_consent_withdrawn_while_the_prompt_waits_never_reaches_the_leader() -> None:
+    services = build_services()
+    assert not (await services.directory.import_csv(EXAMPLE.read_bytes())).errors
+    await services.reachable(KARI.aad_object_id)
+    await services.followups.save_consent(KARI.aad_object_id, frozenset({"stress"}))
+    waiting = await check_in(services, STRESSED)
+    assert waiting == Shared(Waiting("Lars Haugen"), Why.STANDING, True)
+    await services.followups.save_consent(KARI.aad_object_id, frozenset())
+    await services.reachable(LARS.aad_object_id)
+    await services.followups.reachable(LARS.aad_object_id)
+    await services.followups.tick(datetime.now(UTC))
+    await services.notifier.drain()
+    assert services.sender.sent == []
+    assert await services.followups.open_for_team(LARS.aad_object_id) == []
+
+
+async def test_a_wish_she_asked_for_herself_stays_when_she_changes_her_settings() -> None:
+    services = build_services()
+    assert not (await services.directory.import_csv(EXAMPLE.read_bytes())).errors
+    await services.reachable(KARI.aad_object_id)
+    await check_in(services, FINE, contact=True)
+    await services.followups.save_consent(KARI.aad_object_id, frozenset())
+    await services.reachable(LARS.aad_object_id)
+    await services.followups.reachable(LARS.aad_object_id)
+    await services.notifier.drain()
+    assert len(services.sender.cards_to(LARS.aad_object_id)) == 1
