@@ -31,6 +31,7 @@ from cards.agreement import (
     terms_facts,
 )
 from cards.elements import Card, adaptive_card, execute, md, text, title
+from cards.help import Waiting
 from cards.i18n import t
 from cards.refusals import REFUSALS
 from cards.team import INVITE_VERB, INVITEE, SHOW_VERB, page_of, team_card, with_back
@@ -89,6 +90,15 @@ class AgreementTurns:
 
     async def is_leader(self, profile: Profile) -> bool:
         return await self._service.is_leader(profile.user_id)
+
+    async def waiting(self, profile: Profile) -> Waiting:
+        """What waits for this leader: proposals to decide on, open follow-ups."""
+        if not await self._service.is_leader(profile.user_id):
+            return Waiting()
+        return Waiting(
+            await self._service.waiting_for(profile.user_id),
+            await self._open_followups(profile.user_id),
+        )
 
     # -- typed commands -------------------------------------------------------------------
 

@@ -25,11 +25,10 @@ from bot.actions import (
     bad_request_body,
     invoke_body,
 )
-from bot.activity import card_message, is_personal, language_of, send_card, tenant_id, user_id
+from bot.activity import card_message, is_personal, language_of, tenant_id, user_id
 from bot.commands import parse_command
 from bot.routes import RouteTable, Turn
 from cards.elements import Card
-from cards.help import greeting_card
 from cards.i18n import t
 from domain.profile import Profile
 from services.people import PeopleService
@@ -40,17 +39,15 @@ log = logging.getLogger(__name__)
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 
 
+# The greeting after install: the person's context, profile and first name.
+Greet = Callable[[TurnContext, Profile, str], Awaitable[None]]
+
+
 class HomeOfficeBot(TeamsActivityHandler):
-    def __init__(
-        self,
-        people: PeopleService,
-        routes: RouteTable,
-        reachable: Callable[[str], Awaitable[None]],
-    ) -> None:
+    def __init__(self, people: PeopleService, routes: RouteTable, greet: Greet) -> None:
         self._people = people
         self._routes = routes
-        # Told when someone can be reached: what waited for them goes out (follow-up prompts).
-        self._reachable = reachable
+        self._greet = greet
 
     # -- install ---------------------------------------------------------------------------
 
@@ -88,13 +85,9 @@ class HomeOfficeBot(TeamsActivityHandler):
                 or await self._people.directory_name(profile.user_id)
                 or await _member_name(turn_context)
             )
-            lang = profile.effective_language
-            await send_card(turn_context, greeting_card(lang, _first_name(name)))
-            try:
-                await self._reachable(profile.user_id)
-            except StorageError:
-                # The follow-up's tick sends what waits a few minutes later.
-                log.warning("could not send what waited for a new user", exc_info=True)
+            await self._greet(turn_context, profile, _first_name(name))
+            # After the greeting, so that it comes first: it says what is about to arrive.
+            await self._people.reachable.publish(profile.user_id)
 
     # -- messages ----------------------------------------------------------------------------
 

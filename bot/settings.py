@@ -62,6 +62,9 @@ class Settings:
     graph_endpoint: str = "https://graph.microsoft.com"
     graph_service_area_field: str = "department"
     graph_unit_field: str = "officeLocation"
+    # With ORG_SOURCE=graph: install the app for a leader something waits for (README).
+    auto_install_for_leaders: bool = True
+    teams_app_catalog_id: str = ""  # the app's id in the tenant's catalog; "" = look it up
     anonymity_k: int = 5
     pulse_distribution_min: int = 10  # a 1–5 distribution only from this many (never below k)
     checkin_cron: str = "0 9 * * mon"
@@ -156,6 +159,10 @@ class Settings:
             graph_unit_field=_graph_field(
                 get("GRAPH_UNIT_FIELD", d.graph_unit_field), "GRAPH_UNIT_FIELD"
             ),
+            auto_install_for_leaders=_switch(
+                get("AUTO_INSTALL_FOR_LEADERS", "on"), "AUTO_INSTALL_FOR_LEADERS"
+            ),
+            teams_app_catalog_id=get("TEAMS_APP_CATALOG_ID"),
             anonymity_k=k,
             pulse_distribution_min=max(
                 k,
@@ -330,6 +337,13 @@ def _scale(get: Callable[[str, str], str], name: str, default: int) -> int:
     if not 1 <= value <= 5:
         raise ConfigError(f"{name} must be on the 1–5 scale, not {value}")
     return value
+
+
+def _switch(value: str, name: str) -> bool:
+    switch = value.lower()
+    if switch not in ("on", "off"):
+        raise ConfigError(f"{name} must be 'on' or 'off', not {value!r}")
+    return switch == "on"
 
 
 def _int(value: str, name: str) -> int:

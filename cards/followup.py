@@ -19,8 +19,8 @@ from domain.followup import (
     LeaderOutcome,
     NoLeader,
     Prompted,
+    PromptWaiting,
     Signal,
-    Waiting,
     Why,
 )
 from domain.language import Language
@@ -173,7 +173,7 @@ def leader_lines(
     match outcome:
         case Prompted(leader):
             return [said, text(t(lang, "followup.asked", leader=md(leader)), weight="Bolder")]
-        case Waiting(leader):
+        case PromptWaiting(leader):
             waiting = t(lang, "followup.waiting", leader=md(leader), hr=contacts.hr)
             return [said, text(waiting, weight="Bolder")]
         case AlreadyAsked(leader):

@@ -114,7 +114,7 @@ class Prompted:
 
 
 @dataclass(frozen=True)
-class Waiting:
+class PromptWaiting:
     """The leader cannot be reached in Teams yet (the bot is not installed for them): the
     follow-up is kept and its card goes out when they can be (FollowUpService.reachable)."""
 
@@ -135,7 +135,7 @@ class NoLeader:
 
 
 #: What became of asking the leader.
-LeaderOutcome = Prompted | Waiting | AlreadyAsked | NoLeader
+LeaderOutcome = Prompted | PromptWaiting | AlreadyAsked | NoLeader
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ from storage.agreements import AgreementRepository
 from storage.directory import DirectoryRepository
 from storage.leases import LeaseStore
 from storage.personal_data import ERASED
+from storage.port import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +241,31 @@ class AgreementService:
 
     async def is_leader(self, user_id: str) -> bool:
         return await self._directory.is_leader(normalise_id(user_id))
+
+    async def waiting_for(self, leader_id: str) -> list[tuple[Person, Agreement]]:
+        """Proposals waiting for this leader's decision, oldest first."""
+        leader_id = normalise_id(leader_id)
+        waiting = []
+        for employee_id, submitted_to in await self._agreements.pending():
+            agreement = await self._agreements.get(employee_id)
+            if (
+                submitted_to == leader_id
+                and agreement is not None
+                and agreement.status is Status.PENDING
+            ):
+                waiting.append((await self._person(employee_id), agreement))
+        return sorted(waiting, key=lambda pair: pair[1].submitted_at or self._clock())
+
+    async def reachable(self, user_id: str) -> None:
+        """The leader can be reached now (they installed the app): the approval cards that
+        could not reach them go out. The send ledger keeps one that did arrive from going twice."""
+        try:
+            for employee, agreement in await self.waiting_for(user_id):
+                leader = await self._person(user_id)
+                await self._send_for_approval(agreement, leader)
+                log.info("approval of %s sent on install", ref(employee.id))
+        except StorageError:
+            log.exception("approval cards waiting for %s were not sent", ref(user_id))
 
     # -- the scheduler ------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from domain.followup import (
     NoLeader,
     NoSuchRound,
     Prompted,
+    PromptWaiting,
     ReceiptFollowUp,
     SelfHelp,
     Shared,
@@ -35,7 +36,6 @@ from domain.followup import (
     StandingConsent,
     Thresholds,
     Unchecked,
-    Waiting,
     Why,
     needs_self_help,
     prompt_due,
@@ -195,7 +195,7 @@ class FollowUpService:
         if await self._prompt(followup, employee, kind):
             return Prompted(leader.name)
         log.warning("leader %s of a follow-up cannot be reached yet: it waits", ref(leader.id))
-        return Waiting(leader.name)
+        return PromptWaiting(leader.name)
 
     async def _open_or_extend(
         self, employee: Person, leader: Person, round_id: str, share: frozenset[Signal]
@@ -255,13 +255,18 @@ class FollowUpService:
         )
 
     async def reachable(self, user_id: str) -> None:
-        """`user_id` can be reached in Teams now (installed the bot, or came back): the
-        follow-up prompts that waited for them go out. Exactly once: a prompt that went out
-        already is recorded, and the ledger settles one sent meanwhile."""
-        for employee in await self._directory.direct_reports(normalise_id(user_id)):
-            found = await self._followups.open_for(employee.id)
-            if found and found[0].leader_id == employee.manager_id and prompt_due(found[0]):
-                await self._prompt(found[0], employee)
+        """`user_id` can be reached in Teams now (Teams announced their install): the follow-up
+        prompts that waited for them go out. Exactly once: a prompt that went out is recorded,
+        and the send ledger keeps one on its way from going twice. Until then the follow-up
+        waits, also in `mitt team`."""
+        try:
+            for employee in await self._directory.direct_reports(normalise_id(user_id)):
+                found = await self._followups.open_for(employee.id)
+                if found and found[0].leader_id == employee.manager_id and prompt_due(found[0]):
+                    await self._prompt(found[0], employee)
+                    log.info("follow-up of %s sent on install", ref(employee.id))
+        except StorageError:
+            log.exception("follow-up prompts waiting for %s were not sent", ref(user_id))
 
     # -- the leader's side ----------------------------------------------------------------------
 
@@ -331,9 +336,6 @@ class FollowUpService:
             employee = await self._directory.person(employee_id)
             if employee is None or employee.manager_id != followup.leader_id:
                 await self._record(employee_id, followup.id, Action.MOVED, "bot")
-            elif prompt_due(followup):
-                # Reachable some other way than an install the host saw (e.g. another instance).
-                await self._prompt(followup, employee)
             elif reminder_due(followup, now, self.policy.reminder_after):
                 await self._remind(followup, employee)
         for round_ in await self._rounds.all():

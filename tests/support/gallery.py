@@ -52,7 +52,7 @@ from cards.followup import (
     self_help,
     team_signal_card,
 )
-from cards.help import greeting_card, help_card
+from cards.help import Waiting, greeting_card, help_card
 from cards.i18n import t
 from cards.pulse import pulse_cards, pulse_summary, scope_label
 from cards.settings import settings_card
@@ -90,8 +90,8 @@ from domain.followup import (
     FollowUp,
     NoLeader,
     Prompted,
+    PromptWaiting,
     Signal,
-    Waiting,
     Why,
 )
 from domain.org import Person
@@ -364,7 +364,7 @@ def _followup_cards() -> dict[str, Card]:
         "followup-reminder": followup_reminder_card("nb", KARI, followup, CONTACTS),
         "team-signal": team_signal_card("nb", CONTACTS),
         "asked": asked_card("nb", Prompted(LEADER.name), CONTACTS),
-        "asked-waiting": asked_card("nb", Waiting(LEADER.name), CONTACTS),
+        "asked-waiting": asked_card("nb", PromptWaiting(LEADER.name), CONTACTS),
         "asked-already-en": asked_card("en", AlreadyAsked(LEADER.name), CONTACTS),
         "no-leader": asked_card("nb", NoLeader(), CONTACTS),
     }
@@ -404,7 +404,7 @@ def _checkin_cards() -> dict[str, Card]:
         "checkin-closed-wish": notice_card(
             "nb",
             t("nb", "receipt.closed", round="17.11.2025"),
-            leader_lines("nb", Waiting(LEADER.name), Why.TICKED, CONTACTS),
+            leader_lines("nb", PromptWaiting(LEADER.name), Why.TICKED, CONTACTS),
         ),
         "checkin-answered": answered_card("nb", round_, OSLO, round_.closes_at),
         "checkin-answered-en": answered_card("en", round_, OSLO, round_.closes_at),
@@ -426,7 +426,7 @@ def _checkin_cards() -> dict[str, Card]:
             asked,
             False,
             extra=[
-                *leader_lines("nb", Waiting(LEADER.name), Why.STANDING, CONTACTS),
+                *leader_lines("nb", PromptWaiting(LEADER.name), Why.STANDING, CONTACTS),
                 *self_help("nb", None, CONTACTS),
             ],
         ),
@@ -512,7 +512,18 @@ def _largest_cards() -> dict[str, Card]:
         "followup-largest": with_back(
             followup_card("nb", KARI, done, CONTACTS, show_support=True, meeting_link=True), "nb"
         ),
+        "greeting-waiting-largest": greeting_card(
+            "nb", LEADER.name.split()[0], _waiting_largest(team, followups)
+        ),
+        "help-waiting-largest": help_card(
+            "nb", t("nb", "unknown"), True, True, _waiting_largest(team, followups)
+        ),
     }
+
+
+def _waiting_largest(team: TeamOverview, followups: list[tuple[Person, FollowUp]]) -> Waiting:
+    approvals = [(m.person, m.agreement) for m in team.pending if m.agreement is not None]
+    return Waiting(approvals, followups)
 
 
 # What `mine data` counts (services/data_rights.py exports far more; the card shows these).
@@ -604,6 +615,19 @@ def _other_cards() -> dict[str, Card]:
     return {
         "greeting": greeting_card("nb", KARI.name),
         "help-leader": help_card("nb", leader=True),
+        "help-leader-waiting-en": help_card(
+            "en",
+            leader=True,
+            waiting=Waiting(
+                [(KARI, _agreement(KARI, 2, Status.PENDING))],
+                [(PER, _followup(PER, {Signal.CONTACT_ME}, 1))],
+            ),
+        ),
+        "greeting-waiting": greeting_card(
+            "nb",
+            LEADER.name.split()[0],
+            Waiting([(KARI, _agreement(KARI, 1, Status.PENDING))]),
+        ),
         "help-unknown-en": help_card("en", t("en", "unknown")),
         "settings": settings_card("nb", "41-50", ["stress", "strain"], saved=True),
         "settings-en": settings_card("en", "", [], invalid=True),

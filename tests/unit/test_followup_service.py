@@ -8,9 +8,9 @@ from domain.followup import (
     AlreadyAsked,
     NoLeader,
     Prompted,
+    PromptWaiting,
     SelfHelp,
     Shared,
-    Waiting,
     Why,
 )
 from services.checkins import Stored
@@ -97,11 +97,11 @@ async def test_a_prompt_waits_for_a_leader_without_the_bot_and_goes_out_once_rea
     assert not (await services.directory.import_csv(EXAMPLE.read_bytes())).errors
     await services.reachable(KARI.aad_object_id)
     assert await check_in(services, FINE, contact=True) == Shared(
-        Waiting("Lars Haugen"), Why.TICKED
+        PromptWaiting("Lars Haugen"), Why.TICKED
     )
     round_ = await services.checkins.round_for_checkin()
     # Asked again while it waits: still waiting, and still one follow-up.
-    assert await services.followups.ask_leader(KARI.aad_object_id, round_.id) == Waiting(
+    assert await services.followups.ask_leader(KARI.aad_object_id, round_.id) == PromptWaiting(
         "Lars Haugen"
     )
     await services.reachable(LARS.aad_object_id)
@@ -148,7 +148,7 @@ async def test_a_consent_withdrawn_while_the_prompt_waits_never_reaches_the_lead
     await services.reachable(KARI.aad_object_id)
     await services.followups.save_consent(KARI.aad_object_id, frozenset({"stress"}))
     waiting = await check_in(services, STRESSED)
-    assert waiting == Shared(Waiting("Lars Haugen"), Why.STANDING, True)
+    assert waiting == Shared(PromptWaiting("Lars Haugen"), Why.STANDING, True)
     await services.followups.save_consent(KARI.aad_object_id, frozenset())
     await services.reachable(LARS.aad_object_id)
     await services.followups.reachable(LARS.aad_object_id)
