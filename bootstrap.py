@@ -221,7 +221,11 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         leases,
         Policy(
             Mode(settings.home_office_mode),
-            Amounts(settings.equipment_it_nok, settings.equipment_furniture_nok),
+            Amounts(
+                settings.equipment_it_nok,
+                settings.equipment_furniture_nok,
+                settings.equipment_prices,
+            ),
             settings.agreement_review_months,
         ),
         settings.timezone,

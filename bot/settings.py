@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
+from domain.agreement import PRICES
 from domain.catalog import round_items
 from domain.retry import TURN_BUDGET
 
@@ -77,6 +78,7 @@ class Settings:
     home_office_mode: str = "ordinary"  # "ordered": e.g. a pandemic (docs/product.md#extent)
     equipment_it_nok: int = 3_000
     equipment_furniture_nok: int = 5_000
+    equipment_prices: dict[str, int] = field(default_factory=lambda: dict(PRICES))
     agreement_review_months: int = 12
     followup_stress_high: int = 4
     followup_stress_max: int = 5
@@ -193,6 +195,7 @@ class Settings:
                 get("EQUIPMENT_FURNITURE_NOK", str(d.equipment_furniture_nok)),
                 "EQUIPMENT_FURNITURE_NOK",
             ),
+            equipment_prices=_prices(get("EQUIPMENT_PRICES"), d.equipment_prices),
             agreement_review_months=_int(
                 get("AGREEMENT_REVIEW_MONTHS", str(d.agreement_review_months)),
                 "AGREEMENT_REVIEW_MONTHS",
@@ -329,6 +332,23 @@ def _graph_field(value: str, name: str) -> str:
     if value not in GRAPH_USER_FIELDS:
         raise ConfigError(f"{name} must be one of {', '.join(GRAPH_USER_FIELDS)}, not {value!r}")
     return value
+
+
+def _prices(value: str, defaults: dict[str, int]) -> dict[str, int]:
+    """`EQUIPMENT_PRICES=desk=3500,headset=900`: catalogue prices that differ from the
+    defaults (domain/agreement.py PRICES)."""
+    prices = dict(defaults)
+    for pair in (p.strip() for p in value.split(",") if p.strip()):
+        item, _, price = pair.partition("=")
+        if item.strip() not in prices:
+            raise ConfigError(
+                f"EQUIPMENT_PRICES: {item.strip()!r} is not an item; the items are "
+                f"{', '.join(prices)}"
+            )
+        prices[item.strip()] = _int(price.strip(), f"EQUIPMENT_PRICES {item.strip()}")
+        if prices[item.strip()] < 0:
+            raise ConfigError(f"EQUIPMENT_PRICES: the price of {item.strip()} cannot be negative")
+    return prices
 
 
 def _scale(get: Callable[[str, str], str], name: str, default: int) -> int:

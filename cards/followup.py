@@ -74,7 +74,6 @@ def followup_card(
             text(
                 t(lang, "followup.done", day=done.at.strftime("%d.%m.%Y")),
                 weight="Bolder",
-                color="Good",
             )
         )
         if followup.note:
@@ -116,7 +115,7 @@ def followup_reminder_card(
 ) -> Card:
     card = followup_card(lang, employee, followup, contacts)
     reminder = text(
-        t(lang, "followup.reminder", name=md(employee.name)), color="Warning", weight="Bolder"
+        t(lang, "followup.reminder", name=md(employee.name)), color="Attention", weight="Bolder"
     )
     return {**card, "body": [reminder, *card["body"]]}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+from cards.agreement import task_elements
 from cards.elements import Card, Element, adaptive_card, execute, md, text, title
 from cards.i18n import t
 from domain.agreement import WORKDAYS
@@ -23,6 +24,8 @@ PAGE = "page"
 # People per page and list: a page with every list full, at the longest names, stays well
 # inside Teams' message size limit (tests/integration/test_message_size.py).
 PAGE_SIZE = 10
+# Tasks per page: each carries its own button, the largest part of a page.
+TASK_PAGE_SIZE = 4
 T = TypeVar("T")
 
 
@@ -48,8 +51,8 @@ def _button_sets(actions: Sequence[Element]) -> list[Element]:
     ]
 
 
-def _page_of(rows: Sequence[T], page: int) -> Sequence[T]:
-    return rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+def _page_of(rows: Sequence[T], page: int, size: int = PAGE_SIZE) -> Sequence[T]:
+    return rows[(page - 1) * size : page * size]
 
 
 def team_card(
@@ -61,8 +64,12 @@ def team_card(
 ) -> Card:
     """One page of the team: each list (follow-ups, approvals, members) shows its `page`-th
     slice, so a large team fits Teams' message size limit; "next" replaces the card."""
-    pending = overview.pending
-    pages = max(1, *(-(-len(rows) // PAGE_SIZE) for rows in (followups, pending, overview.members)))
+    pending, tasks = overview.pending, overview.tasks
+    pages = max(
+        1,
+        -(-len(tasks) // TASK_PAGE_SIZE),
+        *(-(-len(rows) // PAGE_SIZE) for rows in (followups, pending, overview.members)),
+    )
     page = min(max(page, 1), pages)
     members = _page_of(overview.members, page)
     body: list[Element] = [title(t(lang, "team.title"))]
@@ -71,7 +78,7 @@ def team_card(
             text(t(lang, "team.page", page=page, pages=pages), isSubtle=True, spacing="None")
         )
     if message:
-        body.append(text(message, color="Good", weight="Bolder"))
+        body.append(text(message, weight="Bolder"))
     if page == 1 or _page_of(followups, page):
         body.append(_section(t(lang, "team.followups")))
         body += _button_sets(
@@ -107,6 +114,12 @@ def team_card(
                 if member.agreement is not None
             ]
         ) or [text(t(lang, "team.no_pending"), isSubtle=True)]
+    if _page_of(tasks, page, TASK_PAGE_SIZE):
+        # Approved agreements leave the leader something to order or arrange; each stays
+        # here until marked done.
+        body.append(_section(t(lang, "team.tasks")))
+        for member, task in _page_of(tasks, page, TASK_PAGE_SIZE):
+            body += task_elements(lang, member.person.name, member.person.id, task, heading=True)
     if members:
         body.append(_section(t(lang, "team.agreements")))
         body.append(

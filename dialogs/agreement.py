@@ -23,9 +23,12 @@ from botbuilder.dialogs import (
 )
 
 from cards.agreement import (
+    EQUIPMENT_ITEMS,
+    OTHER_PACKAGE,
     advice_card,
     annotated,
     equipment_card,
+    equipment_items_card,
     ergonomics_card,
     extent_card,
     network_card,
@@ -36,9 +39,10 @@ from cards.agreement import (
 from cards.agreement_submit import (
     EquipmentChoice,
     Parsed,
-    parse_equipment,
     parse_extent,
+    parse_items,
     parse_network,
+    parse_package,
     parse_tasks,
     parse_workplace,
     parse_yes_no,
@@ -46,7 +50,14 @@ from cards.agreement_submit import (
 from cards.elements import Card, md
 from cards.i18n import t
 from dialogs.card_step import CardStep, language_of, send_card, step_id, user_of
-from domain.agreement import assess_workplace
+from domain.agreement import (
+    FURNITURE_ITEMS,
+    IT_ITEMS,
+    EquipmentRequest,
+    Package,
+    assess_workplace,
+    items_of,
+)
 from domain.agreement_record import Agreement, Terms
 from domain.language import Language
 from services.agreements import AgreementService, Refused, Submitted, WaitingForLeader
@@ -87,7 +98,20 @@ class AgreementDialogs:
             (
                 "equipment",
                 lambda lang, v, e, n, c: equipment_card(lang, v, policy.amounts, e, n, policy.mode),
-                lambda d, c: parse_equipment(d, c["days"], policy.mode, policy.amounts),
+                lambda d, c: parse_package(d, c["days"], policy.mode),
+            ),
+            (
+                EQUIPMENT_ITEMS,
+                lambda lang, v, e, n, c: equipment_items_card(
+                    lang, Package(c["package"]), v, policy.amounts, e, n
+                ),
+                lambda d, c: (
+                    Parsed(OTHER_PACKAGE)
+                    if d.get("choice") == OTHER_PACKAGE
+                    else parse_items(
+                        d, Package(c["package"]), c["days"], policy.mode, policy.amounts
+                    )
+                ),
             ),
             (
                 "network",
@@ -160,9 +184,18 @@ class AgreementDialogs:
                     return await step.end_dialog()
                 case _:
                     assert_never(outcome)
+        if part == EQUIPMENT_ITEMS and value == OTHER_PACKAGE:
+            return await step.replace_dialog(FLOW, {"parts": parts, "index": index - 1})
         agreement = await self._service.change_terms(user, lambda terms: _apply(part, value, terms))
         if part == "ergonomics" and _ergonomic_advice(agreement.terms):
             parts.insert(index + 1, BHT)
+        if part == "equipment":
+            # The item card follows the package card once, and only when the package asks more.
+            has_items = parts[index + 1 : index + 2] == [EQUIPMENT_ITEMS]
+            if _asks_more(value) and not has_items:
+                parts.insert(index + 1, EQUIPMENT_ITEMS)
+            elif has_items and not _asks_more(value):
+                parts.pop(index + 1)
         if index + 1 < len(parts):
             return await step.replace_dialog(FLOW, {"parts": parts, "index": index + 1})
         lang = language_of(context)
@@ -192,12 +225,17 @@ class AgreementDialogs:
             return None
         options = dc.stack[-1].state.get("options") or {}
         parts = options.get("parts")
-        return tuple(p for p in parts if p != BHT) if parts else None
+        return tuple(p for p in parts if p not in (BHT, EQUIPMENT_ITEMS)) if parts else None
 
 
 def _summary_choice(data: dict[str, Any]) -> Parsed[str]:
     choice = data.get("choice")
     return Parsed(choice) if choice in ("send", "edit") else Parsed(None, ["agreement.choose_one"])
+
+
+def _asks_more(package: Package) -> bool:
+    """Whether the package is more than a choice: items to pick, or special needs to describe."""
+    return bool(items_of(package)) or package is Package.SPECIAL
 
 
 def _ergonomic_advice(terms: Terms) -> list[str]:
@@ -235,17 +273,19 @@ def _prefill(part: str, terms: Terms) -> tuple[dict[str, Any], dict[str, Any]]:
     if part == BHT:
         answer = "yes" if terms.wants_occupational_health else ""
         return {BHT: answer}, {"advice": _ergonomic_advice(terms)}
-    if part == "equipment":
-        context = {"days": terms.extent.days if terms.extent else 0}
-        if not terms.equipment:
-            return {}, context
+    if part in ("equipment", EQUIPMENT_ITEMS):
         equipment = terms.equipment
+        context: dict[str, Any] = {"days": terms.extent.days if terms.extent else 0}
+        if equipment is None:
+            return {}, context
+        if part == "equipment":
+            return {"package": str(equipment.package.value)}, context
+        keys = {item.key for item in equipment.items}
         return {
-            "package": str(equipment.package.value),
-            "it_cost": equipment.it_cost,
-            "furniture_cost": equipment.furniture_cost,
+            "it_items": ",".join(k for k in IT_ITEMS if k in keys),
+            "furniture_items": ",".join(k for k in FURNITURE_ITEMS if k in keys),
             "special_needs": terms.special_needs,
-        }, context
+        }, {**context, "package": equipment.package.value}
     if part == "network" and terms.network:
         return {"network": terms.network.value}, {}
     return {}, {}
@@ -264,6 +304,12 @@ def _apply(part: str, value: Any, terms: Terms) -> Terms:
     if part == BHT:
         return replace(terms, wants_occupational_health=bool(value))
     if part == "equipment":
+        assert isinstance(value, Package)
+        if terms.equipment is not None and terms.equipment.package is value:
+            return terms  # the same package: what was picked from it stands
+        # Only what the chosen package needs: the items or needs of another package go.
+        return replace(terms, equipment=EquipmentRequest(value), special_needs="")
+    if part == EQUIPMENT_ITEMS:
         assert isinstance(value, EquipmentChoice)
         return replace(terms, equipment=value.request, special_needs=value.special_needs)
     if part == "network":

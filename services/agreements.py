@@ -19,12 +19,15 @@ from domain.agreement_record import (
     Agreement,
     Decision,
     NotAllowed,
+    OrderTask,
     Problems,
     Status,
     TeamMember,
     TeamOverview,
     Terms,
     decide,
+    mark_ordered,
+    order_task,
     reroute,
     review,
     review_due,
@@ -197,6 +200,26 @@ class AgreementService:
             _topic(decided), "decision", employee.id, AgreementDecided(employee, leader, decided)
         )
         return employee, decided
+
+    async def task(self, current: Agreement) -> OrderTask | None:
+        """What approving left the leader to do (order, contact BHT), until marked done."""
+        return order_task(current, await self.approved_of(current))
+
+    async def mark_ordered(self, leader_id: str, employee_id: str, version: int) -> Person:
+        """The leader has done what approving `version` asked. Pressing again, or on a card
+        for a version since replaced, changes nothing."""
+        employee = await self._require_leader_of(leader_id, employee_id)
+        approved = await self.approved(employee.id)
+        if approved is None:
+            raise NotAllowed(Refusal.NONE_YET)
+
+        def mark(agreement: Agreement | None) -> Agreement:
+            current = _existing(agreement)
+            in_force = current if current.status is Status.APPROVED else approved
+            return mark_ordered(current, in_force, version)
+
+        await self._agreements.change(employee.id, mark)
+        return employee
 
     async def for_leader(self, leader_id: str, employee_id: str) -> tuple[Person, Agreement]:
         """An employee's agreement as their leader may see it."""

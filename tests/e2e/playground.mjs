@@ -500,7 +500,12 @@ const TEXT = {
   desk: 'Skrivebord',
   chair: 'Kontorstol',
   equipmentTitle: /^Utstyr$/,
-  basicPackage: /^1 Grunnpakke/,
+  standardPackage: /^2 Standard/,
+  // The standard package's IT items (domain/agreement.py PRICES): kr 4 200 together.
+  itItems: ['Ekstern skjerm', 'Tastatur', 'Mus,', 'Hodesett', 'Dokkingstasjon'],
+  itLimit: /IKT-utstyr \(til sammen høyst kr 3\s000\)/,
+  overLimit: /kommer på kr 4\s200; standardpakken dekker høyst kr 3\s000/,
+  dockingStation: 'Dokkingstasjon',
   networkTitle: /^Nettverk$/,
   privateNetwork: 'Privat nettverk',
   summaryTitle: 'Forslag til avtale, versjon 1',
@@ -722,8 +727,20 @@ async function agreement(run) {
   });
 
   await step('avtale-equipment', async (message) => {
-    await message.getByRole('radio', { name: TEXT.basicPackage }).check({ timeout: WAIT_MS });
-    return next(message, TEXT.networkTitle, 'the network step', 'avtale-equipment-filled');
+    // The package first; the next card asks only for what that package needs.
+    await message.getByRole('radio', { name: TEXT.standardPackage }).check({ timeout: WAIT_MS });
+    return next(message, TEXT.itLimit, "the standard package's items", 'avtale-equipment-filled');
+  });
+
+  await step('avtale-equipment-items', async (message) => {
+    // Every IT item: over the amount, refused with the sum and the limit, the ticks kept.
+    for (const item of TEXT.itItems)
+      await message.getByRole('checkbox', { name: item }).check({ timeout: WAIT_MS });
+    await next(message, TEXT.overLimit, 'the sum and the limit', 'avtale-equipment-items-filled');
+    const box = message.getByRole('checkbox', { name: TEXT.dockingStation });
+    if (!(await box.isChecked())) throw new StepFailure('the refused card lost the ticks');
+    await box.uncheck({ timeout: WAIT_MS });
+    return next(message, TEXT.networkTitle, 'the network step', 'avtale-equipment-items-refused');
   });
 
   await step('avtale-network', async (message) => {

@@ -333,6 +333,7 @@ def test_walkthrough_in_teams_renderer(tmp_path: Path, services: list[Service]) 
         "avtale-extent",
         "avtale-ergonomics",
         "avtale-equipment",
+        "avtale-equipment-items",
         "avtale-network",
         "avtale-sent",
     ]

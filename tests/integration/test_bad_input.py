@@ -45,7 +45,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cards.agreement import DECIDE_VERB, OPEN_VERB, REVISE_VERB, START_VERB, STEP_VERB
+from cards.agreement import (
+    DECIDE_VERB,
+    OPEN_VERB,
+    ORDERED_VERB,
+    REVISE_VERB,
+    START_VERB,
+    STEP_VERB,
+)
 from cards.checkin import SUBMIT_VERB
 from cards.data_rights import DELETE_VERB, DOWNLOAD_VERB, KEEP_VERB
 from cards.followup import ASK_VERB, DONE_VERB, SUPPORT_VERB, TALK_VERB
@@ -54,13 +61,13 @@ from cards.pulse import CSV_VERB
 from cards.settings import SAVE_VERB
 from cards.team import FOLLOWUP_OPEN_VERB, INVITE_VERB, SHOW_VERB
 from cards.team import OPEN_VERB as TEAM_OPEN_VERB
-from domain.agreement import BODY_AREAS, EQUIPMENT, WORKDAYS
+from domain.agreement import BODY_AREAS, EQUIPMENT, FURNITURE_ITEMS, IT_ITEMS, WORKDAYS
 from domain.agreement_record import HOME_TASKS, OFFICE_TASKS
 from domain.catalog import round_items
 from storage.responses import unseal
 from storage.rounds import RoundRepository
 from tests.support.answers import EQUIPMENT as EQUIPMENT_INPUTS
-from tests.support.answers import EXTENT, FINE, NETWORK, TASKS
+from tests.support.answers import EQUIPMENT_ITEMS, EXTENT, FINE, NETWORK, TASKS
 from tests.support.card_data import DATA_KEYS
 from tests.support.card_text import texts
 from tests.support.example_org import INGRID, KARI, LARS, OLE
@@ -252,7 +259,7 @@ COMMANDS = ("hjelp", "help", "sjekk inn", "check in", "min utvikling", "innstill
 KNOWN_VERBS = (STEP_VERB, DECIDE_VERB, REVISE_VERB, START_VERB, OPEN_VERB, SHOW_VERB,
                TEAM_OPEN_VERB, INVITE_VERB, ASK_VERB, TALK_VERB, DONE_VERB, SUPPORT_VERB,
                FOLLOWUP_OPEN_VERB, SUBMIT_VERB, SAVE_VERB, KEEP_VERB, DOWNLOAD_VERB,
-               CSV_VERB)  # fmt: skip
+               CSV_VERB, ORDERED_VERB)  # fmt: skip
 verbs = st.one_of(st.sampled_from(KNOWN_VERBS), strings, not_strings)
 card_data = st.dictionaries(st.sampled_from(DATA_KEYS) | st.text(max_size=8), garbage, max_size=8)
 
@@ -361,13 +368,6 @@ bad_package = st.one_of(
     st.integers().filter(lambda n: n not in (1, 2, 3, 4)).map(str),
     st.sampled_from(["2.5", "nan", "inf", "0", "5"]),
 )
-bad_cost = st.one_of(
-    st.text(max_size=10).filter(lambda s: s.strip() != "" and _not_a_number(s)),
-    st.lists(scalars, min_size=1, max_size=2),
-    st.integers(max_value=-1),
-    st.integers(max_value=-1).map(str),
-    st.sampled_from(["2.5", "nan", "inf", "-1e3"]),
-)
 
 #: For each step of the agreement, data it must refuse: the step never guesses beyond its
 #: card's own values, so one input outside them is enough.
@@ -395,10 +395,11 @@ REFUSED = {
         with_a_stranger(BODY_AREAS).map(lambda v: {"place": "own_room", "discomfort": v}),
     ),
     "occupational_health": none_of("occupational_health", ("yes", "no")),
-    "equipment": st.one_of(
-        st.just({}) | bad_package.map(lambda v: {"package": v}),
-        bad_cost.map(lambda v: {"package": "2", "it_cost": v}),
-        bad_cost.map(lambda v: {"package": "2", "furniture_cost": v}),
+    "equipment": st.just({}) | bad_package.map(lambda v: {"package": v}),
+    "equipment_items": st.one_of(
+        with_a_stranger(IT_ITEMS).map(lambda v: {"it_items": v}),
+        with_a_stranger(FURNITURE_ITEMS).map(lambda v: {"furniture_items": v}),
+        st.just({"it_items": ",".join(IT_ITEMS)}),  # over the standard package's IT amount
     ),
     "network": none_of("network", ("private", "job_phone")),
     "summary": none_of("choice", ()).filter(lambda d: d.get("choice") not in ("send", "edit")),
@@ -410,7 +411,8 @@ DECIDING = {
     "extent": ("days", "fixed", "weekdays"),
     "ergonomics": ("place", "has", "discomfort"),
     "occupational_health": ("occupational_health",),
-    "equipment": ("package", "it_cost", "furniture_cost"),
+    "equipment": ("package",),
+    "equipment_items": ("it_items", "furniture_items", "choice"),
     "network": ("network",),
     "summary": ("choice",),
 }
@@ -658,6 +660,7 @@ VALID: dict[str, dict[str, Any]] = {
     "ergonomics": {"place": "own_room", "has": "desk,office_chair", "discomfort": "neck"},
     "occupational_health": {"occupational_health": "yes"},
     "equipment": EQUIPMENT_INPUTS,
+    "equipment_items": EQUIPMENT_ITEMS,
     "network": NETWORK,
 }
 
@@ -739,6 +742,7 @@ WRONG = {
     CSV_VERB: card_data,
     KEEP_VERB: card_data,
     INVITE_VERB: st.fixed_dictionaries({}, optional={"invitee": garbage}),
+    ORDERED_VERB: st.fixed_dictionaries({"employee": someone}, optional={"version": garbage}),
     **{
         verb: st.fixed_dictionaries(
             {"employee": someone}, optional={"followup": garbage, "note": garbage}

@@ -32,6 +32,7 @@ from cards.agreement import (
     approval_card,
     decision_card,
     equipment_card,
+    equipment_items_card,
     ergonomics_card,
     extent_card,
     invite_card,
@@ -59,6 +60,8 @@ from cards.settings import settings_card
 from cards.team import team_card, with_back
 from cards.trend import trend_card
 from domain.agreement import (
+    FURNITURE_ITEMS,
+    IT_ITEMS,
     Amounts,
     EquipmentRequest,
     Extent,
@@ -68,6 +71,7 @@ from domain.agreement import (
     Place,
     Workplace,
     assess_workplace,
+    priced,
 )
 from domain.agreement_record import (
     Agreement,
@@ -77,6 +81,7 @@ from domain.agreement_record import (
     TeamMember,
     TeamOverview,
     Terms,
+    order_task,
     review,
     week_plan,
 )
@@ -98,6 +103,7 @@ from domain.org import Person
 from domain.profile import AGE_BANDS
 from domain.pulse import NO_BAND, PulseReport, Scope, Summary, View
 from domain.pulse import TrendPoint as PulsePoint
+from domain.refusals import OverLimit, Refusal
 from domain.rounds import Round
 from domain.trend import DEFAULT_TREND_ROUNDS, TrendPoint
 from services.pulse import TREND_ROUNDS as PULSE_TREND_ROUNDS
@@ -147,7 +153,7 @@ INGRID = _employee(6, "Ingrid Sørensen Haugland")
 MAGNUS = _employee(7, "Magnus Lie")
 
 # A whole proposal: three days with a reason (flagged), a risky workplace (flagged, BHT wanted),
-# a standard package within the amounts, the private network.
+# items from the standard package within the amounts, the private network.
 FULL_TERMS = Terms(
     tasks=Tasks(
         home=("concentration", "writing", "planning"),
@@ -161,8 +167,15 @@ FULL_TERMS = Terms(
         Place.FIXED_PLACE, frozenset({"desk", "external_screen", "mouse"}), frozenset({"neck"})
     ),
     wants_occupational_health=True,
-    equipment=EquipmentRequest(Package.STANDARD, it_cost=2_500, furniture_cost=4_200),
+    equipment=EquipmentRequest(
+        Package.STANDARD,
+        items=priced(("external_screen", "keyboard", "headset", "office_chair"), Amounts()),
+    ),
     network=Network.PRIVATE,
+)
+# An agreement stored before the equipment step asked for items: kroner, as typed then.
+LEGACY_TERMS = replace(
+    FULL_TERMS, equipment=EquipmentRequest(Package.STANDARD, it_cost=2_500, furniture_cost=4_200)
 )
 PLAIN_TERMS = Terms(
     tasks=Tasks(home=("concentration", "digital_meetings"), office=("collaboration",)),
@@ -229,6 +242,7 @@ def _agreement_cards() -> dict[str, Card]:
         comment="Tre dager går fint, men ta med hvilke dager du er på kontoret for brukermøter.",
     )
     talk = _agreement(KARI, 2, Status.TALK_PROPOSED, terms=FULL_TERMS, comment="La oss ta en prat.")
+    approved_full = _agreement(KARI, 2, Status.APPROVED, terms=FULL_TERMS)
     summary = summary_card(
         "nb", _agreement(KARI, 1, Status.DRAFT, terms=FULL_TERMS), [], [], FLAGS, LEADER.name
     )
@@ -258,11 +272,38 @@ def _agreement_cards() -> dict[str, Card]:
             "nb", {"place": "fixed_place", "has": "desk,mouse", "discomfort": "neck"}
         ),
         "advice": advice_card("nb", assess_workplace(risky, 2).advice, {}),
+        "equipment": equipment_card("nb", {"package": "2"}, amounts),
         "equipment-refused": equipment_card(
+            "nb", {"package": "2"}, amounts, ["equipment.standard_needs_regular_days"]
+        ),
+        "equipment-items": equipment_items_card(
             "nb",
-            {"package": "2", "it_cost": 4_500, "furniture_cost": 3_000, "special_needs": ""},
+            Package.STANDARD,
+            {"it_items": "external_screen,keyboard,mouse", "furniture_items": "office_chair"},
             amounts,
-            ["equipment.it_over_limit"],
+        ),
+        "equipment-items-refused": equipment_items_card(
+            "nb",
+            Package.STANDARD,
+            {"it_items": ",".join(IT_ITEMS), "furniture_items": ",".join(FURNITURE_ITEMS)},
+            amounts,
+            [
+                OverLimit(Refusal.EQUIPMENT_IT_OVER_LIMIT, 4_200, 3_000),
+                OverLimit(Refusal.EQUIPMENT_FURNITURE_OVER_LIMIT, 5_400, 5_000),
+            ],
+        ),
+        "equipment-items-en": equipment_items_card(
+            "en",
+            Package.STANDARD,
+            {},
+            amounts,
+            [OverLimit(Refusal.EQUIPMENT_IT_OVER_LIMIT, 9_500, 8_000)],
+        ),
+        "equipment-items-temporary": equipment_items_card(
+            "nb", Package.TEMPORARY, {"it_items": "external_screen"}, amounts
+        ),
+        "equipment-items-special": equipment_items_card(
+            "nb", Package.SPECIAL, {}, amounts, ["agreement.equipment.special_needed"]
         ),
         "network": network_card("nb", {"network": "private"}),
         "summary": summary,
@@ -282,11 +323,26 @@ def _agreement_cards() -> dict[str, Card]:
             approval_card(
                 "nb",
                 KARI.name,
-                _agreement(KARI, 2, Status.APPROVED, terms=FULL_TERMS),
+                approved_full,
                 FLAGS,
                 KARI.teams_login,
+                order_task(*[approved_full] * 2),
             ),
             "nb",
+        ),
+        "approval-approved-en": with_back(
+            approval_card(
+                "en",
+                KARI.name,
+                approved_full,
+                FLAGS,
+                KARI.teams_login,
+                order_task(*[approved_full] * 2),
+            ),
+            "en",
+        ),
+        "agreement-legacy": agreement_card(
+            "nb", KARI.name, _agreement(KARI, 1, Status.APPROVED, terms=LEGACY_TERMS), LEADER.name
         ),
         "agreement-draft": agreement_card(
             "nb", KARI.name, approved, LEADER.name, _agreement(KARI, 2, Status.DRAFT)
@@ -316,7 +372,11 @@ def _team_cards() -> dict[str, Card]:
             _agreement(KARI, 2, Status.PENDING, terms=FULL_TERMS),
             _agreement(KARI, 1, Status.APPROVED),
         ),
-        TeamMember(PER, _agreement(PER, 3, Status.APPROVED), _agreement(PER, 3, Status.APPROVED)),
+        TeamMember(
+            PER,
+            _agreement(PER, 3, Status.APPROVED, terms=FULL_TERMS),
+            _agreement(PER, 3, Status.APPROVED, terms=FULL_TERMS),
+        ),
         TeamMember(AISHA, _agreement(AISHA, 1, Status.PENDING), None),
         TeamMember(JONAS, _agreement(JONAS, 2, Status.CHANGES_REQUESTED), None),
         TeamMember(INGRID, _agreement(INGRID, 1, Status.TALK_PROPOSED), None),
@@ -557,29 +617,35 @@ SERVICE_AREAS = [
 ]
 
 
-def _pulse_cell(n: int, seed: int) -> Summary:
+# A short round: the two items of every week and two rotating ones, one chart of four bars.
+SHORT_ITEMS = ("stress", "social", "workload", "leader")
+
+
+def _pulse_cell(n: int, seed: int, items: tuple[str, ...] = ITEMS) -> Summary:
     """`n` respondents; skewed sums, so that the means differ from group to group."""
-    return Summary(n, {i: n * (15 + (seed * 7 + j * 11) % 30) // 10 for j, i in enumerate(ITEMS)})
+    return Summary(n, {i: n * (15 + (seed * 7 + j * 11) % 30) // 10 for j, i in enumerate(items)})
 
 
-def _pulse_report(areas: list[str] | None, hide_every: int = 0) -> PulseReport:
-    """The view of all `areas` (None: the whole organisation, with age bands); with
+def _pulse_report(
+    areas: list[str] | None, hide_every: int = 0, items: tuple[str, ...] = ITEMS
+) -> PulseReport:
+    """The view of all `areas` (None: the whole organisation, with age bands) on `items`; with
     `hide_every`, that share of the areas and the total hidden as too few."""
     shown = areas if areas is not None else SERVICE_AREAS
     by_area: dict[str, Summary | None] = {
-        a: None if hide_every and n % hide_every else _pulse_cell(40 + 9 * n, n)
+        a: None if hide_every and n % hide_every else _pulse_cell(40 + 9 * n, n, items)
         for n, a in enumerate(shown)
     }
     bands = (*AGE_BANDS, NO_BAND) if areas is None else ()
-    total = _pulse_cell(sum(s.n for s in by_area.values() if s), 1)
+    total = _pulse_cell(sum(s.n for s in by_area.values() if s), 1, items)
     view = View(
         "2025-11-17",
-        ITEMS,
+        items,
         invited=total.n + 311,
         scope_total=None if hide_every else total,
-        distribution=None if hide_every else {i: (12, 40, 97, 160, 33) for i in ITEMS},
+        distribution=None if hide_every else {i: (12, 40, 97, 160, 33) for i in items},
         by_area=by_area,
-        by_band={b: _pulse_cell(25 + 11 * n, n + 3) for n, b in enumerate(bands)},
+        by_band={b: _pulse_cell(25 + 11 * n, n + 3, items) for n, b in enumerate(bands)},
     )
     trend = [
         PulsePoint((NOW - timedelta(days=7 * n)).strftime("%d.%m."), _pulse_cell(total.n - n, n))
@@ -605,6 +671,10 @@ def _pulse_cards() -> dict[str, Card]:
         cards["pulse-largest-areas"],
         cards["pulse-largest-bands"],
     ) = pulse_cards("nb", admin, everyone, 5, 10)
+    short = _pulse_report(SERVICE_AREAS[:2], items=SHORT_ITEMS)
+    cards["pulse-short-en"] = pulse_summary(
+        "en", short, scope_label("en", short.scope.areas), 5, 10
+    )
     cards["pulse-rep"], cards["pulse-rep-areas"] = pulse_cards(
         "nb", rep, scope_label("nb", rep.scope.areas), 5, 10
     )

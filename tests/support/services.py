@@ -125,7 +125,11 @@ def build_services(
         LeaseStore(store),
         Policy(
             Mode(settings.home_office_mode),
-            Amounts(settings.equipment_it_nok, settings.equipment_furniture_nok),
+            Amounts(
+                settings.equipment_it_nok,
+                settings.equipment_furniture_nok,
+                settings.equipment_prices,
+            ),
             settings.agreement_review_months,
         ),
         settings.timezone,
