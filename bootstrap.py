@@ -35,6 +35,7 @@ from bot.links import DownloadLinks
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
 from bot.pulse_turns import PulseTurns
 from bot.routes import RouteTable
+from bot.scheduler import next_fire
 from bot.settings import Settings
 from bot.user_settings_turns import UserSettingsTurns
 from cards.render import render
@@ -165,6 +166,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),
+        next_scheduled=next_fire(settings.checkin_cron, settings.timezone),
     )
     token = (
         no_token if settings.local_mode else botbuilder_token_source(bot_framework_config(settings))
@@ -265,6 +267,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
     checkins.stored.register(followups.checkin_stored)
     # What waited for someone the bot could not reach goes out once Teams announces the install.
     people.reachable.register(agreements.reachable)
+    people.reachable.register(followups.reachable)
     data_rights = DataRightsService(PersonalData(store, responses), rounds, key, dialog_state_of)
     return Parts(
         store,

@@ -18,6 +18,7 @@ from cards.elements import (
     text,
     title,
 )
+from cards.followup import ask_button
 from cards.i18n import t, tn
 from cards.refusals import FIELD_PROBLEMS
 from domain.catalog import COMMENT_MAX_LENGTH, ITEMS_BY_ID, SCALE
@@ -112,7 +113,7 @@ def receipt_card(
     extra: Sequence[Element] = (),
 ) -> Card:
     """Replaces the check-in card, so the same card cannot be sent twice; `extra` says what
-    came of it (the leader asked, or self-help)."""
+    came of it for the follow-up (whether and why the leader was asked, self-help)."""
     label = round_label(round_, timezone)
     body: list[Element] = [
         title(t(lang, "receipt.title") if not already else t(lang, "checkin.title")),
@@ -125,8 +126,6 @@ def receipt_card(
             ],
         },
     ]
-    if answers.contact_me:
-        body.append(text(t(lang, "receipt.contact_me"), weight="Bolder"))
     body += extra
     return adaptive_card(body, [command_button(lang, Command.TREND, t(lang, "receipt.see_trend"))])
 
@@ -138,10 +137,29 @@ def item_label(lang: Language, item_id: str) -> str:
     return t(lang, f"item.good.{good}", item=t(lang, f"item.short.{item_id}"))
 
 
-def notice_card(lang: Language, message: str) -> Card:
-    """A card that replaces a check-in card that can no longer be answered."""
+def answered_card(lang: Language, round_: Round, timezone: ZoneInfo, next_round: datetime) -> Card:
+    """`sjekk inn` once the round is answered: not a blank card whose answers would be refused
+    (and its contact tick with them), but when the next round comes and the way to ask the
+    leader for contact now."""
+    opens = next_round.astimezone(timezone).strftime("%d.%m.%Y")
     return adaptive_card(
-        [title(t(lang, "checkin.title")), text(message)],
+        [
+            title(t(lang, "checkin.title")),
+            text(t(lang, "receipt.answered", round=round_label(round_, timezone), next=opens)),
+            text(t(lang, "receipt.answered.ask"), isSubtle=True),
+        ],
+        [
+            ask_button(lang, round_.id),
+            command_button(lang, Command.TREND, t(lang, "receipt.see_trend")),
+        ],
+    )
+
+
+def notice_card(lang: Language, message: str, extra: Sequence[Element] = ()) -> Card:
+    """A card that replaces a check-in card that can no longer be answered; `extra` says what
+    came of a contact wish ticked on it."""
+    return adaptive_card(
+        [title(t(lang, "checkin.title")), text(message), *extra],
         [command_button(lang, Command.CHECKIN, t(lang, "action.checkin"))],
     )
 

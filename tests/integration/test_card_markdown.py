@@ -17,6 +17,7 @@ from cards.followup import DONE_VERB, asked_card
 from cards.help import greeting_card
 from cards.team import team_card
 from domain.agreement_record import TeamMember, TeamOverview, week_plan
+from domain.followup import Contacts, Prompted, PromptWaiting
 from domain.org import Person
 from tests.support.answers import ERGONOMICS, EXTENT, FINE
 from tests.support.card_text import texts
@@ -100,7 +101,8 @@ def test_every_card_builder_with_free_text_escapes_it() -> None:
     overview = TeamOverview([TeamMember(person, None, None)], week_plan([]))
     for card in (
         greeting_card("nb", LINK),
-        asked_card("nb", LINK),
+        asked_card("nb", Prompted(LINK), Contacts("hr", "bht")),
+        asked_card("nb", PromptWaiting(LINK), Contacts("hr", "bht")),
         team_card("nb", overview),
     ):
         assert markup(card) == [], card

@@ -42,15 +42,14 @@ from cards.agreement import (
     summary_card,
     tasks_card,
 )
-from cards.checkin import checkin_card, notice_card, receipt_card
+from cards.checkin import answered_card, checkin_card, notice_card, receipt_card
 from cards.data_rights import confirm_delete_card, deleted_card, kept_card, my_data_card
 from cards.elements import Card
 from cards.followup import (
     asked_card,
     followup_card,
     followup_reminder_card,
-    no_leader_card,
-    outcome_lines,
+    leader_lines,
     self_help,
     team_signal_card,
 )
@@ -88,7 +87,18 @@ from domain.agreement_record import (
 )
 from domain.catalog import COMMENT_MAX_LENGTH, round_items
 from domain.checkin import CheckinAnswers, FieldError, FieldProblem
-from domain.followup import Action, Contacts, Event, FollowUp, Signal
+from domain.followup import (
+    Action,
+    AlreadyAsked,
+    Contacts,
+    Event,
+    FollowUp,
+    NoLeader,
+    Prompted,
+    PromptWaiting,
+    Signal,
+    Why,
+)
 from domain.org import Person
 from domain.profile import AGE_BANDS
 from domain.pulse import NO_BAND, PulseReport, Scope, Summary, View
@@ -418,8 +428,10 @@ def _followup_cards() -> dict[str, Card]:
         "followup-en": followup_card("en", PER, _followup(PER, {Signal.STRESS_MAX}, 0), CONTACTS),
         "followup-reminder": followup_reminder_card("nb", KARI, followup, CONTACTS),
         "team-signal": team_signal_card("nb", CONTACTS),
-        "asked": asked_card("nb", LEADER.name),
-        "no-leader": no_leader_card("nb", CONTACTS),
+        "asked": asked_card("nb", Prompted(LEADER.name), CONTACTS),
+        "asked-waiting": asked_card("nb", PromptWaiting(LEADER.name), CONTACTS),
+        "asked-already-en": asked_card("en", AlreadyAsked(LEADER.name), CONTACTS),
+        "no-leader": asked_card("nb", NoLeader(), CONTACTS),
     }
 
 
@@ -459,6 +471,13 @@ def _checkin_cards() -> dict[str, Card]:
         "checkin-all-items-en": checkin_card("en", everything, OSLO),
         "checkin-refused": checkin_card("nb", round_, OSLO, partial, errors, reminder=True),
         "checkin-closed": notice_card("nb", t("nb", "receipt.closed", round="17.11.2025")),
+        "checkin-closed-wish": notice_card(
+            "nb",
+            t("nb", "receipt.closed", round="17.11.2025"),
+            leader_lines("nb", PromptWaiting(LEADER.name), Why.TICKED, CONTACTS),
+        ),
+        "checkin-answered": answered_card("nb", round_, OSLO, round_.closes_at),
+        "checkin-answered-en": answered_card("en", round_, OSLO, round_.closes_at),
         "receipt-selfhelp": receipt_card(
             "nb", round_, OSLO, answers, False, extra=self_help("nb", round_.id, CONTACTS)
         ),
@@ -468,10 +487,26 @@ def _checkin_cards() -> dict[str, Card]:
             OSLO,
             asked,
             False,
-            extra=outcome_lines("nb", LEADER.name, False, CONTACTS),
+            extra=leader_lines("nb", Prompted(LEADER.name), Why.TICKED, CONTACTS),
+        ),
+        "receipt-waiting-selfhelp": receipt_card(
+            "nb",
+            round_,
+            OSLO,
+            asked,
+            False,
+            extra=[
+                *leader_lines("nb", PromptWaiting(LEADER.name), Why.STANDING, CONTACTS),
+                *self_help("nb", None, CONTACTS),
+            ],
         ),
         "receipt-no-leader": receipt_card(
-            "nb", round_, OSLO, asked, False, extra=outcome_lines("nb", None, True, CONTACTS)
+            "nb",
+            round_,
+            OSLO,
+            asked,
+            False,
+            extra=leader_lines("nb", NoLeader(), Why.TICKED, CONTACTS),
         ),
         "receipt-already-en": receipt_card("en", round_, OSLO, answers, True),
         "trend": trend_card("nb", points),
