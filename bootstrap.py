@@ -26,7 +26,8 @@ from bot.agreement_turns import AgreementTurns
 from bot.checkin_turns import CheckinTurns
 from bot.data_turns import DataTurns
 from bot.followup_turns import FollowUpTurns
-from bot.graph import GraphConfig, GraphDirectory
+from bot.graph import GraphClient, GraphConfig, GraphDirectory
+from bot.graph_install import GraphInstaller
 from bot.handler import HomeOfficeBot, on_turn_error
 from bot.help_turns import HelpTurns
 from bot.inbound import InboundAuthentication
@@ -34,6 +35,7 @@ from bot.links import DownloadLinks
 from bot.proactive import ConnectorSender, botbuilder_token_source, no_token
 from bot.pulse_turns import PulseTurns
 from bot.routes import RouteTable
+from bot.scheduler import next_fire
 from bot.settings import Settings
 from bot.user_settings_turns import UserSettingsTurns
 from cards.render import render
@@ -46,6 +48,7 @@ from services.checkins import CheckinService
 from services.data_rights import DataRightsService
 from services.delivery import DeliveryService
 from services.followups import FollowUpPolicy, FollowUpService
+from services.installs import InstallService
 from services.notify import Notifier
 from services.org_directory import OrgDirectoryService
 from services.people import PeopleService
@@ -59,6 +62,7 @@ from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
 from storage.followups import FollowUpRepository
+from storage.installs import InstallMarks
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.personal_data import PersonalData
@@ -133,7 +137,9 @@ class Parts:
     data_rights: DataRightsService
     roles: RoleService
     notifier: Notifier
-    graph: GraphDirectory | None = None
+    graph: GraphClient | None = None
+    # The app installs itself through Graph (`org install`, and for waiting leaders).
+    installs: InstallService | None = None
 
     async def close(self) -> None:
         await self.notifier.drain()  # cards on their way still need the sender and the store
@@ -157,9 +163,10 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         responses,
         ParticipationCounter(store),
         pseudonym_key=key,
-        items=settings.checkin_items,
+        rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),
+        next_scheduled=next_fire(settings.checkin_cron, settings.timezone),
     )
     token = (
         no_token if settings.local_mode else botbuilder_token_source(bot_framework_config(settings))
@@ -175,14 +182,28 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         DeliveryService(roster, ledger, sender, limiter=limiter, on_blocked=people.blocked),
         checkins,
         leases,
-        items=settings.checkin_items,
+        rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         render=render,
         round_length=timedelta(days=settings.round_days),
         reminder_after=timedelta(days=settings.reminder_after_days),
     )
-    graph = GraphDirectory(graph_config(settings)) if settings.org_source == "graph" else None
-    directory = OrgDirectoryService(org, leases, graph)
+    graph = GraphClient(graph_config(settings)) if settings.org_source == "graph" else None
+    directory = OrgDirectoryService(
+        org, leases, GraphDirectory(graph.config, client=graph) if graph else None
+    )
+    installs = (
+        InstallService(
+            GraphInstaller(graph, settings.app_id, settings.teams_app_catalog_id),
+            roster,
+            org,
+            InstallMarks(store),
+        )
+        if graph
+        else None
+    )
+    # A card that waits for a leader who cannot be reached asks for an install (README).
+    auto_install = installs.request if installs and settings.auto_install_for_leaders else None
     # One card to one person at a time (approvals, follow-ups), through the same limiter.
     notifier = Notifier(
         roster,
@@ -191,6 +212,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
             roster, ledger, sender, concurrency=1, limiter=limiter, on_blocked=people.blocked
         ),
         render,
+        install=auto_install,
     )
     agreements = AgreementService(
         AgreementRepository(store),
@@ -199,7 +221,11 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         leases,
         Policy(
             Mode(settings.home_office_mode),
-            Amounts(settings.equipment_it_nok, settings.equipment_furniture_nok),
+            Amounts(
+                settings.equipment_it_nok,
+                settings.equipment_furniture_nok,
+                settings.equipment_prices,
+            ),
             settings.agreement_review_months,
         ),
         settings.timezone,
@@ -239,6 +265,9 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
     # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
     checkins.stored.register(pulse.record)
     checkins.stored.register(followups.checkin_stored)
+    # What waited for someone the bot could not reach goes out once Teams announces the install.
+    people.reachable.register(agreements.reachable)
+    people.reachable.register(followups.reachable)
     data_rights = DataRightsService(PersonalData(store, responses), rounds, key, dialog_state_of)
     return Parts(
         store,
@@ -254,6 +283,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         RoleService(roles, org),
         notifier,
         graph,
+        installs,
     )
 
 
@@ -303,7 +333,7 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
         ],
         unknown_command=help_.unknown,
     )
-    bot = HomeOfficeBot(parts.people, routes)
+    bot = HomeOfficeBot(parts.people, routes, help_.greet)
     # botbuilder validates the token: a refusal is a 401; another channel than Teams, a sender
     # without an Entra id or a foreign tenant a 403 (bot/inbound.py).
     authentication = ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))

@@ -21,6 +21,7 @@ from bot.routes import ActionRoute, CommandRoute, Route, Turn
 from cards.agreement import (
     DECIDE_VERB,
     OPEN_VERB,
+    ORDERED_VERB,
     REVISE_VERB,
     START_VERB,
     STEP_VERB,
@@ -31,6 +32,7 @@ from cards.agreement import (
     terms_facts,
 )
 from cards.elements import Card, adaptive_card, execute, md, text, title
+from cards.help import Waiting
 from cards.i18n import t
 from cards.refusals import REFUSALS
 from cards.team import INVITE_VERB, INVITEE, SHOW_VERB, page_of, team_card, with_back
@@ -56,6 +58,7 @@ VERBS = frozenset(
         SHOW_VERB,
         TEAM_OPEN_VERB,
         INVITE_VERB,
+        ORDERED_VERB,
     }
 )
 
@@ -85,10 +88,20 @@ class AgreementTurns:
             ActionRoute(TEAM_OPEN_VERB, self.open_for_leader),
             ActionRoute(INVITE_VERB, self.invite),
             ActionRoute(SHOW_VERB, self.team_page),
+            ActionRoute(ORDERED_VERB, self.ordered),
         ]
 
     async def is_leader(self, profile: Profile) -> bool:
         return await self._service.is_leader(profile.user_id)
+
+    async def waiting(self, profile: Profile) -> Waiting:
+        """What waits for this leader: proposals to decide on, open follow-ups."""
+        if not await self._service.is_leader(profile.user_id):
+            return Waiting()
+        return Waiting(
+            await self._service.waiting_for(profile.user_id),
+            await self._open_followups(profile.user_id),
+        )
 
     # -- typed commands -------------------------------------------------------------------
 
@@ -145,6 +158,10 @@ class AgreementTurns:
         employee_id, page = str(turn.data.get(INVITEE, "")), page_of(turn.data)
         return await _unless_refused(turn, lambda: self._invite(turn.profile, employee_id, page))
 
+    async def ordered(self, turn: Turn) -> ActionResult:
+        _enter(turn, turn.data)
+        return await _unless_refused(turn, lambda: self._ordered(turn.profile, turn.data))
+
     async def team_page(self, turn: Turn) -> ActionResult:
         _enter(turn, turn.data)
 
@@ -182,11 +199,24 @@ class AgreementTurns:
             comment if isinstance(comment, str) else "",
         )
         flags = self._service.problems(decided).flagged
+        task = await self._service.task(decided) if decided.status is Status.APPROVED else None
         return ReplaceCard(
             with_back(
-                approval_card(lang, employee.name, decided, flags, employee.teams_login), lang
+                approval_card(lang, employee.name, decided, flags, employee.teams_login, task),
+                lang,
             )
         )
+
+    async def _ordered(self, profile: Profile, data: dict[str, Any]) -> ActionResult:
+        lang = profile.effective_language
+        version = data.get("version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            return ShowMessage(t(lang, "error.unknown_action"))
+        employee = await self._service.mark_ordered(
+            profile.user_id, str(data.get("employee", "")), version
+        )
+        message = t(lang, "team.task.marked", name=md(employee.name))
+        return ReplaceCard(await self._team_card(profile, message))
 
     async def _open_for_leader(self, profile: Profile, employee_id: str) -> ActionResult:
         lang = profile.effective_language

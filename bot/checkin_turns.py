@@ -9,16 +9,26 @@ from bot.activity import send_card
 from bot.commands import Command
 from bot.followup_turns import FollowUpTurns
 from bot.routes import ActionRoute, CommandRoute, Route, Turn
-from cards.checkin import SUBMIT_VERB, checkin_card, notice_card, receipt_card, round_label
+from cards.checkin import (
+    SUBMIT_VERB,
+    answered_card,
+    checkin_card,
+    notice_card,
+    receipt_card,
+    round_label,
+)
+from cards.elements import Element
 from cards.i18n import t
 from cards.trend import trend_card
 from domain.profile import Profile
 from services.checkins import (
     AlreadyReceived,
+    Answered,
     CheckinService,
     Invalid,
     RoundClosed,
     Stored,
+    Unanswered,
     UnknownRound,
 )
 
@@ -36,8 +46,16 @@ class CheckinTurns:
         ]
 
     async def checkin(self, turn: Turn) -> None:
-        round_ = await self._checkins.round_for_checkin()
-        await send_card(turn.context, checkin_card(turn.lang, round_, self._checkins.timezone))
+        tz = self._checkins.timezone
+        offer = await self._checkins.offer(turn.profile.user_id)
+        match offer:
+            case Unanswered(round_):
+                card = checkin_card(turn.lang, round_, tz)
+            case Answered(round_, next_round):
+                card = answered_card(turn.lang, round_, tz, next_round)
+            case _:
+                assert_never(offer)
+        await send_card(turn.context, card)
 
     async def trend(self, turn: Turn) -> None:
         points = await self._checkins.trend(turn.profile.user_id)
@@ -59,8 +77,12 @@ class CheckinTurns:
                     )
                 )
             case AlreadyReceived():
+                # A stale card of an answered round: the answers stand, the wish is honoured.
+                extra = await self._wish(profile, outcome.round.id, outcome.contact_me)
                 return ReplaceCard(
-                    receipt_card(lang, outcome.round, tz, outcome.answers, already=True)
+                    receipt_card(
+                        lang, outcome.round, tz, outcome.answers, already=True, extra=extra
+                    )
                 )
             case Invalid():
                 return ReplaceCard(
@@ -68,8 +90,14 @@ class CheckinTurns:
                 )
             case RoundClosed():
                 label = round_label(outcome.round, tz)
-                return ReplaceCard(notice_card(lang, t(lang, "receipt.closed", round=label)))
+                extra = await self._wish(profile, outcome.round.id, outcome.contact_me)
+                return ReplaceCard(notice_card(lang, t(lang, "receipt.closed", round=label), extra))
             case UnknownRound():
                 return ReplaceCard(notice_card(lang, t(lang, "receipt.unknown_round")))
             case _:
                 assert_never(outcome)
+
+    async def _wish(self, profile: Profile, round_id: str, ticked: bool) -> list[Element]:
+        if not ticked:
+            return []
+        return await self._followups.ticked(profile.user_id, profile.effective_language, round_id)

@@ -15,8 +15,7 @@ from cards.followup import (
     TALK_VERB,
     asked_card,
     followup_card,
-    no_leader_card,
-    outcome_lines,
+    leader_lines,
     self_help,
 )
 from cards.i18n import t
@@ -25,12 +24,12 @@ from cards.team import with_back
 from domain.followup import (
     Action,
     FollowUp,
-    LeaderAsked,
-    NoLeader,
-    NothingAnswered,
+    NoSuchRound,
     ReceiptFollowUp,
     SelfHelp,
+    Shared,
     Unchecked,
+    Why,
 )
 from domain.language import Language
 from domain.org import Person
@@ -56,35 +55,37 @@ class FollowUpTurns:
         match outcome:
             case Unchecked(round_id):
                 return [text(t(lang, "followup.unchecked")), *self_help(lang, round_id, contacts)]
-            case LeaderAsked(leader_name):
-                return list(outcome_lines(lang, leader_name, False, contacts))
-            case NoLeader():
-                return list(outcome_lines(lang, None, True, contacts))
+            case Shared(leader, why, needs_help):
+                lines = leader_lines(lang, leader, why, contacts)
+                return lines + self_help(lang, None, contacts) if needs_help else lines
             case SelfHelp(round_id):
                 return self_help(lang, round_id, contacts)
-            case NothingAnswered() | None:
+            case None:
                 return []
             case _:
                 assert_never(outcome)
+
+    async def ticked(self, user_id: str, lang: Language, round_id: str) -> list[Element]:
+        """A contact wish ticked on a card whose answers were refused (answered already, or the
+        round closed): asked all the same, and the lines that say so."""
+        outcome = await self._service.ask_leader(user_id, round_id)
+        if isinstance(outcome, NoSuchRound):
+            return []  # not from a submit: it found the round
+        return leader_lines(lang, outcome, Why.TICKED, self._service.policy.contacts)
 
     async def open_for_team(self, leader_id: str) -> list[tuple[Person, FollowUp]]:
         return await self._service.open_for_team(leader_id)
 
     async def ask(self, turn: Turn) -> ActionResult:
-        """The employee's "ask my leader to contact me" under a receipt."""
+        """The employee's "ask my leader to contact me", under a receipt or on the card that
+        says the round is answered."""
         round_id = turn.data.get("round_id")
         if not isinstance(round_id, str) or not round_id:
             return ShowMessage(t(turn.lang, "error.unknown_action"))
         outcome = await self._service.ask_leader(turn.profile.user_id, round_id)
-        match outcome:
-            case LeaderAsked(leader_name):
-                return ReplaceCard(asked_card(turn.lang, leader_name))
-            case NothingAnswered():
-                return ShowMessage(t(turn.lang, "followup.not_answered"))
-            case NoLeader() | SelfHelp() | None:
-                return ReplaceCard(no_leader_card(turn.lang, self._service.policy.contacts))
-            case _:
-                assert_never(outcome)
+        if isinstance(outcome, NoSuchRound):
+            return ShowMessage(t(turn.lang, "receipt.unknown_round"))
+        return ReplaceCard(asked_card(turn.lang, outcome, self._service.policy.contacts))
 
     async def open(self, turn: Turn) -> ActionResult:
         return await self._leader_card(turn, None)

@@ -24,11 +24,15 @@ and says how long to wait in `Retry-After`: domain/retry.py's policy honours it,
 wait doubles with jitter; a bounded number of tries within a budget, then the sync fails and the
 directory stays as it was.
 The application permission `User.Read.All` (admin-consented) is needed.
+
+GraphClient is the HTTP side both the sync and the app installer (bot/graph_install.py) use:
+one token cache, one session, one retry policy.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import ssl
 from collections.abc import Awaitable, Callable
@@ -136,6 +140,72 @@ def _requests_session() -> Any:
     return requests.Session()
 
 
+class GraphClient:
+    """App-only requests to Graph: the token, one HTTPS session, and the shared retry policy.
+
+    The directory sync and the app installer (bot/graph_install.py) both talk through it, so
+    429/503 are waited out the same way (`Retry-After`, else doubling backoff) everywhere."""
+
+    def __init__(
+        self,
+        config: GraphConfig,
+        tokens: GraphTokens | None = None,
+        sleep: Sleep = asyncio.sleep,
+        timeout: float = 60,
+    ) -> None:
+        self.config = config
+        self._tokens = tokens or GraphTokens(config)
+        self._timing = Timing(sleep=sleep)
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        params: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        """Graph's status and JSON body once it answers with anything but a retryable status;
+        GraphError when it kept failing."""
+        if self._session is None:
+            # Made here rather than relying on aiohttp's default, which reads the trusted CAs
+            # once at import: this one honours SSL_CERT_FILE as it is when the work starts.
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(ssl=ssl.create_default_context())
+            )
+        session = self._session
+
+        async def attempt() -> tuple[int, dict[str, Any]]:
+            headers = {"Authorization": f"Bearer {await self._tokens.token()}"}
+            async with session.request(
+                method, url, params=params, json=body, headers=headers, timeout=self._timeout
+            ) as response:
+                if response.status in RETRYABLE:
+                    raise _Answer(
+                        response.status,
+                        (await response.text())[:300],
+                        retry_after_seconds(response.headers.get("Retry-After")),
+                    )
+                text = await response.text()
+                try:
+                    parsed = json.loads(text) if text else {}
+                except ValueError:
+                    parsed = {"error": {"message": text[:300]}}
+                return response.status, parsed if isinstance(parsed, dict) else {}
+
+        try:
+            return await call(attempt, RETRY, _retryable, what, self._timing)
+        except GaveUp as error:
+            raise GraphError(f"Graph kept failing: {error}") from error
+
+
 class GraphDirectory:
     """The directory source of a sync: every enabled member user of the tenant."""
 
@@ -147,17 +217,13 @@ class GraphDirectory:
         tokens: GraphTokens | None = None,
         sleep: Sleep = asyncio.sleep,
         timeout: float = 60,
+        client: GraphClient | None = None,
     ) -> None:
         self._config = config
-        self._tokens = tokens or GraphTokens(config)
-        self._timing = Timing(sleep=sleep)
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session: aiohttp.ClientSession | None = None
+        self._client = client or GraphClient(config, tokens, sleep, timeout)
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._client.close()
 
     async def people(self) -> list[Person]:
         config = self._config
@@ -175,7 +241,9 @@ class GraphDirectory:
         people: list[Person] = []
         pages = 0
         while url:
-            page = await self._get(url, params)
+            status, page = await self._client.request("GET", url, "Graph users page", params)
+            if status != 200:
+                raise GraphError(_refusal(status, error_detail(page)))
             pages += 1
             people += [self._person(user) for user in page.get("value", []) if _member(user)]
             url, params = page.get("@odata.nextLink"), None  # the link carries the query
@@ -197,45 +265,23 @@ class GraphDirectory:
             unit=_field(user, self._config.unit_field),
         )
 
-    async def _get(self, url: str, params: dict[str, str] | None) -> dict[str, Any]:
-        if self._session is None:
-            # Made here rather than relying on aiohttp's default, which reads the trusted CAs
-            # once at import: this one honours SSL_CERT_FILE as it is when the sync starts.
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(ssl=ssl.create_default_context())
-            )
-        session = self._session
-
-        async def attempt() -> dict[str, Any]:
-            headers = {"Authorization": f"Bearer {await self._tokens.token()}"}
-            async with session.get(
-                url, params=params, headers=headers, timeout=self._timeout
-            ) as response:
-                if response.status == 200:
-                    body: dict[str, Any] = await response.json()
-                    return body
-                raise _Answer(
-                    response.status,
-                    (await response.text())[:300],
-                    retry_after_seconds(response.headers.get("Retry-After")),
-                )
-
-        try:
-            return await call(attempt, RETRY, _retryable, "Graph users page", self._timing)
-        except _Answer as answer:
-            raise GraphError(_refusal(answer.status, answer.detail)) from answer
-        except GaveUp as error:
-            raise GraphError(f"Graph kept failing: {error}") from error
-
 
 class _Answer(Exception):
-    """Graph answered, but not with the page."""
+    """Graph answered with a status worth another try (throttled, busy)."""
 
     def __init__(self, status: int, detail: str, retry_after: float | None) -> None:
         super().__init__(status, detail)
         self.status = status
         self.detail = detail
         self.retry_after = retry_after
+
+
+def error_detail(body: dict[str, Any]) -> str:
+    """Graph's error as it explains it: `{"error": {"code", "message"}}`."""
+    error = body.get("error")
+    if isinstance(error, dict):
+        return " ".join(str(error[k]) for k in ("code", "message") if error.get(k))[:300]
+    return str(body)[:300]
 
 
 def _retryable(error: BaseException) -> Refusal | None:

@@ -9,6 +9,7 @@ a `value` (the `Action.Submit` fallback) — and both go through `_act`, so they
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, assert_never
 
 from botbuilder.core import InvokeResponse, TurnContext
@@ -24,11 +25,10 @@ from bot.actions import (
     bad_request_body,
     invoke_body,
 )
-from bot.activity import card_message, is_personal, language_of, send_card, tenant_id, user_id
+from bot.activity import card_message, is_personal, language_of, tenant_id, user_id
 from bot.commands import parse_command
 from bot.routes import RouteTable, Turn
 from cards.elements import Card
-from cards.help import greeting_card
 from cards.i18n import t
 from domain.profile import Profile
 from services.people import PeopleService
@@ -39,10 +39,15 @@ log = logging.getLogger(__name__)
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 
 
+# The greeting after install: the person's context, profile and first name.
+Greet = Callable[[TurnContext, Profile, str], Awaitable[None]]
+
+
 class HomeOfficeBot(TeamsActivityHandler):
-    def __init__(self, people: PeopleService, routes: RouteTable) -> None:
+    def __init__(self, people: PeopleService, routes: RouteTable, greet: Greet) -> None:
         self._people = people
         self._routes = routes
+        self._greet = greet
 
     # -- install ---------------------------------------------------------------------------
 
@@ -80,8 +85,9 @@ class HomeOfficeBot(TeamsActivityHandler):
                 or await self._people.directory_name(profile.user_id)
                 or await _member_name(turn_context)
             )
-            lang = profile.effective_language
-            await send_card(turn_context, greeting_card(lang, _first_name(name)))
+            await self._greet(turn_context, profile, _first_name(name))
+            # After the greeting, so that it comes first: it says what is about to arrive.
+            await self._people.reachable.publish(profile.user_id)
 
     # -- messages ----------------------------------------------------------------------------
 

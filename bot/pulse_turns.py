@@ -73,5 +73,7 @@ class PulseTurns:
             report = await self._service.report(user_id, action="pulse.csv")
         except NotPermitted:
             return Forbidden(t(lang, "pulse.not_allowed"))
-        body = pulse_csv(lang, report, scope_label(lang, report.scope.areas))
+        body = pulse_csv(
+            lang, report, scope_label(lang, report.scope.areas), self._distribution_min
+        )
         return Attachment(body, "text/csv", "puls.csv")

@@ -8,13 +8,27 @@ a tick (rather than one date job per reminder) means a restart loses nothing.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from domain.rounds import NextScheduled
 from services.round_jobs import RoundJobs
+
+
+def next_fire(cron: str, timezone: ZoneInfo) -> NextScheduled:
+    """When the round job below next fires after a moment: what `sjekk inn` tells someone who
+    answered the current round."""
+    trigger = CronTrigger.from_crontab(cron, timezone=timezone)
+
+    def after(now: datetime) -> datetime | None:
+        fire: datetime | None = trigger.get_next_fire_time(None, now)
+        return fire
+
+    return after
 
 
 def build_scheduler(

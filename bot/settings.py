@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
-from domain.catalog import round_items
+from domain.agreement import PRICES
 from domain.retry import TURN_BUDGET
+from domain.rotation import Rotation, rotation
 
 MIN_ANONYMITY_K = 3
 TEAMS_PATIENCE_SECONDS = 15
@@ -62,6 +63,9 @@ class Settings:
     graph_endpoint: str = "https://graph.microsoft.com"
     graph_service_area_field: str = "department"
     graph_unit_field: str = "officeLocation"
+    # With ORG_SOURCE=graph: install the app for a leader something waits for (README).
+    auto_install_for_leaders: bool = True
+    teams_app_catalog_id: str = ""  # the app's id in the tenant's catalog; "" = look it up
     anonymity_k: int = 5
     pulse_distribution_min: int = 10  # a 1–5 distribution only from this many (never below k)
     checkin_cron: str = "0 9 * * mon"
@@ -69,11 +73,12 @@ class Settings:
     reminder_after_days: int = 2
     scheduler_tick_seconds: int = 300
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
-    checkin_items: tuple[str, ...] = field(default_factory=round_items)
+    checkin_rotation: Rotation = field(default_factory=rotation)
     response_ttl_days: int = 730
     home_office_mode: str = "ordinary"  # "ordered": e.g. a pandemic (docs/product.md#extent)
     equipment_it_nok: int = 3_000
     equipment_furniture_nok: int = 5_000
+    equipment_prices: dict[str, int] = field(default_factory=lambda: dict(PRICES))
     agreement_review_months: int = 12
     followup_stress_high: int = 4
     followup_stress_max: int = 5
@@ -87,6 +92,11 @@ class Settings:
     pseudonym_key: str = ""
     pseudonym_key_file: str = ".data/pseudonym.key"
     local_mode_unsafe_expose: bool = False  # local mode's exposure checks overridden (tests)
+
+    @property
+    def checkin_items(self) -> tuple[str, ...]:
+        """Every item some round asks (a round asks some of them: `checkin_rotation`)."""
+        return self.checkin_rotation.all_items
 
     @property
     def base_url(self) -> str:
@@ -117,11 +127,17 @@ class Settings:
         org_source = get("ORG_SOURCE", d.org_source).lower()
         if org_source not in ("csv", "graph"):
             raise ConfigError(f"ORG_SOURCE must be 'csv' or 'graph', not {org_source!r}")
-        items = tuple(i.strip() for i in get("CHECKIN_ITEMS").split(",") if i.strip())
+        rotating = _int(
+            get("CHECKIN_ROTATING", str(d.checkin_rotation.per_round)), "CHECKIN_ROTATING"
+        )
         try:
-            checkin_items = round_items(items or None)
+            checkin_rotation = rotation(
+                _ids(get("CHECKIN_ITEMS")), _ids(get("CHECKIN_CORE_ITEMS")), rotating
+            )
         except ValueError as error:
-            raise ConfigError(f"CHECKIN_ITEMS: {error}") from error
+            raise ConfigError(
+                f"CHECKIN_ITEMS/CHECKIN_CORE_ITEMS/CHECKIN_ROTATING: {error}"
+            ) from error
         mode = get("HOME_OFFICE_MODE", d.home_office_mode).lower()
         if mode not in ("ordinary", "ordered"):
             raise ConfigError(f"HOME_OFFICE_MODE must be 'ordinary' or 'ordered', not {mode!r}")
@@ -156,6 +172,10 @@ class Settings:
             graph_unit_field=_graph_field(
                 get("GRAPH_UNIT_FIELD", d.graph_unit_field), "GRAPH_UNIT_FIELD"
             ),
+            auto_install_for_leaders=_switch(
+                get("AUTO_INSTALL_FOR_LEADERS", "on"), "AUTO_INSTALL_FOR_LEADERS"
+            ),
+            teams_app_catalog_id=get("TEAMS_APP_CATALOG_ID"),
             anonymity_k=k,
             pulse_distribution_min=max(
                 k,
@@ -174,7 +194,7 @@ class Settings:
                 "SCHEDULER_TICK_SECONDS",
             ),
             timezone=timezone,
-            checkin_items=checkin_items,
+            checkin_rotation=checkin_rotation,
             response_ttl_days=_int(
                 get("RESPONSE_TTL_DAYS", str(d.response_ttl_days)), "RESPONSE_TTL_DAYS"
             ),
@@ -186,6 +206,7 @@ class Settings:
                 get("EQUIPMENT_FURNITURE_NOK", str(d.equipment_furniture_nok)),
                 "EQUIPMENT_FURNITURE_NOK",
             ),
+            equipment_prices=_prices(get("EQUIPMENT_PRICES"), d.equipment_prices),
             agreement_review_months=_int(
                 get("AGREEMENT_REVIEW_MONTHS", str(d.agreement_review_months)),
                 "AGREEMENT_REVIEW_MONTHS",
@@ -324,12 +345,41 @@ def _graph_field(value: str, name: str) -> str:
     return value
 
 
+def _prices(value: str, defaults: dict[str, int]) -> dict[str, int]:
+    """`EQUIPMENT_PRICES=desk=3500,headset=900`: catalogue prices that differ from the
+    defaults (domain/agreement.py PRICES)."""
+    prices = dict(defaults)
+    for pair in (p.strip() for p in value.split(",") if p.strip()):
+        item, _, price = pair.partition("=")
+        if item.strip() not in prices:
+            raise ConfigError(
+                f"EQUIPMENT_PRICES: {item.strip()!r} is not an item; the items are "
+                f"{', '.join(prices)}"
+            )
+        prices[item.strip()] = _int(price.strip(), f"EQUIPMENT_PRICES {item.strip()}")
+        if prices[item.strip()] < 0:
+            raise ConfigError(f"EQUIPMENT_PRICES: the price of {item.strip()} cannot be negative")
+    return prices
+
+
 def _scale(get: Callable[[str, str], str], name: str, default: int) -> int:
     """A threshold on the check-in's 1–5 scale."""
     value = _int(get(name, str(default)), name)
     if not 1 <= value <= 5:
         raise ConfigError(f"{name} must be on the 1–5 scale, not {value}")
     return value
+
+
+def _switch(value: str, name: str) -> bool:
+    switch = value.lower()
+    if switch not in ("on", "off"):
+        raise ConfigError(f"{name} must be 'on' or 'off', not {value!r}")
+    return switch == "on"
+
+
+def _ids(value: str) -> tuple[str, ...] | None:
+    """A comma-separated list of ids; None when empty (the default applies)."""
+    return tuple(i.strip() for i in value.split(",") if i.strip()) or None
 
 
 def _int(value: str, name: str) -> int:

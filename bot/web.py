@@ -35,6 +35,10 @@ def problem(status: int, message: str) -> web.Response:
 #: URL and headers, where anything else makes the reply (and the error reply) fail.
 _PLAIN_ID = re.compile(r"[!-z|~]{1,1000}")
 _SENDER_ID = re.compile(r"[A-Za-z0-9._:@-]{1,128}")
+_MEMBER_ID = re.compile(r"[!-z|~]{1,256}")
+#: Bot Framework's channel names ("msteams", "emulator", "webchat"): every reply carries it back,
+#: so a long or odd one would make the reply fail (Teams refuses a message over ~28 KB).
+_CHANNEL_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def activity_problem(body: Any) -> str | None:
@@ -47,6 +51,8 @@ def activity_problem(body: Any) -> str | None:
         return "the activity has no serviceUrl"
     if not isinstance(body.get("channelId"), str) or not body["channelId"]:
         return "the activity has no channelId"
+    if not _CHANNEL_ID.fullmatch(body["channelId"]):
+        return "channelId is not a channel name"
     conversation = body.get("conversation")
     if not isinstance(conversation, dict) or not conversation.get("id"):
         return "the activity has no conversation id"
@@ -63,6 +69,13 @@ def activity_problem(body: Any) -> str | None:
     aad = sender.get("aadObjectId")
     if aad is not None and not (isinstance(aad, str) and _SENDER_ID.fullmatch(aad)):
         return "from.aadObjectId is not an Entra object id"
+    member = sender.get("id")
+    # Without an Entra id, `from.id` keys the person's documents: no slash, "?" or "#" there.
+    if not aad and not (isinstance(member, str) and _SENDER_ID.fullmatch(member)):
+        return "from.id is not an id"
+    # Teams' member lookup puts it in a URL, where a long one overflows the request line.
+    if member is not None and not (isinstance(member, str) and _MEMBER_ID.fullmatch(member)):
+        return "from.id is not an id"
     if body["channelId"] == "msteams" and body["type"] == "conversationUpdate":
         # Teams' own shape, which the SDK reads without checking: an object, and a team (when
         # there is one) with an id.

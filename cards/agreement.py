@@ -15,18 +15,23 @@ from urllib.parse import quote
 from cards.agreement_submit import MAX_TEXT
 from cards.elements import Card, Element, adaptive_card, error_text, execute, md, text, title
 from cards.i18n import t, tn
-from cards.refusals import FLAGS, REFUSALS
+from cards.money import nok
+from cards.refusals import FLAGS, Problem, problem_text, refusal_text
 from domain.agreement import (
     BODY_AREAS,
     EQUIPMENT,
+    FURNITURE_ITEMS,
+    IT_ITEMS,
     WITH_REASON_DAYS,
     WORKDAYS,
     Amounts,
+    Item,
     Mode,
     Network,
     Package,
     Place,
     allowed_days,
+    items_of,
 )
 from domain.agreement_record import (
     HOME_TASKS,
@@ -35,19 +40,23 @@ from domain.agreement_record import (
     Agreement,
     Decision,
     Flag,
+    OrderTask,
     Status,
     Terms,
     proposal_version,
 )
 from domain.language import Language
-from domain.refusals import Refusal
+from domain.refusals import OverLimit, Refusal
 
 STEP_VERB = "agreement.step"
 DECIDE_VERB = "agreement.decide"
 REVISE_VERB = "agreement.revise"
 START_VERB = "agreement.start"
 OPEN_VERB = "agreement.open"
-MAX_NUMBER = 12  # characters of a number typed back into its input (kroner)
+ORDERED_VERB = "agreement.ordered"
+#: The second equipment card: what to pick from the package chosen on the first.
+EQUIPMENT_ITEMS = "equipment_items"
+OTHER_PACKAGE = "package"  # its button back to the package card
 
 Values = dict[str, Any]
 #: Which of the five parts a step card belongs to (the BHT offer is part of ergonomics).
@@ -58,6 +67,7 @@ STEP_NUMBERS = {
     "ergonomics": 3,
     "occupational_health": 3,
     "equipment": 4,
+    EQUIPMENT_ITEMS: 4,
     "network": 5,
 }
 
@@ -113,43 +123,32 @@ def _text_input(input_id: str, label: str, value: Any = "", multiline: bool = Tr
     }
 
 
-def _number_input(input_id: str, label: str, value: Any) -> Element:
-    element: Element = {"type": "Input.Number", "id": input_id, "label": label, "min": 0}
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        element["value"] = value
-    elif isinstance(value, str) and value.strip():
-        element["value"] = value[:MAX_NUMBER]
-    return element
-
-
 def _step_card(
     lang: Language,
     step: str,
     inputs: list[Element],
-    errors: Sequence[str],
+    errors: Sequence[Problem],
     note: str = "",
     lead: Sequence[Element] = (),
     intro_key: str = "",
+    intro: str = "",
     more: Sequence[Element] = (),
-    **error_values: object,
 ) -> Card:
     """A step's card: its title and intro are `agreement.<step>.title` and `.intro`."""
     body: list[Element] = [
         text(
-            t(lang, "agreement.step_of", n=STEP_NUMBERS[step], total=len(STEP_NUMBERS) - 1),
+            t(lang, "agreement.step_of", n=STEP_NUMBERS[step], total=max(STEP_NUMBERS.values())),
             size="Small",
             isSubtle=True,
         ),
         title(t(lang, f"agreement.{step}.title")),
-        text(t(lang, intro_key or f"agreement.{step}.intro")),
+        text(intro or t(lang, intro_key or f"agreement.{step}.intro")),
         *lead,
     ]
     if note:
-        body.append(text(note, color="Warning", weight="Bolder"))
+        body.append(text(note, color="Attention", weight="Bolder"))
     # A refusal stands out above the inputs: it is the rule the user has to meet.
-    body += [
-        text(t(lang, key, **error_values), color="Attention", weight="Bolder") for key in errors
-    ]
+    body += [text(problem_text(lang, e), color="Attention", weight="Bolder") for e in errors]
     body += inputs
     next_step = execute(STEP_VERB, t(lang, "agreement.next"), {"step": step})
     return adaptive_card(body, [next_step, *more])
@@ -248,10 +247,11 @@ def weekdays_card(
                 multi=True,
             ),
         ],
-        errors,
+        [],
         note,
+        # Its refusals count the days: drawn here, with the number.
+        lead=[text(t(lang, key, n=days), color="Attention", weight="Bolder") for key in errors],
         more=[back],
-        n=days,
     )
 
 
@@ -321,10 +321,11 @@ def equipment_card(
     lang: Language,
     values: Values,
     amounts: Amounts,
-    errors: Sequence[str] = (),
+    errors: Sequence[Problem] = (),
     note: str = "",
     mode: Mode = Mode.ORDINARY,
 ) -> Card:
+    """The package first: the next card asks only for what the chosen package needs."""
     packages = [
         {
             "title": t(
@@ -350,24 +351,75 @@ def equipment_card(
                 str(values.get("package", "")),
                 required=True,
                 error_message=t(lang, "agreement.required"),
-            ),
-            _number_input(
-                "it_cost",
-                t(lang, "agreement.equipment.it_cost", it=nok(amounts.it)),
-                values.get("it_cost"),
-            ),
-            _number_input(
-                "furniture_cost",
-                t(lang, "agreement.equipment.furniture_cost", furniture=nok(amounts.furniture)),
-                values.get("furniture_cost"),
-            ),
-            _text_input(
-                "special_needs", t(lang, "agreement.equipment.special"), values.get("special_needs")
-            ),
+            )
         ],
         errors,
         note,
     )
+
+
+def _item_choices(lang: Language, keys: Sequence[str], amounts: Amounts) -> list[dict[str, str]]:
+    return [
+        {
+            "title": t(
+                lang,
+                "agreement.equipment.item",
+                item=t(lang, f"agreement.item.{k}"),
+                price=nok(amounts.prices[k]),
+            ),
+            "value": k,
+        }
+        for k in keys
+    ]
+
+
+def equipment_items_card(
+    lang: Language,
+    package: Package,
+    values: Values,
+    amounts: Amounts,
+    errors: Sequence[Problem] = (),
+    note: str = "",
+) -> Card:
+    """What the chosen package offers, and nothing else: items at their catalogue price for a
+    loan (the sum follows from what is ticked), or a description for special needs."""
+    short = t(lang, f"agreement.package.short.{package.value}")
+    if package is Package.SPECIAL:
+        inputs = [
+            _text_input(
+                "special_needs", t(lang, "agreement.equipment.special"), values.get("special_needs")
+            )
+        ]
+        intro = t(lang, "agreement.equipment.intro_special", package=short)
+    else:
+        standard = package is Package.STANDARD
+        offered = items_of(package)
+        inputs = [
+            _choice_set(
+                f"{kind}_items",
+                t(
+                    lang,
+                    f"agreement.equipment.{kind}" + ("_limit" if standard else ""),
+                    limit=nok(amounts.limit(kind)),
+                ),
+                _item_choices(lang, [k for k in keys if k in offered], amounts),
+                values.get(f"{kind}_items", ""),
+                multi=True,
+            )
+            for kind, keys in (("it", IT_ITEMS), ("furniture", FURNITURE_ITEMS))
+        ]
+        intro = t(
+            lang,
+            "agreement.equipment.intro_items" + ("_limit" if standard else ""),
+            package=short,
+        )
+    card = _step_card(lang, EQUIPMENT_ITEMS, inputs, errors, note, intro=intro)
+    back = execute(
+        STEP_VERB,
+        t(lang, "agreement.equipment.other_package"),
+        {"step": EQUIPMENT_ITEMS, "choice": OTHER_PACKAGE},
+    )
+    return {**card, "actions": [*card["actions"], back]}
 
 
 def network_card(
@@ -453,7 +505,10 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
         facts.append(
             (t(lang, "agreement.fact.package"), t(lang, f"agreement.package.short.{package.value}"))
         )
+        if terms.equipment.items:
+            facts.append((t(lang, "agreement.fact.items"), items_line(lang, terms.equipment.items)))
         if terms.equipment.it_cost or terms.equipment.furniture_cost:
+            # An agreement stored before the step asked for items: the kroner as they were.
             facts.append(
                 (
                     t(lang, "agreement.fact.costs"),
@@ -474,15 +529,21 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
     return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in facts]}
 
 
+def items_line(lang: Language, items: Sequence[Item]) -> str:
+    """ "External screen, Keyboard – 2 100 kr": what to order and what it comes to."""
+    names = ", ".join(t(lang, f"agreement.item.{item.key}") for item in items)
+    return t(lang, "agreement.items", items=names, sum=nok(sum(i.price for i in items)))
+
+
 def _flags(lang: Language, flags: Sequence[Flag]) -> list[Element]:
-    return [text(f"⚑ {t(lang, FLAGS[flag])}", color="Warning", weight="Bolder") for flag in flags]
+    return [text(f"⚑ {t(lang, FLAGS[flag])}", color="Attention", weight="Bolder") for flag in flags]
 
 
 def summary_card(
     lang: Language,
     agreement: Agreement,
     missing: Sequence[str],
-    errors: Sequence[Refusal],
+    errors: Sequence[Refusal | OverLimit],
     flags: Sequence[Flag],
     leader_name: str,
 ) -> Card:
@@ -492,10 +553,10 @@ def summary_card(
         terms_facts(lang, agreement.terms),
     ]
     body += [
-        text(t(lang, key), color="Attention", weight="Bolder")
-        for key in (
-            *(f"agreement.missing.{part}" for part in missing),
-            *(REFUSALS[error] for error in errors),
+        text(line, color="Attention", weight="Bolder")
+        for line in (
+            *(t(lang, f"agreement.missing.{part}") for part in missing),
+            *(refusal_text(lang, error) for error in errors),
         )
     ]
     body += _flags(lang, flags)
@@ -538,7 +599,7 @@ def summary_card(
 
 def annotated(card: Card, lang: Language, note: str, errors: Sequence[str]) -> Card:
     """A card as it was built, with a note and errors on top (a stale or refused submit)."""
-    lead = ([text(note, color="Warning")] if note else []) + [
+    lead = ([text(note, color="Attention")] if note else []) + [
         error_text(t(lang, key)) for key in errors
     ]
     return {**card, "body": [*lead, *card["body"]]}
@@ -559,8 +620,10 @@ def approval_card(
     agreement: Agreement,
     flags: Sequence[Flag],
     employee_upn: str = "",
+    task: OrderTask | None = None,
 ) -> Card:
-    """To the leader: the proposal, what to look at, and the three answers."""
+    """To the leader: the proposal, what to look at, and the three answers; once approved,
+    what to order and whether to contact BHT."""
     pending = agreement.status is Status.PENDING
     heading = "approval.title" if pending else "agreement.card.title"
     body: list[Element] = [
@@ -573,7 +636,6 @@ def approval_card(
             text(
                 f"{decided} ({t(lang, 'agreement.version', version=agreement.version)})",
                 weight="Bolder",
-                color="Good",
             )
         )
         if agreement.comment:
@@ -582,6 +644,10 @@ def approval_card(
         body.append(text(t(lang, "approval.intro", name=md(employee_name))))
     body += [*_flags(lang, flags), terms_facts(lang, agreement.terms)]
     if not pending:
+        if task is not None:
+            body.append(text(t(lang, "agreement.order.title"), weight="Bolder", separator=True))
+            body += task_elements(lang, employee_name, agreement.employee_id, task)
+            body.append(text(t(lang, "agreement.order.stays"), size="Small", isSubtle=True))
         return adaptive_card(body, _talk_link(lang, employee_name, employee_upn, agreement))
     body.append(_text_input("comment", t(lang, "approval.comment")))
     data = {"employee": agreement.employee_id, "version": agreement.version}
@@ -597,6 +663,34 @@ def approval_card(
             execute(DECIDE_VERB, t(lang, "approval.talk"), {**data, "decision": "talk"}),
         ],
     )
+
+
+def task_elements(
+    lang: Language, name: str, employee_id: str, task: OrderTask, heading: bool = False
+) -> list[Element]:
+    """The leader's follow-through after approval, with the button that marks it done: one
+    block of text, so a page of tasks stays small."""
+    lines = [f"**{md(name)}**"] if heading else []
+    if task.items:
+        lines.append(t(lang, "agreement.order.order", items=items_line(lang, task.items)))
+    if task.special_needs:
+        lines.append(t(lang, "agreement.order.special", needs=md(task.special_needs)))
+    if task.occupational_health:
+        lines.append(t(lang, "agreement.order.bht", name=md(name)))
+    elif task.ergonomic_risk:
+        lines.append(t(lang, "agreement.order.risk_no_bht", name=md(name)))
+    else:
+        lines.append(t(lang, "agreement.order.no_bht"))
+    done = (
+        "agreement.order.done_ordered"
+        if task.items or task.special_needs
+        else "agreement.order.done"
+    )
+    # The name in the label: a page of tasks has one such button per person.
+    button = execute(
+        ORDERED_VERB, t(lang, done, name=name), {"employee": employee_id, "version": task.version}
+    )
+    return [text("\n\n".join(lines)), {"type": "ActionSet", "actions": [button]}]
 
 
 def _talk_link(lang: Language, name: str, upn: str, agreement: Agreement) -> list[Element]:
@@ -657,11 +751,6 @@ def agreement_card(
         )
     actions = [execute(REVISE_VERB, t(lang, "agreement.change"), {})] if for_employee else []
     return adaptive_card(body, actions)
-
-
-def nok(amount: int) -> str:
-    """Kroner as Norwegians write them: 12 500 (a no-break space between thousands)."""
-    return f"{amount:,}".replace(",", "\u00a0")
 
 
 def _day(day: date | None) -> str:

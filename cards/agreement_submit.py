@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from cards.refusals import REFUSALS
+from cards.refusals import REFUSALS, Problem
 from domain.agreement import (
     BODY_AREAS,
     EQUIPMENT,
+    KINDS,
     WORKDAYS,
     Amounts,
     EquipmentRequest,
@@ -26,6 +27,9 @@ from domain.agreement import (
     Workplace,
     check_equipment,
     check_extent,
+    check_package,
+    items_of,
+    priced,
 )
 from domain.agreement_record import HOME_TASKS, OFFICE_TASKS, Tasks
 from domain.refusals import Refusal
@@ -37,7 +41,7 @@ MAX_TEXT = 1000
 @dataclass(frozen=True)
 class Parsed(Generic[T]):
     value: T | None
-    errors: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
 
 def _text(data: dict[str, Any], key: str) -> str:
@@ -131,29 +135,46 @@ def parse_yes_no(data: dict[str, Any], key: str) -> Parsed[bool]:
     return Parsed(answer == "yes")
 
 
+def parse_package(data: dict[str, Any], extent_days: int, mode: Mode) -> Parsed[Package]:
+    try:
+        package = Package(_int(data, "package"))
+    except ValueError:
+        return Parsed(None, ["agreement.equipment.package_needed"])
+    refusals = check_package(package, extent_days, mode)
+    return Parsed(package if not refusals else None, [REFUSALS[r] for r in refusals])
+
+
 @dataclass(frozen=True)
 class EquipmentChoice:
     request: EquipmentRequest
     special_needs: str
 
 
-def parse_equipment(
-    data: dict[str, Any], extent_days: int, mode: Mode, amounts: Amounts
+def parse_items(
+    data: dict[str, Any], package: Package, extent_days: int, mode: Mode, amounts: Amounts
 ) -> Parsed[EquipmentChoice]:
-    try:
-        package = Package(_int(data, "package"))
-    except ValueError:
-        return Parsed(None, ["agreement.equipment.package_needed"])
-    it_cost, furniture_cost = _int(data, "it_cost"), _int(data, "furniture_cost")
-    if it_cost is None or furniture_cost is None:
-        return Parsed(None, [REFUSALS[Refusal.EQUIPMENT_INVALID]])
-    request = EquipmentRequest(package, it_cost, furniture_cost)
+    """The items ticked from `package`, priced from the catalogue; their sum is checked
+    against the package's limits (the refusal names both)."""
+    offered = items_of(package)
+    chosen: set[str] = set()
+    # One list per kind, as the package's limits are per kind (cards/agreement.py).
+    for kind, keys in KINDS.items():
+        picked = _many(data, f"{kind}_items", [k for k in offered if k in keys])
+        if picked is None:
+            return Parsed(None, ["agreement.invalid_choice"])
+        chosen.update(picked)
     special = _text(data, "special_needs")
     if package is Package.SPECIAL and not special:
         return Parsed(None, ["agreement.equipment.special_needed"])
+    keys = tuple(k for k in offered if k in chosen)
+    request = EquipmentRequest(package, items=priced(keys, amounts))
     decision = check_equipment(request, extent_days, mode, amounts)
-    errors = [REFUSALS[e] for e in decision.errors]
-    return Parsed(EquipmentChoice(request, special) if decision.ok else None, errors)
+    errors: list[Problem] = [
+        e if not isinstance(e, Refusal) else REFUSALS[e] for e in decision.errors
+    ]
+    if not decision.ok:
+        return Parsed(None, errors)
+    return Parsed(EquipmentChoice(request, special if package is Package.SPECIAL else ""))
 
 
 def parse_network(data: dict[str, Any]) -> Parsed[Network]:

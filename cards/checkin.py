@@ -11,15 +11,17 @@ from cards.elements import (
     Card,
     Element,
     adaptive_card,
+    choice_set,
     command_button,
     error_text,
     execute,
     text,
     title,
 )
+from cards.followup import ask_button
 from cards.i18n import t, tn
 from cards.refusals import FIELD_PROBLEMS
-from domain.catalog import COMMENT_MAX_LENGTH, SCALE
+from domain.catalog import COMMENT_MAX_LENGTH, ITEMS_BY_ID, SCALE
 from domain.checkin import CheckinAnswers, FieldError
 from domain.language import Language
 from domain.rounds import Round
@@ -60,20 +62,19 @@ def checkin_card(
         body.insert(1, text(t(lang, "checkin.reminder"), weight="Bolder"))
     if errors:
         body.append(text(t(lang, "checkin.errors"), color="Attention", weight="Bolder"))
+    scale = [(str(n), t(lang, f"scale.{n}")) for n in SCALE]
     for item_id in round_.items:
-        choice_set: Element = {
-            "type": "Input.ChoiceSet",
-            "id": item_id,
-            "label": t(lang, f"item.{item_id}"),
-            "isRequired": True,
-            "errorMessage": t(lang, "error.required"),
-            "style": "compact",
-            "placeholder": t(lang, "checkin.placeholder"),
-            "choices": [{"title": t(lang, f"scale.{n}"), "value": str(n)} for n in SCALE],
-        }
-        if values.get(item_id) in {str(n) for n in SCALE}:
-            choice_set["value"] = values[item_id]
-        body.append(choice_set)
+        kept = values.get(item_id)
+        body.append(
+            choice_set(
+                item_id,
+                t(lang, f"item.{item_id}"),
+                scale,
+                kept if kept in {v for v, _ in scale} else None,
+                isRequired=True,
+                errorMessage=t(lang, "error.required"),
+            )
+        )
         if item_id in errors_by_field:
             body.append(error_text(t(lang, FIELD_PROBLEMS[errors_by_field[item_id].problem])))
     body.append(
@@ -112,7 +113,7 @@ def receipt_card(
     extra: Sequence[Element] = (),
 ) -> Card:
     """Replaces the check-in card, so the same card cannot be sent twice; `extra` says what
-    came of it (the leader asked, or self-help)."""
+    came of it for the follow-up (whether and why the leader was asked, self-help)."""
     label = round_label(round_, timezone)
     body: list[Element] = [
         title(t(lang, "receipt.title") if not already else t(lang, "checkin.title")),
@@ -120,21 +121,45 @@ def receipt_card(
         {
             "type": "FactSet",
             "facts": [
-                {"title": t(lang, f"item.short.{item_id}"), "value": t(lang, f"scale.{score}")}
+                {"title": item_label(lang, item_id), "value": t(lang, f"scale.{score}")}
                 for item_id, score in answers.scores.items()
             ],
         },
     ]
-    if answers.contact_me:
-        body.append(text(t(lang, "receipt.contact_me"), weight="Bolder"))
     body += extra
     return adaptive_card(body, [command_button(lang, Command.TREND, t(lang, "receipt.see_trend"))])
 
 
-def notice_card(lang: Language, message: str) -> Card:
-    """A card that replaces a check-in card that can no longer be answered."""
+def item_label(lang: Language, item_id: str) -> str:
+    """An item's short name with the end of the scale that is good: "agree" is good for most
+    items, but bad for those worded as a complaint ("a lot of stress")."""
+    good = ITEMS_BY_ID[item_id].good_end.value
+    return t(lang, f"item.good.{good}", item=t(lang, f"item.short.{item_id}"))
+
+
+def answered_card(lang: Language, round_: Round, timezone: ZoneInfo, next_round: datetime) -> Card:
+    """`sjekk inn` once the round is answered: not a blank card whose answers would be refused
+    (and its contact tick with them), but when the next round comes and the way to ask the
+    leader for contact now."""
+    opens = next_round.astimezone(timezone).strftime("%d.%m.%Y")
     return adaptive_card(
-        [title(t(lang, "checkin.title")), text(message)],
+        [
+            title(t(lang, "checkin.title")),
+            text(t(lang, "receipt.answered", round=round_label(round_, timezone), next=opens)),
+            text(t(lang, "receipt.answered.ask"), isSubtle=True),
+        ],
+        [
+            ask_button(lang, round_.id),
+            command_button(lang, Command.TREND, t(lang, "receipt.see_trend")),
+        ],
+    )
+
+
+def notice_card(lang: Language, message: str, extra: Sequence[Element] = ()) -> Card:
+    """A card that replaces a check-in card that can no longer be answered; `extra` says what
+    came of a contact wish ticked on it."""
+    return adaptive_card(
+        [title(t(lang, "checkin.title")), text(message), *extra],
         [command_button(lang, Command.CHECKIN, t(lang, "action.checkin"))],
     )
 

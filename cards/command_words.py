@@ -28,7 +28,8 @@ class Command(Enum):
     DELETE_DATA = "delete_data"
 
 
-#: Lower case, single spaces: the form `parse_command` reduces what a user typed to.
+#: Lower case, single spaces: what a button sends and the command menu shows. The parser also
+#: takes them in other case, spacing, hyphenation, punctuation and with æøå as ae/o/aa.
 COMMAND_WORDS: dict[Command, dict[Language, str]] = {
     Command.HELP: {"nb": "hjelp", "en": "help"},
     Command.CHECKIN: {"nb": "sjekk inn", "en": "check in"},
@@ -42,6 +43,15 @@ COMMAND_WORDS: dict[Command, dict[Language, str]] = {
     Command.MY_DATA: {"nb": "mine data", "en": "my data"},
     Command.DELETE_DATA: {"nb": "slett mine data", "en": "delete my data"},
 }
+
+
+#: Other words users type for a command, understood in every language but never shown.
+ALIASES: dict[Command, tuple[str, ...]] = {
+    Command.CHECKIN: ("innsjekk", "innsjekking"),
+}
+
+#: Words around a command that do not change it ("check in please", "sjekk inn takk").
+COURTESIES: tuple[str, ...] = ("please", "pls", "takk", "gjerne")
 
 
 def command_word(lang: Language, command: Command) -> str:

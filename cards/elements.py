@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from cards.command_words import Command, command_word
@@ -22,11 +23,43 @@ def adaptive_card(body: list[Element], actions: list[Element] | None = None) -> 
         "version": SCHEMA_VERSION,
         # Teams shows cards narrow unless told otherwise; check-ins read better wide.
         "msteams": {"width": "Full"},
+        "speak": speak(body),
         "body": body,
     }
     if actions:
         card["actions"] = actions
     return card
+
+
+def speak(body: list[Element]) -> str:
+    """What a screen reader or a voice client says for the card: its title and the sentence
+    after it, in the card's language since they are the card's own words (Markdown escapes and
+    emphasis marks dropped, as they are not read)."""
+    blocks = [e["text"] for e in _text_blocks(body) if e["text"].strip()]
+    titles = [e["text"] for e in _text_blocks(body) if e.get("size") == "Large"]
+    start = blocks.index(titles[0]) if titles else 0
+    spoken = [_spoken(b).strip() for b in blocks[start : start + 2]]
+    # A pause after a title that has no stop of its own.
+    return " ".join(
+        f"{s}." if n < len(spoken) - 1 and s[-1] not in ".!?:" else s for n, s in enumerate(spoken)
+    )
+
+
+def _text_blocks(elements: list[Element]) -> Iterator[Element]:
+    """TextBlocks in reading order, in containers and columns too (not a chart's fallback,
+    which repeats what is shown)."""
+    for element in elements:
+        if element.get("type") == "TextBlock":
+            yield element
+        for key in ("items", "columns"):
+            yield from _text_blocks(element.get(key, []))
+
+
+_ESCAPE = re.compile(r"\\(.)|\*\*")
+
+
+def _spoken(value: str) -> str:
+    return _ESCAPE.sub(lambda m: m.group(1) or "", value)
 
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]()#+\-.!<>~|{}])")
@@ -51,6 +84,28 @@ def title(value: str) -> Element:
 
 def error_text(value: str) -> Element:
     return text(value, color="Attention", size="Small", spacing="None")
+
+
+def choice_set(
+    input_id: str,
+    label: str,
+    choices: list[tuple[str, str]],
+    value: str | None = None,
+    **extra: Any,
+) -> Element:
+    """One answer from a few, as radio buttons: every choice in sight, one tap to answer (a
+    dropdown hides them until opened and takes two). `choices` are (value, title) pairs."""
+    element: Element = {
+        "type": "Input.ChoiceSet",
+        "id": input_id,
+        "label": label,
+        "style": "expanded",
+        "choices": [{"title": title, "value": v} for v, title in choices],
+        **extra,
+    }
+    if value is not None:
+        element["value"] = value
+    return element
 
 
 def execute(verb: str, label: str, data: dict[str, Any]) -> Element:
@@ -78,7 +133,7 @@ def download(
     fetch = execute(verb, t(lang, "download.again") if url else label, {})
     if not url:
         return [], [fetch]
-    note = text(t(lang, "download.ready"), color="Good", weight="Bolder")
+    note = text(t(lang, "download.ready"), weight="Bolder")
     return [note], [{"type": "Action.OpenUrl", "title": label, "url": url}, fetch]
 
 
@@ -95,9 +150,10 @@ def command_button(lang: Language, command: Command, label: str) -> Element:
 MAX_COLUMNS = 4
 
 
-def table(rows: list[list[str]], widths: list[int]) -> Element:
+def table(rows: list[list[str]], widths: Sequence[int | str]) -> Element:
     """A table whose first row is its header, in bold: Teams ignores `firstRowAsHeaders`.
-    Small text, as Teams shows data tables; at most `MAX_COLUMNS` columns."""
+    Small text, as Teams shows data tables; at most `MAX_COLUMNS` columns. A width is a
+    weight of the room left (an int) or fixed ("52px", for a short number and its header)."""
     return {
         "type": "Table",
         "gridStyle": "accent",

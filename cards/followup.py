@@ -6,12 +6,23 @@ The leader's card names the employee and only the signals they shared — never 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import assert_never
 from urllib.parse import quote
 
 from cards.elements import Card, Element, adaptive_card, execute, md, text, title
 from cards.i18n import t
-from domain.followup import Action, Contacts, FollowUp, Signal
+from domain.followup import (
+    Action,
+    AlreadyAsked,
+    Contacts,
+    FollowUp,
+    LeaderOutcome,
+    NoLeader,
+    Prompted,
+    PromptWaiting,
+    Signal,
+    Why,
+)
 from domain.language import Language
 from domain.org import Person
 
@@ -63,7 +74,6 @@ def followup_card(
             text(
                 t(lang, "followup.done", day=done.at.strftime("%d.%m.%Y")),
                 weight="Bolder",
-                color="Good",
             )
         )
         if followup.note:
@@ -105,7 +115,7 @@ def followup_reminder_card(
 ) -> Card:
     card = followup_card(lang, employee, followup, contacts)
     reminder = text(
-        t(lang, "followup.reminder", name=md(employee.name)), color="Warning", weight="Bolder"
+        t(lang, "followup.reminder", name=md(employee.name)), color="Attention", weight="Bolder"
     )
     return {**card, "body": [reminder, *card["body"]]}
 
@@ -125,47 +135,49 @@ def team_signal_card(lang: Language, contacts: Contacts) -> Card:
     )
 
 
-def self_help(lang: Language, round_id: str, contacts: Contacts) -> list[Element]:
-    """Under the receipt when something fired that the employee has not shared."""
-    return [
+def self_help(lang: Language, round_id: str | None, contacts: Contacts) -> list[Element]:
+    """Under the receipt when stress is high or contact low, shared or not; with `round_id`
+    (nothing shared), the offer to ask the leader and the word that they know nothing."""
+    lines = [
         text(t(lang, "selfhelp.title"), weight="Bolder", spacing="Large", separator=True),
         text(t(lang, "selfhelp.intro")),
         *(text(f"- {t(lang, f'selfhelp.{key}')}", spacing="Small") for key in SELF_HELP),
         text(t(lang, "selfhelp.bht", contact=contacts.occupational_health), spacing="Small"),
-        {
-            "type": "ActionSet",
-            "actions": [execute(ASK_VERB, t(lang, "selfhelp.ask"), {"round_id": round_id})],
-        },
+    ]
+    if round_id is None:
+        return lines
+    return [
+        *lines,
+        {"type": "ActionSet", "actions": [ask_button(lang, round_id)]},
         text(t(lang, "selfhelp.private"), size="Small", isSubtle=True),
     ]
 
 
-def asked_card(lang: Language, leader_name: str) -> Card:
+def ask_button(lang: Language, round_id: str) -> Element:
+    return execute(ASK_VERB, t(lang, "selfhelp.ask"), {"round_id": round_id})
+
+
+def asked_card(lang: Language, outcome: LeaderOutcome, contacts: Contacts) -> Card:
+    """The answer to "ask my leader to contact me"."""
     return adaptive_card(
-        [
-            title(t(lang, "followup.asked.title")),
-            text(t(lang, "followup.asked", leader=md(leader_name))),
-        ]
+        [title(t(lang, "followup.asked.title")), *leader_lines(lang, outcome, Why.ASKED, contacts)]
     )
 
 
-def no_leader_card(lang: Language, contacts: Contacts) -> Card:
-    return adaptive_card(
-        [
-            title(t(lang, "followup.asked.title")),
-            text(t(lang, "followup.no_leader", hr=contacts.hr)),
-        ]
-    )
-
-
-def outcome_lines(
-    lang: Language, leader_name: str | None, no_leader: bool, contacts: Contacts
-) -> Sequence[Element]:
-    """Under the receipt: what happened with the employee's consent."""
-    if leader_name:
-        return [
-            text(t(lang, "followup.asked", leader=md(leader_name)), weight="Bolder", color="Good")
-        ]
-    if no_leader:
-        return [text(t(lang, "followup.no_leader", hr=contacts.hr), weight="Bolder")]
-    return []
+def leader_lines(
+    lang: Language, outcome: LeaderOutcome, why: Why, contacts: Contacts
+) -> list[Element]:
+    """Why the leader was asked, and what really became of it."""
+    said = text(t(lang, f"followup.why.{why.value}"))
+    match outcome:
+        case Prompted(leader):
+            return [said, text(t(lang, "followup.asked", leader=md(leader)), weight="Bolder")]
+        case PromptWaiting(leader):
+            waiting = t(lang, "followup.waiting", leader=md(leader), hr=contacts.hr)
+            return [said, text(waiting, weight="Bolder")]
+        case AlreadyAsked(leader):
+            return [said, text(t(lang, "followup.already_asked", leader=md(leader)))]
+        case NoLeader():
+            return [said, text(t(lang, "followup.no_leader", hr=contacts.hr), weight="Bolder")]
+        case _:
+            assert_never(outcome)

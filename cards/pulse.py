@@ -1,16 +1,17 @@
 """`puls`: the aggregated pulse as cards (a summary with charts, then one card per breakdown)
 and as CSV.
 
-Both show exactly the numbers the view holds; a hidden cell reads "for få svar" in both. Every
-CSV cell that a spreadsheet would read as a formula (`= + - @`, tab, CR first) gets a leading
-apostrophe (OWASP CSV injection): service-area names come from the directory.
+Both show exactly the numbers the view holds; a hidden cell reads "for få svar" on the card, and
+in the CSV its numbers are empty with the reason in the note column. Every CSV text cell that a
+spreadsheet would read as a formula (`= + - @`, tab, CR first) gets a leading apostrophe (OWASP
+CSV injection): service-area names come from the directory.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from cards.elements import Card, Element, adaptive_card, chart, download, md, table, text, title
 from cards.i18n import t, tn
@@ -20,10 +21,26 @@ from domain.pulse import NO_BAND, UNKNOWN_AREA, PulseReport, Summary
 
 CSV_VERB = "pulse.csv_link"
 
+#: The mean's and the respondents' columns: fixed, just wide enough for "Snitt" and "Answers"
+#: in small text, so that on a phone (a card 343 px wide) neither breaks inside a word and the
+#: question's column keeps the room.
+NUMBER_COLUMNS = ("52px", "68px")
 
-def _mean(stats: Summary | None, item: str) -> str:
+#: Bars a bar chart may have: Teams' renderer refuses more than four data sets, one a bar.
+MAX_BARS = 4
+
+
+#: The decimal mark of each language, on the card and in its CSV.
+DECIMAL: dict[Language, str] = {"nb": ",", "en": "."}
+
+
+def _decimal(lang: Language, value: float) -> str:
+    return f"{value:.1f}".replace(".", DECIMAL[lang])
+
+
+def _mean(lang: Language, stats: Summary | None, item: str) -> str:
     value = stats.mean(item) if stats else None
-    return f"{value:.1f}".replace(".", ",") if value is not None else "–"
+    return _decimal(lang, value) if value is not None else "–"
 
 
 def _area(lang: Language, area: str) -> str:
@@ -58,7 +75,7 @@ def _breakdown(
             body.append(text(t(lang, "pulse.too_few"), isSubtle=True, spacing="None"))
             continue
         facts = [(t(lang, "pulse.answered"), str(stats.n))]
-        facts += [(t(lang, f"item.short.{i}"), _mean(stats, i)) for i in items]
+        facts += [(t(lang, f"item.short.{i}"), _mean(lang, stats, i)) for i in items]
         body.append(_facts(facts))
     return adaptive_card(body)
 
@@ -148,29 +165,9 @@ def pulse_summary(
     total = current.scope_total
     if total is not None:
         body.append(text(t(lang, "pulse.means"), weight="Bolder"))
-        means = [(t(lang, f"item.short.{i}"), _mean(total, i)) for i in items]
-        # One series of bars: Teams draws at most four data sets in a bar chart, one a bar.
-        bars = [
-            {
-                "legend": t(lang, "pulse.mean"),
-                "values": [
-                    {"x": label, "y": _y(total.mean(i))}
-                    for (label, _), i in zip(means, items, strict=True)
-                ],
-            }
-        ]
-        body.append(chart({"type": "Chart.VerticalBar.Grouped", "data": bars}, means))
-        distribution = current.distribution
-        if distribution is not None:
-            header = [t(lang, "pulse.item"), t(lang, "pulse.mean"), t(lang, "pulse.spread")]
-            rows = [
-                [label, mean, " · ".join(str(c) for c in distribution[i])]
-                for (label, mean), i in zip(means, items, strict=True)
-            ]
-            body.append(table([header, *rows], [3, 2, 4]))
-        else:
-            header = [t(lang, "pulse.item"), t(lang, "pulse.mean")]
-            body.append(table([header, *(list(m) for m in means)], [3, 2]))
+        if len(items) <= MAX_BARS:
+            body.append(_means_chart(lang, total, items))
+        body.append(_items_table(lang, total, items, current.distribution))
     else:
         body.append(text(t(lang, "pulse.total_hidden")))
     if report.scope.areas is not None:
@@ -183,6 +180,7 @@ def pulse_summary(
                     tn(lang, "pulse.rule.groups", k),
                     tn(lang, "pulse.rule.spread", distribution_min),
                     t(lang, "pulse.rule"),
+                    t(lang, "pulse.csv_format"),
                 )
             ),
             size="Small",
@@ -191,6 +189,40 @@ def pulse_summary(
     )
     note, buttons = download(lang, CSV_VERB, t(lang, "pulse.csv"), csv_url)
     return adaptive_card(body + note, buttons)
+
+
+def _means_chart(lang: Language, total: Summary, items: Sequence[str]) -> Element:
+    """A bar per item, its label beside it in full: the short round's items fit one chart.
+    No axis: Teams draws one from 0, where the scale starts at 1; the value is on the bar."""
+    labels = [t(lang, f"item.short.{i}") for i in items]
+    return chart(
+        {
+            "type": "Chart.HorizontalBar",
+            "displayMode": "AbsoluteNoAxis",
+            "data": [{"x": x, "y": _y(total.mean(i))} for x, i in zip(labels, items, strict=True)],
+        },
+        [(x, _mean(lang, total, i)) for x, i in zip(labels, items, strict=True)],
+    )
+
+
+def _items_table(
+    lang: Language,
+    total: Summary,
+    items: Sequence[str],
+    distribution: Mapping[str, tuple[int, ...]] | None,
+) -> Element:
+    """An item a row: its mean, how many answered it and, for a large enough scope, the
+    answers per step of the scale. The label column gets the room, so no word breaks."""
+    header = [t(lang, "pulse.item"), t(lang, "pulse.mean"), t(lang, "pulse.answered")]
+    rows = [
+        [t(lang, f"item.short.{i}"), _mean(lang, total, i), str(total.answered(i))] for i in items
+    ]
+    if distribution is None:
+        return table([header, *rows], [1, *NUMBER_COLUMNS])
+    header.append(t(lang, "pulse.spread"))
+    for row, i in zip(rows, items, strict=True):
+        row.append(" · ".join(str(c) for c in distribution[i]))
+    return table([header, *rows], [3, *NUMBER_COLUMNS, 2])
 
 
 def _trend(lang: Language, report: PulseReport) -> list[Element]:
@@ -206,7 +238,8 @@ def _trend(lang: Language, report: PulseReport) -> list[Element]:
         for i in charted
     ]
     facts = [(t(lang, "trend.round"), " · ".join(p.label for p in points))] + [
-        (t(lang, f"item.short.{i}"), " · ".join(_mean(p.stats, i) for p in points)) for i in charted
+        (t(lang, f"item.short.{i}"), " · ".join(_mean(lang, p.stats, i) for p in points))
+        for i in charted
     ]
     return [
         text(t(lang, "pulse.trend"), weight="Bolder", spacing="Large"),
@@ -214,46 +247,70 @@ def _trend(lang: Language, report: PulseReport) -> list[Element]:
     ]
 
 
-def pulse_csv(lang: Language, report: PulseReport, scope_label: str) -> str:
-    """One row per breakdown cell and item; hidden cells say so and carry no numbers."""
+#: Per language, the field separator its spreadsheet reads a CSV with when it is opened
+#: directly: Norwegian Excel writes decimals with a comma (`DECIMAL`), so it separates fields
+#: with `;`; English Excel uses `,`. The card says which (`pulse.csv_format`).
+CSV_DELIMITER: dict[Language, str] = {"nb": ";", "en": ","}
+
+#: Excel reads a CSV as UTF-8 only with this mark first (else "Økonomi" shows as "Ã˜konomi").
+BOM = "\ufeff"
+
+
+def pulse_csv(lang: Language, report: PulseReport, scope_label: str, distribution_min: int) -> str:
+    """One row per breakdown cell and item, in the requester's language: a number column holds
+    numbers only, a hidden cell's numbers are empty, and the note column says why."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=CSV_DELIMITER[lang])
     writer.writerow(
         [
-            "round",
-            "scope",
-            "breakdown",
-            "service_area",
-            "age_band",
-            "respondents",
-            "item",
-            "mean",
-            *(f"answered_{s}" for s in SCALE),
+            *(
+                t(lang, f"pulse.csv.{column}")
+                for column in ("round", "scope", "breakdown", "area", "band", "item")
+            ),
+            t(lang, "pulse.answered"),
+            t(lang, "pulse.mean"),
+            *(t(lang, "pulse.csv.answered_score", score=s) for s in SCALE),
+            t(lang, "pulse.csv.note"),
         ]
     )
     current = report.view
     if current is None:
         return out.getvalue()
     rows: list[tuple[str, str, str, Summary | None]] = [("total", "", "", current.scope_total)]
-    rows += [("service_area", a, "", s) for a, s in current.by_area.items()]
-    rows += [("age_band", "", b, s) for b, s in current.by_band.items()]
+    rows += [("area", _area_cell(lang, a), "", s) for a, s in current.by_area.items()]
+    rows += [("band", "", _band(lang, b), s) for b, s in current.by_band.items()]
     for breakdown, area, band, stats in rows:
+        counts = current.distribution if breakdown == "total" else None
+        kind = t(lang, f"pulse.csv.breakdown.{breakdown}")
         for item in current.items:
-            head = [report.round_label, scope_label, breakdown, area, band]
+            head = [
+                report.round_label,
+                scope_label,
+                kind,
+                area,
+                band,
+                t(lang, f"item.short.{item}"),
+            ]
             if stats is None:
-                cells = [*head, t(lang, "pulse.too_few"), item, "", *("" for _ in SCALE)]
+                numbers = ["", "", *("" for _ in SCALE)]
+                note = t(lang, "pulse.too_few")
             else:
                 mean = stats.mean(item)
-                counts = current.distribution if breakdown == "total" else None
-                cells = [
-                    *head,
-                    str(stats.n),
-                    item,
-                    f"{mean:.1f}" if mean is not None else "",
-                    *(counts[item] if counts else ("" for _ in SCALE)),
+                numbers = [
+                    str(stats.answered(item)),
+                    _decimal(lang, mean) if mean is not None else "",
+                    *((str(c) for c in counts[item]) if counts else ("" for _ in SCALE)),
                 ]
-            writer.writerow([_inert(str(c)) for c in cells])
+                hidden_spread = breakdown == "total" and counts is None
+                note = tn(lang, "pulse.rule.spread", distribution_min) if hidden_spread else ""
+            writer.writerow([*(_inert(c) for c in head), *numbers, _inert(note)])
     return out.getvalue()
+
+
+def _area_cell(lang: Language, area: str) -> str:
+    """A service area as a CSV cell: as the directory has it (no Markdown escapes)."""
+    return t(lang, "pulse.unknown_area") if area == UNKNOWN_AREA else area
 
 
 def _inert(cell: str) -> str:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from cards.i18n import t
+from cards.money import nok
 from domain.agreement_record import Flag
 from domain.checkin import FieldProblem
-from domain.refusals import Refusal
+from domain.language import Language
+from domain.refusals import OverLimit, Refusal
+
+#: What a step card shows above its inputs: a message key, or a refusal with its numbers.
+Problem = str | OverLimit
 
 REFUSALS: dict[Refusal, str] = {
     Refusal.EXTENT_INVALID: "extent.invalid",
@@ -18,6 +24,7 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.EQUIPMENT_IT_OVER_LIMIT: "equipment.it_over_limit",
     Refusal.EQUIPMENT_FURNITURE_OVER_LIMIT: "equipment.furniture_over_limit",
     Refusal.EQUIPMENT_BASIC_HAS_NO_LOAN: "equipment.basic_has_no_loan",
+    Refusal.EQUIPMENT_NOT_IN_PACKAGE: "equipment.not_in_package",
     Refusal.NOT_EDITABLE: "agreement.not_editable",
     Refusal.INCOMPLETE: "agreement.incomplete",
     Refusal.NOT_YOUR_EMPLOYEE: "agreement.not_your_employee",
@@ -25,6 +32,17 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.COMMENT_NEEDED: "agreement.comment_needed",
     Refusal.NONE_YET: "agreement.none_yet",
 }
+
+
+def refusal_text(lang: Language, refusal: Refusal | OverLimit) -> str:
+    if isinstance(refusal, OverLimit):
+        return t(lang, REFUSALS[refusal.reason], total=nok(refusal.total), limit=nok(refusal.limit))
+    return t(lang, REFUSALS[refusal])
+
+
+def problem_text(lang: Language, problem: Problem) -> str:
+    return t(lang, problem) if isinstance(problem, str) else refusal_text(lang, problem)
+
 
 FLAGS: dict[Flag, str] = {
     Flag.THREE_DAYS: "agreement.flag.three_days",

@@ -23,7 +23,7 @@ def settings_card(
 ) -> Card:
     body: list[Element] = [title(t(lang, "settings.title"))]
     if saved:
-        body.append(text(t(lang, "settings.saved"), color="Good", weight="Bolder"))
+        body.append(text(t(lang, "settings.saved"), weight="Bolder"))
     if invalid:
         body.append(text(t(lang, "settings.invalid"), color="Attention"))
     body.append(

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from cards.agreement import task_elements
 from cards.elements import Card, Element, adaptive_card, execute, md, text, title
 from cards.i18n import t
 from domain.agreement import WORKDAYS
@@ -24,6 +25,8 @@ PAGE = "page"
 # People per page and list: a page with every list full, at the longest names, stays well
 # inside Teams' message size limit (tests/integration/test_message_size.py).
 PAGE_SIZE = 10
+# Tasks per page: each carries its own button, the largest part of a page.
+TASK_PAGE_SIZE = 4
 T = TypeVar("T")
 
 
@@ -60,8 +63,8 @@ def _day(moment: datetime | None) -> str:
     return moment.strftime("%d.%m.%Y") if moment else "–"
 
 
-def _page_of(rows: Sequence[T], page: int) -> Sequence[T]:
-    return rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+def _page_of(rows: Sequence[T], page: int, size: int = PAGE_SIZE) -> Sequence[T]:
+    return rows[(page - 1) * size : page * size]
 
 
 def team_card(
@@ -73,8 +76,12 @@ def team_card(
 ) -> Card:
     """One page of the team: each list (follow-ups, approvals, members) shows its `page`-th
     slice, so a large team fits Teams' message size limit; "next" replaces the card."""
-    pending = overview.pending
-    pages = max(1, *(-(-len(rows) // PAGE_SIZE) for rows in (followups, pending, overview.members)))
+    pending, tasks = overview.pending, overview.tasks
+    pages = max(
+        1,
+        -(-len(tasks) // TASK_PAGE_SIZE),
+        *(-(-len(rows) // PAGE_SIZE) for rows in (followups, pending, overview.members)),
+    )
     page = min(max(page, 1), pages)
     members = _page_of(overview.members, page)
     body: list[Element] = [title(t(lang, "team.title"))]
@@ -83,7 +90,7 @@ def team_card(
             text(t(lang, "team.page", page=page, pages=pages), isSubtle=True, spacing="None")
         )
     if message:
-        body.append(text(message, color="Good", weight="Bolder"))
+        body.append(text(message, weight="Bolder"))
     # Each list names who and since when as text, and its buttons say what a press does.
     if page == 1 or _page_of(followups, page):
         body.append(_section(t(lang, "team.followups")))
@@ -104,31 +111,23 @@ def team_card(
         ) or [text(t(lang, "team.no_followups"), isSubtle=True)]
     if page == 1 or _page_of(pending, page):
         body.append(_section(t(lang, "team.pending")))
-        proposals = [
-            (m.person, m.agreement) for m in _page_of(pending, page) if m.agreement is not None
-        ]
-        body += _listed(
-            [
-                (
-                    person.name,
-                    t(
-                        lang,
-                        "team.pending_version",
-                        version=agreement.version,
-                        day=_day(agreement.submitted_at),
-                    ),
-                )
-                for person, agreement in proposals
-            ],
+        # What each proposal is (version) shows under the team's agreements below.
+        body += _button_sets(
             [
                 execute(
                     OPEN_VERB,
-                    t(lang, "team.open_pending", name=person.name),
-                    {"employee": person.id},
+                    t(lang, "team.open_pending", name=member.person.name),
+                    {"employee": member.person.id},
                 )
-                for person, _ in proposals
-            ],
+                for member in _page_of(pending, page)
+            ]
         ) or [text(t(lang, "team.no_pending"), isSubtle=True)]
+    if _page_of(tasks, page, TASK_PAGE_SIZE):
+        # Approved agreements leave the leader something to order or arrange; each stays
+        # here until marked done.
+        body.append(_section(t(lang, "team.tasks")))
+        for member, task in _page_of(tasks, page, TASK_PAGE_SIZE):
+            body += task_elements(lang, member.person.name, member.person.id, task, heading=True)
     if members:
         body.append(_section(t(lang, "team.agreements")))
         body.append(
@@ -145,7 +144,8 @@ def team_card(
                     {"employee": m.person.id},
                 )
                 for m in members
-                if m.approved is not None
+                # A proposal waiting has its own button above, which opens the same card.
+                if m.approved is not None and m not in pending
             ]
         )
     if pages > 1:

@@ -1,4 +1,5 @@
-"""`org import`, `org sync` and `org status`: the same code as the scheduled sync."""
+"""`org import`, `org sync`, `org status` (the same code as the scheduled sync), and
+`org install`: the app for everyone in the directory who does not have it (services/installs.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bootstrap import bootstrap
 from bot.graph import GraphError
 from bot.settings import Settings
 from cli import Commands
+from services.installs import InstallReport, InstallService
 from services.org_directory import OrgDataError, OrgDirectoryService, describe
 
 BUSY = "another import or sync is working on the directory right now (lease held); try later"
@@ -27,6 +29,10 @@ def add_cli(commands: Commands) -> None:
     csv_import.add_argument("file", nargs="?", help="the CSV file (default: ORG_CSV)")
     actions.add_parser("sync", help="read the directory from Microsoft Graph now")
     actions.add_parser("status", help="what the directory holds, and from when")
+    actions.add_parser(
+        "install",
+        help="install the bot through Microsoft Graph for everyone in the directory without it",
+    )
 
 
 async def run_cli(settings: Settings, args: argparse.Namespace) -> int:
@@ -42,14 +48,17 @@ async def run_cli(settings: Settings, args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"cannot read {path}: {error.strerror or error}", file=sys.stderr)
             return 2
-    if action == "sync" and settings.org_source != "graph":
-        print("org sync reads Microsoft Graph: set ORG_SOURCE=graph", file=sys.stderr)
+    if action in ("sync", "install") and settings.org_source != "graph":
+        print(f"org {action} uses Microsoft Graph: set ORG_SOURCE=graph", file=sys.stderr)
         return 2
     async with bootstrap(settings) as parts:
         if action == "import":
             return await _import(settings, parts.directory, path, data)
         if action == "sync":
             return await _sync(parts.directory)
+        if action == "install":
+            assert parts.installs is not None  # ORG_SOURCE=graph
+            return await _install(parts.installs)
         return await _status(settings, parts.directory)
 
 
@@ -104,3 +113,25 @@ async def _status(settings: Settings, directory: OrgDirectoryService) -> int:
         f"last import or sync {current.checked_at.astimezone(settings.timezone).strftime(local)}"
     )
     return 0
+
+
+async def _install(installs: InstallService) -> int:
+    def progress(report: InstallReport, done: int) -> None:
+        if done % 100 == 0:
+            print(f"... {done} people: {_counts(report)}", file=sys.stderr)
+
+    report = await installs.install_everyone(progress)
+    for name, reason in report.failed:
+        print(f"failed: {name}: {reason}")
+    print(f"app installed: {_counts(report)}")
+    if report.refused:
+        print(f"stopped: {report.refused}", file=sys.stderr)
+        return 1
+    return 1 if report.failed else 0
+
+
+def _counts(report: InstallReport) -> str:
+    return (
+        f"{report.installed} installed, {report.had_it} had it already, "
+        f"{report.removed_it} removed it themselves (left alone), {len(report.failed)} failed"
+    )

@@ -3,11 +3,11 @@
 One waterfall walks a list of parts — all of them then a summary for `avtale`, one part then
 the summary for a part changed from the summary, or one part for `ergonomi` and `utstyr` — and
 replaces itself with the next part after each answer. A part may be followed by a card that
-depends on its answer (the weekdays after fixed days, the BHT offer after a risky workplace):
-that card is the waterfall's `follow`, never added to the list, so going through a part again
-asks it once. Every answer
-is saved to the agreement draft at once, so the draft never depends on the dialog state: a user
-who comes back after the state is gone starts at the first part still missing. The dialog state
+depends on its answer (the weekdays after fixed days, the BHT offer after a risky workplace,
+the items of a package that has them): that card is the waterfall's `follow`, never added to
+the list, so going through a part again asks it once. Every answer is saved to the agreement
+draft at once, so the draft never depends on the dialog state: a user who comes back after the
+state is gone starts at the first part still missing. The dialog state
 (in storage, see storage/bot_state.py) only remembers which step is on screen, so a restart of
 the host continues at that step.
 """
@@ -27,9 +27,12 @@ from botbuilder.dialogs import (
 )
 
 from cards.agreement import (
+    EQUIPMENT_ITEMS,
+    OTHER_PACKAGE,
     advice_card,
     annotated,
     equipment_card,
+    equipment_items_card,
     ergonomics_card,
     extent_card,
     network_card,
@@ -42,9 +45,10 @@ from cards.agreement_submit import (
     EquipmentChoice,
     ExtentChoice,
     Parsed,
-    parse_equipment,
     parse_extent,
+    parse_items,
     parse_network,
+    parse_package,
     parse_tasks,
     parse_weekdays,
     parse_workplace,
@@ -53,7 +57,15 @@ from cards.agreement_submit import (
 from cards.elements import Card, md
 from cards.i18n import t
 from dialogs.card_step import SUBMITTED, CardStep, language_of, send_card, step_id, user_of
-from domain.agreement import Extent, assess_workplace
+from domain.agreement import (
+    FURNITURE_ITEMS,
+    IT_ITEMS,
+    EquipmentRequest,
+    Extent,
+    Package,
+    assess_workplace,
+    items_of,
+)
 from domain.agreement_record import PARTS, Agreement, Terms, proposal_version
 from domain.language import Language
 from services.agreements import (
@@ -112,7 +124,20 @@ class AgreementDialogs:
             (
                 "equipment",
                 lambda lang, v, e, n, c: equipment_card(lang, v, policy.amounts, e, n, policy.mode),
-                lambda d, c: parse_equipment(d, c["days"], policy.mode, policy.amounts),
+                lambda d, c: parse_package(d, c["days"], policy.mode),
+            ),
+            (
+                EQUIPMENT_ITEMS,
+                lambda lang, v, e, n, c: equipment_items_card(
+                    lang, Package(c["package"]), v, policy.amounts, e, n
+                ),
+                lambda d, c: (
+                    Parsed(OTHER_PACKAGE)
+                    if d.get("choice") == OTHER_PACKAGE
+                    else parse_items(
+                        d, Package(c["package"]), c["days"], policy.mode, policy.amounts
+                    )
+                ),
             ),
             (
                 "network",
@@ -219,6 +244,8 @@ class AgreementDialogs:
             return await step.replace_dialog(
                 FLOW, {"parts": parts, "index": index, "values": values}
             )
+        if part == EQUIPMENT_ITEMS and value == OTHER_PACKAGE:
+            return await step.replace_dialog(FLOW, {"parts": parts, "index": index})
         if isinstance(value, ExtentChoice) and value.choose_weekdays:
             # Saved with its weekdays: until then the draft keeps the days it had.
             carry = {"days": value.extent.days, "reason": value.extent.reason}
@@ -228,6 +255,11 @@ class AgreementDialogs:
         agreement = await self._service.change_terms(user, lambda terms: _apply(part, value, terms))
         if part == "ergonomics" and _ergonomic_advice(agreement.terms):
             return await step.replace_dialog(FLOW, {"parts": parts, "index": index, "follow": BHT})
+        if part == "equipment" and _asks_more(value):
+            # Items to pick, or special needs to describe, on the package's own card.
+            return await step.replace_dialog(
+                FLOW, {"parts": parts, "index": index, "follow": EQUIPMENT_ITEMS}
+            )
         if index + 1 < len(parts):
             return await step.replace_dialog(FLOW, {"parts": parts, "index": index + 1})
         lang = language_of(context)
@@ -275,6 +307,11 @@ def _summary_choice(data: dict[str, Any], context: dict[str, Any]) -> Parsed[str
     return Parsed(None, ["agreement.choose_one"])
 
 
+def _asks_more(package: Package) -> bool:
+    """Whether the package is more than a choice: items to pick, or special needs to describe."""
+    return bool(items_of(package)) or package is Package.SPECIAL
+
+
 def _ergonomic_advice(terms: Terms) -> list[str]:
     if terms.workplace is None:
         return []
@@ -311,17 +348,19 @@ def _prefill(part: str, terms: Terms) -> tuple[dict[str, Any], dict[str, Any]]:
     if part == BHT:
         answer = "yes" if terms.wants_occupational_health else ""
         return {BHT: answer}, {"advice": _ergonomic_advice(terms)}
-    if part == "equipment":
-        context = {"days": terms.extent.days if terms.extent else 0}
-        if not terms.equipment:
-            return {}, context
+    if part in ("equipment", EQUIPMENT_ITEMS):
         equipment = terms.equipment
+        context: dict[str, Any] = {"days": terms.extent.days if terms.extent else 0}
+        if equipment is None:
+            return {}, context
+        if part == "equipment":
+            return {"package": str(equipment.package.value)}, context
+        keys = {item.key for item in equipment.items}
         return {
-            "package": str(equipment.package.value),
-            "it_cost": equipment.it_cost,
-            "furniture_cost": equipment.furniture_cost,
+            "it_items": ",".join(k for k in IT_ITEMS if k in keys),
+            "furniture_items": ",".join(k for k in FURNITURE_ITEMS if k in keys),
             "special_needs": terms.special_needs,
-        }, context
+        }, {**context, "package": equipment.package.value}
     if part == "network" and terms.network:
         return {"network": terms.network.value}, {}
     return {}, {}
@@ -343,6 +382,12 @@ def _apply(part: str, value: Any, terms: Terms) -> Terms:
     if part == BHT:
         return replace(terms, wants_occupational_health=bool(value))
     if part == "equipment":
+        assert isinstance(value, Package)
+        if terms.equipment is not None and terms.equipment.package is value:
+            return terms  # the same package: what was picked from it stands
+        # Only what the chosen package needs: the items or needs of another package go.
+        return replace(terms, equipment=EquipmentRequest(value), special_needs="")
+    if part == EQUIPMENT_ITEMS:
         assert isinstance(value, EquipmentChoice)
         return replace(terms, equipment=value.request, special_needs=value.special_needs)
     if part == "network":

@@ -19,6 +19,7 @@ from botbuilder.dialogs import Dialog, DialogContext, DialogInstance, DialogTurn
 from cards.agreement_submit import Parsed
 from cards.elements import Card
 from cards.i18n import t
+from cards.refusals import Problem
 from domain.language import Language
 
 #: turn_state keys the bot fills before it runs a dialog.
@@ -27,8 +28,8 @@ LANGUAGE = "homeoffice.language"
 REPLIES = "homeoffice.replies"  # a list: cards are kept there to answer a card action
 USER = "homeoffice.user"
 
-#: (language, the inputs' values, error keys, a note, the step's context) -> the card
-Render = Callable[[Language, dict[str, Any], list[str], str, dict[str, Any]], Card]
+#: (language, the inputs' values, the problems, a note, the step's context) -> the card
+Render = Callable[[Language, dict[str, Any], list[Problem], str, dict[str, Any]], Card]
 #: (the submitted data, the step's context) -> the value, or the errors
 Parse = Callable[[dict[str, Any], dict[str, Any]], Parsed[Any]]
 
@@ -88,7 +89,7 @@ class CardStep(Dialog):
         self,
         context: TurnContext,
         state: dict[str, Any],
-        errors: list[str] | None = None,
+        errors: list[Problem] | None = None,
         note: str = "",
     ) -> None:
         card = self._render(

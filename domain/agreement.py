@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from domain.refusals import Refusal
+from domain.refusals import OverLimit, Refusal
 
 
 class Mode(Enum):
@@ -125,24 +125,79 @@ class Package(Enum):
     TEMPORARY = 4  # home loan in an ordered situation (pandemic)
 
 
+#: What a standard package lends, by kind: each kind has its own limit (Amounts).
+IT_ITEMS = ("external_screen", "keyboard", "mouse", "headset", "docking_station")
+FURNITURE_ITEMS = ("desk", "office_chair", "forearm_support")
+KINDS = {"it": IT_ITEMS, "furniture": FURNITURE_ITEMS}
+#: Catalogue prices (NOK) unless EQUIPMENT_PRICES says otherwise: a typical set fits within
+#: the standard amounts (screen, keyboard, mouse and headset; desk and chair), not everything.
+PRICES = {
+    "external_screen": 1_800,
+    "keyboard": 300,
+    "mouse": 200,
+    "headset": 700,
+    "docking_station": 1_200,
+    "desk": 3_000,
+    "office_chair": 2_000,
+    "forearm_support": 400,
+}
+
+
 @dataclass(frozen=True)
 class Amounts:
-    """What a standard package may cost (NOK); settings, the guidelines' proposal by default."""
+    """What a standard package may cost (NOK) and what each item costs; settings, the
+    guidelines' proposal and PRICES by default."""
 
     it: int = 3_000
     furniture: int = 5_000
+    prices: dict[str, int] = field(default_factory=lambda: dict(PRICES))
+
+    def limit(self, kind: str) -> int:
+        return self.it if kind == "it" else self.furniture
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item asked for, at the catalogue price when it was asked for: a later price change
+    leaves a proposal's sum as the leader saw it."""
+
+    key: str
+    price: int
+
+
+def items_of(package: Package) -> tuple[str, ...]:
+    """What the employee picks from: a loan in the standard package or the temporary home
+    loan; the basic package lends nothing, and special needs are described, not picked."""
+    if package in (Package.STANDARD, Package.TEMPORARY):
+        return IT_ITEMS + FURNITURE_ITEMS
+    return ()
+
+
+def priced(keys: tuple[str, ...], amounts: Amounts) -> tuple[Item, ...]:
+    return tuple(Item(key, amounts.prices[key]) for key in keys)
 
 
 @dataclass(frozen=True)
 class EquipmentRequest:
     package: Package
+    # Kroner typed in by the first version of the equipment step, before it asked for items:
+    # kept as they were stored and counted towards the limits.
     it_cost: int = 0
     furniture_cost: int = 0
+    items: tuple[Item, ...] = ()
+
+    def total(self, kind: str) -> int:
+        legacy = self.it_cost if kind == "it" else self.furniture_cost
+        return legacy + sum(item.price for item in self.items if item.key in KINDS[kind])
+
+    @property
+    def sum(self) -> int:
+        return sum(self.total(kind) for kind in KINDS)
 
 
 @dataclass(frozen=True)
 class EquipmentDecision:
-    errors: list[Refusal] = field(default_factory=list)
+    errors: list[Refusal | OverLimit] = field(default_factory=list)
     leader_orders: bool = False  # special needs go to the leader, who places the order
 
     @property
@@ -150,26 +205,38 @@ class EquipmentDecision:
         return not self.errors
 
 
+_OVER = {"it": Refusal.EQUIPMENT_IT_OVER_LIMIT, "furniture": Refusal.EQUIPMENT_FURNITURE_OVER_LIMIT}
+
+
+def check_package(package: Package, extent_days: int, mode: Mode) -> list[Refusal]:
+    """Whether the package fits the arrangement, before anything is picked from it."""
+    if package is Package.TEMPORARY and mode is not Mode.ORDERED:
+        return [Refusal.EQUIPMENT_TEMPORARY_ONLY_WHEN_ORDERED]
+    if package is Package.STANDARD and extent_days < 1:
+        return [Refusal.EQUIPMENT_STANDARD_NEEDS_REGULAR_DAYS]
+    return []
+
+
 def check_equipment(
     request: EquipmentRequest, extent_days: int, mode: Mode, amounts: Amounts = Amounts()
 ) -> EquipmentDecision:
+    """The package fits, its items are the package's own, and in the standard package each
+    kind's sum stays within its amount (a refusal names the sum and the limit)."""
     if request.it_cost < 0 or request.furniture_cost < 0:
         return EquipmentDecision([Refusal.EQUIPMENT_INVALID])
-    if request.package is Package.TEMPORARY:
-        ok = mode is Mode.ORDERED
-        return EquipmentDecision([] if ok else [Refusal.EQUIPMENT_TEMPORARY_ONLY_WHEN_ORDERED])
+    errors: list[Refusal | OverLimit] = list(check_package(request.package, extent_days, mode))
+    if any(item.key not in items_of(request.package) for item in request.items):
+        errors.append(Refusal.EQUIPMENT_NOT_IN_PACKAGE)
     if request.package is Package.SPECIAL:
-        return EquipmentDecision(leader_orders=True)
-    errors: list[Refusal] = []
-    if request.package is Package.STANDARD:
-        if extent_days < 1:
-            errors.append(Refusal.EQUIPMENT_STANDARD_NEEDS_REGULAR_DAYS)
-        if request.it_cost > amounts.it:
-            errors.append(Refusal.EQUIPMENT_IT_OVER_LIMIT)
-        if request.furniture_cost > amounts.furniture:
-            errors.append(Refusal.EQUIPMENT_FURNITURE_OVER_LIMIT)
-    elif request.it_cost or request.furniture_cost:
+        return EquipmentDecision(errors, leader_orders=True)
+    if request.package is Package.BASIC and (request.it_cost or request.furniture_cost):
         errors.append(Refusal.EQUIPMENT_BASIC_HAS_NO_LOAN)
+    if request.package is Package.STANDARD:
+        errors += [
+            OverLimit(_OVER[kind], request.total(kind), amounts.limit(kind))
+            for kind in KINDS
+            if request.total(kind) > amounts.limit(kind)
+        ]
     return EquipmentDecision(errors)
 
 

@@ -20,6 +20,7 @@ from domain.agreement import (
     Amounts,
     EquipmentRequest,
     Extent,
+    Item,
     Mode,
     Network,
     Workplace,
@@ -28,7 +29,7 @@ from domain.agreement import (
     check_extent,
 )
 from domain.org import Person
-from domain.refusals import Refusal
+from domain.refusals import OverLimit, Refusal
 
 HOME_TASKS = ("concentration", "writing", "digital_meetings", "planning")
 OFFICE_TASKS = ("physical_meetings", "collaboration", "user_contact", "training")
@@ -103,6 +104,11 @@ class Agreement:
     review_reminded: bool = False
     approved_version: int = 0  # the latest approved version, still in force while revising
     started_by: str = ""  # a leader who invited the employee to the conversation
+    # The leader's follow-through after approval (order_task): the latest approved version
+    # they marked as ordered, and every item ordered so far, so a new version asks only for
+    # what is new.
+    ordered_version: int = 0
+    ordered_items: tuple[str, ...] = ()
 
     @property
     def editable(self) -> bool:
@@ -130,7 +136,7 @@ class Problems:
     """What stands between the terms and a submission."""
 
     missing: list[str]  # the parts not filled in (PARTS)
-    errors: list[Refusal]
+    errors: list[Refusal | OverLimit]
     flagged: list[Flag]  # for the leader's eye, not a refusal
 
     @property
@@ -139,7 +145,7 @@ class Problems:
 
 
 def review(terms: Terms, mode: Mode, amounts: Amounts) -> Problems:
-    errors: list[Refusal] = []
+    errors: list[Refusal | OverLimit] = []
     flagged: list[Flag] = []
     if terms.extent is not None:
         extent = check_extent(terms.extent, mode)
@@ -251,6 +257,51 @@ def decide(
     )
 
 
+@dataclass(frozen=True)
+class OrderTask:
+    """What the leader does after approving: order the items, and contact occupational health
+    (BHT) when the employee asked for it. It stays until the leader marks it done."""
+
+    version: int  # the approved version it comes from
+    items: tuple[Item, ...]  # not ordered for an earlier version
+    special_needs: str  # package 3: the leader orders what is described
+    occupational_health: bool  # the employee accepted the offer of BHT
+    ergonomic_risk: bool = False  # the workplace is a risk, BHT asked for or not
+
+    @property
+    def sum(self) -> int:
+        return sum(item.price for item in self.items)
+
+
+def order_task(current: Agreement, approved: Agreement | None) -> OrderTask | None:
+    """The task the version in force leaves the leader, until marked done; none when nothing
+    is to be ordered or arranged."""
+    if approved is None or current.ordered_version >= approved.version:
+        return None
+    terms = approved.terms
+    items = tuple(
+        item
+        for item in (terms.equipment.items if terms.equipment else ())
+        if item.key not in current.ordered_items
+    )
+    days = terms.extent.days if terms.extent else 0
+    risk = terms.workplace is not None and assess_workplace(terms.workplace, days).risk
+    task = OrderTask(
+        approved.version, items, terms.special_needs, terms.wants_occupational_health, risk
+    )
+    return task if task.items or task.special_needs or task.occupational_health else None
+
+
+def mark_ordered(current: Agreement, approved: Agreement, version: int) -> Agreement:
+    """The leader has ordered what `version` asked for. A second press, or one on an older
+    card (a version since replaced), changes nothing the newer task needs."""
+    if version != approved.version or current.ordered_version >= version:
+        return current
+    keys = [item.key for item in approved.terms.equipment.items] if approved.terms.equipment else []
+    ordered = current.ordered_items + tuple(k for k in keys if k not in current.ordered_items)
+    return replace(current, ordered_version=version, ordered_items=ordered)
+
+
 def review_due(agreement: Agreement, today: date) -> bool:
     return (
         agreement.approved_version > 0
@@ -298,6 +349,16 @@ class TeamMember:
 class TeamOverview:
     members: list[TeamMember]
     plan: WeekPlan
+
+    @property
+    def tasks(self) -> list[tuple[TeamMember, OrderTask]]:
+        """What the leader has still to order or arrange, person by person."""
+        tasks = []
+        for member in self.members:
+            task = order_task(member.agreement, member.approved) if member.agreement else None
+            if task is not None:
+                tasks.append((member, task))
+        return tasks
 
     @property
     def pending(self) -> list[TeamMember]:

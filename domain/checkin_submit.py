@@ -39,6 +39,11 @@ def parse_checkin(data: Mapping[str, Any], items: tuple[str, ...]) -> Validation
     return Validation(CheckinAnswers(scores, _flag(data.get("contact_me")), comment))
 
 
+def wants_contact(data: Mapping[str, Any]) -> bool:
+    """The card's "contact me" tick, whatever else it holds."""
+    return _flag(data.get("contact_me"))
+
+
 def submitted_values(data: Mapping[str, Any]) -> dict[str, str]:
     """The submitted inputs as strings, to put back into a re-rendered card."""
     return {k: v if isinstance(v, str) else str(v) for k, v in data.items() if v is not None}

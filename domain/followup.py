@@ -96,25 +96,37 @@ def shared(fired: frozenset[Signal], asked: bool, standing: StandingConsent) -> 
 
 
 class Action(Enum):
-    PROMPTED = "prompted"  # the leader's card went out
+    PROMPTED = "prompted"  # the leader's card reached them (not while it waits for them)
     SIGNALS_ADDED = "signals_added"  # a later check-in added signals to the open follow-up
     TALK = "talk"  # the leader opened the meeting link
     SUPPORT = "support"  # the leader looked up HR / occupational health
     FOLLOWED_UP = "followed_up"
     REMINDED = "reminded"
     MOVED = "moved"  # closed by the bot: the employee's leader changed
+    WITHDRAWN = "withdrawn"  # closed by the bot: consent withdrawn before the card could go out
 
 
 @dataclass(frozen=True)
-class LeaderAsked:
+class Prompted:
+    """The leader's card is on its way to them now."""
+
     leader_name: str
 
 
 @dataclass(frozen=True)
-class SelfHelp:
-    """Something fired that the employee has not shared: help for them, and the offer."""
+class PromptWaiting:
+    """The leader cannot be reached in Teams yet (the bot is not installed for them): the
+    follow-up is kept and its card goes out when they can be (FollowUpService.reachable)."""
 
-    round_id: str
+    leader_name: str
+
+
+@dataclass(frozen=True)
+class AlreadyAsked:
+    """The leader already has an open follow-up about the employee that says as much: no
+    second card."""
+
+    leader_name: str
 
 
 @dataclass(frozen=True)
@@ -122,9 +134,40 @@ class NoLeader:
     """The employee asked, but the directory names no leader to ask."""
 
 
+#: What became of asking the leader.
+LeaderOutcome = Prompted | PromptWaiting | AlreadyAsked | NoLeader
+
+
 @dataclass(frozen=True)
-class NothingAnswered:
-    """ "Ask my leader" about a round the employee has not answered: nothing to ask about."""
+class NoSuchRound:
+    """ "Ask my leader" from a card of no round the bot knows (forged, or long purged): no
+    follow-up is opened on it."""
+
+
+class Why(Enum):
+    """Whose choice it was that the leader hears of it: the receipt says so."""
+
+    TICKED = "ticked"  # "I would like my leader to contact me" on the card
+    ASKED = "asked"  # "ask my leader to contact me", pressed afterwards
+    STANDING = "standing"  # the standing consent in `innstillinger`
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The leader was asked, with the employee's consent; `self_help` when the answers call for
+    it as well (the leader may take days)."""
+
+    leader: LeaderOutcome
+    why: Why
+    self_help: bool = False
+
+
+@dataclass(frozen=True)
+class SelfHelp:
+    """Something fired, or stress is high or contact low, and nothing is shared: help for the
+    employee, and the offer to ask the leader."""
+
+    round_id: str
 
 
 @dataclass(frozen=True)
@@ -135,15 +178,22 @@ class Unchecked:
     round_id: str
 
 
-#: What came of a check-in, or of "ask my leader", for the follow-up (None: nothing to say).
-CheckinFollowUp = LeaderAsked | SelfHelp | NoLeader | NothingAnswered | None
+#: What came of a check-in for the follow-up (None: nothing to say).
+CheckinFollowUp = Shared | SelfHelp | None
 
 #: What the receipt of a stored check-in says of the follow-up.
 ReceiptFollowUp = CheckinFollowUp | Unchecked
 
 
+def needs_self_help(answers: CheckinAnswers, thresholds: Thresholds) -> bool:
+    """High stress or little social contact this time: self-help on the receipt, whatever the
+    employee shares (docs/roles.md#follow-up-consent)."""
+    stress, social = answers.scores.get("stress", 0), answers.scores.get("social", 0)
+    return stress >= thresholds.stress_high or 0 < social <= thresholds.social_low
+
+
 #: What closes a follow-up: the leader marked it done, or it stopped being theirs.
-CLOSING = frozenset({Action.FOLLOWED_UP, Action.MOVED})
+CLOSING = frozenset({Action.FOLLOWED_UP, Action.MOVED, Action.WITHDRAWN})
 
 
 #: What counts as the leader acting on a prompt (looking up support alone does not).
@@ -174,19 +224,41 @@ class FollowUp:
     def open(self) -> bool:
         return not any(e.action in CLOSING for e in self.events)
 
+    @property
+    def prompted_at(self) -> datetime | None:
+        return next((e.at for e in self.events if e.action is Action.PROMPTED), None)
+
     def with_event(self, event: Event) -> FollowUp:
         return replace(self, events=(*self.events, event))
 
 
 def reminder_due(followup: FollowUp, now: datetime, after: timedelta) -> bool:
-    """One reminder when the leader has done nothing `after` the prompt."""
+    """One reminder when the leader has done nothing `after` the prompt reached them (a prompt
+    still waiting for the leader to be reachable is not yet late)."""
     actions = {e.action for e in followup.events}
+    prompted = followup.prompted_at
     return (
         followup.open
+        and prompted is not None
         and not actions & ACTED
         and Action.REMINDED not in actions
-        and now - followup.opened_at >= after
+        and now - prompted >= after
     )
+
+
+def prompt_due(followup: FollowUp) -> bool:
+    """An open follow-up whose card has not reached the leader yet."""
+    return followup.open and followup.prompted_at is None
+
+
+def still_shared(followup: FollowUp, standing: StandingConsent) -> frozenset[Signal]:
+    """What a follow-up still waiting for its leader may tell them once the employee changed
+    her standing consent: all of it when she asked for contact herself (a wish the settings do
+    not take back), otherwise only the kinds she still names. Once the card has gone out there
+    is nothing to take back."""
+    if not prompt_due(followup) or Signal.CONTACT_ME in followup.signals:
+        return followup.signals
+    return shared(followup.signals, False, standing)
 
 
 # -- the team-level signal -------------------------------------------------------------------------

@@ -89,7 +89,13 @@ class Summary:
     sums: Mapping[str, int]
 
     def mean(self, item: str) -> float | None:
-        return self.sums[item] / self.n if self.n and item in self.sums else None
+        answered = self.answered(item)
+        return self.sums[item] / answered if answered else None
+
+    def answered(self, item: str) -> int:
+        """Respondents to `item` (the card and the CSV show it per item): everyone who
+        answered the round was asked the round's items."""
+        return self.n if item in self.sums else 0
 
 
 def summary(stats: Stats) -> Summary:

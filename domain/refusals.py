@@ -3,6 +3,7 @@ names the message for each."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -20,6 +21,7 @@ class Refusal(Enum):
     EQUIPMENT_IT_OVER_LIMIT = "equipment_it_over_limit"
     EQUIPMENT_FURNITURE_OVER_LIMIT = "equipment_furniture_over_limit"
     EQUIPMENT_BASIC_HAS_NO_LOAN = "equipment_basic_has_no_loan"
+    EQUIPMENT_NOT_IN_PACKAGE = "equipment_not_in_package"
     # the agreement's transitions (domain/agreement_record.py, services/agreements.py)
     NOT_EDITABLE = "not_editable"
     INCOMPLETE = "incomplete"
@@ -27,3 +29,13 @@ class Refusal(Enum):
     ALREADY_DECIDED = "already_decided"
     COMMENT_NEEDED = "comment_needed"
     NONE_YET = "none_yet"
+
+
+@dataclass(frozen=True)
+class OverLimit:
+    """Items that come to more than the package allows for their kind: the message names the
+    sum and the limit, so the employee knows how much to take away."""
+
+    reason: Refusal  # EQUIPMENT_IT_OVER_LIMIT or EQUIPMENT_FURNITURE_OVER_LIMIT
+    total: int
+    limit: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -71,3 +72,19 @@ def current_round(rounds: list[Round], now: datetime) -> Round | None:
     """The most recently opened round that is still open, if any."""
     open_rounds = [r for r in rounds if r.is_open(now)]
     return max(open_rounds, key=lambda r: r.opened_at, default=None)
+
+
+#: When the schedule next opens a round after a moment (CHECKIN_CRON), or None without one.
+NextScheduled = Callable[[datetime], datetime | None]
+
+
+def no_schedule(_now: datetime) -> datetime | None:
+    return None
+
+
+def next_checkin(round_: Round, next_scheduled: datetime | None) -> datetime:
+    """When someone who answered `round_` can check in again: the next scheduled round, or the
+    round's close (after it `sjekk inn` opens a new one), whichever comes first."""
+    if next_scheduled is None:
+        return round_.closes_at
+    return min(round_.closes_at, next_scheduled)

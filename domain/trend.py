@@ -42,13 +42,20 @@ def items_in(points: list[TrendPoint], catalog_order: tuple[str, ...]) -> tuple[
 
 
 def round_labels(rounds: list[Round], timezone: ZoneInfo) -> dict[str, str]:
-    """Each round's local opening date; with the time where two rounds share a date, since a
-    chart puts points with the same label on top of each other."""
+    """Each round's local opening date; with the time where two rounds share a date, and a
+    number after it where they share the minute too, since a chart puts points with the same
+    label on top of each other."""
     dates = {r.id: r.opened_at.astimezone(timezone).strftime("%d.%m.") for r in rounds}
     shared = {d for d, n in Counter(dates.values()).items() if n > 1}
-    return {
+    labels = {
         r.id: r.opened_at.astimezone(timezone).strftime("%d.%m. %H:%M")
         if dates[r.id] in shared
         else dates[r.id]
         for r in rounds
     }
+    seen: Counter[str] = Counter()
+    for r in sorted(rounds, key=lambda r: (r.opened_at, r.id)):
+        seen[labels[r.id]] += 1
+        if seen[labels[r.id]] > 1:
+            labels[r.id] += f" ({seen[labels[r.id]]})"
+    return labels

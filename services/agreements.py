@@ -19,12 +19,15 @@ from domain.agreement_record import (
     Agreement,
     Decision,
     NotAllowed,
+    OrderTask,
     Problems,
     Status,
     TeamMember,
     TeamOverview,
     Terms,
     decide,
+    mark_ordered,
+    order_task,
     reroute,
     review,
     review_due,
@@ -50,6 +53,7 @@ from storage.agreements import AgreementRepository
 from storage.directory import DirectoryRepository
 from storage.leases import LeaseStore
 from storage.personal_data import ERASED
+from storage.port import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -234,6 +238,26 @@ class AgreementService:
         )
         return employee, decided
 
+    async def task(self, current: Agreement) -> OrderTask | None:
+        """What approving left the leader to do (order, contact BHT), until marked done."""
+        return order_task(current, await self.approved_of(current))
+
+    async def mark_ordered(self, leader_id: str, employee_id: str, version: int) -> Person:
+        """The leader has done what approving `version` asked. Pressing again, or on a card
+        for a version since replaced, changes nothing."""
+        employee = await self._require_leader_of(leader_id, employee_id)
+        approved = await self.approved(employee.id)
+        if approved is None:
+            raise NotAllowed(Refusal.NONE_YET)
+
+        def mark(agreement: Agreement | None) -> Agreement:
+            current = _existing(agreement)
+            in_force = current if current.status is Status.APPROVED else approved
+            return mark_ordered(current, in_force, version)
+
+        await self._agreements.change(employee.id, mark)
+        return employee
+
     async def for_leader(self, leader_id: str, employee_id: str) -> tuple[Person, Agreement]:
         """An employee's agreement as their leader may see it."""
         employee = await self._require_leader_of(leader_id, employee_id)
@@ -277,6 +301,31 @@ class AgreementService:
 
     async def is_leader(self, user_id: str) -> bool:
         return await self._directory.is_leader(normalise_id(user_id))
+
+    async def waiting_for(self, leader_id: str) -> list[tuple[Person, Agreement]]:
+        """Proposals waiting for this leader's decision, oldest first."""
+        leader_id = normalise_id(leader_id)
+        waiting = []
+        for employee_id, submitted_to in await self._agreements.pending():
+            agreement = await self._agreements.get(employee_id)
+            if (
+                submitted_to == leader_id
+                and agreement is not None
+                and agreement.status is Status.PENDING
+            ):
+                waiting.append((await self._person(employee_id), agreement))
+        return sorted(waiting, key=lambda pair: pair[1].submitted_at or self._clock())
+
+    async def reachable(self, user_id: str) -> None:
+        """The leader can be reached now (they installed the app): the approval cards that
+        could not reach them go out. The send ledger keeps one that did arrive from going twice."""
+        try:
+            for employee, agreement in await self.waiting_for(user_id):
+                leader = await self._person(user_id)
+                await self._send_for_approval(agreement, leader)
+                log.info("approval of %s sent on install", ref(employee.id))
+        except StorageError:
+            log.exception("approval cards waiting for %s were not sent", ref(user_id))
 
     # -- the scheduler ------------------------------------------------------------------------
 

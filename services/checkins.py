@@ -5,21 +5,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.checkin import CheckinAnswers, CheckinResponse, FieldError
-from domain.checkin_submit import parse_checkin, submitted_values
+from domain.checkin_submit import parse_checkin, submitted_values, wants_contact
 from domain.clock import Clock, utc_now
 from domain.events import CheckinStored
 from domain.followup import ReceiptFollowUp
 from domain.pseudonym import pseudonym
+from domain.rotation import Rotation
 from domain.rounds import (
     DEFAULT_ROUND_LENGTH,
+    NextScheduled,
     Round,
     current_round,
     new_round,
+    next_checkin,
+    no_schedule,
     on_demand_round_id,
 )
 from domain.trend import TrendPoint, trend
@@ -46,6 +50,7 @@ class Stored:
 class AlreadyReceived:
     round: Round
     answers: CheckinAnswers
+    contact_me: bool  # ticked on the refused card: a wish the answers' refusal must not drop
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,25 @@ class Invalid:
 @dataclass(frozen=True)
 class RoundClosed:
     round: Round
+    contact_me: bool  # as above
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """`sjekk inn`: the round to ask."""
+
+    round: Round
+
+
+@dataclass(frozen=True)
+class Answered:
+    """`sjekk inn` after answering: the round needs nothing more, until `next_round`."""
+
+    round: Round
+    next_round: datetime
+
+
+CheckinOffer = Unanswered | Answered
 
 
 @dataclass(frozen=True)
@@ -75,34 +99,38 @@ class CheckinService:
         responses: ResponseRepository,
         participation: ParticipationCounter,
         pseudonym_key: bytes,
-        items: tuple[str, ...],
+        rotation: Rotation,
         timezone: ZoneInfo,
         clock: Clock = utc_now,
         round_length: timedelta = DEFAULT_ROUND_LENGTH,
+        next_scheduled: NextScheduled = no_schedule,
     ) -> None:
         self._rounds = rounds
         self._responses = responses
         self._participation = participation
         self._key = pseudonym_key
-        self._items = items
+        self._rotation = rotation
         self.timezone = timezone
         self._clock = clock
         self._round_length = round_length
+        self._next_scheduled = next_scheduled
         # The pulse and the follow-up, registered at the composition root (app.py).
         self.stored: Handlers[CheckinStored, ReceiptFollowUp] = Handlers()
 
     async def round_for_checkin(self) -> Round:
         """The open round, or a new one: an on-demand check-in always has a round."""
         now = self._clock()
-        existing = current_round(await self._rounds.all(), now)
+        rounds = await self._rounds.all()
+        existing = current_round(rounds, now)
         if existing:
             return existing
         base = on_demand_round_id(now, self.timezone)
+        items = self._rotation.items(len(rounds))
         for n in range(1, _MAX_ROUNDS_A_DAY + 1):
             round_id = base if n == 1 else f"{base}-{n}"
             try:
                 return await self._rounds.create(
-                    new_round(round_id, now, self._items, self._round_length)
+                    new_round(round_id, now, items, self._round_length)
                 )
             except Conflict:
                 # Someone opened it a moment ago (or it was closed early today).
@@ -110,6 +138,13 @@ class CheckinService:
                 if other and other.is_open(now):
                     return other
         raise RuntimeError(f"more than {_MAX_ROUNDS_A_DAY} rounds opened on {base}")
+
+    async def offer(self, user_id: str) -> CheckinOffer:
+        """What `sjekk inn` gives: the open round's card, or, once answered, when the next is."""
+        round_ = await self.round_for_checkin()
+        if not await self.has_answered(user_id, round_.id):
+            return Unanswered(round_)
+        return Answered(round_, next_checkin(round_, self._next_scheduled(self._clock())))
 
     async def submit(
         self, user_id: str, data: Mapping[str, Any], age_band: str = ""
@@ -123,19 +158,23 @@ class CheckinService:
             return UnknownRound(str(round_id))
         now = self._clock()
         if not round_.is_open(now):
-            return RoundClosed(round_)
+            return RoundClosed(round_, wants_contact(data))
         who = pseudonym(user_id, self._key)
         validation = parse_checkin(data, round_.items)
         if validation.answers is None:
             earlier = await self._responses.get(who, round_.id)
             if earlier:
-                return AlreadyReceived(round_, earlier.answers)
+                return AlreadyReceived(round_, earlier.answers, wants_contact(data))
             return Invalid(round_, validation.errors, submitted_values(data))
         try:
             await self._responses.add(CheckinResponse(round_.id, who, validation.answers))
         except Conflict:
             earlier = await self._responses.get(who, round_.id)
-            return AlreadyReceived(round_, earlier.answers if earlier else validation.answers)
+            return AlreadyReceived(
+                round_,
+                earlier.answers if earlier else validation.answers,
+                validation.answers.contact_me,
+            )
         try:
             await self._participation.add(round_.id)
         except StorageError:

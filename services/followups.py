@@ -19,22 +19,30 @@ from domain.clock import Clock, utc_now
 from domain.events import CheckinStored
 from domain.followup import (
     Action,
+    AlreadyAsked,
     CheckinFollowUp,
     Contacts,
     Event,
     FollowUp,
-    LeaderAsked,
+    LeaderOutcome,
     NoLeader,
-    NothingAnswered,
+    NoSuchRound,
+    Prompted,
+    PromptWaiting,
     ReceiptFollowUp,
     SelfHelp,
+    Shared,
     Signal,
     StandingConsent,
     Thresholds,
     Unchecked,
+    Why,
+    needs_self_help,
+    prompt_due,
     reminder_due,
     shared,
     signals,
+    still_shared,
     team_signal,
 )
 from domain.logref import ref
@@ -114,22 +122,29 @@ class FollowUpService:
             await self._followups.count_team_answer(round_.id, person.manager_id, high)
         previous = await self._checkins.answers_before(user_id, round_)
         fired = signals(answers, previous, self.policy.thresholds)
-        if not fired:
+        self_help = needs_self_help(answers, self.policy.thresholds)
+        if not fired and not self_help:
             return None
-        standing = await self._followups.consent(user_id)
-        share = shared(fired, answers.contact_me, standing)
+        share = shared(fired, answers.contact_me, await self._followups.consent(user_id))
         if share:
-            return await self._ask_leader(user_id, round_.id, share)
+            leader = await self._ask_leader(user_id, round_.id, share)
+            why = Why.TICKED if answers.contact_me else Why.STANDING
+            return Shared(leader, why, self_help)
         return SelfHelp(round_.id)
 
-    async def ask_leader(self, user_id: str, round_id: str) -> CheckinFollowUp:
-        """ "Ask my leader to contact me", pressed after a check-in: consent given afterwards."""
-        answers = await self._checkins.answers_of(user_id, round_id)
-        if answers is None:
-            return NothingAnswered()  # the button belongs to a receipt: a round they answered
+    async def ask_leader(self, user_id: str, round_id: str) -> LeaderOutcome | NoSuchRound:
+        """ "Ask my leader to contact me": the employee's own consent, for this one request —
+        pressed under a receipt or on the answered round's card, or ticked on a card whose
+        answers were refused (a round answered already, or closed). The leader hears of the
+        wish and of what the round's answers, if any, fired."""
         round_ = await self._rounds.get(round_id)
-        previous = await self._checkins.answers_before(user_id, round_) if round_ else None
-        fired = signals(answers, previous, self.policy.thresholds)
+        if round_ is None:
+            return NoSuchRound()
+        answers = await self._checkins.answers_of(user_id, round_id)
+        fired: frozenset[Signal] = frozenset()
+        if answers is not None:
+            previous = await self._checkins.answers_before(user_id, round_)
+            fired = signals(answers, previous, self.policy.thresholds)
         return await self._ask_leader(user_id, round_id, shared(fired, True, StandingConsent()))
 
     async def consent(self, user_id: str) -> StandingConsent:
@@ -138,11 +153,34 @@ class FollowUpService:
     async def save_consent(self, user_id: str, kinds: frozenset[str]) -> StandingConsent:
         consent = StandingConsent(kinds, self._clock())
         await self._followups.save_consent(user_id, consent)
+        await self._narrow_waiting(normalise_id(user_id), consent)
         return consent
+
+    async def _narrow_waiting(self, employee_id: str, consent: StandingConsent) -> None:
+        """A consent withdrawn while its follow-up still waits for the leader: what it shared
+        has not reached anyone, so it never will (GDPR art. 7(3))."""
+        for _ in range(_ATTEMPTS):
+            found = await self._followups.open_for(employee_id)
+            if found is None:
+                return
+            current, etag = found
+            keep = still_shared(current, consent)
+            if keep == current.signals:
+                return
+            now = self._clock()
+            narrowed = replace(current, signals=keep)
+            if not keep:
+                narrowed = narrowed.with_event(Event(now, Action.WITHDRAWN, employee_id))
+            try:
+                await self._followups.replace(narrowed, etag)
+            except PreconditionFailed:
+                continue
+            return
+        raise RuntimeError(f"the follow-up of {ref(employee_id)} kept changing")
 
     async def _ask_leader(
         self, user_id: str, round_id: str, share: frozenset[Signal]
-    ) -> CheckinFollowUp:
+    ) -> LeaderOutcome:
         employee = await self._directory.person(normalise_id(user_id))
         leader = (
             await self._directory.person(employee.manager_id)
@@ -151,15 +189,22 @@ class FollowUpService:
         )
         if employee is None or leader is None:
             return NoLeader()
-        followup, new = await self._open_or_extend(employee, leader, round_id, share)
-        if new:
-            await self._prompt(followup, employee)
-        return LeaderAsked(leader.name)
+        followup, kind = await self._open_or_extend(employee, leader, round_id, share)
+        if kind is None:
+            return AlreadyAsked(leader.name)
+        if await self._prompt(followup, employee, kind):
+            return Prompted(leader.name)
+        log.warning("leader %s of a follow-up cannot be reached yet: it waits", ref(leader.id))
+        return PromptWaiting(leader.name)
 
     async def _open_or_extend(
         self, employee: Person, leader: Person, round_id: str, share: frozenset[Signal]
-    ) -> tuple[FollowUp, bool]:
-        """One open follow-up per employee: later signals join it instead of a second card."""
+    ) -> tuple[FollowUp, str | None]:
+        """One open follow-up per employee: later signals join it instead of a second card.
+        With it, the card the leader is due (a ledger kind), or None when they have it all:
+        the first card ("prompt", again while it waits for the leader to be reachable — the
+        ledger sends it once), or a second one ("contact") when the employee asks for contact
+        after the leader's card about signals went out: a wish the leader must not miss."""
         for _ in range(_ATTEMPTS):
             now = self._clock()
             found = await self._followups.open_for(employee.id)
@@ -171,7 +216,7 @@ class FollowUpService:
                     await self._followups.create(followup)
                 except Conflict:
                     continue
-                return followup, True
+                return followup, "prompt"
             current, etag = found
             if current.leader_id != leader.id:
                 # The former leader learns nothing more; the new one only what is shared from
@@ -179,7 +224,7 @@ class FollowUpService:
                 await self._record(employee.id, current.id, Action.MOVED, "bot")
                 continue
             if share <= current.signals:
-                return current, False
+                return current, "prompt" if prompt_due(current) else None
             extended = replace(current, signals=current.signals | share).with_event(
                 Event(now, Action.SIGNALS_ADDED, "bot")
             )
@@ -187,24 +232,41 @@ class FollowUpService:
                 await self._followups.replace(extended, etag)
             except PreconditionFailed:
                 continue
-            return extended, False
+            if prompt_due(extended):
+                return extended, "prompt"
+            if Signal.CONTACT_ME in share - current.signals:
+                return extended, "contact"
+            return extended, None
         raise RuntimeError(f"the follow-up of {ref(employee.id)} kept changing")
 
-    async def _prompt(self, followup: FollowUp, employee: Person) -> None:
+    async def _prompt(self, followup: FollowUp, employee: Person, kind: str = "prompt") -> bool:
+        """True when the card is on its way; False when the leader cannot be reached yet, and
+        the follow-up waits for `reachable`."""
+
         async def prompted() -> None:
             await self._record(employee.id, followup.id, Action.PROMPTED, "bot")
 
-        reachable = await self._notifier.notify(
+        return await self._notifier.notify(
             f"followup-{followup.id}",
-            "prompt",
+            kind,
             followup.leader_id,
             FollowUpPrompt(employee, followup, self.policy.contacts),
-            then=prompted,
+            then=prompted if kind == "prompt" else None,
         )
-        if not reachable:
-            log.warning(
-                "leader %s of a follow-up is not reachable in Teams", ref(followup.leader_id)
-            )
+
+    async def reachable(self, user_id: str) -> None:
+        """`user_id` can be reached in Teams now (Teams announced their install): the follow-up
+        prompts that waited for them go out. Exactly once: a prompt that went out is recorded,
+        and the send ledger keeps one on its way from going twice. Until then the follow-up
+        waits, also in `mitt team`."""
+        try:
+            for employee in await self._directory.direct_reports(normalise_id(user_id)):
+                found = await self._followups.open_for(employee.id)
+                if found and found[0].leader_id == employee.manager_id and prompt_due(found[0]):
+                    await self._prompt(found[0], employee)
+                    log.info("follow-up of %s sent on install", ref(employee.id))
+        except StorageError:
+            log.exception("follow-up prompts waiting for %s were not sent", ref(user_id))
 
     # -- the leader's side ----------------------------------------------------------------------
 

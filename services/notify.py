@@ -9,19 +9,24 @@ The send runs in the background: a card action that notifies someone (a check-in
 leader, an approval, an invitation) is answered at once, not after up to six attempts with
 backoff behind a running round. The tasks are kept, their errors logged, and `drain` awaits
 them (the host drains before it closes).
+
+A card that waits for a leader's action (an approval, a follow-up prompt) to someone the bot
+cannot reach yet asks for the app to be installed for them (`install`, services/installs.py;
+None when off). It waits meanwhile: PeopleService.reachable sends it when Teams announces the
+install. Nobody the roster holds as unreachable (removed or blocked the app) is installed for.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Protocol
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Protocol
 
 from domain.delivery import LedgerState, Recipient
 from domain.language import Language
 from domain.logref import ref
-from domain.messages import Message
+from domain.messages import ApprovalRequested, FollowUpPrompt, Message
 from services.delivery import Card, DeliveryService
 from storage.ledger import DeliveryLedger
 from storage.roster import RosterRepository
@@ -31,6 +36,9 @@ log = logging.getLogger(__name__)
 Sent = Callable[[], Awaitable[None]]
 # A message in the recipient's language as a card: cards/render.py, given at the composition root.
 Render = Callable[[Message, Language], Card]
+Install = Callable[[str], Coroutine[Any, Any, None]]
+# What waits for its recipient to act: worth installing the app for them.
+WAITING = (ApprovalRequested, FollowUpPrompt)
 
 
 class Notifications(Protocol):
@@ -48,8 +56,10 @@ class Notifier:
         ledger: DeliveryLedger,
         delivery: DeliveryService,
         render: Render,
+        install: Install | None = None,
     ) -> None:
         self._roster = roster
+        self._install = install
         self._ledger = ledger
         self._delivery = delivery
         self._render = render
@@ -61,12 +71,17 @@ class Notifier:
         """True when the person can be reached, and the message's card is on its way; `then` runs once
         it has arrived. False when the bot cannot reach them: not installed or uninstalled."""
         recipient = await self._roster.get(user_id)
+        if recipient is None and self._install is not None and isinstance(message, WAITING):
+            self._background(self._install(user_id))
         if recipient is None or recipient.dead:
             return False
-        task = asyncio.create_task(self._send(topic, kind, recipient, message, then))
+        self._background(self._send(topic, kind, recipient, message, then))
+        return True
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
         self._sending.add(task)
         task.add_done_callback(self._settled)
-        return True
 
     async def drain(self) -> None:
         """Wait until every card on its way has arrived or been given up."""

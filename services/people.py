@@ -9,6 +9,7 @@ from domain.delivery import Recipient
 from domain.language import Language
 from domain.org import normalise_id
 from domain.profile import Profile
+from services.messagebus import Handlers
 from storage.directory import DirectoryRepository
 from storage.roster import RosterRepository
 from storage.users import UserRepository
@@ -21,6 +22,9 @@ class PeopleService:
         self._users = users
         self._roster = roster
         self._directory = directory
+        # Someone the bot can reach from now on (an install, published by the bot after its
+        # greeting): what waited for them goes out.
+        self.reachable: Handlers[str, None] = Handlers()
 
     async def directory_name(self, user_id: str) -> str:
         """The name the organisation directory has for someone; "" when it has none."""

@@ -18,6 +18,7 @@ from domain.clock import Clock, utc_now
 from domain.delivery import DeliveryCounts, LedgerState, Recipient
 from domain.language import LANGUAGES, resolve_language
 from domain.messages import CheckinInvitation
+from domain.rotation import Rotation
 from domain.rounds import (
     DEFAULT_REMINDER_AFTER,
     DEFAULT_ROUND_LENGTH,
@@ -88,7 +89,7 @@ class RoundJobs:
         delivery: DeliveryService,
         checkins: CheckinService,
         leases: LeaseStore,
-        items: tuple[str, ...],
+        rotation: Rotation,
         timezone: ZoneInfo,
         render: Render,
         clock: Clock = utc_now,
@@ -101,7 +102,7 @@ class RoundJobs:
         self._delivery = delivery
         self._checkins = checkins
         self._leases = leases
-        self._items = items
+        self._rotation = rotation
         self._timezone = timezone
         self._render = render
         self._clock = clock
@@ -132,17 +133,21 @@ class RoundJobs:
 
     async def _open_and_deliver(self) -> RoundStatus | None:
         now = self._clock()
-        unfinished = [
-            r for r in await self._rounds.all() if r.delivered_at is None and r.is_open(now)
-        ]
-        round_ = max(unfinished, key=lambda r: r.opened_at) if unfinished else await self._open()
+        rounds = await self._rounds.all()
+        unfinished = [r for r in rounds if r.delivered_at is None and r.is_open(now)]
+        round_ = (
+            max(unfinished, key=lambda r: r.opened_at) if unfinished else await self._open(rounds)
+        )
         await self._deliver(round_)
         return await self.status(round_.id)
 
-    async def _open(self) -> Round:
+    async def _open(self, before: list[Round]) -> Round:
+        """A new round, asking the items of its place in the rotation (`before` it: the rounds
+        opened so far)."""
         opened = self._clock()
         round_id = scheduled_round_id(opened, self._timezone)
-        round_ = new_round(round_id, opened, self._items, self._round_length, delivered=False)
+        items = self._rotation.items(len(before))
+        round_ = new_round(round_id, opened, items, self._round_length, delivered=False)
         try:
             return await self._rounds.create(round_)
         except Conflict:

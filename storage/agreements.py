@@ -19,7 +19,15 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from domain.agreement import EquipmentRequest, Extent, Network, Package, Place, Workplace
+from domain.agreement import (
+    EquipmentRequest,
+    Extent,
+    Item,
+    Network,
+    Package,
+    Place,
+    Workplace,
+)
 from domain.agreement_record import Agreement, Status, Tasks, Terms
 from storage.personal_data import note_leader
 from storage.port import Conflict, Document, DocumentStore, PreconditionFailed, StorageError
@@ -135,6 +143,8 @@ def to_doc(agreement: Agreement) -> Document:
         "review_reminded": agreement.review_reminded,
         "approved_version": agreement.approved_version,
         "started_by": agreement.started_by,
+        "ordered_version": agreement.ordered_version,
+        "ordered_items": list(agreement.ordered_items),
         "terms": {
             "tasks": asdict(terms.tasks) if terms.tasks else None,
             "extent": asdict(terms.extent) if terms.extent else None,
@@ -150,6 +160,7 @@ def to_doc(agreement: Agreement) -> Document:
                 "package": terms.equipment.package.value,
                 "it_cost": terms.equipment.it_cost,
                 "furniture_cost": terms.equipment.furniture_cost,
+                "items": [asdict(item) for item in terms.equipment.items],
             }
             if terms.equipment
             else None,
@@ -183,11 +194,7 @@ def from_doc(doc: Document) -> Agreement:
             if workplace
             else None,
             wants_occupational_health=bool(terms.get("wants_occupational_health")),
-            equipment=EquipmentRequest(
-                Package(equipment["package"]), equipment["it_cost"], equipment["furniture_cost"]
-            )
-            if equipment
-            else None,
+            equipment=_equipment(equipment) if equipment else None,
             special_needs=terms.get("special_needs", ""),
             network=Network(terms["network"]) if terms.get("network") else None,
         ),
@@ -199,6 +206,18 @@ def from_doc(doc: Document) -> Agreement:
         review_reminded=bool(doc.get("review_reminded")),
         approved_version=int(doc.get("approved_version", 0)),
         started_by=doc.get("started_by", ""),
+        ordered_version=int(doc.get("ordered_version", 0)),
+        ordered_items=tuple(doc.get("ordered_items", ())),
+    )
+
+
+def _equipment(equipment: dict[str, Any]) -> EquipmentRequest:
+    # Agreements stored before the step asked for items hold kroner only, and no "items".
+    return EquipmentRequest(
+        Package(equipment["package"]),
+        equipment.get("it_cost", 0),
+        equipment.get("furniture_cost", 0),
+        tuple(Item(i["key"], int(i["price"])) for i in equipment.get("items", ())),
     )
 
 

@@ -6,6 +6,7 @@ data-rights test fills every feature and checks that nothing about the person su
 | container     | about the person                                             | on erase          |
 |---------------|--------------------------------------------------------------|-------------------|
 | `users`       | profile (with the conversation reference), welcome marker,   | deleted           |
+|               | install marker (storage/installs.py),                        | deleted           |
 |               | standing consent and its history; roster entry; as a leader, | deleted           |
 |               | "led:<employee>": whose records name them (see below)        |                   |
 |               | download links not used yet (partition `links`, 15 minutes) | deleted           |

@@ -102,6 +102,20 @@ async def test_checkin_card_asks_every_item_with_the_agreement_scale(host: Host)
     assert action["fallback"]["type"] == "Action.Submit"
 
 
+async def test_near_misses_of_sjekk_inn_open_the_short_card_in_both_languages(host: Host) -> None:
+    typed = ["sjekkinn", "sjekk-inn", "Sjekk inn!", "check-in", "checkin", "Check in please?",
+             "<at>Hjemmekontor</at> Sjekk-inn", "«innsjekk»"]  # fmt: skip
+    for text in typed:
+        host.connector.clear()
+        await host.send(message(KARI, host.service_url, text))
+        (card,) = host.connector.cards()
+        assert t("nb", "checkin.title") in texts(card), text
+        items = [e for e in card["body"] if e.get("type") == "Input.ChoiceSet"]
+        # The first round: the two core items and the first two in turn, one tap each.
+        assert [e["id"] for e in items] == ["stress", "social", "focus", "workload"], text
+        assert {e["style"] for e in items} == {"expanded"}
+
+
 async def test_submit_answers_with_a_receipt_that_replaces_the_card(host: Host) -> None:
     card = await open_checkin(host, KARI)
     body = await submit(host, KARI, card, ALL_FOURS)

@@ -17,6 +17,7 @@ from cards.followup import DONE_VERB, asked_card
 from cards.help import greeting_card
 from cards.team import team_card
 from domain.agreement_record import TeamMember, TeamOverview, week_plan
+from domain.followup import Contacts, Prompted, PromptWaiting
 from domain.org import Person
 from tests.support.answers import ERGONOMICS, EXTENT, FINE
 from tests.support.card_text import texts
@@ -64,10 +65,8 @@ async def test_names_reasons_comments_and_notes_stay_plain_text(host: Host) -> N
         ("tasks", {"home": "writing", "office": "physical_meetings", "expectations": HOSTILE}),
         ("extent", {**EXTENT, "days": "3", "weekdays": "mon,wed,fri", "reason": HOSTILE}),
         ("ergonomics", ERGONOMICS),
-        (
-            "equipment",
-            {"package": "3", "it_cost": 0, "furniture_cost": 0, "special_needs": HOSTILE},
-        ),
+        ("equipment", {"package": "3"}),
+        ("equipment_items", {"special_needs": HOSTILE}),
         ("network", {"network": "private"}),
     ):
         await step(host, KARI, name, inputs)
@@ -102,7 +101,8 @@ def test_every_card_builder_with_free_text_escapes_it() -> None:
     overview = TeamOverview([TeamMember(person, None, None)], week_plan([]))
     for card in (
         greeting_card("nb", LINK),
-        asked_card("nb", LINK),
+        asked_card("nb", Prompted(LINK), Contacts("hr", "bht")),
+        asked_card("nb", PromptWaiting(LINK), Contacts("hr", "bht")),
         team_card("nb", overview),
     ):
         assert markup(card) == [], card

@@ -23,6 +23,7 @@ from cards.i18n import t
 from cards.render import render
 from domain.catalog import round_items
 from domain.delivery import LedgerState, Recipient
+from domain.rotation import rotation
 from domain.rounds import new_round
 from services.checkins import CheckinService, RoundClosed, Stored
 from services.delivery import DeliveryService
@@ -103,7 +104,7 @@ def build_jobs(
         ResponseRepository(store, b"key"),
         ParticipationCounter(store),
         b"key",
-        ITEMS,
+        rotation(),
         OSLO,
         clock,
     )
@@ -115,7 +116,7 @@ def build_jobs(
         delivery,
         checkins,
         LeaseStore(store, clock),
-        ITEMS,
+        rotation(),
         OSLO,
         render,
         clock,

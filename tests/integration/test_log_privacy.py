@@ -47,7 +47,8 @@ async def test_no_health_details_emails_names_or_ids_in_logs(
         host, KARI, "ergonomics", {"place": "fixed_place", "has": "", "discomfort": "neck,back"}
     )
     await step(host, KARI, "occupational_health", {"occupational_health": "yes"})
-    await step(host, KARI, "equipment", {"package": "3", "special_needs": SPECIAL})
+    await step(host, KARI, "equipment", {"package": "3"})
+    await step(host, KARI, "equipment_items", {"special_needs": SPECIAL})
     await step(host, KARI, "network", NETWORK)
     await step(host, KARI, "summary", {"choice": "send"})
     await parts(host).directory.import_csv(org)

@@ -9,14 +9,12 @@ import os
 import sys
 import time
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from bot.graph import MAX_ATTEMPTS, GraphConfig, GraphDirectory, GraphError
+from bot.graph import MAX_ATTEMPTS, GraphDirectory, GraphError
 from bot.scheduler import build_scheduler
 from bot.settings import ConfigError, Settings
 from domain.org import Person
@@ -31,7 +29,10 @@ from tests.support.fake_graph import (
     IDENTITY_HEADER,
     TENANT,
     FakeGraph,
+    Sleeps,
+    config,
     graph_user,
+    served,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,38 +57,8 @@ USERS = [
 
 @pytest.fixture
 async def graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGraph]:
-    fake = FakeGraph(tmp_path, users=list(USERS), page_size=3)
-    await fake.start()
-    # requests (msal) lets REQUESTS_CA_BUNDLE override its `verify`; the sync's
-    # aiohttp session reads SSL_CERT_FILE. Both name the system CAs plus the fake's cert.
-    bundle = fake.write_ca_bundle(tmp_path / "ca-bundle.pem")
-    for name in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"):
-        monkeypatch.setenv(name, str(bundle))
-    yield fake
-    await fake.close()
-
-
-def config(fake: FakeGraph, **overrides: Any) -> GraphConfig:
-    return replace(
-        GraphConfig(
-            tenant_id=TENANT,
-            client_id=CLIENT_ID,
-            client_secret=CLIENT_SECRET,
-            authority=fake.authority,
-            endpoint=fake.base,
-        ),
-        **overrides,
-    )
-
-
-class Sleeps:
-    """Records the waits instead of waiting them."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
+    async with served(tmp_path, monkeypatch, users=list(USERS), page_size=3) as fake:
+        yield fake
 
 
 async def test_every_page_is_read_and_managers_resolved(graph: FakeGraph) -> None:

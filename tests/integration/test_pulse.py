@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import uuid
 from dataclasses import replace
@@ -24,6 +22,7 @@ from tests.support.card_text import texts
 from tests.support.host import Host, parts
 from tests.support.messages import shows
 from tests.support.processes import run_app
+from tests.support.pulse_csv import pulse_csv_rows
 from tests.support.teams import TeamsUser, card_action, install
 from tests.support.turns import press, pulse
 
@@ -131,21 +130,31 @@ async def test_twelve_shown_with_their_means_three_hidden_and_not_recoverable(ho
     path = re.sub(r"^https?://[^/]+", "", url)
     response = await host.client.get(path)
     assert response.status == 200 and "attachment" in response.headers["Content-Disposition"]
-    table = list(csv.DictReader(io.StringIO(await response.text()), delimiter=";"))
-    kultur = [r for r in table if r["service_area"] == "Kultur"]
+    table = pulse_csv_rows(await response.text(), "nb")
+    area, item, n, mean, note = (
+        t("nb", "pulse.csv.area"),
+        t("nb", "pulse.csv.item"),
+        t("nb", "pulse.answered"),
+        t("nb", "pulse.mean"),
+        t("nb", "pulse.csv.note"),
+    )
+    kultur = [r for r in table if r[area] == "Kultur"]
     assert kultur and all(
-        r["respondents"] == t("nb", "pulse.too_few") and r["mean"] == "" for r in kultur
+        r[n] == r[mean] == "" and r[note] == t("nb", "pulse.too_few") for r in kultur
     )
     oppvekst_stress = next(
-        r for r in table
-        if r["breakdown"] == "service_area" and r["service_area"] == "Oppvekst" and r["item"] == "stress"
-    )  # fmt: skip
-    assert oppvekst_stress["respondents"] == "12" and oppvekst_stress["mean"] == "4.0"
+        r for r in table if r[area] == "Oppvekst" and r[item] == t("nb", "item.short.stress")
+    )
+    assert oppvekst_stress[n] == "12" and oppvekst_stress[mean] == "4,0"
     # A breakdown cell shows respondents and means only, and there is no area × age band row.
-    assert oppvekst_stress["answered_4"] == ""
-    assert {r["breakdown"] for r in table} == {"total", "service_area", "age_band"}
+    assert oppvekst_stress[t("nb", "pulse.csv.answered_score", score=4)] == ""
+    kinds = {t("nb", f"pulse.csv.breakdown.{k}") for k in ("total", "area", "band")}
+    breakdown = t("nb", "pulse.csv.breakdown")
+    assert {r[breakdown] for r in table} == kinds
     assert all(
-        r["respondents"] == t("nb", "pulse.too_few") for r in table if r["breakdown"] == "total"
+        r[n] == "" and r[note] == t("nb", "pulse.too_few")
+        for r in table
+        if r[breakdown] == t("nb", "pulse.csv.breakdown.total")
     )
     # The link is used up; a changed token, or none, gets nothing either.
     assert (await host.client.get(path)).status == 403
@@ -250,7 +259,7 @@ async def test_a_service_area_named_like_a_formula_is_text_in_the_csv(host: Host
     url = await csv_url(host, BOSS)
     assert host.client is not None
     text = await (await host.client.get(re.sub(r"^https?://[^/]+", "", url))).text()
-    cells = [c for row in csv.reader(io.StringIO(text), delimiter=";") for c in row]
+    cells = [c for row in pulse_csv_rows(text, "nb") for c in row.values()]
     assert "'" + formula in cells
     assert not any(c[:1] in ("=", "+", "-", "@", "\t", "\r") for c in cells)
 

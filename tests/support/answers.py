@@ -10,7 +10,9 @@ TASKS = {
 }
 EXTENT = {"days": "2", "fixed": "fixed", "weekdays": "mon,wed", "reason": ""}
 ERGONOMICS = {"place": "own_room", "has": "desk,office_chair,external_screen", "discomfort": ""}
-EQUIPMENT = {"package": "2", "it_cost": 2500, "furniture_cost": 4000, "special_needs": ""}
+EQUIPMENT = {"package": "2"}
+# From the standard package: kr 500 of IT, kr 2 000 of furniture (domain/agreement.py PRICES).
+EQUIPMENT_ITEMS = {"it_items": "keyboard,mouse", "furniture_items": "office_chair"}
 NETWORK = {"network": "private"}
 
 # Check-in scores.

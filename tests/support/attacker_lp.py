@@ -10,8 +10,6 @@ counts added up, and every other number — a margin, a scope total — is a sum
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +18,11 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, lil_array
 
-from domain.pulse import Summary, View
+from cards.i18n import t
+from domain.catalog import ITEMS_BY_ID
+from domain.profile import AGE_BANDS
+from domain.pulse import NO_BAND, Summary, View
+from tests.support.pulse_csv import pulse_csv_rows
 
 LEVELS = 5
 Interior = tuple[str, str]
@@ -80,41 +82,52 @@ class Attacker:
 
     @staticmethod
     def from_csv(text: str, invited: Mapping[str, int]) -> Attacker:
-        """What an admin's CSV download says: a mean with d decimals is a range of sums."""
-        rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+        """What an admin's CSV download (in bokmål) says: a mean with d decimals is a range of
+        sums. The labels are read back to the service areas, age bands and items they name."""
+        rows = pulse_csv_rows(text, "nb")
+        band_of = {t("nb", f"settings.age_band.{b}"): b for b in (*AGE_BANDS, NO_BAND)}
+        item_of = {t("nb", f"item.short.{i}"): i for i in ITEMS_BY_ID}
+        breakdown, area_col, band_col, item_col = (
+            t("nb", f"pulse.csv.{c}") for c in ("breakdown", "area", "band", "item")
+        )
+        n_col, mean_col, note_col = (
+            t("nb", k) for k in ("pulse.answered", "pulse.mean", "pulse.csv.note")
+        )
+        spread = [t("nb", "pulse.csv.answered_score", score=s) for s in range(1, LEVELS + 1)]
 
         def plain(value: str) -> str:
             return value[1:] if value.startswith("'") else value
 
-        areas = tuple(sorted({plain(r["service_area"]) for r in rows if r["service_area"]}))
-        bands = tuple(sorted({plain(r["age_band"]) for r in rows if r["age_band"]}))
-        items = tuple(dict.fromkeys(r["item"] for r in rows))
+        areas = tuple(sorted({plain(r[area_col]) for r in rows if r[area_col]}))
+        bands = tuple(sorted({band_of[plain(r[band_col])] for r in rows if r[band_col]}))
+        items = tuple(dict.fromkeys(item_of[r[item_col]] for r in rows))
         attacker = Attacker(areas, bands, items, invited=dict(invited))
         by_cell: dict[tuple[str, str, str], list[dict[str, str]]] = {}
         for r in rows:
-            key = (r["breakdown"], plain(r["service_area"]), plain(r["age_band"]))
-            by_cell.setdefault(key, []).append(r)
-        for (breakdown, area, band), cell_rows in by_cell.items():
+            band = band_of[plain(r[band_col])] if r[band_col] else ""
+            by_cell.setdefault((r[breakdown], plain(r[area_col]), band), []).append(r)
+        for (_, area, band), cell_rows in by_cell.items():
             cells = frozenset(
                 (a, b)
                 for a in (areas if not area else (area,))
                 for b in (bands if not band else (band,))
             )
-            if not cell_rows[0]["respondents"].isdigit():
-                if breakdown != "service_area_age_band":
-                    attacker.hidden.add(cells)
+            if not cell_rows[0][n_col]:
+                assert cell_rows[0][note_col], "a hidden cell says why"
+                attacker.hidden.add(cells)
                 continue
-            n = int(cell_rows[0]["respondents"])
+            n = int(cell_rows[0][n_col])
             sums: dict[str, tuple[int, int]] = {}
             dist: dict[str, list[int]] | None = {}
             for r in cell_rows:
-                mean = r["mean"]
+                mean = r[mean_col].replace(",", ".")
                 step = 0.5 * 10 ** -len(mean.partition(".")[2])
                 low, high = n * (float(mean) - step), n * (float(mean) + step)
-                sums[r["item"]] = (math.ceil(low - 1e-9), math.floor(high + 1e-9))
-                counts = [r[f"answered_{s}"] for s in range(1, LEVELS + 1)]
+                item = item_of[r[item_col]]
+                sums[item] = (math.ceil(low - 1e-9), math.floor(high + 1e-9))
+                counts = [r[c] for c in spread]
                 if dist is not None and all(c.isdigit() for c in counts):
-                    dist[r["item"]] = [int(c) for c in counts]
+                    dist[item] = [int(c) for c in counts]
                 else:
                     dist = None
             attacker.known.append(Published(cells, n, sums, dist))

@@ -8,5 +8,6 @@ from domain.catalog import round_items
 DATA_KEYS = ["verb", "round_id", "step", "choice", "employee", "followup", "version",
              "decision", "comment", "note", "language", "age_band", "share", "contact_me", "home",
              "office", "expectations", "days", "fixed", "weekdays", "reason", "place", "has",
-             "discomfort", "occupational_health", "package", "it_cost", "furniture_cost", "page",
+             "discomfort", "occupational_health", "package", "it_items", "furniture_items",
+             "page",
              "special_needs", "network", *round_items()]  # fmt: skip

@@ -32,6 +32,7 @@ from cards.agreement import (
     approval_card,
     decision_card,
     equipment_card,
+    equipment_items_card,
     ergonomics_card,
     extent_card,
     invite_card,
@@ -42,25 +43,26 @@ from cards.agreement import (
     tasks_card,
     weekdays_card,
 )
-from cards.checkin import checkin_card, notice_card, receipt_card
+from cards.checkin import answered_card, checkin_card, notice_card, receipt_card
 from cards.data_rights import confirm_delete_card, deleted_card, kept_card, my_data_card
 from cards.elements import Card
 from cards.followup import (
     asked_card,
     followup_card,
     followup_reminder_card,
-    no_leader_card,
-    outcome_lines,
+    leader_lines,
     self_help,
     team_signal_card,
 )
-from cards.help import greeting_card, help_card
+from cards.help import Waiting, greeting_card, help_card
 from cards.i18n import t
 from cards.pulse import pulse_cards, pulse_summary, scope_label
 from cards.settings import settings_card
 from cards.team import team_card, with_back
 from cards.trend import trend_card
 from domain.agreement import (
+    FURNITURE_ITEMS,
+    IT_ITEMS,
     Amounts,
     EquipmentRequest,
     Extent,
@@ -70,6 +72,7 @@ from domain.agreement import (
     Place,
     Workplace,
     assess_workplace,
+    priced,
 )
 from domain.agreement_record import (
     Agreement,
@@ -79,16 +82,30 @@ from domain.agreement_record import (
     TeamMember,
     TeamOverview,
     Terms,
+    order_task,
     review,
     week_plan,
 )
 from domain.catalog import COMMENT_MAX_LENGTH, round_items
 from domain.checkin import CheckinAnswers, FieldError, FieldProblem
-from domain.followup import Action, Contacts, Event, FollowUp, Signal
+from domain.followup import (
+    Action,
+    AlreadyAsked,
+    Contacts,
+    Event,
+    FollowUp,
+    NoLeader,
+    Prompted,
+    PromptWaiting,
+    Signal,
+    Why,
+)
 from domain.org import Person
 from domain.profile import AGE_BANDS
 from domain.pulse import NO_BAND, PulseReport, Scope, Summary, View
 from domain.pulse import TrendPoint as PulsePoint
+from domain.refusals import OverLimit, Refusal
+from domain.rotation import rotation
 from domain.rounds import Round
 from domain.trend import DEFAULT_TREND_ROUNDS, TrendPoint
 from services.pulse import TREND_ROUNDS as PULSE_TREND_ROUNDS
@@ -105,6 +122,10 @@ LEADER = Person(
     "Helse og omsorg",
     "Hjemmetjenesten sør",
 )
+
+#: The default rotation and the items of its first round (stress, social and two in turn).
+ROTATION = rotation()
+DEFAULT_ROUND = ROTATION.items(0)
 
 
 def elements(node: Any) -> Iterator[dict[str, Any]]:
@@ -138,7 +159,7 @@ INGRID = _employee(6, "Ingrid Sørensen Haugland")
 MAGNUS = _employee(7, "Magnus Lie")
 
 # A whole proposal: three days with a reason (flagged), a risky workplace (flagged, BHT wanted),
-# a standard package within the amounts, the private network.
+# items from the standard package within the amounts, the private network.
 FULL_TERMS = Terms(
     tasks=Tasks(
         home=("concentration", "writing", "planning"),
@@ -152,8 +173,15 @@ FULL_TERMS = Terms(
         Place.FIXED_PLACE, frozenset({"desk", "external_screen", "mouse"}), frozenset({"neck"})
     ),
     wants_occupational_health=True,
-    equipment=EquipmentRequest(Package.STANDARD, it_cost=2_500, furniture_cost=4_200),
+    equipment=EquipmentRequest(
+        Package.STANDARD,
+        items=priced(("external_screen", "keyboard", "headset", "office_chair"), Amounts()),
+    ),
     network=Network.PRIVATE,
+)
+# An agreement stored before the equipment step asked for items: kroner, as typed then.
+LEGACY_TERMS = replace(
+    FULL_TERMS, equipment=EquipmentRequest(Package.STANDARD, it_cost=2_500, furniture_cost=4_200)
 )
 PLAIN_TERMS = Terms(
     tasks=Tasks(home=("concentration", "digital_meetings"), office=("collaboration",)),
@@ -196,13 +224,13 @@ def _followup(person: Person, signals: set[Signal], days_ago: int) -> FollowUp:
     )
 
 
-def _round(days_ago: int = 0) -> Round:
+def _round(days_ago: int = 0, items: tuple[str, ...] = DEFAULT_ROUND) -> Round:
     opened = NOW - timedelta(days=days_ago)
     return Round(
         id=opened.strftime("%Y-%m-%d"),
         opened_at=opened,
         closes_at=opened + timedelta(days=5),
-        items=round_items(),
+        items=items,
         delivered_at=opened,
     )
 
@@ -220,6 +248,7 @@ def _agreement_cards() -> dict[str, Card]:
         comment="Tre dager går fint, men ta med hvilke dager du er på kontoret for brukermøter.",
     )
     talk = _agreement(KARI, 2, Status.TALK_PROPOSED, terms=FULL_TERMS, comment="La oss ta en prat.")
+    approved_full = _agreement(KARI, 2, Status.APPROVED, terms=FULL_TERMS)
     summary = summary_card(
         "nb", _agreement(KARI, 1, Status.DRAFT, terms=FULL_TERMS), [], [], FLAGS, LEADER.name
     )
@@ -255,11 +284,38 @@ def _agreement_cards() -> dict[str, Card]:
             "nb", {"place": "fixed_place", "has": "desk,mouse", "discomfort": "neck"}
         ),
         "advice": advice_card("nb", assess_workplace(risky, 2).advice, {}),
+        "equipment": equipment_card("nb", {"package": "2"}, amounts),
         "equipment-refused": equipment_card(
+            "nb", {"package": "2"}, amounts, ["equipment.standard_needs_regular_days"]
+        ),
+        "equipment-items": equipment_items_card(
             "nb",
-            {"package": "2", "it_cost": 4_500, "furniture_cost": 3_000, "special_needs": ""},
+            Package.STANDARD,
+            {"it_items": "external_screen,keyboard,mouse", "furniture_items": "office_chair"},
             amounts,
-            ["equipment.it_over_limit"],
+        ),
+        "equipment-items-refused": equipment_items_card(
+            "nb",
+            Package.STANDARD,
+            {"it_items": ",".join(IT_ITEMS), "furniture_items": ",".join(FURNITURE_ITEMS)},
+            amounts,
+            [
+                OverLimit(Refusal.EQUIPMENT_IT_OVER_LIMIT, 4_200, 3_000),
+                OverLimit(Refusal.EQUIPMENT_FURNITURE_OVER_LIMIT, 5_400, 5_000),
+            ],
+        ),
+        "equipment-items-en": equipment_items_card(
+            "en",
+            Package.STANDARD,
+            {},
+            amounts,
+            [OverLimit(Refusal.EQUIPMENT_IT_OVER_LIMIT, 9_500, 8_000)],
+        ),
+        "equipment-items-temporary": equipment_items_card(
+            "nb", Package.TEMPORARY, {"it_items": "external_screen"}, amounts
+        ),
+        "equipment-items-special": equipment_items_card(
+            "nb", Package.SPECIAL, {}, amounts, ["agreement.equipment.special_needed"]
         ),
         "network": network_card("nb", {"network": "private"}),
         "summary": summary,
@@ -280,11 +336,26 @@ def _agreement_cards() -> dict[str, Card]:
             approval_card(
                 "nb",
                 KARI.name,
-                _agreement(KARI, 2, Status.APPROVED, terms=FULL_TERMS),
+                approved_full,
                 FLAGS,
                 KARI.teams_login,
+                order_task(*[approved_full] * 2),
             ),
             "nb",
+        ),
+        "approval-approved-en": with_back(
+            approval_card(
+                "en",
+                KARI.name,
+                approved_full,
+                FLAGS,
+                KARI.teams_login,
+                order_task(*[approved_full] * 2),
+            ),
+            "en",
+        ),
+        "agreement-legacy": agreement_card(
+            "nb", KARI.name, _agreement(KARI, 1, Status.APPROVED, terms=LEGACY_TERMS), LEADER.name
         ),
         "agreement-draft": agreement_card(
             "nb", KARI.name, approved, LEADER.name, _agreement(KARI, 2, Status.DRAFT)
@@ -314,7 +385,11 @@ def _team_cards() -> dict[str, Card]:
             _agreement(KARI, 2, Status.PENDING, terms=FULL_TERMS),
             _agreement(KARI, 1, Status.APPROVED),
         ),
-        TeamMember(PER, _agreement(PER, 3, Status.APPROVED), _agreement(PER, 3, Status.APPROVED)),
+        TeamMember(
+            PER,
+            _agreement(PER, 3, Status.APPROVED, terms=FULL_TERMS),
+            _agreement(PER, 3, Status.APPROVED, terms=FULL_TERMS),
+        ),
         TeamMember(AISHA, _agreement(AISHA, 1, Status.PENDING), None),
         TeamMember(JONAS, _agreement(JONAS, 2, Status.CHANGES_REQUESTED), None),
         TeamMember(INGRID, _agreement(INGRID, 1, Status.TALK_PROPOSED), None),
@@ -361,13 +436,16 @@ def _followup_cards() -> dict[str, Card]:
         "followup-en": followup_card("en", PER, _followup(PER, {Signal.STRESS_MAX}, 0), CONTACTS),
         "followup-reminder": followup_reminder_card("nb", KARI, followup, CONTACTS),
         "team-signal": team_signal_card("nb", CONTACTS),
-        "asked": asked_card("nb", LEADER.name),
-        "no-leader": no_leader_card("nb", CONTACTS),
+        "asked": asked_card("nb", Prompted(LEADER.name), CONTACTS),
+        "asked-waiting": asked_card("nb", PromptWaiting(LEADER.name), CONTACTS),
+        "asked-already-en": asked_card("en", AlreadyAsked(LEADER.name), CONTACTS),
+        "no-leader": asked_card("nb", NoLeader(), CONTACTS),
     }
 
 
 def _checkin_cards() -> dict[str, Card]:
     round_ = _round()
+    everything = _round(items=round_items())  # CHECKIN_ROTATING=6: all eight, the longest card
     scores = {
         "stress": 5,
         "social": 2,
@@ -378,25 +456,36 @@ def _checkin_cards() -> dict[str, Card]:
         "learning": 3,
         "strain": 4,
     }
-    answers = CheckinAnswers(scores)
-    asked = CheckinAnswers(scores, contact_me=True, comment="Mye nå før jul.")
+    answers = CheckinAnswers({i: scores[i] for i in round_.items})
+    asked = CheckinAnswers(
+        {i: scores[i] for i in ROTATION.items(2)}, contact_me=True, comment="Mye nå før jul."
+    )
     partial = {"stress": "4", "social": "2", "comment": "Travel uke."}
     errors = [
         FieldError(item, FieldProblem.REQUIRED) for item in round_.items if item not in partial
     ]
+    # Four weekly rounds, each asking its items in turn (a dash where a round did not ask).
     points = [
         TrendPoint(r.id, r.opened_at.astimezone(OSLO).strftime("%d.%m."), dict(s))
         for r, s in (
-            (_round(21), {"stress": 2, "social": 4, "focus": 4, "strain": 2}),
-            (_round(14), {"stress": 3, "social": 3, "focus": 4, "strain": 3}),
-            (_round(7), {"stress": 4, "social": 2, "focus": 3, "strain": 3}),
-            (round_, {"stress": 5, "social": 2, "focus": 3, "strain": 4}),
+            (_round(21), {"stress": 2, "social": 4, "focus": 4, "workload": 3}),
+            (_round(14), {"stress": 3, "social": 3, "balance": 4, "leader": 3}),
+            (_round(7), {"stress": 4, "social": 2, "learning": 3, "strain": 3}),
+            (round_, {"stress": 5, "social": 2, "focus": 3, "workload": 2}),
         )
     ]
     return {
         "checkin": checkin_card("nb", round_, OSLO),
+        "checkin-all-items-en": checkin_card("en", everything, OSLO),
         "checkin-refused": checkin_card("nb", round_, OSLO, partial, errors, reminder=True),
         "checkin-closed": notice_card("nb", t("nb", "receipt.closed", round="17.11.2025")),
+        "checkin-closed-wish": notice_card(
+            "nb",
+            t("nb", "receipt.closed", round="17.11.2025"),
+            leader_lines("nb", PromptWaiting(LEADER.name), Why.TICKED, CONTACTS),
+        ),
+        "checkin-answered": answered_card("nb", round_, OSLO, round_.closes_at),
+        "checkin-answered-en": answered_card("en", round_, OSLO, round_.closes_at),
         "receipt-selfhelp": receipt_card(
             "nb", round_, OSLO, answers, False, extra=self_help("nb", round_.id, CONTACTS)
         ),
@@ -406,13 +495,30 @@ def _checkin_cards() -> dict[str, Card]:
             OSLO,
             asked,
             False,
-            extra=outcome_lines("nb", LEADER.name, False, CONTACTS),
+            extra=leader_lines("nb", Prompted(LEADER.name), Why.TICKED, CONTACTS),
+        ),
+        "receipt-waiting-selfhelp": receipt_card(
+            "nb",
+            round_,
+            OSLO,
+            asked,
+            False,
+            extra=[
+                *leader_lines("nb", PromptWaiting(LEADER.name), Why.STANDING, CONTACTS),
+                *self_help("nb", None, CONTACTS),
+            ],
         ),
         "receipt-no-leader": receipt_card(
-            "nb", round_, OSLO, asked, False, extra=outcome_lines("nb", None, True, CONTACTS)
+            "nb",
+            round_,
+            OSLO,
+            asked,
+            False,
+            extra=leader_lines("nb", NoLeader(), Why.TICKED, CONTACTS),
         ),
         "receipt-already-en": receipt_card("en", round_, OSLO, answers, True),
         "trend": trend_card("nb", points),
+        "trend-one-round-en": trend_card("en", points[:1]),
         "trend-empty": trend_card("nb", []),
     }
 
@@ -446,7 +552,7 @@ def _largest_team() -> tuple[TeamOverview, list[tuple[Person, FollowUp]]]:
 
 def _largest_cards() -> dict[str, Card]:
     team, followups = _largest_team()
-    round_ = _round()
+    round_ = _round(items=round_items())  # every item in every round: the longest there can be
     assert FULL_TERMS.tasks is not None and FULL_TERMS.extent is not None
     longest = replace(
         FULL_TERMS,
@@ -485,7 +591,18 @@ def _largest_cards() -> dict[str, Card]:
         "followup-largest": with_back(
             followup_card("nb", KARI, done, CONTACTS, show_support=True, meeting_link=True), "nb"
         ),
+        "greeting-waiting-largest": greeting_card(
+            "nb", LEADER.name.split()[0], _waiting_largest(team, followups)
+        ),
+        "help-waiting-largest": help_card(
+            "nb", t("nb", "unknown"), True, True, _waiting_largest(team, followups)
+        ),
     }
+
+
+def _waiting_largest(team: TeamOverview, followups: list[tuple[Person, FollowUp]]) -> Waiting:
+    approvals = [(m.person, m.agreement) for m in team.pending if m.agreement is not None]
+    return Waiting(approvals, followups)
 
 
 # What `mine data` counts (services/data_rights.py exports far more; the card shows these).
@@ -519,29 +636,35 @@ SERVICE_AREAS = [
 ]
 
 
-def _pulse_cell(n: int, seed: int) -> Summary:
+# A short round: the two items of every week and two rotating ones, one chart of four bars.
+SHORT_ITEMS = ("stress", "social", "workload", "leader")
+
+
+def _pulse_cell(n: int, seed: int, items: tuple[str, ...] = ITEMS) -> Summary:
     """`n` respondents; skewed sums, so that the means differ from group to group."""
-    return Summary(n, {i: n * (15 + (seed * 7 + j * 11) % 30) // 10 for j, i in enumerate(ITEMS)})
+    return Summary(n, {i: n * (15 + (seed * 7 + j * 11) % 30) // 10 for j, i in enumerate(items)})
 
 
-def _pulse_report(areas: list[str] | None, hide_every: int = 0) -> PulseReport:
-    """The view of all `areas` (None: the whole organisation, with age bands); with
+def _pulse_report(
+    areas: list[str] | None, hide_every: int = 0, items: tuple[str, ...] = ITEMS
+) -> PulseReport:
+    """The view of all `areas` (None: the whole organisation, with age bands) on `items`; with
     `hide_every`, that share of the areas and the total hidden as too few."""
     shown = areas if areas is not None else SERVICE_AREAS
     by_area: dict[str, Summary | None] = {
-        a: None if hide_every and n % hide_every else _pulse_cell(40 + 9 * n, n)
+        a: None if hide_every and n % hide_every else _pulse_cell(40 + 9 * n, n, items)
         for n, a in enumerate(shown)
     }
     bands = (*AGE_BANDS, NO_BAND) if areas is None else ()
-    total = _pulse_cell(sum(s.n for s in by_area.values() if s), 1)
+    total = _pulse_cell(sum(s.n for s in by_area.values() if s), 1, items)
     view = View(
         "2025-11-17",
-        ITEMS,
+        items,
         invited=total.n + 311,
         scope_total=None if hide_every else total,
-        distribution=None if hide_every else {i: (12, 40, 97, 160, 33) for i in ITEMS},
+        distribution=None if hide_every else {i: (12, 40, 97, 160, 33) for i in items},
         by_area=by_area,
-        by_band={b: _pulse_cell(25 + 11 * n, n + 3) for n, b in enumerate(bands)},
+        by_band={b: _pulse_cell(25 + 11 * n, n + 3, items) for n, b in enumerate(bands)},
     )
     trend = [
         PulsePoint((NOW - timedelta(days=7 * n)).strftime("%d.%m."), _pulse_cell(total.n - n, n))
@@ -567,6 +690,10 @@ def _pulse_cards() -> dict[str, Card]:
         cards["pulse-largest-areas"],
         cards["pulse-largest-bands"],
     ) = pulse_cards("nb", admin, everyone, 5, 10)
+    short = _pulse_report(SERVICE_AREAS[:2], items=SHORT_ITEMS)
+    cards["pulse-short-en"] = pulse_summary(
+        "en", short, scope_label("en", short.scope.areas), 5, 10
+    )
     cards["pulse-rep"], cards["pulse-rep-areas"] = pulse_cards(
         "nb", rep, scope_label("nb", rep.scope.areas), 5, 10
     )
@@ -577,6 +704,19 @@ def _other_cards() -> dict[str, Card]:
     return {
         "greeting": greeting_card("nb", KARI.name),
         "help-leader": help_card("nb", leader=True),
+        "help-leader-waiting-en": help_card(
+            "en",
+            leader=True,
+            waiting=Waiting(
+                [(KARI, _agreement(KARI, 2, Status.PENDING))],
+                [(PER, _followup(PER, {Signal.CONTACT_ME}, 1))],
+            ),
+        ),
+        "greeting-waiting": greeting_card(
+            "nb",
+            LEADER.name.split()[0],
+            Waiting([(KARI, _agreement(KARI, 1, Status.PENDING))]),
+        ),
         "help-unknown-en": help_card("en", t("en", "unknown")),
         "settings": settings_card("nb", "41-50", ["stress", "strain"], saved=True),
         "settings-en": settings_card("en", "", [], invalid=True),

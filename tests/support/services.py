@@ -22,7 +22,7 @@ from services.checkins import CheckinService
 from services.data_rights import DataRightsService
 from services.delivery import Card, DeliveryService, SendResult
 from services.followups import FollowUpPolicy, FollowUpService
-from services.notify import Notifier
+from services.notify import Install, Notifier
 from services.org_directory import OrgDirectoryService
 from services.people import PeopleService
 from services.pulse import PulseService
@@ -86,7 +86,9 @@ class Services:
             )
 
 
-def build_services(settings: Settings = SETTINGS, clock: Clock = utc_now) -> Services:
+def build_services(
+    settings: Settings = SETTINGS, clock: Clock = utc_now, install: Install | None = None
+) -> Services:
     store = InMemoryStore()
     rounds = RoundRepository(store)
     roster = RosterRepository(store)
@@ -100,7 +102,7 @@ def build_services(settings: Settings = SETTINGS, clock: Clock = utc_now) -> Ser
         responses,
         ParticipationCounter(store),
         pseudonym_key=key,
-        items=settings.checkin_items,
+        rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         clock=clock,
         round_length=round_length,
@@ -114,6 +116,7 @@ def build_services(settings: Settings = SETTINGS, clock: Clock = utc_now) -> Ser
             roster, ledger, sender, concurrency=1, limiter=TeamsLimiter(), on_blocked=people.blocked
         ),
         render,
+        install=install,
     )
     agreements = AgreementService(
         AgreementRepository(store),
@@ -122,7 +125,11 @@ def build_services(settings: Settings = SETTINGS, clock: Clock = utc_now) -> Ser
         LeaseStore(store),
         Policy(
             Mode(settings.home_office_mode),
-            Amounts(settings.equipment_it_nok, settings.equipment_furniture_nok),
+            Amounts(
+                settings.equipment_it_nok,
+                settings.equipment_furniture_nok,
+                settings.equipment_prices,
+            ),
             settings.agreement_review_months,
         ),
         settings.timezone,
@@ -166,6 +173,7 @@ def build_services(settings: Settings = SETTINGS, clock: Clock = utc_now) -> Ser
     # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
     checkins.stored.register(pulse.record)
     checkins.stored.register(followups.checkin_stored)
+    people.reachable.register(agreements.reachable)
     return Services(
         store=store,
         sender=sender,

@@ -10,7 +10,14 @@ from cards.data_rights import DOWNLOAD_VERB
 from cards.i18n import t
 from domain.rounds import new_round
 from storage.rounds import RoundRepository
-from tests.support.answers import EQUIPMENT, ERGONOMICS, EXTENT, NETWORK, TASKS
+from tests.support.answers import (
+    EQUIPMENT,
+    EQUIPMENT_ITEMS,
+    ERGONOMICS,
+    EXTENT,
+    NETWORK,
+    TASKS,
+)
 from tests.support.card_text import texts
 from tests.support.example_org import EXAMPLE
 from tests.support.host import Host, parts
@@ -85,6 +92,7 @@ async def fill_in(host: Host, user: TeamsUser) -> dict[str, Any]:
         ("extent", EXTENT),
         ("ergonomics", ERGONOMICS),
         ("equipment", EQUIPMENT),
+        ("equipment_items", EQUIPMENT_ITEMS),
         ("network", NETWORK),
     ):
         assert step_of(card) == name

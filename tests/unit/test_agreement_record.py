@@ -11,6 +11,7 @@ from domain.agreement import (
     Amounts,
     EquipmentRequest,
     Extent,
+    Item,
     Mode,
     Network,
     Package,
@@ -22,11 +23,14 @@ from domain.agreement_record import (
     Decision,
     Flag,
     NotAllowed,
+    OrderTask,
     Status,
     Tasks,
     Terms,
     add_months,
     decide,
+    mark_ordered,
+    order_task,
     proposal_version,
     review,
     review_due,
@@ -34,6 +38,7 @@ from domain.agreement_record import (
     week_plan,
     with_terms,
 )
+from storage.agreements import from_doc, to_doc
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 LEADER = "leader-1"
@@ -134,3 +139,64 @@ def test_week_plan_counts_fixed_days_and_flexible_people() -> None:
     plan = week_plan([Extent(2, ("mon", "wed")), Extent(1, ("mon",)), Extent(2), Extent(0)])
     assert plan.fixed == {"mon": 2, "tue": 0, "wed": 1, "thu": 0, "fri": 0}
     assert plan.flexible == 1
+
+
+SCREEN, DESK = Item("external_screen", 1_800), Item("desk", 3_000)
+
+
+def approved_with(*items: Item, bht: bool = False, special: str = "") -> Agreement:
+    package = Package.SPECIAL if special else Package.STANDARD
+    terms = replace(
+        TERMS,
+        equipment=EquipmentRequest(package, items=items),
+        wants_occupational_health=bht,
+        special_needs=special,
+    )
+    return decide(submitted(terms), LEADER, 1, Decision.APPROVE, "", NOW, 12)
+
+
+def test_approval_leaves_the_leader_the_items_to_order_and_whether_to_contact_bht() -> None:
+    approved = approved_with(SCREEN, DESK, bht=True)
+    assert order_task(approved, approved) == OrderTask(1, (SCREEN, DESK), "", True)
+    assert order_task(approved, approved).sum == 4_800  # type: ignore[union-attr]
+    special = approved_with(special="Hev-senk-pult etter BHTs råd")
+    assert order_task(special, special) == OrderTask(1, (), "Hev-senk-pult etter BHTs råd", False)
+    # Nothing to order and no BHT: nothing to follow through.
+    assert order_task(approved_with(), approved_with()) is None
+    assert order_task(submitted(), None) is None
+
+
+def test_the_task_stays_until_marked_done_and_a_second_or_stale_press_changes_nothing() -> None:
+    approved = approved_with(SCREEN, bht=True)
+    done = mark_ordered(approved, approved, 1)
+    assert order_task(done, done) is None
+    assert mark_ordered(done, done, 1) == done  # pressed twice
+    # Version 2 adds a desk: only the desk is to order; a press on version 1's card is stale.
+    v2 = decide(
+        submit(
+            with_terms(done, replace(done.terms, equipment=EquipmentRequest(
+                Package.STANDARD, items=(SCREEN, DESK)
+            ))),
+            LEADER, NOW, Mode.ORDINARY, Amounts(),
+        ),
+        LEADER, 2, Decision.APPROVE, "", NOW, 12,
+    )  # fmt: skip
+    assert order_task(v2, v2) == OrderTask(2, (DESK,), "", True)
+    assert mark_ordered(v2, v2, 1) == v2
+    assert order_task(mark_ordered(v2, v2, 2), v2) is None
+
+
+def test_an_agreement_stored_with_kroner_before_items_loads_and_keeps_its_amounts() -> None:
+    doc = to_doc(replace(submitted(), status=Status.APPROVED, approved_version=1))
+    old = {k: v for k, v in doc.items() if k not in ("ordered_version", "ordered_items")}
+    old["terms"] = {
+        **doc["terms"],
+        "equipment": {"package": 2, "it_cost": 2_500, "furniture_cost": 4_000},
+    }
+    loaded = from_doc(old)
+    assert loaded.terms.equipment == EquipmentRequest(Package.STANDARD, 2_500, 4_000)
+    assert loaded.terms.equipment.sum == 6_500
+    assert (loaded.ordered_version, loaded.ordered_items) == (0, ())
+    assert review(loaded.terms, Mode.ORDINARY, Amounts()).ok  # still within the amounts
+    assert order_task(loaded, loaded) is None  # kroner name nothing to order
+    assert from_doc(to_doc(loaded)) == loaded  # and written back, nothing is lost

@@ -17,6 +17,7 @@ from bot.actions import JsonData
 from cards.agreement import (
     advice_card,
     equipment_card,
+    equipment_items_card,
     ergonomics_card,
     extent_card,
     network_card,
@@ -24,7 +25,7 @@ from cards.agreement import (
 )
 from cards.checkin import checkin_card
 from cards.elements import Card
-from domain.agreement import Amounts, Mode
+from domain.agreement import Amounts, Mode, Package
 from tests.support.card_data import DATA_KEYS
 from tests.support.gallery import _round, gallery
 
@@ -58,6 +59,7 @@ def test_a_forged_submit_put_back_into_its_card_stays_within_the_budget() -> Non
         ergonomics_card("nb", forged),
         advice_card("nb", [], forged),
         equipment_card("nb", forged, Amounts()),
+        *(equipment_items_card("nb", package, forged, Amounts()) for package in Package),
         network_card("nb", forged),
         checkin_card("nb", ROUND, ZoneInfo("Europe/Oslo"), forged),
     ):

@@ -36,8 +36,8 @@ def test_every_team_button_says_what_it_does_and_no_date_is_on_one(name: str) ->
     card = GALLERY[name]
     lang: Language = "en" if name.endswith("-en") else "nb"
     verbs = {
-        "nb": ("Se ", "Vurder ", "Send ", "Neste", "Forrige"),
-        "en": ("Open ", "Review ", "Send ", "Next", "Previous"),
+        "nb": ("Se ", "Vurder ", "Merk ", "Send ", "Neste", "Forrige"),
+        "en": ("Open ", "Review ", "Mark ", "Send ", "Next", "Previous"),
     }[lang]
     titles = [b["title"] for b in _buttons(card)]
     assert titles and all(title.startswith(verbs) for title in titles), titles

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cards.checkin import checkin_card, receipt_card
+from cards.checkin import answered_card, checkin_card, receipt_card, round_label
+from cards.followup import ASK_VERB
 from cards.i18n import t
 from domain.catalog import CATALOG, COMMENT_MAX_LENGTH
 from domain.checkin import CheckinAnswers, FieldError, FieldProblem
@@ -71,7 +72,16 @@ def test_receipt_has_no_submit_so_the_card_cannot_be_sent_twice() -> None:
     receipt = receipt_card("nb", ROUND, OSLO, CheckinAnswers({"stress": 2}, contact_me=True), False)
     assert all(a["type"] == "Action.Submit" for a in receipt["actions"])
     assert "checkin.submit" not in str(receipt)
-    assert any(e.get("text") == t("nb", "receipt.contact_me") for e in receipt["body"])
+
+
+def test_the_answered_round_says_when_the_next_comes_and_offers_the_ask() -> None:
+    next_round = datetime(2026, 12, 7, 8, tzinfo=UTC)
+    card = answered_card("nb", ROUND, OSLO, next_round)
+    said = t("nb", "receipt.answered", round=round_label(ROUND, OSLO), next="07.12.2026")
+    assert said in [e.get("text") for e in card["body"]]
+    assert "checkin.submit" not in str(card) and not [e for e in card["body"] if "id" in e]
+    (ask,) = [a for a in card["actions"] if a.get("verb") == ASK_VERB]
+    assert ask["data"]["round_id"] == ROUND.id
 
 
 def test_parse_valid_submit() -> None:

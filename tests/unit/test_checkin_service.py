@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from services.checkins import AlreadyReceived, Invalid, RoundClosed, Stored, UnknownRound
+from services.checkins import (
+    AlreadyReceived,
+    Answered,
+    Invalid,
+    RoundClosed,
+    Stored,
+    Unanswered,
+    UnknownRound,
+)
 from tests.support.answers import FINE, STRESSED
 from tests.support.services import Services, build_services
 
@@ -91,3 +99,20 @@ async def test_a_checkin_without_an_open_round_opens_one_and_then_reuses_it() ->
     assert (await services.checkins.round_for_checkin()).id == first.id
     clock.now = first.closes_at + timedelta(minutes=1)
     assert (await services.checkins.round_for_checkin()).id != first.id
+
+
+async def test_checkin_once_answered_offers_no_card_but_when_the_next_round_comes() -> None:
+    clock = Clock()
+    services = build_services(clock=clock)
+    offer = await services.checkins.offer(KARI)
+    assert isinstance(offer, Unanswered)
+    await services.checkins.submit(KARI, {"round_id": offer.round.id, **FINE})
+    answered = await services.checkins.offer(KARI)
+    # No schedule here: the round's close, after which `sjekk inn` opens a new one.
+    assert answered == Answered(offer.round, offer.round.closes_at)
+    # A stale card with the tick: refused, and the tick reported for the follow-up to honour.
+    late = await services.checkins.submit(
+        KARI, {"round_id": offer.round.id, **FINE, "contact_me": "true"}
+    )
+    assert isinstance(late, AlreadyReceived) and late.contact_me
+    assert not late.answers.contact_me

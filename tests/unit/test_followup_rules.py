@@ -10,12 +10,17 @@ from datetime import UTC, datetime, timedelta
 from domain.checkin import CheckinAnswers
 from domain.followup import (
     Action,
+    Event,
+    FollowUp,
     Signal,
     StandingConsent,
     Thresholds,
+    needs_self_help,
+    prompt_due,
     reminder_due,
     shared,
     signals,
+    still_shared,
     team_signal,
 )
 
@@ -61,14 +66,42 @@ def test_team_signal_needs_k_answers_and_several_high() -> None:
     assert team_signal(answered=12, high_stress=3, k=5)
 
 
-def test_reminder_due_counts_only_acting() -> None:
-    from domain.followup import Event, FollowUp
-
+def test_reminder_due_counts_only_acting_from_the_prompt() -> None:
     opened = datetime(2026, 11, 1, tzinfo=UTC)
-    followup = FollowUp("f", "e", "l", frozenset({Signal.CONTACT_ME}), "r", opened)
-    assert not reminder_due(followup, opened + timedelta(days=2), timedelta(days=3))
-    assert reminder_due(followup, opened + timedelta(days=3), timedelta(days=3))
+    waiting = FollowUp("f", "e", "l", frozenset({Signal.CONTACT_ME}), "r", opened)
+    # A prompt still waiting for the leader to install the bot is not late: no reminder.
+    assert prompt_due(waiting)
+    assert not reminder_due(waiting, opened + timedelta(days=30), timedelta(days=3))
+    prompted_at = opened + timedelta(days=10)
+    followup = waiting.with_event(Event(prompted_at, Action.PROMPTED, "bot"))
+    assert not prompt_due(followup)
+    assert not reminder_due(followup, prompted_at + timedelta(days=2), timedelta(days=3))
+    assert reminder_due(followup, prompted_at + timedelta(days=3), timedelta(days=3))
     looked = followup.with_event(Event(opened, Action.SUPPORT, "l"))
-    assert reminder_due(looked, opened + timedelta(days=3), timedelta(days=3))
+    assert reminder_due(looked, prompted_at + timedelta(days=3), timedelta(days=3))
     talked = followup.with_event(Event(opened, Action.TALK, "l"))
-    assert not reminder_due(talked, opened + timedelta(days=3), timedelta(days=3))
+    assert not reminder_due(talked, prompted_at + timedelta(days=3), timedelta(days=3))
+    done = talked.with_event(Event(opened, Action.FOLLOWED_UP, "l"))
+    assert not prompt_due(done.with_event(Event(opened, Action.MOVED, "bot")))
+
+
+def test_self_help_when_stress_is_high_or_contact_low_whatever_fired() -> None:
+    assert needs_self_help(answers(stress=T.stress_high), T)
+    assert needs_self_help(answers(social=T.social_low), T)
+    assert not needs_self_help(answers(stress=T.stress_high - 1, social=T.social_low + 1), T)
+    # An unanswered item (0) is not "little contact".
+    assert not needs_self_help(CheckinAnswers({"stress": 2}), T)
+
+
+def test_a_withdrawn_kind_is_taken_back_only_while_the_prompt_waits() -> None:
+    opened = datetime(2026, 11, 1, tzinfo=UTC)
+    both = frozenset({Signal.STRESS_MAX, Signal.SOCIAL_LOW_TWICE})
+    waiting = FollowUp("f", "e", "l", both, "r", opened)
+    social_only = StandingConsent(frozenset({"social"}))
+    assert still_shared(waiting, social_only) == {Signal.SOCIAL_LOW_TWICE}
+    assert still_shared(waiting, StandingConsent()) == frozenset()
+    # Out already: nothing to take back. Asked for herself: the settings do not take it back.
+    sent = waiting.with_event(Event(opened, Action.PROMPTED, "bot"))
+    assert still_shared(sent, StandingConsent()) == both
+    asked = FollowUp("f", "e", "l", both | {Signal.CONTACT_ME}, "r", opened)
+    assert still_shared(asked, StandingConsent()) == asked.signals

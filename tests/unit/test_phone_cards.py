@@ -23,9 +23,9 @@ def _texts(node: Any) -> str:
     )
 
 
-def _numbers(chart: dict[str, Any]) -> set[str]:
+def _numbers(chart: dict[str, Any], lang: str) -> set[str]:
     ys = [e["y"] for e in elements(chart["data"]) if "y" in e]
-    return {f"{y:g}".replace(".", ",") for y in ys}
+    return {f"{y:g}".replace(".", "," if lang == "nb" else ".") for y in ys}
 
 
 def test_the_gallery_has_charts_and_tables_to_check() -> None:
@@ -41,7 +41,8 @@ def test_every_chart_has_a_fallback_with_its_numbers(name: str) -> None:
         fallback = chart.get("fallback")
         assert isinstance(fallback, dict), f"{name}: {chart['type']} without a fallback"
         shown = _texts(fallback)
-        assert all(n in shown for n in _numbers(chart)), (name, _numbers(chart), shown)
+        numbers = _numbers(chart, "en" if name.endswith("-en") else "nb")
+        assert all(n in shown for n in numbers), (name, numbers, shown)
 
 
 @pytest.mark.parametrize("name", list(GALLERY))

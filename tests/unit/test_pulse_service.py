@@ -84,3 +84,25 @@ async def test_a_round_still_open_is_not_reported() -> None:
     services = await answered_round(clock)
     clock.now = START
     assert (await services.pulse.report(BOSS)).view is None
+
+
+async def test_each_round_has_means_for_the_items_it_asked_and_none_for_the_others() -> None:
+    """Rounds ask items in turn (domain/rotation.py): an item a round did not ask has no mean
+    in that round's pulse, rather than a mean over answers no one gave."""
+    clock = Clock()
+    services = await answered_round(clock)
+    second = await services.checkins.round_for_checkin()  # the next round, the next items
+    for user in OPPVEKST:
+        assert isinstance(
+            await services.checkins.submit(user, {"round_id": second.id, **FINE}), Stored
+        )
+    clock.now = second.closes_at + timedelta(minutes=1)
+    report = await services.pulse.report(BOSS)
+    assert report.view is not None and report.view.items == second.items
+    first, last = (p.stats for p in report.trend)
+    assert first is None  # that round's total stays hidden (Kultur's three), as above
+    shown = report.view.by_area["Oppvekst"]
+    assert shown is not None and shown.n == 12
+    assert "focus" not in second.items and shown.mean("focus") is None
+    assert [shown.mean(i) for i in second.items] == [float(FINE[i]) for i in second.items]
+    assert last is not None and last.mean("stress") == float(FINE["stress"])

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.commands import Command, parse_command
+from bot.scheduler import next_fire
 from bot.settings import ConfigError, Settings
 from domain.catalog import round_items
 from domain.checkin import CheckinAnswers, CheckinResponse
 from domain.language import resolve_language
 from domain.pseudonym import pseudonym
-from domain.rounds import current_round, new_round, on_demand_round_id
+from domain.rounds import current_round, new_round, next_checkin, on_demand_round_id
 from domain.trend import round_labels, trend
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -25,6 +26,21 @@ def test_round_items_always_keep_stress_and_social_in_catalog_order() -> None:
     assert len(round_items()) == 8
     with pytest.raises(ValueError, match="unknown check-in items: sleep"):
         round_items(("sleep",))
+
+
+def test_the_next_checkin_is_the_next_scheduled_round_or_the_close_if_sooner() -> None:
+    round_ = new_round("r1", NOW, ("stress",), timedelta(days=7))
+    monday = NOW + timedelta(days=4)
+    assert next_checkin(round_, monday) == monday
+    assert next_checkin(round_, NOW + timedelta(days=30)) == round_.closes_at
+    assert next_checkin(round_, None) == round_.closes_at  # no schedule: `sjekk inn` after close
+
+
+def test_next_fire_follows_checkin_cron_in_local_time() -> None:
+    after = next_fire("0 9 * * mon", OSLO)
+    fire = after(NOW)  # Thursday 26.11.2026
+    assert fire is not None
+    assert fire.astimezone(OSLO).replace(tzinfo=None) == datetime(2026, 11, 30, 9, 0)
 
 
 def test_round_is_open_from_opening_until_closing() -> None:
@@ -177,3 +193,6 @@ def test_round_labels_are_dates_with_the_time_where_two_share_a_day() -> None:
         "s1": "30.11. 09:00",
         "s2": "07.12.",
     }
+    # Opened the same minute (`sjekk inn`, then `round open`): still two points on a chart.
+    same = new_round("s3", datetime(2026, 11, 30, 7, 15, 30, tzinfo=UTC), ("stress",))
+    assert round_labels([same, morning], OSLO) == {"r1": "30.11. 08:15", "s3": "30.11. 08:15 (2)"}
