@@ -277,6 +277,13 @@ async def test_changing_a_part_twice_asks_the_advice_once_and_keeps_the_rest(hos
         summary = await step(host, KARI, "occupational_health", {"occupational_health": "yes"})
         # Straight back to the summary: the advice once, and none of the other parts asked.
         assert step_of(summary) == "summary"
+    # The equipment's items follow its package the same way: once, then the summary.
+    for _ in range(2):
+        card = await press_change(host, KARI, summary, "equipment")
+        card = await step(host, KARI, "equipment", EQUIPMENT)
+        assert step_of(card) == "equipment_items"
+        summary = await step(host, KARI, "equipment_items", EQUIPMENT_ITEMS)
+        assert step_of(summary) == "summary"
     shown = texts(summary)
     assert t("nb", "agreement.fact.bht") in shown and "mandag, onsdag" in shown
     stored = await parts(host).agreements.current(KARI.aad_object_id)
