@@ -171,7 +171,7 @@ class AgreementTurns:
         return await _unless_refused(turn, page)
 
     async def _continue(self, context: TurnContext, lang: str) -> None:
-        if not await self._dialogs.resume(context):
+        if not await self._dialogs.resume(context) and not await self._dialogs.change_part(context):
             await send_card(
                 context,
                 notice(lang, t(lang, "agreement.title"), [t(lang, "agreement.finished")]),  # type: ignore[arg-type]
@@ -179,7 +179,8 @@ class AgreementTurns:
 
     async def _revise(self, context: TurnContext, profile: Profile) -> None:
         current = await self._service.current(profile.user_id)
-        if not current.editable:
+        # A proposal with the leader is taken back only when a part of it is changed.
+        if current.status is Status.APPROVED:
             await self._service.reopen(profile.user_id)
         await self._dialogs.start(context, "agreement", at_summary=current.terms.missing() == [])
 

@@ -22,6 +22,7 @@ from domain.agreement import (
     EQUIPMENT,
     FURNITURE_ITEMS,
     IT_ITEMS,
+    WITH_REASON_DAYS,
     WORKDAYS,
     Amounts,
     Item,
@@ -29,11 +30,13 @@ from domain.agreement import (
     Network,
     Package,
     Place,
+    allowed_days,
     items_of,
 )
 from domain.agreement_record import (
     HOME_TASKS,
     OFFICE_TASKS,
+    PARTS,
     Agreement,
     Decision,
     Flag,
@@ -60,6 +63,7 @@ Values = dict[str, Any]
 STEP_NUMBERS = {
     "tasks": 1,
     "extent": 2,
+    "weekdays": 2,
     "ergonomics": 3,
     "occupational_health": 3,
     "equipment": 4,
@@ -128,6 +132,7 @@ def _step_card(
     lead: Sequence[Element] = (),
     intro_key: str = "",
     intro: str = "",
+    more: Sequence[Element] = (),
 ) -> Card:
     """A step's card: its title and intro are `agreement.<step>.title` and `.intro`."""
     body: list[Element] = [
@@ -145,7 +150,8 @@ def _step_card(
     # A refusal stands out above the inputs: it is the rule the user has to meet.
     body += [text(problem_text(lang, e), color="Attention", weight="Bolder") for e in errors]
     body += inputs
-    return adaptive_card(body, [execute(STEP_VERB, t(lang, "agreement.next"), {"step": step})])
+    next_step = execute(STEP_VERB, t(lang, "agreement.next"), {"step": step})
+    return adaptive_card(body, [next_step, *more])
 
 
 def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note: str = "") -> Card:
@@ -179,8 +185,19 @@ def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note:
 def extent_card(
     lang: Language, values: Values, mode: Mode, errors: Sequence[str] = (), note: str = ""
 ) -> Card:
+    """How many days and what kind. Only the days the rules allow in `mode` are offered, and
+    the weekdays come on a card of their own after "fixed days" (weekdays_card): a card cannot
+    show inputs as another input changes."""
     ordered = mode is Mode.ORDERED
-    days = [{"title": str(n), "value": str(n)} for n in range(len(WORKDAYS) + 1)]
+    days = [
+        {
+            "title": t(lang, "agreement.extent.days.with_reason", n=n)
+            if n == WITH_REASON_DAYS and not ordered
+            else str(n),
+            "value": str(n),
+        }
+        for n in allowed_days(mode)
+    ]
     return _step_card(
         lang,
         "extent",
@@ -191,22 +208,13 @@ def extent_card(
                 days,
                 str(values.get("days", "")),
                 required=True,
-                placeholder=t(lang, "checkin.placeholder"),
                 error_message=t(lang, "agreement.required"),
-                expanded=False,
             ),
             _choice_set(
                 "fixed",
                 t(lang, "agreement.extent.kind"),
                 _choices(lang, "agreement.extent.kind", ("flexible", "fixed")),
                 values.get("fixed", "flexible"),
-            ),
-            _choice_set(
-                "weekdays",
-                t(lang, "agreement.extent.weekdays"),
-                _choices(lang, "weekday", WORKDAYS),
-                values.get("weekdays", ""),
-                multi=True,
             ),
             _text_input(
                 "reason",
@@ -217,6 +225,33 @@ def extent_card(
         errors,
         note,
         intro_key="agreement.extent.intro_ordered" if ordered else "",
+    )
+
+
+def weekdays_card(
+    lang: Language, days: int, values: Values, errors: Sequence[str] = (), note: str = ""
+) -> Card:
+    """After "fixed days": which `days` weekdays, or back to another number of days."""
+    back = execute(
+        STEP_VERB, t(lang, "agreement.weekdays.back"), {"step": "weekdays", "back": True}
+    )
+    return _step_card(
+        lang,
+        "weekdays",
+        [
+            _choice_set(
+                "weekdays",
+                tn(lang, "agreement.weekdays.choose", days),
+                _choices(lang, "weekday", WORKDAYS),
+                values.get("weekdays", ""),
+                multi=True,
+            ),
+        ],
+        [],
+        note,
+        # Its refusals count the days: drawn here, with the number.
+        lead=[text(t(lang, key, n=days), color="Attention", weight="Bolder") for key in errors],
+        more=[back],
     )
 
 
@@ -533,17 +568,33 @@ def summary_card(
         else t(lang, "agreement.summary.no_leader")
     )
     body.append(text(to, isSubtle=True))
-    actions = [execute(STEP_VERB, t(lang, "agreement.edit"), {"step": "summary", "choice": "edit"})]
+    version = proposal_version(agreement)
+    body.append(text(t(lang, "agreement.summary.change"), weight="Bolder", separator=True))
+    # One row a part: a press opens that part alone and comes back here. Rows, not one set of
+    # five: a phone's width holds one such button.
+    body += [
+        {
+            "type": "ActionSet",
+            "actions": [
+                execute(
+                    STEP_VERB,
+                    t(lang, f"agreement.summary.change.{part}"),
+                    {"step": "summary", "choice": "edit", "part": part, "version": version},
+                )
+            ],
+        }
+        for part in PARTS
+    ]
+    actions = []
     if not missing and not errors:
-        actions.insert(
-            0,
+        actions.append(
             execute(
                 STEP_VERB,
                 t(lang, "agreement.send" if leader_name else "agreement.save"),
-                {"step": "summary", "choice": "send"},
+                {"step": "summary", "choice": "send", "version": version},
             ),
         )
-    return adaptive_card(body, actions)
+    return adaptive_card(body, actions or None)
 
 
 def annotated(card: Card, lang: Language, note: str, errors: Sequence[str]) -> Card:

@@ -77,7 +77,17 @@ def parse_tasks(data: dict[str, Any]) -> Parsed[Tasks]:
     return Parsed(Tasks(home, office, _text(data, "expectations")))
 
 
-def parse_extent(data: dict[str, Any], mode: Mode) -> Parsed[Extent]:
+@dataclass(frozen=True)
+class ExtentChoice:
+    """The days step's answer. With fixed days and no weekdays yet, the weekdays card follows
+    (a card cannot show its weekday boxes only when "fixed" is picked); `extent` then holds the
+    days and the reason, checked, and no fixed days."""
+
+    extent: Extent
+    choose_weekdays: bool = False
+
+
+def parse_extent(data: dict[str, Any], mode: Mode) -> Parsed[ExtentChoice]:
     days = _int(data, "days")
     weekdays = _many(data, "weekdays", WORKDAYS)
     fixed = _text(data, "fixed")
@@ -85,11 +95,26 @@ def parse_extent(data: dict[str, Any], mode: Mode) -> Parsed[Extent]:
         return Parsed(None, ["agreement.invalid_choice"])
     if not _text(data, "days"):
         return Parsed(None, [REFUSALS[Refusal.EXTENT_INVALID]])
-    extent = Extent(days, weekdays if fixed == "fixed" else (), _text(data, "reason"))
-    if fixed == "fixed" and not weekdays and days:
-        return Parsed(None, [REFUSALS[Refusal.EXTENT_DAYS_MISMATCH]])
-    decision = check_extent(extent, mode)
-    return Parsed(extent if decision.ok else None, [REFUSALS[e] for e in decision.errors])
+    reason = _text(data, "reason")
+    # A card drawn before the weekdays had a card of their own submits them here too.
+    chosen = weekdays if fixed == "fixed" else ()
+    decision = check_extent(Extent(days, chosen, reason), mode)
+    if not decision.ok:
+        return Parsed(None, [REFUSALS[e] for e in decision.errors])
+    later = fixed == "fixed" and days > 0 and not chosen
+    return Parsed(ExtentChoice(Extent(days, chosen, reason), choose_weekdays=later))
+
+
+def parse_weekdays(data: dict[str, Any], extent: Extent, mode: Mode) -> Parsed[Extent]:
+    """The fixed days for `extent`, chosen on the weekdays card."""
+    weekdays = _many(data, "weekdays", WORKDAYS)
+    if weekdays is None:
+        return Parsed(None, ["agreement.invalid_choice"])
+    if len(weekdays) != extent.days:
+        return Parsed(None, ["agreement.weekdays.count"])
+    chosen = Extent(extent.days, weekdays, extent.reason)
+    decision = check_extent(chosen, mode)
+    return Parsed(chosen if decision.ok else None, [REFUSALS[e] for e in decision.errors])
 
 
 def parse_workplace(data: dict[str, Any]) -> Parsed[Workplace]:

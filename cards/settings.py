@@ -35,8 +35,10 @@ def settings_card(
             "isRequired": True,
             "errorMessage": t(lang, "settings.invalid"),
             "value": lang,
+            # Each language in its own words: someone who cannot read this card's language
+            # still finds theirs.
             "choices": [
-                {"title": t(lang, f"settings.language.{code}"), "value": code} for code in LANGUAGES
+                {"title": t(code, "settings.language.name"), "value": code} for code in LANGUAGES
             ],
         }
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from cards.agreement import task_elements
@@ -51,6 +52,17 @@ def _button_sets(actions: Sequence[Element]) -> list[Element]:
     ]
 
 
+def _listed(rows: Sequence[tuple[str, str]], buttons: Sequence[Element]) -> list[Element]:
+    if not rows:
+        return []
+    facts = [{"title": md(name), "value": value} for name, value in rows]
+    return [{"type": "FactSet", "facts": facts}, *_button_sets(buttons)]
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.strftime("%d.%m.%Y") if moment else "–"
+
+
 def _page_of(rows: Sequence[T], page: int, size: int = PAGE_SIZE) -> Sequence[T]:
     return rows[(page - 1) * size : page * size]
 
@@ -79,39 +91,35 @@ def team_card(
         )
     if message:
         body.append(text(message, weight="Bolder"))
+    # Each list names who and since when as text, and its buttons say what a press does.
     if page == 1 or _page_of(followups, page):
         body.append(_section(t(lang, "team.followups")))
-        body += _button_sets(
+        shown = _page_of(followups, page)
+        body += _listed(
+            [
+                (person.name, t(lang, "team.followup_since", day=_day(f.opened_at)))
+                for person, f in shown
+            ],
             [
                 execute(
                     FOLLOWUP_OPEN_VERB,
-                    t(
-                        lang,
-                        "team.followup_open",
-                        name=person.name,
-                        day=followup.opened_at.strftime("%d.%m.%Y"),
-                    ),
+                    t(lang, "team.followup_open", name=person.name),
                     {"employee": person.id},
                 )
-                for person, followup in _page_of(followups, page)
-            ]
+                for person, _ in shown
+            ],
         ) or [text(t(lang, "team.no_followups"), isSubtle=True)]
     if page == 1 or _page_of(pending, page):
         body.append(_section(t(lang, "team.pending")))
+        # What each proposal is (version) shows under the team's agreements below.
         body += _button_sets(
             [
                 execute(
                     OPEN_VERB,
-                    t(
-                        lang,
-                        "team.open_pending",
-                        name=member.person.name,
-                        version=member.agreement.version,
-                    ),
+                    t(lang, "team.open_pending", name=member.person.name),
                     {"employee": member.person.id},
                 )
                 for member in _page_of(pending, page)
-                if member.agreement is not None
             ]
         ) or [text(t(lang, "team.no_pending"), isSubtle=True)]
     if _page_of(tasks, page, TASK_PAGE_SIZE):
@@ -136,7 +144,8 @@ def team_card(
                     {"employee": m.person.id},
                 )
                 for m in members
-                if m.approved is not None
+                # A proposal waiting has its own button above, which opens the same card.
+                if m.approved is not None and m not in pending
             ]
         )
     if pages > 1:

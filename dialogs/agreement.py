@@ -1,9 +1,13 @@
 """The agreement conversation (docs/product.md#home-office-agreement) on botbuilder-dialogs.
 
-One waterfall walks a list of parts — all of them then a summary for `avtale`, or one part for
-`ergonomi` and `utstyr` — and replaces itself with the next part after each answer. Every answer
-is saved to the agreement draft at once, so the draft never depends on the dialog state: a user
-who comes back after the state is gone starts at the first part still missing. The dialog state
+One waterfall walks a list of parts — all of them then a summary for `avtale`, one part then
+the summary for a part changed from the summary, or one part for `ergonomi` and `utstyr` — and
+replaces itself with the next part after each answer. A part may be followed by a card that
+depends on its answer (the weekdays after fixed days, the BHT offer after a risky workplace,
+the items of a package that has them): that card is the waterfall's `follow`, never added to
+the list, so going through a part again asks it once. Every answer is saved to the agreement
+draft at once, so the draft never depends on the dialog state: a user who comes back after the
+state is gone starts at the first part still missing. The dialog state
 (in storage, see storage/bot_state.py) only remembers which step is on screen, so a restart of
 the host continues at that step.
 """
@@ -35,37 +39,50 @@ from cards.agreement import (
     notice,
     summary_card,
     tasks_card,
+    weekdays_card,
 )
 from cards.agreement_submit import (
     EquipmentChoice,
+    ExtentChoice,
     Parsed,
     parse_extent,
     parse_items,
     parse_network,
     parse_package,
     parse_tasks,
+    parse_weekdays,
     parse_workplace,
     parse_yes_no,
 )
 from cards.elements import Card, md
 from cards.i18n import t
-from dialogs.card_step import CardStep, language_of, send_card, step_id, user_of
+from dialogs.card_step import SUBMITTED, CardStep, language_of, send_card, step_id, user_of
 from domain.agreement import (
     FURNITURE_ITEMS,
     IT_ITEMS,
     EquipmentRequest,
+    Extent,
     Package,
     assess_workplace,
     items_of,
 )
-from domain.agreement_record import Agreement, Terms
+from domain.agreement_record import PARTS, Agreement, Terms, proposal_version
 from domain.language import Language
-from services.agreements import AgreementService, Refused, Submitted, WaitingForLeader
+from services.agreements import (
+    AgreementService,
+    Refused,
+    Submitted,
+    Unchanged,
+    WaitingForLeader,
+)
 
 FLOW = "agreement"
 FULL = ("tasks", "extent", "ergonomics", "equipment", "network", "summary")
 ENTRIES = {"agreement": FULL, "ergonomics": ("ergonomics",), "equipment": ("equipment",)}
 BHT = "occupational_health"
+WEEKDAYS = "weekdays"
+SUMMARY = "summary"
+BACK: Parsed[str] = Parsed("back")  # from the weekdays to the number of days
 
 
 class AgreementDialogs:
@@ -84,6 +101,15 @@ class AgreementDialogs:
                 "extent",
                 lambda lang, v, e, n, c: extent_card(lang, v, policy.mode, e, n),
                 lambda d, c: parse_extent(d, policy.mode),
+            ),
+            (
+                WEEKDAYS,
+                lambda lang, v, e, n, c: weekdays_card(lang, c["days"], v, e, n),
+                lambda d, c: (
+                    BACK
+                    if d.get("back") is True
+                    else parse_weekdays(d, Extent(c["days"], (), c["reason"]), policy.mode)
+                ),
             ),
             (
                 "ergonomics",
@@ -121,7 +147,7 @@ class AgreementDialogs:
             (
                 "summary",
                 lambda lang, v, e, n, c: annotated(c["cards"][lang], lang, n, e),
-                lambda d, c: _summary_choice(d),
+                _summary_choice,
             ),
         ]
         for step, render, parse in steps:
@@ -134,7 +160,7 @@ class AgreementDialogs:
         """Begin `entry`; `avtale` during the whole conversation shows the step on screen."""
         dc = await self._dialogs.create_context(context)
         parts = ENTRIES[entry]
-        if entry == "agreement" and not at_summary and self._flow_parts(dc) == parts:
+        if entry == "agreement" and not at_summary and self._in_agreement(dc):
             await dc.reprompt_dialog()
         else:
             await dc.cancel_all_dialogs()
@@ -152,6 +178,26 @@ class AgreementDialogs:
         await self._state.save_changes(context)
         return result.status is not DialogTurnStatus.Empty
 
+    async def change_part(self, context: TurnContext) -> bool:
+        """A summary's "change" pressed after its conversation ended (another command came in
+        between): taken while the agreement is still the version that summary showed."""
+        data = context.turn_state.get(SUBMITTED)
+        if not isinstance(data, dict) or data.get("step") != SUMMARY:
+            return False
+        part = data.get("part")
+        agreement = await self._service.current(user_of(context))
+        if (
+            data.get("choice") != "edit"
+            or part not in PARTS
+            or not agreement.editable
+            or data.get("version") != proposal_version(agreement)
+        ):
+            return False
+        dc = await self._dialogs.create_context(context)
+        await dc.begin_dialog(FLOW, {"parts": [part, SUMMARY], "index": 0})
+        await self._state.save_changes(context)
+        return True
+
     async def in_conversation(self, context: TurnContext) -> bool:
         dc = await self._dialogs.create_context(context)
         return dc.active_dialog is not None
@@ -160,42 +206,60 @@ class AgreementDialogs:
 
     async def _ask(self, step: WaterfallStepContext) -> DialogTurnResult:
         parts, index = step.options["parts"], step.options["index"]
-        part = parts[index]
+        part = step.options.get("follow") or parts[index]
         agreement = await self._service.current(user_of(step.context))
-        if part == "summary":
-            context = {"cards": await self._summary_cards(agreement)}
+        if part == SUMMARY:
+            context = {
+                "cards": await self._summary_cards(agreement),
+                "version": proposal_version(agreement),
+            }
             return await step.begin_dialog(step_id(part), {"context": context})
         values, context = _prefill(part, agreement.terms)
+        values = step.options.get("values") or values
+        if part == WEEKDAYS:
+            context = dict(step.options["carry"])
         return await step.begin_dialog(step_id(part), {"values": values, "context": context})
 
     async def _save(self, step: WaterfallStepContext) -> DialogTurnResult:
         parts, index = list(step.options["parts"]), step.options["index"]
-        part, value = parts[index], step.result
+        part, value = step.options.get("follow") or parts[index], step.result
         context, user = step.context, user_of(step.context)
-        if part == "summary":
-            if value == "edit":
-                return await step.replace_dialog(FLOW, {"parts": parts, "index": 0})
+        if part == SUMMARY:
+            if value != "send":
+                # One part, then back to the summary; the other parts stay as saved.
+                return await step.replace_dialog(FLOW, {"parts": [value, SUMMARY], "index": 0})
             outcome = await self._service.submit(user)
             match outcome:
                 case Refused():
                     return await step.replace_dialog(FLOW, {"parts": parts, "index": index})
-                case Submitted() | WaitingForLeader():
+                case Submitted() | WaitingForLeader() | Unchanged():
                     await send_card(context, _outcome_card(language_of(context), outcome))
                     return await step.end_dialog()
                 case _:
                     assert_never(outcome)
+        if part == WEEKDAYS and value == "back":
+            # The days card again as the user left it, not as the draft has it.
+            carry = step.options["carry"]
+            values = {"days": str(carry["days"]), "fixed": "fixed", "reason": carry["reason"]}
+            return await step.replace_dialog(
+                FLOW, {"parts": parts, "index": index, "values": values}
+            )
         if part == EQUIPMENT_ITEMS and value == OTHER_PACKAGE:
-            return await step.replace_dialog(FLOW, {"parts": parts, "index": index - 1})
+            return await step.replace_dialog(FLOW, {"parts": parts, "index": index})
+        if isinstance(value, ExtentChoice) and value.choose_weekdays:
+            # Saved with its weekdays: until then the draft keeps the days it had.
+            carry = {"days": value.extent.days, "reason": value.extent.reason}
+            return await step.replace_dialog(
+                FLOW, {"parts": parts, "index": index, "follow": WEEKDAYS, "carry": carry}
+            )
         agreement = await self._service.change_terms(user, lambda terms: _apply(part, value, terms))
         if part == "ergonomics" and _ergonomic_advice(agreement.terms):
-            parts.insert(index + 1, BHT)
-        if part == "equipment":
-            # The item card follows the package card once, and only when the package asks more.
-            has_items = parts[index + 1 : index + 2] == [EQUIPMENT_ITEMS]
-            if _asks_more(value) and not has_items:
-                parts.insert(index + 1, EQUIPMENT_ITEMS)
-            elif has_items and not _asks_more(value):
-                parts.pop(index + 1)
+            return await step.replace_dialog(FLOW, {"parts": parts, "index": index, "follow": BHT})
+        if part == "equipment" and _asks_more(value):
+            # Items to pick, or special needs to describe, on the package's own card.
+            return await step.replace_dialog(
+                FLOW, {"parts": parts, "index": index, "follow": EQUIPMENT_ITEMS}
+            )
         if index + 1 < len(parts):
             return await step.replace_dialog(FLOW, {"parts": parts, "index": index + 1})
         lang = language_of(context)
@@ -220,17 +284,27 @@ class AgreementDialogs:
             for lang in ("nb", "en")
         }
 
-    def _flow_parts(self, dc: Any) -> tuple[str, ...] | None:
+    def _in_agreement(self, dc: Any) -> bool:
+        """Whether the conversation on screen is `avtale`'s: it ends with the summary."""
         if not dc.stack:
-            return None
+            return False
         options = dc.stack[-1].state.get("options") or {}
-        parts = options.get("parts")
-        return tuple(p for p in parts if p not in (BHT, EQUIPMENT_ITEMS)) if parts else None
+        parts = options.get("parts") or []
+        return bool(parts) and parts[-1] == SUMMARY
 
 
-def _summary_choice(data: dict[str, Any]) -> Parsed[str]:
+def _summary_choice(data: dict[str, Any], context: dict[str, Any]) -> Parsed[str]:
+    """ "send", or the part to change. A summary of another version than the one on screen (the
+    agreement has moved on since) changes nothing: the current summary shows why."""
+    if data.get("version", context["version"]) != context["version"]:
+        return Parsed(None, ["agreement.summary.stale"])
     choice = data.get("choice")
-    return Parsed(choice) if choice in ("send", "edit") else Parsed(None, ["agreement.choose_one"])
+    if choice == "send":
+        return Parsed("send")
+    part = data.get("part", PARTS[0])
+    if choice == "edit" and part in PARTS:
+        return Parsed(str(part))
+    return Parsed(None, ["agreement.choose_one"])
 
 
 def _asks_more(package: Package) -> bool:
@@ -260,9 +334,10 @@ def _prefill(part: str, terms: Terms) -> tuple[dict[str, Any], dict[str, Any]]:
         return {
             "days": str(extent.days),
             "fixed": "fixed" if extent.fixed_days else "flexible",
-            "weekdays": ",".join(extent.fixed_days),
             "reason": extent.reason,
         }, {}
+    if part == WEEKDAYS and terms.extent:
+        return {"weekdays": ",".join(terms.extent.fixed_days)}, {}
     if part == "ergonomics" and terms.workplace:
         workplace = terms.workplace
         return {
@@ -295,6 +370,9 @@ def _apply(part: str, value: Any, terms: Terms) -> Terms:
     if part == "tasks":
         return replace(terms, tasks=value)
     if part == "extent":
+        assert isinstance(value, ExtentChoice)
+        return replace(terms, extent=value.extent)
+    if part == WEEKDAYS:
         return replace(terms, extent=value)
     if part == "ergonomics":
         changed = replace(terms, workplace=value)
@@ -317,7 +395,7 @@ def _apply(part: str, value: Any, terms: Terms) -> Terms:
     raise ValueError(f"unknown part {part!r}")
 
 
-def _outcome_card(lang: Language, outcome: Submitted | WaitingForLeader) -> Card:
+def _outcome_card(lang: Language, outcome: Submitted | WaitingForLeader | Unchanged) -> Card:
     match outcome:
         case Submitted(agreement, leader, delivered):
             key = "agreement.sent" if delivered else "agreement.sent_not_reachable"
@@ -329,6 +407,14 @@ def _outcome_card(lang: Language, outcome: Submitted | WaitingForLeader) -> Card
         case WaitingForLeader():
             return notice(
                 lang, t(lang, "agreement.no_leader.title"), [t(lang, "agreement.no_leader")]
+            )
+        case Unchanged(since, approved):
+            sent = since.submitted_at.strftime("%d.%m.%Y") if since.submitted_at else "–"
+            key = "agreement.unchanged.approved" if approved else "agreement.unchanged.pending"
+            return notice(
+                lang,
+                t(lang, "agreement.unchanged.title"),
+                [t(lang, key, version=since.version, day=sent)],
             )
         case _:
             assert_never(outcome)

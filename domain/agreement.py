@@ -41,6 +41,12 @@ class ExtentDecision:
         return not self.errors
 
 
+def allowed_days(mode: Mode) -> tuple[int, ...]:
+    """The days a week at home the rules let the employee choose: the card offers only these."""
+    most = len(WORKDAYS) if mode is Mode.ORDERED else WITH_REASON_DAYS
+    return tuple(range(most + 1))
+
+
 def check_extent(extent: Extent, mode: Mode = Mode.ORDINARY) -> ExtentDecision:
     """At most 2 days a week; 3 only with a reason, flagged for the leader; never more in the
     ordinary mode. In an ordered situation any number of workdays goes."""

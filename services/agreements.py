@@ -86,7 +86,15 @@ class Refused:
     problems: Problems
 
 
-SubmitOutcome = Submitted | WaitingForLeader | Refused
+@dataclass(frozen=True)
+class Unchanged:
+    """The proposal is the version the leader has (still pending) or approved: nothing is sent."""
+
+    since: Agreement  # that version, as it was sent
+    approved: bool
+
+
+SubmitOutcome = Submitted | WaitingForLeader | Refused | Unchanged
 
 
 class AgreementService:
@@ -147,6 +155,15 @@ class AgreementService:
         return await self._directory.person(person.manager_id)
 
     async def submit(self, employee_id: str) -> SubmitOutcome:
+        unchanged = await self._unchanged(await self.current(employee_id))
+        if unchanged is not None:
+            if not unchanged.approved:
+                # Opened and saved as it was: the proposal goes back to the leader who has it,
+                # whose card still decides it; no new version, no second card.
+                await self._agreements.change(
+                    employee_id, lambda a: _back_with_leader(_existing(a), unchanged.since)
+                )
+            return unchanged
         leader = await self.leader_of(employee_id)
         now = self._clock()
         try:
@@ -165,6 +182,26 @@ class AgreementService:
         if leader is None:
             return WaitingForLeader(agreement)
         return Submitted(agreement, leader, await self._send_for_approval(agreement, leader))
+
+    async def _unchanged(self, current: Agreement) -> Unchanged | None:
+        """The version a proposal of `current` would repeat: the one taken back from the leader
+        by opening it, or the one in force."""
+        if current.status is Status.PENDING:
+            return Unchanged(current, approved=False)  # its summary sent again as it is
+        if not current.editable:
+            return None
+        if current.submitted_at is not None and current.decided_at is None:
+            sent = await self._agreements.version(current.employee_id, current.version)
+            if sent is not None and sent.status is Status.PENDING and sent.terms == current.terms:
+                return Unchanged(sent, approved=False)
+        approved = await self.approved_of(current)
+        if (
+            approved is not None
+            and approved.version != current.version
+            and approved.terms == current.terms
+        ):
+            return Unchanged(approved, approved=True)
+        return None
 
     async def _send_for_approval(self, agreement: Agreement, leader: Person) -> bool:
         employee = await self._person(agreement.employee_id)
@@ -372,6 +409,12 @@ def _existing(agreement: Agreement | None) -> Agreement:
     if agreement is None:
         raise NotAllowed(Refusal.NONE_YET)
     return agreement
+
+
+def _back_with_leader(agreement: Agreement, sent: Agreement) -> Agreement:
+    if agreement.version != sent.version or agreement.terms != sent.terms:
+        return agreement  # changed meanwhile: it stays a draft
+    return replace(agreement, status=Status.PENDING, leader_id=sent.leader_id)
 
 
 def _topic(agreement: Agreement) -> str:

@@ -495,8 +495,13 @@ const TEXT = {
   tasksTitle: /^Arbeidsoppgaver$/,
   concentration: 'Konsentrasjonsarbeid',
   extentTitle: /^Omfang$/,
-  days: 'Dager i uken hjemme',
-  tooManyDays: 'høyst 2, og i særlige tilfeller 3',
+  // The days step offers only what the rules allow (0–3); 3 needs a reason.
+  threeDays: '3 (med begrunnelse)',
+  reasonNeeded: 'avtales bare med en begrunnelse',
+  fixedDays: 'faste dager',
+  weekdaysTitle: /^Faste dager$/,
+  monday: 'mandag',
+  wednesday: 'onsdag',
   ergonomicsTitle: /^Ergonomi$/,
   ownRoom: 'Eget arbeidsrom',
   desk: 'Skrivebord',
@@ -512,6 +517,8 @@ const TEXT = {
   privateNetwork: 'Privat nettverk',
   summaryTitle: 'Forslag til avtale, versjon 1',
   twoDays: '2 dager i uken',
+  changeDays: 'Endre dagene',
+  mondayWednesday: 'mandag, onsdag',
   // The Playground's user is in no directory: with no leader to send to, the button saves.
   send: 'Lagre forslaget',
   noLeader: 'Lagret – ingen leder ennå',
@@ -697,8 +704,9 @@ async function homeoffice(run, roundCommand) {
   await agreement(run);
 }
 
-// The home-office agreement conversation: five step cards, each replaced in place by the next,
-// then the summary and its dispatch. The Playground's user is not in the organisation directory,
+// The home-office agreement conversation: five step cards (and the weekdays after fixed days),
+// each replaced in place by the next, then the summary, one part changed from it, and its
+// dispatch. The Playground's user is not in the organisation directory,
 // so the proposal is kept for a leader to come. Each step's screenshot shows the card it ends
 // with; `<step>-filled.png` (and `avtale-extent-refused.png`) the card it answered.
 async function agreement(run) {
@@ -720,14 +728,20 @@ async function agreement(run) {
   });
 
   await step('avtale-extent', async (message) => {
-    // More days than the guidelines allow: refused on the same card, with the answer kept.
-    await choose(run, message, TEXT.days, '4');
-    await next(message, TEXT.tooManyDays, 'the rule on days at home', 'avtale-extent-filled');
+    // Three days without a reason: refused on the same card, with the rule, what to do, and the
+    // answer kept.
+    const three = message.getByRole('radio', { name: TEXT.threeDays, exact: true });
+    await three.check({ timeout: WAIT_MS });
+    await next(message, TEXT.reasonNeeded, 'the rule on three days', 'avtale-extent-filled');
     await run.waitForText(message, TEXT.extentTitle, 'the extent step, still');
-    const days = await message.getByRole('combobox', { name: TEXT.days }).inputValue();
-    if (days !== '4') throw new StepFailure(`the refused card shows “${days}” days, not “4”`);
-    await choose(run, message, TEXT.days, '2');
-    return next(message, TEXT.ergonomicsTitle, 'the ergonomics step', 'avtale-extent-refused');
+    if (!(await three.isChecked())) throw new StepFailure('the refused card lost the 3 days chosen');
+    // Two fixed days: the weekdays come on a card of their own.
+    await message.getByRole('radio', { name: '2', exact: true }).check({ timeout: WAIT_MS });
+    await message.getByRole('radio', { name: TEXT.fixedDays }).check({ timeout: WAIT_MS });
+    await next(message, TEXT.weekdaysTitle, 'the weekdays step', 'avtale-extent-refused');
+    for (const day of [TEXT.monday, TEXT.wednesday])
+      await message.getByRole('checkbox', { name: day, exact: true }).check({ timeout: WAIT_MS });
+    return next(message, TEXT.ergonomicsTitle, 'the ergonomics step', 'avtale-weekdays-filled');
   });
 
   await step('avtale-ergonomics', async (message) => {
@@ -759,6 +773,21 @@ async function agreement(run) {
     await next(message, TEXT.summaryTitle, 'the summary', 'avtale-network-filled');
     for (const fact of [TEXT.concentration, TEXT.twoDays])
       await run.waitForText(message, fact, 'the summary to show the answers');
+    return message;
+  });
+
+  await step('avtale-change', async (message) => {
+    // One part changed from the summary: its cards, filled in as they were, then the summary.
+    await pressInPlace(run, message, {
+      button: TEXT.changeDays,
+      expected: TEXT.extentTitle,
+      what: 'the days step alone',
+      shot: 'avtale-summary-to-change',
+    });
+    await next(message, TEXT.weekdaysTitle, 'the weekdays as chosen', 'avtale-change-extent');
+    await next(message, TEXT.summaryTitle, 'the summary again', 'avtale-change-weekdays');
+    for (const fact of [TEXT.concentration, TEXT.mondayWednesday])
+      await run.waitForText(message, fact, 'the summary with every part kept');
     return message;
   });
 

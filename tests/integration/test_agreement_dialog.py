@@ -5,11 +5,14 @@ to Ingrid Solberg at the top; Ole Bakken is Kari's colleague.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
+from bot.settings import Settings
 from cards.agreement import DECIDE_VERB, REVISE_VERB, STEP_VERB
 from cards.elements import md
-from cards.i18n import t
+from cards.i18n import t, tn
 from cards.team import INVITE_VERB, INVITEE, OPEN_VERB
 from domain.agreement_record import Status
 from tests.support.answers import (
@@ -22,10 +25,22 @@ from tests.support.answers import (
 )
 from tests.support.card_text import texts
 from tests.support.example_org import INGRID, KARI, LARS, NINA, OLE
+from tests.support.fake_connector import FakeConnector
 from tests.support.host import Host, parts
 from tests.support.messages import shows
-from tests.support.teams import submit_fallback
-from tests.support.turns import cards_to, fill_in, press, reorganise, say, setup_org, step, step_of
+from tests.support.teams import TeamsUser, submit_fallback
+from tests.support.turns import (
+    cards_to,
+    fill_in,
+    inputs_of,
+    press,
+    press_change,
+    reorganise,
+    say,
+    setup_org,
+    step,
+    step_of,
+)
 
 
 async def test_draft_goes_to_the_leader_who_approves_and_both_see_the_agreement(
@@ -96,20 +111,18 @@ async def test_changes_requested_then_revised_make_version_two(host: Host) -> No
 
     summary = (await press(host, KARI, REVISE_VERB, {}))["value"]
     assert "Ta heller tirsdag enn onsdag" in texts(summary)
-    card = await step(host, KARI, "summary", {"choice": "edit"})
-    assert step_of(card) == "tasks"
-    # The answers so far are filled in; only the days change.
-    assert {e["id"]: e.get("value") for e in card["body"] if "id" in e}["home"] == TASKS["home"]
-    card = await step(host, KARI, "tasks", TASKS)
-    card = await step(host, KARI, "extent", {**EXTENT, "weekdays": "mon,tue"})
-    for name, inputs in (
-        ("ergonomics", ERGONOMICS),
-        ("equipment", EQUIPMENT),
-        ("equipment_items", EQUIPMENT_ITEMS),
-        ("network", NETWORK),
-    ):
-        card = await step(host, KARI, name, inputs)
-    assert "versjon 2" in texts(card) and "mandag, tirsdag" in texts(card)
+    # Only the days change: that part alone, then the summary again.
+    card = await press_change(host, KARI, summary, "extent")
+    assert step_of(card) == "extent"
+    assert inputs_of(card) == {"days": "2", "fixed": "fixed", "reason": ""}
+    card = await step(host, KARI, "extent", {"days": "2", "fixed": "fixed", "reason": ""})
+    assert step_of(card) == "weekdays" and inputs_of(card) == {"weekdays": "mon,wed"}
+    card = await step(host, KARI, "weekdays", {"weekdays": "mon,tue"})
+    assert step_of(card) == "summary"
+    shown = texts(card)
+    assert "versjon 2" in shown and "mandag, tirsdag" in shown
+    assert t("nb", "agreement.task.concentration") in shown  # the other parts are kept
+    assert t("nb", "agreement.network.private") in shown
     host.connector.clear()
     await step(host, KARI, "summary", {"choice": "send"})
     (second,) = cards_to(host, LARS)
@@ -154,9 +167,12 @@ async def test_too_many_days_and_three_without_a_reason_are_refused_with_the_rul
     await setup_org(host, KARI, LARS)
     await say(host, KARI, "avtale")
     await step(host, KARI, "tasks", TASKS)
+    # The card does not offer 4; sent anyway, it is refused with the rule and what to do, and
+    # the intro is not said twice.
     four = await step(host, KARI, "extent", {"days": "4", "fixed": "flexible"})
     assert step_of(four) == "extent"
     assert t("nb", "extent.too_many") in texts(four)
+    assert texts(four).count(t("nb", "agreement.extent.intro")) == 1
     three = await step(host, KARI, "extent", {"days": "3", "fixed": "flexible", "reason": ""})
     assert step_of(three) == "extent"
     assert t("nb", "extent.reason_needed") in texts(three)
@@ -168,6 +184,203 @@ async def test_too_many_days_and_three_without_a_reason_are_refused_with_the_rul
     assert step_of(ok) == "ergonomics"
     stored = await parts(host).agreements.current(KARI.aad_object_id)
     assert stored.terms.extent is not None and stored.terms.extent.days == 3
+
+
+def _day_choices(card: dict[str, Any]) -> list[str]:
+    (days,) = [e for e in card["body"] if e.get("id") == "days"]
+    return [c["value"] for c in days["choices"]]
+
+
+async def test_the_days_step_offers_only_what_the_rules_allow_and_weekdays_for_fixed_days(
+    host: Host,
+) -> None:
+    await setup_org(host, KARI, LARS)
+    await say(host, KARI, "avtale")
+    card = await step(host, KARI, "tasks", TASKS)
+    assert _day_choices(card) == ["0", "1", "2", "3"]
+    assert "weekdays" not in inputs_of(card)  # no weekday boxes before "fixed days"
+    flexible = await step(host, KARI, "extent", {"days": "2", "fixed": "flexible", "reason": ""})
+    assert step_of(flexible) == "ergonomics"  # flexible days: no weekdays asked
+
+    await say(host, KARI, "avtale")  # the conversation goes on: the ergonomics card again
+    card = await fill_summary(host, KARI, flexible)
+    card = await press_change(host, KARI, card, "extent")
+    assert inputs_of(card)["fixed"] == "flexible"
+    weekdays = await step(host, KARI, "extent", {"days": "2", "fixed": "fixed", "reason": ""})
+    assert step_of(weekdays) == "weekdays"
+    assert tn("nb", "agreement.weekdays.choose", 2) in texts(weekdays)
+    # Until the weekdays are chosen the draft keeps the days it had.
+    stored = await parts(host).agreements.current(KARI.aad_object_id)
+    assert stored.terms.extent is not None and stored.terms.extent.fixed_days == ()
+    three = await step(host, KARI, "weekdays", {"weekdays": "mon,tue,wed"})
+    assert step_of(three) == "weekdays"
+    assert t("nb", "agreement.weekdays.count", n=2) in texts(three)
+    assert inputs_of(three)["weekdays"] == "mon,tue,wed"  # kept for the user to correct
+    # Back to the number of days, as the user left them; three fixed days need a reason.
+    back = await step(host, KARI, "weekdays", {"weekdays": "mon,tue,wed", "back": True})
+    assert step_of(back) == "extent" and inputs_of(back)["days"] == "2"
+    assert inputs_of(back)["fixed"] == "fixed"
+    card = await step(host, KARI, "extent", {"days": "3", "fixed": "fixed", "reason": "Reisevei"})
+    assert step_of(card) == "weekdays"
+    summary = await step(host, KARI, "weekdays", {"weekdays": "mon,tue,wed"})
+    assert step_of(summary) == "summary" and "3 dager i uken, mandag, tirsdag, onsdag" in texts(
+        summary
+    )
+    summary = await press_change(host, KARI, summary, "extent")
+    card = await step(host, KARI, "extent", {"days": "2", "fixed": "fixed", "reason": ""})
+    assert inputs_of(card) == {"weekdays": "mon,tue,wed"}  # what the draft has, to correct
+    summary = await step(host, KARI, "weekdays", {"weekdays": "tue,thu"})
+    assert step_of(summary) == "summary" and "2 dager i uken, tirsdag, torsdag" in texts(summary)
+
+
+async def fill_summary(host: Host, user: TeamsUser, card: dict[str, Any]) -> dict[str, Any]:
+    """From the ergonomics card to the summary, with the usual answers."""
+    for name, inputs in (
+        ("ergonomics", ERGONOMICS),
+        ("equipment", EQUIPMENT),
+        ("equipment_items", EQUIPMENT_ITEMS),
+        ("network", NETWORK),
+    ):
+        assert step_of(card) == name
+        card = await step(host, user, name, inputs)
+    return card
+
+
+async def test_an_ordered_situation_offers_every_workday(
+    settings: Settings, connector: FakeConnector
+) -> None:
+    ordered = Host(replace(settings, home_office_mode="ordered"), connector)
+    await ordered.start()
+    try:
+        await setup_org(ordered, KARI, LARS)
+        await say(ordered, KARI, "avtale")
+        card = await step(ordered, KARI, "tasks", TASKS)
+        assert _day_choices(card) == ["0", "1", "2", "3", "4", "5"]
+        card = await step(ordered, KARI, "extent", {"days": "4", "fixed": "fixed", "reason": ""})
+        card = await step(ordered, KARI, "weekdays", {"weekdays": "mon,tue,wed,thu"})
+        assert step_of(card) == "ergonomics"
+        stored = await parts(ordered).agreements.current(KARI.aad_object_id)
+        assert stored.terms.extent is not None and stored.terms.extent.days == 4
+    finally:
+        await ordered.stop()
+
+
+async def test_changing_a_part_twice_asks_the_advice_once_and_keeps_the_rest(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    summary = await fill_in(host, KARI)
+    risky = {"place": "fixed_place", "has": "desk", "discomfort": "neck"}
+    for _ in range(2):
+        card = await press_change(host, KARI, summary, "ergonomics")
+        assert step_of(card) == "ergonomics"
+        card = await step(host, KARI, "ergonomics", risky)
+        assert step_of(card) == "occupational_health"
+        summary = await step(host, KARI, "occupational_health", {"occupational_health": "yes"})
+        # Straight back to the summary: the advice once, and none of the other parts asked.
+        assert step_of(summary) == "summary"
+    # The equipment's items follow its package the same way: once, then the summary.
+    for _ in range(2):
+        card = await press_change(host, KARI, summary, "equipment")
+        card = await step(host, KARI, "equipment", EQUIPMENT)
+        assert step_of(card) == "equipment_items"
+        summary = await step(host, KARI, "equipment_items", EQUIPMENT_ITEMS)
+        assert step_of(summary) == "summary"
+    shown = texts(summary)
+    assert t("nb", "agreement.fact.bht") in shown and "mandag, onsdag" in shown
+    stored = await parts(host).agreements.current(KARI.aad_object_id)
+    assert stored.terms.missing() == [] and stored.terms.wants_occupational_health
+    assert stored.terms.equipment is not None and stored.terms.network is not None
+
+
+async def test_an_old_summary_changes_nothing_once_the_agreement_moved_on(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    first = await fill_in(host, KARI)
+    await step(host, KARI, "summary", {"choice": "send"})
+    (approval,) = [c for c in cards_to(host, LARS) if c["actions"][0].get("verb") == DECIDE_VERB]
+    await press(host, LARS, DECIDE_VERB, {**approval["actions"][0]["data"], "comment": ""})
+    # Kari opens version 2 and is at its summary; the first summary's button is for version 1.
+    second = (await press(host, KARI, REVISE_VERB, {}))["value"]
+    assert "versjon 2" in texts(second)
+    stale = await press_change(host, KARI, first, "extent")
+    assert step_of(stale) == "summary"
+    assert t("nb", "agreement.summary.stale") in texts(stale) and "versjon 2" in texts(stale)
+    # The current summary still works.
+    card = await press_change(host, KARI, second, "network")
+    assert step_of(card) == "network"
+
+
+async def test_an_unchanged_proposal_is_not_sent_again(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    await fill_in(host, KARI)
+    await step(host, KARI, "summary", {"choice": "send"})
+    (approval,) = cards_to(host, LARS)
+    # Kari opens the equipment again and saves it as it was: nothing new to send.
+    await say(host, KARI, "utstyr")
+    await step(host, KARI, "equipment", EQUIPMENT)
+    await step(host, KARI, "equipment_items", EQUIPMENT_ITEMS)
+    summary = await say(host, KARI, "avtale")
+    host.connector.clear()
+    refused = await step(host, KARI, "summary", {"choice": "send"})
+    assert shows(texts(refused), "nb", "agreement.unchanged.pending")
+    assert "versjon 1" in texts(refused) and date.today().strftime("%d.%m.%Y") in texts(refused)
+    assert cards_to(host, LARS) == []
+    # It is still with Lars, whose card decides it.
+    current = await parts(host).agreements.current(KARI.aad_object_id)
+    assert (current.version, current.status) == (1, Status.PENDING)
+    approve = approval["actions"][0]["data"]
+    await press(host, LARS, DECIDE_VERB, {**approve, "comment": ""})
+
+    # Approved: opened again and sent unchanged, it is refused the same way.
+    summary = (await press(host, KARI, REVISE_VERB, {}))["value"]
+    refused = await step(host, KARI, "summary", {"choice": "send", "version": 2})
+    assert shows(texts(refused), "nb", "agreement.unchanged.approved")
+    assert [c for c in cards_to(host, LARS) if "versjon 2" in texts(c)] == []
+    history = await parts(host).agreements._agreements.history(KARI.aad_object_id)
+    assert [a.version for a in history] == [1]
+    assert summary  # the summary it was sent from
+
+
+async def test_a_proposal_with_the_leader_opened_again_goes_once_and_changed_goes_anew(
+    host: Host,
+) -> None:
+    await setup_org(host, KARI, LARS)
+    await fill_in(host, KARI)
+    await step(host, KARI, "summary", {"choice": "send"})
+    own = await say(host, KARI, "avtale")
+    assert shows(texts(own), "nb", "agreement.card.draft.pending")
+    # "Change the agreement" on it shows the summary; nothing is taken back yet.
+    summary = (await press(host, KARI, REVISE_VERB, {}))["value"]
+    assert step_of(summary) == "summary"
+    host.connector.clear()
+    again = await step(host, KARI, "summary", {"choice": "send"})
+    assert shows(texts(again), "nb", "agreement.unchanged.pending")
+    assert cards_to(host, LARS) == []
+    # A change is a new version, and that one goes to Lars.
+    summary = (await press(host, KARI, REVISE_VERB, {}))["value"]
+    card = await press_change(host, KARI, summary, "network")
+    assert step_of(card) == "network"
+    await step(host, KARI, "network", {"network": "job_phone"})
+    await step(host, KARI, "summary", {"choice": "send"})
+    (second,) = cards_to(host, LARS)
+    assert "(versjon 2)" in texts(second)
+
+
+async def test_an_old_summary_is_taken_while_its_version_is_still_the_draft(host: Host) -> None:
+    await setup_org(host, KARI, LARS)
+    summary = await fill_in(host, KARI)
+    # Another command ends the conversation; the summary further up still works.
+    await say(host, KARI, "ergonomi")
+    await step(host, KARI, "ergonomics", ERGONOMICS)
+    card = await press_change(host, KARI, summary, "extent")
+    assert step_of(card) == "extent"
+    card = await step(host, KARI, "extent", {"days": "1", "fixed": "flexible", "reason": ""})
+    assert step_of(card) == "summary" and shows(texts(card), "nb", "agreement.days")
+    await step(host, KARI, "summary", {"choice": "send"})
+    # Sent: the old summary changes nothing and says where to go.
+    gone = await press_change(host, KARI, summary, "extent")
+    assert t("nb", "agreement.finished") in texts(gone)
+    current = await parts(host).agreements.current(KARI.aad_object_id)
+    assert current.status is Status.PENDING
+    assert current.terms.extent is not None and current.terms.extent.days == 1
 
 
 async def test_three_days_and_a_risky_workplace_are_flagged_for_the_leader(host: Host) -> None:

@@ -390,6 +390,11 @@ REFUSED = {
         ),
         with_a_stranger(WORKDAYS).map(lambda v: {"days": "1", "weekdays": v}),
     ),
+    "weekdays": st.one_of(
+        with_a_stranger(WORKDAYS).map(lambda v: {"weekdays": v}),
+        # Two days were chosen on the way here: any other count is refused.
+        st.sampled_from(["", "mon", "mon,tue,wed"]).map(lambda v: {"weekdays": v}),
+    ),
     "ergonomics": st.one_of(
         none_of("place", ("own_room", "fixed_place", "no_fixed_place")),
         with_a_stranger(EQUIPMENT).map(lambda v: {"place": "own_room", "has": v}),
@@ -410,6 +415,7 @@ STEPS = tuple(REFUSED)
 DECIDING = {
     "tasks": ("home", "office"),
     "extent": ("days", "fixed", "weekdays"),
+    "weekdays": ("weekdays", "back"),
     "ergonomics": ("place", "has", "discomfort"),
     "occupational_health": ("occupational_health",),
     "equipment": ("package",),
@@ -666,13 +672,25 @@ VALID: dict[str, dict[str, Any]] = {
 }
 
 
+#: The summary's part that leads to a step which follows a part.
+PART_OF = {
+    "weekdays": "extent",
+    "occupational_health": "ergonomics",
+    "equipment_items": "equipment",
+}
+
+
 async def at_step(host: Host, user: TeamsUser, target: str) -> None:
     """Put the agreement conversation on `target`, whatever step it was on."""
     await say(host, user, "ergonomi")  # another conversation, so `avtale` starts afresh
     card = await say(host, user, "avtale")  # at the first part missing, or the summary
     while step_of(card) != target:
         if step_of(card) == "summary":
-            card = await next_step(host, user, "summary", {"choice": "edit"})  # to the start
+            change = {"choice": "edit", "part": PART_OF.get(target, target)}
+            card = await next_step(host, user, "summary", change)
+        elif step_of(card) == "extent" and target == "weekdays":
+            fixed = {"days": "2", "fixed": "fixed", "reason": ""}  # the weekdays come next
+            card = await next_step(host, user, "extent", fixed)
         else:
             card = await next_step(host, user, step_of(card), VALID[step_of(card)])
 

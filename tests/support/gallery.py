@@ -41,6 +41,7 @@ from cards.agreement import (
     review_card,
     summary_card,
     tasks_card,
+    weekdays_card,
 )
 from cards.checkin import answered_card, checkin_card, notice_card, receipt_card
 from cards.data_rights import confirm_delete_card, deleted_card, kept_card, my_data_card
@@ -268,11 +269,17 @@ def _agreement_cards() -> dict[str, Card]:
         "tasks-en": tasks_card("en", {}),
         "extent-refused": extent_card(
             "nb",
-            {"days": "4", "fixed": "fixed", "weekdays": "mon,tue,wed,thu", "reason": ""},
+            {"days": "3", "fixed": "fixed", "reason": ""},
             Mode.ORDINARY,
-            ["extent.too_many"],
+            ["extent.reason_needed"],
         ),
         "extent-ordered": extent_card("nb", {}, Mode.ORDERED),
+        "extent-en": extent_card("en", {"days": "2", "fixed": "flexible"}, Mode.ORDINARY),
+        "weekdays": weekdays_card("nb", 2, {"weekdays": "mon,wed"}),
+        "weekdays-refused": weekdays_card(
+            "nb", 2, {"weekdays": "mon,tue,wed"}, ["agreement.weekdays.count"]
+        ),
+        "weekdays-en": weekdays_card("en", 1, {}),
         "ergonomics": ergonomics_card(
             "nb", {"place": "fixed_place", "has": "desk,mouse", "discomfort": "neck"}
         ),
@@ -317,6 +324,7 @@ def _agreement_cards() -> dict[str, Card]:
         ),
         "summary-changes": summary_card("nb", changes, [], [], FLAGS, LEADER.name),
         "summary-stale": annotated(summary, "nb", t("nb", "agreement.stale"), []),
+        "summary-old-version": annotated(summary, "nb", "", ["agreement.summary.stale"]),
         "summary-en": summary_card(
             "en", _agreement(KARI, 1, Status.DRAFT, terms=FULL_TERMS), [], [], FLAGS, LEADER.name
         ),

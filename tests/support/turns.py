@@ -47,7 +47,31 @@ async def step(host: Host, user: TeamsUser, name: str, inputs: dict[str, Any]) -
 
 
 def step_of(card: dict[str, Any]) -> str:
-    return str(card["actions"][0]["data"]["step"])
+    """The agreement step a card belongs to, read off its first step button (the summary's
+    change buttons sit in the body)."""
+    sets = [e["actions"] for e in card["body"] if e.get("type") == "ActionSet"]
+    buttons = [*card.get("actions", []), *(a for actions in sets for a in actions)]
+    return str(next(b["data"]["step"] for b in buttons if "step" in b.get("data", {})))
+
+
+def inputs_of(card: dict[str, Any]) -> dict[str, Any]:
+    """The card's inputs and the values they show."""
+    return {e["id"]: e.get("value") for e in card["body"] if "id" in e}
+
+
+def change_button(summary: dict[str, Any], part: str) -> dict[str, Any]:
+    """The data of the summary's button that changes `part`."""
+    buttons = [a for e in summary["body"] if e.get("type") == "ActionSet" for a in e["actions"]]
+    (data,) = [b["data"] for b in buttons if b["data"].get("part") == part]
+    return dict(data)
+
+
+async def press_change(
+    host: Host, user: TeamsUser, summary: dict[str, Any], part: str
+) -> dict[str, Any]:
+    """Press "change <part>" on `summary`, as Teams sends it (the button's data)."""
+    data = {k: v for k, v in change_button(summary, part).items() if k != "verb"}
+    return await step(host, user, "summary", data)
 
 
 def cards_to(host: Host, user: TeamsUser) -> list[dict[str, Any]]:

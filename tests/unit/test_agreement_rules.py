@@ -18,6 +18,7 @@ from domain.agreement import (
     Package,
     Place,
     Workplace,
+    allowed_days,
     assess_workplace,
     check_equipment,
     check_extent,
@@ -232,6 +233,14 @@ def test_every_refusal_and_advice_speaks_both_languages() -> None:
         )
     assert seen <= both, seen - both
     assert seen == produced
+
+
+def test_the_days_offered_are_the_days_the_rules_allow() -> None:
+    assert allowed_days(Mode.ORDINARY) == (0, 1, 2, 3)
+    assert allowed_days(Mode.ORDERED) == (0, 1, 2, 3, 4, 5)
+    for mode in Mode:
+        assert all(check_extent(Extent(n, reason="x"), mode).ok for n in allowed_days(mode))
+        assert not check_extent(Extent(max(allowed_days(mode)) + 1, reason="x"), mode).ok
 
 
 def test_catalogue_prices_are_settings_and_a_wrong_one_stops_the_host() -> None:

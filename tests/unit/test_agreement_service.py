@@ -3,12 +3,14 @@ approves it or asks for changes; the employee hears of the decision, nobody else
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
+from domain.agreement import Network
 from domain.agreement_record import Decision, NotAllowed, Status
-from services.agreements import Refused, Submitted, WaitingForLeader
+from services.agreements import Refused, Submitted, Unchanged, WaitingForLeader
 from tests.support.example_org import EXAMPLE, INGRID, KARI, LARS, OLE
 from tests.support.gallery import PLAIN_TERMS
 from tests.support.services import Services, build_services
@@ -108,3 +110,40 @@ async def test_without_a_leader_the_proposal_waits() -> None:
     outcome = await services.agreements.submit(INGRID.aad_object_id)
     assert isinstance(outcome, WaitingForLeader)
     assert outcome.agreement.status is Status.WAITING_FOR_LEADER
+
+
+async def test_a_proposal_taken_back_and_sent_unchanged_stays_with_the_leader() -> None:
+    services = await organisation()
+    await proposed(services)
+    # Opening a part and saving it as it was takes the proposal back into a draft.
+    await services.agreements.change_terms(KARI.aad_object_id, lambda terms: terms)
+    outcome = await services.agreements.submit(KARI.aad_object_id)
+    await services.notifier.drain()
+    assert isinstance(outcome, Unchanged) and not outcome.approved
+    assert outcome.since.version == 1 and outcome.since.submitted_at == NOW
+    current = await services.agreements.current(KARI.aad_object_id)
+    assert (current.version, current.status) == (1, Status.PENDING)
+    assert len(services.sender.cards_to(LARS.aad_object_id)) == 1  # no second card
+    _, decided = await services.agreements.decide(
+        LARS.aad_object_id, KARI.aad_object_id, 1, Decision.APPROVE, ""
+    )
+    assert decided.status is Status.APPROVED
+
+
+async def test_an_approved_agreement_opened_and_sent_unchanged_is_not_a_new_version() -> None:
+    services = await organisation()
+    await proposed(services)
+    await services.agreements.decide(
+        LARS.aad_object_id, KARI.aad_object_id, 1, Decision.APPROVE, ""
+    )
+    await services.agreements.reopen(KARI.aad_object_id)
+    outcome = await services.agreements.submit(KARI.aad_object_id)
+    await services.notifier.drain()
+    assert isinstance(outcome, Unchanged) and outcome.approved and outcome.since.version == 1
+    assert len(services.sender.cards_to(LARS.aad_object_id)) == 1
+    # A real change goes out as version 2.
+    await services.agreements.change_terms(
+        KARI.aad_object_id, lambda terms: replace(terms, network=Network.JOB_PHONE)
+    )
+    sent = await services.agreements.submit(KARI.aad_object_id)
+    assert isinstance(sent, Submitted) and sent.agreement.version == 2
