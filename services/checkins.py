@@ -152,7 +152,10 @@ class CheckinService:
         """Store the answers of a check-in card once, then tell the stored event's handlers."""
         round_id = data.get("round_id")
         round_ = (
-            await self._rounds.get(round_id) if isinstance(round_id, str) and round_id else None
+            # Fresh: an operator may have closed it early from another process a moment ago.
+            await self._rounds.get(round_id, fresh=True)
+            if isinstance(round_id, str) and round_id
+            else None
         )
         if round_ is None:
             return UnknownRound(str(round_id))
