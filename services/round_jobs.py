@@ -246,7 +246,8 @@ class RoundJobs:
         round_ = (
             max(unfinished, key=lambda r: r.opened_at) if unfinished else await self._open(rounds)
         )
-        await self._deliver(round_)
+        if round_.is_open(now):  # not today's round an operator closed early
+            await self._deliver(round_)
         return await self.status(round_.id)
 
     async def _open(self, before: list[Round]) -> Round:

@@ -126,6 +126,12 @@ async def test_closing_a_closed_or_unknown_round_says_so_and_changes_nothing(
     code, said = await round_cli(host.settings, capsys, "close")
     assert code == 1 and "no round is open" in said
     assert await RoundRepository(host.store).get(row["id"], fresh=True) == before
+    # Opening today's round again sends its closed card to nobody, not even a newcomer.
+    await host.send(install(TeamsUser(str(uuid.UUID(int=99)), "Newcomer"), host.service_url))
+    host.connector.clear()
+    assert (await round_cli(host.settings, capsys, "open"))[0] == 0
+    assert host.connector.cards() == []
+    assert await RoundRepository(host.store).get(row["id"], fresh=True) == before
 
 
 async def test_round_open_after_a_crash_waits_for_the_dead_senders_lease_then_delivers(
