@@ -333,7 +333,7 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
         ],
         unknown_command=help_.unknown,
     )
-    bot = HomeOfficeBot(parts.people, routes, help_.greet)
+    bot = HomeOfficeBot(parts.people, routes, help_.greet, settings.turn_budget_seconds)
     # botbuilder validates the token: a refusal is a 401; another channel than Teams, a sender
     # without an Entra id or a foreign tenant a 403 (bot/inbound.py).
     authentication = ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))
