@@ -246,7 +246,7 @@ class RoundJobs:
         round_ = (
             max(unfinished, key=lambda r: r.opened_at) if unfinished else await self._open(rounds)
         )
-        if round_.is_open(now):  # not today's round an operator closed early
+        if self._clock() < round_.closes_at:  # not today's round an operator closed early
             await self._deliver(round_)
         return await self.status(round_.id)
 
