@@ -62,11 +62,14 @@ class HomeOfficeBot(TeamsActivityHandler):
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Every turn within its budget (TURN_BUDGET_SECONDS), below Teams' patience: storage
         retries stop when it is spent, and a turn still waiting then answers "busy"."""
+        deadline = asyncio.timeout(self._budget)
         try:
-            async with asyncio.timeout(self._budget):
+            async with deadline:
                 with retrying.turn(self._budget):
                     await super().on_turn(turn_context)
         except TimeoutError:
+            if not deadline.expired():
+                raise  # another timeout (an HTTP client's): on_turn_error's to answer
             log.warning("a %s turn ran out of its %.1f s", turn_context.activity.type, self._budget)
             await _busy(turn_context)
 

@@ -134,6 +134,20 @@ async def test_closing_a_closed_or_unknown_round_says_so_and_changes_nothing(
     assert await RoundRepository(host.store).get(row["id"], fresh=True) == before
 
 
+async def test_round_close_waits_for_a_delivery_under_way_rather_than_race_it(
+    host: Host, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await enrol(host)
+    await round_cli(host.settings, capsys, "open")
+    assert host.store is not None
+    # Another host is delivering: were the close written now, its progress would reopen it.
+    await LeaseStore(host.store).acquire(LEASE, "another-host", timedelta(seconds=1))
+    code, said = await round_cli(host.settings, capsys, "close")
+    assert code == 0
+    waiting, closed = said.splitlines()
+    assert waiting.endswith("waiting…") and "closed early" in closed
+
+
 async def test_round_open_after_a_crash_waits_for_the_dead_senders_lease_then_delivers(
     settings: Settings, connector: FakeConnector, capsys: pytest.CaptureFixture[str]
 ) -> None:
