@@ -18,8 +18,6 @@ from typing import Protocol
 
 from domain.clock import Clock, utc_now
 from domain.logref import ref
-from domain.rounds import NextScheduled, no_schedule
-from domain.schedule import is_late, latest_due
 from domain.org import (
     Person,
     RowError,
@@ -27,6 +25,8 @@ from domain.org import (
     parse_csv_bytes,
     without_unknown_managers,
 )
+from domain.rounds import NextScheduled, no_schedule
+from domain.schedule import is_late, latest_due
 from services.leasing import run_leased
 from storage.directory import DirectoryRepository, DirectoryVersion, Replaced
 from storage.leases import LeaseStore

@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -255,7 +256,7 @@ async def test_graph_data_with_a_cycle_is_refused_and_unknown_managers_dropped(
             LeaseStore(store),
             Fixed([person(1, 2), person(2, 1), person(3)]),
             clock=lambda: tomorrow,
-            schedule=next_fire("0 3 * * *", UTC),
+            schedule=next_fire("0 3 * * *", ZoneInfo("UTC")),
         )
         with pytest.raises(OrgDataError, match="manager cycle"):
             await looped.sync()
@@ -289,7 +290,7 @@ async def test_a_sync_missed_while_no_host_ran_is_made_up_on_the_next_tick_once(
         LeaseStore(store),
         source,
         clock=lambda: now[0],
-        schedule=next_fire("0 3 * * *", UTC),
+        schedule=next_fire("0 3 * * *", ZoneInfo("UTC")),
     )
     try:
         await org.scheduled_sync()  # Sunday 03:00, on the minute

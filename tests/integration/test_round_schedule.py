@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduler import next_fire
+from bot.scheduler import build_scheduler, next_fire
 from bot.settings import Settings
 from cards.render import render
 from domain.delivery import Recipient
@@ -179,6 +179,25 @@ async def test_a_host_running_at_the_minute_opens_one_round_and_the_next_week_th
     await jobs.tick()
     assert sorted(r.id for r in await RoundRepository(store).all()) == ["s20261207", "s20261214"]
     assert len(sender.sent) == 8
+
+
+class TickCounter:
+    def __init__(self) -> None:
+        self.ticked = asyncio.Event()
+
+    async def tick(self) -> None:
+        self.ticked.set()
+
+
+async def test_the_scheduler_ticks_at_start_so_a_late_host_catches_up_at_once() -> None:
+    jobs = TickCounter()
+    # A cron a year away and an hour's tick: only the tick at start can run within seconds.
+    scheduler = build_scheduler(jobs, "0 9 1 1 *", OSLO, 3600)  # type: ignore[arg-type]
+    scheduler.start()
+    try:
+        await asyncio.wait_for(jobs.ticked.wait(), timeout=10)
+    finally:
+        scheduler.shutdown(wait=False)
 
 
 # -- through the host -----------------------------------------------------------------------
