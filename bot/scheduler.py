@@ -19,13 +19,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from domain.rounds import NextScheduled
+from bot.settings import SCHEDULE_OFF
+from domain.rounds import NextScheduled, no_schedule
 from services.round_jobs import RoundJobs
 
 
 def next_fire(cron: str, timezone: ZoneInfo) -> NextScheduled:
     """When the round job below next fires after a moment: what `sjekk inn` tells someone who
     answered the current round."""
+    if cron == SCHEDULE_OFF:
+        return no_schedule
     trigger = CronTrigger.from_crontab(cron, timezone=timezone)
 
     def after(now: datetime) -> datetime | None:
@@ -46,14 +49,15 @@ def build_scheduler(
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=timezone)
     started = datetime.now(timezone)
-    # At the minute, the tick finds the round due and opens it.
-    scheduler.add_job(
-        jobs.tick,
-        CronTrigger.from_crontab(cron, timezone=timezone),
-        id="open-round",
-        coalesce=True,
-        max_instances=1,
-    )
+    if cron != SCHEDULE_OFF:
+        # At the minute, the tick finds the round due and opens it.
+        scheduler.add_job(
+            jobs.tick,
+            CronTrigger.from_crontab(cron, timezone=timezone),
+            id="open-round",
+            coalesce=True,
+            max_instances=1,
+        )
     catch_up = [jobs.tick, *ticks]
     if org_sync is not None:
         # Nightly, so that leaders and service areas follow Entra by the next working day.

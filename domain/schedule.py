@@ -8,9 +8,11 @@ domain: it comes in as `NextScheduled` (bot/scheduler.py builds one from a cront
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from domain.rounds import NextScheduled
+from domain.rounds import NextScheduled, Round, is_for_everyone, scheduled_round_id
 
 #: Work started this long after its scheduled time is logged as caught up: a host that was
 #: running fires within a second, a tick that catches up only after it.
@@ -44,3 +46,12 @@ def latest_due(schedule: NextScheduled, now: datetime, window: timedelta) -> dat
 
 def is_late(scheduled: datetime, now: datetime) -> bool:
     return now - scheduled >= LATE_AFTER
+
+
+def has_round(rounds: Iterable[Round], scheduled: datetime, timezone: ZoneInfo) -> bool:
+    """Whether the scheduled time has its round: the one opened for it, or one opened for
+    everyone since (an operator who made up a missed round with `round open` gets no second)."""
+    round_id = scheduled_round_id(scheduled, timezone)
+    return any(
+        r.id == round_id or (is_for_everyone(r) and r.opened_at >= scheduled) for r in rounds
+    )

@@ -35,7 +35,7 @@ from domain.rounds import (
     no_schedule,
     scheduled_round_id,
 )
-from domain.schedule import is_late, latest_due
+from domain.schedule import has_round, is_late, latest_due
 from services.checkins import CheckinService
 from services.delivery import Card, DeliveryService
 from services.leasing import run_leased
@@ -194,10 +194,10 @@ class RoundJobs:
         scheduled = latest_due(self._schedule, now, self._round_length)
         if scheduled is None:
             return
-        round_id = scheduled_round_id(scheduled, self._timezone)
         rounds = await self._rounds.all()
-        if any(r.id == round_id for r in rounds):
+        if has_round(rounds, scheduled, self._timezone):
             return
+        round_id = scheduled_round_id(scheduled, self._timezone)
         items = self._rotation.items(len(rounds))
         length = scheduled + self._round_length - now
         try:

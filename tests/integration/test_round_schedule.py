@@ -21,6 +21,7 @@ from bot.settings import Settings
 from cards.render import render
 from domain.delivery import Recipient
 from domain.rotation import rotation
+from domain.rounds import new_round
 from services.checkins import CheckinService
 from services.delivery import DeliveryService
 from services.round_jobs import RoundJobs
@@ -179,6 +180,36 @@ async def test_a_host_running_at_the_minute_opens_one_round_and_the_next_week_th
     await jobs.tick()
     assert sorted(r.id for r in await RoundRepository(store).all()) == ["s20261207", "s20261214"]
     assert len(sender.sent) == 8
+
+
+async def test_a_round_opened_for_everyone_after_the_minute_stands_for_the_missed_one(
+    store: DocumentStore,
+) -> None:
+    await enrol(store, recipients(3, "https://teams.invalid"))
+    # Monday's round was missed (before this release), and an operator's `round open` on
+    # Tuesday made it up; someone's `sjekk inn` had opened one only for themselves.
+    clock, sender = Clock(MONDAY_9 + timedelta(days=1)), RecordingSender()
+    jobs = jobs_over(store, sender, clock)
+    await RoundRepository(store).create(new_round("r20261207", MONDAY_9, ("stress", "social")))
+    await jobs.open_round()
+    clock.now += timedelta(hours=1)
+    await jobs.tick()
+    assert sorted(r.id for r in await RoundRepository(store).all()) == ["r20261207", "s20261208"]
+    assert len(sender.sent) == 3
+
+
+async def test_a_round_only_someone_asked_for_does_not_stand_for_the_scheduled_one(
+    store: DocumentStore,
+) -> None:
+    await enrol(store, recipients(3, "https://teams.invalid"))
+    clock, sender = Clock(MONDAY_9 + timedelta(minutes=30)), RecordingSender()
+    jobs = jobs_over(store, sender, clock)
+    await RoundRepository(store).create(
+        new_round("r20261207", MONDAY_9 + timedelta(minutes=10), ("stress", "social"))
+    )
+    await jobs.tick()
+    assert sorted(r.id for r in await RoundRepository(store).all()) == ["r20261207", "s20261207"]
+    assert len(sender.sent) == 3
 
 
 class TickCounter:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.scheduler import next_fire
+from bot.settings import SCHEDULE_OFF, ConfigError, Settings
 from domain.rounds import no_schedule
 from domain.schedule import is_late, latest_due
 
@@ -63,3 +66,10 @@ def test_the_hour_daylight_saving_skips_or_doubles_does_not_confuse_it() -> None
 
 def test_without_a_schedule_nothing_is_ever_due() -> None:
     assert latest_due(no_schedule, MONDAY_9, WEEK) is None
+
+
+def test_checkin_cron_off_schedules_no_round_and_a_typo_is_refused() -> None:
+    settings = Settings.from_env({"CHECKIN_CRON": SCHEDULE_OFF})
+    assert latest_due(next_fire(settings.checkin_cron, OSLO), MONDAY_9, WEEK) is None
+    with pytest.raises(ConfigError, match="CHECKIN_CRON"):
+        Settings.from_env({"CHECKIN_CRON": "of"})
