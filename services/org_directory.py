@@ -2,10 +2,11 @@
 as Microsoft Graph, and tell what is loaded.
 
 Every change runs under the `directory` lease, so the nightly sync on several host instances
-and an import from the command line never write side by side. The sync follows its schedule
-(ORG_SYNC_CRON) by state, not by the minute: a tick syncs when the directory was not checked
-since the latest scheduled time, so a host that was down at the hour syncs when it comes up. Nothing invalid is written:
+and an import from the command line never write side by side. Nothing invalid is written:
 the people are checked first, and the repository makes a new directory visible all at once.
+The sync follows its schedule (ORG_SYNC_CRON) by state, not by the minute: a tick syncs when
+the directory was not checked since the latest scheduled time, so a host that was down at the
+hour syncs when it comes up.
 """
 
 from __future__ import annotations
