@@ -4,7 +4,7 @@ python app.py            serve the bot (same as `python app.py serve`)
 python app.py round ...  check-in rounds (open, status)
 python app.py org ...    the organisation directory (import a CSV, sync from Graph, status)
 python app.py roles ...  who sees the pulse: grant, revoke, list
-python app.py key check  whether the pseudonym key is the store's
+python app.py key ...    the pseudonym key: check it against the store, rotate it
 python app.py package    the Teams app package
 """
 

@@ -5,6 +5,7 @@ key that is not the store's (docs/privacy.md#the-key)."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,15 +14,23 @@ from bootstrap import open_store
 from bot.settings import Settings
 from cli.main import main
 from domain.delivery import Recipient
-from storage.keys import CONTAINER
+from domain.pseudonym import pseudonym
+from storage.keys import CONTAINER, KeyFingerprint
 from storage.roster import RosterRepository
 from tests.support.cosmos_server import CosmosTestServer
 from tests.support.fake_connector import FakeConnector
-from tests.support.host import cosmos_settings
-from tests.support.teams import BOT_ID, TENANT_ID, TeamsUser
+from tests.support.host import Host, cosmos_settings
+from tests.support.teams import BOT_ID, TENANT_ID, TeamsUser, card_action, message
 
 KARI = TeamsUser("00000000-0000-0000-0000-00000000ka03")
-UNSET = ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppType", "PSEUDONYM_KEY", "ADMINS")
+UNSET = (
+    "MicrosoftAppId",
+    "MicrosoftAppPassword",
+    "MicrosoftAppType",
+    "PSEUDONYM_KEY",
+    "PSEUDONYM_KEY_OLD",
+    "ADMINS",
+)
 
 
 def use(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> Path:
@@ -152,3 +161,71 @@ async def test_a_lost_local_key_file_is_not_silently_replaced(
     key_file.unlink()
     assert await run("roles", "list") == 2
     assert "pseudonym key" in capsys.readouterr().err
+
+
+async def test_a_rotation_keeps_everyones_trend_and_only_the_new_key_starts(
+    host: Host,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    host.connector.clear()
+    await host.send(message(KARI, host.service_url, "sjekk inn"))
+    card = host.connector.cards()[0]
+    answers = {e["id"]: "2" for e in card["body"] if e["type"] == "Input.ChoiceSet"}
+    data = {"round_id": card["actions"][0]["data"]["round_id"], **answers}
+    await host.send(card_action(KARI, host.service_url, "checkin.submit", data))
+    await host.stop()  # a rotation runs with every host stopped
+    old, new = settings.pseudonym_key, "a-new-key-after-a-leak-" * 2
+    use(settings, monkeypatch, tmp_path, PSEUDONYM_KEY=old)
+    assert await run("roles", "list") == 0  # the store knows the old key
+
+    monkeypatch.setenv("PSEUDONYM_KEY", new)
+    assert await run("key", "rotate") == 2  # which key it replaces must be said
+    assert "PSEUDONYM_KEY_OLD" in capsys.readouterr().err
+    monkeypatch.setenv("PSEUDONYM_KEY_OLD", "not-the-old-key")
+    assert await run("key", "rotate") == 2
+    assert "nothing was changed" in capsys.readouterr().err
+    monkeypatch.setenv("PSEUDONYM_KEY_OLD", old)
+    assert await run("key", "rotate") == 0
+    assert "1 responses of 1 people" in capsys.readouterr().out
+    assert await run("key", "check") == 0
+    monkeypatch.setenv("PSEUDONYM_KEY", old)
+    assert await run("roles", "list") == 2  # the old key no longer starts anything
+
+    store = await open_store(settings)
+    assert await store.query("responses", pseudonym(KARI.aad_object_id, old.encode())) == []
+    (moved,) = await store.query("responses", pseudonym(KARI.aad_object_id, new.encode()))
+    await store.close()
+    assert 0 < moved["ttl"] <= settings.response_ttl_days * 24 * 3600  # no retention gained
+    host.settings = replace(settings, pseudonym_key=new)
+    await host.start()
+    host.connector.clear()
+    await host.send(message(KARI, host.service_url, "min utvikling"))
+    (trend,) = host.connector.cards()
+    table = next(e for e in trend["body"] if e["type"] == "Table")
+    assert len(table["rows"]) == 1 + len(answers)  # her answers, read under the new key
+
+
+async def test_an_interrupted_rotation_stops_every_start_until_it_is_run_again(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    old, new = b"the-old-key-" * 3, b"the-new-key-" * 3
+    store = await open_store(settings)
+    await KeyFingerprint(store).require(old)
+    await KeyFingerprint(store).begin_rotation(old, new)  # and then the machine stopped
+    await store.close()
+    use(settings, monkeypatch, tmp_path, PSEUDONYM_KEY=new.decode())
+    for key in (old, new):
+        monkeypatch.setenv("PSEUDONYM_KEY", key.decode())
+        assert await run("round", "status") == 2
+        assert "rotation" in capsys.readouterr().err
+    monkeypatch.setenv("PSEUDONYM_KEY_OLD", old.decode())
+    assert await run("key", "rotate") == 0
+    assert await run("round", "status") == 1  # started: there is just no round yet
+    assert await run("key", "rotate") == 2
+    assert "the rotation is done" in capsys.readouterr().err
