@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.settings import ConfigError, Settings
+from domain.checkin import CheckinAnswers, CheckinResponse
 from domain.pseudonym import at_rest_key, fingerprint, pseudonym
 from storage.keys import CONTAINER, KeyFingerprint, KeyMismatch, KeyState
+from storage.responses import ResponseRepository, refile
 from tests.support.memory_store import InMemoryStore
 
 COSMOS = {"STORAGE": "cosmos", "COSMOS_ENDPOINT": "https://acct.documents.azure.com:443/"}
@@ -76,3 +78,21 @@ async def test_the_first_use_records_the_key_and_another_key_is_refused() -> Non
         await keys.require(b"second")
     assert await keys.state(b"second") is KeyState.DIFFERS
     assert (await store.query(CONTAINER, "meta")) == [doc]  # the refusal recorded nothing
+
+
+async def test_refiling_keeps_the_rest_of_the_ttl_and_leaves_what_the_key_cannot_open() -> None:
+    now = [1_000_000.0]
+    store = InMemoryStore(clock=lambda: now[0])
+    old, new = b"old-key", b"new-key"
+    mine, theirs = pseudonym(KARI, old), pseudonym(KARI, new)
+    answers = CheckinAnswers(scores={"stress": 2}, contact_me=True, comment="tungt")
+    await ResponseRepository(store, old, ttl_seconds=1000).add(CheckinResponse("r1", mine, answers))
+    await store.create("responses", {"id": "r0", "pk": mine, "sealed": "bm90IG91cnM=", "ttl": 9999})
+    now[0] += 300
+    assert await refile(store, (mine, old), (theirs, new), now[0]) == 1
+    (moved,) = await store.query("responses", theirs)
+    assert moved["ttl"] == 700  # what was left of it, not a fresh 1000
+    assert await ResponseRepository(store, new).get(theirs, "r1") == CheckinResponse(
+        "r1", theirs, answers
+    )
+    assert [d["id"] for d in await store.query("responses", mine)] == ["r0"]  # not the key's
