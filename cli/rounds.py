@@ -17,6 +17,8 @@ def add_cli(commands: Commands) -> None:
 
 async def run_cli(settings: Settings, args: argparse.Namespace) -> int:
     round_id: str | None = args.round_id
+    if args.action == "open":
+        settings.check_can_send("round open")
     async with bootstrap(settings) as parts:
         if args.action == "open":
             status = await parts.jobs.open_round()
