@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.scheduler import build_scheduler, next_fire
-from bot.settings import Settings
+from bot.settings import SCHEDULE_OFF, Settings
 from cards.render import render
 from domain.delivery import Recipient
 from domain.rotation import rotation
@@ -224,11 +224,15 @@ async def test_the_scheduler_ticks_at_start_so_a_late_host_catches_up_at_once() 
     jobs = TickCounter()
     # A cron a year away and an hour's tick: only the tick at start can run within seconds.
     scheduler = build_scheduler(jobs, "0 9 1 1 *", OSLO, 3600)  # type: ignore[arg-type]
+    minute = scheduler.get_job("open-round")
+    assert minute is not None and minute.func == jobs.tick  # the same rule at the minute
     scheduler.start()
     try:
         await asyncio.wait_for(jobs.ticked.wait(), timeout=10)
     finally:
         scheduler.shutdown(wait=False)
+    off = build_scheduler(jobs, SCHEDULE_OFF, OSLO, 3600)  # type: ignore[arg-type]
+    assert off.get_job("open-round") is None and off.get_job("rounds-tick") is not None
 
 
 # -- through the host -----------------------------------------------------------------------
