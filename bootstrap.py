@@ -63,6 +63,7 @@ from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
 from storage.followups import FollowUpRepository
 from storage.installs import InstallMarks
+from storage.keys import KeyFingerprint
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.personal_data import PersonalData
@@ -157,6 +158,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
     roles = RoleRepository(store)
     leases = LeaseStore(store)
     key = settings.load_pseudonym_key()
+    schedule = next_fire(settings.checkin_cron, settings.timezone)
     responses = ResponseRepository(store, key, ttl_seconds=settings.response_ttl_days * 24 * 3600)
     checkins = CheckinService(
         rounds,
@@ -166,7 +168,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),
-        next_scheduled=next_fire(settings.checkin_cron, settings.timezone),
+        next_scheduled=schedule,
     )
     token = (
         no_token if settings.local_mode else botbuilder_token_source(bot_framework_config(settings))
@@ -187,10 +189,14 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         render=render,
         round_length=timedelta(days=settings.round_days),
         reminder_after=timedelta(days=settings.reminder_after_days),
+        schedule=schedule,
     )
     graph = GraphClient(graph_config(settings)) if settings.org_source == "graph" else None
     directory = OrgDirectoryService(
-        org, leases, GraphDirectory(graph.config, client=graph) if graph else None
+        org,
+        leases,
+        GraphDirectory(graph.config, client=graph) if graph else None,
+        schedule=next_fire(settings.org_sync_cron, settings.timezone),
     )
     installs = (
         InstallService(
@@ -292,6 +298,8 @@ async def bootstrap(settings: Settings) -> AsyncIterator[Parts]:
     """The parts over the configured store, closed on the way out, also after an error."""
     store = await open_store(settings)
     try:
+        # Before anything reads or files a pseudonym: a changed key would split everyone's data.
+        await KeyFingerprint(store).require(settings.load_pseudonym_key())
         parts = build_parts(settings, store)
     except BaseException:
         await store.close()

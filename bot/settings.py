@@ -24,6 +24,9 @@ TEAMS_PATIENCE_SECONDS = 15
 #: The override of local mode's exposure checks, for tests against a local Cosmos DB server.
 UNSAFE_EXPOSE = "LOCAL_MODE_UNSAFE_EXPOSE"
 UNSAFE_EXPOSE_VALUE = "yes-i-know"
+#: CHECKIN_CRON for no scheduled rounds at all (tests, demos): the tick would otherwise open
+#: the latest scheduled one, up to ROUND_DAYS late, whenever a host starts.
+SCHEDULE_OFF = "off"
 #: User properties in Graph that may name a person's service area or unit: plain string
 #: properties, and the 15 extension attributes synchronised from an on-premises directory.
 GRAPH_USER_FIELDS: tuple[str, ...] = (
@@ -69,7 +72,7 @@ class Settings:
     teams_app_catalog_id: str = ""  # the app's id in the tenant's catalog; "" = look it up
     anonymity_k: int = 5
     pulse_distribution_min: int = 10  # a 1–5 distribution only from this many (never below k)
-    checkin_cron: str = "0 9 * * mon"
+    checkin_cron: str = "0 9 * * mon"  # or SCHEDULE_OFF: rounds only by `round open`
     round_days: int = 7
     reminder_after_days: int = 2
     scheduler_tick_seconds: int = 300
@@ -188,7 +191,9 @@ class Settings:
                     "PULSE_DISTRIBUTION_MIN",
                 ),
             ),
-            checkin_cron=_cron(get("CHECKIN_CRON", d.checkin_cron), timezone, "CHECKIN_CRON"),
+            checkin_cron=_cron(
+                get("CHECKIN_CRON", d.checkin_cron), timezone, "CHECKIN_CRON", may_be_off=True
+            ),
             round_days=_int(get("ROUND_DAYS", str(d.round_days)), "ROUND_DAYS"),
             reminder_after_days=_int(
                 get("REMINDER_AFTER_DAYS", str(d.reminder_after_days)), "REMINDER_AFTER_DAYS"
@@ -271,6 +276,12 @@ class Settings:
             )
         if not settings.local_mode and not settings.pseudonym_key:
             raise ConfigError("PSEUDONYM_KEY must be set in production (MicrosoftAppId is set)")
+        if storage == "cosmos" and not settings.pseudonym_key:
+            # A key made up here would file everyone under new pseudonyms (storage/keys.py).
+            raise ConfigError(
+                "STORAGE=cosmos needs PSEUDONYM_KEY, the key the store was first used with "
+                "(in Azure: the Key Vault secret the app reads); only local SQLite use makes one"
+            )
         if settings.pseudonym_key.startswith("@Microsoft.KeyVault("):
             # App Service passes an unresolved Key Vault reference through as text; used as a
             # key it would silently file everyone under pseudonyms of the wrong key.
@@ -312,10 +323,31 @@ class Settings:
             )
         return ""
 
+    def check_can_send(self, command: str) -> None:
+        """A command that sends cards runs as the bot, or not at all against Cosmos DB.
+
+        Without the bot's identity every send to Teams fails 401 and is recorded as failed for
+        good, so a rerun sends nothing: the round is lost. Local SQLite use keeps sending
+        without a token, to the Agents Playground or a test connector.
+        """
+        if self.storage == "cosmos" and self.local_mode:
+            raise ConfigError(
+                f"{command} sends cards as the bot, and MicrosoftAppId is not set: against "
+                "STORAGE=cosmos every send would fail 401 and be recorded as failed. Run it "
+                "with the bot's identity: inside the app (`az webapp ssh --resource-group RG "
+                f"--name APP`, then `python app.py {command}`), or, for a bot registered with a "
+                "client secret, with its MicrosoftAppId and MicrosoftAppPassword set. Commands "
+                "that send nothing can run from a workstation with the Cosmos DB operator role "
+                "(infra/main.bicep parameter cosmosOperatorPrincipalIds)"
+            )
+
     def load_pseudonym_key(self) -> bytes:
-        """The configured key; in local mode a generated one kept in a file, so trends persist."""
+        """The configured key; in local SQLite use a generated one kept in a file, so trends
+        persist. Never made up for another store: bootstrap.py compares it with the store's."""
         if self.pseudonym_key:
             return self.pseudonym_key.encode("utf-8")
+        if self.storage != "sqlite" or not self.local_mode:
+            raise ConfigError(f"STORAGE={self.storage} needs PSEUDONYM_KEY")
         path = Path(self.pseudonym_key_file)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -333,7 +365,9 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def _cron(value: str, timezone: ZoneInfo, name: str) -> str:
+def _cron(value: str, timezone: ZoneInfo, name: str, may_be_off: bool = False) -> str:
+    if may_be_off and value == SCHEDULE_OFF:
+        return value
     try:
         CronTrigger.from_crontab(value, timezone=timezone)
     except ValueError as error:

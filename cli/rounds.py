@@ -35,6 +35,8 @@ def add_cli(commands: Commands) -> None:
 
 async def run_cli(settings: Settings, args: argparse.Namespace) -> int:
     round_id: str | None = args.round_id
+    if args.action == "open":
+        settings.check_can_send("round open")
     async with bootstrap(settings) as parts:
         if args.action == "list":
             return await _list(parts, settings, args.limit, args.json)
