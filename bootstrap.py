@@ -143,6 +143,7 @@ class Parts:
     installs: InstallService | None = None
 
     async def close(self) -> None:
+        await self.checkins.drain()  # stored answers being counted; they may notify
         await self.notifier.drain()  # cards on their way still need the sender and the store
         await self.sender.close()
         if self.graph is not None:

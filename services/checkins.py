@@ -191,6 +191,12 @@ class CheckinService:
         said = await asyncio.shield(following)
         return Stored(round_, validation.answers, next((s for s in said if s is not None), None))
 
+    async def drain(self) -> None:
+        """Wait until every stored answer whose turn ran out is counted (the host drains
+        before it closes)."""
+        while self._following:
+            await asyncio.gather(*self._following, return_exceptions=True)
+
     async def _follow(self, stored: CheckinStored) -> list[ReceiptFollowUp | None]:
         try:
             await self._participation.add(stored.round.id)
