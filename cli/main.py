@@ -1,7 +1,8 @@
 """The root of the command line: parse, set up logging and settings, run one command.
 
 python app.py            serve the bot (same as `python app.py serve`)
-python app.py round ...  check-in rounds (open, status)
+python app.py round ...  check-in rounds (open, status, resend-failed)
+python app.py roster ... people marked unreachable: revive
 python app.py org ...    the organisation directory (import a CSV, sync from Graph, status)
 python app.py roles ...  who sees the pulse: grant, revoke, list
 python app.py package    the Teams app package
@@ -20,11 +21,16 @@ from typing import Any
 from dotenv import load_dotenv
 
 from bot.settings import ConfigError, Settings
-from cli import org, package, roles, rounds, serve
+from cli import org, package, roles, roster, rounds, serve
 from storage.port import StorageError
 
 Command = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
-COMMANDS: dict[str, Command] = {"round": rounds.run_cli, "org": org.run_cli, "roles": roles.run_cli}
+COMMANDS: dict[str, Command] = {
+    "round": rounds.run_cli,
+    "org": org.run_cli,
+    "roles": roles.run_cli,
+    "roster": roster.run_cli,
+}
 
 
 def load_settings() -> Settings:
@@ -48,7 +54,7 @@ def configure_logging() -> None:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="app.py", description="Home-office dialogue bot")
     commands = root.add_subparsers(dest="command")
-    for group in (serve, rounds, org, roles, package):
+    for group in (serve, rounds, org, roles, roster, package):
         group.add_cli(commands)
     return root
 
