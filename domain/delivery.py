@@ -119,6 +119,11 @@ class Breaker:
     def watching(self) -> bool:
         return not self._decided and self.tripped is None
 
+    @property
+    def cleared(self) -> bool:
+        """Decided that the failures are the people's own."""
+        return self._decided and self.tripped is None
+
     def sent(self) -> None:
         if self.tripped is None:
             self._decided = True

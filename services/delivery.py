@@ -258,7 +258,7 @@ class DeliveryService:
             if decision.outcome is Outcome.SENT:
                 run.breaker.sent()
                 await self._settle(ended)
-                if not run.breaker.watching:
+                if run.breaker.cleared:  # tripped, the held ones are being released instead
                     await self._settle_held(run)
                 return
             match run.breaker.failed(result.status):

@@ -3,7 +3,20 @@
 
 from __future__ import annotations
 
-from domain.delivery import BREAKER_AFTER, Breaker, Tripped, Verdict
+from dataclasses import dataclass
+
+from domain.delivery import (
+    BREAKER_AFTER,
+    Breaker,
+    DeliveryCounts,
+    Recipient,
+    Tripped,
+    Verdict,
+)
+from services.delivery import Card, DeliveryReport, DeliveryService, SendResult
+from storage.ledger import DeliveryLedger
+from storage.roster import RosterRepository
+from tests.support.memory_store import InMemoryStore
 
 
 def test_the_first_sends_all_getting_401_trip_it_and_say_what_to_check() -> None:
@@ -11,6 +24,8 @@ def test_the_first_sends_all_getting_401_trip_it_and_say_what_to_check() -> None
     verdicts = [breaker.failed(401) for _ in range(BREAKER_AFTER)]
     assert verdicts == [Verdict.WATCH] * (BREAKER_AFTER - 1) + [Verdict.STOP]
     assert breaker.tripped == Tripped(401, BREAKER_AFTER)
+    breaker.sent()  # a send in flight that got through after all changes nothing
+    assert not breaker.cleared
     assert breaker.tripped.reason() == (
         "stopped: the first 20 sends all got 401 Unauthorized — check MicrosoftAppId/password"
     )
@@ -31,7 +46,7 @@ def test_a_send_that_reaches_someone_means_the_failures_are_the_peoples_own() ->
     breaker = Breaker(after=3)
     assert breaker.failed(403) is Verdict.WATCH
     breaker.sent()
-    assert not breaker.watching
+    assert breaker.cleared and not breaker.watching
     assert [breaker.failed(403) for _ in range(5)] == [Verdict.SETTLE] * 5
     assert breaker.tripped is None
 
@@ -53,3 +68,58 @@ def test_a_delivery_to_fewer_people_than_it_watches_never_trips() -> None:
 
 def test_no_answer_at_all_is_named_as_such() -> None:
     assert Tripped(0, 20).reason() == "stopped: the first 20 sends all got no answer"
+
+
+# -- a delivery with the breaker, one send at a time -----------------------------------------
+
+
+@dataclass
+class ScriptedTeams:
+    """Answers the sends in turn from `answers`, then 201."""
+
+    answers: list[int]
+    sends: int = 0
+
+    async def send(self, recipient: Recipient, card: Card) -> SendResult:
+        self.sends += 1
+        status = self.answers.pop(0) if self.answers else 201
+        return SendResult(status, code="" if status != 403 else "BotNotInConversationRoster")
+
+    async def create_conversation(self, recipient: Recipient) -> SendResult:
+        raise AssertionError("everyone has a chat")
+
+
+async def deliver(teams: ScriptedTeams, n: int) -> tuple[DeliveryReport, InMemoryStore]:
+    store = InMemoryStore()
+    roster = RosterRepository(store)
+    everyone = [Recipient(f"u{i:02d}", "t", "https://teams/", "28:bot", f"29:{i}", f"a:{i}")
+                for i in range(n)]  # fmt: skip
+    for recipient in everyone:
+        await roster.save(recipient)
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    service = DeliveryService(
+        roster, DeliveryLedger(store), teams, concurrency=1, monotonic=lambda: now[0], sleep=sleep
+    )
+    return await service.deliver("r1", "card", everyone, lambda r: {}), store
+
+
+async def test_a_delivery_whose_first_twenty_sends_get_401_stops_and_marks_no_one() -> None:
+    teams = ScriptedTeams([401] * 30)
+    report, store = await deliver(teams, 50)
+    assert teams.sends == BREAKER_AFTER
+    assert report.stopped == Tripped(401, BREAKER_AFTER)
+    assert report.counts == DeliveryCounts(invited=0, sent=0, failed=0, dead=0)
+    assert not any(r.dead for r in await RosterRepository(store).everyone())
+
+
+async def test_failures_before_a_send_that_gets_through_are_settled_as_the_peoples_own() -> None:
+    teams = ScriptedTeams([403] * (BREAKER_AFTER - 1))
+    report, store = await deliver(teams, 30)
+    assert report.stopped is None
+    assert (report.counts.sent, report.counts.dead) == (30 - BREAKER_AFTER + 1, BREAKER_AFTER - 1)
+    marked = [r for r in await RosterRepository(store).everyone() if r.dead]
+    assert len(marked) == BREAKER_AFTER - 1
