@@ -9,18 +9,22 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cli import roster as roster_cli
+from cli.main import main
 from domain.delivery import BREAKER_AFTER, Recipient
 from domain.rounds import new_round
 from services.round_jobs import CARD, Resent
 from storage.ledger import DeliveryLedger
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
+from storage.sqlite_store import SqliteStore
 from tests.support.example_org import KARI
+from tests.support.fake_connector import FakeConnector
 from tests.support.host import Host, parts
 from tests.support.teams import TENANT_ID, TeamsUser, card_action, install, message
 from tests.support.turns import cards_to
@@ -180,3 +184,46 @@ async def test_the_breaker_stops_a_delivery_whose_first_sends_all_get_401_and_ma
     assert len(host.connector.delivered) == len(everyone)
     assert set(host.connector.delivered.values()) == {1}
     assert "stopped" not in again.report(host.settings.timezone)
+
+
+@pytest.mark.slow
+async def test_the_operator_sees_the_stop_and_resends_from_the_command_line(
+    tmp_path: Path,
+    connector: FakeConnector,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    database = tmp_path / "cli.sqlite3"
+    store = await SqliteStore.open(database)
+    everyone = [
+        Recipient(f"user-{i:05d}", TENANT_ID, connector.service_url, "28:bot", f"29:{i}", f"a:{i}")
+        for i in range(BREAKER_AFTER + 5)
+    ]
+    for recipient in everyone:
+        await RosterRepository(store).save(recipient)
+    await store.close()
+    monkeypatch.setenv("SQLITE_PATH", str(database))
+    monkeypatch.setenv("PSEUDONYM_KEY", "k")
+    monkeypatch.delenv("STORAGE", raising=False)
+
+    async def app(*argv: str) -> tuple[int, str]:
+        code = await asyncio.to_thread(main, list(argv))
+        return code, capsys.readouterr().out
+
+    connector.refuse_all = (401, "Unauthorized")
+    _, opened = await app("round", "open")
+    assert "stopped: the first 20 sends all got 401 Unauthorized" in opened
+    _, status = await app("round", "status")
+    assert "check MicrosoftAppId/password" in status and "(delivery unfinished)" in status
+
+    connector.refuse_all = None
+    connector.refuse = {"a:3": (403, "BotDisabledByAdmin")}
+    _, opened = await app("round", "open")
+    assert "failed 1, dead 0, pending 0" in opened and "stopped" not in opened
+    connector.refuse.clear()
+    round_id = opened.split(":")[0].removeprefix("round ")
+    code, resent = await app("round", "resend-failed", round_id)
+    assert code == 0 and f"round {round_id}: resent to 1: delivered 1" in resent
+    code, again = await app("round", "resend-failed")
+    assert code == 0 and f"round {round_id}: nothing to resend" in again
+    assert set(connector.delivered.values()) == {1} and len(connector.delivered) == len(everyone)
