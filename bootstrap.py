@@ -63,6 +63,7 @@ from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
 from storage.followups import FollowUpRepository
 from storage.installs import InstallMarks
+from storage.keys import KeyFingerprint
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.personal_data import PersonalData
@@ -297,6 +298,8 @@ async def bootstrap(settings: Settings) -> AsyncIterator[Parts]:
     """The parts over the configured store, closed on the way out, also after an error."""
     store = await open_store(settings)
     try:
+        # Before anything reads or files a pseudonym: a changed key would split everyone's data.
+        await KeyFingerprint(store).require(settings.load_pseudonym_key())
         parts = build_parts(settings, store)
     except BaseException:
         await store.close()

@@ -262,6 +262,12 @@ class Settings:
             )
         if not settings.local_mode and not settings.pseudonym_key:
             raise ConfigError("PSEUDONYM_KEY must be set in production (MicrosoftAppId is set)")
+        if storage == "cosmos" and not settings.pseudonym_key:
+            # A key made up here would file everyone under new pseudonyms (storage/keys.py).
+            raise ConfigError(
+                "STORAGE=cosmos needs PSEUDONYM_KEY, the key the store was first used with "
+                "(in Azure: the Key Vault secret the app reads); only local SQLite use makes one"
+            )
         if settings.pseudonym_key.startswith("@Microsoft.KeyVault("):
             # App Service passes an unresolved Key Vault reference through as text; used as a
             # key it would silently file everyone under pseudonyms of the wrong key.
@@ -303,10 +309,31 @@ class Settings:
             )
         return ""
 
+    def check_can_send(self, command: str) -> None:
+        """A command that sends cards runs as the bot, or not at all against Cosmos DB.
+
+        Without the bot's identity every send to Teams fails 401 and is recorded as failed for
+        good, so a rerun sends nothing: the round is lost. Local SQLite use keeps sending
+        without a token, to the Agents Playground or a test connector.
+        """
+        if self.storage == "cosmos" and self.local_mode:
+            raise ConfigError(
+                f"{command} sends cards as the bot, and MicrosoftAppId is not set: against "
+                "STORAGE=cosmos every send would fail 401 and be recorded as failed. Run it "
+                "with the bot's identity: inside the app (`az webapp ssh --resource-group RG "
+                f"--name APP`, then `python app.py {command}`), or, for a bot registered with a "
+                "client secret, with its MicrosoftAppId and MicrosoftAppPassword set. Commands "
+                "that send nothing can run from a workstation with the Cosmos DB operator role "
+                "(infra/main.bicep parameter cosmosOperatorPrincipalIds)"
+            )
+
     def load_pseudonym_key(self) -> bytes:
-        """The configured key; in local mode a generated one kept in a file, so trends persist."""
+        """The configured key; in local SQLite use a generated one kept in a file, so trends
+        persist. Never made up for another store: bootstrap.py compares it with the store's."""
         if self.pseudonym_key:
             return self.pseudonym_key.encode("utf-8")
+        if self.storage != "sqlite" or not self.local_mode:
+            raise ConfigError(f"STORAGE={self.storage} needs PSEUDONYM_KEY")
         path = Path(self.pseudonym_key_file)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ python app.py round ...  check-in rounds (open, status, resend-failed)
 python app.py roster ... people marked unreachable: revive
 python app.py org ...    the organisation directory (import a CSV, sync from Graph, status)
 python app.py roles ...  who sees the pulse: grant, revoke, list
+python app.py key ...    the pseudonym key: check it against the store, rotate it
 python app.py package    the Teams app package
 """
 
@@ -21,7 +22,8 @@ from typing import Any
 from dotenv import load_dotenv
 
 from bot.settings import ConfigError, Settings
-from cli import org, package, roles, roster, rounds, serve
+from cli import keys, org, package, roles, roster, rounds, serve
+from storage.keys import KeyMismatch
 from storage.port import StorageError
 
 Command = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
@@ -30,6 +32,7 @@ COMMANDS: dict[str, Command] = {
     "org": org.run_cli,
     "roles": roles.run_cli,
     "roster": roster.run_cli,
+    "key": keys.run_cli,
 }
 
 
@@ -54,7 +57,7 @@ def configure_logging() -> None:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="app.py", description="Home-office dialogue bot")
     commands = root.add_subparsers(dest="command")
-    for group in (serve, rounds, org, roles, roster, package):
+    for group in (serve, rounds, org, roles, roster, keys, package):
         group.add_cli(commands)
     return root
 
@@ -79,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(serve.serve(settings))
     except KeyboardInterrupt:
         pass
+    except (ConfigError, KeyMismatch) as error:
+        # Found once the command knows what it does (it sends) or the store is open (its key).
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
     except StorageError as error:
         print(f"storage error: {error}", file=sys.stderr)
         return 2

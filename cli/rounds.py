@@ -26,6 +26,8 @@ def add_cli(commands: Commands) -> None:
 
 async def run_cli(settings: Settings, args: argparse.Namespace) -> int:
     round_id: str | None = args.round_id
+    if args.action in ("open", "resend-failed"):
+        settings.check_can_send(f"round {args.action}")
     async with bootstrap(settings) as parts:
         if args.action == "resend-failed":
             return await _resend_failed(parts, args.round or round_id)

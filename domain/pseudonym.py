@@ -27,3 +27,18 @@ def at_rest_key(key: bytes) -> bytes:
     if not key:
         raise ValueError("the pseudonym key is empty")
     return hmac.new(key, b"responses-at-rest", hashlib.sha256).digest()
+
+
+# Upper case on purpose: `pseudonym` lower-cases every id, so no id can hash to this label.
+_FINGERPRINT_LABEL = b"Pseudonym key fingerprint v1"
+
+
+def fingerprint(key: bytes) -> str:
+    """What the store keeps to recognise its key (storage/keys.py), and nothing to guess it by.
+
+    A keyed hash of a fixed label under its own label, so it equals no pseudonym and no derived
+    key; finding the key from it is as hard as from any pseudonym the store holds already.
+    """
+    if not key:
+        raise ValueError("the pseudonym key is empty")
+    return hmac.new(key, _FINGERPRINT_LABEL, hashlib.sha256).hexdigest()

@@ -69,6 +69,9 @@ param allowedTenants string = tenant().tenantId
 @secure()
 param pseudonymKey string = ''
 
+@description('Object ids of the operators (people or an Entra group) who get the Cosmos DB Built-in Data Contributor role, to run the commands that send nothing (round status, roles, org import, key check) from a workstation signed in with az login. Commands that send cards (round open) run inside the app: az webapp ssh.')
+param cosmosOperatorPrincipalIds array = []
+
 @description('Purge protection on the Key Vault. Keep true in production: the pseudonym key cannot be recreated, so a deleted vault must stay recoverable. Set false only for throw-away test deployments (once on, it cannot be switched off).')
 param keyVaultPurgeProtection bool = true
 
@@ -102,6 +105,7 @@ module cosmos 'modules/cosmos.bicep' = {
     serverless: cosmosServerless
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
     dataContributorPrincipalId: identity.properties.principalId
+    operatorPrincipalIds: cosmosOperatorPrincipalIds
   }
 }
 

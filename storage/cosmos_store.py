@@ -14,6 +14,7 @@ enabled (`default_ttl=-1`: a document expires only when it carries `ttl`):
 | `dialogstate` | escaped state key      | point read / replace with ETag per dialog turn     | one key, one document |
 | `leases`      | lease name             | read, replace with ETag (compare-and-swap)         | one job, one document |
 | `directory`   | `"directory"`; `"people:<version>"` | point read of the pointer, then of a person; query one version for direct reports or everyone; an import upserts a new version, flips the pointer with ETag, deletes the old | every lookup in one partition; a new version is invisible until the flip (storage/directory.py) |
+| `meta`        | `"meta"`               | one point read of the pseudonym key's fingerprint at start-up (created on first use) | one small document |
 
 Only point operations and single-partition queries with equality filters are used; no
 GROUP BY, OFFSET/LIMIT, DISTINCT or LIKE. Errors become the interface's: 404 → NotFound (or

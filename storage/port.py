@@ -26,6 +26,7 @@ Containers and their partition keys (the same names in both backends):
 | `audit`       | "YYYY-MM"               | who viewed or exported the pulse, when, what     |
 | `followups`   | employee's Entra id     | the open follow-up to their leader, closed ones  |
 |               | "index", "team-rounds"  | open follow-ups; rounds whose team signal ran     |
+| `meta`        | "meta"                  | the pseudonym key's fingerprint (storage/keys.py) |
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ CONTAINERS: tuple[str, ...] = (
     "agreements",
     "followups",
     "audit",
+    "meta",
 )
 
 

@@ -12,16 +12,18 @@ person answered, which the send ledger and the reminders show anyway.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import os
+from dataclasses import replace
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.checkin import CheckinAnswers, CheckinResponse
 from domain.pseudonym import at_rest_key
-from storage.port import Document, DocumentStore
+from storage.port import Conflict, Document, DocumentStore, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,29 @@ class ResponseRepository:
     async def for_person(self, pseudonym: str) -> list[CheckinResponse]:
         opened = [unseal(doc, self._key) for doc in await self._store.query(CONTAINER, pseudonym)]
         return [response for response in opened if response is not None]
+
+
+async def refile(
+    store: DocumentStore, old: tuple[str, bytes], new: tuple[str, bytes], now: float
+) -> int:
+    """Move one person's responses from (pseudonym, key) `old` to `new`; how many moved.
+
+    Each keeps the rest of its TTL, not a fresh one, so a rotation extends no retention. Safe
+    to repeat after a crash: a response already moved is a Conflict, then the old one goes.
+    """
+    moved = 0
+    for doc in await store.query(CONTAINER, old[0]):
+        response = unseal(doc, old[1])
+        if response is None:
+            continue  # not this key's: left to its TTL
+        ttl = int(doc.get("ttl", DEFAULT_TTL_SECONDS))
+        left = max(1, ttl - max(0, int(now) - int(doc.get("_ts", now))))
+        with contextlib.suppress(Conflict):
+            await store.create(CONTAINER, seal(replace(response, pseudonym=new[0]), new[1], left))
+            moved += 1
+        with contextlib.suppress(NotFound):
+            await store.delete(CONTAINER, old[0], doc["id"])
+    return moved
 
 
 def _associated(pk: str, doc_id: str) -> bytes:

@@ -29,6 +29,9 @@ param autoscaleMaxThroughput int = 1000
 @description('Principal (object) id of the managed identity that gets the Cosmos DB Built-in Data Contributor role.')
 param dataContributorPrincipalId string
 
+@description('Principal (object) ids of operators (people or groups) who get the same data role, to run the commands that send nothing (round status, roles, org import, key check) from a workstation with their own Entra sign-in. Commands that send cards run inside the app.')
+param operatorPrincipalIds array = []
+
 // storage/port.py CONTAINERS: tests/unit/test_infra.py fails when the two lists differ.
 var containerNames = [
   'users'
@@ -42,6 +45,7 @@ var containerNames = [
   'agreements'
   'followups'
   'audit'
+  'meta'
 ]
 
 // Cosmos DB Built-in Data Contributor: read, write, query and patch items; no control plane.
@@ -132,6 +136,20 @@ resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignmen
     scope: account.id
   }
 }
+
+// Operators read and write the data as the bot does, but cannot send as the bot: the app's
+// identity is not theirs, so `round open` refuses to run on a workstation (bot/settings.py).
+resource operators 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = [
+  for principalId in operatorPrincipalIds: {
+    parent: account
+    name: guid(account.id, principalId, dataContributorRoleId)
+    properties: {
+      roleDefinitionId: '${account.id}/sqlRoleDefinitions/${dataContributorRoleId}'
+      principalId: principalId
+      scope: account.id
+    }
+  }
+]
 
 @description('Account endpoint, https://<account>.documents.azure.com:443/.')
 output endpoint string = account.properties.documentEndpoint

@@ -471,12 +471,13 @@ class Run {
 
 // -- scenarios -----------------------------------------------------------------------------------
 
-// The texts the bot's cards show (cards/i18n.py).
+// The texts the bot's cards show (locale/*/LC_MESSAGES/messages.po).
 const TEXT = {
   // The install names no one; the bot asks Teams' member lookup for the name (Playground: Alex).
   greeting: /Hi Alex! I am the home-office bot|Hei Alex! Jeg er hjemmekontor-boten/,
   settingsTitleEn: 'Settings',
-  bokmal: 'Norwegian (bokmål)',
+  // Each language is named in its own language, whatever the card's language.
+  bokmal: 'Norsk (bokmål)',
   save: 'Save',
   saved: 'Innstillingene er lagret.',
   checkinTitle: 'Ukens innsjekk',
@@ -486,7 +487,6 @@ const TEXT = {
   trendTitle: 'Min utvikling',
   chartTitle: 'Stress og sosial kontakt',
   settingsTitle: 'Innstillinger',
-  bokmalNb: 'Norsk (bokmål)',
   // The home-office agreement (cards/agreement.py). A title matches only as a whole; the step
   // number is in the line above it ("steg 1 av 5"), since "1. Arbeidsoppgaver" as a title was
   // drawn as a Markdown list.
@@ -695,7 +695,7 @@ async function homeoffice(run, roundCommand) {
   await run.step('settings', async () => {
     const message = await run.ask('innstillinger');
     await run.waitForText(message, TEXT.settingsTitle, 'the settings card in bokmål');
-    const radio = message.getByRole('radio', { name: TEXT.bokmalNb });
+    const radio = message.getByRole('radio', { name: TEXT.bokmal });
     if (!(await radio.isChecked({ timeout: WAIT_MS })))
       throw new StepFailure('bokmål is not the chosen language');
     return message;
@@ -740,7 +740,7 @@ async function agreement(run) {
     await message.getByRole('radio', { name: TEXT.fixedDays }).check({ timeout: WAIT_MS });
     await next(message, TEXT.weekdaysTitle, 'the weekdays step', 'avtale-extent-refused');
     for (const day of [TEXT.monday, TEXT.wednesday])
-      await message.getByRole('checkbox', { name: day, exact: true }).check({ timeout: WAIT_MS });
+      await message.getByRole('checkbox', { name: day }).check({ timeout: WAIT_MS });
     return next(message, TEXT.ergonomicsTitle, 'the ergonomics step', 'avtale-weekdays-filled');
   });
 

@@ -150,6 +150,7 @@ def test_host_exits_with_the_reason_when_the_key_is_wrong(
         "COSMOS_ENDPOINT": settings.cosmos_endpoint,
         "COSMOS_KEY": "d3Jvbmcta2V5",
         "COSMOS_DATABASE": "x",
+        "PSEUDONYM_KEY": "k" * 32,
         "LOCAL_MODE_UNSAFE_EXPOSE": "yes-i-know",  # local mode on Cosmos: the test server
     }.items():
         monkeypatch.setenv(name, value)

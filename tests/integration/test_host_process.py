@@ -153,7 +153,11 @@ EXPOSED = {
     "all interfaces": {"HOST": "0.0.0.0"},
     "all IPv6 interfaces": {"HOST": "::"},
     "a LAN address": {"HOST": "192.168.1.10"},
-    "Cosmos DB": {"STORAGE": "cosmos", "COSMOS_ENDPOINT": "https://acct.documents.azure.com/"},
+    "Cosmos DB": {
+        "STORAGE": "cosmos",
+        "COSMOS_ENDPOINT": "https://acct.documents.azure.com/",
+        "PSEUDONYM_KEY": "k" * 32,
+    },
     "a public base URL": {"PUBLIC_BASE_URL": "https://hjemmekontor.example.no"},
 }
 
@@ -199,7 +203,7 @@ def test_local_mode_serves_loopback_and_an_explicit_override() -> None:
         {"HOST": "0.0.0.0", "MicrosoftAppId": "x", "MicrosoftAppType": "UserAssignedMSI"}
         | {"MicrosoftAppTenantId": "t", "PSEUDONYM_KEY": "k"},
         {"STORAGE": "cosmos", "COSMOS_ENDPOINT": "https://127.0.0.1:8081/"}
-        | {"LOCAL_MODE_UNSAFE_EXPOSE": "yes-i-know"},
+        | {"LOCAL_MODE_UNSAFE_EXPOSE": "yes-i-know", "PSEUDONYM_KEY": "k"},
     ):
         Settings.from_env(env).check_servable()
 

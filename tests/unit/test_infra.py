@@ -478,17 +478,26 @@ def cosmos_access_problems(infra: Infra) -> list[str]:
     for name in (MAIN, COSMOS, KEYVAULT, WEBAPP, BOT):
         if re.search(r"\blist(Keys|ConnectionStrings)\s*\(", bicep(infra, name).text):
             problems.append(f"{name} reads account keys")
-    role = cosmos.resource("sqlRoleAssignments")
-    role_body = role.body()
-    role_var = re.search(r"\$\{(\w+)\}'?\s*\Z", get(role_body, "properties", "roleDefinitionId"))
-    role_id = literal(cosmos.variables[role_var.group(1)].value) if role_var else None
-    if role_id != COSMOS_DATA_CONTRIBUTOR:
-        problems.append(f"the SQL role is {role_id}, not Built-in Data Contributor")
-    if get(role_body, "properties", "principalId") != "dataContributorPrincipalId":
-        problems.append("the SQL role is not given to the dataContributorPrincipalId parameter")
-    passed = get(main.modules["cosmos"].body(), "params", "dataContributorPrincipalId")
+    # The bot's identity, and the operators who run the commands that send nothing (README).
+    principals: dict[str, str] = {}
+    for role in cosmos.resources("sqlRoleAssignments"):
+        role_body = role.body()
+        definition = get(role_body, "properties", "roleDefinitionId")
+        role_var = re.search(r"\$\{(\w+)\}'?\s*\Z", definition)
+        role_id = literal(cosmos.variables[role_var.group(1)].value) if role_var else None
+        if role_id != COSMOS_DATA_CONTRIBUTOR:
+            problems.append(f"the SQL role {role.name} is {role_id}, not Built-in Data Contributor")
+        loop = role.loop()
+        principal = get(role_body, "properties", "principalId")
+        principals[loop[1] if loop and loop[0] == principal else principal] = role.name
+    if set(principals) != {"dataContributorPrincipalId", "operatorPrincipalIds"}:
+        problems.append(f"SQL roles go to {sorted(principals)}, not the identity and operators")
+    cosmos_params = get(main.modules["cosmos"].body(), "params")
+    passed = get(cosmos_params, "dataContributorPrincipalId")
     if passed != "identity.properties.principalId":
         problems.append(f"main gives the Cosmos role to {passed}, not the managed identity")
+    if get(cosmos_params, "operatorPrincipalIds") != "cosmosOperatorPrincipalIds":
+        problems.append("main does not pass cosmosOperatorPrincipalIds to the operators' role")
     return problems
 
 
@@ -823,6 +832,8 @@ DRIFTS = [
         "'00000000-0000-0000-0000-000000000001'",
         "cosmos_access",
     ),
+    (COSMOS, "in operatorPrincipalIds: {", "in dataContributors: {", "cosmos_access"),
+    (MAIN, "PrincipalIds: cosmosOperatorPrincipalIds", "PrincipalIds: []", "cosmos_access"),
     (MAIN, "TIMEZONE: 'Europe/Oslo'", "TIME_ZONE: 'Europe/Oslo'", "app_settings"),
     (MAIN, "STORAGE: 'cosmos'", "STORAGE: 'cosmos'\n      COSMOS_KEY: 'k'", "app_settings"),
     (MAIN, "PORT: '8000'\n", "PORT: '8080'\n", "app_settings"),

@@ -128,6 +128,10 @@ def test_settings_defaults_and_refusals() -> None:
             "PSEUDONYM_KEY",
         ),
         ({"STORAGE": "cosmos"}, "COSMOS_ENDPOINT"),
+        (
+            {"STORAGE": "cosmos", "COSMOS_ENDPOINT": "https://a.documents.azure.com/"},
+            "PSEUDONYM_KEY",
+        ),
         ({"PSEUDONYM_KEY": "@Microsoft.KeyVault(SecretUri=https://kv/secrets/k)"}, "Key Vault"),
     ]:
         with pytest.raises(ConfigError, match=message):
