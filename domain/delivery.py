@@ -21,8 +21,8 @@ class Outcome(Enum):
 RETRYABLE = frozenset({412, 429, 502, 503, 504})
 GONE = frozenset({403, 404})
 # The codes Teams puts in a 403 or 404 (Microsoft Teams docs, "Status codes from bot
-# conversational APIs"), each with its own handling.
-BLOCKED_BY_USER = "ConversationBlockedByUser"  # stop until the user writes again
+# conversational APIs") that need their own handling. The rest (ConversationBlockedByUser, the
+# app removed, the user gone) mark the person unreachable until they come back.
 DISABLED_BY_ADMIN = "BotDisabledByAdmin"  # not the user's doing; an admin may enable it again
 CONVERSATION_NOT_FOUND = "ConversationNotFound"  # a stale conversation id: recreate it
 MAX_ATTEMPTS = 6
