@@ -81,7 +81,8 @@ class PeopleService:
         A profile may still say unreachable: their next turn writes it (and the roster) once.
         """
         roster = {r.user_id: r for r in await self._roster.everyone()}
-        wanted = roster.keys() if user_ids is None else set(user_ids)
+        # Ids as pasted (`{0A1B…}`) find the roster's form.
+        wanted = roster.keys() if user_ids is None else {normalise_id(u) for u in user_ids}
         revived = 0
         for user_id in sorted(wanted & roster.keys()):
             if roster[user_id].dead:

@@ -145,7 +145,7 @@ async def test_roster_revive_takes_the_marks_away_and_is_safe_to_repeat(
         captured = capsys.readouterr()
         return captured.out + captured.err
 
-    output = await revive(everyone[0].user_id, "no-such-person")
+    output = await revive("{" + everyone[0].user_id.upper() + "}", "no-such-person")
     assert "revived 1" in output and "not in the roster: no-such-person" in output
     assert [r.user_id for r in await roster.everyone() if r.dead] == [
         r.user_id for r in everyone[1:]
