@@ -158,6 +158,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
     roles = RoleRepository(store)
     leases = LeaseStore(store)
     key = settings.load_pseudonym_key()
+    schedule = next_fire(settings.checkin_cron, settings.timezone)
     responses = ResponseRepository(store, key, ttl_seconds=settings.response_ttl_days * 24 * 3600)
     checkins = CheckinService(
         rounds,
@@ -167,7 +168,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),
-        next_scheduled=next_fire(settings.checkin_cron, settings.timezone),
+        next_scheduled=schedule,
     )
     token = (
         no_token if settings.local_mode else botbuilder_token_source(bot_framework_config(settings))
@@ -188,10 +189,14 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         render=render,
         round_length=timedelta(days=settings.round_days),
         reminder_after=timedelta(days=settings.reminder_after_days),
+        schedule=schedule,
     )
     graph = GraphClient(graph_config(settings)) if settings.org_source == "graph" else None
     directory = OrgDirectoryService(
-        org, leases, GraphDirectory(graph.config, client=graph) if graph else None
+        org,
+        leases,
+        GraphDirectory(graph.config, client=graph) if graph else None,
+        schedule=next_fire(settings.org_sync_cron, settings.timezone),
     )
     installs = (
         InstallService(

@@ -2,7 +2,11 @@
 nightly organisation sync (with ORG_SOURCE=graph).
 
 The jobs themselves take the storage lease, so every host instance may run this scheduler;
-a tick (rather than one date job per reminder) means a restart loses nothing.
+a tick (rather than one date job per reminder) means a restart loses nothing. APScheduler
+plans from its own start and keeps no memory of the minutes it was not running, so the cron
+jobs only make the work punctual: what is due is decided by the tick from the store
+(domain/schedule.py), which runs at start too, so a host that comes up after the scheduled
+minute does that work at once.
 """
 
 from __future__ import annotations
@@ -15,13 +19,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from domain.rounds import NextScheduled
+from bot.settings import SCHEDULE_OFF
+from domain.rounds import NextScheduled, no_schedule
 from services.round_jobs import RoundJobs
 
 
 def next_fire(cron: str, timezone: ZoneInfo) -> NextScheduled:
     """When the round job below next fires after a moment: what `sjekk inn` tells someone who
     answered the current round."""
+    if cron == SCHEDULE_OFF:
+        return no_schedule
     trigger = CronTrigger.from_crontab(cron, timezone=timezone)
 
     def after(now: datetime) -> datetime | None:
@@ -41,40 +48,37 @@ def build_scheduler(
     ticks: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=timezone)
-    # A host that was down at 09:00 still opens the round when it comes up that morning.
-    scheduler.add_job(
-        jobs.open_round,
-        CronTrigger.from_crontab(cron, timezone=timezone),
-        id="open-round",
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=6 * 3600,
-    )
-    scheduler.add_job(
-        jobs.tick,
-        IntervalTrigger(seconds=tick_seconds, timezone=timezone),
-        id="rounds-tick",
-        coalesce=True,
-        max_instances=1,
-    )
-    for n, tick in enumerate(ticks):
-        # Agreement reviews, follow-up reminders and the like: ticks, so a restart loses nothing.
+    started = datetime.now(timezone)
+    if cron != SCHEDULE_OFF:
+        # At the minute, the tick finds the round due and opens it.
         scheduler.add_job(
-            tick,
-            IntervalTrigger(seconds=tick_seconds, timezone=timezone),
-            id=f"tick-{n}",
+            jobs.tick,
+            CronTrigger.from_crontab(cron, timezone=timezone),
+            id="open-round",
             coalesce=True,
             max_instances=1,
         )
+    catch_up = [jobs.tick, *ticks]
     if org_sync is not None:
-        # Nightly, so that leaders and service areas follow Entra by the next working day; a
-        # host that was down at the hour still syncs when it comes up in the morning.
+        # Nightly, so that leaders and service areas follow Entra by the next working day.
         scheduler.add_job(
             org_sync,
             CronTrigger.from_crontab(org_sync_cron, timezone=timezone),
             id="org-sync",
             coalesce=True,
             max_instances=1,
-            misfire_grace_time=6 * 3600,
+        )
+        catch_up.append(org_sync)
+    for n, tick in enumerate(catch_up):
+        # Reminders, agreement reviews, follow-ups, a round or sync missed while no host ran:
+        # ticks from the start, so neither a restart nor the minute it happened loses anything.
+        scheduler.add_job(
+            tick,
+            IntervalTrigger(seconds=tick_seconds, timezone=timezone),
+            id="rounds-tick" if n == 0 else f"tick-{n}",
+            coalesce=True,
+            max_instances=1,
+            next_run_time=started,
+            misfire_grace_time=None,  # a tick late is still a tick
         )
     return scheduler

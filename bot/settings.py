@@ -24,6 +24,9 @@ TEAMS_PATIENCE_SECONDS = 15
 #: The override of local mode's exposure checks, for tests against a local Cosmos DB server.
 UNSAFE_EXPOSE = "LOCAL_MODE_UNSAFE_EXPOSE"
 UNSAFE_EXPOSE_VALUE = "yes-i-know"
+#: CHECKIN_CRON for no scheduled rounds at all (tests, demos): the tick would otherwise open
+#: the latest scheduled one, up to ROUND_DAYS late, whenever a host starts.
+SCHEDULE_OFF = "off"
 #: User properties in Graph that may name a person's service area or unit: plain string
 #: properties, and the 15 extension attributes synchronised from an on-premises directory.
 GRAPH_USER_FIELDS: tuple[str, ...] = (
@@ -68,7 +71,7 @@ class Settings:
     teams_app_catalog_id: str = ""  # the app's id in the tenant's catalog; "" = look it up
     anonymity_k: int = 5
     pulse_distribution_min: int = 10  # a 1–5 distribution only from this many (never below k)
-    checkin_cron: str = "0 9 * * mon"
+    checkin_cron: str = "0 9 * * mon"  # or SCHEDULE_OFF: rounds only by `round open`
     round_days: int = 7
     reminder_after_days: int = 2
     scheduler_tick_seconds: int = 300
@@ -184,7 +187,9 @@ class Settings:
                     "PULSE_DISTRIBUTION_MIN",
                 ),
             ),
-            checkin_cron=_cron(get("CHECKIN_CRON", d.checkin_cron), timezone, "CHECKIN_CRON"),
+            checkin_cron=_cron(
+                get("CHECKIN_CRON", d.checkin_cron), timezone, "CHECKIN_CRON", may_be_off=True
+            ),
             round_days=_int(get("ROUND_DAYS", str(d.round_days)), "ROUND_DAYS"),
             reminder_after_days=_int(
                 get("REMINDER_AFTER_DAYS", str(d.reminder_after_days)), "REMINDER_AFTER_DAYS"
@@ -351,7 +356,9 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def _cron(value: str, timezone: ZoneInfo, name: str) -> str:
+def _cron(value: str, timezone: ZoneInfo, name: str, may_be_off: bool = False) -> str:
+    if may_be_off and value == SCHEDULE_OFF:
+        return value
     try:
         CronTrigger.from_crontab(value, timezone=timezone)
     except ValueError as error:

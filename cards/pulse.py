@@ -13,8 +13,10 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 
+from cards.checkin import item_label
 from cards.elements import Card, Element, adaptive_card, chart, download, md, table, text, title
 from cards.i18n import t, tn
+from cards.trend import CHARTED_ITEMS
 from domain.catalog import SCALE
 from domain.language import Language
 from domain.pulse import NO_BAND, UNKNOWN_AREA, PulseReport, Summary
@@ -229,21 +231,24 @@ def _trend(lang: Language, report: PulseReport) -> list[Element]:
     points = [p for p in report.trend if p.stats is not None]
     if len(points) < 2:
         return []
-    charted = ("stress", "social")
+    # The same lines as a person's own trend: the scale's own axis, two distinct colours, and
+    # each legend saying which end is good (low stress is good, high contact is).
     series = [
         {
-            "legend": t(lang, f"item.short.{i}"),
+            "legend": item_label(lang, i),
+            "color": color,
             "values": [{"x": p.label, "y": _y(p.stats.mean(i))} for p in points if p.stats],
         }
-        for i in charted
+        for i, color in CHARTED_ITEMS.items()
     ]
     facts = [(t(lang, "trend.round"), " · ".join(p.label for p in points))] + [
-        (t(lang, f"item.short.{i}"), " · ".join(_mean(lang, p.stats, i) for p in points))
-        for i in charted
+        (item_label(lang, i), " · ".join(_mean(lang, p.stats, i) for p in points))
+        for i in CHARTED_ITEMS
     ]
+    line = {"type": "Chart.Line", "data": series, "yMin": SCALE[0], "yMax": SCALE[-1]}
     return [
         text(t(lang, "pulse.trend"), weight="Bolder", spacing="Large"),
-        chart({"type": "Chart.Line", "data": series}, facts),
+        chart(line, facts),
     ]
 
 

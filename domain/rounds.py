@@ -51,6 +51,11 @@ def scheduled_round_id(now: datetime, timezone: ZoneInfo) -> str:
     return "s" + now.astimezone(timezone).strftime("%Y%m%d")
 
 
+def is_for_everyone(round_: Round) -> bool:
+    """Opened by the schedule or `round open` and delivered to all, not on one person's demand."""
+    return round_.id.startswith("s")
+
+
 def new_round(
     round_id: str,
     now: datetime,

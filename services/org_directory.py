@@ -4,6 +4,9 @@ as Microsoft Graph, and tell what is loaded.
 Every change runs under the `directory` lease, so the nightly sync on several host instances
 and an import from the command line never write side by side. Nothing invalid is written:
 the people are checked first, and the repository makes a new directory visible all at once.
+The sync follows its schedule (ORG_SYNC_CRON) by state, not by the minute: a tick syncs when
+the directory was not checked since the latest scheduled time, so a host that was down at the
+hour syncs when it comes up.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from domain.clock import Clock, utc_now
@@ -23,6 +26,8 @@ from domain.org import (
     parse_csv_bytes,
     without_unknown_managers,
 )
+from domain.rounds import NextScheduled, no_schedule
+from domain.schedule import is_late, latest_due
 from services.leasing import run_leased
 from storage.directory import DirectoryRepository, DirectoryVersion, Replaced
 from storage.leases import LeaseStore
@@ -31,6 +36,8 @@ log = logging.getLogger(__name__)
 
 LEASE = "directory"
 LEASE_DURATION = timedelta(seconds=60)
+# A sync is state, not an event: however long ago the missed one was, the next tick makes it up.
+SYNC_WINDOW = timedelta(days=31)
 
 
 class DirectorySource(Protocol):
@@ -63,12 +70,17 @@ class OrgDirectoryService:
         source: DirectorySource | None = None,
         clock: Clock = utc_now,
         holder: str | None = None,
+        schedule: NextScheduled = no_schedule,
     ) -> None:
         self._directory = directory
         self._leases = leases
         self._source = source
         self._clock = clock
         self._holder = holder or uuid.uuid4().hex[:12]
+        self._schedule = schedule
+        # The scheduled time this host last tried: a sync that failed waits for the next one
+        # instead of hammering the source every tick (today's directory stays meanwhile).
+        self._tried: datetime | None = None
 
     @property
     def source(self) -> DirectorySource | None:
@@ -100,14 +112,33 @@ class OrgDirectoryService:
         return await run_leased(self._leases, LEASE, self._holder, self._sync, LEASE_DURATION)
 
     async def scheduled_sync(self) -> None:
-        """The nightly job: a failure is logged, and the directory stays as it was."""
+        """The scheduler's call, at the scheduled minute and every tick: sync when the
+        directory was not checked since the latest scheduled time. A failure is logged, and
+        the directory stays as it was."""
+        now = self._clock()
+        scheduled = latest_due(self._schedule, now, SYNC_WINDOW)
+        if scheduled is None or scheduled == self._tried:
+            return
+        current = await self._directory.current()
+        if current is not None and current.checked_at >= scheduled:
+            return
         try:
             replaced = await self.sync()
         except Exception:
+            self._tried = scheduled
             log.exception("organisation sync failed; the directory is unchanged")
             return
-        if replaced is not None:
-            log.info("organisation sync: %s", describe(replaced))
+        if replaced is None:
+            return  # another instance syncs
+        self._tried = scheduled
+        if is_late(scheduled, now):
+            log.warning(
+                "organisation sync for scheduled %s ran late at %s: no host ran at the "
+                "scheduled minute",
+                scheduled.isoformat(timespec="minutes"),
+                now.astimezone(scheduled.tzinfo).isoformat(timespec="minutes"),
+            )
+        log.info("organisation sync: %s", describe(replaced))
 
     async def _sync(self) -> Replaced:
         assert self._source is not None

@@ -1,5 +1,11 @@
 """The scheduled work of check-in rounds: open and deliver, remind once, report status.
 
+The tick opens the round of the latest scheduled time (CHECKIN_CRON) that has none, so a
+host that was down or restarting at the scheduled minute still opens that week's round when
+it comes up; the round's id comes from its scheduled date, so several hosts or ticks open it
+once. A round is not opened once its scheduled time is a round's length ago: it would be
+closed already.
+
 Every entry point takes the `rounds` lease first, so any number of host instances (and the
 CLI beside them) can call these at the same moment: one works, the others return None.
 Every step is idempotent: delivery goes through the ledger, and a round remembers when it
@@ -9,9 +15,10 @@ from then on a submit is refused with a notice on the card.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.clock import Clock, utc_now
@@ -22,10 +29,13 @@ from domain.rotation import Rotation
 from domain.rounds import (
     DEFAULT_REMINDER_AFTER,
     DEFAULT_ROUND_LENGTH,
+    NextScheduled,
     Round,
     new_round,
+    no_schedule,
     scheduled_round_id,
 )
+from domain.schedule import has_round, is_late, latest_due
 from services.checkins import CheckinService
 from services.delivery import Card, DeliveryService
 from services.leasing import run_leased
@@ -35,6 +45,8 @@ from storage.ledger import DeliveryLedger, LedgerEntry
 from storage.port import Conflict
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
+
+log = logging.getLogger(__name__)
 
 LEASE = "rounds"
 CARD = "card"
@@ -130,6 +142,7 @@ class RoundJobs:
         clock: Clock = utc_now,
         round_length: timedelta = DEFAULT_ROUND_LENGTH,
         reminder_after: timedelta = DEFAULT_REMINDER_AFTER,
+        schedule: NextScheduled = no_schedule,
     ) -> None:
         self._rounds = rounds
         self._roster = roster
@@ -143,13 +156,15 @@ class RoundJobs:
         self._clock = clock
         self._round_length = round_length
         self._reminder_after = reminder_after
+        self._schedule = schedule
 
     async def open_round(self) -> RoundStatus | None:
         """Open a round and deliver it — or finish the delivery of one left unfinished."""
         return await run_leased(self._leases, LEASE, self._delivery.holder, self._open_and_deliver)
 
     async def tick(self) -> None:
-        """Resume unfinished deliveries and send due reminders (run every few minutes)."""
+        """Open the scheduled round that is due, resume unfinished deliveries and send due
+        reminders (run at the scheduled minute, at start and every few minutes)."""
         await run_leased(self._leases, LEASE, self._delivery.holder, self._catch_up)
 
     async def status(self, round_id: str | None = None) -> RoundStatus | None:
@@ -235,11 +250,39 @@ class RoundJobs:
 
     async def _catch_up(self) -> None:
         now = self._clock()
+        await self._open_scheduled(now)
         for round_ in await self._rounds.all():
             if round_.delivered_at is None and round_.is_open(now):
                 await self._deliver(round_)
             elif round_.reminder_due(now, self._reminder_after):
                 await self._remind(round_)
+
+    async def _open_scheduled(self, now: datetime) -> None:
+        """The round of the latest scheduled time, if it has none yet; delivered by the caller.
+
+        It closes when it would have, had it opened on time, so that it never overlaps the next
+        scheduled round: older than its length, it would be closed, and is not opened."""
+        scheduled = latest_due(self._schedule, now, self._round_length)
+        if scheduled is None:
+            return
+        rounds = await self._rounds.all()
+        if has_round(rounds, scheduled, self._timezone):
+            return
+        round_id = scheduled_round_id(scheduled, self._timezone)
+        items = self._rotation.items(len(rounds))
+        length = scheduled + self._round_length - now
+        try:
+            await self._rounds.create(new_round(round_id, now, items, length, delivered=False))
+        except Conflict:
+            return  # another host opened it a moment ago
+        if is_late(scheduled, now):
+            local = "%Y-%m-%d %H:%M"
+            log.warning(
+                "round %s for scheduled %s opened late at %s: no host ran at the scheduled minute",
+                round_id,
+                scheduled.astimezone(self._timezone).strftime(local),
+                now.astimezone(self._timezone).strftime(local),
+            )
 
     async def _remind(self, round_: Round) -> None:
         cards = await self._ledger.entries(round_.id, CARD)

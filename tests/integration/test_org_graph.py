@@ -9,13 +9,14 @@ import os
 import sys
 import time
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.graph import MAX_ATTEMPTS, GraphDirectory, GraphError
-from bot.scheduler import build_scheduler
+from bot.scheduler import build_scheduler, next_fire
 from bot.settings import ConfigError, Settings
 from domain.org import Person
 from services.org_directory import OrgDataError, OrgDirectoryService
@@ -249,20 +250,62 @@ async def test_graph_data_with_a_cycle_is_refused_and_unknown_managers_dropped(
         assert await kept.sync() is not None
         assert (await directory.person(gid(2))) == person(2)
 
+        tomorrow = datetime.now(UTC) + timedelta(days=1)
         looped = OrgDirectoryService(
-            directory, LeaseStore(store), Fixed([person(1, 2), person(2, 1), person(3)])
+            directory,
+            LeaseStore(store),
+            Fixed([person(1, 2), person(2, 1), person(3)]),
+            clock=lambda: tomorrow,
+            schedule=next_fire("0 3 * * *", ZoneInfo("UTC")),
         )
         with pytest.raises(OrgDataError, match="manager cycle"):
             await looped.sync()
         with caplog.at_level(logging.ERROR):
             await looped.scheduled_sync()  # the nightly job logs, and does not raise
-        assert "organisation sync failed" in caplog.text
+        assert caplog.text.count("organisation sync failed") == 1
         assert len(await directory.everyone()) == 2
+        # A failed sync waits for the next scheduled time, not the next tick.
+        with caplog.at_level(logging.ERROR):
+            await looped.scheduled_sync()
+        assert caplog.text.count("organisation sync failed") == 1
 
         empty = OrgDirectoryService(directory, LeaseStore(store), Fixed([]))
         with pytest.raises(OrgDataError, match="returned nobody"):
             await empty.sync()
         assert len(await directory.everyone()) == 2
+    finally:
+        await store.close()
+
+
+async def test_a_sync_missed_while_no_host_ran_is_made_up_on_the_next_tick_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = await SqliteStore.open(tmp_path / "bot.sqlite3")
+    directory = DirectoryRepository(store)
+    now = [datetime(2026, 12, 6, 3, 0, tzinfo=UTC)]
+    people = [person(1), person(2, manager=1)]
+    source = Fixed(people)
+    org = OrgDirectoryService(
+        directory,
+        LeaseStore(store),
+        source,
+        clock=lambda: now[0],
+        schedule=next_fire("0 3 * * *", ZoneInfo("UTC")),
+    )
+    try:
+        await org.scheduled_sync()  # Sunday 03:00, on the minute
+        sunday = await org.current()
+        assert sunday is not None and sunday.checked_at == now[0]
+        now[0] = datetime(2026, 12, 7, 8, 30, tzinfo=UTC)  # no host ran at Monday 03:00
+        people.append(person(3, manager=1))
+        with caplog.at_level(logging.WARNING, logger="services.org_directory"):
+            await org.scheduled_sync()
+            await org.scheduled_sync()  # the next tick: done already
+        monday = await org.current()
+        assert monday is not None and monday.checked_at == now[0]
+        assert len(await directory.everyone()) == 3
+        assert caplog.text.count("organisation sync for scheduled 2026-12-07T03:00") == 1
+        assert "ran late at 2026-12-07T08:30" in caplog.text
     finally:
         await store.close()
 
@@ -326,6 +369,8 @@ async def test_the_nightly_sync_is_scheduled_only_for_graph() -> None:
     job = with_graph.get_job("org-sync")
     assert job is not None and job.func is sync
     assert str(job.trigger) == "cron[month='*', day='*', day_of_week='*', hour='2', minute='30']"
+    # At the minute, and as a tick that makes up a sync missed while no host ran.
+    assert [j.func for j in with_graph.get_jobs()].count(sync) == 2
     without = build_scheduler(NoRounds(), settings.checkin_cron, settings.timezone, 300)  # type: ignore[arg-type]
     assert without.get_job("org-sync") is None
 

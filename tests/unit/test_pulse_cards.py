@@ -16,7 +16,7 @@ from cards.i18n import t, tn
 from cards.pulse import BOM, MAX_BARS, pulse_cards, pulse_csv, scope_label
 from domain.catalog import SCALE
 from domain.language import Language
-from domain.pulse import NO_BAND, PulseReport, Scope, Summary, View
+from domain.pulse import NO_BAND, PulseReport, Scope, Summary, TrendPoint, View
 from tests.support.gallery import ITEMS, SHORT_ITEMS, elements
 from tests.support.pulse_csv import pulse_csv_rows
 
@@ -165,3 +165,24 @@ def test_a_scope_total_under_the_spread_threshold_says_why_it_has_no_spread() ->
     total = rows[0]
     assert total[t("nb", "pulse.csv.answered_score", score=1)] == ""
     assert total[t("nb", "pulse.csv.note")] == tn("nb", "pulse.rule.spread", 10)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_pulse_trend_is_on_the_scale_in_two_colours_and_says_which_end_is_good(
+    lang: Language,
+) -> None:
+    points = [
+        TrendPoint(label, Summary(20, {"stress": 20 * score, "social": 20 * (6 - score)}))
+        for label, score in (("03.11.", 2), ("10.11.", 3), ("17.11.", 4))
+    ]
+    r = report(SHORT_ITEMS)
+    summary = cards(lang, PulseReport(r.scope, r.view, r.round_label, points))[0]
+    (line,) = [e for e in elements(summary["body"]) if e.get("type") == "Chart.Line"]
+    assert (line["yMin"], line["yMax"]) == (SCALE[0], SCALE[-1])
+    legends = [series["legend"] for series in line["data"]]
+    assert legends == [
+        t(lang, "item.good.low", item=t(lang, "item.short.stress")),
+        t(lang, "item.good.high", item=t(lang, "item.short.social")),
+    ]
+    colours = {series["color"] for series in line["data"]}
+    assert len(colours) == 2
