@@ -182,7 +182,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         rounds,
         roster,
         ledger,
-        DeliveryService(roster, ledger, sender, limiter=limiter, on_blocked=people.blocked),
+        DeliveryService(roster, ledger, sender, limiter=limiter, on_unreachable=people.unreachable),
         checkins,
         leases,
         rotation=settings.checkin_rotation,
@@ -216,7 +216,12 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         roster,
         ledger,
         DeliveryService(
-            roster, ledger, sender, concurrency=1, limiter=limiter, on_blocked=people.blocked
+            roster,
+            ledger,
+            sender,
+            concurrency=1,
+            limiter=limiter,
+            on_unreachable=people.unreachable,
         ),
         render,
         install=auto_install,

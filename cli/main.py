@@ -1,7 +1,8 @@
 """The root of the command line: parse, set up logging and settings, run one command.
 
 python app.py            serve the bot (same as `python app.py serve`)
-python app.py round ...  check-in rounds (open, status)
+python app.py round ...  check-in rounds (open, status, resend-failed)
+python app.py roster ... people marked unreachable: revive
 python app.py org ...    the organisation directory (import a CSV, sync from Graph, status)
 python app.py roles ...  who sees the pulse: grant, revoke, list
 python app.py key ...    the pseudonym key: check it against the store, rotate it
@@ -21,7 +22,7 @@ from typing import Any
 from dotenv import load_dotenv
 
 from bot.settings import ConfigError, Settings
-from cli import keys, org, package, roles, rounds, serve
+from cli import keys, org, package, roles, roster, rounds, serve
 from storage.keys import KeyMismatch
 from storage.port import StorageError
 
@@ -30,6 +31,7 @@ COMMANDS: dict[str, Command] = {
     "round": rounds.run_cli,
     "org": org.run_cli,
     "roles": roles.run_cli,
+    "roster": roster.run_cli,
     "key": keys.run_cli,
 }
 
@@ -55,7 +57,7 @@ def configure_logging() -> None:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="app.py", description="Home-office dialogue bot")
     commands = root.add_subparsers(dest="command")
-    for group in (serve, rounds, org, roles, keys, package):
+    for group in (serve, rounds, org, roles, roster, keys, package):
         group.add_cli(commands)
     return root
 

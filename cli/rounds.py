@@ -1,5 +1,5 @@
-"""`round open`, `round status`, `round list` and `round close`: the same code paths as the
-scheduled jobs."""
+"""`round open`, `round status`, `round list`, `round close` and `round resend-failed`: the
+same code paths as the scheduled jobs."""
 
 from __future__ import annotations
 
@@ -17,17 +17,24 @@ from cli import Commands
 from domain.clock import utc_now
 from domain.leases import Lease
 from domain.rounds import AlreadyClosed
-from services.round_jobs import ROUND_LIST_HEADER, NoSuchRound, Waiting
+from services.round_jobs import ROUND_LIST_HEADER, NoSuchRound, NotResent, Waiting
 
+LEASE_HELD = "another instance is working on rounds right now (lease held); try later"
 T = TypeVar("T")
 
 
 def add_cli(commands: Commands) -> None:
     rounds = commands.add_parser(
-        "round", help="check-in rounds: open one now, close one early, list them, show status"
+        "round",
+        help="check-in rounds: open one now, close one early, list them, show status, "
+        "resend what failed",
     )
-    rounds.add_argument("action", choices=("open", "status", "list", "close"))
-    rounds.add_argument("id", nargs="?", help="close: the round to close (default: the open one)")
+    rounds.add_argument("action", choices=("open", "status", "list", "close", "resend-failed"))
+    rounds.add_argument(
+        "round",
+        nargs="?",
+        help="a round id (close: default the open round; resend-failed: default the latest)",
+    )
     rounds.add_argument("--round", dest="round_id", help="a round id (status; default: latest)")
     rounds.add_argument("--json", action="store_true", help="list: as JSON, for scripts")
     rounds.add_argument("--limit", type=int, default=10, help="list: how many (default 10)")
@@ -35,13 +42,15 @@ def add_cli(commands: Commands) -> None:
 
 async def run_cli(settings: Settings, args: argparse.Namespace) -> int:
     round_id: str | None = args.round_id
-    if args.action == "open":
-        settings.check_can_send("round open")
+    if args.action in ("open", "resend-failed"):
+        settings.check_can_send(f"round {args.action}")
     async with bootstrap(settings) as parts:
         if args.action == "list":
             return await _list(parts, settings, args.limit, args.json)
         if args.action == "close":
-            return await _close(parts, settings, args.id)
+            return await _close(parts, settings, args.round)
+        if args.action == "resend-failed":
+            return await _resend_failed(parts, args.round or round_id)
         if args.action == "open":
             status = await _waiting_for_the_lease(
                 parts.jobs.open_round_waiting(_tell_waiting(settings))
@@ -125,3 +134,16 @@ async def _waiting_for_the_lease(work: Coroutine[Any, Any, T]) -> T:
     except asyncio.CancelledError:
         print("stopped; run the command again to finish", flush=True)
         raise
+
+
+async def _resend_failed(parts: Parts, round_id: str | None) -> int:
+    """Once each: whoever it reaches is settled, so running it again resends only new failures."""
+    resent = await parts.jobs.resend_failed(round_id)
+    if resent is None:
+        print(LEASE_HELD)
+        return 1
+    if isinstance(resent, NotResent):
+        print(resent.reason)
+        return 1
+    print(resent.report())
+    return 0

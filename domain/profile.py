@@ -19,9 +19,11 @@ class Profile:
     teams_locale: str = ""
     language: Language | None = None  # the user's own choice in `innstillinger`
     age_band: str = ""  # self-reported, optional (AGE_BANDS); "" = not given
-    # The user blocked the bot (Teams answered ConversationBlockedByUser): no proactive card
-    # until they write to it again.
-    blocked: bool = False
+    # The roster holds them as unreachable (Teams answered 403 or 404: they blocked or removed
+    # the app, or left): no proactive card until they come back. Kept here as well, in the
+    # document every turn reads anyway, so that their next turn takes the mark away without
+    # reading the roster.
+    unreachable: bool = False
     # JSON form of the botbuilder ConversationReference, for proactive messages.
     conversation_reference: dict[str, Any] | None = field(default=None, compare=True)
 

@@ -6,6 +6,10 @@ Sending and settling run shielded from cancellation, and a cancelled delivery wa
 sends in flight to settle before it stops, so a stop (SIGTERM, a lost lease, Ctrl-C) never
 leaves a card sent but unrecorded. Only a hard kill between a send and its settling can; the
 next run sends those few again (at least once, at most `concurrency` people).
+
+A breaker watches the first sends (domain/delivery.py, `Breaker`): when they all fail the same
+way, the fault is the bot's, so the delivery stops, leaves everyone it has not reached pending
+and marks no one; the next run, after the cause is fixed, sends to them.
 """
 
 from __future__ import annotations
@@ -15,17 +19,20 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from domain.delivery import (
-    BLOCKED_BY_USER,
+    BREAKER_AFTER,
     RETRY,
+    Breaker,
     Decision,
     DeliveryCounts,
     LedgerState,
     Outcome,
     Recipient,
+    Tripped,
+    Verdict,
     decide,
 )
 from domain.logref import ref
@@ -68,10 +75,38 @@ class DeliveryReport:
     seconds: float
     requests: int
     throttled: int  # 429 answers
+    stopped: Tripped | None = None  # the breaker stopped it: the rest are pending
 
     @property
     def per_hour(self) -> float:
         return self.counts.sent / self.seconds * 3600 if self.seconds else 0.0
+
+
+@dataclass(frozen=True)
+class _Ended:
+    """A send that ended: what to write to the ledger and the roster."""
+
+    entry: LedgerEntry
+    recipient: Recipient
+    outcome: Outcome
+    result: SendResult
+    attempt: int
+
+
+@dataclass
+class _Run:
+    """One delivery's breaker, and the failures it holds unsettled while it watches."""
+
+    breaker: Breaker
+    held: list[_Ended] = field(default_factory=list)
+
+
+def _due(recipient: Recipient, entry: LedgerEntry | None, again: bool) -> bool:
+    if entry is None:
+        return again or not recipient.dead
+    if entry.state is LedgerState.SENDING:
+        return True
+    return again and entry.state is not LedgerState.SENT
 
 
 class DeliveryService:
@@ -85,10 +120,12 @@ class DeliveryService:
         limiter: TeamsLimiter | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        on_blocked: Callable[[str], Awaitable[None]] | None = None,
+        on_unreachable: Callable[[str], Awaitable[None]] | None = None,
+        breaker_after: int = BREAKER_AFTER,
     ) -> None:
         self._roster = roster
-        self._on_blocked = on_blocked
+        self._on_unreachable = on_unreachable
+        self._breaker_after = breaker_after
         self._ledger = ledger
         self._sender = sender
         self.holder = holder or uuid.uuid4().hex[:12]
@@ -106,30 +143,43 @@ class DeliveryService:
         recipients: list[Recipient],
         card_for: Callable[[Recipient], Card],
         log_as: str = "",
+        again: bool = False,
     ) -> DeliveryReport:
-        """`log_as`: what the log calls the delivery, when `round_id` names a person."""
+        """`log_as`: what the log calls the delivery, when `round_id` names a person.
+
+        `again`: an operator's resend — also those whose send failed for good or who are
+        marked unreachable, once each; a send that reaches someone marked unreachable takes
+        the mark away.
+        """
         started = self._monotonic()
         shown = log_as or f"round {round_id}"
         self._requests = self._throttled = 0
         seen = await self._ledger.entries(round_id, kind)
+        stopped_before = await self._ledger.stop_of(round_id, kind)
         todo: asyncio.Queue[Recipient] = asyncio.Queue()
         for recipient in recipients:
             entry = seen.get(recipient.user_id)
-            if not recipient.dead and (entry is None or entry.state is LedgerState.SENDING):
+            if _due(recipient, entry, again):
                 todo.put_nowait(recipient)
         in_flight: set[asyncio.Task[None]] = set()
+        run = _Run(Breaker(self._breaker_after))
         total = todo.qsize()
         log.info("%s %s: %d to deliver (%d settled before)", shown, kind, total, len(seen))
 
         async def worker() -> None:
-            while not todo.empty():
+            while not todo.empty() and run.breaker.tripped is None:
                 recipient = todo.get_nowait()
                 entry = await self._ledger.claim(
-                    round_id, kind, recipient.user_id, self.holder, seen.get(recipient.user_id)
+                    round_id,
+                    kind,
+                    recipient.user_id,
+                    self.holder,
+                    seen.get(recipient.user_id),
+                    reopen=again,
                 )
                 if entry is None:
                     continue  # settled meanwhile, or another sender has it
-                task = asyncio.create_task(self._deliver_one(entry, recipient, card_for))
+                task = asyncio.create_task(self._deliver_one(entry, recipient, card_for, run))
                 in_flight.add(task)
                 task.add_done_callback(in_flight.discard)
                 await asyncio.shield(task)
@@ -144,14 +194,38 @@ class DeliveryService:
                 w.cancel()
             # Let every send in flight settle in the ledger before stopping.
             await asyncio.gather(*in_flight, return_exceptions=True)
+            # The failures still watched were never settled: leave those people pending.
+            await asyncio.shield(self._release(run))
             raise
         finally:
             progress.cancel()
+        with retrying.budget(STORAGE_BUDGET):
+            tripped = await self._finish(round_id, kind, shown, run, stopped_before)
         counts = await self._ledger.counts(round_id, kind)
-        return DeliveryReport(counts, self._monotonic() - started, self._requests, self._throttled)
+        return DeliveryReport(
+            counts, self._monotonic() - started, self._requests, self._throttled, tripped
+        )
+
+    async def _finish(
+        self, round_id: str, kind: str, shown: str, run: _Run, stopped_before: Tripped | None
+    ) -> Tripped | None:
+        tripped = run.breaker.tripped
+        if tripped is not None:
+            log.warning("%s %s: %s; the rest stay pending", shown, kind, tripped.reason())
+            await self._ledger.stopped(round_id, kind, tripped)
+            return tripped
+        # Fewer failures than the breaker watches: they are the people's own.
+        await self._settle_held(run)
+        if stopped_before is not None:
+            await self._ledger.resumed(round_id, kind)
+        return None
 
     async def _deliver_one(
-        self, entry: LedgerEntry, recipient: Recipient, card_for: Callable[[Recipient], Card]
+        self,
+        entry: LedgerEntry,
+        recipient: Recipient,
+        card_for: Callable[[Recipient], Card],
+        run: _Run,
     ) -> None:
         attempt = entry.attempts
         waited = 0.0
@@ -179,27 +253,57 @@ class DeliveryService:
                 self._limiter.conversations.block(key, self._monotonic() + decision.delay)
                 waited += decision.delay
                 continue
-            await self._ledger.settle(entry, _STATE[decision.outcome], result.status, attempt)
-            if decision.outcome is Outcome.DEAD:
-                await self._roster.save(replace(recipient, dead=True))
-                if result.code == BLOCKED_BY_USER and self._on_blocked is not None:
-                    await self._on_blocked(recipient.user_id)
-                log.info(
-                    "%s is unreachable (%s %s): marked dead",
-                    ref(recipient.user_id),
-                    result.status,
-                    result.code,
-                )
-            elif decision.outcome is Outcome.FAILED:
-                log.warning(
-                    "gave up on %s after %d attempts (%s %s)",
-                    ref(recipient.user_id),
-                    attempt,
-                    result.status,
-                    result.code,
-                )
             self._limiter.conversations.forget(recipient.conversation_id)
+            ended = _Ended(entry, recipient, decision.outcome, result, attempt)
+            if decision.outcome is Outcome.SENT:
+                run.breaker.sent()
+                await self._settle(ended)
+                if run.breaker.cleared:  # tripped, the held ones are being released instead
+                    await self._settle_held(run)
+                return
+            match run.breaker.failed(result.status):
+                case Verdict.WATCH:
+                    run.held.append(ended)
+                case Verdict.STOP:
+                    run.held.append(ended)
+                    await self._release(run)
+                case Verdict.SETTLE:
+                    await self._settle(ended)
+                    await self._settle_held(run)
             return
+
+    async def _settle(self, ended: _Ended) -> None:
+        recipient, result = ended.recipient, ended.result
+        await self._ledger.settle(ended.entry, _STATE[ended.outcome], result.status, ended.attempt)
+        if ended.outcome is Outcome.SENT:
+            if recipient.dead:  # an operator's resend reached them: reachable after all
+                await self._roster.save(replace(recipient, dead=False))
+        elif ended.outcome is Outcome.DEAD:
+            await self._roster.save(replace(recipient, dead=True))
+            if self._on_unreachable is not None:
+                await self._on_unreachable(recipient.user_id)
+            log.info(
+                "%s is unreachable (%s %s): marked dead until they write again",
+                ref(recipient.user_id),
+                result.status,
+                result.code,
+            )
+        else:
+            log.warning(
+                "gave up on %s after %d attempts (%s %s)",
+                ref(recipient.user_id),
+                ended.attempt,
+                result.status,
+                result.code,
+            )
+
+    async def _settle_held(self, run: _Run) -> None:
+        while run.held:
+            await self._settle(run.held.pop())
+
+    async def _release(self, run: _Run) -> None:
+        while run.held:
+            await self._ledger.release(run.held.pop().entry)
 
     async def _send(self, recipient: Recipient, card: Card) -> SendResult:
         await self._wait_turn(recipient.conversation_id)

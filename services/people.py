@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from typing import Any
 
 from domain.delivery import Recipient
@@ -13,6 +14,12 @@ from services.messagebus import Handlers
 from storage.directory import DirectoryRepository
 from storage.roster import RosterRepository
 from storage.users import UserRepository
+
+
+@dataclass(frozen=True)
+class Revived:
+    count: int  # marks taken away
+    unknown: tuple[str, ...]  # ids the roster does not have
 
 
 class PeopleService:
@@ -53,18 +60,35 @@ class PeopleService:
             name=name or base.name,
             teams_locale=base.teams_locale or teams_locale,
             conversation_reference=reference or base.conversation_reference,
-            blocked=False,  # they wrote: the roster entry below takes them back
+            # Any turn (a message, an install, a card action) takes an unreachable mark away:
+            # the roster entry below is written with the profile.
+            unreachable=False,
         )
         if current != stored:
             await self._users.save(current)
             await self._update_roster(current)
         return current
 
-    async def blocked(self, user_id: str) -> None:
-        """Teams said the user blocked the bot; the roster has them as unreachable already."""
+    async def unreachable(self, user_id: str) -> None:
+        """The roster has them as unreachable now; their next turn takes it back."""
         profile = await self._users.get(user_id)
-        if profile is not None and not profile.blocked:
-            await self._users.save(replace(profile, blocked=True))
+        if profile is not None and not profile.unreachable:
+            await self._users.save(replace(profile, unreachable=True))
+
+    async def revive(self, user_ids: Collection[str] | None) -> Revived:
+        """An operator takes the unreachable marks away: of `user_ids`, or everyone's (None).
+
+        A profile may still say unreachable: their next turn writes it (and the roster) once.
+        """
+        roster = {r.user_id: r for r in await self._roster.everyone()}
+        # Ids as pasted (`{0A1B…}`) find the roster's form.
+        wanted = roster.keys() if user_ids is None else {normalise_id(u) for u in user_ids}
+        revived = 0
+        for user_id in sorted(wanted & roster.keys()):
+            if roster[user_id].dead:
+                await self._roster.save(replace(roster[user_id], dead=False))
+                revived += 1
+        return Revived(revived, tuple(sorted(set(wanted) - roster.keys())))
 
     async def save_settings(self, profile: Profile, language: Language, age_band: str) -> Profile:
         updated = replace(profile, language=language, age_band=age_band)
@@ -85,6 +109,7 @@ class PeopleService:
         recipient = await self._roster.get(user_id)
         if recipient:
             await self._roster.save(replace(recipient, dead=True))
+            await self.unreachable(user_id)
 
     async def _update_roster(self, profile: Profile) -> None:
         recipient = recipient_of(profile)

@@ -24,7 +24,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from domain.clock import Clock, utc_now
-from domain.delivery import DeliveryCounts, LedgerState, Recipient
+from domain.delivery import DeliveryCounts, LedgerState, Recipient, Tripped
 from domain.language import LANGUAGES, resolve_language
 from domain.leases import Lease, may_take
 from domain.messages import CheckinInvitation
@@ -47,7 +47,7 @@ from services.delivery import Card, DeliveryService
 from services.leasing import run_leased
 from services.notify import Render
 from storage.leases import LeaseStore
-from storage.ledger import DeliveryLedger
+from storage.ledger import DeliveryLedger, LedgerEntry
 from storage.port import Conflict
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
@@ -69,6 +69,8 @@ class RoundStatus:
     cards: DeliveryCounts
     reminders: DeliveryCounts
     answered: int
+    cards_stopped: Tripped | None = None  # why the last delivery stopped early, if it did
+    reminders_stopped: Tripped | None = None
 
     def report(self, timezone: ZoneInfo) -> str:
         """The status as `round status` prints it."""
@@ -79,7 +81,9 @@ class RoundStatus:
             f"closes {r.closes_at.astimezone(timezone).strftime(local)}"
             + ("" if r.delivered_at else "  (delivery unfinished)"),
             _counts_line("cards", self.cards),
+            *_stop_line(self.cards_stopped),
             _counts_line("reminders", self.reminders),
+            *_stop_line(self.reminders_stopped),
             f"{'answered':<10} {self.answered}"
             + (
                 f" ({_percent(self.answered, self.cards.sent)} of delivered)"
@@ -88,6 +92,37 @@ class RoundStatus:
             ),
         ]
         return "\n".join(lines)
+
+
+def _stop_line(tripped: Tripped | None) -> list[str]:
+    return [f"{'':<10} {tripped.reason()}"] if tripped else []
+
+
+@dataclass(frozen=True)
+class Resent:
+    """What `round resend-failed` did: how the cards sent again ended."""
+
+    round_id: str
+    tried: int
+    sent: int
+    failed: int
+    dead: int
+    stopped: Tripped | None
+
+    def report(self) -> str:
+        if not self.tried:
+            return f"round {self.round_id}: nothing to resend"
+        pending = self.tried - self.sent - self.failed - self.dead
+        line = (
+            f"round {self.round_id}: resent to {self.tried}: delivered {self.sent}, "
+            f"failed {self.failed}, dead {self.dead}, pending {pending}"
+        )
+        return line + (f"\n{self.stopped.reason()}" if self.stopped else "")
+
+
+@dataclass(frozen=True)
+class NotResent:
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -170,17 +205,52 @@ class RoundJobs:
         await run_leased(self._leases, LEASE, self._delivery.holder, self._catch_up)
 
     async def status(self, round_id: str | None = None) -> RoundStatus | None:
-        rounds = await self._rounds.all()
-        if round_id:
-            rounds = [r for r in rounds if r.id == round_id]
-        if not rounds:
+        round_ = await self._latest(round_id)
+        if round_ is None:
             return None
-        round_ = max(rounds, key=lambda r: r.opened_at)
         return RoundStatus(
             round_,
             await self._ledger.counts(round_.id, CARD),
             await self._ledger.counts(round_.id, REMINDER),
             await self._checkins.answered(round_.id),
+            await self._ledger.stop_of(round_.id, CARD),
+            await self._ledger.stop_of(round_.id, REMINDER),
+        )
+
+    async def resend_failed(self, round_id: str | None = None) -> Resent | NotResent | None:
+        """Send the round's card once more to everyone it did not reach for good: whose send
+        failed or found them unreachable, and whom the delivery left out as unreachable."""
+        return await run_leased(
+            self._leases, LEASE, self._delivery.holder, lambda: self._resend(round_id)
+        )
+
+    async def _latest(self, round_id: str | None) -> Round | None:
+        """The round `round_id`, or the latest one."""
+        rounds = await self._rounds.all()
+        if round_id:
+            rounds = [r for r in rounds if r.id == round_id]
+        return max(rounds, key=lambda r: r.opened_at) if rounds else None
+
+    async def _resend(self, round_id: str | None) -> Resent | NotResent:
+        round_ = await self._latest(round_id)
+        if round_ is None:
+            return NotResent("no such round" if round_id else "no round yet")
+        if not round_.is_open(self._clock()):
+            return NotResent(f"round {round_.id} is closed: its card would only be refused")
+        before = await self._ledger.entries(round_.id, CARD)
+        todo = [r for r in await self._roster.everyone() if _missed(r, before.get(r.user_id))]
+        report = await self._delivery.deliver(
+            round_.id, CARD, todo, self._card(round_, reminder=False), again=True
+        )
+        after = await self._ledger.entries(round_.id, CARD)
+        states = [after[r.user_id].state for r in todo if r.user_id in after]
+        return Resent(
+            round_.id,
+            len(todo),
+            states.count(LedgerState.SENT),
+            states.count(LedgerState.FAILED),
+            states.count(LedgerState.DEAD),
+            report.stopped,
         )
 
     async def open_round_waiting(self, waiting: Waiting) -> RoundStatus | None:
@@ -277,10 +347,11 @@ class RoundJobs:
             return existing or round_
 
     async def _deliver(self, round_: Round) -> None:
-        await self._delivery.deliver(
+        report = await self._delivery.deliver(
             round_.id, CARD, await self._roster.everyone(), self._card(round_, reminder=False)
         )
-        if round_.delivered_at is None:
+        # Stopped by the breaker: unfinished, so the next run sends to the rest.
+        if round_.delivered_at is None and report.stopped is None:
             await self._rounds.save(replace(round_, delivered_at=self._clock()))
 
     async def _catch_up(self) -> None:
@@ -327,10 +398,21 @@ class RoundJobs:
             for r in await self._roster.everyone()
             if r.user_id in reached and not await self._checkins.has_answered(r.user_id, round_.id)
         ]
-        await self._delivery.deliver(round_.id, REMINDER, todo, self._card(round_, reminder=True))
-        await self._rounds.save(replace(round_, reminded_at=self._clock()))
+        report = await self._delivery.deliver(
+            round_.id, REMINDER, todo, self._card(round_, reminder=True)
+        )
+        if report.stopped is None:
+            await self._rounds.save(replace(round_, reminded_at=self._clock()))
 
     def _card(self, round_: Round, reminder: bool) -> Callable[[Recipient], Card]:
         invitation = CheckinInvitation(round_, self._timezone, reminder)
         cards = {lang: self._render(invitation, lang) for lang in LANGUAGES}
         return lambda recipient: cards[resolve_language(recipient.language, None)]
+
+
+def _missed(recipient: Recipient, entry: LedgerEntry | None) -> bool:
+    """Not reached for good: the send failed or found them unreachable, or the delivery left
+    them out as unreachable."""
+    if entry is None:
+        return recipient.dead
+    return entry.state in (LedgerState.FAILED, LedgerState.DEAD)

@@ -29,7 +29,8 @@ class UserRepository:
             teams_locale=doc.get("teams_locale", ""),
             language=doc.get("language"),
             age_band=doc.get("age_band", ""),
-            blocked=bool(doc.get("blocked", False)),
+            # "blocked": the name before every unreachable mark was kept here.
+            unreachable=bool(doc.get("unreachable", doc.get("blocked", False))),
             conversation_reference=doc.get("conversation_reference"),
         )
 
@@ -45,7 +46,7 @@ class UserRepository:
                 "teams_locale": profile.teams_locale,
                 "language": profile.language,
                 "age_band": profile.age_band,
-                "blocked": profile.blocked,
+                "unreachable": profile.unreachable,
                 "conversation_reference": profile.conversation_reference,
             },
         )

@@ -79,6 +79,7 @@ class FakeConnector:
     gone: set[str] = field(default_factory=set)  # the user blocked the bot: 403
     lost: set[str] = field(default_factory=set)  # Teams no longer knows the conversation: 404
     refuse: dict[str, tuple[int, str]] = field(default_factory=dict)  # status and error code
+    refuse_all: tuple[int, str] | None = None  # every send and create: a wrong app password
     names: dict[str, str] = field(default_factory=dict)  # the member lookup's names, by "29:" id
     delivered: Counter[str] = field(default_factory=Counter)  # accepted messages per conversation
     requests: Counter[int] = field(default_factory=Counter)  # answers by status code
@@ -183,6 +184,8 @@ class FakeConnector:
             return 404, "ConversationNotFound"
         if conversation in self.refuse:
             return self.refuse[conversation]
+        if self.refuse_all is not None:
+            return self.refuse_all
         if self._faults:
             status = self._faults.pop(0)
             if status == 429:
@@ -217,6 +220,10 @@ class FakeConnector:
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if self.refuse_all is not None:
+            status, code = self.refuse_all
+            self.requests[status] += 1
+            return web.json_response({"error": {"code": code, "message": code}}, status=status)
         conversation_id = "a:" + uuid.uuid4().hex
         self.received.append(Received("CREATE", conversation_id, None, body))
         return web.json_response({"id": conversation_id, "serviceUrl": self.service_url})

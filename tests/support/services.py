@@ -113,7 +113,12 @@ def build_services(
         roster,
         ledger,
         DeliveryService(
-            roster, ledger, sender, concurrency=1, limiter=TeamsLimiter(), on_blocked=people.blocked
+            roster,
+            ledger,
+            sender,
+            concurrency=1,
+            limiter=TeamsLimiter(),
+            on_unreachable=people.unreachable,
         ),
         render,
         install=install,
