@@ -143,6 +143,7 @@ class Parts:
     installs: InstallService | None = None
 
     async def close(self) -> None:
+        await self.checkins.drain()  # stored answers being counted; they may notify
         await self.notifier.drain()  # cards on their way still need the sender and the store
         await self.sender.close()
         if self.graph is not None:
@@ -346,7 +347,7 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
         ],
         unknown_command=help_.unknown,
     )
-    bot = HomeOfficeBot(parts.people, routes, help_.greet)
+    bot = HomeOfficeBot(parts.people, routes, help_.greet, settings.turn_budget_seconds)
     # botbuilder validates the token: a refusal is a 401; another channel than Teams, a sender
     # without an Entra id or a foreign tenant a 403 (bot/inbound.py).
     authentication = ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))

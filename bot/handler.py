@@ -8,6 +8,7 @@ a `value` (the `Action.Submit` fallback) — and both go through `_act`, so they
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, assert_never
@@ -31,7 +32,9 @@ from bot.routes import RouteTable, Turn
 from cards.elements import Card
 from cards.i18n import t
 from domain.profile import Profile
+from domain.retry import TURN_BUDGET
 from services.people import PeopleService
+from storage import retrying
 from storage.port import StorageError
 
 log = logging.getLogger(__name__)
@@ -44,10 +47,31 @@ Greet = Callable[[TurnContext, Profile, str], Awaitable[None]]
 
 
 class HomeOfficeBot(TeamsActivityHandler):
-    def __init__(self, people: PeopleService, routes: RouteTable, greet: Greet) -> None:
+    def __init__(
+        self,
+        people: PeopleService,
+        routes: RouteTable,
+        greet: Greet,
+        budget: float = TURN_BUDGET,
+    ) -> None:
         self._people = people
         self._routes = routes
         self._greet = greet
+        self._budget = budget
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        """Every turn within its budget (TURN_BUDGET_SECONDS), below Teams' patience: storage
+        retries stop when it is spent, and a turn still waiting then answers "busy"."""
+        deadline = asyncio.timeout(self._budget)
+        try:
+            async with deadline:
+                with retrying.turn(self._budget):
+                    await super().on_turn(turn_context)
+        except TimeoutError:
+            if not deadline.expired():
+                raise  # another timeout (an HTTP client's): on_turn_error's to answer
+            log.warning("a %s turn ran out of its %.1f s", turn_context.activity.type, self._budget)
+            await _busy(turn_context)
 
     # -- install ---------------------------------------------------------------------------
 
@@ -218,6 +242,21 @@ async def _replace_for_all(turn_context: TurnContext, card: Card) -> bool:
         log.warning("could not update card message %s", reply_to)
         return False
     return True
+
+
+async def _busy(turn_context: TurnContext) -> None:
+    """The busy answer ("nothing lost, try again"): a card action gets it as its answer (a
+    200), anything else as a message. The turn stopped where a storage error would have
+    stopped it; trying again is safe because its writes are idempotent (a check-in by its
+    response id), and a stored check-in is counted beyond the turn (services/checkins.py)."""
+    text = t(language_of(turn_context), "error.busy")
+    if turn_context.activity.type == ActivityTypes.invoke:
+        response = InvokeResponse(status=200, body=invoke_body(ShowMessage(text)))
+        await turn_context.send_activity(
+            Activity(type=ActivityTypes.invoke_response, value=response)
+        )
+        return
+    await turn_context.send_activity(text)
 
 
 async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:

@@ -58,6 +58,7 @@ class Settings:
     cosmos_key: str = ""
     cosmos_database: str = "homeoffice"
     storage_retry_budget_seconds: float = TURN_BUDGET
+    turn_budget_seconds: float = TURN_BUDGET
     allowed_tenants: tuple[str, ...] = ()
     org_source: str = "csv"
     org_csv: str = ""
@@ -160,6 +161,9 @@ class Settings:
                 get("STORAGE_RETRY_BUDGET_SECONDS", str(d.storage_retry_budget_seconds)),
                 "STORAGE_RETRY_BUDGET_SECONDS",
             ),
+            turn_budget_seconds=_float(
+                get("TURN_BUDGET_SECONDS", str(d.turn_budget_seconds)), "TURN_BUDGET_SECONDS"
+            ),
             allowed_tenants=tuple(
                 x.strip() for x in get("ALLOWED_TENANTS").split(",") if x.strip()
             ),
@@ -243,6 +247,11 @@ class Settings:
         if not 0 < settings.storage_retry_budget_seconds < TEAMS_PATIENCE_SECONDS:
             raise ConfigError(
                 f"STORAGE_RETRY_BUDGET_SECONDS must be more than 0 and less than "
+                f"{TEAMS_PATIENCE_SECONDS} (Teams stops waiting for the bot's answer then)"
+            )
+        if not 0 < settings.turn_budget_seconds < TEAMS_PATIENCE_SECONDS:
+            raise ConfigError(
+                f"TURN_BUDGET_SECONDS must be more than 0 and less than "
                 f"{TEAMS_PATIENCE_SECONDS} (Teams stops waiting for the bot's answer then)"
             )
         if storage == "cosmos" and not settings.cosmos_endpoint:

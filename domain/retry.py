@@ -20,8 +20,9 @@ import math
 import random
 from dataclasses import dataclass
 
-#: Seconds a user's turn may spend on one storage call, retries included: Teams stops waiting
-#: for a bot's answer after about 15 s, and the turn must still say "busy, nothing lost".
+#: Seconds a user's turn may take (TURN_BUDGET_SECONDS), and one storage call in it, retries
+#: included (STORAGE_RETRY_BUDGET_SECONDS): Teams stops waiting for a bot's answer after about
+#: 15 s, and the turn must still say "busy, nothing lost".
 TURN_BUDGET = 10.0
 _RANDOM = random.Random()
 

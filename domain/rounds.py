@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import Enum
 from zoneinfo import ZoneInfo
 
 DEFAULT_ROUND_LENGTH = timedelta(days=7)
 
 
 DEFAULT_REMINDER_AFTER = timedelta(days=2)
+
+
+class RoundState(Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+    CLOSED_EARLY = "closed early"
+
+
+class AlreadyClosed(Exception):
+    """A round that takes no answers any more cannot be closed again."""
 
 
 @dataclass(frozen=True)
@@ -23,9 +34,16 @@ class Round:
     # person's `sjekk inn` are delivered to nobody else, so they are born delivered.
     delivered_at: datetime | None = None
     reminded_at: datetime | None = None
+    # An operator closed it before its time (`round close`): `closes_at` is when they did.
+    closed_early: bool = False
 
     def is_open(self, now: datetime) -> bool:
         return self.opened_at <= now < self.closes_at
+
+    def state(self, now: datetime) -> RoundState:
+        if self.is_open(now):
+            return RoundState.OPEN
+        return RoundState.CLOSED_EARLY if self.closed_early else RoundState.CLOSED
 
     def reminder_due(self, now: datetime, after: timedelta = DEFAULT_REMINDER_AFTER) -> bool:
         """One reminder, once the round's own delivery is done and `after` has passed."""
@@ -71,6 +89,18 @@ def new_round(
         items=items,
         delivered_at=now if delivered else None,
     )
+
+
+def close_early(round_: Round, now: datetime) -> Round:
+    """The round closed at `now` by an operator; from then on it takes no answers and the
+    pulse may show it, as after any close."""
+    if not round_.is_open(now):
+        raise AlreadyClosed(round_.id)
+    return replace(round_, closes_at=now, closed_early=True)
+
+
+def newest_first(rounds: list[Round], limit: int) -> list[Round]:
+    return sorted(rounds, key=lambda r: r.opened_at, reverse=True)[:limit]
 
 
 def current_round(rounds: list[Round], now: datetime) -> Round | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from domain.rounds import (
 )
 from domain.trend import TrendPoint, trend
 from services.messagebus import Handlers
+from storage import retrying
 from storage.counters import ParticipationCounter
 from storage.port import Conflict, StorageError
 from storage.responses import ResponseRepository
@@ -116,6 +118,7 @@ class CheckinService:
         self._next_scheduled = next_scheduled
         # The pulse and the follow-up, registered at the composition root (app.py).
         self.stored: Handlers[CheckinStored, ReceiptFollowUp] = Handlers()
+        self._following: set[asyncio.Task[list[ReceiptFollowUp | None]]] = set()
 
     async def round_for_checkin(self) -> Round:
         """The open round, or a new one: an on-demand check-in always has a round."""
@@ -152,7 +155,10 @@ class CheckinService:
         """Store the answers of a check-in card once, then tell the stored event's handlers."""
         round_id = data.get("round_id")
         round_ = (
-            await self._rounds.get(round_id) if isinstance(round_id, str) and round_id else None
+            # Fresh: an operator may have closed it early from another process a moment ago.
+            await self._rounds.get(round_id, fresh=True)
+            if isinstance(round_id, str) and round_id
+            else None
         )
         if round_ is None:
             return UnknownRound(str(round_id))
@@ -175,15 +181,29 @@ class CheckinService:
                 earlier.answers if earlier else validation.answers,
                 validation.answers.contact_me,
             )
+        # Once stored, the answer is counted and followed up whatever becomes of the turn: should
+        # its time run out now, the user is told "busy, try again", and the retry must find the
+        # answer counted, not stored but never counted.
+        stored = CheckinStored(user_id, age_band, round_, validation.answers)
+        following = asyncio.create_task(self._follow(stored), context=retrying.beyond_the_turn())
+        self._following.add(following)
+        following.add_done_callback(self._following.discard)
+        said = await asyncio.shield(following)
+        return Stored(round_, validation.answers, next((s for s in said if s is not None), None))
+
+    async def drain(self) -> None:
+        """Wait until every stored answer whose turn ran out is counted (the host drains
+        before it closes)."""
+        while self._following:
+            await asyncio.gather(*self._following, return_exceptions=True)
+
+    async def _follow(self, stored: CheckinStored) -> list[ReceiptFollowUp | None]:
         try:
-            await self._participation.add(round_.id)
+            await self._participation.add(stored.round.id)
         except StorageError:
             # The answer is stored; telling the user otherwise would make them send it again.
-            log.warning("participation count of round %s missed one answer", round_.id)
-        said = await self.stored.publish(
-            CheckinStored(user_id, age_band, round_, validation.answers)
-        )
-        return Stored(round_, validation.answers, next((s for s in said if s is not None), None))
+            log.warning("participation count of round %s missed one answer", stored.round.id)
+        return await self.stored.publish(stored)
 
     async def answers_of(self, user_id: str, round_id: str) -> CheckinAnswers | None:
         response = await self._responses.get(pseudonym(user_id, self._key), round_id)

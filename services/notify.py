@@ -28,6 +28,7 @@ from domain.language import Language
 from domain.logref import ref
 from domain.messages import ApprovalRequested, FollowUpPrompt, Message
 from services.delivery import Card, DeliveryService
+from storage import retrying
 from storage.ledger import DeliveryLedger
 from storage.roster import RosterRepository
 
@@ -79,7 +80,8 @@ class Notifier:
         return True
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
+        # It outlives the turn that started it, so the turn's deadline is not its own.
+        task = asyncio.create_task(work, context=retrying.beyond_the_turn())
         self._sending.add(task)
         task.add_done_callback(self._settled)
 

@@ -15,15 +15,18 @@ from then on a submit is refused with a notice on the card.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from domain.clock import Clock, utc_now
 from domain.delivery import DeliveryCounts, LedgerState, Recipient, Tripped
 from domain.language import LANGUAGES, resolve_language
+from domain.leases import Lease, may_take
 from domain.messages import CheckinInvitation
 from domain.rotation import Rotation
 from domain.rounds import (
@@ -31,7 +34,10 @@ from domain.rounds import (
     DEFAULT_ROUND_LENGTH,
     NextScheduled,
     Round,
+    close_early,
+    current_round,
     new_round,
+    newest_first,
     no_schedule,
     scheduled_round_id,
 )
@@ -51,6 +57,10 @@ log = logging.getLogger(__name__)
 LEASE = "rounds"
 CARD = "card"
 REMINDER = "reminder"
+T = TypeVar("T")
+
+#: Told, each time, who holds the lease the work waits for (`round open` prints it).
+Waiting = Callable[[Lease, datetime], None]
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,33 @@ class Resent:
 @dataclass(frozen=True)
 class NotResent:
     reason: str
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """One line of `round list`."""
+
+    round: Round
+    delivered: int
+    answered: int
+
+    def line(self, timezone: ZoneInfo, now: datetime) -> str:
+        local = "%d.%m.%Y %H:%M"
+        r = self.round
+        return (
+            f"{r.id:<12} {r.opened_at.astimezone(timezone).strftime(local):<17} "
+            f"{r.closes_at.astimezone(timezone).strftime(local):<17} "
+            f"{self.delivered:>9} {self.answered:>8}  {r.state(now).value}"
+        )
+
+
+ROUND_LIST_HEADER = (
+    f"{'round':<12} {'opened':<17} {'closes':<17} {'delivered':>9} {'answered':>8}  status"
+)
+
+
+class NoSuchRound(Exception):
+    pass
 
 
 def _percent(part: int, whole: int) -> str:
@@ -216,6 +253,74 @@ class RoundJobs:
             report.stopped,
         )
 
+    async def open_round_waiting(self, waiting: Waiting) -> RoundStatus | None:
+        """`open_round`, but when another sender holds the lease (one that crashed holds it
+        until it runs out) wait for it, telling `waiting`, instead of giving up."""
+        return await self._when_lease_free(self._open_and_deliver, waiting)
+
+    async def recent(self, limit: int = 10) -> list[RoundRow]:
+        """The newest rounds first, with how many their card reached and how many answered."""
+        return [
+            RoundRow(
+                r,
+                (await self._ledger.counts(r.id, CARD)).sent,
+                await self._checkins.answered(r.id),
+            )
+            for r in newest_first(await self._rounds.all(), limit)
+        ]
+
+    async def close(self, round_id: str | None, by: str, waiting: Waiting) -> Round:
+        """Close a round now (the open one by default) for an operator.
+
+        Under the lease, so that a delivery under way cannot write the round back open.
+        Raises NoSuchRound, or domain.rounds.AlreadyClosed: nothing is changed then."""
+
+        async def work() -> Round:
+            now = self._clock()
+            rounds = await self._rounds.all()
+            if round_id is None:
+                open_ = current_round(rounds, now)
+                if open_ is None:
+                    raise NoSuchRound("no round is open")
+                target = open_
+            else:
+                found = await self._rounds.get(round_id, fresh=True)
+                if found is None:
+                    raise NoSuchRound(f"no round {round_id}")
+                target = found
+            closed = close_early(target, now)
+            await self._rounds.save(closed)
+            log.warning(
+                "audit: round %s closed early by %s at %s (it was to close at %s)",
+                closed.id,
+                by,
+                now.isoformat(),
+                target.closes_at.isoformat(),
+            )
+            return closed
+
+        return await self._when_lease_free(work, waiting)
+
+    async def _when_lease_free(self, work: Callable[[], Awaitable[T]], waiting: Waiting) -> T:
+        """`work()` under the rounds lease, waiting for a held lease to run out (renewed by a
+        live sender, it is waited for again); cancelling stops the wait and changes nothing."""
+        done: list[T] = []
+
+        async def run() -> None:
+            done.append(await work())
+
+        while True:
+            await run_leased(self._leases, LEASE, self._delivery.holder, run)
+            if done:
+                return done[0]
+            held = await self._leases.holder_of(LEASE)
+            now = self._clock()
+            if held is None or may_take(held, self._delivery.holder, now):
+                continue  # released or run out between the try and this look
+            waiting(held, now)
+            # A little past the end, so the next try finds it run out.
+            await asyncio.sleep((held.expires_at - now).total_seconds() + 0.05)
+
     async def _open_and_deliver(self) -> RoundStatus | None:
         now = self._clock()
         rounds = await self._rounds.all()
@@ -223,7 +328,8 @@ class RoundJobs:
         round_ = (
             max(unfinished, key=lambda r: r.opened_at) if unfinished else await self._open(rounds)
         )
-        await self._deliver(round_)
+        if self._clock() < round_.closes_at:  # not today's round an operator closed early
+            await self._deliver(round_)
         return await self.status(round_.id)
 
     async def _open(self, before: list[Round]) -> Round:

@@ -43,6 +43,11 @@ class LeaseStore:
             return None  # someone else took or released it between our read and write
         return _lease(written)
 
+    async def holder_of(self, name: str) -> Lease | None:
+        """The lease as stored (held or expired), or None when nobody took it."""
+        doc = await self._store.read(CONTAINER, name, name)
+        return _lease(doc) if doc else None
+
     async def renew(self, lease: Lease, duration: timedelta) -> Lease | None:
         """The lease extended by `duration` from now; None when it was lost meanwhile."""
         wanted = {

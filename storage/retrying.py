@@ -7,7 +7,8 @@ that each of them may import it.
 A call is tried until it succeeds, fails in a way the caller says is not worth retrying (that
 error propagates as it is), or the policy gives up: then `GaveUp` is raised from the last
 error. No try runs past the budget: each one is cut off when the budget ends, so a service
-that stalls costs the budget and no more. The clock, the sleep and that cut-off are injected,
+that stalls costs the budget and no more. Within a user's turn the budget is at most what is
+left of the turn's (`turn`). The clock, the sleep and that cut-off are injected,
 so tests can spend the budget without waiting for it.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import random
 import time
@@ -91,6 +93,34 @@ def budget(seconds: float) -> Iterator[None]:
         _budget.reset(token)
 
 
+_turn_ends: ContextVar[float | None] = ContextVar("turn_ends", default=None)
+
+
+@contextlib.contextmanager
+def turn(seconds: float) -> Iterator[None]:
+    """Calls made in this context share a user's turn's `seconds`: each gets what is left of
+    them at most, and none is tried once they are spent, so that the turn can still answer
+    "busy, nothing lost" before Teams stops waiting."""
+    token = _turn_ends.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _turn_ends.reset(token)
+
+
+def beyond_the_turn() -> contextvars.Context:
+    """The current context without the turn's deadline: for a task a turn starts that carries
+    on after the turn has answered (a card on its way, the counting of a stored answer)."""
+    context = contextvars.copy_context()
+    context.run(_turn_ends.set, None)
+    return context
+
+
+def _turn_left() -> float | None:
+    ends = _turn_ends.get()
+    return None if ends is None else ends - time.monotonic()
+
+
 async def call(
     operation: Callable[[], Awaitable[T]],
     policy: RetryPolicy,
@@ -103,6 +133,11 @@ async def call(
     spend = _budget.get()
     if spend is not None:
         policy = replace(policy, budget=spend)
+    left = _turn_left()
+    if left is not None:
+        if left <= 0:
+            raise GaveUp(f"{what}: the turn's time is spent")
+        policy = replace(policy, budget=min(policy.budget, left))
     started = timing.monotonic()
 
     def remaining() -> float:

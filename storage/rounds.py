@@ -13,8 +13,9 @@ CONTAINER = "rounds"
 PARTITION = "rounds"
 
 
-# Every submit looks its round up; a round's dates and items never change once opened
-# (delivery progress does, which a submit does not read), so a short cache saves a read.
+# Rounds are looked up on many turns; a round's items never change once opened (its
+# delivery progress does, and an operator may close it early), so a short cache saves a read
+# where a slightly old copy does no harm. A submit reads past it: an early close must hold.
 CACHE_SECONDS = 30.0
 
 
@@ -63,6 +64,7 @@ def _doc(round_: Round) -> Document:
         "items": list(round_.items),
         "delivered_at": _iso(round_.delivered_at),
         "reminded_at": _iso(round_.reminded_at),
+        "closed_early": round_.closed_early,
     }
 
 
@@ -82,4 +84,5 @@ def _round(doc: Document) -> Round:
         items=tuple(doc["items"]),
         delivered_at=_when(doc.get("delivered_at")),
         reminded_at=_when(doc.get("reminded_at")),
+        closed_early=bool(doc.get("closed_early", False)),
     )

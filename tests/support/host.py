@@ -4,6 +4,7 @@ botbuilder adapter, restartable on the same store, and its parts."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -45,9 +46,11 @@ class Host:
     connector: FakeConnector
     client: TestClient[web.Request, web.Application] | None = None
     store: DocumentStore | None = None
+    #: Puts something between the host and its store (a store that stalls).
+    wrap: Callable[[DocumentStore], DocumentStore] = lambda store: store
 
     async def start(self) -> None:
-        self.store = await open_store(self.settings)
+        self.store = self.wrap(await open_store(self.settings))
         web_app = build_web_app(self.settings, self.store)
         self.client = TestClient(TestServer(web_app, host="127.0.0.1"))
         await self.client.start_server()

@@ -12,7 +12,7 @@ import pytest
 
 from bot.settings import ConfigError, Settings
 from domain.retry import RetryPolicy, retry_after_milliseconds, retry_after_seconds
-from storage.retrying import GaveUp, Refusal, budget, call
+from storage.retrying import GaveUp, Refusal, beyond_the_turn, budget, call, turn
 from tests.support.fake_time import FakeTime
 
 POLICY = RetryPolicy(attempts=10, budget=10.0, base=0.2, cap=5.0, longest_retry_after=120.0)
@@ -138,6 +138,47 @@ async def test_background_work_may_take_a_longer_budget() -> None:
     with budget(60.0), pytest.raises(GaveUp, match="429 after 10 tries"):
         await call(throttled, POLICY, refusal, "claim", time.timing())
     assert time.now == 45.0  # the attempts ran out first, past the turn's 10 s
+
+
+async def test_a_call_in_a_turn_gets_no_more_than_what_is_left_of_the_turn() -> None:
+    time = FakeTime()
+    tries: list[float] = []
+
+    async def throttled() -> None:
+        tries.append(time.now)
+        raise Answered(429, retry_after=3.0)
+
+    with turn(4.0), pytest.raises(GaveUp, match="429 after 2 tries"):
+        await call(throttled, POLICY, refusal, "read", time.timing())
+    assert tries == [0.0, 3.0]  # a third would start at 6 s, past the turn's 4 s
+
+
+async def test_a_call_once_the_turns_time_is_spent_is_not_tried_and_later_work_is_free() -> None:
+    tries = 0
+
+    async def fine() -> str:
+        nonlocal tries
+        tries += 1
+        return "ok"
+
+    with turn(0.0):
+        with pytest.raises(GaveUp, match="the turn's time is spent"):
+            await call(fine, POLICY, refusal, "read")
+        assert tries == 0
+        # A card on its way, started by the turn, has its own time.
+        left_behind = asyncio.create_task(
+            call(fine, POLICY, refusal, "send"), context=beyond_the_turn()
+        )
+        assert await left_behind == "ok"
+    assert tries == 1
+
+
+def test_the_turn_budget_is_a_setting_under_teams_patience() -> None:
+    assert Settings.from_env({}).turn_budget_seconds == 10.0
+    assert Settings.from_env({"TURN_BUDGET_SECONDS": "0.5"}).turn_budget_seconds == 0.5
+    for bad in ("0", "15", "soon", "nan"):
+        with pytest.raises(ConfigError, match="TURN_BUDGET_SECONDS"):
+            Settings.from_env({"TURN_BUDGET_SECONDS": bad})
 
 
 def test_the_storage_budget_is_a_setting_under_teams_patience() -> None:

@@ -14,7 +14,16 @@ from domain.catalog import round_items
 from domain.checkin import CheckinAnswers, CheckinResponse
 from domain.language import resolve_language
 from domain.pseudonym import pseudonym
-from domain.rounds import current_round, new_round, next_checkin, on_demand_round_id
+from domain.rounds import (
+    AlreadyClosed,
+    RoundState,
+    close_early,
+    current_round,
+    new_round,
+    newest_first,
+    next_checkin,
+    on_demand_round_id,
+)
 from domain.trend import round_labels, trend
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -49,6 +58,23 @@ def test_round_is_open_from_opening_until_closing() -> None:
     assert round_.is_open(NOW + timedelta(days=6, hours=23))
     assert not round_.is_open(NOW + timedelta(days=7))
     assert not round_.is_open(NOW - timedelta(seconds=1))
+
+
+def test_an_operator_closes_an_open_round_now_and_a_closed_one_not_again() -> None:
+    round_ = new_round("r1", NOW, ("stress",))
+    later = NOW + timedelta(days=2)
+    closed = close_early(round_, later)
+    assert closed.closes_at == later and not closed.is_open(later)
+    assert (round_.state(later), closed.state(later)) == (RoundState.OPEN, RoundState.CLOSED_EARLY)
+    assert round_.state(round_.closes_at) is RoundState.CLOSED
+    for done, when in ((closed, later), (round_, round_.closes_at)):
+        with pytest.raises(AlreadyClosed):
+            close_early(done, when)
+
+
+def test_rounds_are_listed_newest_first() -> None:
+    rounds = [new_round(f"r{i}", NOW + timedelta(days=7 * i), ("stress",)) for i in range(12)]
+    assert [r.id for r in newest_first(rounds, 3)] == ["r11", "r10", "r9"]
 
 
 def test_current_round_is_the_latest_open_one() -> None:
