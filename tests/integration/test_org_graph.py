@@ -35,12 +35,9 @@ from tests.support.fake_graph import (
     graph_user,
     served,
 )
+from tests.support.org_csv import gid
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def gid(n: int) -> str:
-    return f"00000000-0000-4000-8000-{n:012d}"
 
 
 # Two service areas, two levels of leaders, and two people the sync must leave out.
