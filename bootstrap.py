@@ -68,7 +68,7 @@ from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.personal_data import PersonalData
 from storage.port import DocumentStore
-from storage.pulse import AuditLog, PulseCounters
+from storage.pulse import AnswerTally, AuditLog, PulseCounters
 from storage.responses import ResponseRepository
 from storage.roles import RoleRepository
 from storage.roster import RosterRepository
@@ -166,6 +166,8 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         responses,
         ParticipationCounter(store),
         pseudonym_key=key,
+        tally=AnswerTally(store, key),
+        directory=DirectoryRepository(store),
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),
@@ -260,6 +262,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
             settings.anonymity_k,
             Contacts(settings.support_hr_contact, settings.support_bht_contact),
         ),
+        tally=AnswerTally(store, key),
     )
     pulse = PulseService(
         PulseCounters(store),
@@ -273,6 +276,8 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         settings.admins,
         settings.timezone,
         distribution_min=settings.pulse_distribution_min,
+        tally=AnswerTally(store, key),
+        participation=ParticipationCounter(store),
     )
     # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
     checkins.stored.register(pulse.record)
@@ -280,7 +285,9 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
     # What waited for someone the bot could not reach goes out once Teams announces the install.
     people.reachable.register(agreements.reachable)
     people.reachable.register(followups.reachable)
-    data_rights = DataRightsService(PersonalData(store, responses), rounds, key, dialog_state_of)
+    data_rights = DataRightsService(
+        PersonalData(store, responses, AnswerTally(store, key)), rounds, key, dialog_state_of
+    )
     return Parts(
         store,
         sender,

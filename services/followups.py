@@ -43,6 +43,7 @@ from domain.followup import (
     shared,
     signals,
     still_shared,
+    team_counts,
     team_signal,
 )
 from domain.logref import ref
@@ -56,6 +57,7 @@ from storage.directory import DirectoryRepository
 from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
 from storage.port import Conflict, PreconditionFailed, StorageError
+from storage.pulse import AnswerTally
 from storage.rounds import RoundRepository
 
 log = logging.getLogger(__name__)
@@ -87,8 +89,10 @@ class FollowUpService:
         leases: LeaseStore,
         policy: FollowUpPolicy,
         clock: Clock = utc_now,
+        tally: AnswerTally | None = None,
     ) -> None:
         self._followups = followups
+        self._tally = tally
         self._checkins = checkins
         self._rounds = rounds
         self._directory = directory
@@ -351,13 +355,24 @@ class FollowUpService:
         )
         await self._record(employee.id, followup.id, Action.REMINDED, "bot")
 
+    async def _team_counts(self, round_: Round) -> dict[str, tuple[int, int]]:
+        """Recounted from the round's stored answers; the running counters may have missed an
+        increment, or kept the answer of someone who erased their data and answered again.
+        A round answered before answers left entries to recount keeps its running counts."""
+        counted = await self._tally.counted(round_.id) if self._tally else []
+        if counted:
+            return team_counts(counted, self.policy.thresholds.stress_high)
+        return {
+            leader_id: await self._followups.team_counts(round_.id, leader_id)
+            for leader_id in await self._followups.teams_of_round(round_.id)
+        }
+
     async def _team_signals(self, round_: Round) -> None:
         """After the round closes, so the moment a card arrives tells nothing about one answer."""
         if not await self._followups.claim_team_round(round_.id):
             return
         k = self.policy.anonymity_k
-        for leader_id in await self._followups.teams_of_round(round_.id):
-            answered, high = await self._followups.team_counts(round_.id, leader_id)
+        for leader_id, (answered, high) in (await self._team_counts(round_)).items():
             # Only to someone who still leads a team of k: not to a former leader.
             if team_signal(answered, high, k) and await self._directory.team_size(leader_id) >= k:
                 await self._notifier.notify(
