@@ -78,7 +78,11 @@ class PulseCounters:
     async def cells(self, round_id: str) -> dict[tuple[str, str], dict[str, int]]:
         docs = await self._store.query(COUNTERS, round_id)
         return {
-            _cell(doc["id"]): {k: v for k, v in doc.items() if isinstance(v, int) and k != "ttl"}
+            _cell(doc["id"]): {
+                k: v
+                for k, v in doc.items()
+                if isinstance(v, int) and k != "ttl" and not k.startswith("_")
+            }
             for doc in docs
             if doc["id"].startswith(_PREFIX)
         }
