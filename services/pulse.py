@@ -185,7 +185,8 @@ class PulseService:
             return running  # the entries have expired: the running counts are all there is
         counted = await self._tally.counted(round_.id)
         if not counted:
-            return running  # a round answered before its answers left entries to recount
+            # A round answered before answers left entries to recount, or under another key.
+            return running
         cells = recount(counted)
         await self._counters.replace_cells(round_.id, cells)
         if self._participation is not None:

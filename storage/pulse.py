@@ -161,8 +161,10 @@ class AnswerTally:
             return 0
         return 1
 
-    async def counted(self, round_id: str) -> list[Counted]:
-        """Every answer of the round whose response is stored, once."""
+    async def counted(self, round_id: str) -> list[Counted] | None:
+        """Every answer of the round whose response is stored, once; None when an entry does
+        not open with this key (the key was rotated while the round was open: see
+        docs/privacy.md#rotating-the-key), and the running counts are all there is."""
         found = []
         for doc in await self._store.query(COUNTERS, round_id):
             if not doc["id"].startswith(_ANSWER):
@@ -184,8 +186,8 @@ class AnswerTally:
                     str(content.get("leader", "")),
                 )
             except (KeyError, TypeError, ValueError, InvalidTag):
-                log.warning("an answer's tally entry cannot be opened with this key; skipped")
-                continue
+                log.warning("round %s has tally entries this key cannot open", round_id)
+                return None
             if doc["id"] == self._id(who) and await self._store.read(RESPONSES, who, round_id):
                 found.append(counted)
         return found

@@ -177,7 +177,9 @@ async def test_after_a_fault_storm_every_stored_answer_is_counted_once(
     }
     assert await ParticipationCounter(real(host)).answered(round_id) == len(STAFF)
     tally = AnswerTally(real(host), settings.load_pseudonym_key())
-    assert team_counts(await tally.counted(round_id), settings.followup_stress_high) == {
+    counted = await tally.counted(round_id)
+    assert counted is not None
+    assert team_counts(counted, settings.followup_stress_high) == {
         BOSS.aad_object_id: (len(STAFF), 3)
     }
     # So no team signal: the eraser's first answer is not counted next to her second.
