@@ -795,6 +795,7 @@ class Result:
     storm_window: tuple[float, float] | None = None
     stray_messages: int = 0
     round_closed: bool = False  # by `round close` after the host stopped: recounted
+    running: tuple[int, int] = (0, 0)  # participation and pulse respondents before the close
     problems: list[str] = field(default_factory=list)
 
 
@@ -946,7 +947,8 @@ def print_result(result: Result, options: Options) -> None:
     participation, pulse = aggregates(result.counters)
     print(
         f"  aggregates: participation counter {participation}, pulse cells {pulse} respondents "
-        "(after `round close` recounted the round from the answers stored)"
+        "(after `round close` recounted the round from the answers stored; "
+        f"the running counts before: {result.running[0]} and {result.running[1]})"
     )
     print(
         f"repeated submits answered 'already answered': {tally.already} of "
@@ -1116,6 +1118,7 @@ async def soak(
     async with session.get(connector.base_url + SUMMARY_PATH) as response:
         stray = int((await response.json())["messages"])
     exit_status = stop_child(host)
+    _, running = stored_cosmos(cosmos) if cosmos else stored_sqlite(workdir / "bench.sqlite3")
     # Closed as an operator closes it: the pulse then recounts the round from what is stored.
     closing = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -1144,6 +1147,7 @@ async def soak(
         cpu=cpu,
         host_exit=exit_status,
         round_closed=closed,
+        running=aggregates(running),
         host_log=host.log_path.read_text(encoding="utf-8", errors="replace"),
         faults=stats,
         armed=injector.armed if injector else None,
