@@ -202,7 +202,7 @@ class CheckinService:
         # Once stored, the answer is counted and followed up whatever becomes of the turn: should
         # its time run out now, the user is told "busy, try again", and the retry must find the
         # answer counted, not stored but never counted.
-        stored = CheckinStored(user_id, age_band, round_, validation.answers)
+        stored = CheckinStored(user_id, age_band, round_, validation.answers, counted.area)
         following = asyncio.create_task(self._follow(stored), context=retrying.beyond_the_turn())
         self._following.add(following)
         following.add_done_callback(self._following.discard)

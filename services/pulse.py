@@ -87,12 +87,11 @@ class PulseService:
         self._protected: dict[str, Protected] = {}
 
     async def record(self, stored: CheckinStored) -> None:
-        """Count one stored answer into its cell (run once, on the submit that stored it)."""
+        """Count one stored answer into its cell (run once, on the submit that stored it): a
+        running count, replaced by the recount when the round closes (`_recount`)."""
         try:
-            person = await self._directory.person(normalise_id(stored.user_id))
-            area = person.service_area if person and person.service_area else UNKNOWN_AREA
             band = stored.age_band or NO_BAND
-            await self._counters.record(stored.round.id, area, band, stored.answers.scores)
+            await self._counters.record(stored.round.id, stored.area, band, stored.answers.scores)
         except StorageError:
             # The answer is stored; the aggregate misses it, which the user must not pay for.
             log.exception("pulse counters missed one answer of round %s", stored.round.id)
