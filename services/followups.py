@@ -363,10 +363,10 @@ class FollowUpService:
     async def _team_counts(self, round_: Round) -> dict[str, tuple[int, int]]:
         """Recounted from the round's stored answers; the running counters may have missed an
         increment, or kept the answer of someone who erased their data and answered again.
-        A round answered before answers left entries to recount, or under a key rotated since,
-        keeps its running counts."""
-        counted = await self._tally.counted(round_.id) if self._tally else []
-        if counted:
+        A round stored before answers left entries to recount, or answered under a key rotated
+        since, keeps its running counts."""
+        counted = await self._tally.counted(round_.id) if self._tally and round_.tallied else None
+        if counted is not None:
             return team_counts(counted, self.policy.thresholds.stress_high)
         return {
             leader_id: await self._followups.team_counts(round_.id, leader_id)

@@ -180,12 +180,15 @@ class PulseService:
     ) -> dict[tuple[str, str], dict[str, int]]:
         """Before the round's hiding is decided, so before anyone sees it: its cells and its
         participation recounted from the answers stored, in place of the running counts."""
-        if self._tally is None or self._clock() - round_.closes_at >= TALLY_KEPT:
-            return running  # the entries have expired: the running counts are all there is
-        counted = await self._tally.counted(round_.id)
-        if not counted:
-            # A round answered before answers left entries to recount, or under another key.
+        if (
+            self._tally is None
+            or not round_.tallied
+            or self._clock() - round_.closes_at >= TALLY_KEPT  # its entries have expired
+        ):
             return running
+        counted = await self._tally.counted(round_.id)
+        if counted is None:
+            return running  # its entries were sealed under a key rotated since
         cells = recount(counted)
         await self._counters.replace_cells(round_.id, cells)
         if self._participation is not None:

@@ -21,6 +21,7 @@ from cards.data_rights import DELETE_VERB
 from cards.i18n import t
 from domain.followup import team_counts
 from domain.pulse import NO_BAND
+from domain.rounds import new_round
 from storage.counters import ParticipationCounter
 from storage.port import Document, DocumentStore, StorageUnavailable
 from storage.pulse import AnswerTally, PulseCounters
@@ -185,3 +186,20 @@ async def test_after_a_fault_storm_every_stored_answer_is_counted_once(
     # So no team signal: the eraser's first answer is not counted next to her second.
     signals = [c for c in host.connector.cards() if t("nb", "followup.team.text") in texts(c)]
     assert signals == []
+
+
+async def test_a_round_stored_before_answers_left_entries_keeps_its_running_counts(
+    host: Host,
+) -> None:
+    """Deployed mid-round: the answers given before have no entries, so a recount from the
+    entries would drop them."""
+    assert host.store is not None
+    opened = datetime.now(UTC) - timedelta(days=8)
+    round_ = replace(new_round("r-old", opened, ("stress",), timedelta(days=7)), tallied=False)
+    await RoundRepository(host.store).create(round_)
+    counters = PulseCounters(host.store)
+    for _ in range(6):
+        await counters.record(round_.id, "Oppvekst", NO_BAND, {"stress": 3})
+    await parts(host).pulse.scheduled_tick()
+    assert await counters.cells(round_.id) == {("Oppvekst", NO_BAND): {"n": 6, "stress_3": 6}}
+    assert await counters.hiding(round_.id) is not None
