@@ -140,8 +140,9 @@ module webApp 'modules/webapp.bicep' = {
       MicrosoftAppId: identity.properties.clientId
       MicrosoftAppType: 'UserAssignedMSI'
       MicrosoftAppTenantId: identity.properties.tenantId
-      // azure-identity's DefaultAzureCredential (Cosmos sign-in) picks a user-assigned identity
-      // only by this variable; without it, it asks for a system-assigned one, which there is not.
+      // The Cosmos sign-in (storage/cosmos_store.py, ManagedIdentityCredential) picks the
+      // user-assigned identity by this variable; without it, it would ask for a system-assigned
+      // one, which there is not.
       AZURE_CLIENT_ID: identity.properties.clientId
       STORAGE: 'cosmos'
       COSMOS_ENDPOINT: cosmos.outputs.endpoint
@@ -158,6 +159,12 @@ module webApp 'modules/webapp.bicep' = {
       HOST: '0.0.0.0'
       PORT: '8000'
       WEBSITES_PORT: '8000'
+      // Seconds between SIGTERM and the kill at a restart or deployment (the default is 5). On
+      // SIGTERM a delivery stops claiming people and lets its sends in flight settle in the
+      // ledger: a send ends within the connector's 30 s timeout, and one that was throttled
+      // waits at most 30 s and tries once more, so 90 s. A send still retrying after that is
+      // killed between send and record: the next run sends that person the card again.
+      WEBSITES_CONTAINER_STOP_TIME_LIMIT: '90'
       // Zip deployments run Oryx, which installs requirements.txt into the app's virtualenv.
       SCM_DO_BUILD_DURING_DEPLOYMENT: 'true'
     }

@@ -90,6 +90,14 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
     disableLocalAuth: true
     minimalTlsVersion: 'Tls12'
     publicNetworkAccess: 'Enabled'
+    // Point-in-time restore to any second of the last 7 days (docs/operations.md, "Restore").
+    // The 7-day tier costs nothing extra; an account cannot go back to periodic backups.
+    backupPolicy: {
+      type: 'Continuous'
+      continuousModeProperties: {
+        tier: 'Continuous7Days'
+      }
+    }
   }
 }
 

@@ -61,7 +61,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       linuxFxVersion: 'PYTHON|3.11'
       // The aiohttp host is its own server (no WSGI app for gunicorn); it reads HOST and PORT.
-      appCommandLine: 'python app.py'
+      // startup.sh execs Python, and this command execs startup.sh in App Service's generated
+      // start script, so SIGTERM reaches the host and it stops cleanly (the script says more).
+      appCommandLine: 'exec sh startup.sh'
       // The scheduler of check-in rounds lives in the host process: it must not be unloaded
       // when idle.
       alwaysOn: true
@@ -79,6 +81,24 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
       ]
     }
+  }
+}
+
+// Deployments sign in with Entra (az webapp deploy, az login) only: the SCM (Kudu) and FTP
+// sites refuse user names and passwords, which could otherwise publish code as the app.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
   }
 }
 

@@ -12,6 +12,7 @@ declarations, object entries) stands in for the compiler; each check returns its
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 import re
 from collections.abc import Callable
@@ -20,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.proactive import ConnectorSender
 from bot.settings import Settings
+from domain.delivery import RETRY
 from storage.port import CONTAINERS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,12 +34,14 @@ KEYVAULT = "modules/keyvault.bicep"
 WEBAPP = "modules/webapp.bicep"
 BOT = "modules/bot.bicep"
 PARAMETERS_EXAMPLE = "main.parameters.example.json"
+START_SCRIPT = "startup.sh"  # App Service's start command, at the top of the repository
 
 # Settings the host does not read itself but the platform, or a library, does.
 PLATFORM_SETTINGS = {
     "SCM_DO_BUILD_DURING_DEPLOYMENT": "App Service: run Oryx (pip install) on zip deployment",
     "WEBSITES_PORT": "App Service: the container port it sends traffic to",
-    "AZURE_CLIENT_ID": "azure-identity: which user-assigned identity DefaultAzureCredential uses",
+    "WEBSITES_CONTAINER_STOP_TIME_LIMIT": "App Service: seconds from SIGTERM to the kill",
+    "AZURE_CLIENT_ID": "storage/cosmos_store.py: which user-assigned identity signs in",
 }
 # What production must set, and what it must not (keys and passwords: identities instead).
 REQUIRED_SETTINGS = {
@@ -53,6 +58,7 @@ REQUIRED_SETTINGS = {
     "HOST",
     "PORT",
     "WEBSITES_PORT",
+    "WEBSITES_CONTAINER_STOP_TIME_LIMIT",
     "SCM_DO_BUILD_DURING_DEPLOYMENT",
 }
 FORBIDDEN_SETTINGS = {"COSMOS_KEY", "MicrosoftAppPassword"}
@@ -375,7 +381,8 @@ Infra = dict[str, str]  # file under infra/ → its text
 
 def load_infra() -> Infra:
     files = [MAIN, COSMOS, KEYVAULT, WEBAPP, BOT, PARAMETERS_EXAMPLE]
-    return {name: (INFRA / name).read_text(encoding="utf-8") for name in files}
+    infra = {name: (INFRA / name).read_text(encoding="utf-8") for name in files}
+    return {**infra, START_SCRIPT: (ROOT / START_SCRIPT).read_text(encoding="utf-8")}
 
 
 def bicep(infra: Infra, name: str) -> Bicep:
@@ -472,6 +479,11 @@ def cosmos_access_problems(infra: Infra) -> list[str]:
         problems.append("minimalTlsVersion is not Tls12")
     if "EnableServerless" not in resolve(cosmos, get(properties, "capabilities")):
         problems.append("no EnableServerless capability")
+    backup = get(properties, "backupPolicy")
+    if literal(get(backup, "type")) != "Continuous" or (
+        literal(get(backup, "continuousModeProperties", "tier")) != "Continuous7Days"
+    ):
+        problems.append("no continuous backup (7 days): no point-in-time restore")
     main = bicep(infra, MAIN)
     if literal(main.params["cosmosServerless"].value) is not True:
         problems.append("serverless is not the default")
@@ -522,6 +534,7 @@ def app_setting_problems(infra: Infra) -> list[str]:
         or literal(settings.get("PORT", "")) is None
     ):
         problems.append("PORT and WEBSITES_PORT differ: App Service would call a closed port")
+    problems += stop_time_problems(settings)
     identity_client_id = "identity.properties.clientId"
     for name in ("MicrosoftAppId", "AZURE_CLIENT_ID"):
         if settings.get(name) != identity_client_id:
@@ -540,6 +553,17 @@ def app_setting_problems(infra: Infra) -> list[str]:
     ):
         problems.append("the webapp module does not turn appSettings into siteConfig.appSettings")
     return problems
+
+
+def stop_time_problems(settings: dict[str, str]) -> list[str]:
+    """A stop must give a send in flight time to end (the connector's timeout), to wait out one
+    throttling (the retry cap) and to try once more; App Service allows at most 120 s."""
+    value = literal(settings.get("WEBSITES_CONTAINER_STOP_TIME_LIMIT", ""))
+    send = inspect.signature(ConnectorSender).parameters["timeout"].default
+    needed = send + RETRY.cap + send
+    if not isinstance(value, str) or not value.isdigit() or not needed <= int(value) <= 120:
+        return [f"WEBSITES_CONTAINER_STOP_TIME_LIMIT is {value!r}, not {needed:g} to 120 seconds"]
+    return []
 
 
 def host_start_problems(infra: Infra) -> list[str]:
@@ -634,7 +658,7 @@ def web_app_problems(infra: Infra) -> list[str]:
         ("properties", "httpsOnly"): True,
         ("properties", "siteConfig", "alwaysOn"): True,
         ("properties", "siteConfig", "linuxFxVersion"): "PYTHON|3.11",
-        ("properties", "siteConfig", "appCommandLine"): "python app.py",
+        ("properties", "siteConfig", "appCommandLine"): "exec sh startup.sh",
         ("identity", "type"): "UserAssigned",
     }
     for path, value in expected.items():
@@ -647,11 +671,27 @@ def web_app_problems(infra: Infra) -> list[str]:
         problems.append("Key Vault references would not resolve as the managed identity")
     if "identityResourceId" not in get(site, "identity", "userAssignedIdentities"):
         problems.append("the app does not run as the managed identity")
+    problems += start_script_problems(infra.get(START_SCRIPT, ""))
+    policies = {
+        literal(get(d.body(), "name")): literal(get(d.body(), "properties", "allow"))
+        for d in webapp.resources("sites/basicPublishingCredentialsPolicies")
+        if get(d.body(), "parent") == "site"
+    }
+    if policies != {"scm": False, "ftp": False}:
+        problems.append(f"basic publishing credentials are not off for scm and ftp: {policies}")
     if get(bicep(infra, MAIN).modules["webApp"].body(), "params", "identityResourceId") != (
         "identity.id"
     ):
         problems.append("main does not give the web app the managed identity")
     return problems
+
+
+def start_script_problems(script: str) -> list[str]:
+    """startup.sh must end by exec'ing the host, so that Python gets App Service's SIGTERM."""
+    lines = [line.strip() for line in script.splitlines() if line.strip()]
+    if not lines or not re.fullmatch(r'exec python app\.py( "\$@")?', lines[-1]):
+        return ["startup.sh does not end with `exec python app.py`"]
+    return []
 
 
 def key_vault_problems(infra: Infra) -> list[str]:
@@ -843,6 +883,20 @@ DRIFTS = [
     (BOT, "msaAppType: 'UserAssignedMSI'", "msaAppType: 'MultiTenant'", "endpoint"),
     (WEBAPP, "healthCheckPath: '/healthz'", "healthCheckPath: '/health'", "web_app"),
     (WEBAPP, "alwaysOn: true", "alwaysOn: false", "web_app"),
+    (WEBAPP, "'exec sh startup.sh'", "'python app.py'", "web_app"),
+    (START_SCRIPT, "exec python app.py", "python app.py", "web_app"),
+    (
+        WEBAPP,
+        "name: 'ftp'\n  properties: {\n    allow: false",
+        "name: 'ftp'\n  properties: {\n    allow: true",
+        "web_app",
+    ),
+    (WEBAPP, "name: 'scm'", "name: 'scm-off'", "web_app"),
+    (MAIN, "STOP_TIME_LIMIT: '90'", "STOP_TIME_LIMIT: '5'", "app_settings"),
+    (MAIN, "STOP_TIME_LIMIT: '90'", "STOP_TIME_LIMIT: '600'", "app_settings"),
+    (MAIN, "      WEBSITES_CONTAINER_STOP_TIME_LIMIT: '90'\n", "", "app_settings"),
+    (COSMOS, "tier: 'Continuous7Days'", "tier: 'Continuous30Days'", "cosmos_access"),
+    (COSMOS, "type: 'Continuous'", "type: 'Periodic'", "cosmos_access"),
     (KEYVAULT, "enableRbacAuthorization: true", "enableRbacAuthorization: false", "key_vault"),
     (MAIN, "@secure()\nparam pseudonymKey", "param pseudonymKey", "key_vault"),
     (
