@@ -72,6 +72,9 @@ param pseudonymKey string = ''
 @description('Object ids of the operators (people or an Entra group) who get the Cosmos DB Built-in Data Contributor role, to run the commands that send nothing (round status, roles, org import, key check) from a workstation signed in with az login. Commands that send cards (round open) run inside the app: az webapp ssh.')
 param cosmosOperatorPrincipalIds array = []
 
+@description('Private networking: Cosmos DB and Key Vault reachable only through private endpoints in a virtual network the app joins (modules/network.bicep). Operators\' workstation commands (cosmosOperatorPrincipalIds) and reading the Key Vault secret then need a way into that network (a VPN or a jump host); see docs/operations.md.')
+param privateNetwork bool = false
+
 @description('Purge protection on the Key Vault. Keep true in production: the pseudonym key cannot be recreated, so a deleted vault must stay recoverable. Set false only for throw-away test deployments (once on, it cannot be switched off).')
 param keyVaultPurgeProtection bool = true
 
@@ -86,6 +89,7 @@ var names = {
   bot: 'bot-${namePrefix}-${token}'
   cosmos: 'cosmos-${namePrefix}-${token}'
   keyVault: 'kv-${namePrefix}-${take(token, 8)}'
+  vnet: 'vnet-${namePrefix}-${token}'
 }
 var pseudonymSecretName = 'pseudonym-key'
 
@@ -106,6 +110,7 @@ module cosmos 'modules/cosmos.bicep' = {
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
     dataContributorPrincipalId: identity.properties.principalId
     operatorPrincipalIds: cosmosOperatorPrincipalIds
+    privateOnly: privateNetwork
   }
 }
 
@@ -119,6 +124,18 @@ module keyVault 'modules/keyvault.bicep' = {
     secretName: pseudonymSecretName
     secretValue: pseudonymKey
     secretsUserPrincipalId: identity.properties.principalId
+    privateOnly: privateNetwork
+  }
+}
+
+module network 'modules/network.bicep' = if (privateNetwork) {
+  name: 'network'
+  params: {
+    vnetName: names.vnet
+    location: location
+    tags: tags
+    cosmosAccountId: cosmos.outputs.accountId
+    keyVaultId: keyVault.outputs.vaultId
   }
 }
 
@@ -131,6 +148,7 @@ module webApp 'modules/webapp.bicep' = {
     tags: tags
     planSku: appServicePlanSku
     identityResourceId: identity.id
+    subnetId: privateNetwork ? network.outputs.appSubnetId : ''
     // Every name here is one bot/settings.py reads, or one the platform or azure-identity
     // reads (tests/unit/test_infra.py holds that list). Referencing the module outputs also makes
     // the web app wait for both role assignments, so the first start can reach its data.

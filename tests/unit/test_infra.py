@@ -33,6 +33,7 @@ COSMOS = "modules/cosmos.bicep"
 KEYVAULT = "modules/keyvault.bicep"
 WEBAPP = "modules/webapp.bicep"
 BOT = "modules/bot.bicep"
+NETWORK = "modules/network.bicep"
 PARAMETERS_EXAMPLE = "main.parameters.example.json"
 START_SCRIPT = "startup.sh"  # App Service's start command, at the top of the repository
 
@@ -263,7 +264,7 @@ class Declaration:
             value = value[value.index(condition) + len(condition) :].strip()
         if value.startswith("["):
             value = value[1:-1].strip()
-            match = re.match(r"for\s+(\w+)\s+in\s+(\w+)\s*:\s*", value)
+            match = re.match(r"for\s+(\w+|\(\s*\w+\s*,\s*\w+\s*\))\s+in\s+(\w+)\s*:\s*", value)
             if not match:
                 raise ValueError(f"unknown loop: {value[:60]!r}")
             value = value[match.end() :]
@@ -380,7 +381,7 @@ Infra = dict[str, str]  # file under infra/ → its text
 
 
 def load_infra() -> Infra:
-    files = [MAIN, COSMOS, KEYVAULT, WEBAPP, BOT, PARAMETERS_EXAMPLE]
+    files = [MAIN, COSMOS, KEYVAULT, WEBAPP, BOT, NETWORK, PARAMETERS_EXAMPLE]
     infra = {name: (INFRA / name).read_text(encoding="utf-8") for name in files}
     return {**infra, START_SCRIPT: (ROOT / START_SCRIPT).read_text(encoding="utf-8")}
 
@@ -722,11 +723,64 @@ def key_vault_problems(infra: Infra) -> list[str]:
     return problems
 
 
+PRIVATE_ENDPOINTS = {
+    # the service's sub-resource: its private DNS zone
+    "Sql": "privatelink.documents.azure.com",
+    "vault": "privatelink.vaultcore.azure.net",
+}
+
+
+def private_network_problems(infra: Infra) -> list[str]:
+    """With privateNetwork, Cosmos DB and Key Vault take no public traffic and the app reaches
+    them through its virtual network; without it, nothing changes."""
+    main = bicep(infra, MAIN)
+    problems: list[str] = []
+    if literal(main.params["privateNetwork"].value) is not False:
+        problems.append("privateNetwork is not off by default")
+    for symbol, file, resource in (
+        ("cosmos", COSMOS, "Microsoft.DocumentDB/databaseAccounts"),
+        ("keyVault", KEYVAULT, "Microsoft.KeyVault/vaults"),
+    ):
+        passed = entries(get(main.modules[symbol].body(), "params"))
+        if passed.get("privateOnly") != "privateNetwork":
+            problems.append(f"main does not pass privateNetwork to {symbol}")
+        access = get(bicep(infra, file).resource(resource).body(), "properties")
+        if get(access, "publicNetworkAccess") != "privateOnly ? 'Disabled' : 'Enabled'":
+            problems.append(f"{file}: public network access does not follow privateOnly")
+    network = main.modules["network"]
+    if not re.match(r"if\s*\(\s*privateNetwork\s*\)", network.value):
+        problems.append("the network module is not deployed exactly when privateNetwork is on")
+    given = get(network.body(), "params")
+    wiring = {
+        "cosmosAccountId": "cosmos.outputs.accountId",
+        "keyVaultId": "keyVault.outputs.vaultId",
+    }
+    for param, value in wiring.items():
+        if get(given, param) != value:
+            problems.append(f"the network module's {param} is not {value}")
+    endpoints = {
+        literal(get(e, "groupId")): literal(get(e, "zone"))
+        for e in items(bicep(infra, NETWORK).variables["endpoints"].value)
+    }
+    if endpoints != PRIVATE_ENDPOINTS:
+        problems.append(f"private endpoints and DNS zones {endpoints} are not {PRIVATE_ENDPOINTS}")
+    if get(main.modules["webApp"].body(), "params", "subnetId") != (
+        "privateNetwork ? network.outputs.appSubnetId : ''"
+    ):
+        problems.append("the web app does not join the network's app subnet")
+    site = get(bicep(infra, WEBAPP).resource("Microsoft.Web/sites").body(), "properties")
+    if get(site, "virtualNetworkSubnetId") != "empty(subnetId) ? null : subnetId" or (
+        get(site, "vnetRouteAllEnabled") != "!empty(subnetId)"
+    ):
+        problems.append("the web app does not send all its traffic through the network")
+    return problems
+
+
 def declaration_problems(infra: Infra) -> list[str]:
     """What the compiler would reject or the brief asks for, across main and its modules."""
     main = bicep(infra, MAIN)
     problems: list[str] = []
-    for name in (MAIN, COSMOS, KEYVAULT, WEBAPP, BOT):
+    for name in (MAIN, COSMOS, KEYVAULT, WEBAPP, BOT, NETWORK):
         file = bicep(infra, name)
         for param in file.params.values():
             if not any(d.startswith("@description(") for d in param.decorators):
@@ -808,6 +862,7 @@ CHECKS: dict[str, Callable[[Infra], list[str]]] = {
     "endpoint": endpoint_problems,
     "web_app": web_app_problems,
     "key_vault": key_vault_problems,
+    "private_network": private_network_problems,
     "declarations": declaration_problems,
     "parameters_example": parameters_example_problems,
 }
@@ -830,9 +885,9 @@ def test_the_reader_sees_every_declaration(infra: Infra) -> None:
     """Guards the checks themselves: a reader that saw nothing would find no problems."""
     main = bicep(infra, MAIN)
     assert {"namePrefix", "pseudonymKey", "cosmosServerless"} <= set(main.params)
-    assert set(main.modules) == {"cosmos", "keyVault", "webApp", "bot"}
+    assert set(main.modules) == {"cosmos", "keyVault", "webApp", "bot", "network"}
     assert len(app_settings(infra)) >= len(REQUIRED_SETTINGS)
-    for name in (COSMOS, KEYVAULT, WEBAPP, BOT):
+    for name in (COSMOS, KEYVAULT, WEBAPP, BOT, NETWORK):
         count = len(re.findall(r"^resource ", bicep(infra, name).text, re.M))
         assert count == len(bicep(infra, name).resources("")) > 0
     assert {"PORT", "MicrosoftAppId", "PSEUDONYM_KEY", "TIMEZONE"} <= names_the_host_reads()
@@ -897,6 +952,28 @@ DRIFTS = [
     (MAIN, "      WEBSITES_CONTAINER_STOP_TIME_LIMIT: '90'\n", "", "app_settings"),
     (COSMOS, "tier: 'Continuous7Days'", "tier: 'Continuous30Days'", "cosmos_access"),
     (COSMOS, "type: 'Continuous'", "type: 'Periodic'", "cosmos_access"),
+    (
+        MAIN,
+        "param privateNetwork bool = false",
+        "param privateNetwork bool = true",
+        "private_network",
+    ),
+    (MAIN, "    privateOnly: privateNetwork\n", "", "private_network"),
+    (KEYVAULT, "privateOnly ? 'Disabled' : 'Enabled'", "'Enabled'", "private_network"),
+    (NETWORK, "groupId: 'Sql'", "groupId: 'MongoDB'", "private_network"),
+    (
+        NETWORK,
+        "zone: 'privatelink.vaultcore.azure.net'",
+        "zone: 'vault.azure.net'",
+        "private_network",
+    ),
+    (
+        WEBAPP,
+        "vnetRouteAllEnabled: !empty(subnetId)",
+        "vnetRouteAllEnabled: false",
+        "private_network",
+    ),
+    (MAIN, "= if (privateNetwork) {", "= {", "private_network"),
     (KEYVAULT, "enableRbacAuthorization: true", "enableRbacAuthorization: false", "key_vault"),
     (MAIN, "@secure()\nparam pseudonymKey", "param pseudonymKey", "key_vault"),
     (
