@@ -91,7 +91,8 @@ async def serve(settings: Settings) -> None:
         try:
             await stop.wait()
         finally:
-            scheduler.shutdown(wait=False)
+            # The jobs first: a delivery's sends in flight settle while the store is open.
+            await scheduler.stop()
             await runner.cleanup()
             log.info("stopped")
 
