@@ -46,6 +46,7 @@ from services.checkins import CheckinService
 from services.delivery import Card, DeliveryService
 from services.leasing import run_leased
 from services.notify import Render
+from services.telemetry import NO_METRICS, RoundMetrics
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger, LedgerEntry
 from storage.port import Conflict
@@ -180,8 +181,10 @@ class RoundJobs:
         round_length: timedelta = DEFAULT_ROUND_LENGTH,
         reminder_after: timedelta = DEFAULT_REMINDER_AFTER,
         schedule: NextScheduled = no_schedule,
+        metrics: RoundMetrics = NO_METRICS,
     ) -> None:
         self._rounds = rounds
+        self._metrics = metrics
         self._roster = roster
         self._ledger = ledger
         self._delivery = delivery
@@ -382,6 +385,7 @@ class RoundJobs:
         except Conflict:
             return  # another host opened it a moment ago
         if is_late(scheduled, now):
+            self._metrics.opened_late()
             local = "%Y-%m-%d %H:%M"
             log.warning(
                 "round %s for scheduled %s opened late at %s: no host ran at the scheduled minute",
