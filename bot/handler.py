@@ -140,7 +140,7 @@ class HomeOfficeBot(TeamsActivityHandler):
                 await _answer_fallback_submit(turn_context, result)
                 return
             command = parse_command(activity.text)
-            name_route(command.name.lower() if command else UNKNOWN_COMMAND)
+            name_route(command.value if command else UNKNOWN_COMMAND)
             handle = self._routes.command(command)
             await handle(Turn(turn_context, profile))
         except StorageError:

@@ -80,14 +80,32 @@ def configure(environ: Mapping[str, str]) -> Telemetry:
         return OFF
     from azure.monitor.opentelemetry import configure_azure_monitor
 
+    root = logging.getLogger()
+    before = list(root.handlers)
     configure_azure_monitor(
         connection_string=connection,
-        logger_name=NAME,
         instrumentation_options={name: {"enabled": False} for name in _INSTRUMENTATIONS},
         enable_live_metrics=False,
     )
+    for handler in root.handlers:
+        if handler not in before:
+            restrain(handler)
     log.info("telemetry: traces, metrics and logs go to Application Insights")
     return Telemetry.of(trace.get_tracer_provider(), metrics.get_meter_provider())
+
+
+class _NoAccessLog(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.name.startswith("aiohttp.access")
+
+
+def restrain(handler: logging.Handler) -> None:
+    """What the log exporter sends: INFO and up, where tests/integration/test_log_privacy.py
+    holds every line to naming nobody (LOG_LEVEL=DEBUG on the console must not reach the
+    workspace), and no access log: its lines carry the caller's address, and App Service's
+    HTTP logs have the requests already."""
+    handler.setLevel(max(handler.level, logging.INFO))
+    handler.addFilter(_NoAccessLog())
 
 
 # -- turns -----------------------------------------------------------------------------------
