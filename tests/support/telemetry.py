@@ -47,15 +47,15 @@ class Recorded:
         seen: list[str] = []
         for span in self.spans():
             seen.append(span.name)
-            seen.extend(f"{k}={v}" for k, v in (span.attributes or {}).items())
+            seen.extend(f"{k}={v!s}" for k, v in (span.attributes or {}).items())
             for event in span.events:
                 seen.append(event.name)
-                seen.extend(f"{k}={v}" for k, v in (event.attributes or {}).items())
+                seen.extend(f"{k}={v!s}" for k, v in (event.attributes or {}).items())
             if span.status.description:
                 seen.append(span.status.description)
         for metric, point in self._points():
             seen.append(metric)
-            seen.extend(f"{k}={v}" for k, v in (point.attributes or {}).items())
+            seen.extend(f"{k}={v!s}" for k, v in (point.attributes or {}).items())
         return seen
 
     def _points(self) -> Iterator[tuple[str, NumberDataPoint]]:
