@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,6 @@ from storage.port import Document, DocumentStore
 log = logging.getLogger(__name__)
 
 NAME = "homeoffice"
-CONNECTION_STRING = "APPLICATIONINSIGHTS_CONNECTION_STRING"
 # Every instrumentation the distro would switch on by itself (azure_sdk, requests, urllib3...).
 _INSTRUMENTATIONS = (
     "azure_sdk",
@@ -72,10 +72,10 @@ class Telemetry:
 OFF = Telemetry(trace.NoOpTracer(), metrics.NoOpMeter(NAME), enabled=False)
 
 
-def configure(environ: Mapping[str, str]) -> Telemetry:
+def configure() -> Telemetry:
     """Send traces, metrics and logs to Application Insights when its connection string is
     set; otherwise OFF. Call once per process, before the parts are built."""
-    connection = environ.get(CONNECTION_STRING, "").strip()
+    connection = os.environ.get("APPLICATIONINSIGHTS_CONNECTION_STRING", "").strip()
     if not connection:
         return OFF
     from azure.monitor.opentelemetry import configure_azure_monitor
@@ -230,6 +230,7 @@ class OtelRoundMetrics:
             outcome: counter(f"homeoffice.round.{outcome}", description=f"sends ended {outcome}")
             for outcome in ("sent", "failed", "dead")
         }
+        self._opened = counter("homeoffice.round.opened", description="rounds opened")
         self._answered = counter("homeoffice.round.answered", description="answers stored")
         self._trips = counter(
             "homeoffice.delivery.breaker_trips", description="deliveries stopped early"
@@ -247,6 +248,9 @@ class OtelRoundMetrics:
 
     def breaker_tripped(self, kind: str) -> None:
         self._trips.add(1, delivery_kind(kind))
+
+    def opened(self) -> None:
+        self._opened.add(1)
 
     def answered(self) -> None:
         self._answered.add(1)

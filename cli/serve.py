@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 from collections.abc import Awaitable, Callable
 
@@ -70,7 +69,7 @@ def retention(store: DocumentStore) -> tuple[Callable[[], Awaitable[None]], ...]
 
 async def serve(settings: Settings) -> None:
     # Only the host exports: the command line's runs are an operator's, and short.
-    async with bootstrap(settings, configure(os.environ)) as parts:
+    async with bootstrap(settings, configure()) as parts:
         runner = web.AppRunner(web_app(settings, parts), access_log_class=AccessLog)
         await runner.setup()
         site = web.TCPSite(runner, host=settings.host, port=settings.port)

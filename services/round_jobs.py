@@ -343,11 +343,13 @@ class RoundJobs:
         items = self._rotation.items(len(before))
         round_ = new_round(round_id, opened, items, self._round_length, delivered=False)
         try:
-            return await self._rounds.create(round_)
+            created = await self._rounds.create(round_)
         except Conflict:
             # Opened earlier today: delivering it again reaches only people new since then.
             existing = await self._rounds.get(round_id, fresh=True)
             return existing or round_
+        self._metrics.opened()
+        return created
 
     async def _deliver(self, round_: Round) -> None:
         report = await self._delivery.deliver(
@@ -384,6 +386,7 @@ class RoundJobs:
             await self._rounds.create(new_round(round_id, now, items, length, delivered=False))
         except Conflict:
             return  # another host opened it a moment ago
+        self._metrics.opened()
         if is_late(scheduled, now):
             self._metrics.opened_late()
             local = "%Y-%m-%d %H:%M"

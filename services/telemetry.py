@@ -11,6 +11,9 @@ from typing import Protocol
 
 
 class RoundMetrics(Protocol):
+    def opened(self) -> None:
+        """A round was opened (the alert on a round day that has none watches this)."""
+
     def invited(self, kind: str, count: int) -> None:
         """A delivery starts with `count` people still to reach."""
 
@@ -30,6 +33,9 @@ class RoundMetrics(Protocol):
 
 
 class NoMetrics:
+    def opened(self) -> None:
+        pass
+
     def invited(self, kind: str, count: int) -> None:
         pass
 

@@ -80,6 +80,7 @@ async def test_a_rounds_delivery_and_answers_update_the_round_counters(
     status = await parts(host).jobs.open_round()
     assert status is not None
 
+    assert recorded.total("homeoffice.round.opened") == 1
     assert recorded.total("homeoffice.round.invited", **{"homeoffice.kind": "card"}) == 2
     assert recorded.total("homeoffice.round.sent", **{"homeoffice.kind": "card"}) == 1
     assert recorded.total("homeoffice.round.dead", **{"homeoffice.kind": "card"}) == 1

@@ -388,9 +388,14 @@ def app_settings(infra: Infra) -> dict[str, str]:
 
 
 def names_the_host_reads() -> set[str]:
-    """Environment variables read by bot/settings.py (get("NAME")) and cli/main.py (os.environ)."""
+    """Environment variables read by bot/settings.py (get("NAME")), cli/main.py and
+    bot/telemetry.py (os.environ)."""
     names: set[str] = set()
-    for path in (ROOT / "bot" / "settings.py", ROOT / "cli" / "main.py"):
+    for path in (
+        ROOT / "bot" / "settings.py",
+        ROOT / "cli" / "main.py",
+        ROOT / "bot" / "telemetry.py",
+    ):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and node.args):
                 continue

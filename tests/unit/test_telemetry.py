@@ -28,9 +28,13 @@ from tests.support.telemetry import Recorded
 PERSON = "9f7891b5-6b95-5e8f-9507-6a827ed7e89f"
 
 
-def test_without_a_connection_string_nothing_is_configured() -> None:
-    assert configure({}) is OFF
-    assert configure({"APPLICATIONINSIGHTS_CONNECTION_STRING": "  "}) is OFF
+def test_without_a_connection_string_nothing_is_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("APPLICATIONINSIGHTS_CONNECTION_STRING", raising=False)
+    assert configure() is OFF
+    monkeypatch.setenv("APPLICATIONINSIGHTS_CONNECTION_STRING", "  ")
+    assert configure() is OFF
     assert not OFF.enabled
 
 
@@ -66,6 +70,7 @@ def test_round_counters_add_up() -> None:
     metrics.settled(CARD, "dead")
     metrics.settled("approval", "failed")
     metrics.breaker_tripped(CARD)
+    metrics.opened()
     metrics.answered()
     metrics.opened_late()
     metrics.directory_sync_failed()
@@ -75,6 +80,7 @@ def test_round_counters_add_up() -> None:
         "homeoffice.round.sent",
         "homeoffice.round.dead",
         "homeoffice.delivery.breaker_trips",
+        "homeoffice.round.opened",
         "homeoffice.round.answered",
         "homeoffice.round.opened_late",
         "homeoffice.directory.sync_failures",
