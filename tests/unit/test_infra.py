@@ -30,6 +30,8 @@ COSMOS = "modules/cosmos.bicep"
 KEYVAULT = "modules/keyvault.bicep"
 WEBAPP = "modules/webapp.bicep"
 BOT = "modules/bot.bicep"
+MONITORING = "modules/monitoring.bicep"
+MONITORING_SITE = "modules/monitoring-site.bicep"
 PARAMETERS_EXAMPLE = "main.parameters.example.json"
 
 # Settings the host does not read itself but the platform, or a library, does.
@@ -55,12 +57,21 @@ REQUIRED_SETTINGS = {
     "WEBSITES_PORT",
     "SCM_DO_BUILD_DURING_DEPLOYMENT",
 }
+# Resource types whose newest API version is a preview, with the version allowed.
+PREVIEW_ONLY = {
+    # The only stable version (2016-09-01) has no category groups and no resource-specific tables.
+    "Microsoft.Insights/diagnosticSettings": "2021-05-01-preview",
+}
 FORBIDDEN_SETTINGS = {"COSMOS_KEY", "MicrosoftAppPassword"}
 COSMOS_DATA_CONTRIBUTOR = "00000000-0000-0000-0000-000000000002"
 KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
 REQUIRED_OUTPUTS = {"webAppHostName", "botEndpoint", "identityClientId", "cosmosEndpoint"}
 # Stand-ins for the app settings whose values Azure computes at deployment.
 DEPLOYMENT_VALUES = {
+    "APPLICATIONINSIGHTS_CONNECTION_STRING": (
+        "InstrumentationKey=0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e;"
+        "IngestionEndpoint=https://norwayeast-0.in.applicationinsights.azure.com/"
+    ),
     "MicrosoftAppId": "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f",
     "MicrosoftAppTenantId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
     "AZURE_CLIENT_ID": "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f",
@@ -374,7 +385,9 @@ Infra = dict[str, str]  # file under infra/ → its text
 
 
 def load_infra() -> Infra:
-    files = [MAIN, COSMOS, KEYVAULT, WEBAPP, BOT, PARAMETERS_EXAMPLE]
+    # Every module, so that a new one is read (and its params checked) without a list here.
+    modules = sorted(p.relative_to(INFRA).as_posix() for p in (INFRA / "modules").glob("*.bicep"))
+    files = [MAIN, *modules, PARAMETERS_EXAMPLE]
     return {name: (INFRA / name).read_text(encoding="utf-8") for name in files}
 
 
@@ -691,14 +704,16 @@ def declaration_problems(infra: Infra) -> list[str]:
     """What the compiler would reject or the brief asks for, across main and its modules."""
     main = bicep(infra, MAIN)
     problems: list[str] = []
-    for name in (MAIN, COSMOS, KEYVAULT, WEBAPP, BOT):
+    for name in [n for n in infra if n.endswith(".bicep")]:
         file = bicep(infra, name)
         for param in file.params.values():
             if not any(d.startswith("@description(") for d in param.decorators):
                 problems.append(f"{name}: param {param.name} has no @description")
         for d in file.declarations:
             if d.keyword == "resource":
-                version = d.head[1].strip("'").split("@")[1]
+                kind, version = d.head[1].strip("'").split("@")
+                if version == PREVIEW_ONLY.get(kind):
+                    continue
                 if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", version):
                     problems.append(f"{name}: {d.name} uses API version {version}")
     for symbol, module in main.modules.items():
@@ -795,7 +810,8 @@ def test_the_reader_sees_every_declaration(infra: Infra) -> None:
     """Guards the checks themselves: a reader that saw nothing would find no problems."""
     main = bicep(infra, MAIN)
     assert {"namePrefix", "pseudonymKey", "cosmosServerless"} <= set(main.params)
-    assert set(main.modules) == {"cosmos", "keyVault", "webApp", "bot"}
+    assert set(main.modules) >= {"cosmos", "keyVault", "webApp", "bot"}
+    assert set(main.modules) >= {"monitoring", "monitoringSite"}
     assert len(app_settings(infra)) >= len(REQUIRED_SETTINGS)
     for name in (COSMOS, KEYVAULT, WEBAPP, BOT):
         count = len(re.findall(r"^resource ", bicep(infra, name).text, re.M))
