@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
+from bot.telemetry import OtelRoundMetrics
 from storage.port import CONTAINERS
+from tests.support.telemetry import Recorded
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
@@ -700,6 +702,84 @@ def key_vault_problems(infra: Infra) -> list[str]:
     return problems
 
 
+# --- monitoring: modules/monitoring.bicep and monitoring-site.bicep ---------------------------
+
+ALERTS = {
+    MONITORING: {
+        "no-round-opened",
+        "delivery-stopped-or-lost",
+        "directory-sync-failed",
+        "cosmos-throttled",
+    },
+    MONITORING_SITE: {"http-5xx", "health-check-failing"},
+}
+# What each diagnostic setting watches, by the symbol of its `existing` resource.
+DIAGNOSED = {
+    MONITORING: {"cosmosAccount": "databaseAccounts", "vault": "vaults"},
+    MONITORING_SITE: {"site": "Microsoft.Web/sites"},
+}
+
+
+def counters_the_host_exports() -> set[str]:
+    """The metric names bot/telemetry.py exports, each counted once in memory."""
+    recorded = Recorded()
+    metrics = OtelRoundMetrics(recorded.telemetry.meter)
+    metrics.opened()
+    metrics.invited("card", 1)
+    for outcome in ("sent", "failed", "dead"):
+        metrics.settled("card", outcome)
+    metrics.breaker_tripped("card")
+    metrics.answered()
+    metrics.opened_late()
+    metrics.directory_sync_failed()
+    return set(recorded.counters())
+
+
+def monitoring_problems(infra: Infra) -> list[str]:
+    main = bicep(infra, MAIN)
+    monitoring = bicep(infra, MONITORING)
+    problems: list[str] = []
+    connection = app_settings(infra).get("APPLICATIONINSIGHTS_CONNECTION_STRING")
+    if connection != "monitoring.outputs.connectionString":
+        problems.append(f"the app's connection string is {connection}, not Application Insights'")
+    component = monitoring.resource("Microsoft.Insights/components").body()
+    if get(component, "properties", "WorkspaceResourceId") != "workspace.id":
+        problems.append("Application Insights is not workspace-based on the module's workspace")
+    logs = bicep(infra, MONITORING_SITE).resource("sites/config").body()
+    if literal(get(logs, "name")) != "logs" or literal(
+        get(logs, "properties", "applicationLogs", "fileSystem", "level")
+    ) in (None, "Off"):
+        problems.append("App Service application logging is not on")
+    for name, watched in DIAGNOSED.items():
+        file = bicep(infra, name)
+        settings = {get(d.body(), "scope"): d.body() for d in file.resources("/diagnosticSettings")}
+        for symbol, kind in watched.items():
+            existing = [d for d in file.resources(kind) if d.name == symbol]
+            if not existing or symbol not in settings:
+                problems.append(f"{name}: no diagnostic setting for {symbol}")
+            elif get(settings[symbol], "properties", "workspaceId") not in (
+                "workspace.id",
+                "workspaceId",
+            ):
+                problems.append(f"{name}: {symbol}'s diagnostics do not go to the workspace")
+    exported = counters_the_host_exports()
+    for name, wanted in ALERTS.items():
+        file = bicep(infra, name)
+        rules = file.resources("scheduledQueryRules") + file.resources("metricAlerts")
+        found = {literal(get(r.body(), "name")) for r in rules}
+        problems += [f"{name}: alert {a} is missing" for a in sorted(wanted - found)]
+        for rule in rules:
+            actions = get(rule.body(), "properties", "actions")
+            if not re.search(r"\bactionGroup\.id\b|:\s*actionGroupId\s*$", actions, re.M):
+                problems.append(f"{name}: alert {rule.name} tells no action group")
+        queried = set(re.findall(r"homeoffice\.[a-z_.]*[a-z_]", file.text))
+        problems += [f"{name}: no counter {q} is exported" for q in sorted(queried - exported)]
+    passed = get(main.modules["monitoring"].body(), "params", "alertEmail")
+    if passed != "alertEmail" or main.params["alertEmail"].value:
+        problems.append("the alerts' e-mail is not a required parameter of main.bicep")
+    return problems
+
+
 def declaration_problems(infra: Infra) -> list[str]:
     """What the compiler would reject or the brief asks for, across main and its modules."""
     main = bicep(infra, MAIN)
@@ -790,6 +870,7 @@ CHECKS: dict[str, Callable[[Infra], list[str]]] = {
     "key_vault": key_vault_problems,
     "declarations": declaration_problems,
     "parameters_example": parameters_example_problems,
+    "monitoring": monitoring_problems,
 }
 
 
@@ -895,6 +976,19 @@ DRIFTS = [
         "parameters_example",
     ),
     (PARAMETERS_EXAMPLE, '"contentVersion"', '"contentVersion",', "parameters_example"),
+    (
+        MAIN,
+        "APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING: ''",
+        "monitoring",
+    ),
+    (MONITORING, "WorkspaceResourceId: workspace.id", "WorkspaceResourceId: ''", "monitoring"),
+    (MONITORING, "scope: vault\n", "scope: cosmosAccount\n", "monitoring"),
+    (MONITORING_SITE, "level: 'Information'", "level: 'Off'", "monitoring"),
+    (MONITORING_SITE, "name: 'health-check-failing'", "name: 'health'", "monitoring"),
+    (MONITORING, "'homeoffice.round.opened'", "'homeoffice.rounds.opened'", "monitoring"),
+    (MONITORING, "actionGroupId: actionGroup.id", "actionGroupId: ''", "monitoring"),
+    (MAIN, "param alertEmail string\n", "param alertEmail string = ''\n", "monitoring"),
 ]
 
 
