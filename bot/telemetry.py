@@ -114,8 +114,9 @@ def restrain(handler: logging.Handler) -> None:
 @contextlib.contextmanager
 def turn_span(tracer: Tracer, activity_type: str | None) -> Iterator[Span]:
     """A span around one turn; the handler names its route with `name_route`."""
+    # A server span: Application Insights lists turns as requests, with their store calls.
     with tracer.start_as_current_span(
-        "turn", record_exception=False, set_status_on_exception=False
+        "turn", kind=trace.SpanKind.SERVER, record_exception=False, set_status_on_exception=False
     ) as span:
         span.set_attribute(ACTIVITY, _plain(activity_type))
         span.set_attribute(ROUTE, UNKNOWN)

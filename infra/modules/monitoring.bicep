@@ -178,7 +178,7 @@ resource noRound 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   tags: tags
   properties: {
     displayName: 'No check-in round opened on a round day'
-    description: 'No round was opened by the deadline on the round day: no host ran at CHECKIN_CRON and none caught up. Run `round open` inside the app (docs/operations.md).'
+    description: 'No round was opened by the deadline on the round day: no host ran at CHECKIN_CRON and none caught up. Run `round open` inside the app (az webapp ssh; README, Check-in rounds).'
     severity: 1
     enabled: true
     scopes: [
