@@ -4,7 +4,11 @@ counters as a delivery and the answers go."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +24,7 @@ from tests.support.telemetry import Recorded
 from tests.support.turns import check_in, press, say
 
 TYPED = "hjelp"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -91,3 +96,44 @@ async def test_a_rounds_delivery_and_answers_update_the_round_counters(
     exported = recorded.exported_text()
     assert [line for line in exported if any(s in line for s in person_data(host))] == []
     assert not [line for line in exported if status.round.id in line]
+
+
+PROBE = """
+import logging
+import urllib3
+import azure.core.settings
+from bot.telemetry import configure
+
+before = list(logging.getLogger().handlers)
+telemetry = configure()
+added = [h for h in logging.getLogger().handlers if h not in before]
+access = logging.LogRecord("aiohttp.access", logging.INFO, "", 1, "x", None, None)
+print(telemetry.enabled, [h.level for h in added], [bool(h.filter(access)) for h in added])
+print(azure.core.settings.settings.tracing_implementation())
+print(hasattr(urllib3.PoolManager.urlopen, "__wrapped__"))
+"""
+
+
+def test_the_distro_sends_what_the_host_says_and_traces_no_http_client() -> None:
+    """configure() in a process of its own (the distro sets process-wide providers), against
+    an ingestion address nobody listens at."""
+    environ = {
+        **os.environ,
+        "APPLICATIONINSIGHTS_CONNECTION_STRING": (
+            "InstrumentationKey=00000000-0000-4000-8000-000000000000;"
+            "IngestionEndpoint=http://127.0.0.1:9/"
+        ),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    enabled, azure_tracing, urllib3_traced = done.stdout.splitlines()
+    assert enabled == "True [20] [False]"  # one log exporter, from INFO up, no access log
+    assert azure_tracing == "None"  # Cosmos calls make no spans with their document links
+    assert urllib3_traced == "False"  # nor Graph's or the token's HTTP calls
