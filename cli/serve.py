@@ -68,7 +68,7 @@ def retention(store: DocumentStore) -> tuple[Callable[[], Awaitable[None]], ...]
 
 
 async def serve(settings: Settings) -> None:
-    # Only the host exports: the command line's runs are an operator's, and short.
+    # The host exports, and of the commands only those that send (cli/rounds.py).
     async with bootstrap(settings, configure()) as parts:
         runner = web.AppRunner(web_app(settings, parts), access_log_class=AccessLog)
         await runner.setup()
