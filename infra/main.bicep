@@ -78,6 +78,9 @@ param privateNetwork bool = false
 @description('Purge protection on the Key Vault. Keep true in production: the pseudonym key cannot be recreated, so a deleted vault must stay recoverable. Set false only for throw-away test deployments (once on, it cannot be switched off).')
 param keyVaultPurgeProtection bool = true
 
+@description('E-mail address (a shared operations mailbox) that every alert goes to: no round opened on a round day, a delivery stopped or losing cards, the directory sync failed, HTTP 5xx, the health check failing, Cosmos DB throttling.')
+param alertEmail string
+
 // uniqueString is stable for the same resource group and prefix, so a re-deployment updates the
 // same resources, while the globally unique names (web app, Cosmos account, Key Vault, bot handle)
 // do not collide with other deployments.
@@ -92,6 +95,11 @@ var names = {
   vnet: 'vnet-${namePrefix}-${token}'
 }
 var pseudonymSecretName = 'pseudonym-key'
+var monitoringNames = {
+  workspace: 'log-${namePrefix}-${token}'
+  appInsights: 'appi-${namePrefix}-${token}'
+  actionGroup: 'ag-${namePrefix}-${token}'
+}
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: names.identity
@@ -139,6 +147,23 @@ module network 'modules/network.bicep' = if (privateNetwork) {
   }
 }
 
+// Logs, traces and counters of the host and the platform's diagnostics in one workspace, and
+// the alerts (modules/monitoring.bicep; the Web App's part is monitoringSite below).
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: monitoringNames.workspace
+    appInsightsName: monitoringNames.appInsights
+    actionGroupName: monitoringNames.actionGroup
+    location: location
+    tags: tags
+    alertEmail: alertEmail
+    cosmosAccountName: cosmos.outputs.accountName
+    keyVaultName: keyVault.outputs.vaultName
+    timezone: 'Europe/Oslo'
+  }
+}
+
 module webApp 'modules/webapp.bicep' = {
   name: 'webapp'
   params: {
@@ -153,6 +178,10 @@ module webApp 'modules/webapp.bicep' = {
     // reads (tests/unit/test_infra.py holds that list). Referencing the module outputs also makes
     // the web app wait for both role assignments, so the first start can reach its data.
     appSettings: {
+      // The host sends traces, counters and logs to Application Insights (bot/telemetry.py). A
+      // plain setting, not a Key Vault reference: it lets one send telemetry, not read any, and
+      // Microsoft does not treat it as a secret.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
       // botbuilder authenticates to the Bot Connector as the managed identity, whose client id
       // is the bot's app id; no MicrosoftAppPassword exists.
       MicrosoftAppId: identity.properties.clientId
@@ -203,6 +232,16 @@ module bot 'modules/bot.bicep' = {
     identityClientId: identity.properties.clientId
     identityResourceId: identity.id
     identityTenantId: identity.properties.tenantId
+  }
+}
+
+module monitoringSite 'modules/monitoring-site.bicep' = {
+  name: 'monitoring-site'
+  params: {
+    siteName: webApp.outputs.siteName
+    workspaceId: monitoring.outputs.workspaceId
+    actionGroupId: monitoring.outputs.actionGroupId
+    tags: tags
   }
 }
 

@@ -23,8 +23,10 @@ import pytest
 
 from bot.proactive import ConnectorSender
 from bot.settings import Settings
+from bot.telemetry import OtelRoundMetrics
 from domain.delivery import RETRY
 from storage.port import CONTAINERS
+from tests.support.telemetry import Recorded
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
@@ -34,6 +36,8 @@ KEYVAULT = "modules/keyvault.bicep"
 WEBAPP = "modules/webapp.bicep"
 BOT = "modules/bot.bicep"
 NETWORK = "modules/network.bicep"
+MONITORING = "modules/monitoring.bicep"
+MONITORING_SITE = "modules/monitoring-site.bicep"
 PARAMETERS_EXAMPLE = "main.parameters.example.json"
 START_SCRIPT = "startup.sh"  # App Service's start command, at the top of the repository
 
@@ -62,12 +66,21 @@ REQUIRED_SETTINGS = {
     "WEBSITES_CONTAINER_STOP_TIME_LIMIT",
     "SCM_DO_BUILD_DURING_DEPLOYMENT",
 }
+# Resource types whose newest API version is a preview, with the version allowed.
+PREVIEW_ONLY = {
+    # The only stable version (2016-09-01) has no category groups and no resource-specific tables.
+    "Microsoft.Insights/diagnosticSettings": "2021-05-01-preview",
+}
 FORBIDDEN_SETTINGS = {"COSMOS_KEY", "MicrosoftAppPassword"}
 COSMOS_DATA_CONTRIBUTOR = "00000000-0000-0000-0000-000000000002"
 KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
 REQUIRED_OUTPUTS = {"webAppHostName", "botEndpoint", "identityClientId", "cosmosEndpoint"}
 # Stand-ins for the app settings whose values Azure computes at deployment.
 DEPLOYMENT_VALUES = {
+    "APPLICATIONINSIGHTS_CONNECTION_STRING": (
+        "InstrumentationKey=0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e;"
+        "IngestionEndpoint=https://norwayeast-0.in.applicationinsights.azure.com/"
+    ),
     "MicrosoftAppId": "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f",
     "MicrosoftAppTenantId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
     "AZURE_CLIENT_ID": "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f",
@@ -381,7 +394,9 @@ Infra = dict[str, str]  # file under infra/ → its text
 
 
 def load_infra() -> Infra:
-    files = [MAIN, COSMOS, KEYVAULT, WEBAPP, BOT, NETWORK, PARAMETERS_EXAMPLE]
+    # Every module, so that a new one is read (and its params checked) without a list here.
+    modules = sorted(p.relative_to(INFRA).as_posix() for p in (INFRA / "modules").glob("*.bicep"))
+    files = [MAIN, *modules, PARAMETERS_EXAMPLE]
     infra = {name: (INFRA / name).read_text(encoding="utf-8") for name in files}
     return {**infra, START_SCRIPT: (ROOT / START_SCRIPT).read_text(encoding="utf-8")}
 
@@ -396,9 +411,14 @@ def app_settings(infra: Infra) -> dict[str, str]:
 
 
 def names_the_host_reads() -> set[str]:
-    """Environment variables read by bot/settings.py (get("NAME")) and cli/main.py (os.environ)."""
+    """Environment variables read by bot/settings.py (get("NAME")), cli/main.py and
+    bot/telemetry.py (os.environ)."""
     names: set[str] = set()
-    for path in (ROOT / "bot" / "settings.py", ROOT / "cli" / "main.py"):
+    for path in (
+        ROOT / "bot" / "settings.py",
+        ROOT / "cli" / "main.py",
+        ROOT / "bot" / "telemetry.py",
+    ):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and node.args):
                 continue
@@ -776,18 +796,98 @@ def private_network_problems(infra: Infra) -> list[str]:
     return problems
 
 
+# --- monitoring: modules/monitoring.bicep and monitoring-site.bicep ---------------------------
+
+ALERTS = {
+    MONITORING: {
+        "no-round-opened",
+        "delivery-stopped-or-lost",
+        "directory-sync-failed",
+        "cosmos-throttled",
+    },
+    MONITORING_SITE: {"http-5xx", "health-check-failing"},
+}
+# What each diagnostic setting watches, by the symbol of its `existing` resource.
+DIAGNOSED = {
+    MONITORING: {"cosmosAccount": "databaseAccounts", "vault": "vaults"},
+    MONITORING_SITE: {"site": "Microsoft.Web/sites"},
+}
+
+
+def counters_the_host_exports() -> set[str]:
+    """The metric names bot/telemetry.py exports, each counted once in memory."""
+    recorded = Recorded()
+    metrics = OtelRoundMetrics(recorded.telemetry.meter)
+    metrics.opened()
+    metrics.invited("card", 1)
+    for outcome in ("sent", "failed", "dead"):
+        metrics.settled("card", outcome)
+    metrics.breaker_tripped("card")
+    metrics.answered()
+    metrics.opened_late()
+    metrics.directory_sync_failed()
+    return set(recorded.counters())
+
+
+def monitoring_problems(infra: Infra) -> list[str]:
+    main = bicep(infra, MAIN)
+    monitoring = bicep(infra, MONITORING)
+    problems: list[str] = []
+    connection = app_settings(infra).get("APPLICATIONINSIGHTS_CONNECTION_STRING")
+    if connection != "monitoring.outputs.connectionString":
+        problems.append(f"the app's connection string is {connection}, not Application Insights'")
+    component = monitoring.resource("Microsoft.Insights/components").body()
+    if get(component, "properties", "WorkspaceResourceId") != "workspace.id":
+        problems.append("Application Insights is not workspace-based on the module's workspace")
+    logs = bicep(infra, MONITORING_SITE).resource("sites/config").body()
+    if literal(get(logs, "name")) != "logs" or literal(
+        get(logs, "properties", "applicationLogs", "fileSystem", "level")
+    ) in (None, "Off"):
+        problems.append("App Service application logging is not on")
+    for name, watched in DIAGNOSED.items():
+        file = bicep(infra, name)
+        settings = {get(d.body(), "scope"): d.body() for d in file.resources("/diagnosticSettings")}
+        for symbol, kind in watched.items():
+            existing = [d for d in file.resources(kind) if d.name == symbol]
+            if not existing or symbol not in settings:
+                problems.append(f"{name}: no diagnostic setting for {symbol}")
+            elif get(settings[symbol], "properties", "workspaceId") not in (
+                "workspace.id",
+                "workspaceId",
+            ):
+                problems.append(f"{name}: {symbol}'s diagnostics do not go to the workspace")
+    exported = counters_the_host_exports()
+    for name, wanted in ALERTS.items():
+        file = bicep(infra, name)
+        rules = file.resources("scheduledQueryRules") + file.resources("metricAlerts")
+        found = {literal(get(r.body(), "name")) for r in rules}
+        problems += [f"{name}: alert {a} is missing" for a in sorted(wanted - found)]
+        for rule in rules:
+            actions = get(rule.body(), "properties", "actions")
+            if not re.search(r"\bactionGroup\.id\b|:\s*actionGroupId\s*$", actions, re.M):
+                problems.append(f"{name}: alert {rule.name} tells no action group")
+        queried = set(re.findall(r"homeoffice\.[a-z_.]*[a-z_]", file.text))
+        problems += [f"{name}: no counter {q} is exported" for q in sorted(queried - exported)]
+    passed = get(main.modules["monitoring"].body(), "params", "alertEmail")
+    if passed != "alertEmail" or main.params["alertEmail"].value:
+        problems.append("the alerts' e-mail is not a required parameter of main.bicep")
+    return problems
+
+
 def declaration_problems(infra: Infra) -> list[str]:
     """What the compiler would reject or the brief asks for, across main and its modules."""
     main = bicep(infra, MAIN)
     problems: list[str] = []
-    for name in (MAIN, COSMOS, KEYVAULT, WEBAPP, BOT, NETWORK):
+    for name in [n for n in infra if n.endswith(".bicep")]:
         file = bicep(infra, name)
         for param in file.params.values():
             if not any(d.startswith("@description(") for d in param.decorators):
                 problems.append(f"{name}: param {param.name} has no @description")
         for d in file.declarations:
             if d.keyword == "resource":
-                version = d.head[1].strip("'").split("@")[1]
+                kind, version = d.head[1].strip("'").split("@")
+                if version == PREVIEW_ONLY.get(kind):
+                    continue
                 if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", version):
                     problems.append(f"{name}: {d.name} uses API version {version}")
     for symbol, module in main.modules.items():
@@ -865,6 +965,7 @@ CHECKS: dict[str, Callable[[Infra], list[str]]] = {
     "private_network": private_network_problems,
     "declarations": declaration_problems,
     "parameters_example": parameters_example_problems,
+    "monitoring": monitoring_problems,
 }
 
 
@@ -885,7 +986,9 @@ def test_the_reader_sees_every_declaration(infra: Infra) -> None:
     """Guards the checks themselves: a reader that saw nothing would find no problems."""
     main = bicep(infra, MAIN)
     assert {"namePrefix", "pseudonymKey", "cosmosServerless"} <= set(main.params)
-    assert set(main.modules) == {"cosmos", "keyVault", "webApp", "bot", "network"}
+    assert set(main.modules) == {
+        "cosmos", "keyVault", "webApp", "bot", "network", "monitoring", "monitoringSite"
+    }  # fmt: skip
     assert len(app_settings(infra)) >= len(REQUIRED_SETTINGS)
     for name in (COSMOS, KEYVAULT, WEBAPP, BOT, NETWORK):
         count = len(re.findall(r"^resource ", bicep(infra, name).text, re.M))
@@ -1005,6 +1108,19 @@ DRIFTS = [
         "parameters_example",
     ),
     (PARAMETERS_EXAMPLE, '"contentVersion"', '"contentVersion",', "parameters_example"),
+    (
+        MAIN,
+        "APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING: ''",
+        "monitoring",
+    ),
+    (MONITORING, "WorkspaceResourceId: workspace.id", "WorkspaceResourceId: ''", "monitoring"),
+    (MONITORING, "scope: vault\n", "scope: cosmosAccount\n", "monitoring"),
+    (MONITORING_SITE, "level: 'Information'", "level: 'Off'", "monitoring"),
+    (MONITORING_SITE, "name: 'health-check-failing'", "name: 'health'", "monitoring"),
+    (MONITORING, "'homeoffice.round.opened'", "'homeoffice.rounds.opened'", "monitoring"),
+    (MONITORING, "actionGroupId: actionGroup.id", "actionGroupId: ''", "monitoring"),
+    (MAIN, "param alertEmail string\n", "param alertEmail string = ''\n", "monitoring"),
 ]
 
 
