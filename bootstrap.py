@@ -37,10 +37,12 @@ from bot.pulse_turns import PulseTurns
 from bot.routes import RouteTable
 from bot.scheduler import next_fire
 from bot.settings import Settings
+from bot.telemetry import OFF, OtelRoundMetrics, Telemetry, TracedStore
 from bot.user_settings_turns import UserSettingsTurns
 from cards.render import render
 from dialogs.agreement import AgreementDialogs
 from domain.agreement import Amounts, Mode
+from domain.events import CheckinStored
 from domain.followup import Contacts, Thresholds
 from domain.ratelimit import TeamsLimiter
 from services.agreements import AgreementService, Policy
@@ -141,6 +143,7 @@ class Parts:
     graph: GraphClient | None = None
     # The app installs itself through Graph (`org install`, and for waiting leaders).
     installs: InstallService | None = None
+    telemetry: Telemetry = OFF
 
     async def close(self) -> None:
         await self.checkins.drain()  # stored answers being counted; they may notify
@@ -151,7 +154,10 @@ class Parts:
         await self.store.close()
 
 
-def build_parts(settings: Settings, store: DocumentStore) -> Parts:
+def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry = OFF) -> Parts:
+    if telemetry.enabled:
+        store = TracedStore(store, telemetry.tracer)
+    metrics = OtelRoundMetrics(telemetry.meter)
     rounds = RoundRepository(store)
     roster = RosterRepository(store)
     ledger = DeliveryLedger(store)
@@ -184,7 +190,14 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         rounds,
         roster,
         ledger,
-        DeliveryService(roster, ledger, sender, limiter=limiter, on_unreachable=people.unreachable),
+        DeliveryService(
+            roster,
+            ledger,
+            sender,
+            limiter=limiter,
+            on_unreachable=people.unreachable,
+            metrics=metrics,
+        ),
         checkins,
         leases,
         rotation=settings.checkin_rotation,
@@ -193,6 +206,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         round_length=timedelta(days=settings.round_days),
         reminder_after=timedelta(days=settings.reminder_after_days),
         schedule=schedule,
+        metrics=metrics,
     )
     graph = GraphClient(graph_config(settings)) if settings.org_source == "graph" else None
     directory = OrgDirectoryService(
@@ -200,6 +214,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         leases,
         GraphDirectory(graph.config, client=graph) if graph else None,
         schedule=next_fire(settings.org_sync_cron, settings.timezone),
+        metrics=metrics,
     )
     installs = (
         InstallService(
@@ -224,6 +239,7 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
             concurrency=1,
             limiter=limiter,
             on_unreachable=people.unreachable,
+            metrics=metrics,
         ),
         render,
         install=auto_install,
@@ -285,6 +301,11 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
     # What waited for someone the bot could not reach goes out once Teams announces the install.
     people.reachable.register(agreements.reachable)
     people.reachable.register(followups.reachable)
+
+    async def answered(_: CheckinStored) -> None:
+        metrics.answered()
+
+    checkins.stored.register(answered)
     data_rights = DataRightsService(
         PersonalData(store, responses, AnswerTally(store, key)), rounds, key, dialog_state_of
     )
@@ -303,17 +324,18 @@ def build_parts(settings: Settings, store: DocumentStore) -> Parts:
         notifier,
         graph,
         installs,
+        telemetry,
     )
 
 
 @asynccontextmanager
-async def bootstrap(settings: Settings) -> AsyncIterator[Parts]:
+async def bootstrap(settings: Settings, telemetry: Telemetry = OFF) -> AsyncIterator[Parts]:
     """The parts over the configured store, closed on the way out, also after an error."""
     store = await open_store(settings)
     try:
         # Before anything reads or files a pseudonym: a changed key would split everyone's data.
         await KeyFingerprint(store).require(settings.load_pseudonym_key())
-        parts = build_parts(settings, store)
+        parts = build_parts(settings, store, telemetry)
     except BaseException:
         await store.close()
         raise
@@ -354,7 +376,13 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
         ],
         unknown_command=help_.unknown,
     )
-    bot = HomeOfficeBot(parts.people, routes, help_.greet, settings.turn_budget_seconds)
+    bot = HomeOfficeBot(
+        parts.people,
+        routes,
+        help_.greet,
+        settings.turn_budget_seconds,
+        tracer=parts.telemetry.tracer,
+    )
     # botbuilder validates the token: a refusal is a 401; another channel than Teams, a sender
     # without an Entra id or a foreign tenant a 403 (bot/inbound.py).
     authentication = ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))

@@ -17,6 +17,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import TeamInfo
+from opentelemetry.trace import Tracer
 
 from bot.actions import (
     ActionResult,
@@ -29,6 +30,7 @@ from bot.actions import (
 from bot.activity import card_message, is_personal, language_of, tenant_id, user_id
 from bot.commands import parse_command
 from bot.routes import RouteTable, Turn
+from bot.telemetry import OFF, name_route, turn_outcome, turn_span
 from cards.elements import Card
 from cards.i18n import t
 from domain.profile import Profile
@@ -40,6 +42,8 @@ from storage.port import StorageError
 log = logging.getLogger(__name__)
 
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
+# Text that is no command: the span says so, never what was typed.
+UNKNOWN_COMMAND = "text"
 
 
 # The greeting after install: the person's context, profile and first name.
@@ -53,8 +57,10 @@ class HomeOfficeBot(TeamsActivityHandler):
         routes: RouteTable,
         greet: Greet,
         budget: float = TURN_BUDGET,
+        tracer: Tracer = OFF.tracer,
     ) -> None:
         self._people = people
+        self._tracer = tracer
         self._routes = routes
         self._greet = greet
         self._budget = budget
@@ -62,16 +68,20 @@ class HomeOfficeBot(TeamsActivityHandler):
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Every turn within its budget (TURN_BUDGET_SECONDS), below Teams' patience: storage
         retries stop when it is spent, and a turn still waiting then answers "busy"."""
-        deadline = asyncio.timeout(self._budget)
-        try:
-            async with deadline:
-                with retrying.turn(self._budget):
-                    await super().on_turn(turn_context)
-        except TimeoutError:
-            if not deadline.expired():
-                raise  # another timeout (an HTTP client's): on_turn_error's to answer
-            log.warning("a %s turn ran out of its %.1f s", turn_context.activity.type, self._budget)
-            await _busy(turn_context)
+        with turn_span(self._tracer, turn_context.activity.type):
+            deadline = asyncio.timeout(self._budget)
+            try:
+                async with deadline:
+                    with retrying.turn(self._budget):
+                        await super().on_turn(turn_context)
+            except TimeoutError:
+                if not deadline.expired():
+                    raise  # another timeout (an HTTP client's): on_turn_error's to answer
+                log.warning(
+                    "a %s turn ran out of its %.1f s", turn_context.activity.type, self._budget
+                )
+                turn_outcome("busy")
+                await _busy(turn_context)
 
     # -- install ---------------------------------------------------------------------------
 
@@ -129,10 +139,13 @@ class HomeOfficeBot(TeamsActivityHandler):
                 result = await self._act(turn_context, profile, verb, activity.value)
                 await _answer_fallback_submit(turn_context, result)
                 return
-            handle = self._routes.command(parse_command(activity.text))
+            command = parse_command(activity.text)
+            name_route(command.value if command else UNKNOWN_COMMAND)
+            handle = self._routes.command(command)
             await handle(Turn(turn_context, profile))
         except StorageError:
             log.exception("storage failed during a message turn")
+            turn_outcome("storage")
             await turn_context.send_activity(t(language_of(turn_context), "error.busy"))
 
     # -- card actions --------------------------------------------------------------------
@@ -162,6 +175,7 @@ class HomeOfficeBot(TeamsActivityHandler):
                 result = ShowMessage(t(profile.effective_language, "personal_only"))
         except StorageError:
             log.exception("storage failed during a card action")
+            turn_outcome("storage")
             result = ShowMessage(t(language_of(turn_context), "error.busy"))
         match result:
             case ReplaceCard(card):
@@ -181,6 +195,7 @@ class HomeOfficeBot(TeamsActivityHandler):
         handle = self._routes.action(verb)
         if handle is None:
             return ShowMessage(t(profile.effective_language, "error.unknown_action"))
+        name_route(verb)  # a verb of the route table's, so no text a client made up
         return await handle(Turn(turn_context, profile, data))
 
     # -- helpers -------------------------------------------------------------------------

@@ -11,10 +11,14 @@ minute does that work at once.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -38,6 +42,41 @@ def next_fire(cron: str, timezone: ZoneInfo) -> NextScheduled:
     return after
 
 
+def _stopped_is_no_error(record: logging.LogRecord) -> bool:
+    """APScheduler logs a job cancelled by the host's stop as an error with a traceback; it is
+    an ordinary stop (the job wound down first), so it says so at INFO instead."""
+    if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
+        record.msg = 'Job "%s" stopped with the host'
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        record.exc_info = record.exc_text = None
+    return True
+
+
+class _Executor(AsyncIOExecutor):
+    def start(self, scheduler: Any, alias: str) -> None:
+        super().start(scheduler, alias)
+        self._logger.addFilter(_stopped_is_no_error)
+
+    def running(self) -> set[asyncio.Future[Any]]:
+        # APScheduler 3.x keeps the running jobs here (requirements.txt pins it).
+        return {f for f in self._pending_futures if not f.done()}
+
+
+class HostScheduler(AsyncIOScheduler):
+    def __init__(self, timezone: ZoneInfo) -> None:
+        self._executor = _Executor()
+        super().__init__(timezone=timezone, executors={"default": self._executor})
+
+    async def stop(self) -> None:
+        """Cancel the running jobs and wait until they have wound down: a delivery lets its
+        sends in flight settle in the ledger and releases its lease, so the store and the
+        connector it uses must stay open until this returns. (APScheduler's shutdown cancels
+        them but cannot wait: it is not a coroutine.)"""
+        running = self._executor.running()
+        self.shutdown(wait=False)
+        await asyncio.gather(*running, return_exceptions=True)
+
+
 def build_scheduler(
     jobs: RoundJobs,
     cron: str,
@@ -46,8 +85,8 @@ def build_scheduler(
     org_sync: Callable[[], Awaitable[None]] | None = None,
     org_sync_cron: str = "0 3 * * *",
     ticks: Sequence[Callable[[], Awaitable[None]]] = (),
-) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(timezone=timezone)
+) -> HostScheduler:
+    scheduler = HostScheduler(timezone)
     started = datetime.now(timezone)
     if cron != SCHEDULE_OFF:
         # At the minute, the tick finds the round due and opens it.

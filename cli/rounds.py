@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from bootstrap import Parts, bootstrap
 from bot.settings import Settings
+from bot.telemetry import OFF, configure
 from cli import Commands
 from domain.clock import utc_now
 from domain.leases import Lease
@@ -42,9 +43,12 @@ def add_cli(commands: Commands) -> None:
 
 async def run_cli(settings: Settings, args: argparse.Namespace) -> int:
     round_id: str | None = args.round_id
-    if args.action in ("open", "resend-failed"):
+    sends = args.action in ("open", "resend-failed")
+    if sends:
         settings.check_can_send(f"round {args.action}")
-    async with bootstrap(settings) as parts:
+    # A round an operator opens counts for the "no round opened" alert like the host's; the
+    # OpenTelemetry SDK sends what is left when the process exits.
+    async with bootstrap(settings, configure() if sends else OFF) as parts:
         if args.action == "list":
             return await _list(parts, settings, args.limit, args.json)
         if args.action == "close":

@@ -12,6 +12,7 @@ from aiohttp import web
 from bootstrap import Parts, bootstrap, build_parts, build_turns
 from bot.scheduler import build_scheduler
 from bot.settings import UNSAFE_EXPOSE, Settings
+from bot.telemetry import OFF, Telemetry, TracedStore, configure
 from bot.web import AccessLog, healthz, messages_endpoint
 from cli import Commands
 from storage.port import DocumentStore
@@ -37,9 +38,11 @@ def web_app(settings: Settings, parts: Parts) -> web.Application:
     return app
 
 
-def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
+def build_web_app(
+    settings: Settings, store: DocumentStore, telemetry: Telemetry = OFF
+) -> web.Application:
     """The web app over parts built on `store`, which close with the app (tests host it so)."""
-    parts = build_parts(settings, store)
+    parts = build_parts(settings, store, telemetry)
     app = web_app(settings, parts)
 
     async def close_parts(_: web.Application) -> None:
@@ -51,6 +54,8 @@ def build_web_app(settings: Settings, store: DocumentStore) -> web.Application:
 
 def retention(store: DocumentStore) -> tuple[Callable[[], Awaitable[None]], ...]:
     """Cosmos DB drops expired responses itself (TTL); on SQLite a tick deletes them."""
+    if isinstance(store, TracedStore):
+        store = store.inner
     if not isinstance(store, SqliteStore):
         return ()
 
@@ -63,7 +68,8 @@ def retention(store: DocumentStore) -> tuple[Callable[[], Awaitable[None]], ...]
 
 
 async def serve(settings: Settings) -> None:
-    async with bootstrap(settings) as parts:
+    # The host exports, and of the commands only those that send (cli/rounds.py).
+    async with bootstrap(settings, configure()) as parts:
         runner = web.AppRunner(web_app(settings, parts), access_log_class=AccessLog)
         await runner.setup()
         site = web.TCPSite(runner, host=settings.host, port=settings.port)
@@ -91,7 +97,8 @@ async def serve(settings: Settings) -> None:
         try:
             await stop.wait()
         finally:
-            scheduler.shutdown(wait=False)
+            # The jobs first: a delivery's sends in flight settle while the store is open.
+            await scheduler.stop()
             await runner.cleanup()
             log.info("stopped")
 

@@ -72,8 +72,14 @@ param pseudonymKey string = ''
 @description('Object ids of the operators (people or an Entra group) who get the Cosmos DB Built-in Data Contributor role, to run the commands that send nothing (round status, roles, org import, key check) from a workstation signed in with az login. Commands that send cards (round open) run inside the app: az webapp ssh.')
 param cosmosOperatorPrincipalIds array = []
 
+@description('Private networking: Cosmos DB and Key Vault reachable only through private endpoints in a virtual network the app joins (modules/network.bicep). Operators\' workstation commands (cosmosOperatorPrincipalIds) and reading the Key Vault secret then need a way into that network (a VPN or a jump host); see docs/operations.md.')
+param privateNetwork bool = false
+
 @description('Purge protection on the Key Vault. Keep true in production: the pseudonym key cannot be recreated, so a deleted vault must stay recoverable. Set false only for throw-away test deployments (once on, it cannot be switched off).')
 param keyVaultPurgeProtection bool = true
+
+@description('E-mail address (a shared operations mailbox) that every alert goes to: no round opened on a round day, a delivery stopped or losing cards, the directory sync failed, HTTP 5xx, the health check failing, Cosmos DB throttling.')
+param alertEmail string
 
 // uniqueString is stable for the same resource group and prefix, so a re-deployment updates the
 // same resources, while the globally unique names (web app, Cosmos account, Key Vault, bot handle)
@@ -86,8 +92,14 @@ var names = {
   bot: 'bot-${namePrefix}-${token}'
   cosmos: 'cosmos-${namePrefix}-${token}'
   keyVault: 'kv-${namePrefix}-${take(token, 8)}'
+  vnet: 'vnet-${namePrefix}-${token}'
 }
 var pseudonymSecretName = 'pseudonym-key'
+var monitoringNames = {
+  workspace: 'log-${namePrefix}-${token}'
+  appInsights: 'appi-${namePrefix}-${token}'
+  actionGroup: 'ag-${namePrefix}-${token}'
+}
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: names.identity
@@ -106,6 +118,7 @@ module cosmos 'modules/cosmos.bicep' = {
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
     dataContributorPrincipalId: identity.properties.principalId
     operatorPrincipalIds: cosmosOperatorPrincipalIds
+    privateOnly: privateNetwork
   }
 }
 
@@ -119,6 +132,35 @@ module keyVault 'modules/keyvault.bicep' = {
     secretName: pseudonymSecretName
     secretValue: pseudonymKey
     secretsUserPrincipalId: identity.properties.principalId
+    privateOnly: privateNetwork
+  }
+}
+
+module network 'modules/network.bicep' = if (privateNetwork) {
+  name: 'network'
+  params: {
+    vnetName: names.vnet
+    location: location
+    tags: tags
+    cosmosAccountId: cosmos.outputs.accountId
+    keyVaultId: keyVault.outputs.vaultId
+  }
+}
+
+// Logs, traces and counters of the host and the platform's diagnostics in one workspace, and
+// the alerts (modules/monitoring.bicep; the Web App's part is monitoringSite below).
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: monitoringNames.workspace
+    appInsightsName: monitoringNames.appInsights
+    actionGroupName: monitoringNames.actionGroup
+    location: location
+    tags: tags
+    alertEmail: alertEmail
+    cosmosAccountName: cosmos.outputs.accountName
+    keyVaultName: keyVault.outputs.vaultName
+    timezone: 'Europe/Oslo'
   }
 }
 
@@ -131,17 +173,23 @@ module webApp 'modules/webapp.bicep' = {
     tags: tags
     planSku: appServicePlanSku
     identityResourceId: identity.id
+    subnetId: privateNetwork ? network.outputs.appSubnetId : ''
     // Every name here is one bot/settings.py reads, or one the platform or azure-identity
     // reads (tests/unit/test_infra.py holds that list). Referencing the module outputs also makes
     // the web app wait for both role assignments, so the first start can reach its data.
     appSettings: {
+      // The host sends traces, counters and logs to Application Insights (bot/telemetry.py). A
+      // plain setting, not a Key Vault reference: it lets one send telemetry, not read any, and
+      // Microsoft does not treat it as a secret.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
       // botbuilder authenticates to the Bot Connector as the managed identity, whose client id
       // is the bot's app id; no MicrosoftAppPassword exists.
       MicrosoftAppId: identity.properties.clientId
       MicrosoftAppType: 'UserAssignedMSI'
       MicrosoftAppTenantId: identity.properties.tenantId
-      // azure-identity's DefaultAzureCredential (Cosmos sign-in) picks a user-assigned identity
-      // only by this variable; without it, it asks for a system-assigned one, which there is not.
+      // The Cosmos sign-in (storage/cosmos_store.py, ManagedIdentityCredential) picks the
+      // user-assigned identity by this variable; without it, it would ask for a system-assigned
+      // one, which there is not.
       AZURE_CLIENT_ID: identity.properties.clientId
       STORAGE: 'cosmos'
       COSMOS_ENDPOINT: cosmos.outputs.endpoint
@@ -158,6 +206,12 @@ module webApp 'modules/webapp.bicep' = {
       HOST: '0.0.0.0'
       PORT: '8000'
       WEBSITES_PORT: '8000'
+      // Seconds between SIGTERM and the kill at a restart or deployment (the default is 5). On
+      // SIGTERM a delivery stops claiming people and lets its sends in flight settle in the
+      // ledger: a send ends within the connector's 30 s timeout, and one that was throttled
+      // waits at most 30 s and tries once more, so 90 s. A send still retrying after that is
+      // killed between send and record: the next run sends that person the card again.
+      WEBSITES_CONTAINER_STOP_TIME_LIMIT: '90'
       // Zip deployments run Oryx, which installs requirements.txt into the app's virtualenv.
       SCM_DO_BUILD_DURING_DEPLOYMENT: 'true'
     }
@@ -178,6 +232,16 @@ module bot 'modules/bot.bicep' = {
     identityClientId: identity.properties.clientId
     identityResourceId: identity.id
     identityTenantId: identity.properties.tenantId
+  }
+}
+
+module monitoringSite 'modules/monitoring-site.bicep' = {
+  name: 'monitoring-site'
+  params: {
+    siteName: webApp.outputs.siteName
+    workspaceId: monitoring.outputs.workspaceId
+    actionGroupId: monitoring.outputs.actionGroupId
+    tags: tags
   }
 }
 

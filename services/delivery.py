@@ -37,6 +37,7 @@ from domain.delivery import (
 )
 from domain.logref import ref
 from domain.ratelimit import TeamsLimiter
+from services.telemetry import NO_METRICS, RoundMetrics
 from storage import retrying
 from storage.ledger import DeliveryLedger, LedgerEntry
 from storage.roster import RosterRepository
@@ -122,8 +123,10 @@ class DeliveryService:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_unreachable: Callable[[str], Awaitable[None]] | None = None,
         breaker_after: int = BREAKER_AFTER,
+        metrics: RoundMetrics = NO_METRICS,
     ) -> None:
         self._roster = roster
+        self._metrics = metrics
         self._on_unreachable = on_unreachable
         self._breaker_after = breaker_after
         self._ledger = ledger
@@ -164,6 +167,7 @@ class DeliveryService:
         in_flight: set[asyncio.Task[None]] = set()
         run = _Run(Breaker(self._breaker_after))
         total = todo.qsize()
+        self._metrics.invited(kind, total)
         log.info("%s %s: %d to deliver (%d settled before)", shown, kind, total, len(seen))
 
         async def worker() -> None:
@@ -212,6 +216,7 @@ class DeliveryService:
         tripped = run.breaker.tripped
         if tripped is not None:
             log.warning("%s %s: %s; the rest stay pending", shown, kind, tripped.reason())
+            self._metrics.breaker_tripped(kind)
             await self._ledger.stopped(round_id, kind, tripped)
             return tripped
         # Fewer failures than the breaker watches: they are the people's own.
@@ -275,6 +280,7 @@ class DeliveryService:
     async def _settle(self, ended: _Ended) -> None:
         recipient, result = ended.recipient, ended.result
         await self._ledger.settle(ended.entry, _STATE[ended.outcome], result.status, ended.attempt)
+        self._metrics.settled(ended.entry.kind, _STATE[ended.outcome].value)
         if ended.outcome is Outcome.SENT:
             if recipient.dead:  # an operator's resend reached them: reachable after all
                 await self._roster.save(replace(recipient, dead=False))

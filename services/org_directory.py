@@ -29,6 +29,7 @@ from domain.org import (
 from domain.rounds import NextScheduled, no_schedule
 from domain.schedule import is_late, latest_due
 from services.leasing import run_leased
+from services.telemetry import NO_METRICS, RoundMetrics
 from storage.directory import DirectoryRepository, DirectoryVersion, Replaced
 from storage.leases import LeaseStore
 
@@ -71,8 +72,10 @@ class OrgDirectoryService:
         clock: Clock = utc_now,
         holder: str | None = None,
         schedule: NextScheduled = no_schedule,
+        metrics: RoundMetrics = NO_METRICS,
     ) -> None:
         self._directory = directory
+        self._metrics = metrics
         self._leases = leases
         self._source = source
         self._clock = clock
@@ -127,6 +130,7 @@ class OrgDirectoryService:
         except Exception:
             self._tried = scheduled
             log.exception("organisation sync failed; the directory is unchanged")
+            self._metrics.directory_sync_failed()
             return
         if replaced is None:
             return  # another instance syncs

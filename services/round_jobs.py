@@ -46,6 +46,7 @@ from services.checkins import CheckinService
 from services.delivery import Card, DeliveryService
 from services.leasing import run_leased
 from services.notify import Render
+from services.telemetry import NO_METRICS, RoundMetrics
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger, LedgerEntry
 from storage.port import Conflict
@@ -180,8 +181,10 @@ class RoundJobs:
         round_length: timedelta = DEFAULT_ROUND_LENGTH,
         reminder_after: timedelta = DEFAULT_REMINDER_AFTER,
         schedule: NextScheduled = no_schedule,
+        metrics: RoundMetrics = NO_METRICS,
     ) -> None:
         self._rounds = rounds
+        self._metrics = metrics
         self._roster = roster
         self._ledger = ledger
         self._delivery = delivery
@@ -340,11 +343,13 @@ class RoundJobs:
         items = self._rotation.items(len(before))
         round_ = new_round(round_id, opened, items, self._round_length, delivered=False)
         try:
-            return await self._rounds.create(round_)
+            created = await self._rounds.create(round_)
         except Conflict:
             # Opened earlier today: delivering it again reaches only people new since then.
             existing = await self._rounds.get(round_id, fresh=True)
             return existing or round_
+        self._metrics.opened()
+        return created
 
     async def _deliver(self, round_: Round) -> None:
         report = await self._delivery.deliver(
@@ -381,7 +386,9 @@ class RoundJobs:
             await self._rounds.create(new_round(round_id, now, items, length, delivered=False))
         except Conflict:
             return  # another host opened it a moment ago
+        self._metrics.opened()
         if is_late(scheduled, now):
+            self._metrics.opened_late()
             local = "%Y-%m-%d %H:%M"
             log.warning(
                 "round %s for scheduled %s opened late at %s: no host ran at the scheduled minute",

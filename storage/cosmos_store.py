@@ -29,6 +29,7 @@ longest a call takes, which is what lets a turn answer before Teams stops waitin
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from functools import partial
@@ -79,6 +80,23 @@ class StorageSetupError(StorageError):
     """The account cannot be used: unreachable, wrong key, or no permission."""
 
 
+def identity_credential(env: Mapping[str, str]) -> Any:
+    """Who signs Cosmos DB requests when there is no key.
+
+    On App Service (which sets IDENTITY_ENDPOINT) only the managed identity: AZURE_CLIENT_ID
+    names the user-assigned one. DefaultAzureCredential would also try environment secrets and
+    developer sign-ins there, so a stray variable could make the app sign in as someone else.
+    Anywhere else (an operator's workstation after `az login`) the DefaultAzureCredential chain.
+    """
+    if env.get("IDENTITY_ENDPOINT"):
+        from azure.identity.aio import ManagedIdentityCredential
+
+        return ManagedIdentityCredential(client_id=env.get("AZURE_CLIENT_ID") or None)
+    from azure.identity.aio import DefaultAzureCredential
+
+    return DefaultAzureCredential()
+
+
 class CosmosStore:
     def __init__(
         self,
@@ -106,15 +124,11 @@ class CosmosStore:
     ) -> CosmosStore:
         """Connect, and create the database and containers when missing.
 
-        Without a key the managed identity (or any DefaultAzureCredential) signs requests.
+        Without a key an identity signs requests (`identity_credential`).
         `retry_budget`: the seconds a call may take, retries included (STORAGE_RETRY_BUDGET_SECONDS),
         on `timing`'s clock.
         """
-        credential: Any = key
-        if not key:
-            from azure.identity.aio import DefaultAzureCredential
-
-            credential = DefaultAzureCredential()
+        credential: Any = key or identity_credential(os.environ)
         # The SDK logs every request at INFO with its URL and partition key: ids of people,
         # pseudonyms. What matters (throttling, failures) reaches our own log lines.
         logging.getLogger("azure.cosmos._cosmos_http_logging_policy").setLevel(logging.WARNING)

@@ -34,7 +34,11 @@ param identityTenantId string
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   name: botName
-  // The registration is a global resource (the region of the Web App decides where the bot runs).
+  // Region choice: global. The registration holds configuration only (endpoint, app id); the
+  // bot's data lives in the Web App's and Cosmos DB's region (main.bicep `location`), and Teams
+  // keeps chats in the tenant's Microsoft 365 geography either way. A regional (EU) bot would
+  // keep the Bot Connector's processing in Europe too; it was not chosen because its channel
+  // support has to be confirmed for Microsoft Teams first (docs/operations.md).
   location: 'global'
   tags: tags
   kind: 'azurebot'

@@ -26,6 +26,9 @@ param serverless bool = true
 @minValue(1000)
 param autoscaleMaxThroughput int = 1000
 
+@description('true = reachable only through private endpoints (modules/network.bicep); false = public network access, guarded by Entra sign-in alone.')
+param privateOnly bool = false
+
 @description('Principal (object) id of the managed identity that gets the Cosmos DB Built-in Data Contributor role.')
 param dataContributorPrincipalId string
 
@@ -89,7 +92,15 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
     // to leak or rotate. The host has no COSMOS_KEY in production.
     disableLocalAuth: true
     minimalTlsVersion: 'Tls12'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled'
+    // Point-in-time restore to any second of the last 7 days (docs/operations.md, "Restore").
+    // The 7-day tier costs nothing extra; an account cannot go back to periodic backups.
+    backupPolicy: {
+      type: 'Continuous'
+      continuousModeProperties: {
+        tier: 'Continuous7Days'
+      }
+    }
   }
 }
 
@@ -159,3 +170,6 @@ output databaseName string = database.name
 
 @description('Name of the account.')
 output accountName string = account.name
+
+@description('Resource id of the account, for its private endpoint.')
+output accountId string = account.id

@@ -24,6 +24,9 @@ param secretValue string = ''
 @description('Principal (object) id of the managed identity that gets the Key Vault Secrets User role.')
 param secretsUserPrincipalId string
 
+@description('true = reachable only through private endpoints (modules/network.bicep); the app then resolves its Key Vault reference through its VNet integration.')
+param privateOnly bool = false
+
 // Key Vault Secrets User: read secret values, nothing else.
 var secretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 
@@ -45,8 +48,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     softDeleteRetentionInDays: 90
     // The property accepts only true, or absence.
     enablePurgeProtection: purgeProtection ? true : null
-    // App Service resolves Key Vault references from its public outbound addresses.
-    publicNetworkAccess: 'Enabled'
+    // Public: App Service resolves Key Vault references from its public outbound addresses.
+    publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -75,6 +78,9 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 @description('Name of the vault.')
 output vaultName string = vault.name
+
+@description('Resource id of the vault, for its private endpoint.')
+output vaultId string = vault.id
 
 @description('Name of the secret that holds the pseudonym key.')
 output secretName string = secretName

@@ -21,6 +21,9 @@ param planSku string = 'B1'
 @description('Resource id of the user-assigned managed identity the app runs as.')
 param identityResourceId string
 
+@description('Resource id of the subnet the app joins (VNet integration), or empty for none.')
+param subnetId string = ''
+
 @description('App settings (environment variables of the host), name to value.')
 param appSettings object
 
@@ -58,10 +61,16 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     // No sticky sessions: every request carries its own Bot Framework token and all state is
     // in Cosmos DB, so any instance can take any request.
     clientAffinityEnabled: false
+    // With private networking every outbound call (Cosmos DB, Key Vault references included)
+    // leaves through the virtual network, where the private DNS zones resolve the endpoints.
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
+    vnetRouteAllEnabled: !empty(subnetId)
     siteConfig: {
       linuxFxVersion: 'PYTHON|3.11'
       // The aiohttp host is its own server (no WSGI app for gunicorn); it reads HOST and PORT.
-      appCommandLine: 'python app.py'
+      // startup.sh execs Python, and this command execs startup.sh in App Service's generated
+      // start script, so SIGTERM reaches the host and it stops cleanly (the script says more).
+      appCommandLine: 'exec sh startup.sh'
       // The scheduler of check-in rounds lives in the host process: it must not be unloaded
       // when idle.
       alwaysOn: true
@@ -79,6 +88,24 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
       ]
     }
+  }
+}
+
+// Deployments sign in with Entra (az webapp deploy, az login) only: the SCM (Kudu) and FTP
+// sites refuse user names and passwords, which could otherwise publish code as the app.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
   }
 }
 

@@ -3,21 +3,27 @@
 Logs reach more people than the store does (the host's console, a log workspace). A flow with
 a free-text reason, ergonomic discomfort, a check-in comment, a follow-up and the leader's note
 runs with every logger at DEBUG; none of what the people wrote may appear, and from INFO up
-neither their names, e-mails nor Entra ids.
+neither their names, e-mails nor Entra ids. The same flow with telemetry recorded in memory
+(what Application Insights would receive): no span or metric names any of it, nor a pseudonym.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
 
+from bot.settings import Settings
 from cards.followup import DONE_VERB
+from domain.pseudonym import pseudonym
 from tests.support.answers import NETWORK, STRESSED
 from tests.support.example_org import EXAMPLE, KARI, LARS
+from tests.support.fake_connector import FakeConnector
 from tests.support.host import Host, parts
 from tests.support.teams import install
+from tests.support.telemetry import Recorded
 from tests.support.turns import cards_to, open_rounds, say, share, step
 from tests.support.turns import press as press_card
 
@@ -29,8 +35,23 @@ EMAILS = ("kari.nordmann@fjellvik-kommune.example", "lars.haugen@fjellvik-kommun
 NAMES = ("Kari Nordmann", "Lars Haugen")
 
 
-async def test_no_health_details_emails_names_or_ids_in_logs(
-    host: Host, caplog: pytest.LogCaptureFixture
+@pytest.fixture
+def recorded() -> Recorded:
+    return Recorded()
+
+
+@pytest.fixture
+async def host(
+    settings: Settings, connector: FakeConnector, recorded: Recorded
+) -> AsyncIterator[Host]:
+    running = Host(settings, connector, telemetry=recorded.telemetry)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_no_health_details_emails_names_or_ids_in_logs_or_telemetry(
+    host: Host, caplog: pytest.LogCaptureFixture, recorded: Recorded
 ) -> None:
     caplog.set_level(logging.DEBUG)
     org = EXAMPLE.read_bytes()
@@ -86,3 +107,10 @@ async def test_no_health_details_emails_names_or_ids_in_logs(
         and any(s in line for s in (*NAMES, *ids))
     ]
     assert loud == []
+
+    key = host.settings.load_pseudonym_key()
+    secrets: tuple[str, ...] = (REASON, SPECIAL, COMMENT, NOTE, *EMAILS, *NAMES, *ids)
+    secrets += tuple(pseudonym(i, key) for i in ids)
+    exported = recorded.exported_text()
+    assert len(recorded.spans("turn")) > 10  # the flow was traced at all
+    assert [line for line in exported if any(s in line for s in secrets)] == []

@@ -18,6 +18,7 @@ import pytest
 from bot.graph import MAX_ATTEMPTS, GraphDirectory, GraphError
 from bot.scheduler import build_scheduler, next_fire
 from bot.settings import ConfigError, Settings
+from bot.telemetry import OtelRoundMetrics
 from domain.org import Person
 from services.org_directory import OrgDataError, OrgDirectoryService
 from storage.directory import DirectoryRepository
@@ -36,6 +37,7 @@ from tests.support.fake_graph import (
     served,
 )
 from tests.support.org_csv import gid
+from tests.support.telemetry import Recorded
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -248,12 +250,14 @@ async def test_graph_data_with_a_cycle_is_refused_and_unknown_managers_dropped(
         assert (await directory.person(gid(2))) == person(2)
 
         tomorrow = datetime.now(UTC) + timedelta(days=1)
+        recorded = Recorded()
         looped = OrgDirectoryService(
             directory,
             LeaseStore(store),
             Fixed([person(1, 2), person(2, 1), person(3)]),
             clock=lambda: tomorrow,
             schedule=next_fire("0 3 * * *", ZoneInfo("UTC")),
+            metrics=OtelRoundMetrics(recorded.telemetry.meter),
         )
         with pytest.raises(OrgDataError, match="manager cycle"):
             await looped.sync()
@@ -265,6 +269,8 @@ async def test_graph_data_with_a_cycle_is_refused_and_unknown_managers_dropped(
         with caplog.at_level(logging.ERROR):
             await looped.scheduled_sync()
         assert caplog.text.count("organisation sync failed") == 1
+        # The operators' alert counts the failed night once.
+        assert recorded.total("homeoffice.directory.sync_failures") == 1
 
         empty = OrgDirectoryService(directory, LeaseStore(store), Fixed([]))
         with pytest.raises(OrgDataError, match="returned nobody"):

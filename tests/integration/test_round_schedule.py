@@ -18,6 +18,7 @@ import pytest
 
 from bot.scheduler import build_scheduler, next_fire
 from bot.settings import SCHEDULE_OFF, Settings
+from bot.telemetry import OtelRoundMetrics
 from cards.render import render
 from domain.delivery import Recipient
 from domain.rotation import rotation
@@ -25,6 +26,7 @@ from domain.rounds import new_round
 from services.checkins import CheckinService
 from services.delivery import DeliveryService
 from services.round_jobs import RoundJobs
+from services.telemetry import NO_METRICS, RoundMetrics
 from storage.counters import ParticipationCounter
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
@@ -35,6 +37,7 @@ from storage.rounds import RoundRepository
 from tests.support.fake_connector import FakeConnector
 from tests.support.host import Host, parts
 from tests.support.services import RecordingSender
+from tests.support.telemetry import Recorded
 
 OSLO = ZoneInfo("Europe/Oslo")
 MONDAY_9 = datetime(2026, 12, 7, 9, 0, tzinfo=OSLO)
@@ -75,6 +78,7 @@ def jobs_over(
     clock: Clock,
     round_days: int = 7,
     cron: str = WEEKLY,
+    metrics: RoundMetrics = NO_METRICS,
 ) -> RoundJobs:
     """One host's round jobs over `store`, as bootstrap.py wires them."""
     rounds, roster, ledger = RoundRepository(store), RosterRepository(store), DeliveryLedger(store)
@@ -103,6 +107,7 @@ def jobs_over(
         round_length=length,
         reminder_after=timedelta(days=2),
         schedule=next_fire(cron, OSLO),
+        metrics=metrics,
     )
 
 
@@ -141,11 +146,16 @@ async def test_a_host_started_after_the_scheduled_minute_opens_that_round_once(
 async def test_two_hosts_ticking_at_once_open_the_missed_round_once(store: DocumentStore) -> None:
     await enrol(store, recipients(20, "https://teams.invalid"))
     clock, sender = Clock(MONDAY_9 + timedelta(minutes=3)), RecordingSender()
-    first, second = jobs_over(store, sender, clock), jobs_over(store, sender, clock)
+    recorded = Recorded()  # both hosts send to one Application Insights
+    metrics = OtelRoundMetrics(recorded.telemetry.meter)
+    first, second = (jobs_over(store, sender, clock, metrics=metrics) for _ in range(2))
     await asyncio.gather(first.tick(), second.tick())
     await asyncio.gather(first.tick(), second.tick())  # whoever found the lease taken
     assert [r.id for r in await RoundRepository(store).all()] == ["s20261207"]
     assert cards_per_person(sender) == {f"user-{i:03d}": 1 for i in range(20)}
+    # The operators see one round, opened late, and no "no round opened" alert.
+    assert recorded.total("homeoffice.round.opened") == 1
+    assert recorded.total("homeoffice.round.opened_late") == 1
 
 
 async def test_a_round_older_than_its_length_is_not_opened_late(store: DocumentStore) -> None:

@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bootstrap import Parts, open_store
 from bot.settings import Settings
+from bot.telemetry import OFF, Telemetry
 from cli.serve import PARTS, build_web_app
 from storage.port import DocumentStore
 from tests.support.cosmos_server import CosmosTestServer
@@ -48,10 +49,12 @@ class Host:
     store: DocumentStore | None = None
     #: Puts something between the host and its store (a store that stalls).
     wrap: Callable[[DocumentStore], DocumentStore] = lambda store: store
+    #: Where the host's spans and counters go (tests/support/telemetry.py records them).
+    telemetry: Telemetry = OFF
 
     async def start(self) -> None:
         self.store = self.wrap(await open_store(self.settings))
-        web_app = build_web_app(self.settings, self.store)
+        web_app = build_web_app(self.settings, self.store, self.telemetry)
         self.client = TestClient(TestServer(web_app, host="127.0.0.1"))
         await self.client.start_server()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.telemetry import OtelRoundMetrics
 from domain.delivery import (
     BREAKER_AFTER,
     Breaker,
@@ -14,9 +15,11 @@ from domain.delivery import (
     Verdict,
 )
 from services.delivery import Card, DeliveryReport, DeliveryService, SendResult
+from services.telemetry import NO_METRICS, RoundMetrics
 from storage.ledger import DeliveryLedger
 from storage.roster import RosterRepository
 from tests.support.memory_store import InMemoryStore
+from tests.support.telemetry import Recorded
 
 
 def test_the_first_sends_all_getting_401_trip_it_and_say_what_to_check() -> None:
@@ -89,7 +92,9 @@ class ScriptedTeams:
         raise AssertionError("everyone has a chat")
 
 
-async def deliver(teams: ScriptedTeams, n: int) -> tuple[DeliveryReport, InMemoryStore]:
+async def deliver(
+    teams: ScriptedTeams, n: int, metrics: RoundMetrics = NO_METRICS
+) -> tuple[DeliveryReport, InMemoryStore]:
     store = InMemoryStore()
     roster = RosterRepository(store)
     everyone = [Recipient(f"u{i:02d}", "t", "https://teams/", "28:bot", f"29:{i}", f"a:{i}")
@@ -102,7 +107,13 @@ async def deliver(teams: ScriptedTeams, n: int) -> tuple[DeliveryReport, InMemor
         now[0] += seconds
 
     service = DeliveryService(
-        roster, DeliveryLedger(store), teams, concurrency=1, monotonic=lambda: now[0], sleep=sleep
+        roster,
+        DeliveryLedger(store),
+        teams,
+        concurrency=1,
+        monotonic=lambda: now[0],
+        sleep=sleep,
+        metrics=metrics,
     )
     return await service.deliver("r1", "card", everyone, lambda r: {}), store
 
@@ -123,3 +134,12 @@ async def test_failures_before_a_send_that_gets_through_are_settled_as_the_peopl
     assert (report.counts.sent, report.counts.dead) == (30 - BREAKER_AFTER + 1, BREAKER_AFTER - 1)
     marked = [r for r in await RosterRepository(store).everyone() if r.dead]
     assert len(marked) == BREAKER_AFTER - 1
+
+
+async def test_the_operators_see_a_trip_in_the_counters_and_no_one_counted_lost() -> None:
+    recorded = Recorded()
+    await deliver(ScriptedTeams([401] * 30), 50, OtelRoundMetrics(recorded.telemetry.meter))
+    assert recorded.total("homeoffice.delivery.breaker_trips", **{"homeoffice.kind": "card"}) == 1
+    assert recorded.total("homeoffice.round.invited") == 50
+    for outcome in ("sent", "failed", "dead"):  # the held failures stay pending
+        assert recorded.total(f"homeoffice.round.{outcome}") == 0

@@ -12,6 +12,7 @@ declarations, object entries) stands in for the compiler; each check returns its
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 import re
 from collections.abc import Callable
@@ -20,8 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.proactive import ConnectorSender
 from bot.settings import Settings
+from bot.telemetry import OtelRoundMetrics
+from domain.delivery import RETRY
 from storage.port import CONTAINERS
+from tests.support.telemetry import Recorded
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
@@ -30,13 +35,18 @@ COSMOS = "modules/cosmos.bicep"
 KEYVAULT = "modules/keyvault.bicep"
 WEBAPP = "modules/webapp.bicep"
 BOT = "modules/bot.bicep"
+NETWORK = "modules/network.bicep"
+MONITORING = "modules/monitoring.bicep"
+MONITORING_SITE = "modules/monitoring-site.bicep"
 PARAMETERS_EXAMPLE = "main.parameters.example.json"
+START_SCRIPT = "startup.sh"  # App Service's start command, at the top of the repository
 
 # Settings the host does not read itself but the platform, or a library, does.
 PLATFORM_SETTINGS = {
     "SCM_DO_BUILD_DURING_DEPLOYMENT": "App Service: run Oryx (pip install) on zip deployment",
     "WEBSITES_PORT": "App Service: the container port it sends traffic to",
-    "AZURE_CLIENT_ID": "azure-identity: which user-assigned identity DefaultAzureCredential uses",
+    "WEBSITES_CONTAINER_STOP_TIME_LIMIT": "App Service: seconds from SIGTERM to the kill",
+    "AZURE_CLIENT_ID": "storage/cosmos_store.py: which user-assigned identity signs in",
 }
 # What production must set, and what it must not (keys and passwords: identities instead).
 REQUIRED_SETTINGS = {
@@ -53,7 +63,13 @@ REQUIRED_SETTINGS = {
     "HOST",
     "PORT",
     "WEBSITES_PORT",
+    "WEBSITES_CONTAINER_STOP_TIME_LIMIT",
     "SCM_DO_BUILD_DURING_DEPLOYMENT",
+}
+# Resource types whose newest API version is a preview, with the version allowed.
+PREVIEW_ONLY = {
+    # The only stable version (2016-09-01) has no category groups and no resource-specific tables.
+    "Microsoft.Insights/diagnosticSettings": "2021-05-01-preview",
 }
 FORBIDDEN_SETTINGS = {"COSMOS_KEY", "MicrosoftAppPassword"}
 COSMOS_DATA_CONTRIBUTOR = "00000000-0000-0000-0000-000000000002"
@@ -61,6 +77,10 @@ KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
 REQUIRED_OUTPUTS = {"webAppHostName", "botEndpoint", "identityClientId", "cosmosEndpoint"}
 # Stand-ins for the app settings whose values Azure computes at deployment.
 DEPLOYMENT_VALUES = {
+    "APPLICATIONINSIGHTS_CONNECTION_STRING": (
+        "InstrumentationKey=0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e;"
+        "IngestionEndpoint=https://norwayeast-0.in.applicationinsights.azure.com/"
+    ),
     "MicrosoftAppId": "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f",
     "MicrosoftAppTenantId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
     "AZURE_CLIENT_ID": "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f",
@@ -257,7 +277,7 @@ class Declaration:
             value = value[value.index(condition) + len(condition) :].strip()
         if value.startswith("["):
             value = value[1:-1].strip()
-            match = re.match(r"for\s+(\w+)\s+in\s+(\w+)\s*:\s*", value)
+            match = re.match(r"for\s+(\w+|\(\s*\w+\s*,\s*\w+\s*\))\s+in\s+(\w+)\s*:\s*", value)
             if not match:
                 raise ValueError(f"unknown loop: {value[:60]!r}")
             value = value[match.end() :]
@@ -374,8 +394,11 @@ Infra = dict[str, str]  # file under infra/ → its text
 
 
 def load_infra() -> Infra:
-    files = [MAIN, COSMOS, KEYVAULT, WEBAPP, BOT, PARAMETERS_EXAMPLE]
-    return {name: (INFRA / name).read_text(encoding="utf-8") for name in files}
+    # Every module, so that a new one is read (and its params checked) without a list here.
+    modules = sorted(p.relative_to(INFRA).as_posix() for p in (INFRA / "modules").glob("*.bicep"))
+    files = [MAIN, *modules, PARAMETERS_EXAMPLE]
+    infra = {name: (INFRA / name).read_text(encoding="utf-8") for name in files}
+    return {**infra, START_SCRIPT: (ROOT / START_SCRIPT).read_text(encoding="utf-8")}
 
 
 def bicep(infra: Infra, name: str) -> Bicep:
@@ -388,9 +411,14 @@ def app_settings(infra: Infra) -> dict[str, str]:
 
 
 def names_the_host_reads() -> set[str]:
-    """Environment variables read by bot/settings.py (get("NAME")) and cli/main.py (os.environ)."""
+    """Environment variables read by bot/settings.py (get("NAME")), cli/main.py and
+    bot/telemetry.py (os.environ)."""
     names: set[str] = set()
-    for path in (ROOT / "bot" / "settings.py", ROOT / "cli" / "main.py"):
+    for path in (
+        ROOT / "bot" / "settings.py",
+        ROOT / "cli" / "main.py",
+        ROOT / "bot" / "telemetry.py",
+    ):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and node.args):
                 continue
@@ -472,6 +500,11 @@ def cosmos_access_problems(infra: Infra) -> list[str]:
         problems.append("minimalTlsVersion is not Tls12")
     if "EnableServerless" not in resolve(cosmos, get(properties, "capabilities")):
         problems.append("no EnableServerless capability")
+    backup = get(properties, "backupPolicy")
+    if literal(get(backup, "type")) != "Continuous" or (
+        literal(get(backup, "continuousModeProperties", "tier")) != "Continuous7Days"
+    ):
+        problems.append("no continuous backup (7 days): no point-in-time restore")
     main = bicep(infra, MAIN)
     if literal(main.params["cosmosServerless"].value) is not True:
         problems.append("serverless is not the default")
@@ -522,6 +555,7 @@ def app_setting_problems(infra: Infra) -> list[str]:
         or literal(settings.get("PORT", "")) is None
     ):
         problems.append("PORT and WEBSITES_PORT differ: App Service would call a closed port")
+    problems += stop_time_problems(settings)
     identity_client_id = "identity.properties.clientId"
     for name in ("MicrosoftAppId", "AZURE_CLIENT_ID"):
         if settings.get(name) != identity_client_id:
@@ -540,6 +574,17 @@ def app_setting_problems(infra: Infra) -> list[str]:
     ):
         problems.append("the webapp module does not turn appSettings into siteConfig.appSettings")
     return problems
+
+
+def stop_time_problems(settings: dict[str, str]) -> list[str]:
+    """A stop must give a send in flight time to end (the connector's timeout), to wait out one
+    throttling (the retry cap) and to try once more; App Service allows at most 120 s."""
+    value = literal(settings.get("WEBSITES_CONTAINER_STOP_TIME_LIMIT", ""))
+    send = inspect.signature(ConnectorSender).parameters["timeout"].default
+    needed = send + RETRY.cap + send
+    if not isinstance(value, str) or not value.isdigit() or not needed <= int(value) <= 120:
+        return [f"WEBSITES_CONTAINER_STOP_TIME_LIMIT is {value!r}, not {needed:g} to 120 seconds"]
+    return []
 
 
 def host_start_problems(infra: Infra) -> list[str]:
@@ -634,7 +679,7 @@ def web_app_problems(infra: Infra) -> list[str]:
         ("properties", "httpsOnly"): True,
         ("properties", "siteConfig", "alwaysOn"): True,
         ("properties", "siteConfig", "linuxFxVersion"): "PYTHON|3.11",
-        ("properties", "siteConfig", "appCommandLine"): "python app.py",
+        ("properties", "siteConfig", "appCommandLine"): "exec sh startup.sh",
         ("identity", "type"): "UserAssigned",
     }
     for path, value in expected.items():
@@ -647,11 +692,27 @@ def web_app_problems(infra: Infra) -> list[str]:
         problems.append("Key Vault references would not resolve as the managed identity")
     if "identityResourceId" not in get(site, "identity", "userAssignedIdentities"):
         problems.append("the app does not run as the managed identity")
+    problems += start_script_problems(infra.get(START_SCRIPT, ""))
+    policies = {
+        literal(get(d.body(), "name")): literal(get(d.body(), "properties", "allow"))
+        for d in webapp.resources("sites/basicPublishingCredentialsPolicies")
+        if get(d.body(), "parent") == "site"
+    }
+    if policies != {"scm": False, "ftp": False}:
+        problems.append(f"basic publishing credentials are not off for scm and ftp: {policies}")
     if get(bicep(infra, MAIN).modules["webApp"].body(), "params", "identityResourceId") != (
         "identity.id"
     ):
         problems.append("main does not give the web app the managed identity")
     return problems
+
+
+def start_script_problems(script: str) -> list[str]:
+    """startup.sh must end by exec'ing the host, so that Python gets App Service's SIGTERM."""
+    lines = [line.strip() for line in script.splitlines() if line.strip()]
+    if not lines or not re.fullmatch(r'exec python app\.py( "\$@")?', lines[-1]):
+        return ["startup.sh does not end with `exec python app.py`"]
+    return []
 
 
 def key_vault_problems(infra: Infra) -> list[str]:
@@ -682,18 +743,151 @@ def key_vault_problems(infra: Infra) -> list[str]:
     return problems
 
 
+PRIVATE_ENDPOINTS = {
+    # the service's sub-resource: its private DNS zone
+    "Sql": "privatelink.documents.azure.com",
+    "vault": "privatelink.vaultcore.azure.net",
+}
+
+
+def private_network_problems(infra: Infra) -> list[str]:
+    """With privateNetwork, Cosmos DB and Key Vault take no public traffic and the app reaches
+    them through its virtual network; without it, nothing changes."""
+    main = bicep(infra, MAIN)
+    problems: list[str] = []
+    if literal(main.params["privateNetwork"].value) is not False:
+        problems.append("privateNetwork is not off by default")
+    for symbol, file, resource in (
+        ("cosmos", COSMOS, "Microsoft.DocumentDB/databaseAccounts"),
+        ("keyVault", KEYVAULT, "Microsoft.KeyVault/vaults"),
+    ):
+        passed = entries(get(main.modules[symbol].body(), "params"))
+        if passed.get("privateOnly") != "privateNetwork":
+            problems.append(f"main does not pass privateNetwork to {symbol}")
+        access = get(bicep(infra, file).resource(resource).body(), "properties")
+        if get(access, "publicNetworkAccess") != "privateOnly ? 'Disabled' : 'Enabled'":
+            problems.append(f"{file}: public network access does not follow privateOnly")
+    network = main.modules["network"]
+    if not re.match(r"if\s*\(\s*privateNetwork\s*\)", network.value):
+        problems.append("the network module is not deployed exactly when privateNetwork is on")
+    given = get(network.body(), "params")
+    wiring = {
+        "cosmosAccountId": "cosmos.outputs.accountId",
+        "keyVaultId": "keyVault.outputs.vaultId",
+    }
+    for param, value in wiring.items():
+        if get(given, param) != value:
+            problems.append(f"the network module's {param} is not {value}")
+    endpoints = {
+        literal(get(e, "groupId")): literal(get(e, "zone"))
+        for e in items(bicep(infra, NETWORK).variables["endpoints"].value)
+    }
+    if endpoints != PRIVATE_ENDPOINTS:
+        problems.append(f"private endpoints and DNS zones {endpoints} are not {PRIVATE_ENDPOINTS}")
+    if get(main.modules["webApp"].body(), "params", "subnetId") != (
+        "privateNetwork ? network.outputs.appSubnetId : ''"
+    ):
+        problems.append("the web app does not join the network's app subnet")
+    site = get(bicep(infra, WEBAPP).resource("Microsoft.Web/sites").body(), "properties")
+    if get(site, "virtualNetworkSubnetId") != "empty(subnetId) ? null : subnetId" or (
+        get(site, "vnetRouteAllEnabled") != "!empty(subnetId)"
+    ):
+        problems.append("the web app does not send all its traffic through the network")
+    return problems
+
+
+# --- monitoring: modules/monitoring.bicep and monitoring-site.bicep ---------------------------
+
+ALERTS = {
+    MONITORING: {
+        "no-round-opened",
+        "delivery-stopped-or-lost",
+        "directory-sync-failed",
+        "cosmos-throttled",
+    },
+    MONITORING_SITE: {"http-5xx", "health-check-failing"},
+}
+# What each diagnostic setting watches, by the symbol of its `existing` resource.
+DIAGNOSED = {
+    MONITORING: {"cosmosAccount": "databaseAccounts", "vault": "vaults"},
+    MONITORING_SITE: {"site": "Microsoft.Web/sites"},
+}
+
+
+def counters_the_host_exports() -> set[str]:
+    """The metric names bot/telemetry.py exports, each counted once in memory."""
+    recorded = Recorded()
+    metrics = OtelRoundMetrics(recorded.telemetry.meter)
+    metrics.opened()
+    metrics.invited("card", 1)
+    for outcome in ("sent", "failed", "dead"):
+        metrics.settled("card", outcome)
+    metrics.breaker_tripped("card")
+    metrics.answered()
+    metrics.opened_late()
+    metrics.directory_sync_failed()
+    return set(recorded.counters())
+
+
+def monitoring_problems(infra: Infra) -> list[str]:
+    main = bicep(infra, MAIN)
+    monitoring = bicep(infra, MONITORING)
+    problems: list[str] = []
+    connection = app_settings(infra).get("APPLICATIONINSIGHTS_CONNECTION_STRING")
+    if connection != "monitoring.outputs.connectionString":
+        problems.append(f"the app's connection string is {connection}, not Application Insights'")
+    component = monitoring.resource("Microsoft.Insights/components").body()
+    if get(component, "properties", "WorkspaceResourceId") != "workspace.id":
+        problems.append("Application Insights is not workspace-based on the module's workspace")
+    logs = bicep(infra, MONITORING_SITE).resource("sites/config").body()
+    if literal(get(logs, "name")) != "logs" or literal(
+        get(logs, "properties", "applicationLogs", "fileSystem", "level")
+    ) in (None, "Off"):
+        problems.append("App Service application logging is not on")
+    for name, watched in DIAGNOSED.items():
+        file = bicep(infra, name)
+        settings = {get(d.body(), "scope"): d.body() for d in file.resources("/diagnosticSettings")}
+        for symbol, kind in watched.items():
+            existing = [d for d in file.resources(kind) if d.name == symbol]
+            if not existing or symbol not in settings:
+                problems.append(f"{name}: no diagnostic setting for {symbol}")
+            elif get(settings[symbol], "properties", "workspaceId") not in (
+                "workspace.id",
+                "workspaceId",
+            ):
+                problems.append(f"{name}: {symbol}'s diagnostics do not go to the workspace")
+    exported = counters_the_host_exports()
+    for name, wanted in ALERTS.items():
+        file = bicep(infra, name)
+        rules = file.resources("scheduledQueryRules") + file.resources("metricAlerts")
+        found = {literal(get(r.body(), "name")) for r in rules}
+        problems += [f"{name}: alert {a} is missing" for a in sorted(wanted - found)]
+        for rule in rules:
+            actions = get(rule.body(), "properties", "actions")
+            if not re.search(r"\bactionGroup\.id\b|:\s*actionGroupId\s*$", actions, re.M):
+                problems.append(f"{name}: alert {rule.name} tells no action group")
+        queried = set(re.findall(r"homeoffice\.[a-z_.]*[a-z_]", file.text))
+        problems += [f"{name}: no counter {q} is exported" for q in sorted(queried - exported)]
+    passed = get(main.modules["monitoring"].body(), "params", "alertEmail")
+    if passed != "alertEmail" or main.params["alertEmail"].value:
+        problems.append("the alerts' e-mail is not a required parameter of main.bicep")
+    return problems
+
+
 def declaration_problems(infra: Infra) -> list[str]:
     """What the compiler would reject or the brief asks for, across main and its modules."""
     main = bicep(infra, MAIN)
     problems: list[str] = []
-    for name in (MAIN, COSMOS, KEYVAULT, WEBAPP, BOT):
+    for name in [n for n in infra if n.endswith(".bicep")]:
         file = bicep(infra, name)
         for param in file.params.values():
             if not any(d.startswith("@description(") for d in param.decorators):
                 problems.append(f"{name}: param {param.name} has no @description")
         for d in file.declarations:
             if d.keyword == "resource":
-                version = d.head[1].strip("'").split("@")[1]
+                kind, version = d.head[1].strip("'").split("@")
+                if version == PREVIEW_ONLY.get(kind):
+                    continue
                 if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", version):
                     problems.append(f"{name}: {d.name} uses API version {version}")
     for symbol, module in main.modules.items():
@@ -768,8 +962,10 @@ CHECKS: dict[str, Callable[[Infra], list[str]]] = {
     "endpoint": endpoint_problems,
     "web_app": web_app_problems,
     "key_vault": key_vault_problems,
+    "private_network": private_network_problems,
     "declarations": declaration_problems,
     "parameters_example": parameters_example_problems,
+    "monitoring": monitoring_problems,
 }
 
 
@@ -790,9 +986,11 @@ def test_the_reader_sees_every_declaration(infra: Infra) -> None:
     """Guards the checks themselves: a reader that saw nothing would find no problems."""
     main = bicep(infra, MAIN)
     assert {"namePrefix", "pseudonymKey", "cosmosServerless"} <= set(main.params)
-    assert set(main.modules) == {"cosmos", "keyVault", "webApp", "bot"}
+    assert set(main.modules) == {
+        "cosmos", "keyVault", "webApp", "bot", "network", "monitoring", "monitoringSite"
+    }  # fmt: skip
     assert len(app_settings(infra)) >= len(REQUIRED_SETTINGS)
-    for name in (COSMOS, KEYVAULT, WEBAPP, BOT):
+    for name in (COSMOS, KEYVAULT, WEBAPP, BOT, NETWORK):
         count = len(re.findall(r"^resource ", bicep(infra, name).text, re.M))
         assert count == len(bicep(infra, name).resources("")) > 0
     assert {"PORT", "MicrosoftAppId", "PSEUDONYM_KEY", "TIMEZONE"} <= names_the_host_reads()
@@ -843,6 +1041,42 @@ DRIFTS = [
     (BOT, "msaAppType: 'UserAssignedMSI'", "msaAppType: 'MultiTenant'", "endpoint"),
     (WEBAPP, "healthCheckPath: '/healthz'", "healthCheckPath: '/health'", "web_app"),
     (WEBAPP, "alwaysOn: true", "alwaysOn: false", "web_app"),
+    (WEBAPP, "'exec sh startup.sh'", "'python app.py'", "web_app"),
+    (START_SCRIPT, "exec python app.py", "python app.py", "web_app"),
+    (
+        WEBAPP,
+        "name: 'ftp'\n  properties: {\n    allow: false",
+        "name: 'ftp'\n  properties: {\n    allow: true",
+        "web_app",
+    ),
+    (WEBAPP, "name: 'scm'", "name: 'scm-off'", "web_app"),
+    (MAIN, "STOP_TIME_LIMIT: '90'", "STOP_TIME_LIMIT: '5'", "app_settings"),
+    (MAIN, "STOP_TIME_LIMIT: '90'", "STOP_TIME_LIMIT: '600'", "app_settings"),
+    (MAIN, "      WEBSITES_CONTAINER_STOP_TIME_LIMIT: '90'\n", "", "app_settings"),
+    (COSMOS, "tier: 'Continuous7Days'", "tier: 'Continuous30Days'", "cosmos_access"),
+    (COSMOS, "type: 'Continuous'", "type: 'Periodic'", "cosmos_access"),
+    (
+        MAIN,
+        "param privateNetwork bool = false",
+        "param privateNetwork bool = true",
+        "private_network",
+    ),
+    (MAIN, "    privateOnly: privateNetwork\n", "", "private_network"),
+    (KEYVAULT, "privateOnly ? 'Disabled' : 'Enabled'", "'Enabled'", "private_network"),
+    (NETWORK, "groupId: 'Sql'", "groupId: 'MongoDB'", "private_network"),
+    (
+        NETWORK,
+        "zone: 'privatelink.vaultcore.azure.net'",
+        "zone: 'vault.azure.net'",
+        "private_network",
+    ),
+    (
+        WEBAPP,
+        "vnetRouteAllEnabled: !empty(subnetId)",
+        "vnetRouteAllEnabled: false",
+        "private_network",
+    ),
+    (MAIN, "= if (privateNetwork) {", "= {", "private_network"),
     (KEYVAULT, "enableRbacAuthorization: true", "enableRbacAuthorization: false", "key_vault"),
     (MAIN, "@secure()\nparam pseudonymKey", "param pseudonymKey", "key_vault"),
     (
@@ -874,6 +1108,19 @@ DRIFTS = [
         "parameters_example",
     ),
     (PARAMETERS_EXAMPLE, '"contentVersion"', '"contentVersion",', "parameters_example"),
+    (
+        MAIN,
+        "APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING: ''",
+        "monitoring",
+    ),
+    (MONITORING, "WorkspaceResourceId: workspace.id", "WorkspaceResourceId: ''", "monitoring"),
+    (MONITORING, "scope: vault\n", "scope: cosmosAccount\n", "monitoring"),
+    (MONITORING_SITE, "level: 'Information'", "level: 'Off'", "monitoring"),
+    (MONITORING_SITE, "name: 'health-check-failing'", "name: 'health'", "monitoring"),
+    (MONITORING, "'homeoffice.round.opened'", "'homeoffice.rounds.opened'", "monitoring"),
+    (MONITORING, "actionGroupId: actionGroup.id", "actionGroupId: ''", "monitoring"),
+    (MAIN, "param alertEmail string\n", "param alertEmail string = ''\n", "monitoring"),
 ]
 
 
