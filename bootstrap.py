@@ -70,7 +70,7 @@ from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.personal_data import PersonalData
 from storage.port import DocumentStore
-from storage.pulse import AuditLog, PulseCounters
+from storage.pulse import AnswerTally, AuditLog, PulseCounters
 from storage.responses import ResponseRepository
 from storage.roles import RoleRepository
 from storage.roster import RosterRepository
@@ -172,6 +172,8 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         responses,
         ParticipationCounter(store),
         pseudonym_key=key,
+        tally=AnswerTally(store, key),
+        directory=DirectoryRepository(store),
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),
@@ -276,6 +278,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
             settings.anonymity_k,
             Contacts(settings.support_hr_contact, settings.support_bht_contact),
         ),
+        tally=AnswerTally(store, key),
     )
     pulse = PulseService(
         PulseCounters(store),
@@ -289,6 +292,8 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         settings.admins,
         settings.timezone,
         distribution_min=settings.pulse_distribution_min,
+        tally=AnswerTally(store, key),
+        participation=ParticipationCounter(store),
     )
     # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
     checkins.stored.register(pulse.record)
@@ -301,7 +306,9 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         metrics.answered()
 
     checkins.stored.register(answered)
-    data_rights = DataRightsService(PersonalData(store, responses), rounds, key, dialog_state_of)
+    data_rights = DataRightsService(
+        PersonalData(store, responses, AnswerTally(store, key)), rounds, key, dialog_state_of
+    )
     return Parts(
         store,
         sender,

@@ -35,9 +35,11 @@ submit. That is checked: after a busy submit, the user's next submit must store 
 not "already answered"), and in the end every user with a receipt must have exactly one
 stored response, with the answers of the submit that got it, and no user any other.
 
-Afterwards the stored response documents are counted in the store itself (SQLite file, or
-a query of the Cosmos container), and matched to users by their pseudonym (the host's
-PSEUDONYM_KEY is set by this script); the participation and pulse counters are read too.
+Afterwards the host stops, `app.py round close` closes the round (so the pulse recounts it
+from the answers stored, as after any close), and the stored response documents are counted in
+the store itself (SQLite file, or a query of the Cosmos container) and matched to users by
+their pseudonym (the host's PSEUDONYM_KEY is set by this script); the participation and pulse
+counters are read too, and must equal the answers stored.
 The host's peak memory is its VmHWM from /proc, its CPU time from /proc/PID/stat.
 
 A report: exit status 0, or 1 if any check failed (busy answers fail only on SQLite).
@@ -100,6 +102,8 @@ UNEXPECTED = t("nb", "error.unexpected")  # "Beklager, noe gikk galt hos meg. ..
 UNKNOWN_ACTION = t("nb", "error.unknown_action")
 HELP_TITLE = t("nb", "help.title")
 TREND_TITLE = t("nb", "trend.title")
+# What `sjekk inn` says once the round is answered, up to the round's name.
+ANSWERED = t("nb", "receipt.answered", round="\x00", next="").split("\x00")[0]
 # Never meant for a user's eyes, whatever the turn.
 LEAKS = (UNEXPECTED, "noe gikk galt", "Traceback", "Exception", "Error:")
 
@@ -398,6 +402,8 @@ class Soak:
             if checkin_round(card):
                 person.card = card
                 return True
+            if person.receipts and ANSWERED in card_texts([card]):
+                return True  # answered: sending again is pressing the card they still have
         self.tally.error("sjekk inn", person, f"no check-in card: {card_texts(cards)[:300]}")
         return False
 
@@ -788,7 +794,16 @@ class Result:
     bursts: int = 0
     storm_window: tuple[float, float] | None = None
     stray_messages: int = 0
+    round_closed: bool = False  # by `round close` after the host stopped: recounted
+    running: tuple[int, int] = (0, 0)  # participation and pulse respondents before the close
     problems: list[str] = field(default_factory=list)
+
+
+def aggregates(counters: Docs) -> tuple[int, int]:
+    """The participation counter and the pulse cells' respondents, over every round."""
+    participation = sum(int(d.get("answered", 0)) for d in counters if d["id"] == "participation")
+    pulse = sum(int(d.get("n", 0)) for d in counters if str(d["id"]).startswith("cell:"))
+    return participation, pulse
 
 
 def check(result: Result) -> None:
@@ -826,6 +841,14 @@ def check(result: Result) -> None:
         problems.append(f"{sum(tally.busy.values())} busy answers on SQLite, with no faults")
     if result.stray_messages:
         problems.append(f"{result.stray_messages} messages at the connector nobody asked for")
+    participation, pulse = aggregates(result.counters)
+    if not result.round_closed:
+        problems.append("`round close` failed after the soak: the round was not recounted")
+    elif participation != len(result.stored) or pulse != len(result.stored):
+        problems.append(
+            f"counted {participation} (participation) and {pulse} (pulse) of "
+            f"{len(result.stored)} answers stored"
+        )
     if result.host_exit != 0:
         problems.append(f"the host exited with status {result.host_exit} on SIGTERM")
 
@@ -921,13 +944,11 @@ def print_result(result: Result, options: Options) -> None:
         f"users; {tally.grace_users} users needed the grace time)"
     )
     print(f"answers stored: {stored}  (response documents in the store)")
-    participation = sum(
-        int(d.get("answered", 0)) for d in result.counters if d["id"] == "participation"
-    )
-    pulse = sum(int(d.get("n", 0)) for d in result.counters if str(d["id"]).startswith("cell:"))
+    participation, pulse = aggregates(result.counters)
     print(
         f"  aggregates: participation counter {participation}, pulse cells {pulse} respondents "
-        "(best effort: a failed increment is logged, not retried later)"
+        "(after `round close` recounted the round from the answers stored; "
+        f"the running counts before: {result.running[0]} and {result.running[1]})"
     )
     print(
         f"repeated submits answered 'already answered': {tally.already} of "
@@ -1046,7 +1067,7 @@ async def run_backend(backend: str, options: Options, workdir: Path) -> Result:
             async with aiohttp.ClientSession(timeout=timeout, connector=limit) as session:
                 for child in children:
                     await wait_ready(session, child)
-                return await soak(backend, options, session, host, connector, cosmos, workdir)
+                return await soak(backend, options, session, host, connector, cosmos, workdir, env)
         except Exception:
             for child in children:
                 print(f"--- {child.name} log (last lines) ---\n{child.log_tail()}", file=sys.stderr)
@@ -1064,6 +1085,7 @@ async def soak(
     connector: Child,
     cosmos: CosmosTestServer | None,
     workdir: Path,
+    env: dict[str, str],
 ) -> Result:
     people = simulated_users(options.users, options.seed, options.seconds)
     run = Soak(options, session, host.base_url, connector.base_url)
@@ -1095,10 +1117,21 @@ async def soak(
     cpu["load generator"] = time.process_time() - cpu_start["load generator"]
     async with session.get(connector.base_url + SUMMARY_PATH) as response:
         stray = int((await response.json())["messages"])
-    stored, counters = stored_cosmos(cosmos) if cosmos else ([], [])
     exit_status = stop_child(host)
-    if not cosmos:
-        stored, counters = stored_sqlite(workdir / "bench.sqlite3")
+    _, running = stored_cosmos(cosmos) if cosmos else stored_sqlite(workdir / "bench.sqlite3")
+    # Closed as an operator closes it: the pulse then recounts the round from what is stored.
+    closing = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(REPO / "app.py"),
+        "round",
+        "close",
+        env=env,
+        cwd=workdir,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    closed = await asyncio.wait_for(closing.wait(), timeout=300) == 0
+    stored, counters = stored_cosmos(cosmos) if cosmos else stored_sqlite(workdir / "bench.sqlite3")
     result = Result(
         backend=backend,
         tally=run.tally,
@@ -1113,6 +1146,8 @@ async def soak(
         peak_mb=peak,
         cpu=cpu,
         host_exit=exit_status,
+        round_closed=closed,
+        running=aggregates(running),
         host_log=host.log_path.read_text(encoding="utf-8", errors="replace"),
         faults=stats,
         armed=injector.armed if injector else None,

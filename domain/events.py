@@ -16,3 +16,4 @@ class CheckinStored:
     age_band: str  # self-reported when they answered; "" = not given
     round: Round
     answers: CheckinAnswers
+    area: str  # their service area when they answered (domain.pulse.UNKNOWN_AREA: none known)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from domain.checkin import CheckinAnswers
+from domain.pulse import Counted
 
 
 class Signal(Enum):
@@ -274,6 +275,20 @@ def team_signal(answered: int, high_stress: int, k: int) -> bool:
     if answered < k:
         return False
     return high_stress >= max(TEAM_MIN_HIGH, math.ceil(TEAM_MIN_SHARE * answered))
+
+
+def team_counts(answers: Iterable[Counted], stress_high: int) -> dict[str, tuple[int, int]]:
+    """Per leader, how many of their team answered the round and how many of them with high
+    stress: recounted from the answers stored, so each is counted once."""
+    counts: dict[str, tuple[int, int]] = {}
+    for answer in answers:
+        if answer.leader:
+            answered, high = counts.get(answer.leader, (0, 0))
+            counts[answer.leader] = (
+                answered + 1,
+                high + (answer.scores.get("stress", 0) >= stress_high),
+            )
+    return counts
 
 
 def kinds_of(values: Iterable[str]) -> frozenset[str]:

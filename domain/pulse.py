@@ -48,6 +48,27 @@ def fine_deltas(scores: Mapping[str, int]) -> dict[str, int]:
     return {"n": 1, **{f"{item}_{score}": 1 for item, score in scores.items()}}
 
 
+@dataclass(frozen=True)
+class Counted:
+    """One stored answer as the pulse counts it: the cell it was given at submit, its scores."""
+
+    area: str
+    band: str
+    scores: Mapping[str, int]
+    leader: str = ""  # the person's leader when they answered (the team signal's team)
+
+
+def recount(answers: Iterable[Counted]) -> dict[tuple[str, str], dict[str, int]]:
+    """The round's cells from its stored answers: each counted once, whatever became of the
+    increments made as they came in (lost to throttling, a crash, a retry, an erasure)."""
+    cells: dict[tuple[str, str], dict[str, int]] = {}
+    for answer in answers:
+        cell = cells.setdefault((answer.area, answer.band), {})
+        for field, delta in fine_deltas(answer.scores).items():
+            cell[field] = cell.get(field, 0) + delta
+    return cells
+
+
 def stats_of(counter: Mapping[str, int], items: Sequence[str]) -> Stats:
     return Stats(
         int(counter.get("n", 0)),

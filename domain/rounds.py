@@ -36,6 +36,9 @@ class Round:
     reminded_at: datetime | None = None
     # An operator closed it before its time (`round close`): `closes_at` is when they did.
     closed_early: bool = False
+    # Every answer to it leaves an entry its close recounts the counters from (services/pulse.py);
+    # a round stored before that keeps its running counts.
+    tallied: bool = True
 
     def is_open(self, now: datetime) -> bool:
         return self.opened_at <= now < self.closes_at

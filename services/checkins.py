@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +15,9 @@ from domain.checkin_submit import parse_checkin, submitted_values, wants_contact
 from domain.clock import Clock, utc_now
 from domain.events import CheckinStored
 from domain.followup import ReceiptFollowUp
+from domain.org import normalise_id
 from domain.pseudonym import pseudonym
+from domain.pulse import NO_BAND, UNKNOWN_AREA, Counted
 from domain.rotation import Rotation
 from domain.rounds import (
     DEFAULT_ROUND_LENGTH,
@@ -31,7 +33,9 @@ from domain.trend import TrendPoint, trend
 from services.messagebus import Handlers
 from storage import retrying
 from storage.counters import ParticipationCounter
+from storage.directory import DirectoryRepository
 from storage.port import Conflict, StorageError
+from storage.pulse import AnswerTally
 from storage.responses import ResponseRepository
 from storage.rounds import RoundRepository
 
@@ -39,6 +43,9 @@ log = logging.getLogger(__name__)
 
 # Should a round with today's id be closed early, a new on-demand round takes a suffix.
 _MAX_ROUNDS_A_DAY = 10
+# How long an answer's tally entry outlives its round: the recount runs on the first tick after
+# the close (services/pulse.py), so this only has to outlast a host that was down for a while.
+TALLY_KEPT = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -106,8 +113,12 @@ class CheckinService:
         clock: Clock = utc_now,
         round_length: timedelta = DEFAULT_ROUND_LENGTH,
         next_scheduled: NextScheduled = no_schedule,
+        tally: AnswerTally | None = None,
+        directory: DirectoryRepository | None = None,
     ) -> None:
         self._rounds = rounds
+        self._tally = tally
+        self._directory = directory
         self._responses = responses
         self._participation = participation
         self._key = pseudonym_key
@@ -172,10 +183,17 @@ class CheckinService:
             if earlier:
                 return AlreadyReceived(round_, earlier.answers, wants_contact(data))
             return Invalid(round_, validation.errors, submitted_values(data))
+        counted = await self._counted(user_id, age_band, validation.answers)
         try:
+            await self._tally_entry(round_, who, counted, now)
             await self._responses.add(CheckinResponse(round_.id, who, validation.answers))
         except Conflict:
             earlier = await self._responses.get(who, round_.id)
+            if earlier:
+                # The entry just written holds these answers; the round counts the stored ones.
+                await self._tally_entry(
+                    round_, who, replace(counted, scores=earlier.answers.scores), now
+                )
             return AlreadyReceived(
                 round_,
                 earlier.answers if earlier else validation.answers,
@@ -184,12 +202,24 @@ class CheckinService:
         # Once stored, the answer is counted and followed up whatever becomes of the turn: should
         # its time run out now, the user is told "busy, try again", and the retry must find the
         # answer counted, not stored but never counted.
-        stored = CheckinStored(user_id, age_band, round_, validation.answers)
+        stored = CheckinStored(user_id, age_band, round_, validation.answers, counted.area)
         following = asyncio.create_task(self._follow(stored), context=retrying.beyond_the_turn())
         self._following.add(following)
         following.add_done_callback(self._following.discard)
         said = await asyncio.shield(following)
         return Stored(round_, validation.answers, next((s for s in said if s is not None), None))
+
+    async def _counted(self, user_id: str, age_band: str, answers: CheckinAnswers) -> Counted:
+        """The answer's pulse cell as it is now (the person's area or band may change later)."""
+        person = await self._directory.person(normalise_id(user_id)) if self._directory else None
+        area = person.service_area if person and person.service_area else UNKNOWN_AREA
+        leader = person.manager_id if person and person.manager_id else ""
+        return Counted(area, age_band or NO_BAND, answers.scores, leader)
+
+    async def _tally_entry(self, round_: Round, who: str, counted: Counted, now: datetime) -> None:
+        if self._tally is not None:
+            ttl = (round_.closes_at - now + TALLY_KEPT).total_seconds()
+            await self._tally.put(round_.id, who, counted, int(ttl))
 
     async def drain(self) -> None:
         """Wait until every stored answer whose turn ran out is counted (the host drains

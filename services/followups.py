@@ -43,6 +43,7 @@ from domain.followup import (
     shared,
     signals,
     still_shared,
+    team_counts,
     team_signal,
 )
 from domain.logref import ref
@@ -56,6 +57,7 @@ from storage.directory import DirectoryRepository
 from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
 from storage.port import Conflict, PreconditionFailed, StorageError
+from storage.pulse import AnswerTally
 from storage.rounds import RoundRepository
 
 log = logging.getLogger(__name__)
@@ -87,8 +89,10 @@ class FollowUpService:
         leases: LeaseStore,
         policy: FollowUpPolicy,
         clock: Clock = utc_now,
+        tally: AnswerTally | None = None,
     ) -> None:
         self._followups = followups
+        self._tally = tally
         self._checkins = checkins
         self._rounds = rounds
         self._directory = directory
@@ -119,7 +123,12 @@ class FollowUpService:
             and await self._directory.team_size(person.manager_id) >= self.policy.anonymity_k
         ):
             high = answers.scores.get("stress", 0) >= self.policy.thresholds.stress_high
-            await self._followups.count_team_answer(round_.id, person.manager_id, high)
+            try:
+                await self._followups.count_team_answer(round_.id, person.manager_id, high)
+            except StorageError:
+                # A running count only: the round's close recounts it from the stored answers,
+                # and the rules below still owe the employee their answer.
+                log.warning("team count of round %s missed one answer", round_.id)
         previous = await self._checkins.answers_before(user_id, round_)
         fired = signals(answers, previous, self.policy.thresholds)
         self_help = needs_self_help(answers, self.policy.thresholds)
@@ -351,13 +360,25 @@ class FollowUpService:
         )
         await self._record(employee.id, followup.id, Action.REMINDED, "bot")
 
+    async def _team_counts(self, round_: Round) -> dict[str, tuple[int, int]]:
+        """Recounted from the round's stored answers; the running counters may have missed an
+        increment, or kept the answer of someone who erased their data and answered again.
+        A round stored before answers left entries to recount, or answered under a key rotated
+        since, keeps its running counts."""
+        counted = await self._tally.counted(round_.id) if self._tally and round_.tallied else None
+        if counted is not None:
+            return team_counts(counted, self.policy.thresholds.stress_high)
+        return {
+            leader_id: await self._followups.team_counts(round_.id, leader_id)
+            for leader_id in await self._followups.teams_of_round(round_.id)
+        }
+
     async def _team_signals(self, round_: Round) -> None:
         """After the round closes, so the moment a card arrives tells nothing about one answer."""
         if not await self._followups.claim_team_round(round_.id):
             return
         k = self.policy.anonymity_k
-        for leader_id in await self._followups.teams_of_round(round_.id):
-            answered, high = await self._followups.team_counts(round_.id, leader_id)
+        for leader_id, (answered, high) in (await self._team_counts(round_)).items():
             # Only to someone who still leads a team of k: not to a former leader.
             if team_signal(answered, high, k) and await self._directory.team_size(leader_id) >= k:
                 await self._notifier.notify(

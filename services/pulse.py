@@ -25,15 +25,18 @@ from domain.pulse import (
     TrendPoint,
     View,
     protected,
+    recount,
     view,
 )
 from domain.rounds import Round
 from domain.trend import round_labels
+from services.checkins import TALLY_KEPT
 from services.round_jobs import CARD
+from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
 from storage.ledger import DeliveryLedger
 from storage.port import StorageError
-from storage.pulse import AuditLog, PulseCounters
+from storage.pulse import AnswerTally, AuditLog, PulseCounters
 from storage.roles import RoleRepository
 from storage.rounds import RoundRepository
 
@@ -63,8 +66,12 @@ class PulseService:
         timezone: ZoneInfo,
         clock: Clock = utc_now,
         distribution_min: int = 10,
+        tally: AnswerTally | None = None,
+        participation: ParticipationCounter | None = None,
     ) -> None:
         self._counters = counters
+        self._tally = tally
+        self._participation = participation
         self._rounds = rounds
         self._ledger = ledger
         self._directory = directory
@@ -80,12 +87,11 @@ class PulseService:
         self._protected: dict[str, Protected] = {}
 
     async def record(self, stored: CheckinStored) -> None:
-        """Count one stored answer into its cell (run once, on the submit that stored it)."""
+        """Count one stored answer into its cell (run once, on the submit that stored it): a
+        running count, replaced by the recount when the round closes (`_recount`)."""
         try:
-            person = await self._directory.person(normalise_id(stored.user_id))
-            area = person.service_area if person and person.service_area else UNKNOWN_AREA
             band = stored.age_band or NO_BAND
-            await self._counters.record(stored.round.id, area, band, stored.answers.scores)
+            await self._counters.record(stored.round.id, stored.area, band, stored.answers.scores)
         except StorageError:
             # The answer is stored; the aggregate misses it, which the user must not pay for.
             log.exception("pulse counters missed one answer of round %s", stored.round.id)
@@ -156,6 +162,7 @@ class PulseService:
             cells = await self._counters.cells(round_.id)
             decided = await self._counters.hiding(round_.id)
             if decided is None:
+                cells = await self._recount(round_, cells)
                 invited = await self._invited(round_)
                 # The audit solves integer programs: keep it off the event loop.
                 made = await asyncio.to_thread(
@@ -167,6 +174,28 @@ class PulseService:
                 self._protected.pop(next(iter(self._protected)))
             self._protected[round_.id] = cached
         return cached
+
+    async def _recount(
+        self, round_: Round, running: dict[tuple[str, str], dict[str, int]]
+    ) -> dict[tuple[str, str], dict[str, int]]:
+        """Before the round's hiding is decided, so before anyone sees it: its cells and its
+        participation recounted from the answers stored, in place of the running counts."""
+        if (
+            self._tally is None
+            or not round_.tallied
+            or self._clock() - round_.closes_at >= TALLY_KEPT  # its entries have expired
+        ):
+            return running
+        counted = await self._tally.counted(round_.id)
+        if counted is None:
+            return running  # its entries were sealed under a key rotated since
+        cells = recount(counted)
+        await self._counters.replace_cells(round_.id, cells)
+        if self._participation is not None:
+            await self._participation.set(round_.id, len(counted))
+        if cells != running:
+            log.info("round %s recounted: the running counts were off", round_.id)
+        return cells
 
     async def _invited(self, round_: Round) -> dict[str, int]:
         """Those the round's card reached, from its delivery ledger, per service area."""

@@ -20,3 +20,9 @@ class ParticipationCounter:
     async def answered(self, round_id: str) -> int:
         doc = await self._store.read(CONTAINER, round_id, PARTICIPATION)
         return int(doc.get("answered", 0)) if doc else 0
+
+    async def set(self, round_id: str, answered: int) -> None:
+        """The round's count as recounted when it closed."""
+        await self._store.upsert(
+            CONTAINER, {"id": PARTICIPATION, "pk": round_id, "answered": answered}
+        )

@@ -41,6 +41,7 @@ from storage.port import (
     delete_if_there,
     delete_partition,
 )
+from storage.pulse import AnswerTally
 from storage.responses import ResponseRepository
 
 INTERNAL = ("_etag", "_ts", "_rid", "_self", "_attachments", "pk", "ttl")
@@ -63,9 +64,12 @@ def _clean(doc: Document) -> dict[str, Any]:
 
 
 class PersonalData:
-    def __init__(self, store: DocumentStore, responses: ResponseRepository) -> None:
+    def __init__(
+        self, store: DocumentStore, responses: ResponseRepository, tally: AnswerTally
+    ) -> None:
         self._store = store
         self._responses = responses
+        self._tally = tally
 
     async def export(self, user_id: str, pseudonym: str, rounds: list[str]) -> dict[str, Any]:
         """`rounds`: every round id, oldest first, the order the check-ins are listed in."""
@@ -174,6 +178,9 @@ class PersonalData:
             assert leader is not None
             await delete_if_there(store, "users", leader, f"{_LED}{user_id}")
         topics = await self._agreement_topics(user_id)
+        for round_id in rounds:
+            # The sealed copies the pulse recounts from: part of the check-ins erased below.
+            await self._tally.forget(round_id, pseudonym)
         erased = {
             "checkins": await delete_partition(store, "responses", pseudonym),
             "profile": await delete_partition(store, "users", user_id),

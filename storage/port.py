@@ -14,7 +14,8 @@ Containers and their partition keys (the same names in both backends):
 |               | "links"                 | download links not used yet (bot/links.py)       |
 | `responses`   | respondent's pseudonym  | one check-in response per round (id = round id)  |
 | `rounds`      | "rounds"                | check-in rounds                                  |
-| `counters`    | round id                | aggregate counters, updated by `increment`       |
+| `counters`    | round id                | aggregate counters, updated by `increment`; the  |
+|               |                         | sealed entries they are recounted from at close  |
 | `deliveries`  | round id                | the send ledger: one entry per kind and person   |
 | `dialogstate` | state key               | botbuilder dialog and conversation state         |
 | `leases`      | lease name              | job leases                                       |

@@ -6,6 +6,8 @@
 |            |                   |                           | one service area x age band        |
 |            |                   | "hiding"                  | the round's hidden cells, decided  |
 |            |                   |                           | once (the first host to decide)    |
+|            |                   | "answer:<hmac(pseudonym)>"| one answer's cell and scores,      |
+|            |                   |                           | sealed: what the recount counts    |
 | `audit`    | "YYYY-MM"         | a fresh id                | one view or export: who, when,     |
 |            |                   |                           | which scope and round              |
 
@@ -13,23 +15,46 @@ A cell's counter is one patch of at most 9 `incr` operations (respondents, and o
 item of the 8-item catalog): within Cosmos DB's 10 operations a patch, so one answer is one
 atomic write. A view reads a round's cells with one single-partition query, whatever the number
 of answers: there are as many cells as service areas times age bands.
+
+The increments are a running count only: one lost to throttling or a crash, or a person counted
+again after erasing their data and answering anew, would stay wrong. So every answer also leaves
+an entry in its round's partition, written before the response itself, and when the round
+closes (before anyone sees it) the cells are recounted from the entries whose response is still
+stored. An entry's id is a keyed hash of the pseudonym (one per person and round, so a retry or
+a new answer after erasure rewrites it); its content is sealed like the response, and it
+expires a while after the round closes.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import os
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from domain.anonymity import Cell
-from domain.pulse import fine_deltas
-from storage.port import Conflict, DocumentStore
+from domain.pseudonym import at_rest_key
+from domain.pulse import Counted, fine_deltas
+from storage.port import Conflict, DocumentStore, NotFound
+from storage.responses import CONTAINER as RESPONSES
+
+log = logging.getLogger(__name__)
 
 COUNTERS = "counters"
 AUDIT = "audit"
 _PREFIX = "cell:"
 _HIDING = "hiding"
+_ANSWER = "answer:"
+_NONCE_BYTES = 12
 
 
 def cell_id(area: str, band: str) -> str:
@@ -53,10 +78,26 @@ class PulseCounters:
     async def cells(self, round_id: str) -> dict[tuple[str, str], dict[str, int]]:
         docs = await self._store.query(COUNTERS, round_id)
         return {
-            _cell(doc["id"]): {k: v for k, v in doc.items() if isinstance(v, int) and k != "ttl"}
+            _cell(doc["id"]): {
+                k: v
+                for k, v in doc.items()
+                if isinstance(v, int) and k != "ttl" and not k.startswith("_")
+            }
             for doc in docs
             if doc["id"].startswith(_PREFIX)
         }
+
+    async def replace_cells(
+        self, round_id: str, cells: Mapping[tuple[str, str], Mapping[str, int]]
+    ) -> None:
+        """The round's cells as recounted, in place of the running counts."""
+        wanted = {cell_id(a, b): dict(counts) for (a, b), counts in cells.items()}
+        for doc in await self._store.query(COUNTERS, round_id):
+            if doc["id"].startswith(_PREFIX) and doc["id"] not in wanted:
+                with contextlib.suppress(NotFound):
+                    await self._store.delete(COUNTERS, round_id, doc["id"])
+        for doc_id, counts in wanted.items():
+            await self._store.upsert(COUNTERS, {"id": doc_id, "pk": round_id, **counts})
 
     async def hiding(self, round_id: str) -> frozenset[Cell] | None:
         doc = await self._store.read(COUNTERS, round_id, _HIDING)
@@ -72,6 +113,84 @@ class PulseCounters:
             assert kept is not None  # created by another host, never deleted
             return kept
         return hidden
+
+
+class AnswerTally:
+    """The entries the recount counts: one per stored answer (see the module's docstring)."""
+
+    def __init__(self, store: DocumentStore, pseudonym_key: bytes) -> None:
+        self._store = store
+        self._key = pseudonym_key
+
+    def _id(self, pseudonym: str) -> str:
+        # Keyed, so the store's reader cannot tell whose partition of responses it belongs to.
+        digest = hmac.new(self._key, f"tally\x00{pseudonym}".encode(), hashlib.sha256)
+        return _ANSWER + digest.hexdigest()[:32]
+
+    async def put(self, round_id: str, pseudonym: str, counted: Counted, ttl_seconds: int) -> None:
+        """Before the response is stored: should the host die in between, the recount finds no
+        response for the entry and leaves it out."""
+        doc_id = self._id(pseudonym)
+        content = json.dumps(
+            {
+                "who": pseudonym,
+                "area": counted.area,
+                "band": counted.band,
+                "scores": counted.scores,
+                "leader": counted.leader,
+            }
+        ).encode()
+        nonce = os.urandom(_NONCE_BYTES)
+        sealed = AESGCM(at_rest_key(self._key)).encrypt(
+            nonce, content, json.dumps([round_id, doc_id]).encode()
+        )
+        await self._store.upsert(
+            COUNTERS,
+            {
+                "id": doc_id,
+                "pk": round_id,
+                "sealed": base64.b64encode(nonce + sealed).decode("ascii"),
+                "ttl": ttl_seconds,
+            },
+        )
+
+    async def forget(self, round_id: str, pseudonym: str) -> int:
+        try:
+            await self._store.delete(COUNTERS, round_id, self._id(pseudonym))
+        except NotFound:
+            return 0
+        return 1
+
+    async def counted(self, round_id: str) -> list[Counted] | None:
+        """Every answer of the round whose response is stored, once; None when an entry does
+        not open with this key (the key was rotated while the round was open: see
+        docs/privacy.md#rotating-the-key), and the running counts are all there is."""
+        found = []
+        for doc in await self._store.query(COUNTERS, round_id):
+            if not doc["id"].startswith(_ANSWER):
+                continue
+            try:
+                raw = base64.b64decode(doc["sealed"], validate=True)
+                content = json.loads(
+                    AESGCM(at_rest_key(self._key)).decrypt(
+                        raw[:_NONCE_BYTES],
+                        raw[_NONCE_BYTES:],
+                        json.dumps([round_id, doc["id"]]).encode(),
+                    )
+                )
+                who = str(content["who"])
+                counted = Counted(
+                    str(content["area"]),
+                    str(content["band"]),
+                    {k: int(v) for k, v in content["scores"].items()},
+                    str(content.get("leader", "")),
+                )
+            except (KeyError, TypeError, ValueError, InvalidTag):
+                log.warning("round %s has tally entries this key cannot open", round_id)
+                return None
+            if doc["id"] == self._id(who) and await self._store.read(RESPONSES, who, round_id):
+                found.append(counted)
+        return found
 
 
 def _cells(doc: Mapping[str, object]) -> frozenset[Cell]:

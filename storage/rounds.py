@@ -65,6 +65,7 @@ def _doc(round_: Round) -> Document:
         "delivered_at": _iso(round_.delivered_at),
         "reminded_at": _iso(round_.reminded_at),
         "closed_early": round_.closed_early,
+        "tallied": round_.tallied,
     }
 
 
@@ -85,4 +86,5 @@ def _round(doc: Document) -> Round:
         delivered_at=_when(doc.get("delivered_at")),
         reminded_at=_when(doc.get("reminded_at")),
         closed_early=bool(doc.get("closed_early", False)),
+        tallied=bool(doc.get("tallied", False)),
     )

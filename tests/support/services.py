@@ -34,7 +34,7 @@ from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.personal_data import PersonalData
-from storage.pulse import AuditLog, PulseCounters
+from storage.pulse import AnswerTally, AuditLog, PulseCounters
 from storage.responses import ResponseRepository
 from storage.roles import RoleRepository
 from storage.roster import RosterRepository
@@ -102,6 +102,8 @@ def build_services(
         responses,
         ParticipationCounter(store),
         pseudonym_key=key,
+        tally=AnswerTally(store, key),
+        directory=DirectoryRepository(store),
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         clock=clock,
@@ -159,6 +161,7 @@ def build_services(
             Contacts(settings.support_hr_contact, settings.support_bht_contact),
         ),
         clock=clock,
+        tally=AnswerTally(store, key),
     )
     roles = RoleRepository(store)
     pulse = PulseService(
@@ -174,6 +177,8 @@ def build_services(
         settings.timezone,
         clock=clock,
         distribution_min=settings.pulse_distribution_min,
+        tally=AnswerTally(store, key),
+        participation=ParticipationCounter(store),
     )
     # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
     checkins.stored.register(pulse.record)
@@ -191,6 +196,8 @@ def build_services(
         agreements=agreements,
         followups=followups,
         pulse=pulse,
-        data_rights=DataRightsService(PersonalData(store, responses), rounds, key, dialog_state_of),
+        data_rights=DataRightsService(
+            PersonalData(store, responses, AnswerTally(store, key)), rounds, key, dialog_state_of
+        ),
         notifier=notifier,
     )
