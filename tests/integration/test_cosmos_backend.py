@@ -67,9 +67,16 @@ async def test_submit_lands_in_the_documented_containers_and_partitions(
     counters = {doc["id"]: doc for doc in await all_documents(settings, "counters")}
     participation = counters.pop("participation")
     assert (participation["pk"], participation["answered"]) == (round_id, 1)
-    (cell,) = counters.values()  # the pulse's service area x age band cell: numbers only
+    # The pulse's service area x age band cell: numbers only.
+    (cell,) = [doc for doc in counters.values() if doc["id"].startswith("cell:")]
     assert (cell["pk"], cell["n"], cell["stress_3"]) == (round_id, 1, 1)
     assert kari.aad_object_id not in str(cell)
+    # The sealed entry the round is recounted from at close: nothing readable about Kari.
+    (entry,) = [doc for doc in counters.values() if "sealed" in doc]
+    assert entry["pk"] == round_id
+    assert kari.aad_object_id not in str(entry)
+    assert response["pk"] not in str(entry)  # not even her pseudonym
+    assert set(counters) == {cell["id"], entry["id"]}
 
     await host.restart()
     host.connector.clear()
