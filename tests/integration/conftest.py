@@ -12,6 +12,7 @@ import pytest
 
 from bootstrap import open_store
 from bot.settings import Settings
+from bot.telemetry import OFF, Telemetry
 from storage.port import DocumentStore
 from tests.support.cosmos_server import cosmos_server_fixture
 from tests.support.fake_connector import FakeConnector
@@ -58,8 +59,16 @@ async def store(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[D
 
 
 @pytest.fixture
-async def host(settings: Settings, connector: FakeConnector) -> AsyncIterator[Host]:
-    running = Host(settings, connector)
+def telemetry() -> Telemetry:
+    """Where the host's spans and counters go: nowhere, unless a module records them."""
+    return OFF
+
+
+@pytest.fixture
+async def host(
+    settings: Settings, connector: FakeConnector, telemetry: Telemetry
+) -> AsyncIterator[Host]:
+    running = Host(settings, connector, telemetry=telemetry)
     await running.start()
     yield running
     await running.stop()

@@ -10,17 +10,15 @@ neither their names, e-mails nor Entra ids. The same flow with telemetry recorde
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
 
-from bot.settings import Settings
+from bot.telemetry import Telemetry
 from cards.followup import DONE_VERB
 from domain.pseudonym import pseudonym
 from tests.support.answers import NETWORK, STRESSED
 from tests.support.example_org import EXAMPLE, KARI, LARS
-from tests.support.fake_connector import FakeConnector
 from tests.support.host import Host, parts
 from tests.support.teams import install
 from tests.support.telemetry import Recorded
@@ -41,13 +39,8 @@ def recorded() -> Recorded:
 
 
 @pytest.fixture
-async def host(
-    settings: Settings, connector: FakeConnector, recorded: Recorded
-) -> AsyncIterator[Host]:
-    running = Host(settings, connector, telemetry=recorded.telemetry)
-    await running.start()
-    yield running
-    await running.stop()
+def telemetry(recorded: Recorded) -> Telemetry:
+    return recorded.telemetry
 
 
 async def test_no_health_details_emails_names_or_ids_in_logs_or_telemetry(

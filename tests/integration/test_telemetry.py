@@ -7,17 +7,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
-from bot.telemetry import CONTAINER, OPERATION, OUTCOME, ROUTE
+from bot.telemetry import CONTAINER, OPERATION, OUTCOME, ROUTE, Telemetry
 from domain.pseudonym import pseudonym
 from tests.support.answers import FINE
 from tests.support.example_org import KARI, LARS
-from tests.support.fake_connector import FakeConnector
 from tests.support.host import Host, parts
 from tests.support.teams import install
 from tests.support.telemetry import Recorded
@@ -33,13 +30,8 @@ def recorded() -> Recorded:
 
 
 @pytest.fixture
-async def host(
-    settings: Settings, connector: FakeConnector, recorded: Recorded
-) -> AsyncIterator[Host]:
-    running = Host(settings, connector, telemetry=recorded.telemetry)
-    await running.start()
-    yield running
-    await running.stop()
+def telemetry(recorded: Recorded) -> Telemetry:
+    return recorded.telemetry
 
 
 def person_data(host: Host) -> tuple[str, ...]:
