@@ -28,6 +28,7 @@ from domain.agreement import (
     check_equipment,
     check_extent,
 )
+from domain.legal_terms import LegalTerms
 from domain.org import Person
 from domain.refusals import OverLimit, Refusal
 
@@ -76,6 +77,7 @@ class Terms:
     equipment: EquipmentRequest | None = None
     special_needs: str = ""  # package 3: what is needed, for the leader to order
     network: Network | None = None
+    legal: LegalTerms | None = None  # points 2–8 of hjemmekontorforskriften § 2
 
     def missing(self) -> list[str]:
         present = {
