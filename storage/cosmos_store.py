@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar
@@ -43,6 +43,7 @@ from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
 from azure.cosmos.documents import ConnectionPolicy
 from azure.cosmos.exceptions import (
     CosmosAccessConditionFailedError,
+    CosmosBatchOperationError,
     CosmosHttpResponseError,
     CosmosResourceExistsError,
     CosmosResourceNotFoundError,
@@ -52,13 +53,18 @@ from domain.logref import ref
 from domain.retry import TURN_BUDGET, RetryPolicy, retry_after_milliseconds
 from storage.port import (
     CONTAINERS,
+    BatchOperation,
     Conflict,
+    Create,
     Document,
+    Increment,
     NotFound,
     PreconditionFailed,
     StorageError,
     StorageUnavailable,
+    Upsert,
     addressable,
+    require_batch,
     require_field_name,
     require_keys,
 )
@@ -317,6 +323,52 @@ class CosmosStore:
         # One budget for the whole of it, however many patches and creates it takes.
         return _clean(await self._call(what, patch_or_create))
 
+    async def batch(self, container: str, pk: str, operations: Sequence[BatchOperation]) -> None:
+        """One transactional batch, one request. An increment is a patch; should its document
+        be missing, the batch is sent again with a create in its place (and with the patch
+        again should another writer create it meanwhile), as `increment` does alone."""
+        require_batch(pk, operations)
+        proxy = self._container(container)
+        creating: set[int] = set()  # the increments whose document was missing
+
+        def sdk(index: int, op: BatchOperation) -> tuple[Any, ...]:
+            match op:
+                case Create(doc):
+                    return ("create", (_body(doc),))
+                case Upsert(doc):
+                    return ("upsert", (_body(doc),))
+                case Increment(doc_id, deltas, ttl, unless):
+                    if index in creating:
+                        fresh = {"id": doc_id, "pk": pk, **deltas}
+                        return ("create", (fresh if ttl is None else {**fresh, "ttl": ttl},))
+                    patch = [{"op": "incr", "path": f"/{n}", "value": d} for n, d in deltas.items()]
+                    if unless:
+                        condition = f"FROM c WHERE NOT IS_DEFINED(c.{unless})"
+                        return ("patch", (doc_id, patch), {"filter_predicate": condition})
+                    return ("patch", (doc_id, patch))
+
+        async def run() -> None:
+            for _ in range(3 + len(operations)):
+                try:
+                    await proxy.execute_item_batch(
+                        [sdk(i, op) for i, op in enumerate(operations)], partition_key=pk
+                    )
+                    return
+                except CosmosBatchOperationError as error:
+                    index, status = error.error_index, error.status_code
+                    failed = operations[index]
+                    if isinstance(failed, Increment) and status in (404, 409):
+                        creating.symmetric_difference_update({index})
+                        continue
+                    if status == 409:
+                        raise Conflict(f"{container}: operation {index} of a batch") from error
+                    if status == 412:
+                        raise PreconditionFailed(f"{container}: operation {index}") from error
+                    raise
+            raise StorageUnavailable(f"batch on {container}: its documents kept changing")
+
+        await self._call(f"batch {container}/{ref(pk)}", run)
+
     async def close(self) -> None:
         await self._client.close()
 
@@ -343,12 +395,14 @@ def sdk_connection_policy() -> ConnectionPolicy:
 
 
 def _refusal(error: BaseException) -> Refusal | None:
-    if isinstance(error, CosmosHttpResponseError) and error.status_code in _RETRYABLE:
+    # A batch whose operation was throttled fails as a whole, and is retried as a whole.
+    failed = isinstance(error, CosmosHttpResponseError | CosmosBatchOperationError)
+    if failed and error.status_code in _RETRYABLE:
         return Refusal(str(error.status_code), _retry_after(error))
     return None
 
 
-def _retry_after(error: CosmosHttpResponseError) -> float | None:
+def _retry_after(error: CosmosHttpResponseError | CosmosBatchOperationError) -> float | None:
     headers = getattr(error, "headers", None) or {}
     value = headers.get("x-ms-retry-after-ms") if hasattr(headers, "get") else None
     return retry_after_milliseconds(str(value) if value else None)
