@@ -261,7 +261,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         settings.timezone,
     )
     followups = FollowUpService(
-        FollowUpRepository(store, ttl_seconds=settings.response_ttl_days * 24 * 3600),
+        FollowUpRepository(store),
         checkins,
         rounds,
         org,
@@ -295,8 +295,8 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         tally=AnswerTally(store, key),
         participation=ParticipationCounter(store),
     )
-    # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
-    checkins.stored.register(pulse.record)
+    # A check-in is counted into its leader's team as it is stored; the follow-up reads it after.
+    checkins.teams.register(followups.team_answer)
     checkins.stored.register(followups.checkin_stored)
     # What waited for someone the bot could not reach goes out once Teams announces the install.
     people.reachable.register(agreements.reachable)

@@ -28,6 +28,7 @@ longest a call takes, which is what lets a turn answer before Teams stops waitin
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -78,6 +79,9 @@ _RETRYABLE = {408, 429, 449, 503}
 RETRY = RetryPolicy(attempts=10, budget=TURN_BUDGET, base=0.2, cap=5.0)
 # Creating a container can take seconds, and nobody waits on a start-up.
 SETUP_BUDGET = 60.0
+# Counters a batch found to exist, kept so that only a batch with a new one takes the turn of
+# those that may have to create theirs (`batch`): a round has a few hundred.
+_COUNTERS_KEPT = 10_000
 # Cosmos adds these to every document; they are not ours to write back.
 _SYSTEM_FIELDS = ("_rid", "_self", "_attachments")
 
@@ -116,6 +120,8 @@ class CosmosStore:
         self._retry = retry
         self._timing = timing
         self._containers: dict[str, ContainerProxy] = {}
+        self._counters_seen: set[tuple[str, str, str]] = set()
+        self._first_counts = asyncio.Lock()
 
     @classmethod
     async def open(
@@ -367,7 +373,18 @@ class CosmosStore:
                     raise
             raise StorageUnavailable(f"batch on {container}: its documents kept changing")
 
-        await self._call(f"batch {container}/{ref(pk)}", run)
+        # The first answers of a round arrive together, and each would find the counters
+        # missing, create them, and all but one patch again: a batch that may create one waits
+        # for the others that may, so that the first creates it and the rest patch it at once.
+        counters = {(container, pk, op.doc_id) for op in operations if isinstance(op, Increment)}
+        if counters <= self._counters_seen:
+            await self._call(f"batch {container}/{ref(pk)}", run)
+            return
+        async with self._first_counts:
+            await self._call(f"batch {container}/{ref(pk)}", run)
+        if len(self._counters_seen) > _COUNTERS_KEPT:
+            self._counters_seen.clear()
+        self._counters_seen |= counters
 
     async def close(self) -> None:
         await self._client.close()
@@ -396,8 +413,10 @@ def sdk_connection_policy() -> ConnectionPolicy:
 
 def _refusal(error: BaseException) -> Refusal | None:
     # A batch whose operation was throttled fails as a whole, and is retried as a whole.
-    failed = isinstance(error, CosmosHttpResponseError | CosmosBatchOperationError)
-    if failed and error.status_code in _RETRYABLE:
+    if (
+        isinstance(error, CosmosHttpResponseError | CosmosBatchOperationError)
+        and error.status_code in _RETRYABLE
+    ):
         return Refusal(str(error.status_code), _retry_after(error))
     return None
 

@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,6 +59,13 @@ CONTAINER = "directory"
 POINTER_PK = "directory"
 POINTER_ID = "current"
 ROLES_PK = "roles"  # issue 7
+# A person is looked up on every check-in (their service area and leader). A version never
+# changes once written (it is named by its content), so what was read of it is kept; only the
+# pointer can move, and a host follows an import within this many seconds. Until then it counts
+# an answer into the cell the previous import gave the person: the number of answers, which the
+# pulse and its recount keep, does not change.
+POINTER_CACHE_SECONDS = 30.0
+_PEOPLE_KEPT = 4096  # about 1.5 MB of people; a host of a larger organisation reads a few again
 # Writes in flight during an import: enough to hide round trips, few enough not to be
 # throttled at once (the backends retry throttled writes themselves).
 _CONCURRENCY = 16
@@ -89,8 +98,13 @@ def people_pk(version: str) -> str:
 
 
 class DirectoryRepository:
-    def __init__(self, store: DocumentStore) -> None:
+    def __init__(
+        self, store: DocumentStore, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self._store = store
+        self._monotonic = monotonic
+        self._pointed: tuple[float, str | None] | None = None  # (until when, version)
+        self._people_read: OrderedDict[tuple[str, str], Document] = OrderedDict()
 
     # -- reading --------------------------------------------------------------------------
 
@@ -227,10 +241,36 @@ class DirectoryRepository:
         return str(version) if version else None
 
     async def _person_doc(self, person_id: str) -> Document | None:
+        version = await self._pointed_version(fresh=False)
+        doc = await self._versioned(version, person_id)
+        if doc is None and version is not None:
+            # Someone new, or a version an import has swept away since: ask the pointer.
+            newer = await self._pointed_version(fresh=True)
+            if newer != version:
+                doc = await self._versioned(newer, person_id)
+        return doc
+
+    async def _pointed_version(self, fresh: bool) -> str | None:
+        now = self._monotonic()
+        if not fresh and self._pointed and self._pointed[0] > now:
+            return self._pointed[1]
         version = await self._live()
+        self._pointed = (now + POINTER_CACHE_SECONDS, version)
+        return version
+
+    async def _versioned(self, version: str | None, person_id: str) -> Document | None:
         if version is None:
             return None
-        return await self._store.read(CONTAINER, people_pk(version), person_id)
+        key = (version, person_id)
+        if key in self._people_read:
+            self._people_read.move_to_end(key)
+            return self._people_read[key]
+        doc = await self._store.read(CONTAINER, people_pk(version), person_id)
+        if doc is not None:  # someone missing may be added by the next import: not kept
+            self._people_read[key] = doc
+            if len(self._people_read) > _PEOPLE_KEPT:
+                self._people_read.popitem(last=False)
+        return doc
 
     async def _people(self, version: str) -> list[Person]:
         return [_person(doc) for doc in await self._store.query(CONTAINER, people_pk(version))]

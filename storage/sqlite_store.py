@@ -22,7 +22,6 @@ from storage.port import (
     Conflict,
     Create,
     Document,
-    Increment,
     NotFound,
     PreconditionFailed,
     Upsert,

@@ -32,6 +32,7 @@ from storage.counters import ParticipationCounter
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.port import DocumentStore
+from storage.pulse import AnswerTally
 from storage.responses import ResponseRepository
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
@@ -107,6 +108,7 @@ def build_jobs(
         rotation(),
         OSLO,
         clock,
+        tally=AnswerTally(store, b"key"),
     )
     delivery = DeliveryService(roster, ledger, sender, holder=holder)
     jobs = RoundJobs(

@@ -142,9 +142,7 @@ async def test_a_batch_refuses_an_increment_of_a_counter_closed_by_a_flag(
     await store.batch("counters", "round1", fenced)
     await store.increment("counters", "round1", "count", {"closed": 1})
     with pytest.raises(PreconditionFailed):
-        await store.batch(
-            "counters", "round1", [Create({"id": "entry", "pk": "round1"}), *fenced]
-        )
+        await store.batch("counters", "round1", [Create({"id": "entry", "pk": "round1"}), *fenced])
     assert (await store.read("counters", "round1", "count") or {})["answered"] == 2
     assert await store.read("counters", "round1", "entry") is None
 

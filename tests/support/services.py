@@ -143,7 +143,7 @@ def build_services(
         clock=clock,
     )
     followups = FollowUpService(
-        FollowUpRepository(store, ttl_seconds=ttl_seconds),
+        FollowUpRepository(store),
         checkins,
         rounds,
         DirectoryRepository(store),
@@ -180,8 +180,8 @@ def build_services(
         tally=AnswerTally(store, key),
         participation=ParticipationCounter(store),
     )
-    # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
-    checkins.stored.register(pulse.record)
+    # A check-in is counted into its leader's team as it is stored; the follow-up reads it after.
+    checkins.teams.register(followups.team_answer)
     checkins.stored.register(followups.checkin_stored)
     people.reachable.register(agreements.reachable)
     return Services(
