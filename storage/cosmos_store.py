@@ -29,15 +29,18 @@ longest a call takes, which is what lets a turn answer before Teams stops waitin
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
+from azure.core.pipeline import PipelineRequest
 from azure.cosmos import PartitionKey
 from azure.cosmos._retry_options import RetryOptions  # documents.RetryOptions, not re-exported
 from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
@@ -107,6 +110,22 @@ def identity_credential(env: Mapping[str, str]) -> Any:
     return DefaultAzureCredential()
 
 
+class RequestCount:
+    """Every HTTP request the client sends (retries too), by verb and resource, e.g. "POST docs":
+    what an operation costs, counted where it is paid."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.by_kind: collections.Counter[str] = collections.Counter()
+
+    def __call__(self, request: PipelineRequest[Any]) -> None:
+        http = request.http_request
+        # The resource is the last type in the path: dbs/x/colls/y/docs[/z] -> docs.
+        kinds = [part for part in urlsplit(http.url).path.split("/") if part][0::2]
+        self.total += 1
+        self.by_kind[f"{http.method} {kinds[-1] if kinds else '/'}"] += 1
+
+
 class CosmosStore:
     def __init__(
         self,
@@ -114,11 +133,13 @@ class CosmosStore:
         database: DatabaseProxy,
         retry: RetryPolicy = RETRY,
         timing: Timing = REAL_TIME,
+        requests: RequestCount | None = None,
     ) -> None:
         self._client = client
         self._database = database
         self._retry = retry
         self._timing = timing
+        self.requests = requests or RequestCount()
         self._containers: dict[str, ContainerProxy] = {}
         self._counters_seen: set[tuple[str, str, str]] = set()
         self._first_counts = asyncio.Lock()
@@ -144,8 +165,13 @@ class CosmosStore:
         # The SDK logs every request at INFO with its URL and partition key: ids of people,
         # pseudonyms. What matters (throttling, failures) reaches our own log lines.
         logging.getLogger("azure.cosmos._cosmos_http_logging_policy").setLevel(logging.WARNING)
+        requests = RequestCount()
         client = CosmosClient(
-            endpoint, credential, connection_policy=sdk_connection_policy(), **client_options
+            endpoint,
+            credential,
+            connection_policy=sdk_connection_policy(),
+            raw_request_hook=requests,
+            **client_options,
         )
         setup = replace(RETRY, budget=SETUP_BUDGET)
 
@@ -161,7 +187,7 @@ class CosmosStore:
                 # Data-plane roles cannot create databases: with a managed identity they are
                 # provisioned beforehand (infra), and only checked here.
                 db = client.get_database_client(database)
-            store = cls(client, db, replace(RETRY, budget=retry_budget), timing)
+            store = cls(client, db, replace(RETRY, budget=retry_budget), timing, requests)
             for name in containers:
                 if key:
                     store._containers[name] = await tried(
