@@ -173,7 +173,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         ParticipationCounter(store),
         pseudonym_key=key,
         tally=AnswerTally(store, key),
-        directory=DirectoryRepository(store),
+        directory=org,  # one copy of the directory's pointer and people per host
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),
@@ -261,7 +261,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         settings.timezone,
     )
     followups = FollowUpService(
-        FollowUpRepository(store),
+        FollowUpRepository(store, ttl_seconds=settings.response_ttl_days * 24 * 3600),
         checkins,
         rounds,
         org,

@@ -122,9 +122,8 @@ class FollowUpService:
         leader = counted.leader
         if not leader or await self._directory.team_size(leader) < self.policy.anonymity_k:
             return None
-        return TeamAnswer(
-            leader, counted.scores.get("stress", 0) >= self.policy.thresholds.stress_high
-        )
+        high = counted.scores.get("stress", 0) >= self.policy.thresholds.stress_high
+        return TeamAnswer(leader, high, self._followups.team_ttl)
 
     async def after_checkin(
         self, user_id: str, round_: Round, answers: CheckinAnswers

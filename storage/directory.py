@@ -217,18 +217,21 @@ class DirectoryRepository:
     async def _write_pointer(self, pointer: Document | None, **fields: Any) -> Document:
         try:
             if pointer is None:
-                return await self._store.create(
+                written = await self._store.create(
                     CONTAINER,
                     {"id": POINTER_ID, "pk": POINTER_PK, "version": None, "retired": [], **fields},
                 )
-            return await self._store.replace(
-                CONTAINER, {**pointer, **fields}, etag=pointer["_etag"]
-            )
+            else:
+                written = await self._store.replace(
+                    CONTAINER, {**pointer, **fields}, etag=pointer["_etag"]
+                )
         except (PreconditionFailed, Conflict, NotFound) as error:
             raise DirectoryConflict(
                 "the directory was changed by another import meanwhile; this import is not "
                 "visible: run it again"
             ) from error
+        self._pointed = None  # this host follows its own import at once
+        return written
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -10,9 +10,8 @@
 | `counters`  | round id           | "team:<leader id>"  | how many of a team answered, how many high|
 
 A team counter holds two numbers per leader and round and nothing that says who. It is kept
-only for teams of at least k, expires with the round's recount entries (a month after the
-close), and is deleted once the round's team signal is evaluated: for a small team it would be
-a person's answer.
+only for teams of at least k, expires with the responses, and is deleted once the round's team
+signal is evaluated: for a small team it would be a person's answer.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from domain.followup import Action, Event, FollowUp, Signal, StandingConsent
 from storage.counters import TEAM, team_counter_id
 from storage.personal_data import note_leader
 from storage.port import Conflict, Document, DocumentStore, delete_if_there
+from storage.responses import DEFAULT_TTL_SECONDS
 
 CONTAINER = "followups"
 OPEN = "open"
@@ -38,8 +38,9 @@ CONSENT = "consent"
 
 
 class FollowUpRepository:
-    def __init__(self, store: DocumentStore) -> None:
+    def __init__(self, store: DocumentStore, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
         self._store = store
+        self.team_ttl = ttl_seconds  # a team counter lives as long as the answers it counts
 
     async def open_for(self, employee_id: str) -> tuple[FollowUp, str] | None:
         """The open follow-up and its ETag."""

@@ -141,6 +141,7 @@ class TeamAnswer:
 
     leader: str
     high_stress: bool
+    ttl_seconds: int  # the counter's, given when the first answer creates it
 
 
 # An entry whose response is not there yet may have it on the way: the turn that wrote the
@@ -189,7 +190,8 @@ class AnswerTally:
         ]
         if team is not None:
             deltas = {"answered": 1, "high_stress": int(team.high_stress)}
-            operations.append(Increment(team_counter_id(team.leader), deltas, ttl=ttl_seconds))
+            counter = team_counter_id(team.leader)
+            operations.append(Increment(counter, deltas, ttl=team.ttl_seconds))
         await self._store.batch(COUNTERS, round_id, operations)
 
     async def put(self, round_id: str, pseudonym: str, counted: Counted, ttl_seconds: int) -> None:

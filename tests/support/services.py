@@ -97,20 +97,21 @@ def build_services(
     ttl_seconds = settings.response_ttl_days * 24 * 3600
     responses = ResponseRepository(store, key, ttl_seconds=ttl_seconds)
     round_length = timedelta(days=settings.round_days)
+    directory = DirectoryRepository(store)  # one per host, as bootstrap.py makes it
     checkins = CheckinService(
         rounds,
         responses,
         ParticipationCounter(store),
         pseudonym_key=key,
         tally=AnswerTally(store, key),
-        directory=DirectoryRepository(store),
+        directory=directory,
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         clock=clock,
         round_length=round_length,
     )
     sender = RecordingSender()
-    people = PeopleService(UserRepository(store), roster, DirectoryRepository(store))
+    people = PeopleService(UserRepository(store), roster, directory)
     notifier = Notifier(
         roster,
         ledger,
@@ -127,7 +128,7 @@ def build_services(
     )
     agreements = AgreementService(
         AgreementRepository(store),
-        DirectoryRepository(store),
+        directory,
         notifier,
         LeaseStore(store),
         Policy(
@@ -143,10 +144,10 @@ def build_services(
         clock=clock,
     )
     followups = FollowUpService(
-        FollowUpRepository(store),
+        FollowUpRepository(store, ttl_seconds=ttl_seconds),
         checkins,
         rounds,
-        DirectoryRepository(store),
+        directory,
         notifier,
         LeaseStore(store),
         FollowUpPolicy(
@@ -168,7 +169,7 @@ def build_services(
         PulseCounters(store),
         rounds,
         ledger,
-        DirectoryRepository(store),
+        directory,
         roles,
         AuditLog(store),
         settings.checkin_items,
@@ -192,7 +193,7 @@ def build_services(
         roles=roles,
         people=people,
         checkins=checkins,
-        directory=OrgDirectoryService(DirectoryRepository(store), LeaseStore(store), None),
+        directory=OrgDirectoryService(directory, LeaseStore(store), None),
         agreements=agreements,
         followups=followups,
         pulse=pulse,
