@@ -36,7 +36,7 @@ from domain.delivery import (
     decide,
 )
 from domain.logref import ref
-from domain.ratelimit import TeamsLimiter
+from domain.ratelimit import TeamsLimiter, Ticket
 from services.telemetry import NO_METRICS, RoundMetrics
 from storage import retrying
 from storage.ledger import DeliveryLedger, LedgerEntry
@@ -312,18 +312,23 @@ class DeliveryService:
             await self._ledger.release(run.held.pop().entry)
 
     async def _send(self, recipient: Recipient, card: Card) -> SendResult:
-        await self._wait_turn(recipient.conversation_id)
-        result = await self._sender.send(recipient, card)
-        return self._count(result)
+        ticket = await self._wait_turn(recipient.conversation_id)
+        return self._answered(ticket, await self._sender.send(recipient, card))
 
     async def _create_conversation(self, recipient: Recipient) -> SendResult:
-        await self._wait_turn(recipient.user_id)
-        return self._count(await self._sender.create_conversation(recipient))
+        ticket = await self._wait_turn(recipient.user_id)
+        return self._answered(ticket, await self._sender.create_conversation(recipient))
 
-    async def _wait_turn(self, conversation: str) -> None:
+    async def _wait_turn(self, conversation: str) -> Ticket:
         while (wait := self._limiter.wait(conversation, self._monotonic())) > 0:
             await self._sleep(wait)
-        self._limiter.record(conversation, self._monotonic())
+        return self._limiter.record(conversation, self._monotonic())
+
+    def _answered(self, ticket: Ticket, result: SendResult) -> SendResult:
+        # Teams has counted the request by its answer (and one without an answer in time is
+        # given up on: taken as counted now).
+        ticket.answered(self._monotonic())
+        return self._count(result)
 
     def _count(self, result: SendResult) -> SendResult:
         self._requests += 1
