@@ -7,14 +7,22 @@ enabled (`default_ttl=-1`: a document expires only when it carries `ttl`):
 |---------------|------------------------|---------------------------------------------------|--------------|
 | `users`       | Entra object id        | point read of `profile` every turn; upsert when it changed; create/delete `welcome` | everything about one person in one partition, read by id |
 | `responses`   | pseudonym              | create (id = round id, so a repeated submit is a 409, not a second answer); query own partition for the trend | a person's answers together, and nobody's id in the key |
-| `rounds`      | `"rounds"`             | point read by round id on submit; query the one partition for the open round | about 52 small documents a year: one partition is cheapest |
+| `rounds`      | `"rounds"`             | point read by round id (cached 30 s: a submit reads none); query the one partition for the open round | about 52 small documents a year: one partition is cheapest |
 | `users`       | `"roster"`             | upsert when a reference changes; one query of the partition when a round is delivered | "everyone reachable" without a cross-partition query |
-| `counters`    | round id               | patch `incr` per answer; point reads for the pulse | aggregates without GROUP BY; one round's cells together |
+| `counters`    | round id               | one transactional batch per answer (its recount entry's create, `incr` patches of its counters); point reads for the pulse | aggregates without GROUP BY; one round's cells together, and with them an answer's counts in one atomic request |
 | `deliveries`  | round id               | create / replace with ETag per person (claim, settle); query the partition to resume or report | a round's ledger together; a claim is a compare-and-swap |
 | `dialogstate` | escaped state key      | point read / replace with ETag per dialog turn     | one key, one document |
 | `leases`      | lease name             | read, replace with ETag (compare-and-swap)         | one job, one document |
-| `directory`   | `"directory"`; `"people:<version>"` | point read of the pointer, then of a person; query one version for direct reports or everyone; an import upserts a new version, flips the pointer with ETag, deletes the old | every lookup in one partition; a new version is invisible until the flip (storage/directory.py) |
+| `directory`   | `"directory"`; `"people:<version>"` | point read of the pointer (cached 30 s), then of a person (kept: a version never changes); query one version for direct reports or everyone; an import upserts a new version, flips the pointer with ETag, deletes the old | every lookup in one partition; a new version is invisible until the flip (storage/directory.py) |
 | `meta`        | `"meta"`               | one point read of the pseudonym key's fingerprint at start-up (created on first use) | one small document |
+
+A check-in submit costs three requests: the profile's point read (every turn: who wrote, and
+where to answer), one transactional batch in the round's `counters` partition (the answer's
+recount entry and its counts, refused once the round is closed) and the response's create. The
+round comes from the cache; the directory's pointer is cached and a person is read once per host
+and directory version (a fourth request the first time a host meets someone of an imported
+directory); the answers of the round before are read only when a follow-up rule needs them. A
+round's first answers also create its counters (a batch again, once per counter and round).
 
 Only point operations and single-partition queries with equality filters are used; no
 GROUP BY, OFFSET/LIMIT, DISTINCT or LIKE. Errors become the interface's: 404 → NotFound (or
@@ -356,12 +364,22 @@ class CosmosStore:
         return _clean(await self._call(what, patch_or_create))
 
     async def batch(self, container: str, pk: str, operations: Sequence[BatchOperation]) -> None:
-        """One transactional batch, one request. An increment is a patch; should its document
-        be missing, the batch is sent again with a create in its place (and with the patch
-        again should another writer create it meanwhile), as `increment` does alone."""
+        """One transactional batch, one request. An increment is a patch, or a create for a
+        counter this store has not seen yet; should the patch find no document (or the create
+        one), the batch is sent again with the other in its place, as `increment` does alone."""
         require_batch(pk, operations)
         proxy = self._container(container)
-        creating: set[int] = set()  # the increments whose document was missing
+        counters = {(container, pk, op.doc_id) for op in operations if isinstance(op, Increment)}
+
+        def unseen() -> set[int]:
+            return {
+                i
+                for i, op in enumerate(operations)
+                if isinstance(op, Increment)
+                and (container, pk, op.doc_id) not in self._counters_seen
+            }
+
+        creating: set[int] = set()  # the increments sent as a create
 
         def sdk(index: int, op: BatchOperation) -> tuple[Any, ...]:
             match op:
@@ -399,14 +417,14 @@ class CosmosStore:
                     raise
             raise StorageUnavailable(f"batch on {container}: its documents kept changing")
 
-        # The first answers of a round arrive together, and each would find the counters
-        # missing, create them, and all but one patch again: a batch that may create one waits
-        # for the others that may, so that the first creates it and the rest patch it at once.
-        counters = {(container, pk, op.doc_id) for op in operations if isinstance(op, Increment)}
-        if counters <= self._counters_seen:
+        # The first answers of a round arrive together, and each would try to create the
+        # counters, and all but one patch again: a batch that may create one waits for the
+        # others that may, so that the first creates it and the rest patch it at once.
+        if not unseen():
             await self._call(f"batch {container}/{ref(pk)}", run)
             return
         async with self._first_counts:
+            creating.update(unseen())  # those the batch before this one created are seen now
             await self._call(f"batch {container}/{ref(pk)}", run)
         if len(self._counters_seen) > _COUNTERS_KEPT:
             self._counters_seen.clear()

@@ -104,6 +104,7 @@ class DirectoryRepository:
         self._store = store
         self._monotonic = monotonic
         self._pointed: tuple[float, str | None] | None = None  # (until when, version)
+        self._pointing = asyncio.Lock()  # one read of the pointer for the lookups waiting on it
         self._people_read: OrderedDict[tuple[str, str], Document] = OrderedDict()
 
     # -- reading --------------------------------------------------------------------------
@@ -254,12 +255,18 @@ class DirectoryRepository:
         return doc
 
     async def _pointed_version(self, fresh: bool) -> str | None:
-        now = self._monotonic()
-        if not fresh and self._pointed and self._pointed[0] > now:
-            return self._pointed[1]
-        version = await self._live()
-        self._pointed = (now + POINTER_CACHE_SECONDS, version)
-        return version
+        asked = self._monotonic()
+        async with self._pointing:
+            pointed = self._pointed
+            # A read that began after this lookup asked is fresh enough for it.
+            if (pointed and pointed[0] - POINTER_CACHE_SECONDS >= asked) or (
+                not fresh and pointed and pointed[0] > self._monotonic()
+            ):
+                return pointed[1]
+            read_at = self._monotonic()
+            version = await self._live()
+            self._pointed = (read_at + POINTER_CACHE_SECONDS, version)
+            return version
 
     async def _versioned(self, version: str | None, person_id: str) -> Document | None:
         if version is None:

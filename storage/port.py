@@ -14,8 +14,9 @@ Containers and their partition keys (the same names in both backends):
 |               | "links"                 | download links not used yet (bot/links.py)       |
 | `responses`   | respondent's pseudonym  | one check-in response per round (id = round id)  |
 | `rounds`      | "rounds"                | check-in rounds                                  |
-| `counters`    | round id                | aggregate counters, updated by `increment`; the  |
-|               |                         | sealed entries they are recounted from at close  |
+| `counters`    | round id                | aggregate counters, updated by `increment` or a  |
+|               |                         | check-in's `batch`; the sealed entries they are  |
+|               |                         | recounted from at close                          |
 | `deliveries`  | round id                | the send ledger: one entry per kind and person   |
 | `dialogstate` | state key               | botbuilder dialog and conversation state         |
 | `leases`      | lease name              | job leases                                       |
