@@ -547,7 +547,10 @@ def cosmos_access_problems(infra: Infra) -> list[str]:
     passed = get(cosmos_params, "dataContributorPrincipalId")
     if passed != "identity.properties.principalId":
         problems.append(f"main gives the Cosmos role to {passed}, not the managed identity")
-    if get(cosmos_params, "operatorPrincipalIds") != "cosmosOperatorPrincipalIds":
+    operators = main.variables["operatorPrincipalIds"].value
+    if get(cosmos_params, "operatorPrincipalIds") != "operatorPrincipalIds" or (
+        "split(cosmosOperatorPrincipalIds, ',')" not in operators
+    ):
         problems.append("main does not pass cosmosOperatorPrincipalIds to the operators' role")
     return problems
 
@@ -1290,7 +1293,13 @@ DRIFTS = [
         "cosmos_access",
     ),
     (COSMOS, "in operatorPrincipalIds: {", "in dataContributors: {", "cosmos_access"),
-    (MAIN, "PrincipalIds: cosmosOperatorPrincipalIds", "PrincipalIds: []", "cosmos_access"),
+    (
+        MAIN,
+        "operatorPrincipalIds: operatorPrincipalIds",
+        "operatorPrincipalIds: []",
+        "cosmos_access",
+    ),
+    (MAIN, "split(cosmosOperatorPrincipalIds, ',')", "split('', ',')", "cosmos_access"),
     (MAIN, "TIMEZONE: 'Europe/Oslo'", "TIME_ZONE: 'Europe/Oslo'", "app_settings"),
     (MAIN, "STORAGE: 'cosmos'", "STORAGE: 'cosmos'\n      COSMOS_KEY: 'k'", "app_settings"),
     (MAIN, "PORT: '8000'\n", "PORT: '8080'\n", "app_settings"),
