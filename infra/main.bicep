@@ -83,7 +83,7 @@ param cosmosDatabaseName string = 'homeoffice'
 @description('Comma-separated Entra tenant ids whose users the bot serves (ALLOWED_TENANTS). Defaults to the tenant of this deployment.')
 param allowedTenants string = tenant().tenantId
 
-@description('The version of the Key Vault secret pseudonym-key that the app reads as PSEUDONYM_KEY (32 hex digits), written once by infra/hooks/pseudonym-key.sh and kept in the azd environment as PSEUDONYM_KEY_VERSION. Pinned, so that neither a redeployment nor a new version written for a rotation changes the key under a running app: only setting this does, after `python app.py key rotate` (docs/operations.md#the-pseudonym-key).')
+@description('The version of the Key Vault secret pseudonym-key that the app reads as PSEUDONYM_KEY (32 hex digits), written once by infra/hooks/pseudonym-key.sh and kept in the azd environment as PSEUDONYM_KEY_VERSION. Pinned, so that neither a redeployment nor a new version written for a rotation changes the key under a running app: only setting this does, after `python app.py key rotate` (docs/operations.md#4-the-pseudonym-key).')
 @minLength(32)
 @maxLength(32)
 param pseudonymKeyVersion string

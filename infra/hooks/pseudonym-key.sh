@@ -6,11 +6,12 @@
 #     version main.bicep is pinned to, so no redeployment can change it. Without it (the
 #     environment's first provisioning), it creates the resource group and the Key Vault
 #     (infra/key.bicep), writes a new random key into the vault as the secret pseudonym-key,
-#     and pins the version it got: azd env set PSEUDONYM_KEY_VERSION.
+#     and pins the version it got: azd env set PSEUDONYM_KEY_VERSION. If the vault already
+#     holds the key (the azd environment was made anew), it writes nothing and stops.
 #
 #   sh infra/hooks/pseudonym-key.sh new-version
 #     writes a new random version for a rotation and prints it, pinning nothing; the app keeps
-#     the pinned one until `key rotate` has re-filed the answers (docs/operations.md#the-pseudonym-key).
+#     the pinned one until `key rotate` has re-filed the answers (docs/operations.md#4-the-pseudonym-key).
 #
 # The value goes to Azure Resource Manager in a request body read from a file only this user can
 # read, deleted at exit: it is never a command-line argument (visible to every user of the
@@ -62,6 +63,16 @@ vault=$(az deployment group create --resource-group "$group" --name pseudonym-ke
   --query properties.outputs.keyVaultId.value --output tsv)
 [ -n "$vault" ] || die "infra/key.bicep gave no vault"
 
+secret="https://management.azure.com$vault/secrets/$SECRET?api-version=$API"
+if [ "$mode" = preprovision ]; then
+  # An azd environment made anew on another machine has no pin, but the vault has the key:
+  # writing another would give the app a key the store refuses. The operator pins instead.
+  if current=$(az rest --method get --url "$secret" \
+    --query properties.secretUriWithVersion --output tsv 2>/dev/null); then
+    die "the vault already holds $SECRET (its newest version: ${current##*/}), and this azd environment pins none. Pin the version the store uses (the Web App's PSEUDONYM_KEY setting names it): azd env set PSEUDONYM_KEY_VERSION <version>"
+  fi
+fi
+
 umask 077
 body=$(mktemp)
 trap 'rm -f "$body"' EXIT
@@ -71,8 +82,7 @@ print(json.dumps({"properties": {
     "value": secrets.token_urlsafe(32),
     "contentType": "PSEUDONYM_KEY of the home-office bot; the app reads one pinned version",
 }}))' >"$body"
-uri=$(az rest --method put \
-  --url "https://management.azure.com$vault/secrets/$SECRET?api-version=$API" \
+uri=$(az rest --method put --url "$secret" \
   --body "@$body" --query properties.secretUriWithVersion --output tsv)
 version=${uri##*/}
 case $version in

@@ -1,7 +1,7 @@
 // Key Vault that holds the pseudonym key, readable by the managed identity only through RBAC.
 //
 // No template writes the key's value: infra/hooks/pseudonym-key.sh creates it once, as a new
-// secret version, and main.bicep pins the app to that version (docs/operations.md#the-pseudonym-key).
+// secret version, and main.bicep pins the app to that version (docs/operations.md#4-the-pseudonym-key).
 // This module is deployed by main.bicep and, before the key exists, by infra/key.bicep.
 
 @description('Name of the Key Vault: globally unique, 3-24 characters, letters, digits and hyphens.')

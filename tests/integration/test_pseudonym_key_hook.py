@@ -50,7 +50,13 @@ args = sys.argv[2:]
 state["calls"].append(["az", *args])
 if args[:3] == ["deployment", "group", "create"]:
     print(state["vault"])
-elif args[0] == "rest":
+elif args[:3] == ["rest", "--method", "get"]:
+    if not state["secrets"]:
+        print("ERROR: (SecretNotFound) A secret with (name/id) pseudonym-key was not found", file=sys.stderr)
+        json.dump(state, open(state_file, "w"))
+        sys.exit(3)
+    print(f"https://kv-x.vault.azure.net/secrets/pseudonym-key/{state['secrets'][-1]['version']}")
+elif args[:3] == ["rest", "--method", "put"]:
     body = args[args.index("--body") + 1]
     path = body[1:]
     mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -162,4 +168,18 @@ def test_without_a_resource_group_it_says_how_and_touches_nothing(azure: Azure) 
     assert done.returncode != 0
     assert "azd env set AZURE_RESOURCE_GROUP rg-hjemmekontor-prod" in done.stderr
     assert azure.az_calls() == []
+    assert "PSEUDONYM_KEY_VERSION" not in azure.seen()["env"]
+
+
+def test_an_environment_made_anew_does_not_write_a_second_key(azure: Azure) -> None:
+    """Another machine, or a lost .azure/: the pin is gone but the vault has the key."""
+    assert azure.run().returncode == 0
+    state = azure.seen()
+    pinned = state["env"].pop("PSEUDONYM_KEY_VERSION")
+    azure.state.write_text(json.dumps(state))
+
+    done = azure.run()
+    assert done.returncode != 0
+    assert pinned in done.stderr and "azd env set PSEUDONYM_KEY_VERSION" in done.stderr
+    assert len(azure.seen()["secrets"]) == 1
     assert "PSEUDONYM_KEY_VERSION" not in azure.seen()["env"]
