@@ -1086,16 +1086,17 @@ def staging_problems(infra: Infra) -> list[str]:
     webapp = bicep(infra, WEBAPP)
     problems: list[str] = []
     params = get(main.modules["webApp"].body(), "params")
-    staging_values = {k: literal(v) for k, v in entries(get(params, "stagingSettings")).items()}
+    staging = entries(get(params, "stagingSettings"))
+    staging_values = {k: literal(v) for k, v in staging.items()}
     production = app_settings(infra)
+    unknown = sorted(set(staging_values) - set(production))
+    problems += [f"staging's {name} is no app setting of production" for name in unknown]
     if staging_values.get("SCHEDULER") != "off" or literal(production.get("SCHEDULER", "")) != "on":
         problems.append("SCHEDULER is not on in production and off in staging")
-    public = (
-        interpolated(get(params, "stagingSettings", "PUBLIC_BASE_URL"))
-        if ("PUBLIC_BASE_URL" in staging_values)
-        else None
-    )
-    if public != "https://${names.webApp}-staging.azurewebsites.net":
+    if (
+        interpolated(staging.get("PUBLIC_BASE_URL", ""))
+        != "https://${names.webApp}-staging.azurewebsites.net"
+    ):
         problems.append("the staging slot's links do not point to the staging slot")
     slots = webapp.resources("sites/slots")
     if len(slots) != 1:
@@ -1137,7 +1138,7 @@ def staging_problems(infra: Infra) -> list[str]:
     if policies != {"scm": False, "ftp": False}:
         problems.append(f"the slot's basic publishing credentials are not off: {policies}")
     warmup = literal(production.get("WEBSITE_SWAP_WARMUP_PING_PATH", ""))
-    if warmup not in routes("get") or warmup != literal(get(config_of(webapp), "healthCheckPath")):
+    if warmup not in routes("get") or warmup != literal(get(config, "healthCheckPath")):
         problems.append(f"a swap warms up on {warmup!r}, not the health check")
     # What the host does with them: the slot's settings as the host reads them.
     env = {
@@ -1156,10 +1157,6 @@ def staging_problems(infra: Infra) -> list[str]:
     except ValueError:
         pass
     return problems
-
-
-def config_of(webapp: Bicep) -> str:
-    return site_config(webapp, webapp.resource("Microsoft.Web/sites").body())[0]
 
 
 def key_template_problems(infra: Infra) -> list[str]:
@@ -1411,6 +1408,12 @@ DRIFTS = [
     # The staging slot.
     (MAIN, "      SCHEDULER: 'off'\n", "      SCHEDULER: 'on'\n", "staging_slot"),
     (MAIN, "      SCHEDULER: 'off'\n", "", "staging_slot"),
+    (
+        MAIN,
+        "      SCHEDULER: 'off'\n",
+        "      SCHEDULER: 'off'\n      SCHEDULE: 'off'\n",
+        "staging_slot",
+    ),
     (MAIN, "-staging.azurewebsites.net'", ".azurewebsites.net'", "staging_slot"),
     (
         WEBAPP,
