@@ -89,7 +89,7 @@ param allowedTenants string = tenant().tenantId
 param pseudonymKeyVersion string
 
 @description('Object ids of the operators (people or an Entra group), separated by commas, who get the Cosmos DB Built-in Data Contributor role, to run the commands that send nothing (round status, roles, org import, key check) from a workstation signed in with az login. A string, so that azd can fill it from the environment (COSMOS_OPERATOR_PRINCIPAL_IDS). Commands that send cards (round open) run inside the app: az webapp ssh.')
-param cosmosOperatorPrincipalIds string = 
+param cosmosOperatorPrincipalIds string = ''
 
 @description('Private networking: Cosmos DB and Key Vault reachable only through private endpoints in a virtual network the app joins (modules/network.bicep). Operators\' workstation commands (cosmosOperatorPrincipalIds) and reading the Key Vault secret then need a way into that network (a VPN or a jump host); see docs/operations.md.')
 param privateNetwork bool = false
@@ -100,11 +100,11 @@ param keyVaultPurgeProtection bool = true
 @description('E-mail address (a shared operations mailbox) that every alert goes to: no round opened on a round day, a delivery stopped or losing cards, the directory sync failed, HTTP 5xx, the health check failing, Cosmos DB throttling.')
 param alertEmail string
 
+var allTags = union(tags, { 'azd-env-name': environmentName })
+var operatorPrincipalIds = filter(map(split(cosmosOperatorPrincipalIds, ','), id => trim(id)), id => !empty(id))
 // uniqueString is stable for the same resource group and prefix, so a re-deployment updates the
 // same resources, while the globally unique names (web app, Cosmos account, Key Vault, bot handle)
 // do not collide with other deployments.
-var allTags = union(tags, { 'azd-env-name': environmentName })
-var operatorPrincipalIds = filter(map(split(cosmosOperatorPrincipalIds, ','), id => trim(id)), id => !empty(id))
 var token = uniqueString(resourceGroup().id, namePrefix)
 var names = {
   identity: 'id-${namePrefix}-${token}'

@@ -349,6 +349,8 @@ def declarations(source: str) -> list[Declaration]:
                     break
                 k += 1
             value = text[j + 1 : k].strip()
+            if not value:
+                raise ValueError(f"{match.group(1)} {text[match.end() : j].strip()}: no value")
             j = k
         found.append(Declaration(match.group(1), head, value, decorators))
         decorators = []
@@ -1273,6 +1275,8 @@ def test_reader_handles_strings_comments_and_interpolation() -> None:
     assert literal("'it\\'s'") == "it's"
     assert literal("'a${b}'") is None
     assert interpolated("'a${b}'") == "a${b}"
+    with pytest.raises(ValueError, match="no value"):
+        Bicep("param a string = \nparam b string\n")
 
 
 # Each edit is a drift the checks must catch: (file, text, replacement, check).
