@@ -76,6 +76,9 @@ class Settings:
     round_days: int = 7
     reminder_after_days: int = 2
     scheduler_tick_seconds: int = 300
+    # Off in a staging slot, which shares production's store: no scheduled job and no command
+    # that sends (docs/operations.md#upgrading-through-the-staging-slot).
+    scheduler: bool = True
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
     checkin_rotation: Rotation = field(default_factory=rotation)
     response_ttl_days: int = 730
@@ -202,6 +205,7 @@ class Settings:
                 get("SCHEDULER_TICK_SECONDS", str(d.scheduler_tick_seconds)),
                 "SCHEDULER_TICK_SECONDS",
             ),
+            scheduler=_switch(get("SCHEDULER", "on"), "SCHEDULER"),
             timezone=timezone,
             checkin_rotation=checkin_rotation,
             response_ttl_days=_int(
@@ -324,12 +328,19 @@ class Settings:
         return ""
 
     def check_can_send(self, command: str) -> None:
-        """A command that sends cards runs as the bot, or not at all against Cosmos DB.
+        """A command that sends cards runs as the bot and where the scheduler runs, or not at
+        all against Cosmos DB.
 
         Without the bot's identity every send to Teams fails 401 and is recorded as failed for
         good, so a rerun sends nothing: the round is lost. Local SQLite use keeps sending
         without a token, to the Agents Playground or a test connector.
         """
+        if not self.scheduler:
+            raise ConfigError(
+                f"{command} sends cards, and SCHEDULER=off here: this is a staging slot (or a "
+                "host kept from running jobs), which shares production's store. Run it in the "
+                "production slot (`az webapp ssh --resource-group RG --name APP`)"
+            )
         if self.storage == "cosmos" and self.local_mode:
             raise ConfigError(
                 f"{command} sends cards as the bot, and MicrosoftAppId is not set: against "
