@@ -34,6 +34,7 @@ from domain.refusals import OverLimit, Refusal
 
 HOME_TASKS = ("concentration", "writing", "digital_meetings", "planning")
 OFFICE_TASKS = ("physical_meetings", "collaboration", "user_contact", "training")
+DEFAULT_TERMS = TermDefaults()  # the municipality's, when configuration says nothing else
 PARTS = ("tasks", "extent", "ergonomics", "equipment", "network", "terms")
 
 
@@ -179,7 +180,7 @@ def review(
     terms: Terms,
     mode: Mode,
     amounts: Amounts,
-    defaults: TermDefaults = TermDefaults(),
+    defaults: TermDefaults = DEFAULT_TERMS,
     today: date | None = None,
 ) -> Problems:
     """What stands in the way of a submission, and what the leader should look at. `today`
@@ -249,7 +250,7 @@ def submit(
     now: datetime,
     mode: Mode,
     amounts: Amounts,
-    defaults: TermDefaults = TermDefaults(),
+    defaults: TermDefaults = DEFAULT_TERMS,
 ) -> Agreement:
     """To the leader, or kept waiting for one when the directory names none."""
     if not agreement.editable and agreement.status is not Status.WAITING_FOR_LEADER:
@@ -354,8 +355,10 @@ def end_reminder_due(agreement: Agreement, today: date, days_before: int) -> boo
 
 def has_ended(agreement: Agreement, today: date) -> bool:
     """The arrangement in force ran to its last day (`ends_on` is the last day at home)."""
-    return agreement.approved_version > 0 and agreement.ends_on is not None and (
-        agreement.ends_on < today
+    return (
+        agreement.approved_version > 0
+        and agreement.ends_on is not None
+        and (agreement.ends_on < today)
     )
 
 

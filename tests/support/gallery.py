@@ -97,7 +97,6 @@ from domain.agreement_record import (
     week_plan,
 )
 from domain.catalog import COMMENT_MAX_LENGTH, round_items
-from domain.legal_terms import MAX_TERM_TEXT, Hours, LegalTerms, TermDefaults
 from domain.checkin import CheckinAnswers, FieldError, FieldProblem
 from domain.followup import (
     Action,
@@ -111,6 +110,7 @@ from domain.followup import (
     Signal,
     Why,
 )
+from domain.legal_terms import MAX_TERM_TEXT, Hours, LegalTerms, TermDefaults
 from domain.org import Person
 from domain.profile import AGE_BANDS
 from domain.pulse import NO_BAND, PulseReport, Scope, Summary, View
