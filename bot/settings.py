@@ -85,7 +85,7 @@ class Settings:
     equipment_furniture_nok: int = 5_000
     equipment_prices: dict[str, int] = field(default_factory=lambda: dict(PRICES))
     agreement_review_months: int = 12
-    # The § 2 terms offered pre-filled (docs/product.md#the-terms-of-hjemmekontorforskriften-2).
+    # The § 2 terms offered pre-filled (docs/product.md#the-law-hjemmekontorforskriften).
     agreement_terms: TermDefaults = field(default_factory=TermDefaults)
     agreement_end_reminder_days: int = 30  # before a temporary arrangement's end date
     followup_stress_high: int = 4

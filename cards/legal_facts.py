@@ -1,5 +1,5 @@
 """The § 2 terms as every reader of the agreement sees them: the step card, the summary, the
-leader's approval card and the agreement in force (docs/product.md#the-terms-of-hjemmekontorforskriften-2)."""
+leader's approval card and the agreement in force (docs/product.md#the-law-hjemmekontorforskriften)."""
 
 from __future__ import annotations
 

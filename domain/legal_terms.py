@@ -1,5 +1,5 @@
 """The terms hjemmekontorforskriften § 2 requires in a written home-office agreement
-(docs/product.md#the-terms-of-hjemmekontorforskriften-2).
+(docs/product.md#the-law-hjemmekontorforskriften).
 
 § 2 asks for at least eight points. The extent (point 1) is the agreement's `Extent`; the
 other seven are here. Most employees take the municipality's defaults (`TermDefaults`, from

@@ -1,7 +1,7 @@
 """The terms hjemmekontorforskriften § 2 asks for, through the real host on both backends: the
 defaults accepted with one tap, occasional home office and the ordered mode without a written
 agreement, ending with notice by either party, the reminder before a temporary arrangement
-ends, and the history of versions (docs/product.md#the-terms-of-hjemmekontorforskriften-2).
+ends, and the history of versions (docs/product.md#the-law-hjemmekontorforskriften).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The § 2 terms' rules, what the edit card submits, and ending the arrangement with notice, as
-pure functions (docs/product.md#the-terms-of-hjemmekontorforskriften-2)."""
+pure functions (docs/product.md#the-law-hjemmekontorforskriften)."""
 
 from __future__ import annotations
 
@@ -142,3 +142,35 @@ def test_a_version_names_the_parts_it_changed() -> None:
     changed = replace(PLAIN_TERMS, legal=replace(PROPOSAL, trial_months=3), network=None)
     assert changed_parts(PLAIN_TERMS, changed) == ["network", "terms"]
     assert changed_parts(PLAIN_TERMS, PLAIN_TERMS) == []
+
+
+def test_the_defaults_are_settings_and_a_wrong_one_stops_the_host() -> None:
+    from bot.settings import ConfigError, Settings
+
+    assert Settings.from_env({}).agreement_terms == TermDefaults()
+    assert Settings.from_env({}).agreement_end_reminder_days == 30
+    chosen = Settings.from_env(
+        {
+            "AGREEMENT_HOURS": "Flexitime",
+            "AGREEMENT_REACHABLE": "Teams 9–15",
+            "AGREEMENT_NOTICE_MONTHS": "2",
+            "AGREEMENT_TRIAL_MONTHS": "3",
+            "AGREEMENT_MAX_TRIAL_MONTHS": "4",
+        }
+    ).agreement_terms
+    assert chosen.proposal() == replace(
+        PROPOSAL, hours=Hours.FLEXITIME, reachable="Teams 9–15", notice_months=2, trial_months=3
+    )
+    assert chosen.max_trial_months == 4
+    for wrong, message in (
+        ({"AGREEMENT_HOURS": "agreed"}, "AGREEMENT_HOURS"),
+        ({"AGREEMENT_REACHABLE": "x" * 201}, "AGREEMENT_REACHABLE"),
+        ({"AGREEMENT_NOTICE_MONTHS": "7"}, "AGREEMENT_NOTICE_MONTHS"),
+        ({"AGREEMENT_NOTICE_MONTHS": "en"}, "whole number"),
+        ({"AGREEMENT_TRIAL_MONTHS": "7"}, "AGREEMENT_TRIAL_MONTHS"),
+        ({"AGREEMENT_MAX_TRIAL_MONTHS": "13"}, "AGREEMENT_MAX_TRIAL_MONTHS"),
+        ({"AGREEMENT_MAX_NOTICE_MONTHS": "0"}, "AGREEMENT_MAX_NOTICE_MONTHS"),
+        ({"AGREEMENT_END_REMINDER_DAYS": "0"}, "AGREEMENT_END_REMINDER_DAYS"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            Settings.from_env(wrong)
