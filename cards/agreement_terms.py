@@ -12,6 +12,7 @@ from typing import Any
 
 from cards.agreement import (
     END_VERB,
+    OPEN_VERB,
     START_VERB,
     STEP_VERB,
     Values,
@@ -180,7 +181,11 @@ def end_confirm_card(
             title(t(lang, "agreement.end.title")),
             text(t(lang, "agreement.end.text", day=day(notice_version.ends_on), other=other)),
         ],
-        [execute(END_VERB, t(lang, "agreement.end.confirm"), data)],
+        [
+            execute(END_VERB, t(lang, "agreement.end.confirm"), data),
+            # The leader's card goes back to `mitt team` (cards/team.py with_back).
+            *([execute(OPEN_VERB, t(lang, "agreement.open"), {})] if for_employee else []),
+        ],
     )
 
 
