@@ -15,6 +15,7 @@ from urllib.parse import quote
 from cards.agreement_submit import MAX_TEXT
 from cards.elements import Card, Element, adaptive_card, error_text, execute, md, text, title
 from cards.i18n import t, tn
+from cards.legal_facts import day, legal_facts
 from cards.money import nok
 from cards.refusals import FLAGS, Problem, problem_text, refusal_text
 from domain.agreement import (
@@ -36,13 +37,13 @@ from domain.agreement import (
 from domain.agreement_record import (
     HOME_TASKS,
     OFFICE_TASKS,
-    PARTS,
     Agreement,
     Decision,
     Flag,
     OrderTask,
     Status,
     Terms,
+    parts_for,
     proposal_version,
 )
 from domain.language import Language
@@ -54,6 +55,8 @@ REVISE_VERB = "agreement.revise"
 START_VERB = "agreement.start"
 OPEN_VERB = "agreement.open"
 ORDERED_VERB = "agreement.ordered"
+END_VERB = "agreement.end"  # either party ends the arrangement with notice
+HISTORY_VERB = "agreement.history"
 #: The second equipment card: what to pick from the package chosen on the first.
 EQUIPMENT_ITEMS = "equipment_items"
 OTHER_PACKAGE = "package"  # its button back to the package card
@@ -69,6 +72,8 @@ STEP_NUMBERS = {
     "equipment": 4,
     EQUIPMENT_ITEMS: 4,
     "network": 5,
+    "terms": 6,  # hjemmekontorforskriften § 2 (cards/agreement_terms.py)
+    "terms_edit": 6,
 }
 
 
@@ -526,6 +531,8 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
         facts.append(
             (t(lang, "agreement.fact.network"), t(lang, f"agreement.network.{terms.network.value}"))
         )
+    if terms.legal:
+        facts += legal_facts(lang, terms.legal)
     return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in facts]}
 
 
@@ -546,6 +553,7 @@ def summary_card(
     errors: Sequence[Refusal | OverLimit],
     flags: Sequence[Flag],
     leader_name: str,
+    mode: Mode = Mode.ORDINARY,
 ) -> Card:
     body: list[Element] = [
         text(t(lang, "agreement.title"), size="Small", isSubtle=True, spacing="None"),
@@ -560,6 +568,8 @@ def summary_card(
         )
     ]
     body += _flags(lang, flags)
+    if mode is Mode.ORDERED:
+        body.append(text(t(lang, "agreement.ordered.no_written"), isSubtle=True))
     if agreement.comment and agreement.status is Status.CHANGES_REQUESTED:
         body.append(text(t(lang, "agreement.leader_comment", comment=md(agreement.comment))))
     to = (
@@ -583,7 +593,7 @@ def summary_card(
                 )
             ],
         }
-        for part in PARTS
+        for part in parts_for(mode)
     ]
     actions = []
     if not missing and not errors:
@@ -738,23 +748,35 @@ def agreement_card(
                 "agreement.card.status",
                 version=approved.version,
                 leader=md(leader_name),
-                decided=_day(approved.decided_at.date() if approved.decided_at else None),
-                review=_day(approved.review_on),
+                decided=day(approved.decided_at.date() if approved.decided_at else None),
+                review=day(approved.review_on),
             ),
             isSubtle=True,
         ),
         terms_facts(lang, approved.terms),
     ]
     if draft is not None:
-        body.append(
-            text(t(lang, f"agreement.card.draft.{draft.status.value}", version=draft.version))
-        )
-    actions = [execute(REVISE_VERB, t(lang, "agreement.change"), {})] if for_employee else []
+        body.append(text(draft_status(lang, draft)))
+    # The leader's buttons name the employee; the employee's own are about themselves.
+    who: dict[str, Any] = {} if for_employee else {"employee": approved.employee_id}
+    actions = [execute(HISTORY_VERB, t(lang, "agreement.history"), who)]
+    if draft is None or draft.status is not Status.ENDING:
+        # Once notice is given the arrangement only runs out: nothing to change or end.
+        end = execute(END_VERB, t(lang, "agreement.end"), {**who, "version": approved.version})
+        actions.insert(0, end)
+        if for_employee:
+            actions.insert(0, execute(REVISE_VERB, t(lang, "agreement.change"), {}))
     return adaptive_card(body, actions)
 
 
-def _day(day: date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else "–"
+def draft_status(lang: Language, agreement: Agreement) -> str:
+    """Where the version after the one in force stands; a notice names the last day."""
+    return t(
+        lang,
+        f"agreement.card.draft.{agreement.status.value}",
+        version=agreement.version,
+        day=day(agreement.ends_on),
+    )
 
 
 def invite_card(lang: Language, leader_name: str) -> Card:
@@ -781,7 +803,7 @@ def review_card(lang: Language, employee_name: str, review_on: date, for_leader:
     return notice(
         lang,
         t(lang, "agreement.review.title"),
-        [t(lang, key, name=md(employee_name), day=_day(review_on))],
+        [t(lang, key, name=md(employee_name), day=day(review_on))],
         actions,
     )
 

@@ -28,6 +28,7 @@ from domain.rounds import (
     next_checkin,
     no_schedule,
     on_demand_round_id,
+    round_before,
 )
 from domain.trend import TrendPoint, trend
 from services.messagebus import Handlers
@@ -132,7 +133,6 @@ class CheckinService:
         self.stored: Handlers[CheckinStored, ReceiptFollowUp] = Handlers()
         # Which team an answer counts into (the follow-up's rule), written with the answer.
         self.teams: Handlers[Counted, TeamAnswer | None] = Handlers()
-        self._previous: dict[str, str | None] = {}  # round id -> the round opened before it
         self._following: set[asyncio.Task[list[ReceiptFollowUp | None]]] = set()
 
     async def round_for_checkin(self) -> Round:
@@ -243,14 +243,11 @@ class CheckinService:
         return response.answers if response else None
 
     async def answers_before(self, user_id: str, round_: Round) -> CheckinAnswers | None:
-        """The person's answers to the round just before `round_`; None if they skipped it."""
-        if round_.id not in self._previous:
-            # Rounds open after one another: the one before `round_` stays the one before.
-            earlier = [r for r in await self._rounds.all() if r.opened_at < round_.opened_at]
-            latest = max(earlier, key=lambda r: r.opened_at) if earlier else None
-            self._previous[round_.id] = latest.id if latest else None
-        previous = self._previous[round_.id]
-        return await self.answers_of(user_id, previous) if previous else None
+        """The person's answers to their round before `round_`; None if they skipped it."""
+        responses = await self._responses.for_person(pseudonym(user_id, self._key))
+        mine = {r.round_id: r.answers for r in responses}
+        before = round_before(await self._rounds.all(), round_, mine.keys())
+        return mine.get(before.id) if before else None
 
     async def has_answered(self, user_id: str, round_id: str) -> bool:
         return await self._responses.get(pseudonym(user_id, self._key), round_id) is not None
