@@ -53,7 +53,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from domain.anonymity import Cell
 from domain.pseudonym import at_rest_key
 from domain.pulse import Counted, fine_deltas
-from domain.retry import TURN_BUDGET
 from storage.counters import CLOSED, PARTICIPATION, ParticipationCounter, team_counter_id
 from storage.port import (
     BatchOperation,
@@ -145,8 +144,10 @@ class TeamAnswer:
 
 
 # An entry whose response is not there yet may have it on the way: the turn that wrote the
-# entry stores the response within its budget. The recount waits that long for a young one.
-IN_FLIGHT_SECONDS = TURN_BUDGET + 5.0
+# entry stores the response within its budget, which is under Teams' 15 s (bot/settings.py
+# refuses more), and a write the turn stopped waiting for lands within a few seconds more. The
+# recount waits that long for a young one.
+IN_FLIGHT_SECONDS = 20.0
 
 
 class AnswerTally:
