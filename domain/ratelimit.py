@@ -2,18 +2,16 @@
 
 Microsoft gives them as a window and a count: per app and tenant 50 requests a second, and per
 conversation 7 in a second, 8 in 2 s, 60 in 30 s and 1,800 an hour. Teams counts a request when
-it *arrives*, which the sender cannot see; it knows only that the request arrived before its
-answer came. So a request is held in each window from its answer for the window's length (and
-while it has none, as if arriving now): it leaves a window only once Teams cannot be counting it
-there any more, however late or early the network delivered it. That is the documented rate
-less one round trip per window — on a quick network all of it — instead of a margin taken off
-every window that a slow moment of the network can still outrun. `Retry-After` blocks one
-conversation until a time.
+it *arrives*, which the sender cannot see; it knows only that the request had arrived when its
+answer came. So a request is held in each window from its answer for the window's length: it
+leaves a window only when Teams cannot be counting it there any more, however the network
+delayed it. The windows are the documented ones, with no margin taken off them; what the
+sender gives up is one round trip a window, which on a quick network is a few milliseconds.
+`Retry-After` blocks one conversation until a time.
 """
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -32,37 +30,34 @@ PER_CONVERSATION: tuple[Window, ...] = (
     Window(60, 30.0),
     Window(1800, 3600.0),
 )
-# How often a sender waiting on a request that has no answer yet looks again.
-UNANSWERED_POLL = 0.005
-# How far (in spacings) a paced sender may make up for a sleep that woke late.
-CATCH_UP = 0.25
+# A request without an answer this long after it left is let go: it has likely failed, and
+# its own timeout settles it. Until then it holds its place, as if arriving any moment.
+UNANSWERED = 10.0
+# How far (in spacings) a paced sender behind its slots may catch up at once: a token bucket's
+# depth. The windows above still hold each request until its answer, so a catch-up cannot put
+# one more in a window than Teams allows, while a sleep that woke late costs no throughput.
+CATCH_UP = 10
 
 
 class Sent:
-    """One request in the windows: when it left, and when its answer came (None: not yet)."""
+    """One request in the windows: the latest moment it can have arrived."""
 
-    __slots__ = ("answered_at", "left")
+    __slots__ = ("arrived_by",)
 
     def __init__(self, left: float) -> None:
-        self.left = left
-        self.answered_at: float | None = None
+        self.arrived_by = left + UNANSWERED
 
     def answered(self, now: float) -> None:
-        """Its answer came (or the sender stopped waiting for one): Teams has counted it."""
-        if self.answered_at is None:
-            self.answered_at = now
-
-
-def _answered_by(request: Sent, now: float) -> float:
-    return now if request.answered_at is None else request.answered_at
+        """Its answer came: Teams has counted it by now."""
+        self.arrived_by = min(self.arrived_by, now)
 
 
 class SlidingWindows:
     """Requests in flight and recent ones per key, and how long until the next may leave.
 
-    `paced` also spaces requests evenly (one per `seconds / count` of the first window): a
-    window's worth sent at once arrives as a burst, and a burst that the receiver handles
-    late runs into its next window.
+    `paced` also spaces requests evenly (one per `seconds / count` of the first window), as a
+    token bucket at the first window's rate with `CATCH_UP` tokens of depth: they arrive as a
+    stream, and a window is not filled at its start and then waited out.
     """
 
     def __init__(self, windows: tuple[Window, ...], paced: bool = False) -> None:
@@ -79,23 +74,14 @@ class SlidingWindows:
         wait = max(0.0, self._blocked.get(key, 0.0) - now, self._next_slot.get(key, 0.0) - now)
         sent = self._sent.get(key)
         if sent:
-            while sent and _answered_by(sent[0], now) <= now - self._longest:
+            while sent and sent[0].arrived_by <= now - self._longest:
                 sent.popleft()
             for window in self._windows:
-                # When each request Teams may still count in this window arrived at the latest.
-                latest = sorted(
-                    at
-                    for s in sent
-                    if (at := s.answered_at if s.answered_at is not None else math.inf)
-                    > now - window.seconds
-                )
+                # Those Teams may still count in this window, by when they arrived at the latest.
+                latest = sorted(s.arrived_by for s in sent if s.arrived_by > now - window.seconds)
                 if len(latest) >= window.count:
                     # One more may go once enough have left the window for it.
-                    leaves = latest[len(latest) - window.count]
-                    wait = max(
-                        wait,
-                        UNANSWERED_POLL if leaves == math.inf else leaves + window.seconds - now,
-                    )
+                    wait = max(wait, latest[len(latest) - window.count] + window.seconds - now)
         return wait
 
     def record(self, key: Hashable, now: float) -> Sent:
@@ -103,9 +89,9 @@ class SlidingWindows:
         request = Sent(now)
         self._sent.setdefault(key, deque()).append(request)
         if self._spacing:
-            # Slots follow each other at the exact spacing, so a sleep that wakes a little
-            # late makes the next wait shorter instead of slowing every send down. A sender
-            # further behind starts afresh: catching up would send a burst.
+            # Slots follow each other at the exact spacing, so a sleep that wakes late makes
+            # the next waits shorter instead of slowing every send down. A sender further
+            # behind than the bucket's depth starts afresh.
             slot = max(self._next_slot.get(key, now), now - self._spacing * CATCH_UP)
             self._next_slot[key] = slot + self._spacing
         return request

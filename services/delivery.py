@@ -134,6 +134,7 @@ class DeliveryService:
         self.holder = holder or uuid.uuid4().hex[:12]
         self._concurrency = concurrency
         self._limiter = limiter or TeamsLimiter()
+        self._app_turn = asyncio.Lock()
         self._monotonic = monotonic
         self._sleep = sleep
         self._requests = 0
@@ -320,14 +321,18 @@ class DeliveryService:
         return self._answered(ticket, await self._sender.create_conversation(recipient))
 
     async def _wait_turn(self, conversation: str) -> Ticket:
-        while (wait := self._limiter.wait(conversation, self._monotonic())) > 0:
+        # The conversation's own turn first, then the app's, one sender at a time: the others
+        # would all wake for the same slot, and their wake-ups delay the answers that free it.
+        while (wait := self._limiter.conversations.wait(conversation, self._monotonic())) > 0:
             await self._sleep(wait)
-        return self._limiter.record(conversation, self._monotonic())
+        async with self._app_turn:
+            while (wait := self._limiter.wait(conversation, self._monotonic())) > 0:
+                await self._sleep(wait)
+            return self._limiter.record(conversation, self._monotonic())
 
     def _answered(self, ticket: Ticket, result: SendResult) -> SendResult:
-        # Teams has counted the request by its answer (and one without an answer in time is
-        # given up on: taken as counted now).
-        ticket.answered(self._monotonic())
+        if result.status:  # an answer came: Teams has counted the request by now
+            ticket.answered(self._monotonic())
         return self._count(result)
 
     def _count(self, result: SendResult) -> SendResult:
