@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
+from cards.agreement_pdf import FONT_FILES
 from domain.agreement import PRICES
 from domain.retry import TURN_BUDGET
 from domain.rotation import Rotation, rotation
@@ -84,6 +85,9 @@ class Settings:
     equipment_furniture_nok: int = 5_000
     equipment_prices: dict[str, int] = field(default_factory=lambda: dict(PRICES))
     agreement_review_months: int = 12
+    # DejaVu Sans for the written agreement's PDF (cards/agreement_pdf.py): Debian's
+    # fonts-dejavu-core puts it here; PDF/A embeds it, so the font must be on the host.
+    agreement_pdf_font_dir: str = "/usr/share/fonts/truetype/dejavu"
     followup_stress_high: int = 4
     followup_stress_max: int = 5
     followup_social_low: int = 2
@@ -220,6 +224,7 @@ class Settings:
                 get("AGREEMENT_REVIEW_MONTHS", str(d.agreement_review_months)),
                 "AGREEMENT_REVIEW_MONTHS",
             ),
+            agreement_pdf_font_dir=get("AGREEMENT_PDF_FONT_DIR", d.agreement_pdf_font_dir),
             followup_stress_high=_scale(get, "FOLLOWUP_STRESS_HIGH", d.followup_stress_high),
             followup_stress_max=_scale(get, "FOLLOWUP_STRESS_MAX", d.followup_stress_max),
             followup_social_low=_scale(get, "FOLLOWUP_SOCIAL_LOW", d.followup_social_low),
@@ -236,6 +241,7 @@ class Settings:
             pseudonym_key_file=get("PSEUDONYM_KEY_FILE", d.pseudonym_key_file),
             local_mode_unsafe_expose=get(UNSAFE_EXPOSE) == UNSAFE_EXPOSE_VALUE,
         )
+        _require_fonts(settings.agreement_pdf_font_dir)
         if min(settings.equipment_it_nok, settings.equipment_furniture_nok) < 0:
             raise ConfigError("EQUIPMENT_IT_NOK and EQUIPMENT_FURNITURE_NOK cannot be negative")
         if settings.followup_reminder_days < 1:
@@ -354,6 +360,16 @@ class Settings:
             path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _require_fonts(directory: str) -> None:
+    missing = [name for name in FONT_FILES.values() if not (Path(directory) / name).is_file()]
+    if missing:
+        raise ConfigError(
+            f"AGREEMENT_PDF_FONT_DIR={directory!r} lacks {', '.join(missing)}: the written "
+            "agreement's PDF embeds DejaVu Sans. Install it (Debian: apt-get install "
+            "fonts-dejavu-core) or point AGREEMENT_PDF_FONT_DIR at a directory holding both files"
+        )
 
 
 def _loopback(host: str) -> bool:

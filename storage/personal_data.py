@@ -9,7 +9,8 @@ data-rights test fills every feature and checks that nothing about the person su
 |               | install marker (storage/installs.py),                        | deleted           |
 |               | standing consent and its history; roster entry; as a leader, | deleted           |
 |               | "led:<employee>": whose records name them (see below)        |                   |
-|               | download links not used yet (partition `links`, 15 minutes) | deleted           |
+|               | download links not used yet (partition `links`, 15 minutes), | deleted           |
+|               | theirs and their leader's to their written agreement         |                   |
 | `responses`   | every check-in answer, under the pseudonym, sealed           | deleted           |
 | `agreements`  | the agreement, its versions, its index entry                 | deleted           |
 | `followups`   | follow-ups about them (open and closed), index entry         | deleted           |
@@ -188,7 +189,8 @@ class PersonalData:
             "download_links": sum(
                 [
                     await delete_if_there(store, "users", "links", doc["id"])
-                    for doc in await store.query("users", "links", {"user_id": user_id})
+                    for field in ("user_id", "subject")
+                    for doc in await store.query("users", "links", {field: user_id})
                 ]
             ),
             "agreement": await delete_partition(store, "agreements", user_id)
