@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from botbuilder.core import ConversationState
 from botbuilder.integration.aiohttp import (
@@ -22,6 +23,7 @@ from botbuilder.integration.aiohttp import (
 )
 
 from bot import sdk_patches
+from bot.agreement_pdf_turns import AgreementPdfTurns
 from bot.agreement_turns import AgreementTurns
 from bot.checkin_turns import CheckinTurns
 from bot.data_turns import DataTurns
@@ -58,6 +60,7 @@ from services.pulse import PulseService
 from services.roles import RoleService
 from services.round_jobs import RoundJobs
 from services.user_settings import UserSettingsService
+from services.written_agreement import WrittenAgreements
 from storage.agreements import AgreementRepository
 from storage.bot_state import DocumentBotStorage, dialog_state_of
 from storage.cosmos_store import CosmosStore
@@ -353,6 +356,7 @@ class Turns:
     bot: HomeOfficeBot
     pulse: PulseTurns
     data: DataTurns
+    agreement_pdf: AgreementPdfTurns
 
 
 def build_turns(settings: Settings, parts: Parts) -> Turns:
@@ -363,6 +367,12 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
     pulse = PulseTurns(parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min)
     data = DataTurns(parts.data_rights, links)
     agreements = AgreementTurns(parts.agreements, dialogs, followups.open_for_team)
+    written = WrittenAgreements(
+        parts.agreements, AgreementRepository(parts.store), DirectoryRepository(parts.store)
+    )
+    agreement_pdf = AgreementPdfTurns(
+        written, parts.agreements, links, Path(settings.agreement_pdf_font_dir)
+    )
     help_ = HelpTurns(agreements, pulse)
     routes = RouteTable(
         [
@@ -370,6 +380,7 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
             *CheckinTurns(parts.checkins, followups).routes(),
             *UserSettingsTurns(UserSettingsService(parts.people, parts.followups)).routes(),
             *agreements.routes(),
+            *agreement_pdf.routes(),
             *followups.routes(),
             *pulse.routes(),
             *data.routes(),
@@ -392,4 +403,4 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
         )
     )
     adapter.on_turn_error = on_turn_error
-    return Turns(adapter, bot, pulse, data)
+    return Turns(adapter, bot, pulse, data, agreement_pdf)

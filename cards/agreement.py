@@ -13,7 +13,17 @@ from typing import Any
 from urllib.parse import quote
 
 from cards.agreement_submit import MAX_TEXT
-from cards.elements import Card, Element, adaptive_card, error_text, execute, md, text, title
+from cards.elements import (
+    Card,
+    Element,
+    adaptive_card,
+    download,
+    error_text,
+    execute,
+    md,
+    text,
+    title,
+)
 from cards.i18n import t, tn
 from cards.money import nok
 from cards.refusals import FLAGS, Problem, problem_text, refusal_text
@@ -54,6 +64,7 @@ REVISE_VERB = "agreement.revise"
 START_VERB = "agreement.start"
 OPEN_VERB = "agreement.open"
 ORDERED_VERB = "agreement.ordered"
+PDF_VERB = "agreement_pdf.link"  # the written agreement's download (bot/agreement_pdf_turns.py)
 #: The second equipment card: what to pick from the package chosen on the first.
 EQUIPMENT_ITEMS = "equipment_items"
 OTHER_PACKAGE = "package"  # its button back to the package card
@@ -728,8 +739,10 @@ def agreement_card(
     leader_name: str,
     draft: Agreement | None = None,
     for_employee: bool = True,
+    pdf_url: str = "",
 ) -> Card:
-    """The agreement in force: one card both the employee and the leader can open again."""
+    """The agreement in force: one card both the employee and the leader can open again, and
+    download as the written agreement (a PDF; with `pdf_url`, the link to it)."""
     body: list[Element] = [
         title(t(lang, "agreement.card.title", name=md(employee_name))),
         text(
@@ -750,7 +763,10 @@ def agreement_card(
             text(t(lang, f"agreement.card.draft.{draft.status.value}", version=draft.version))
         )
     actions = [execute(REVISE_VERB, t(lang, "agreement.change"), {})] if for_employee else []
-    return adaptive_card(body, actions)
+    note, buttons = download(
+        lang, PDF_VERB, t(lang, "pdf.download"), pdf_url, {"employee": approved.employee_id}
+    )
+    return adaptive_card([*body, *note], [*actions, *buttons])
 
 
 def _day(day: date | None) -> str:

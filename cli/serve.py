@@ -34,7 +34,13 @@ def web_app(settings: Settings, parts: Parts) -> web.Application:
     app[PARTS] = parts
     app.router.add_post("/api/messages", messages_endpoint(turns.adapter, turns.bot))
     app.router.add_get("/healthz", healthz)
-    app.add_routes([turns.pulse.download_route(), turns.data.download_route()])
+    app.add_routes(
+        [
+            turns.pulse.download_route(),
+            turns.data.download_route(),
+            turns.agreement_pdf.download_route(),
+        ]
+    )
     return app
 
 
