@@ -105,7 +105,8 @@ async def test_kari_and_her_leader_each_download_it_in_their_language(host: Host
     assert button["data"]["employee"] == KARI.aad_object_id
     in_force = await parts(host).agreements.approved(KARI.aad_object_id)
     assert in_force is not None
-    for reader, lang in ((KARI, "nb"), (LARS_EN, "en")):
+    readers: tuple[tuple[TeamsUser, Language], ...] = ((KARI, "nb"), (LARS_EN, "en"))
+    for reader, lang in readers:
         text = text_of(await the_pdf(host, reader), lang)
         assert t(lang, "pdf.title") in text
         assert KARI.name in text and LARS.name in text  # both parties
