@@ -366,6 +366,25 @@ def _agreement_cards() -> dict[str, Card]:
             ),
             "nb",
         ),
+        # The PDF button's answer, for the pressing client: the card with the link on it.
+        "agreement-pdf-link": agreement_card(
+            "nb",
+            KARI.name,
+            approved,
+            LEADER.name,
+            pdf_url="https://bot.example.no/agreement.pdf?t=x",
+        ),
+        "agreement-pdf-link-leader-en": with_back(
+            agreement_card(
+                "en",
+                KARI.name,
+                approved_full,
+                LEADER.name,
+                for_employee=False,
+                pdf_url="https://bot.example.no/agreement.pdf?t=x",
+            ),
+            "en",
+        ),
         "decision-changes": decision_card("nb", changes, LEADER.name, LEADER.teams_login),
         "decision-talk": decision_card("nb", talk, LEADER.name, LEADER.teams_login),
         "decision-approved-en": decision_card(
