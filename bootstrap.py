@@ -51,6 +51,7 @@ from services.agreements import AgreementService, Policy
 from services.checkins import CheckinService
 from services.data_rights import DataRightsService
 from services.delivery import DeliveryService
+from services.ergonomics import ErgonomicsService
 from services.followups import FollowUpPolicy, FollowUpService
 from services.installs import InstallService
 from services.notify import Notifier
@@ -364,7 +365,18 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
     dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(parts.store)))
     followups = FollowUpTurns(parts.followups)
     links = DownloadLinks(parts.store, settings.base_url)
-    pulse = PulseTurns(parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min)
+    ergonomics = ErgonomicsService(
+        AgreementRepository(parts.store),
+        DirectoryRepository(parts.store),
+        RoleRepository(parts.store),
+        AuditLog(parts.store),
+        settings.anonymity_k,
+        settings.admins,
+        settings.timezone,
+    )
+    pulse = PulseTurns(
+        parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min, ergonomics
+    )
     data = DataTurns(parts.data_rights, links)
     agreements = AgreementTurns(parts.agreements, dialogs, followups.open_for_team)
     written = WrittenAgreements(
