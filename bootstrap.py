@@ -67,6 +67,7 @@ from storage.bot_state import DocumentBotStorage, dialog_state_of
 from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
+from storage.ergonomics import ErgonomicsCounts
 from storage.followups import FollowUpRepository
 from storage.installs import InstallMarks
 from storage.keys import KeyFingerprint
@@ -369,6 +370,7 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
         AgreementRepository(parts.store),
         DirectoryRepository(parts.store),
         RoleRepository(parts.store),
+        ErgonomicsCounts(parts.store),
         AuditLog(parts.store),
         settings.anonymity_k,
         settings.admins,

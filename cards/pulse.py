@@ -337,7 +337,12 @@ def ergonomics_card(lang: Language, picture: ErgonomicsPicture, scope_label: str
     body: list[Element] = [
         title(t(lang, "pulse.ergonomics.title", scope=md(scope_label))),
         text(
-            t(lang, "pulse.ergonomics.as_of", day=picture.as_of.strftime("%d.%m.%Y")),
+            t(
+                lang,
+                "pulse.ergonomics.quarter",
+                quarter=picture.quarter.number,
+                year=picture.quarter.year,
+            ),
             isSubtle=True,
         ),
     ]
