@@ -20,7 +20,7 @@ from cards.elements import Card
 from cards.i18n import t
 from cards.pulse import (
     CSV_VERB,
-    ergonomics_card,
+    ergonomics_picture_card,
     pulse_cards,
     pulse_csv,
     pulse_summary,
@@ -73,7 +73,9 @@ class PulseTurns:
         picture = await self._ergonomics.picture(profile.user_id)
         if picture is not None:  # safety reps and admins: union reps see the pulse alone
             cards.append(
-                ergonomics_card(lang, picture, scope_label(lang, picture.scope.areas), self._k)
+                ergonomics_picture_card(
+                    lang, picture, scope_label(lang, picture.scope.areas), self._k
+                )
             )
         return cards
 

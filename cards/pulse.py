@@ -324,7 +324,9 @@ def _inert(cell: str) -> str:
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
-def ergonomics_card(lang: Language, picture: ErgonomicsPicture, scope_label: str, k: int) -> Card:
+def ergonomics_picture_card(
+    lang: Language, picture: ErgonomicsPicture, scope_label: str, k: int
+) -> Card:
     """The safety reps' ergonomics picture: per service area the workplaces assessed, those with
     a risk, and those who asked for BHT, with the rules that hide some of them."""
     header = [

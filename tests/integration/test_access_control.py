@@ -57,6 +57,7 @@ ACCESS: dict[str, set[str]] = {
     "her follow-up": {"employee", "leader of the person"},
     "her data export": {"employee"},
     "the pulse (aggregates)": {"union rep", "safety rep", "admin"},
+    "the ergonomics picture (aggregates)": {"safety rep", "admin"},
 }
 
 
@@ -112,6 +113,8 @@ async def reads(host: Host, reader: TeamsUser, resource: str) -> bool:
         return KARI.aad_object_id in await response.text()
     if resource == "the pulse (aggregates)":
         return shows(texts(await pulse(host, reader)), "nb", "pulse.title")
+    if resource == "the ergonomics picture (aggregates)":
+        return shows(texts(await pulse(host, reader)), "nb", "pulse.ergonomics.title")
     raise AssertionError(resource)
 
 

@@ -56,7 +56,7 @@ from cards.followup import (
 )
 from cards.help import Waiting, greeting_card, help_card
 from cards.i18n import t
-from cards.pulse import pulse_cards, pulse_summary, scope_label
+from cards.pulse import ergonomics_picture_card, pulse_cards, pulse_summary, scope_label
 from cards.settings import settings_card
 from cards.team import team_card, with_back
 from cards.trend import trend_card
@@ -88,6 +88,7 @@ from domain.agreement_record import (
 )
 from domain.catalog import COMMENT_MAX_LENGTH, round_items
 from domain.checkin import CheckinAnswers, FieldError, FieldProblem
+from domain.ergonomics_picture import Counts, Quarter, picture
 from domain.followup import (
     Action,
     AlreadyAsked,
@@ -715,6 +716,20 @@ def _pulse_cards() -> dict[str, Card]:
     )
     cards["pulse-rep"], cards["pulse-rep-areas"] = pulse_cards(
         "nb", rep, scope_label("nb", rep.scope.areas), 5, 10
+    )
+    # The safety reps' ergonomics picture: every area of a large municipality (the admin's,
+    # some too small, some counts hidden), a safety rep's two areas, and a quarter without any.
+    quarter = Quarter(2025, 3)
+    counts = {area: Counts(3 + 7 * n, 2 + 3 * n, 1 + 2 * n) for n, area in enumerate(SERVICE_AREAS)}
+    cards["pulse-ergonomics-largest"] = ergonomics_picture_card(
+        "nb", picture(counts, Scope(None), quarter, 5), everyone, 5
+    )
+    safety = frozenset(SERVICE_AREAS[:2])
+    cards["pulse-ergonomics-rep-en"] = ergonomics_picture_card(
+        "en", picture(counts, Scope(safety), quarter, 5), scope_label("en", safety), 5
+    )
+    cards["pulse-ergonomics-none"] = ergonomics_picture_card(
+        "nb", picture({}, Scope(safety), quarter, 5), scope_label("nb", safety), 5
     )
     return cards
 
