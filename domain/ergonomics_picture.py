@@ -1,4 +1,4 @@
-"""The ergonomics picture for safety reps (docs/privacy.md#7-the-ergonomics-picture): per
+"""The ergonomics picture for safety reps (docs/privacy.md#the-ergonomics-picture): per
 service area, how many home workplaces the agreements approved in a quarter assess, how many of
 them are a risk, and how many asked for occupational health (BHT).
 
