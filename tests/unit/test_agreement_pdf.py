@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 from cards.agreement_pdf import agreement_pdf
 from cards.i18n import t, tn
 from cards.money import nok
@@ -148,3 +148,13 @@ def test_a_long_history_stays_a_small_file() -> None:
     ]
     document = agreement_pdf("nb", WrittenAgreement(KARI, LEADER, IN_FORCE, (*long_ago,)), FONTS)
     assert len(document) < 200_000  # the fonts are subset: a few tens of kilobytes
+
+
+def test_a_host_without_the_font_refuses_to_start_and_says_what_to_install(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ConfigError, match=r"AGREEMENT_PDF_FONT_DIR.*fonts-dejavu-core"):
+        Settings.from_env({"AGREEMENT_PDF_FONT_DIR": str(tmp_path)})
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        (tmp_path / name).write_bytes((FONTS / name).read_bytes())
+    assert Settings.from_env({"AGREEMENT_PDF_FONT_DIR": str(tmp_path)}).agreement_pdf_font_dir
