@@ -24,10 +24,14 @@ class WrittenAgreements:
         self._directory = directory
 
     async def of(self, reader_id: str, employee_id: str) -> WrittenAgreement:
-        """Raises NotAllowed: NOT_YOUR_EMPLOYEE for anyone but the parties (before anything
-        about the agreement is looked at), NONE_YET when no version is approved."""
+        """Raises NotAllowed: NOT_YOUR_EMPLOYEE for anyone but the parties (told nothing about
+        whether there is an agreement), NONE_YET when no version is approved."""
         reader_id, employee_id = normalise_id(reader_id), normalise_id(employee_id)
-        employee = await self._person(employee_id)
+        found = await self._directory.person(employee_id)
+        if found is None and employee_id != reader_id:
+            # No one the directory knows, so no one's leader: and no lookup by a made-up id.
+            raise NotAllowed(Refusal.NOT_YOUR_EMPLOYEE)
+        employee = found or _unknown(employee_id)
         approved = await self._service.approved(employee_id)
         if not may_have(reader_id, employee, approved):
             raise NotAllowed(Refusal.NOT_YOUR_EMPLOYEE)
@@ -37,5 +41,8 @@ class WrittenAgreements:
         return WrittenAgreement(employee, await self._person(approved.leader_id), approved, history)
 
     async def _person(self, person_id: str) -> Person:
-        found = await self._directory.person(person_id)
-        return found or Person(person_id, "", "", None, "", "")
+        return await self._directory.person(person_id) or _unknown(person_id)
+
+
+def _unknown(person_id: str) -> Person:
+    return Person(person_id, "", "", None, "", "")

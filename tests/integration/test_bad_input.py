@@ -49,6 +49,7 @@ from cards.agreement import (
     DECIDE_VERB,
     OPEN_VERB,
     ORDERED_VERB,
+    PDF_VERB,
     REVISE_VERB,
     START_VERB,
     STEP_VERB,
@@ -260,7 +261,7 @@ COMMANDS = ("hjelp", "help", "sjekk inn", "check in", "min utvikling", "innstill
 KNOWN_VERBS = (STEP_VERB, DECIDE_VERB, REVISE_VERB, START_VERB, OPEN_VERB, SHOW_VERB,
                TEAM_OPEN_VERB, INVITE_VERB, ASK_VERB, TALK_VERB, DONE_VERB, SUPPORT_VERB,
                FOLLOWUP_OPEN_VERB, SUBMIT_VERB, SAVE_VERB, KEEP_VERB, DOWNLOAD_VERB,
-               CSV_VERB, ORDERED_VERB)  # fmt: skip
+               CSV_VERB, ORDERED_VERB, PDF_VERB)  # fmt: skip
 verbs = st.one_of(st.sampled_from(KNOWN_VERBS), strings, not_strings)
 card_data = st.dictionaries(st.sampled_from(DATA_KEYS) | st.text(max_size=8), garbage, max_size=8)
 

@@ -13,6 +13,7 @@ import re
 
 from bot.links import LINK_SECONDS, DownloadLinks
 from bot.settings import Settings
+from cards.agreement import PDF_VERB
 from cards.data_rights import DELETE_VERB, DOWNLOAD_VERB, KEEP_VERB
 from cards.followup import DONE_VERB
 from cards.i18n import t
@@ -52,6 +53,8 @@ async def use_everything(host: Host) -> None:
     (approval, *_) = [c for c in cards_to(host, LARS) if shows(texts(c), "nb", "approval.title")]
     await press(host, LARS, "agreement.decide", {**approval["actions"][0]["data"], "comment": ""})
     await download_link(host, KARI)  # a download link not used yet
+    # And one Lars made to her written agreement: it names her as what it is about.
+    await press(host, LARS, PDF_VERB, {"employee": KARI.aad_object_id})
     await say(host, KARI, "ergonomi")  # a conversation left half-way
 
 
