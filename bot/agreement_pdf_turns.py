@@ -21,6 +21,7 @@ from cards.agreement import PDF_VERB, agreement_card
 from cards.agreement_pdf import agreement_pdf
 from cards.i18n import t
 from cards.refusals import REFUSALS
+from cards.team import with_back
 from domain.agreement_record import NotAllowed
 from domain.language import Language
 from domain.org import normalise_id
@@ -72,7 +73,8 @@ class AgreementPdfTurns:
             for_employee=for_employee,
             pdf_url=url,
         )
-        return ShowCard(card)
+        # The leader opened it from `mitt team`: the way back stays on it.
+        return ShowCard(card if for_employee else with_back(card, lang))
 
     async def _file(self, user_id: str, lang: Language, employee_id: str) -> Attachment | Forbidden:
         try:

@@ -19,6 +19,7 @@ from bot.links import LINK_SECONDS
 from cards.agreement import DECIDE_VERB, PDF_VERB, REVISE_VERB
 from cards.i18n import t
 from cards.refusals import REFUSALS
+from cards.team import with_back
 from domain.language import Language
 from domain.legal_terms import POINTS
 from domain.org import Role, RoleGrant
@@ -117,9 +118,12 @@ async def test_kari_and_her_leader_each_download_it_in_their_language(host: Host
         if in_force.terms.legal is None:
             # Agreed before the conversation asked for points 2–8: the document says so.
             assert text.count(t(lang, "pdf.not_agreed")) == len(POINTS) - 1
-    # Lars finds the same button on the card `mitt team` opens.
+    # Lars finds the same button on the card `mitt team` opens, and the answer keeps its way
+    # back to the team.
     opened = await press(host, LARS_EN, "team.open", {"employee": KARI.aad_object_id})
     assert PDF_VERB in [a.get("verb") for a in opened["value"]["actions"]]
+    answer = await press(host, LARS_EN, PDF_VERB, {"employee": KARI.aad_object_id})
+    assert texts(with_back({"body": [], "actions": []}, "en")) in texts(answer["value"])
 
 
 async def test_a_changed_agreement_keeps_its_earlier_versions_in_the_document(
