@@ -262,6 +262,8 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
                 settings.equipment_prices,
             ),
             settings.agreement_review_months,
+            settings.agreement_terms,
+            settings.agreement_end_reminder_days,
         ),
         settings.timezone,
     )

@@ -71,7 +71,9 @@ class HostScheduler(AsyncIOScheduler):
         """Cancel the running jobs and wait until they have wound down: a delivery lets its
         sends in flight settle in the ledger and releases its lease, so the store and the
         connector it uses must stay open until this returns. (APScheduler's shutdown cancels
-        them but cannot wait: it is not a coroutine.)"""
+        them but cannot wait: it is not a coroutine.) A host with SCHEDULER=off never started it."""
+        if not self.running:
+            return
         running = self._executor.running()
         self.shutdown(wait=False)
         await asyncio.gather(*running, return_exceptions=True)

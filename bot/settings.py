@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from cards.agreement_pdf import FONT_FILES
 from domain.agreement import PRICES
+from domain.legal_terms import MAX_TERM_TEXT, Hours, TermDefaults
 from domain.retry import TURN_BUDGET
 from domain.rotation import Rotation, rotation
 
@@ -77,6 +78,9 @@ class Settings:
     round_days: int = 7
     reminder_after_days: int = 2
     scheduler_tick_seconds: int = 300
+    # Off in a staging slot, which shares production's store: no scheduled job and no command
+    # that sends (docs/operations.md#upgrading-through-the-staging-slot).
+    scheduler: bool = True
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
     checkin_rotation: Rotation = field(default_factory=rotation)
     response_ttl_days: int = 730
@@ -88,6 +92,9 @@ class Settings:
     # DejaVu Sans for the written agreement's PDF (cards/agreement_pdf.py): Debian's
     # fonts-dejavu-core puts it here; PDF/A embeds it, so the font must be on the host.
     agreement_pdf_font_dir: str = "/usr/share/fonts/truetype/dejavu"
+    # The § 2 terms offered pre-filled (docs/product.md#the-law-hjemmekontorforskriften).
+    agreement_terms: TermDefaults = field(default_factory=TermDefaults)
+    agreement_end_reminder_days: int = 30  # before a temporary arrangement's end date
     followup_stress_high: int = 4
     followup_stress_max: int = 5
     followup_social_low: int = 2
@@ -206,6 +213,7 @@ class Settings:
                 get("SCHEDULER_TICK_SECONDS", str(d.scheduler_tick_seconds)),
                 "SCHEDULER_TICK_SECONDS",
             ),
+            scheduler=_switch(get("SCHEDULER", "on"), "SCHEDULER"),
             timezone=timezone,
             checkin_rotation=checkin_rotation,
             response_ttl_days=_int(
@@ -225,6 +233,11 @@ class Settings:
                 "AGREEMENT_REVIEW_MONTHS",
             ),
             agreement_pdf_font_dir=get("AGREEMENT_PDF_FONT_DIR", d.agreement_pdf_font_dir),
+            agreement_terms=_terms(get, d.agreement_terms),
+            agreement_end_reminder_days=_int(
+                get("AGREEMENT_END_REMINDER_DAYS", str(d.agreement_end_reminder_days)),
+                "AGREEMENT_END_REMINDER_DAYS",
+            ),
             followup_stress_high=_scale(get, "FOLLOWUP_STRESS_HIGH", d.followup_stress_high),
             followup_stress_max=_scale(get, "FOLLOWUP_STRESS_MAX", d.followup_stress_max),
             followup_social_low=_scale(get, "FOLLOWUP_SOCIAL_LOW", d.followup_social_low),
@@ -248,6 +261,8 @@ class Settings:
             raise ConfigError("FOLLOWUP_REMINDER_DAYS must be at least 1")
         if not 1 <= settings.agreement_review_months <= 60:
             raise ConfigError("AGREEMENT_REVIEW_MONTHS must be from 1 to 60")
+        if not 1 <= settings.agreement_end_reminder_days <= 365:
+            raise ConfigError("AGREEMENT_END_REMINDER_DAYS must be from 1 to 365")
         if not 0 < settings.reminder_after_days < settings.round_days:
             raise ConfigError("REMINDER_AFTER_DAYS must be more than 0 and less than ROUND_DAYS")
         if not 0 < settings.storage_retry_budget_seconds < TEAMS_PATIENCE_SECONDS:
@@ -330,12 +345,19 @@ class Settings:
         return ""
 
     def check_can_send(self, command: str) -> None:
-        """A command that sends cards runs as the bot, or not at all against Cosmos DB.
+        """A command that sends cards runs as the bot and where the scheduler runs, or not at
+        all against Cosmos DB.
 
         Without the bot's identity every send to Teams fails 401 and is recorded as failed for
         good, so a rerun sends nothing: the round is lost. Local SQLite use keeps sending
         without a token, to the Agents Playground or a test connector.
         """
+        if not self.scheduler:
+            raise ConfigError(
+                f"{command} sends cards, and SCHEDULER=off here: this is a staging slot (or a "
+                "host kept from running jobs), which shares production's store. Run it in the "
+                "production slot (`az webapp ssh --resource-group RG --name APP`)"
+            )
         if self.storage == "cosmos" and self.local_mode:
             raise ConfigError(
                 f"{command} sends cards as the bot, and MicrosoftAppId is not set: against "
@@ -402,6 +424,45 @@ def _graph_field(value: str, name: str) -> str:
     if value not in GRAPH_USER_FIELDS:
         raise ConfigError(f"{name} must be one of {', '.join(GRAPH_USER_FIELDS)}, not {value!r}")
     return value
+
+
+def _terms(get: Callable[[str, str], str], d: TermDefaults) -> TermDefaults:
+    """The § 2 terms' defaults. Agreed times are each employee's own, so they are no default."""
+    hours = get("AGREEMENT_HOURS", d.hours.value).lower()
+    if hours not in (Hours.ORDINARY.value, Hours.FLEXITIME.value):
+        raise ConfigError(f"AGREEMENT_HOURS must be 'ordinary' or 'flexitime', not {hours!r}")
+    reachable = get("AGREEMENT_REACHABLE", d.reachable)
+    if len(reachable) > MAX_TERM_TEXT:
+        raise ConfigError(f"AGREEMENT_REACHABLE must be at most {MAX_TERM_TEXT} characters")
+    numbers = {
+        name: _int(get(name, str(default)), name)
+        for name, default in (
+            ("AGREEMENT_NOTICE_MONTHS", d.notice_months),
+            ("AGREEMENT_MAX_NOTICE_MONTHS", d.max_notice_months),
+            ("AGREEMENT_TRIAL_MONTHS", d.trial_months),
+            ("AGREEMENT_MAX_TRIAL_MONTHS", d.max_trial_months),
+        )
+    }
+    most_notice, most_trial = (
+        numbers["AGREEMENT_MAX_NOTICE_MONTHS"],
+        numbers["AGREEMENT_MAX_TRIAL_MONTHS"],
+    )
+    if not 1 <= most_notice <= 12:
+        raise ConfigError("AGREEMENT_MAX_NOTICE_MONTHS must be from 1 to 12")
+    if not 0 <= most_trial <= 12:
+        raise ConfigError("AGREEMENT_MAX_TRIAL_MONTHS must be from 0 to 12")
+    if not 0 <= numbers["AGREEMENT_NOTICE_MONTHS"] <= most_notice:
+        raise ConfigError("AGREEMENT_NOTICE_MONTHS must be from 0 to AGREEMENT_MAX_NOTICE_MONTHS")
+    if not 0 <= numbers["AGREEMENT_TRIAL_MONTHS"] <= most_trial:
+        raise ConfigError("AGREEMENT_TRIAL_MONTHS must be from 0 to AGREEMENT_MAX_TRIAL_MONTHS")
+    return TermDefaults(
+        hours=Hours(hours),
+        reachable=reachable,
+        notice_months=numbers["AGREEMENT_NOTICE_MONTHS"],
+        trial_months=numbers["AGREEMENT_TRIAL_MONTHS"],
+        max_trial_months=most_trial,
+        max_notice_months=most_notice,
+    )
 
 
 def _prices(value: str, defaults: dict[str, int]) -> dict[str, int]:

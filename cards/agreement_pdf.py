@@ -9,18 +9,18 @@ letter of bokmål, from the directory `AGREEMENT_PDF_FONT_DIR` names.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from cards.i18n import t, tn
+from cards.legal_facts import POINT_LABELS, day, legal_facts
 from cards.money import nok
 from domain.agreement import BODY_AREAS, EQUIPMENT, assess_workplace
 from domain.agreement_record import Agreement, Terms
 from domain.language import Language
-from domain.legal_terms import POINTS, Hours, LegalTerms
+from domain.legal_terms import POINTS
 from domain.written import WrittenAgreement
 
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -54,19 +54,14 @@ def agreement_pdf(lang: Language, written: WrittenAgreement, font_dir: Path) -> 
                     lang,
                     "pdf.approved",
                     name=written.approver.name,
-                    day=_day(approved.decided_at),
+                    day=day(approved.decided_at),
                 ),
             ),
-            (t(lang, "pdf.review_label"), _day(approved.review_on)),
+            (t(lang, "pdf.review_label"), day(approved.review_on)),
         ]
     )
     pdf.heading(t(lang, "pdf.points.title"))
-    pdf.numbered(
-        [
-            (t(lang, f"pdf.point.{point}"), value)
-            for point, value in zip(POINTS, _points(lang, approved.terms), strict=True)
-        ]
-    )
+    pdf.numbered(_points(lang, approved.terms))
     pdf.heading(t(lang, "pdf.ergonomics.title"))
     pdf.facts(_ergonomics(lang, approved.terms))
     pdf.heading(t(lang, "pdf.equipment.title"))
@@ -128,33 +123,22 @@ class _Document(FPDF):
             for version in versions:
                 row = table.row()
                 row.cell(str(version.version))
-                row.cell(_day(version.decided_at or version.submitted_at))
+                row.cell(day(version.decided_at or version.submitted_at))
                 status = t(lang, f"pdf.status.{version.status.value}")
                 if version.version == in_force:
                     status = t(lang, "pdf.history.in_force", status=status)
                 row.cell(status)
 
 
-def _points(lang: Language, terms: Terms) -> list[str]:
-    """The value of each of the eight points, in POINTS' order."""
-    extent = _extent(lang, terms)
-    legal = terms.legal
-    if legal is None:
-        return [extent, *([t(lang, "pdf.not_agreed")] * (len(POINTS) - 1))]
-    return [
-        extent,
-        _hours(lang, legal),
-        legal.reachable or t(lang, "pdf.reachable.default"),
-        t(lang, "pdf.duration.until", day=_day(legal.end_on))
-        if legal.end_on
-        else t(lang, "pdf.duration.permanent"),
-        tn(lang, "pdf.notice", legal.notice_months),
-        tn(lang, "pdf.trial", legal.trial_months)
-        if legal.trial_months
-        else t(lang, "pdf.trial.none"),
-        _accepted(lang, "pdf.equipment_rules", legal.equipment_rules_accepted),
-        _accepted(lang, "pdf.confidentiality", legal.confidentiality_accepted),
-    ]
+def _points(lang: Language, terms: Terms) -> list[tuple[str, str]]:
+    """The eight points in the regulation's order, each under its label (as the cards label
+    them), the employee's words as they wrote them."""
+    extent = (t(lang, POINT_LABELS["extent"]), _extent(lang, terms))
+    if terms.legal is None:
+        # Agreed before the conversation asked for points 2–8.
+        missing = t(lang, "pdf.not_agreed")
+        return [extent, *((t(lang, POINT_LABELS[p]), missing) for p in POINTS[1:])]
+    return [extent, *legal_facts(lang, terms.legal, escape=str)]
 
 
 def _extent(lang: Language, terms: Terms) -> str:
@@ -167,16 +151,6 @@ def _extent(lang: Language, terms: Terms) -> str:
     )
     line = tn(lang, "agreement.days", terms.extent.days, days=days)
     return f"{line}. {terms.extent.reason}" if terms.extent.reason else line
-
-
-def _hours(lang: Language, legal: LegalTerms) -> str:
-    if legal.hours is Hours.AGREED:
-        return t(lang, "pdf.hours.agreed", hours=legal.agreed_hours)
-    return t(lang, f"pdf.hours.{legal.hours.value}")
-
-
-def _accepted(lang: Language, key: str, accepted: bool) -> str:
-    return t(lang, key) if accepted else t(lang, "pdf.not_agreed")
 
 
 def _ergonomics(lang: Language, terms: Terms) -> list[tuple[str, str]]:
@@ -256,7 +230,3 @@ def _other(lang: Language, terms: Terms) -> list[tuple[str, str]]:
             (t(lang, "agreement.fact.network"), t(lang, f"agreement.network.{terms.network.value}"))
         )
     return rows or [(t(lang, "pdf.other.title"), "–")]
-
-
-def _day(day: date | datetime | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else "–"

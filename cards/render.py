@@ -13,6 +13,7 @@ from cards.agreement import (
     new_leader_card,
     review_card,
 )
+from cards.agreement_terms import end_due_card, notice_given_card
 from cards.checkin import checkin_card
 from cards.elements import Card
 from cards.followup import followup_card, followup_reminder_card, team_signal_card
@@ -22,10 +23,12 @@ from domain.messages import (
     AgreementDecided,
     ApprovalRequested,
     CheckinInvitation,
+    EndDue,
     FollowUpPrompt,
     InvitedToAgree,
     Message,
     NewLeader,
+    NoticeGiven,
     ReviewDue,
     TeamSignal,
 )
@@ -45,6 +48,12 @@ def render(message: Message, lang: Language) -> Card:
             return new_leader_card(lang, leader.name, version)
         case ReviewDue(employee, review_on, for_leader):
             return review_card(lang, employee.name, review_on, for_leader)
+        case NoticeGiven(employee, given_by, agreement, for_leader):
+            return notice_given_card(
+                lang, employee.name, given_by.name, agreement.ends_on, for_leader
+            )
+        case EndDue(employee, ends_on, for_leader):
+            return end_due_card(lang, employee.name, ends_on, for_leader)
         case FollowUpPrompt(employee, followup, contacts, reminder):
             if reminder:
                 return followup_reminder_card(lang, employee, followup, contacts)

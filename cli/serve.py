@@ -94,7 +94,8 @@ async def serve(settings: Settings) -> None:
                 *retention(parts.store),
             ),
         )
-        scheduler.start()
+        if settings.scheduler:
+            scheduler.start()
         _log_serving(settings, parts)
         stop = asyncio.Event()
         # A container or service manager stops the host with SIGTERM: finish what is in flight
@@ -119,7 +120,7 @@ def _log_serving(settings: Settings, parts: Parts) -> None:
         )
     log.info(
         "serving on http://%s:%s/api/messages (%s, storage=%s, rounds on %r in %s, "
-        "organisation from %s%s)",
+        "organisation from %s%s%s)",
         settings.host,
         settings.port,
         mode,
@@ -128,4 +129,5 @@ def _log_serving(settings: Settings, parts: Parts) -> None:
         settings.timezone,
         settings.org_source,
         f" nightly on {settings.org_sync_cron!r}" if parts.graph is not None else " imports",
+        "" if settings.scheduler else "; SCHEDULER=off: no scheduled job runs here",
     )

@@ -56,6 +56,25 @@ class ReviewDue:
 
 
 @dataclass(frozen=True)
+class NoticeGiven:
+    """To the other party: the employee or their leader has ended the arrangement."""
+
+    employee: Person
+    given_by: Person
+    agreement: Agreement  # the notice's version: `ends_on` is the last day
+    for_leader: bool
+
+
+@dataclass(frozen=True)
+class EndDue:
+    """To the employee and to their leader: a temporary arrangement ends soon."""
+
+    employee: Person
+    ends_on: date
+    for_leader: bool
+
+
+@dataclass(frozen=True)
 class FollowUpPrompt:
     """To the leader: an employee asked to be contacted (or shared signals)."""
 
@@ -87,6 +106,8 @@ Message = (
     | InvitedToAgree
     | NewLeader
     | ReviewDue
+    | NoticeGiven
+    | EndDue
     | FollowUpPrompt
     | TeamSignal
     | CheckinInvitation

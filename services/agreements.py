@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.agreement import Amounts, Mode
@@ -26,6 +26,10 @@ from domain.agreement_record import (
     TeamOverview,
     Terms,
     decide,
+    end,
+    end_reminder_due,
+    give_notice,
+    has_ended,
     mark_ordered,
     order_task,
     reroute,
@@ -37,12 +41,15 @@ from domain.agreement_record import (
     with_terms,
 )
 from domain.clock import Clock, utc_now
+from domain.legal_terms import TermDefaults
 from domain.logref import ref
 from domain.messages import (
     AgreementDecided,
     ApprovalRequested,
+    EndDue,
     InvitedToAgree,
     NewLeader,
+    NoticeGiven,
     ReviewDue,
 )
 from domain.org import Person, normalise_id
@@ -62,11 +69,14 @@ LEASE = "agreements"
 
 @dataclass(frozen=True)
 class Policy:
-    """What the admin sets (docs/product.md#what-an-admin-sets): mode, amounts, review period."""
+    """What the admin sets (docs/product.md#what-an-admin-sets): mode, amounts, review period,
+    the § 2 terms' defaults, and how long before a temporary arrangement's end both hear of it."""
 
     mode: Mode = Mode.ORDINARY
     amounts: Amounts = field(default_factory=Amounts)
     review_months: int = 12
+    terms: TermDefaults = field(default_factory=TermDefaults)
+    end_reminder_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -146,7 +156,11 @@ class AgreementService:
         return await self._agreements.change(employee_id, lambda a: revise(_existing(a)))
 
     def problems(self, agreement: Agreement) -> Problems:
-        return review(agreement.terms, self.policy.mode, self.policy.amounts)
+        policy = self.policy
+        return review(agreement.terms, policy.mode, policy.amounts, policy.terms, self.today())
+
+    def today(self) -> date:
+        return self._clock().astimezone(self._timezone).date()
 
     async def leader_of(self, employee_id: str) -> Person | None:
         person = await self._directory.person(normalise_id(employee_id))
@@ -175,6 +189,7 @@ class AgreementService:
                     now,
                     self.policy.mode,
                     self.policy.amounts,
+                    self.policy.terms,
                 ),
             )
         except NotAllowed:
@@ -237,6 +252,59 @@ class AgreementService:
             _topic(decided), "decision", employee.id, AgreementDecided(employee, leader, decided)
         )
         return employee, decided
+
+    # -- either party: ending, and the history ---------------------------------------------
+
+    async def notice(
+        self, user_id: str, employee_id: str, version: int, confirmed: bool
+    ) -> tuple[Person, Agreement]:
+        """The employee or their current leader ends the arrangement in force (`version`, as
+        the card showed it) with notice: the notice's version, stored only when `confirmed`,
+        else as it would be, for the card that asks. The other party is told the last day."""
+        employee = await self._party(user_id, employee_id)
+        by = normalise_id(user_id)
+        current = await self._agreements.get(employee.id)
+        in_force = await self.approved_of(current)
+        if current is None or in_force is None:
+            raise NotAllowed(Refusal.NONE_YET)
+        if current.status is not Status.ENDING and version != in_force.version:
+            raise NotAllowed(Refusal.ALREADY_DECIDED)  # a card of a version since replaced
+        now, months = self._clock(), self.policy.terms.notice_months
+        if not confirmed:
+            return employee, give_notice(current, in_force, by, now, months)
+
+        def notice(agreement: Agreement | None) -> Agreement:
+            latest = _existing(agreement)
+            if latest.approved_version != in_force.version:
+                raise NotAllowed(Refusal.ALREADY_DECIDED)
+            return give_notice(latest, in_force, by, now, months)
+
+        given = await self._agreements.change(employee.id, notice)
+        by_leader = by != employee.id
+        other = await self.leader_of(employee.id) if not by_leader else employee
+        if other is not None:
+            await self._notifier.notify(
+                _topic(given),
+                "notice",
+                other.id,
+                NoticeGiven(employee, await self._person(by), given, for_leader=not by_leader),
+            )
+        return employee, given
+
+    async def history(self, user_id: str, employee_id: str) -> tuple[Person, list[Agreement]]:
+        """Every version sent, decided or ended, oldest first, for the employee and their
+        current leader only."""
+        employee = await self._party(user_id, employee_id)
+        return employee, await self._agreements.history(employee.id)
+
+    async def _party(self, user_id: str, employee_id: str) -> Person:
+        """The employee, when `user_id` is the employee or their current leader."""
+        if normalise_id(user_id) == normalise_id(employee_id):
+            return await self._person(employee_id)
+        return await self._require_leader_of(user_id, employee_id)
+
+    async def name_of(self, person_id: str) -> str:
+        return (await self._person(person_id)).name if person_id else ""
 
     async def task(self, current: Agreement) -> OrderTask | None:
         """What approving left the leader to do (order, contact BHT), until marked done."""
@@ -354,6 +422,41 @@ class AgreementService:
         for employee_id, review_on in await self._agreements.review_pending():
             if review_on <= today:
                 await self._remind_review(employee_id, today)
+        for employee_id, ends_on in await self._agreements.ending():
+            if ends_on < today:
+                await self._end(employee_id, today)
+            elif ends_on - timedelta(days=self.policy.end_reminder_days) <= today:
+                await self._remind_end(employee_id, today)
+
+    async def _end(self, employee_id: str, today: date) -> None:
+        now = self._clock()
+
+        def over(agreement: Agreement | None) -> Agreement:
+            current = _existing(agreement)
+            return end(current, now) if has_ended(current, today) else current
+
+        await self._agreements.change(employee_id, over)
+        log.info("the home-office arrangement of %s has ended", ref(employee_id))
+
+    async def _remind_end(self, employee_id: str, today: date) -> None:
+        """Both hear of a temporary arrangement's end once, some days before it; the send
+        ledger and the stored mark keep a second tick, on any host, from telling them again."""
+        agreement = await self._agreements.get(employee_id)
+        if agreement is None or not end_reminder_due(
+            agreement, today, self.policy.end_reminder_days
+        ):
+            return
+        assert agreement.ends_on is not None
+        ends_on = agreement.ends_on
+        employee = await self._person(employee_id)
+        topic, kind = f"review-{employee_id}", f"end-{ends_on.isoformat()}"
+        await self._notifier.notify(topic, kind, employee_id, EndDue(employee, ends_on, False))
+        leader = await self.leader_of(employee_id)
+        if leader is not None:
+            await self._notifier.notify(topic, kind, leader.id, EndDue(employee, ends_on, True))
+        await self._agreements.change(
+            employee_id, lambda a: replace(_existing(a), end_reminded=True)
+        )
 
     async def _reroute(self, employee_id: str, leader: Person | None, tell: bool) -> None:
         moved = await self._agreements.change(

@@ -28,6 +28,7 @@ from domain.rounds import (
     next_checkin,
     no_schedule,
     on_demand_round_id,
+    round_before,
 )
 from domain.trend import TrendPoint, trend
 from services.messagebus import Handlers
@@ -240,11 +241,11 @@ class CheckinService:
         return response.answers if response else None
 
     async def answers_before(self, user_id: str, round_: Round) -> CheckinAnswers | None:
-        """The person's answers to the round just before `round_`; None if they skipped it."""
-        earlier = [r for r in await self._rounds.all() if r.opened_at < round_.opened_at]
-        if not earlier:
-            return None
-        return await self.answers_of(user_id, max(earlier, key=lambda r: r.opened_at).id)
+        """The person's answers to their round before `round_`; None if they skipped it."""
+        responses = await self._responses.for_person(pseudonym(user_id, self._key))
+        mine = {r.round_id: r.answers for r in responses}
+        before = round_before(await self._rounds.all(), round_, mine.keys())
+        return mine.get(before.id) if before else None
 
     async def has_answered(self, user_id: str, round_id: str) -> bool:
         return await self._responses.get(pseudonym(user_id, self._key), round_id) is not None

@@ -123,13 +123,14 @@ class PersonalData:
                     }
                 )
             for doc in await store.query("agreements", employee):
-                if leader_id in (doc.get("leader_id"), doc.get("started_by")):
+                if leader_id in (doc.get("leader_id"), doc.get("started_by"), doc.get("notice_by")):
                     agreements.append(
                         {
                             "version": doc["version"],
                             "status": doc["status"],
                             "submitted_to_you": doc.get("leader_id") == leader_id,
                             "started_by_you": doc.get("started_by") == leader_id,
+                            "notice_given_by_you": doc.get("notice_by") == leader_id,
                             "decided_at": doc.get("decided_at", ""),
                             "comment": doc.get("comment", ""),
                         }
@@ -174,7 +175,7 @@ class PersonalData:
         # The leaders' notes that her records name them go with the records.
         leaders = {d.get("leader_id") for d in followup_docs}
         for doc in await store.query("agreements", user_id):
-            leaders |= {doc.get("leader_id"), doc.get("started_by")}
+            leaders |= {doc.get("leader_id"), doc.get("started_by"), doc.get("notice_by")}
         for leader in leaders - {None, "", ERASED}:
             assert leader is not None
             await delete_if_there(store, "users", leader, f"{_LED}{user_id}")
@@ -228,7 +229,11 @@ class PersonalData:
                 return {**doc, "note": "", "events": events}
             if "pending_with" in doc:  # the scheduler's index entry of an agreement
                 return {**doc, "pending_with": unname(doc["pending_with"])}
-            return {**doc, "started_by": unname(doc.get("started_by"))}
+            return {
+                **doc,
+                "started_by": unname(doc.get("started_by")),
+                "notice_by": unname(doc.get("notice_by")),
+            }
 
         for employee in await self._led(leader_id):
             for doc in await store.query("followups", employee, {"leader_id": leader_id}):
@@ -240,6 +245,7 @@ class PersonalData:
                     doc.get("leader_id"),
                     doc.get("started_by"),
                     doc.get("pending_with"),
+                    doc.get("notice_by"),
                 ):
                     changed += await self._rewrite("agreements", doc, without_leader)
             topics += await self._agreement_topics(employee)

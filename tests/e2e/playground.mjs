@@ -488,7 +488,7 @@ const TEXT = {
   chartTitle: 'Stress og sosial kontakt',
   settingsTitle: 'Innstillinger',
   // The home-office agreement (cards/agreement.py). A title matches only as a whole; the step
-  // number is in the line above it ("steg 1 av 5"), since "1. Arbeidsoppgaver" as a title was
+  // number is in the line above it ("steg 1 av 6"), since "1. Arbeidsoppgaver" as a title was
   // drawn as a Markdown list.
   agreement: 'avtale',
   next: 'Neste',
@@ -515,6 +515,10 @@ const TEXT = {
   dockingStation: 'Dokkingstasjon',
   networkTitle: /^Nettverk$/,
   privateNetwork: 'Privat nettverk',
+  // The terms hjemmekontorforskriften § 2 asks for: the municipality's defaults, one tap.
+  termsTitle: /^Vilkår$/,
+  acceptTerms: 'Godta vilkårene',
+  confidentiality: 'Taushetsplikt og dokumenter',
   summaryTitle: 'Forslag til avtale, versjon 1',
   twoDays: '2 dager i uken',
   changeDays: 'Endre dagene',
@@ -704,7 +708,7 @@ async function homeoffice(run, roundCommand) {
   await agreement(run);
 }
 
-// The home-office agreement conversation: five step cards (and the weekdays after fixed days),
+// The home-office agreement conversation: six step cards (and the weekdays after fixed days),
 // each replaced in place by the next, then the summary, one part changed from it, and its
 // dispatch. The Playground's user is not in the organisation directory,
 // so the proposal is kept for a leader to come. Each step's screenshot shows the card it ends
@@ -770,8 +774,19 @@ async function agreement(run) {
 
   await step('avtale-network', async (message) => {
     await message.getByRole('radio', { name: TEXT.privateNetwork }).check({ timeout: WAIT_MS });
-    await next(message, TEXT.summaryTitle, 'the summary', 'avtale-network-filled');
-    for (const fact of [TEXT.concentration, TEXT.twoDays])
+    return next(message, TEXT.termsTitle, 'the terms step', 'avtale-network-filled');
+  });
+
+  await step('avtale-terms', async (message) => {
+    // The defaults accepted with one tap: straight to the summary, the terms in it.
+    await run.waitForText(message, TEXT.confidentiality, 'the terms the law asks for');
+    await pressInPlace(run, message, {
+      button: TEXT.acceptTerms,
+      expected: TEXT.summaryTitle,
+      what: 'the summary',
+      shot: 'avtale-terms-filled',
+    });
+    for (const fact of [TEXT.concentration, TEXT.twoDays, TEXT.confidentiality])
       await run.waitForText(message, fact, 'the summary to show the answers');
     return message;
   });

@@ -339,6 +339,7 @@ def test_walkthrough_in_teams_renderer(tmp_path: Path, services: list[Service]) 
         "avtale-equipment",
         "avtale-equipment-items",
         "avtale-network",
+        "avtale-terms",
         "avtale-change",
         "avtale-sent",
     ]

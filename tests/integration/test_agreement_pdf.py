@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from bot.links import LINK_SECONDS
 from cards.agreement import DECIDE_VERB, PDF_VERB, REVISE_VERB
 from cards.i18n import t
+from cards.legal_facts import POINT_LABELS, legal_facts
 from cards.refusals import REFUSALS
 from cards.team import with_back
 from domain.language import Language
@@ -112,12 +113,15 @@ async def test_kari_and_her_leader_each_download_it_in_their_language(host: Host
         assert t(lang, "pdf.title") in text
         assert KARI.name in text and LARS.name in text  # both parties
         for point in POINTS:
-            assert " ".join(t(lang, f"pdf.point.{point}").split()) in text
+            assert " ".join(t(lang, POINT_LABELS[point]).split()) in text
         assert t(lang, "pdf.ergonomics.title") in text and t(lang, "pdf.equipment.sum") in text
         assert "hjemmekontorforskriften § 2" in text and "arbeidsmiljøloven" in text
         if in_force.terms.legal is None:
             # Agreed before the conversation asked for points 2–8: the document says so.
             assert text.count(t(lang, "pdf.not_agreed")) == len(POINTS) - 1
+        else:  # points 2–8 as the agreement card shows them
+            for label, value in legal_facts(lang, in_force.terms.legal, escape=str):
+                assert " ".join(f"{label} {value}".split()) in text
     # Lars finds the same button on the card `mitt team` opens, and the answer keeps its way
     # back to the team.
     opened = await press(host, LARS_EN, "team.open", {"employee": KARI.aad_object_id})

@@ -10,4 +10,5 @@ DATA_KEYS = ["verb", "round_id", "step", "choice", "employee", "followup", "vers
              "office", "expectations", "days", "fixed", "weekdays", "reason", "place", "has",
              "discomfort", "occupational_health", "package", "it_items", "furniture_items",
              "page",
-             "special_needs", "network", *round_items()]  # fmt: skip
+             "special_needs", "network", "hours", "agreed_hours", "reachable", "duration",
+             "end_on", "notice_months", "trial_months", "confirm", *round_items()]  # fmt: skip

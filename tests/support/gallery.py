@@ -43,6 +43,16 @@ from cards.agreement import (
     tasks_card,
     weekdays_card,
 )
+from cards.agreement_terms import (
+    end_confirm_card,
+    end_due_card,
+    history_card,
+    notice_given_card,
+    occasional_card,
+    terms_card,
+    terms_edit_card,
+    terms_values,
+)
 from cards.checkin import answered_card, checkin_card, notice_card, receipt_card
 from cards.data_rights import confirm_delete_card, deleted_card, kept_card, my_data_card
 from cards.elements import Card
@@ -101,6 +111,7 @@ from domain.followup import (
     Signal,
     Why,
 )
+from domain.legal_terms import MAX_TERM_TEXT, Hours, LegalTerms, TermDefaults
 from domain.org import Person
 from domain.profile import AGE_BANDS
 from domain.pulse import NO_BAND, PulseReport, Scope, Summary, View
@@ -179,10 +190,24 @@ FULL_TERMS = Terms(
         items=priced(("external_screen", "keyboard", "headset", "office_chair"), Amounts()),
     ),
     network=Network.PRIVATE,
+    # The § 2 terms changed from the defaults: agreed times, temporary, a trial period.
+    legal=LegalTerms(
+        hours=Hours.AGREED,
+        agreed_hours="08.00–15.30, fri 08.00–14.00",
+        reachable="Teams og telefon 09–14",
+        end_on=date(2026, 6, 30),
+        notice_months=2,
+        trial_months=3,
+        equipment_rules_accepted=True,
+        confidentiality_accepted=True,
+    ),
 )
-# An agreement stored before the equipment step asked for items: kroner, as typed then.
+# An agreement stored before the equipment step asked for items, and before the § 2 terms
+# were asked: kroner, as typed then, and no terms.
 LEGACY_TERMS = replace(
-    FULL_TERMS, equipment=EquipmentRequest(Package.STANDARD, it_cost=2_500, furniture_cost=4_200)
+    FULL_TERMS,
+    equipment=EquipmentRequest(Package.STANDARD, it_cost=2_500, furniture_cost=4_200),
+    legal=None,
 )
 PLAIN_TERMS = Terms(
     tasks=Tasks(home=("concentration", "digital_meetings"), office=("collaboration",)),
@@ -190,10 +215,14 @@ PLAIN_TERMS = Terms(
     workplace=Workplace(Place.OWN_ROOM, frozenset({"desk", "office_chair", "keyboard"})),
     equipment=EquipmentRequest(Package.BASIC),
     network=Network.PRIVATE,
+    legal=TermDefaults().proposal(),
 )
 # What the leader is asked to look at, as the service works it out from the terms.
 FLAGS = review(FULL_TERMS, Mode.ORDINARY, Amounts()).flagged
 assert FLAGS == [Flag.THREE_DAYS, Flag.ERGONOMIC_RISK], FLAGS
+
+
+NAMES = {LEADER.id: LEADER.name, KARI.id: KARI.name}
 
 
 def _agreement(person: Person, version: int, status: Status, **changes: Any) -> Agreement:
@@ -258,6 +287,23 @@ def _agreement_cards() -> dict[str, Card]:
         KARI, 1, Status.DRAFT, terms=Terms(tasks=PLAIN_TERMS.tasks, extent=Extent(3))
     )
     problems = review(partial.terms, Mode.ORDINARY, amounts)
+    assert FULL_TERMS.legal is not None
+    legal = FULL_TERMS.legal
+    ending = _agreement(
+        KARI,
+        3,
+        Status.ENDING,
+        terms=FULL_TERMS,
+        decided_at=NOW,
+        ends_on=date(2026, 1, 24),
+        notice_by=LEADER.id,
+        notice_at=NOW,
+    )
+    history = [
+        replace(changes, version=1, terms=PLAIN_TERMS),
+        replace(approved_full, decided_at=NOW - timedelta(hours=20)),
+        ending,
+    ]
     return {
         "tasks": tasks_card(
             "nb",
@@ -319,6 +365,52 @@ def _agreement_cards() -> dict[str, Card]:
             "nb", Package.SPECIAL, {}, amounts, ["agreement.equipment.special_needed"]
         ),
         "network": network_card("nb", {"network": "private"}),
+        "terms": terms_card("nb", TermDefaults().proposal()),
+        "terms-en": terms_card("en", TermDefaults().proposal()),
+        "terms-changed": terms_card("nb", legal),
+        "terms-refused": terms_card(
+            "nb", replace(legal, end_on=date(2025, 1, 31)), ["agreement.terms.end_not_after_today"]
+        ),
+        "terms-edit": terms_edit_card("nb", terms_values(legal), TermDefaults()),
+        "terms-edit-refused": terms_edit_card(
+            "nb",
+            {**terms_values(legal), "agreed_hours": ""},
+            TermDefaults(),
+            ["agreement.terms.agreed_hours_needed"],
+        ),
+        "terms-edit-en": terms_edit_card(
+            "en", terms_values(TermDefaults().proposal()), TermDefaults()
+        ),
+        "occasional": occasional_card("nb", in_force=False),
+        "occasional-in-force-en": occasional_card("en", in_force=True),
+        "summary-ordered": summary_card(
+            "nb",
+            _agreement(KARI, 1, Status.DRAFT, terms=replace(FULL_TERMS, legal=None)),
+            [],
+            [],
+            FLAGS,
+            LEADER.name,
+            Mode.ORDERED,
+        ),
+        "end-confirm": end_confirm_card("nb", ending, 2, for_employee=True),
+        "end-confirm-leader": with_back(
+            end_confirm_card("nb", ending, 2, for_employee=False), "nb"
+        ),
+        "notice-given-employee": notice_given_card(
+            "nb", KARI.name, LEADER.name, ending.ends_on, for_leader=False
+        ),
+        "notice-given-leader-en": notice_given_card(
+            "en", KARI.name, KARI.name, ending.ends_on, for_leader=True
+        ),
+        "end-due-employee": end_due_card("nb", KARI.name, date(2026, 6, 30), for_leader=False),
+        "end-due-leader": end_due_card("nb", KARI.name, date(2026, 6, 30), for_leader=True),
+        "agreement-ending": agreement_card("nb", KARI.name, approved_full, LEADER.name, ending),
+        "agreement-ending-leader": with_back(
+            agreement_card("nb", KARI.name, approved_full, LEADER.name, ending, for_employee=False),
+            "nb",
+        ),
+        "history": history_card("nb", KARI.name, history, NAMES),
+        "history-leader-en": with_back(history_card("en", KARI.name, history, NAMES), "en"),
         "summary": summary,
         "summary-missing": summary_card(
             "nb", partial, problems.missing, problems.errors, problems.flagged, ""
@@ -574,10 +666,16 @@ def _largest_cards() -> dict[str, Card]:
     team, followups = _largest_team()
     round_ = _round(items=round_items())  # every item in every round: the longest there can be
     assert FULL_TERMS.tasks is not None and FULL_TERMS.extent is not None
+    assert FULL_TERMS.legal is not None
     longest = replace(
         FULL_TERMS,
         tasks=replace(FULL_TERMS.tasks, expectations=LONG_TEXT),
         extent=replace(FULL_TERMS.extent, reason=LONG_TEXT),
+        legal=replace(
+            FULL_TERMS.legal,
+            agreed_hours=LONG_TEXT[:MAX_TERM_TEXT],
+            reachable=LONG_TEXT[:MAX_TERM_TEXT],
+        ),
     )
     changes = _agreement(KARI, 9, Status.CHANGES_REQUESTED, terms=longest, comment=LONG_TEXT)
     followup = _followup(KARI, set(Signal), 1).with_event(Event(NOW, Action.TALK, LEADER.id))
@@ -604,6 +702,23 @@ def _largest_cards() -> dict[str, Card]:
         ),
         "trend-largest": trend_card("nb", points),
         "summary-largest": summary_card("nb", changes, [], [], FLAGS, LEADER.name),
+        # Every version of a long history, each changing every part, the last one ended.
+        "history-largest": history_card(
+            "nb",
+            LONG_TEXT,
+            [
+                replace(
+                    changes,
+                    version=n,
+                    terms=longest if n % 2 else PLAIN_TERMS,
+                    status=Status.ENDED if n == 30 else Status.APPROVED,
+                    notice_by=LEADER.id if n == 30 else "",
+                    ends_on=date(2026, 1, 24) if n == 30 else None,
+                )
+                for n in range(1, 31)
+            ],
+            {LEADER.id: "Ingrid Sørensen Haugland-Bakkevold"},
+        ),
         "approval-largest": with_back(
             approval_card("nb", KARI.name, replace(changes, status=Status.PENDING), FLAGS), "nb"
         ),

@@ -19,6 +19,7 @@ from pypdf.generic import IndirectObject
 from bot.settings import ConfigError, Settings
 from cards.agreement_pdf import agreement_pdf
 from cards.i18n import t, tn
+from cards.legal_facts import POINT_LABELS
 from cards.money import nok
 from domain.agreement import EquipmentRequest, Item, Package
 from domain.agreement_record import Status
@@ -66,15 +67,15 @@ def words(value: str) -> str:
 def test_the_document_holds_every_point_both_parties_and_the_legal_basis(lang: Language) -> None:
     text = text_of(agreement_pdf(lang, WRITTEN, FONTS), lang)
     for point in POINTS:
-        assert words(t(lang, f"pdf.point.{point}")) in text
+        assert words(t(lang, POINT_LABELS[point])) in text
     for value in (
-        t(lang, "pdf.hours.agreed", hours=LEGAL.agreed_hours),
+        t(lang, "agreement.terms.hours.agreed_times", times=LEGAL.agreed_hours),
         LEGAL.reachable,
-        t(lang, "pdf.duration.until", day="30.06.2027"),
-        tn(lang, "pdf.notice", 2),
-        tn(lang, "pdf.trial", 3),
-        t(lang, "pdf.equipment_rules"),
-        t(lang, "pdf.confidentiality"),
+        t(lang, "agreement.terms.duration.until", day="30.06.2027"),
+        tn(lang, "agreement.terms.notice", 2),
+        tn(lang, "agreement.terms.trial", 3),
+        t(lang, "agreement.terms.equipment_rules"),
+        t(lang, "agreement.terms.confidentiality_rules"),
         t(lang, "weekday.mon"),  # the extent: FULL_TERMS' fixed days
         KARI.name,
         LEADER.name,
@@ -110,7 +111,8 @@ def test_a_changed_agreement_keeps_its_earlier_versions_in_the_history(lang: Lan
 
 
 def test_an_agreement_without_the_legal_terms_says_they_are_not_agreed() -> None:
-    earlier = WrittenAgreement(KARI, LEADER, FIRST, (FIRST,))
+    before = replace(FIRST, terms=replace(FULL_TERMS, legal=None))
+    earlier = WrittenAgreement(KARI, LEADER, before, (before,))
     text = text_of(agreement_pdf("en", earlier, FONTS), "en")
     # Point 1 is the extent, always there; points 2–8 came with the legal terms.
     assert text.count(t("en", "pdf.not_agreed")) == len(POINTS) - 1
