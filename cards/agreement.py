@@ -229,9 +229,17 @@ def extent_card(
 
 
 def weekdays_card(
-    lang: Language, days: int, values: Values, errors: Sequence[str] = (), note: str = ""
+    lang: Language,
+    days: int,
+    values: Values,
+    errors: Sequence[str] = (),
+    note: str = "",
+    team_days: Sequence[str] = (),
 ) -> Card:
-    """After "fixed days": which `days` weekdays, or back to another number of days."""
+    """After "fixed days": which `days` weekdays, or back to another number of days; the
+    team's office days shown, so a fixed day at home can avoid them."""
+    shown = ", ".join(t(lang, f"weekday.{d}") for d in team_days)
+    team = [text(t(lang, "agreement.weekdays.team_days", days=shown))] if team_days else []
     back = execute(
         STEP_VERB, t(lang, "agreement.weekdays.back"), {"step": "weekdays", "back": True}
     )
@@ -250,7 +258,10 @@ def weekdays_card(
         [],
         note,
         # Its refusals count the days: drawn here, with the number.
-        lead=[text(t(lang, key, n=days), color="Attention", weight="Bolder") for key in errors],
+        lead=[
+            *team,
+            *(text(t(lang, key, n=days), color="Attention", weight="Bolder") for key in errors),
+        ],
         more=[back],
     )
 

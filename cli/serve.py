@@ -34,7 +34,9 @@ def web_app(settings: Settings, parts: Parts) -> web.Application:
     app[PARTS] = parts
     app.router.add_post("/api/messages", messages_endpoint(turns.adapter, turns.bot))
     app.router.add_get("/healthz", healthz)
-    app.add_routes([turns.pulse.download_route(), turns.data.download_route()])
+    app.add_routes(
+        [turns.pulse.download_route(), turns.data.download_route(), turns.week.download_route()]
+    )
     return app
 
 
@@ -85,8 +87,10 @@ async def serve(settings: Settings) -> None:
                 parts.agreements.scheduled_tick,
                 parts.followups.scheduled_tick,
                 parts.pulse.scheduled_tick,
+                parts.weeks.scheduled_tick,
                 *retention(parts.store),
             ),
+            timed=(("week-card", settings.week_card_cron, parts.weeks.scheduled_tick),),
         )
         scheduler.start()
         _log_serving(settings, parts)

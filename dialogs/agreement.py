@@ -104,7 +104,9 @@ class AgreementDialogs:
             ),
             (
                 WEEKDAYS,
-                lambda lang, v, e, n, c: weekdays_card(lang, c["days"], v, e, n),
+                lambda lang, v, e, n, c: weekdays_card(
+                    lang, c["days"], v, e, n, c.get("team_days", ())
+                ),
                 lambda d, c: (
                     BACK
                     if d.get("back") is True
@@ -217,7 +219,8 @@ class AgreementDialogs:
         values, context = _prefill(part, agreement.terms)
         values = step.options.get("values") or values
         if part == WEEKDAYS:
-            context = dict(step.options["carry"])
+            team_days = await self._service.team_days_for(user_of(step.context))
+            context = {**step.options["carry"], "team_days": list(team_days)}
         return await step.begin_dialog(step_id(part), {"values": values, "context": context})
 
     async def _save(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -272,13 +275,14 @@ class AgreementDialogs:
         """The summary in both languages, built once: the step shows it again without storage."""
         leader = await self._service.leader_of(agreement.employee_id)
         problems = self._service.problems(agreement)
+        flags = list(await self._service.flags(agreement))
         return {
             lang: summary_card(
                 lang,
                 agreement,
                 problems.missing,
                 problems.errors,
-                problems.flagged,
+                flags,
                 leader.name if leader else "",
             )
             for lang in ("nb", "en")
