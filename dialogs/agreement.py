@@ -99,7 +99,9 @@ class AgreementDialogs:
             ),
             (
                 "extent",
-                lambda lang, v, e, n, c: extent_card(lang, v, policy.mode, e, n),
+                lambda lang, v, e, n, c: extent_card(
+                    lang, v, policy.mode, e, n, c.get("team_days", ())
+                ),
                 lambda d, c: parse_extent(d, policy.mode),
             ),
             (
@@ -219,8 +221,11 @@ class AgreementDialogs:
         values, context = _prefill(part, agreement.terms)
         values = step.options.get("values") or values
         if part == WEEKDAYS:
+            context = dict(step.options["carry"])
+        if part in ("extent", WEEKDAYS):
+            # The team's office days, so that a fixed day at home can avoid them.
             team_days = await self._service.team_days_for(user_of(step.context))
-            context = {**step.options["carry"], "team_days": list(team_days)}
+            context = {**context, "team_days": list(team_days)}
         return await step.begin_dialog(step_id(part), {"values": values, "context": context})
 
     async def _save(self, step: WaterfallStepContext) -> DialogTurnResult:

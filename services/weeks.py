@@ -57,7 +57,7 @@ from storage.directory import DirectoryRepository
 from storage.leases import LeaseStore
 from storage.port import StorageError
 from storage.roster import RosterRepository
-from storage.weeks import TeamSettings, WeekRepository
+from storage.weeks import TeamSettings, WeekRepository, ledger_partition
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +67,6 @@ KIND = "monday"
 NO_LEADER = "top"
 
 ApprovedExtent = Callable[[str], Awaitable[Extent | None]]
-
-
-def ledger_partition(week: str) -> str:
-    """The send ledger's partition of one week's Monday card (data rights erase it)."""
-    return f"week-{week}"
 
 
 @dataclass(frozen=True)

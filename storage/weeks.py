@@ -44,6 +44,11 @@ _PLAN = "plan:"
 _ATTEMPTS = 8
 
 
+def ledger_partition(week: str) -> str:
+    """The send ledger's partition of one week's Monday card."""
+    return f"week-{week}"
+
+
 def team_pk(leader_id: str) -> str:
     return f"team:{leader_id}"
 
@@ -158,6 +163,29 @@ class WeekRepository:
             return 0
         removed = await delete_if_there(self._store, CONTAINER, team_pk(leader), _PLAN + person_id)
         return removed + await delete_if_there(self._store, "users", person_id, POINTER)
+
+    async def forget_team(self, leader_id: str) -> int:
+        """A leader's erasure: the team's partition is named after them, so it goes, with the
+        notes of where its plans were. The plans come back from the agreements on the next
+        read; the changes by date for coming days are lost with it."""
+        pk = team_pk(leader_id)
+        removed = 0
+        for doc in await self._store.query(CONTAINER, pk):
+            if doc["id"].startswith(_PLAN):
+                pointer = await self._store.read("users", doc["person_id"], POINTER)
+                if pointer is not None and pointer.get("team") == leader_id:
+                    removed += await delete_if_there(
+                        self._store, "users", doc["person_id"], POINTER
+                    )
+            removed += await delete_if_there(self._store, CONTAINER, pk, doc["id"])
+        return removed + await delete_if_there(self._store, CONTAINER, MONDAY_PK, leader_id)
+
+    async def team_settings_doc(self, leader_id: str) -> dict[str, Any] | None:
+        """The leader's own choices for the team, as `mine data` shows them."""
+        doc = await self._store.read(CONTAINER, team_pk(leader_id), TEAM)
+        if doc is None:
+            return None
+        return {"team_days": doc.get("team_days", []), "monday_card": doc.get("monday_card")}
 
     async def own_plan_doc(self, person_id: str) -> dict[str, Any] | None:
         """The stored plan as `mine data` shows it."""
