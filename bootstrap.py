@@ -394,7 +394,7 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
     agreements = AgreementTurns(
         parts.agreements, dialogs, followups.open_for_team, parts.weeks.team_settings
     )
-    week = WeekTurns(parts.weeks, links, agreements.team_view)
+    week = WeekTurns(parts.weeks, links)
     help_ = HelpTurns(agreements, pulse)
     routes = RouteTable(
         [

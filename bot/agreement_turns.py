@@ -244,10 +244,6 @@ class AgreementTurns:
 
     # -- cards ------------------------------------------------------------------------------
 
-    async def team_view(self, profile: Profile, message: str = "") -> Card:
-        """`mitt team` as after a change elsewhere on it (the team days)."""
-        return await self._team_card(profile, message)
-
     async def _team_card(self, profile: Profile, message: str = "", page: int = 1) -> Card:
         lang = profile.effective_language
         if not await self._service.is_leader(profile.user_id):
@@ -259,8 +255,7 @@ class AgreementTurns:
             await self._open_followups(profile.user_id),
             message,
             page,
-            week.team_days if week else (),
-            week.monday_card if week else None,
+            week.team_days if week else None,
         )
 
     async def _standing(self, profile: Profile, current: Agreement) -> Card:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
 from datetime import date
 
 from aiohttp import web
@@ -15,6 +14,7 @@ from bot.links import Attachment, DownloadLinks
 from bot.routes import ActionRoute, CommandRoute, Route, Turn
 from cards.elements import Card, adaptive_card, text, title
 from cards.i18n import t
+from cards.team import with_back
 from cards.week import (
     ICS_VERB,
     MONDAY_CARD,
@@ -22,28 +22,26 @@ from cards.week import (
     SET_VERB,
     SHOW_VERB,
     TEAM_DAYS,
+    TEAM_DAYS_SHOW_VERB,
     TEAM_DAYS_VERB,
     UNIT,
     office_card,
     parse_day,
     parse_monday,
+    team_days_card,
     week_card,
 )
 from domain.language import Language
-from domain.profile import Profile
 from domain.week import ICS_WEEKS, CalendarDay, Unchangeable, ics
 from services.weeks import NotInDirectory, WeekService
 
 ICS_PATH = "/my-week.ics"
 
-TeamView = Callable[[Profile, str], Awaitable[Card]]
-
 
 class WeekTurns:
-    def __init__(self, service: WeekService, links: DownloadLinks, team_view: TeamView) -> None:
+    def __init__(self, service: WeekService, links: DownloadLinks) -> None:
         self._service = service
         self._links = links
-        self._team_view = team_view  # `mitt team` again after the team days are saved
 
     def routes(self) -> list[Route]:
         return [
@@ -53,6 +51,7 @@ class WeekTurns:
             ActionRoute(SHOW_VERB, self.show_week),
             ActionRoute(ICS_VERB, self.ics_link),
             ActionRoute(OFFICE_VERB, self.office_scope),
+            ActionRoute(TEAM_DAYS_SHOW_VERB, self.show_team_days),
             ActionRoute(TEAM_DAYS_VERB, self.team_days),
         ]
 
@@ -105,17 +104,26 @@ class WeekTurns:
     async def office_scope(self, turn: Turn) -> ActionResult:
         return ReplaceCard(await self._office(turn, unit=turn.data.get(UNIT) is True))
 
+    async def show_team_days(self, turn: Turn) -> ActionResult:
+        lang, user = turn.lang, turn.profile.user_id
+        if not await self._service.leads_a_team(user):
+            return ShowMessage(t(lang, "team.not_leader"))
+        settings = await self._service.team_settings(user)
+        return ReplaceCard(
+            with_back(team_days_card(lang, settings.team_days, settings.monday_card), lang)
+        )
+
     async def team_days(self, turn: Turn) -> ActionResult:
         lang, user = turn.lang, turn.profile.user_id
         if not await self._service.leads_a_team(user):
             return ShowMessage(t(lang, "team.not_leader"))
         raw = turn.data.get(TEAM_DAYS, "")
         values = raw.split(",") if isinstance(raw, str) else []
-        saved = await self._service.set_team_days(user, values)
-        if saved is None:
+        if await self._service.set_team_days(user, values) is None:
             return ShowMessage(t(lang, "error.unknown_action"))
-        await self._service.set_monday_card(user, turn.data.get(MONDAY_CARD) == "true")
-        return ReplaceCard(await self._team_view(turn.profile, t(lang, "week.team.saved")))
+        saved = await self._service.set_monday_card(user, turn.data.get(MONDAY_CARD) == "true")
+        card = team_days_card(lang, saved.team_days, saved.monday_card, t(lang, "week.team.saved"))
+        return ReplaceCard(with_back(card, lang))
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -16,7 +16,8 @@ SET_VERB = "week.set"
 SHOW_VERB = "week.show"
 ICS_VERB = "week.ics"
 OFFICE_VERB = "office.show"
-TEAM_DAYS_VERB = "week.team"
+TEAM_DAYS_SHOW_VERB = "week.team"
+TEAM_DAYS_VERB = "week.team.save"
 TEAM_DAYS = "team_days"
 MONDAY_CARD = "monday_card"
 DAY, WHERE, MONDAY, UNIT = "day", "where", "monday", "unit"
@@ -134,10 +135,8 @@ def office_card(
     return adaptive_card(body, [execute(OFFICE_VERB, t(lang, toggle), {UNIT: not unit})])
 
 
-def team_days_elements(
-    lang: Language, team_days: Sequence[str], monday_card: bool
-) -> list[Element]:
-    """The leader's team days and the Monday card switch, for `mitt team`."""
+def team_days_line(lang: Language, team_days: Sequence[str]) -> list[Element]:
+    """The team days in `mitt team`, and the button to the card that changes them."""
     return [
         text(
             t(lang, "week.team.title"),
@@ -146,7 +145,23 @@ def team_days_elements(
             spacing="Large",
             separator=True,
         ),
-        text(t(lang, "week.team.intro"), size="Small", isSubtle=True),
+        _team_days_line(lang, team_days),
+        {
+            "type": "ActionSet",
+            "actions": [execute(TEAM_DAYS_SHOW_VERB, t(lang, "week.team.change"), {})],
+        },
+    ]
+
+
+def team_days_card(
+    lang: Language, team_days: Sequence[str], monday_card: bool, message: str = ""
+) -> Card:
+    """The leader's team days and the Monday card switch."""
+    body: list[Element] = [title(t(lang, "week.team.title"))]
+    if message:
+        body.append(text(message, weight="Bolder"))
+    body += [
+        text(t(lang, "week.team.intro")),
         {
             "type": "Input.ChoiceSet",
             "id": TEAM_DAYS,
@@ -164,11 +179,8 @@ def team_days_elements(
             "valueOn": "true",
             "valueOff": "false",
         },
-        {
-            "type": "ActionSet",
-            "actions": [execute(TEAM_DAYS_VERB, t(lang, "week.team.save"), {})],
-        },
     ]
+    return adaptive_card(body, [execute(TEAM_DAYS_VERB, t(lang, "week.team.save"), {})])
 
 
 def parse_day(data: Mapping[str, Any]) -> tuple[date, Where] | None:

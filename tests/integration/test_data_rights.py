@@ -57,7 +57,7 @@ async def use_everything(host: Host) -> None:
     await press(host, LARS, "agreement.decide", {**approval["actions"][0]["data"], "comment": ""})
     await download_link(host, KARI)  # a download link not used yet
     # The week plan: team days with the Monday card on, a day changed, hidden, a Monday card.
-    week = {TEAM_DAYS: "tue", MONDAY_CARD: "true", "invitee": ""}
+    week = {TEAM_DAYS: "tue", MONDAY_CARD: "true"}
     await press(host, LARS, TEAM_DAYS_VERB, week)
     next_monday = (monday_of(date.today()) + timedelta(weeks=1)).isoformat()
     await press(host, KARI, SET_VERB, {"day": next_monday, "where": "office"})

@@ -16,7 +16,6 @@ import pytest
 from bot.settings import Settings
 from cards.i18n import t, tn
 from cards.settings import WEEK_VISIBILITY
-from cards.team import INVITEE
 from cards.week import (
     ICS_VERB,
     MONDAY_CARD,
@@ -24,6 +23,7 @@ from cards.week import (
     SET_VERB,
     SHOW_VERB,
     TEAM_DAYS,
+    TEAM_DAYS_SHOW_VERB,
     TEAM_DAYS_VERB,
     UNIT,
 )
@@ -66,7 +66,7 @@ def day_buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 async def team_days(host: Host, days: str, monday: bool = False) -> dict[str, Any]:
     """Lars saves his team's office days (and the Monday card switch) in `mitt team`."""
-    data = {TEAM_DAYS: days, MONDAY_CARD: "true" if monday else "false", INVITEE: ""}
+    data = {TEAM_DAYS: days, MONDAY_CARD: "true" if monday else "false"}
     return await press(host, LARS, TEAM_DAYS_VERB, data)
 
 
@@ -100,12 +100,22 @@ async def test_team_days_set_in_mitt_team_show_in_the_conversation_and_the_week(
 ) -> None:
     await setup_org(host, KARI, LARS, OLE)
     team = await say(host, LARS, "mitt team")
-    assert inputs(team)[TEAM_DAYS] == "" and inputs(team)[MONDAY_CARD] == "false"
+    assert t("nb", "week.team_days.none") in texts(team)
+    (button,) = [
+        a
+        for e in team["body"]
+        if e.get("type") == "ActionSet"
+        for a in e["actions"]
+        if a["verb"] == TEAM_DAYS_SHOW_VERB
+    ]
+    days = (await press(host, LARS, TEAM_DAYS_SHOW_VERB, button["data"]))["value"]
+    assert inputs(days)[TEAM_DAYS] == "" and inputs(days)[MONDAY_CARD] == "false"
 
     saved = (await team_days(host, "thu,tue"))["value"]
     assert t("nb", "week.team.saved") in texts(saved)
     assert inputs(saved)[TEAM_DAYS] == "tue,thu"
-    assert inputs(await say(host, LARS, "mitt team"))[TEAM_DAYS] == "tue,thu"
+    shown_to_lars = t("nb", "week.team_days", days="tirsdag, torsdag")
+    assert shown_to_lars in texts(await say(host, LARS, "mitt team"))
 
     shown = t("nb", "agreement.weekdays.team_days", days="tirsdag, torsdag")
     await say(host, KARI, "avtale")
