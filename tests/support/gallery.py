@@ -806,7 +806,8 @@ def _week_cards() -> dict[str, Card]:
         "week-monday": week_card("nb", view, monday_card=True),
         "week-monday-en": week_card("en", view, monday_card=True),
         "office": office_card("nb", list(office_team.days), False, False, KARI.unit),
-        "office-leader-en": office_card("en", coming, True, True, LEADER.unit),
+        "office-leader-en": office_card("en", coming, False, True, LEADER.unit),
+        "office-unit": office_card("nb", list(view.days), True, False, KARI.unit),
         "weekdays-team-days": weekdays_card("nb", 2, {}, team_days=("tue", "thu")),
         "approval-team-day": approval_card(
             "nb", KARI.name, _agreement(KARI, 1, Status.PENDING), [Flag.TEAM_DAY]
