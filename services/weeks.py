@@ -434,7 +434,7 @@ class WeekService:
         plans = {p.id: filed[p.id] for p in people if p.id in filed}
         for person in people:
             if person.id not in plans:
-                plans[person.id] = await self._weeks.change_plan(
+                plans[person.id] = await self._weeks.ensure_plan(
                     leader_id, person.id, _pattern(await self._approved_extent(person.id))
                 )
         return plans

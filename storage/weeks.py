@@ -144,6 +144,26 @@ class WeekRepository:
             return changed
         raise PreconditionFailed(f"the plan of {person_id} kept changing")
 
+    async def ensure_plan(
+        self, leader_id: str, person_id: str, make: Callable[[Plan], Plan]
+    ) -> Plan:
+        """The plan filed under `leader_id`'s team, made with `make` when there is none yet.
+
+        Several views may find a member new at once: the first one's plan stands, and the others
+        read it instead of writing over each other."""
+        await self._move(leader_id, person_id)
+        pk, doc_id = team_pk(leader_id), _PLAN + person_id
+        doc = await self._store.read(CONTAINER, pk, doc_id)
+        if doc is not None:
+            return _plan(doc)
+        made = make(Plan(person_id))
+        try:
+            await self._store.create(CONTAINER, _plan_doc(pk, made))
+        except Conflict:
+            doc = await self._store.read(CONTAINER, pk, doc_id)
+            return _plan(doc) if doc else made
+        return made
+
     async def _move(self, leader_id: str, person_id: str) -> None:
         before = await self.filed_under(person_id)
         if before == leader_id:
