@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.agreement import Extent
+from domain.agreement import WORKDAYS, Extent
 from domain.agreement_record import Agreement
 from domain.clock import Clock, utc_now
 from domain.delivery import Recipient
@@ -209,25 +209,11 @@ class WeekService:
         """The coming workdays and who the viewer may see planning to be at the office."""
         person = await self._person(user_id)
         members, plans, team_days = await self._team_of(person, with_unit=unit)
-        reports = await self._directory.direct_reports(person.id)
-        if reports:
-            led = await self._team_plans(person.id, reports)
-            plans.update(led)
-            members = [m for m in members if m.person_id not in led] + [
-                Member(p.id, p.name, Viewer.LEADER) for p in reports
-            ]
-            team_days = team_days or (await self._weeks.team_days(person.id))
         if person.id not in plans:
             plans[person.id] = await self._own_plan(person)
-        days = at_office(
-            coming_workdays(self.today()),
-            members,
-            plans,
-            team_days,
-            me=person.id,
-            leader_view=bool(reports),
-        )
-        return OfficeView(days, unit, bool(reports), person.unit)
+        leads = any(m.viewer is Viewer.LEADER for m in members)
+        days = at_office(coming_workdays(self.today()), members, plans, team_days, person.id, leads)
+        return OfficeView(days, unit, leads, person.unit)
 
     # -- for other features ------------------------------------------------------------------
 
@@ -390,8 +376,9 @@ class WeekService:
     async def _team_of(
         self, person: Person, with_unit: bool = False
     ) -> tuple[list[Member], dict[str, Plan], tuple[str, ...]]:
-        """The people whose plans `person` may see in their own team (their leader's direct
-        reports and the leader), and with `with_unit` their unit's; their plans; the team days."""
+        """The people whose plans `person` may see: their own team (their leader's direct
+        reports and the leader), the team they lead if they do, and with `with_unit` their
+        unit's; their plans; the office days of both teams."""
         members: list[Member] = []
         plans: dict[str, Plan] = {}
         team_days: tuple[str, ...] = ()
@@ -410,6 +397,12 @@ class WeekService:
                     await self._team_plans(leader.manager_id or NO_LEADER, [leader], only=True)
                 )
                 members.append(Member(leader.id, leader.name, Viewer.TEAM))
+        reports = await self._directory.direct_reports(person.id)
+        if reports:
+            plans.update(await self._team_plans(person.id, reports))
+            members += [Member(p.id, p.name, Viewer.LEADER) for p in reports]
+            led_days = set(await self._weeks.team_days(person.id)) | set(team_days)
+            team_days = tuple(day for day in WORKDAYS if day in led_days)
         if with_unit and person.unit:
             known = {m.person_id for m in members} | {person.id}
             others = [p for p in await self._directory.in_unit(person.unit) if p.id not in known]

@@ -125,6 +125,8 @@ async def test_team_days_set_in_mitt_team_show_in_the_conversation_and_the_week(
     assert shown in texts(weekdays)
     week = await say(host, KARI, "min uke")
     assert t("nb", "week.team_days", days="tirsdag, torsdag") in texts(week)
+    # The leader's week shows the days of the team they lead too.
+    assert shown_to_lars in texts(await say(host, LARS, "min uke"))
 
     # Only the team's leader sets them; a day that is no workday changes nothing.
     refused = await press(host, OLE, TEAM_DAYS_VERB, {TEAM_DAYS: "mon", MONDAY_CARD: "true"})
