@@ -197,7 +197,7 @@ class WeekService:
         chosen = Visibility(str(value))
         person = await self._directory.person(normalise_id(user_id))
         if person is None:
-            return chosen if chosen is Visibility.TEAM else None
+            return chosen  # no team, no plan: nothing to hide from anyone
         await self._weeks.change_plan(
             person.manager_id or NO_LEADER, person.id, lambda p: replace(p, visibility=chosen)
         )

@@ -27,6 +27,8 @@ from cards.week import (
     TEAM_DAYS_VERB,
     UNIT,
 )
+from cli import week as week_cli
+from cli.main import parser
 from domain.week import monday_of
 from tests.support.answers import TASKS
 from tests.support.card_text import texts
@@ -309,3 +311,24 @@ async def test_people_who_left_the_directory_drop_out(host: Host) -> None:
     assert cards_to(host, OLE) == [] and len(cards_to(host, KARI)) == 1
     gone = await say(host, OLE, "min uke")
     assert t("nb", "week.not_in_directory") in texts(gone)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # against Cosmos it needs the bot's identity
+async def test_week_send_sends_this_weeks_card_now_and_a_second_run_sends_nothing_again(
+    host: Host, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await setup_org(host, KARI, LARS, OLE)
+    await approved(host, KARI)
+    await team_days(host, "tue", monday=True)
+    host.connector.clear()
+
+    async def week_send() -> tuple[int, str]:
+        code = await week_cli.run_cli(host.settings, parser().parse_args(["week", "send"]))
+        return code, capsys.readouterr().out
+
+    code, printed = await week_send()
+    assert code == 0 and "1 with a plan" in printed and "delivered 1" in printed, printed
+    assert monday_cards(host.connector) == {KARI.conversation_id: 1}
+    code, printed = await week_send()
+    assert code == 0 and "delivered 1" in printed
+    assert monday_cards(host.connector) == {KARI.conversation_id: 1}  # not a second time
