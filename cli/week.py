@@ -38,9 +38,6 @@ async def run_cli(settings: Settings, args: argparse.Namespace) -> int:
             await asyncio.sleep(RETRY_SECONDS)
             waited += RETRY_SECONDS
         report = sent.report
-        if report is None:
-            print(f"week {sent.week}: nobody to send to")
-            return 0
         counts = report.counts
         print(
             f"week {sent.week}: {sent.invited} with a plan in teams that have the Monday card on; "

@@ -14,7 +14,6 @@ breaker. The job is leased and catches up after a restart the way a round does
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -88,7 +87,7 @@ class OfficeView:
 class MondaySent:
     week: str
     invited: int
-    report: DeliveryReport | None
+    report: DeliveryReport
 
 
 class NotInDirectory(Exception):
@@ -119,7 +118,6 @@ class WeekService:
         self._timezone = timezone
         self._clock = clock
         self._schedule = schedule
-        self._holder = uuid.uuid4().hex[:12]
 
     def today(self) -> date:
         return self._clock().astimezone(self._timezone).date()
@@ -143,10 +141,6 @@ class WeekService:
 
     async def leads_a_team(self, user_id: str) -> bool:
         return await self._directory.is_leader(normalise_id(user_id))
-
-    async def team_days_of_leader(self, leader_id: str) -> tuple[str, ...]:
-        """What the agreement conversation and the approval card compare fixed days with."""
-        return await self._weeks.team_days(normalise_id(leader_id))
 
     # -- the employee: `min uke` and visibility ------------------------------------------------
 
