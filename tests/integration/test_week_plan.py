@@ -32,12 +32,12 @@ from cli.main import parser
 from domain.week import monday_of
 from tests.support.answers import TASKS
 from tests.support.card_text import texts
-from tests.support.example_org import EXAMPLE, KARI, LARS, OLE, SIGRID
+from tests.support.example_org import EXAMPLE, INGRID, KARI, LARS, OLE, SIGRID
 from tests.support.fake_connector import FakeConnector
 from tests.support.host import Host, parts
 from tests.support.messages import shows
 from tests.support.teams import TeamsUser
-from tests.support.turns import cards_to, fill_in, press, say, setup_org, step
+from tests.support.turns import cards_to, fill_in, press, reorganise, say, setup_org, step
 
 NEXT_MONDAY = monday_of(date.today()) + timedelta(weeks=1)
 
@@ -332,3 +332,19 @@ async def test_week_send_sends_this_weeks_card_now_and_a_second_run_sends_nothin
     code, printed = await week_send()
     assert code == 0 and "delivered 1" in printed
     assert monday_cards(host.connector) == {KARI.conversation_id: 1}  # not a second time
+
+
+async def test_the_unit_sees_only_plans_shared_with_the_unit(host: Host) -> None:
+    await setup_org(host, KARI, LARS, SIGRID)
+    # Sigrid moves to Ingrid's team but stays in Fjellvik skole: Kari's unit, not her team.
+    await reorganise(host, {SIGRID: INGRID})
+    await approved(host, KARI)
+    team_only = await press(host, SIGRID, OFFICE_VERB, {UNIT: True})
+    assert t("nb", "week.office.unit", unit="Fjellvik skole") in texts(team_only["value"])
+    assert "Kari Nordmann" not in texts(team_only["value"])  # her plan is for her team
+    assert "Kari Nordmann" not in texts(await say(host, SIGRID, "kontoret"))
+
+    await hide(host, KARI, "unit")
+    unit = await press(host, SIGRID, OFFICE_VERB, {UNIT: True})
+    assert "Kari Nordmann" in texts(unit["value"])
+    assert "Kari Nordmann" not in texts(await say(host, SIGRID, "kontoret"))  # the team alone
