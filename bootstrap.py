@@ -41,6 +41,7 @@ from bot.scheduler import next_fire
 from bot.settings import Settings
 from bot.telemetry import OFF, OtelRoundMetrics, Telemetry, TracedStore
 from bot.user_settings_turns import UserSettingsTurns
+from bot.week_turns import WeekTurns
 from cards.render import render
 from dialogs.agreement import AgreementDialogs
 from domain.agreement import Amounts, Mode
@@ -61,6 +62,7 @@ from services.pulse import PulseService
 from services.roles import RoleService
 from services.round_jobs import RoundJobs
 from services.user_settings import UserSettingsService
+from services.weeks import WeekService
 from services.written_agreement import WrittenAgreements
 from storage.agreements import AgreementRepository
 from storage.bot_state import DocumentBotStorage, dialog_state_of
@@ -82,6 +84,7 @@ from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
 from storage.sqlite_store import SqliteStore
 from storage.users import UserRepository
+from storage.weeks import WeekRepository
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ class Parts:
     data_rights: DataRightsService
     roles: RoleService
     notifier: Notifier
+    weeks: WeekService
     graph: GraphClient | None = None
     # The app installs itself through Graph (`org install`, and for waiting leaders).
     installs: InstallService | None = None
@@ -249,6 +253,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         render,
         install=auto_install,
     )
+    week_plans = WeekRepository(store)
     agreements = AgreementService(
         AgreementRepository(store),
         org,
@@ -266,6 +271,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
             settings.agreement_end_reminder_days,
         ),
         settings.timezone,
+        team_days=week_plans.team_days,
     )
     followups = FollowUpService(
         FollowUpRepository(store, ttl_seconds=settings.response_ttl_days * 24 * 3600),
@@ -313,6 +319,27 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         metrics.answered()
 
     checkins.stored.register(answered)
+    weeks = WeekService(
+        week_plans,
+        org,
+        agreements.approved_extent,
+        roster,
+        # Its own instance (a delivery counts its own requests) of the rounds' delivery: the
+        # same ledger, limiter and breaker.
+        DeliveryService(
+            roster,
+            ledger,
+            sender,
+            limiter=limiter,
+            on_unreachable=people.unreachable,
+            metrics=metrics,
+        ),
+        leases,
+        render,
+        settings.timezone,
+        schedule=next_fire(settings.week_card_cron, settings.timezone),
+    )
+    agreements.approved_events.register(weeks.agreement_approved)
     data_rights = DataRightsService(
         PersonalData(store, responses, AnswerTally(store, key)), rounds, key, dialog_state_of
     )
@@ -329,6 +356,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         data_rights,
         RoleService(roles, org),
         notifier,
+        weeks,
         graph,
         installs,
         telemetry,
@@ -361,6 +389,7 @@ class Turns:
     pulse: PulseTurns
     data: DataTurns
     agreement_pdf: AgreementPdfTurns
+    week: WeekTurns
 
 
 def build_turns(settings: Settings, parts: Parts) -> Turns:
@@ -382,24 +411,30 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
         parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min, ergonomics
     )
     data = DataTurns(parts.data_rights, links)
-    agreements = AgreementTurns(parts.agreements, dialogs, followups.open_for_team)
+    agreements = AgreementTurns(
+        parts.agreements, dialogs, followups.open_for_team, parts.weeks.team_settings
+    )
     written = WrittenAgreements(
         parts.agreements, AgreementRepository(parts.store), DirectoryRepository(parts.store)
     )
     agreement_pdf = AgreementPdfTurns(
         written, parts.agreements, links, Path(settings.agreement_pdf_font_dir)
     )
+    week = WeekTurns(parts.weeks, links)
     help_ = HelpTurns(agreements, pulse)
     routes = RouteTable(
         [
             *help_.routes(),
             *CheckinTurns(parts.checkins, followups).routes(),
-            *UserSettingsTurns(UserSettingsService(parts.people, parts.followups)).routes(),
+            *UserSettingsTurns(
+                UserSettingsService(parts.people, parts.followups, parts.weeks)
+            ).routes(),
             *agreements.routes(),
             *agreement_pdf.routes(),
             *followups.routes(),
             *pulse.routes(),
             *data.routes(),
+            *week.routes(),
         ],
         unknown_command=help_.unknown,
     )
@@ -419,4 +454,4 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
         )
     )
     adapter.on_turn_error = on_turn_error
-    return Turns(adapter, bot, pulse, data, agreement_pdf)
+    return Turns(adapter, bot, pulse, data, agreement_pdf, week)

@@ -87,9 +87,21 @@ def build_scheduler(
     org_sync: Callable[[], Awaitable[None]] | None = None,
     org_sync_cron: str = "0 3 * * *",
     ticks: Sequence[Callable[[], Awaitable[None]]] = (),
+    timed: Sequence[tuple[str, str, Callable[[], Awaitable[None]]]] = (),
 ) -> HostScheduler:
+    """`timed`: (id, crontab or SCHEDULE_OFF, job) of other weekly work, such as the Monday
+    card; its job is also among the `ticks`, which catch it up."""
     scheduler = HostScheduler(timezone)
     started = datetime.now(timezone)
+    for job_id, job_cron, job in timed:
+        if job_cron != SCHEDULE_OFF:
+            scheduler.add_job(
+                job,
+                CronTrigger.from_crontab(job_cron, timezone=timezone),
+                id=job_id,
+                coalesce=True,
+                max_instances=1,
+            )
     if cron != SCHEDULE_OFF:
         # At the minute, the tick finds the round due and opens it.
         scheduler.add_job(

@@ -75,6 +75,9 @@ class Settings:
     anonymity_k: int = 5
     pulse_distribution_min: int = 10  # a 1–5 distribution only from this many (never below k)
     checkin_cron: str = "0 9 * * mon"  # or SCHEDULE_OFF: rounds only by `round open`
+    # The Monday card of the week plan, to teams whose leader turned it on; SCHEDULE_OFF: only
+    # by `week send`.
+    week_card_cron: str = "0 7 * * mon"
     round_days: int = 7
     reminder_after_days: int = 2
     scheduler_tick_seconds: int = 300
@@ -204,6 +207,9 @@ class Settings:
             ),
             checkin_cron=_cron(
                 get("CHECKIN_CRON", d.checkin_cron), timezone, "CHECKIN_CRON", may_be_off=True
+            ),
+            week_card_cron=_cron(
+                get("WEEK_CARD_CRON", d.week_card_cron), timezone, "WEEK_CARD_CRON", may_be_off=True
             ),
             round_days=_int(get("ROUND_DAYS", str(d.round_days)), "ROUND_DAYS"),
             reminder_after_days=_int(

@@ -8,7 +8,7 @@ from bot.actions import ActionResult, ReplaceCard
 from bot.activity import send_card
 from bot.commands import Command
 from bot.routes import ActionRoute, CommandRoute, Route, Turn
-from cards.settings import NO_AGE_BAND, SAVE_VERB, settings_card
+from cards.settings import NO_AGE_BAND, SAVE_VERB, WEEK_VISIBILITY, settings_card
 from services.user_settings import Rejected, Saved, UserSettingsService
 
 
@@ -21,8 +21,10 @@ class UserSettingsTurns:
 
     async def show(self, turn: Turn) -> None:
         consent = await self._service.consent(turn.profile.user_id)
+        visibility = await self._service.visibility(turn.profile.user_id)
         await send_card(
-            turn.context, settings_card(turn.lang, turn.profile.age_band, consent.kinds)
+            turn.context,
+            settings_card(turn.lang, turn.profile.age_band, consent.kinds, visibility=visibility),
         )
 
     async def save(self, turn: Turn) -> ActionResult:
@@ -32,17 +34,28 @@ class UserSettingsTurns:
             turn.data.get("language"),
             "" if band == NO_AGE_BAND else band,
             turn.data.get("share"),
+            turn.data.get(WEEK_VISIBILITY),
         )
         match outcome:
-            case Saved(profile, consent):
+            case Saved(profile, consent, visibility):
                 return ReplaceCard(
                     settings_card(
-                        profile.effective_language, profile.age_band, consent.kinds, saved=True
+                        profile.effective_language,
+                        profile.age_band,
+                        consent.kinds,
+                        saved=True,
+                        visibility=visibility,
                     )
                 )
-            case Rejected(consent):
+            case Rejected(consent, visibility):
                 return ReplaceCard(
-                    settings_card(turn.lang, turn.profile.age_band, consent.kinds, invalid=True)
+                    settings_card(
+                        turn.lang,
+                        turn.profile.age_band,
+                        consent.kinds,
+                        invalid=True,
+                        visibility=visibility,
+                    )
                 )
             case _:
                 assert_never(outcome)

@@ -199,11 +199,16 @@ def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note:
 
 
 def extent_card(
-    lang: Language, values: Values, mode: Mode, errors: Sequence[str] = (), note: str = ""
+    lang: Language,
+    values: Values,
+    mode: Mode,
+    errors: Sequence[str] = (),
+    note: str = "",
+    team_days: Sequence[str] = (),
 ) -> Card:
     """How many days and what kind. Only the days the rules allow in `mode` are offered, and
     the weekdays come on a card of their own after "fixed days" (weekdays_card): a card cannot
-    show inputs as another input changes."""
+    show inputs as another input changes. The team's office days are shown on both."""
     ordered = mode is Mode.ORDERED
     days = [
         {
@@ -240,14 +245,29 @@ def extent_card(
         ],
         errors,
         note,
+        lead=_team_days_note(lang, team_days),
         intro_key="agreement.extent.intro_ordered" if ordered else "",
     )
 
 
+def _team_days_note(lang: Language, team_days: Sequence[str]) -> list[Element]:
+    if not team_days:
+        return []
+    shown = ", ".join(t(lang, f"weekday.{d}") for d in team_days)
+    return [text(t(lang, "agreement.weekdays.team_days", days=shown))]
+
+
 def weekdays_card(
-    lang: Language, days: int, values: Values, errors: Sequence[str] = (), note: str = ""
+    lang: Language,
+    days: int,
+    values: Values,
+    errors: Sequence[str] = (),
+    note: str = "",
+    team_days: Sequence[str] = (),
 ) -> Card:
-    """After "fixed days": which `days` weekdays, or back to another number of days."""
+    """After "fixed days": which `days` weekdays, or back to another number of days; the
+    team's office days shown, so a fixed day at home can avoid them."""
+    team = _team_days_note(lang, team_days)
     back = execute(
         STEP_VERB, t(lang, "agreement.weekdays.back"), {"step": "weekdays", "back": True}
     )
@@ -266,7 +286,10 @@ def weekdays_card(
         [],
         note,
         # Its refusals count the days: drawn here, with the number.
-        lead=[text(t(lang, key, n=days), color="Attention", weight="Bolder") for key in errors],
+        lead=[
+            *team,
+            *(text(t(lang, key, n=days), color="Attention", weight="Bolder") for key in errors),
+        ],
         more=[back],
     )
 

@@ -88,6 +88,8 @@ def help_card(
             "help.agreement",
             "help.ergonomics",
             "help.equipment",
+            "help.week",
+            "help.office",
             *(("help.team",) if leader else ()),
             *(("help.pulse",) if pulse else ()),
             "help.settings",

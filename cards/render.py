@@ -17,6 +17,7 @@ from cards.agreement_terms import end_due_card, notice_given_card
 from cards.checkin import checkin_card
 from cards.elements import Card
 from cards.followup import followup_card, followup_reminder_card, team_signal_card
+from cards.week import week_card
 from domain.agreement_record import Status
 from domain.language import Language
 from domain.messages import (
@@ -31,6 +32,7 @@ from domain.messages import (
     NoticeGiven,
     ReviewDue,
     TeamSignal,
+    WeekCard,
 )
 
 
@@ -62,5 +64,7 @@ def render(message: Message, lang: Language) -> Card:
             return team_signal_card(lang, contacts)
         case CheckinInvitation(round_, timezone, reminder):
             return checkin_card(lang, round_, timezone, reminder=reminder)
+        case WeekCard(week):
+            return week_card(lang, week, monday_card=True)
         case _:
             assert_never(message)

@@ -39,6 +39,7 @@ def web_app(settings: Settings, parts: Parts) -> web.Application:
             turns.pulse.download_route(),
             turns.data.download_route(),
             turns.agreement_pdf.download_route(),
+            turns.week.download_route(),
         ]
     )
     return app
@@ -91,8 +92,10 @@ async def serve(settings: Settings) -> None:
                 parts.agreements.scheduled_tick,
                 parts.followups.scheduled_tick,
                 parts.pulse.scheduled_tick,
+                parts.weeks.scheduled_tick,
                 *retention(parts.store),
             ),
+            timed=(("week-card", settings.week_card_cron, parts.weeks.scheduled_tick),),
         )
         if settings.scheduler:
             scheduler.start()

@@ -11,6 +11,7 @@ from domain.agreement_record import Agreement, Flag
 from domain.followup import Contacts, FollowUp
 from domain.org import Person
 from domain.rounds import Round
+from domain.week import WeekView
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,13 @@ class CheckinInvitation:
     reminder: bool
 
 
+@dataclass(frozen=True)
+class WeekCard:
+    """To a team member on Monday: the team days, their plan to adjust, who else is in."""
+
+    week: WeekView
+
+
 Message = (
     ApprovalRequested
     | AgreementDecided
@@ -111,4 +119,5 @@ Message = (
     | FollowUpPrompt
     | TeamSignal
     | CheckinInvitation
+    | WeekCard
 )

@@ -11,10 +11,14 @@ data-rights test fills every feature and checks that nothing about the person su
 |               | "led:<employee>": whose records name them (see below)        |                   |
 |               | download links not used yet (partition `links`, 15 minutes), | deleted           |
 |               | theirs and their leader's to their written agreement         |                   |
+|               | "week": which team's partition holds their week plan         | deleted           |
+| `weeks`       | the week plan (pattern, changes by date, who may see it);    | deleted           |
+|               | as a leader, the team's partition (team days, Monday card)   | deleted           |
 | `responses`   | every check-in answer, under the pseudonym, sealed           | deleted           |
 | `agreements`  | the agreement, its versions, its index entry                 | deleted           |
 | `followups`   | follow-ups about them (open and closed), index entry         | deleted           |
-| `deliveries`  | the send ledger: their entries in each round; notifications  | deleted           |
+| `deliveries`  | the send ledger: their entries in each round and Monday card; | deleted           |
+|               | notifications                                                |                   |
 |               | about them (topics named after them or their follow-ups)     |                   |
 | `dialogstate` | the half-done conversation in their 1:1 chat                 | deleted           |
 | `counters`    | numbers only (pulse cells, team counts, participation)       | kept, unlinkable  |
@@ -44,6 +48,7 @@ from storage.port import (
 )
 from storage.pulse import AnswerTally
 from storage.responses import ResponseRepository
+from storage.weeks import WeekRepository, ledger_partition
 
 INTERNAL = ("_etag", "_ts", "_rid", "_self", "_attachments", "pk", "ttl")
 #: Who a record names instead of a leader who erased their data.
@@ -71,6 +76,7 @@ class PersonalData:
         self._store = store
         self._responses = responses
         self._tally = tally
+        self._weeks = WeekRepository(store)
 
     async def export(self, user_id: str, pseudonym: str, rounds: list[str]) -> dict[str, Any]:
         """`rounds`: every round id, oldest first, the order the check-ins are listed in."""
@@ -102,6 +108,7 @@ class PersonalData:
             ),
             # The leader's own note stays the leader's; what was shared and done is here.
             "followups": [{k: v for k, v in _clean(d).items() if k != "note"} for d in followups],
+            "week_plan": await self._weeks.own_plan_doc(user_id),
             "as_leader": await self._export_as_leader(user_id, rounds),
         }
 
@@ -149,6 +156,7 @@ class PersonalData:
                 for round_id in rounds
                 if (counter := await store.read("counters", round_id, f"team:{leader_id}"))
             ],
+            "team_week": await self._weeks.team_settings_doc(leader_id),
         }
 
     async def _led(self, leader_id: str) -> list[str]:
@@ -183,7 +191,10 @@ class PersonalData:
         for round_id in rounds:
             # The sealed copies the pulse recounts from: part of the check-ins erased below.
             await self._tally.forget(round_id, pseudonym)
+        # Before the profile's partition, which holds the note of where the plan is filed.
+        week_plan = await self._weeks.remove_plan(user_id)
         erased = {
+            "week_plan": week_plan,
             "checkins": await delete_partition(store, "responses", pseudonym),
             "profile": await delete_partition(store, "users", user_id),
             "roster": await delete_if_there(store, "users", "roster", user_id),
@@ -201,7 +212,8 @@ class PersonalData:
         }
         topics += [f"followup-{fid}" for fid in followup_ids]
         sent = sum([await delete_partition(store, "deliveries", topic) for topic in topics])
-        for round_id in rounds:
+        weeks = [ledger_partition(week) for week in await self._weeks.weeks_sent()]
+        for round_id in [*rounds, *weeks]:
             for doc in await store.query("deliveries", round_id, {"user_id": user_id}):
                 sent += await delete_if_there(store, "deliveries", round_id, doc["id"])
         erased["delivery_log"] = sent
@@ -254,7 +266,7 @@ class PersonalData:
                 changed += await delete_if_there(store, "deliveries", topic, doc["id"])
         for round_id in rounds:
             changed += await delete_if_there(store, "counters", round_id, f"team:{leader_id}")
-        return changed
+        return changed + await self._weeks.forget_team(leader_id)
 
     async def _rewrite(
         self, container: str, doc: Document, change: Callable[[Document], Document]

@@ -27,6 +27,8 @@ Containers and their partition keys (the same names in both backends):
 | `audit`       | "YYYY-MM"               | who viewed or exported the pulse, when, what     |
 | `followups`   | employee's Entra id     | the open follow-up to their leader, closed ones  |
 |               | "index", "team-rounds"  | open follow-ups; rounds whose team signal ran     |
+| `weeks`       | "team:<leader's id>"    | team days and the members' week plans (storage/weeks.py) |
+|               | "monday", "sends"       | teams with the Monday card on; weeks it went out  |
 | `meta`        | "meta"                  | the pseudonym key's fingerprint (storage/keys.py) |
 """
 
@@ -50,6 +52,7 @@ CONTAINERS: tuple[str, ...] = (
     "directory",
     "agreements",
     "followups",
+    "weeks",
     "audit",
     "meta",
 )

@@ -70,9 +70,11 @@ from cards.pulse import ergonomics_picture_card, pulse_cards, pulse_summary, sco
 from cards.settings import settings_card
 from cards.team import team_card, with_back
 from cards.trend import trend_card
+from cards.week import office_card, team_days_card, week_card
 from domain.agreement import (
     FURNITURE_ITEMS,
     IT_ITEMS,
+    WORKDAYS,
     Amounts,
     EquipmentRequest,
     Extent,
@@ -120,6 +122,18 @@ from domain.refusals import OverLimit, Refusal
 from domain.rotation import rotation
 from domain.rounds import Round
 from domain.trend import DEFAULT_TREND_ROUNDS, TrendPoint
+from domain.week import (
+    DayAtOffice,
+    Member,
+    Plan,
+    Viewer,
+    Visibility,
+    WeekView,
+    Where,
+    at_office,
+    monday_of,
+    workdays,
+)
 from services.pulse import TREND_ROUNDS as PULSE_TREND_ROUNDS
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -522,7 +536,11 @@ def _team_cards() -> dict[str, Card]:
         week_plan([]),
     )
     return {
-        "team": team_card("nb", overview, followups),
+        "team": team_card("nb", overview, followups, team_days=("tue", "thu")),
+        "team-days": with_back(team_days_card("nb", ("tue", "thu"), True), "nb"),
+        "team-days-saved-en": with_back(
+            team_days_card("en", (), False, t("en", "week.team.saved")), "en"
+        ),
         "team-invited": team_card("nb", quiet, (), t("nb", "team.invited", name=MAGNUS.name)),
         "team-en": team_card("en", overview, followups[:1]),
     }
@@ -664,6 +682,8 @@ def _largest_team() -> tuple[TeamOverview, list[tuple[Person, FollowUp]]]:
 
 def _largest_cards() -> dict[str, Card]:
     team, followups = _largest_team()
+    everyone = [m.person for m in team.members] * 2  # a team of 300
+    largest_week, largest_office = _week_view(everyone, KARI)
     round_ = _round(items=round_items())  # every item in every round: the longest there can be
     assert FULL_TERMS.tasks is not None and FULL_TERMS.extent is not None
     assert FULL_TERMS.legal is not None
@@ -687,7 +707,21 @@ def _largest_cards() -> dict[str, Card]:
     ]
     errors = [FieldError(item, FieldProblem.REQUIRED) for item in round_.items]
     return {
-        "team-largest": team_card("nb", team, followups, t("nb", "team.invited", name=LONG_TEXT)),
+        "team-largest": team_card(
+            "nb",
+            team,
+            followups,
+            t("nb", "team.invited", name=LONG_TEXT),
+            team_days=WORKDAYS,
+        ),
+        "week-largest": week_card(
+            "nb",
+            largest_week,
+            Visibility.UNIT,
+            ics_url="https://bot.example.no/my-week.ics?t=x",
+            message=t("nb", "week.saved"),
+        ),
+        "office-largest": office_card("nb", largest_office, True, True, LONG_TEXT[:80]),
         "team-largest-last": team_card("en", team, followups, page=LARGEST_TEAM),
         "checkin-largest": checkin_card(
             "nb", round_, OSLO, {"comment": LONG_TEXT}, errors, reminder=True
@@ -877,6 +911,60 @@ def _other_cards() -> dict[str, Card]:
     }
 
 
+def _week_view(
+    people: list[Person], me: Person, monday_plus: int = 0, hidden: int = 0
+) -> tuple[WeekView, list[DayAtOffice]]:
+    """A week of `people` (the first `hidden` hide their plan), as `me` sees it."""
+    monday = monday_of(NOW.date()) + timedelta(days=monday_plus)
+    plans = {
+        p.id: Plan(
+            p.id,
+            home_days=(WORKDAYS[n % 5], WORKDAYS[(n + 2) % 5]) if n % 3 else (),
+            flexible=n % 3 == 0,
+            agreement=True,
+            changes={(monday + timedelta(days=n % 5)).isoformat(): Where.OFFICE},
+            visibility=Visibility.HIDDEN if n < hidden else Visibility.TEAM,
+        )
+        for n, p in enumerate(people)
+    }
+    plans[me.id] = Plan(me.id, ("mon", "wed"), agreement=True)
+    members = [Member(p.id, p.name, Viewer.TEAM) for p in people]
+    days = workdays(monday)
+    view = WeekView(
+        monday,
+        tuple(at_office(days, members, plans, ("tue", "thu"), me=me.id)),
+        ("tue", "thu"),
+        tuple(plans[me.id].on(d) or Where.OPEN for d in days),
+        NOW.date() + timedelta(days=1),
+    )
+    leader_members = [Member(p.id, p.name, Viewer.LEADER) for p in people]
+    coming = at_office(days, leader_members, plans, ("tue",), me=me.id, leader_view=True)
+    return view, coming
+
+
+def _week_cards() -> dict[str, Card]:
+    team = [PER, AISHA, JONAS, INGRID, MAGNUS]
+    view, coming = _week_view(team, KARI, hidden=1)
+    office_team, _ = _week_view(team, KARI)
+    link = "https://bot.example.no/my-week.ics?t=x"
+    return {
+        "week": week_card("nb", view, Visibility.TEAM),
+        "week-saved-ics": week_card(
+            "nb", view, Visibility.HIDDEN, ics_url=link, message=t("nb", "week.saved")
+        ),
+        "week-monday": week_card("nb", view, monday_card=True),
+        "week-monday-en": week_card("en", view, monday_card=True),
+        "office": office_card("nb", list(office_team.days), False, False, KARI.unit),
+        "office-leader-en": office_card("en", coming, False, True, LEADER.unit),
+        "office-unit": office_card("nb", list(view.days), True, False, KARI.unit),
+        "weekdays-team-days": weekdays_card("nb", 2, {}, team_days=("tue", "thu")),
+        "approval-team-day": approval_card(
+            "nb", KARI.name, _agreement(KARI, 1, Status.PENDING), [Flag.TEAM_DAY]
+        ),
+        "settings-week-hidden": settings_card("nb", "", [], visibility=Visibility.HIDDEN),
+    }
+
+
 def gallery() -> dict[str, Card]:
     """Every card, by a name the stub bot answers to (letters, digits and hyphens)."""
     cards: dict[str, Card] = {}
@@ -888,6 +976,7 @@ def gallery() -> dict[str, Card]:
         _other_cards(),
         _largest_cards(),
         _pulse_cards(),
+        _week_cards(),
     ):
         assert not cards.keys() & part.keys(), cards.keys() & part.keys()
         cards.update(part)
