@@ -339,7 +339,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         settings.timezone,
         schedule=next_fire(settings.week_card_cron, settings.timezone),
     )
-    agreements.approved_events.register(weeks.agreement_approved)
+    agreements.arrangement_events.register(weeks.arrangement_changed)
     data_rights = DataRightsService(
         PersonalData(store, responses, AnswerTally(store, key)), rounds, key, dialog_state_of
     )

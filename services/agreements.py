@@ -131,8 +131,9 @@ class AgreementService:
     ) -> None:
         self._agreements = agreements
         self._team_days = team_days
-        # An approved version is in force from now on (the week plan follows its days).
-        self.approved_events: Handlers[Agreement, None] = Handlers()
+        # The arrangement in force changed: a version approved, or the arrangement ended (the
+        # week plan follows its days).
+        self.arrangement_events: Handlers[Agreement, None] = Handlers()
         self._directory = directory
         self._notifier = notifier
         self._leases = leases
@@ -287,7 +288,7 @@ class AgreementService:
             _topic(decided), "decision", employee.id, AgreementDecided(employee, leader, decided)
         )
         if decided.status is Status.APPROVED:
-            await self.approved_events.publish(decided)
+            await self.arrangement_events.publish(decided)
         return employee, decided
 
     # -- either party: ending, and the history ---------------------------------------------
@@ -472,8 +473,10 @@ class AgreementService:
             current = _existing(agreement)
             return end(current, now) if has_ended(current, today) else current
 
-        await self._agreements.change(employee_id, over)
-        log.info("the home-office arrangement of %s has ended", ref(employee_id))
+        ended = await self._agreements.change(employee_id, over)
+        if not ended.approved_version:
+            log.info("the home-office arrangement of %s has ended", ref(employee_id))
+            await self.arrangement_events.publish(ended)
 
     async def _remind_end(self, employee_id: str, today: date) -> None:
         """Both hear of a temporary arrangement's end once, some days before it; the send

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.agreement import WORKDAYS, Extent
-from domain.agreement_record import Agreement
+from domain.agreement_record import Agreement, Status
 from domain.clock import Clock, utc_now
 from domain.delivery import Recipient
 from domain.language import Language, resolve_language
@@ -237,19 +237,21 @@ class WeekService:
                     result[person.id] = office
         return result
 
-    async def agreement_approved(self, agreement: Agreement) -> None:
-        """An approved agreement sets the person's weekly pattern (their changes by date stay)."""
+    async def arrangement_changed(self, agreement: Agreement) -> None:
+        """An approved agreement sets the person's weekly pattern, an ended one clears its days
+        at home (their changes by date stay)."""
+        extent = agreement.terms.extent if agreement.status is Status.APPROVED else None
         try:
             person = await self._directory.person(agreement.employee_id)
             if person is None:
                 return
             await self._weeks.change_plan(
-                person.manager_id or NO_LEADER, person.id, _pattern(agreement.terms.extent)
+                person.manager_id or NO_LEADER, person.id, _pattern(extent)
             )
         except StorageError:
             # The decision stands; the plan catches up when the week plan is next changed.
             log.exception(
-                "the week plan of %s did not follow the approval", ref(agreement.employee_id)
+                "the week plan of %s did not follow the agreement", ref(agreement.employee_id)
             )
 
     # -- the calendar file -------------------------------------------------------------------

@@ -159,7 +159,7 @@ def build_services(
         clock=clock,
         schedule=next_fire(settings.week_card_cron, settings.timezone),
     )
-    agreements.approved_events.register(weeks.agreement_approved)
+    agreements.arrangement_events.register(weeks.arrangement_changed)
     followups = FollowUpService(
         FollowUpRepository(store, ttl_seconds=ttl_seconds),
         checkins,
