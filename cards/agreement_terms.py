@@ -122,7 +122,8 @@ def terms_edit_card(
             "type": "Input.Date",
             "id": "end_on",
             "label": t(lang, "agreement.terms.end_on"),
-            "value": end_on if isinstance(end_on, str) and len(end_on) == 10 else "",
+            # Teams' renderer refuses the card over an empty value: none when no date is set.
+            **({"value": end_on} if isinstance(end_on, str) and len(end_on) == 10 else {}),
         },
         _months(
             lang,
