@@ -24,6 +24,7 @@ from botbuilder.integration.aiohttp import (
 from bot import sdk_patches
 from bot.agreement_turns import AgreementTurns
 from bot.checkin_turns import CheckinTurns
+from bot.coffee_turns import CoffeeTurns
 from bot.data_turns import DataTurns
 from bot.followup_turns import FollowUpTurns
 from bot.graph import GraphClient, GraphConfig, GraphDirectory
@@ -47,6 +48,7 @@ from domain.followup import Contacts, Thresholds
 from domain.ratelimit import TeamsLimiter
 from services.agreements import AgreementService, Policy
 from services.checkins import CheckinService
+from services.coffee import AgreementOfficeDays, CoffeeService
 from services.data_rights import DataRightsService
 from services.delivery import DeliveryService
 from services.followups import FollowUpPolicy, FollowUpService
@@ -60,6 +62,7 @@ from services.round_jobs import RoundJobs
 from services.user_settings import UserSettingsService
 from storage.agreements import AgreementRepository
 from storage.bot_state import DocumentBotStorage, dialog_state_of
+from storage.coffee import CoffeeRepository
 from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
@@ -140,6 +143,7 @@ class Parts:
     data_rights: DataRightsService
     roles: RoleService
     notifier: Notifier
+    coffee: CoffeeService
     graph: GraphClient | None = None
     # The app installs itself through Graph (`org install`, and for waiting leaders).
     installs: InstallService | None = None
@@ -306,8 +310,38 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         metrics.answered()
 
     checkins.stored.register(answered)
+    # Kaffeprat's cards go out like a round's: its own ledger entries, the shared limiter.
+    coffee_repo = CoffeeRepository(store, coffee_history_seconds(settings))
+    coffee = CoffeeService(
+        coffee_repo,
+        org,
+        roster,
+        ledger,
+        DeliveryService(
+            roster,
+            ledger,
+            sender,
+            limiter=limiter,
+            on_unreachable=people.unreachable,
+            metrics=metrics,
+        ),
+        leases,
+        AgreementOfficeDays(agreements),
+        PulseCounters(store),
+        AuditLog(store),
+        pulse.scope_of,
+        render,
+        settings.timezone,
+        settings.anonymity_k,
+        no_repeat=settings.coffee_no_repeat_rounds,
+        schedule=next_fire(settings.coffee_cron, settings.timezone),
+    )
     data_rights = DataRightsService(
-        PersonalData(store, responses, AnswerTally(store, key)), rounds, key, dialog_state_of
+        PersonalData(store, responses, AnswerTally(store, key)),
+        rounds,
+        key,
+        dialog_state_of,
+        coffee_repo,
     )
     return Parts(
         store,
@@ -322,10 +356,17 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         data_rights,
         RoleService(roles, org),
         notifier,
+        coffee,
         graph,
         installs,
         telemetry,
     )
+
+
+def coffee_history_seconds(settings: Settings) -> int:
+    """How long who met whom is kept: as long as the pairing looks back, with a weekly
+    schedule and room for a monthly one, and the check-back."""
+    return (settings.coffee_no_repeat_rounds + 2) * 31 * 24 * 3600
 
 
 @asynccontextmanager
@@ -360,15 +401,25 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
     dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(parts.store)))
     followups = FollowUpTurns(parts.followups)
     links = DownloadLinks(parts.store, settings.base_url)
-    pulse = PulseTurns(parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min)
+    coffee = CoffeeTurns(parts.coffee, settings.anonymity_k, settings.followup_social_low)
+    pulse = PulseTurns(
+        parts.pulse,
+        links,
+        settings.anonymity_k,
+        settings.pulse_distribution_min,
+        also=coffee.pulse_cards,
+    )
     data = DataTurns(parts.data_rights, links)
     agreements = AgreementTurns(parts.agreements, dialogs, followups.open_for_team)
     help_ = HelpTurns(agreements, pulse)
     routes = RouteTable(
         [
             *help_.routes(),
-            *CheckinTurns(parts.checkins, followups).routes(),
-            *UserSettingsTurns(UserSettingsService(parts.people, parts.followups)).routes(),
+            *CheckinTurns(parts.checkins, followups, coffee.receipt_lines).routes(),
+            *UserSettingsTurns(
+                UserSettingsService(parts.people, parts.followups), coffee.settings_lines
+            ).routes(),
+            *coffee.routes(),
             *agreements.routes(),
             *followups.routes(),
             *pulse.routes(),

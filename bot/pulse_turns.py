@@ -7,6 +7,8 @@ gets one. The download checks their role again and is audited like the card.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 
 from bot.actions import ActionResult, ShowCard, ShowMessage
@@ -27,9 +29,16 @@ CSV_PATH = "/pulse.csv"
 
 class PulseTurns:
     def __init__(
-        self, service: PulseService, links: DownloadLinks, anonymity_k: int, distribution_min: int
+        self,
+        service: PulseService,
+        links: DownloadLinks,
+        anonymity_k: int,
+        distribution_min: int,
+        also: Callable[[Profile], Awaitable[list[Card]]] | None = None,
     ) -> None:
+        """`also`: more cards after the pulse's own, for the same viewers (kaffeprat's)."""
         self._service = service
+        self._also = also
         self._links = links
         self._k = anonymity_k
         self._distribution_min = max(anonymity_k, distribution_min)
@@ -54,7 +63,8 @@ class PulseTurns:
         except NotPermitted:
             return [notice(lang, t(lang, "action.pulse"), [t(lang, "pulse.not_allowed")])]
         label = scope_label(lang, report.scope.areas)
-        return pulse_cards(lang, report, label, self._k, self._distribution_min)
+        cards = pulse_cards(lang, report, label, self._k, self._distribution_min)
+        return cards + (await self._also(profile) if self._also else [])
 
     async def csv_link(self, turn: Turn) -> ActionResult:
         """The CSV button: the summary again, with a fresh link, for the pressing client."""

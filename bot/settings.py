@@ -75,6 +75,8 @@ class Settings:
     checkin_cron: str = "0 9 * * mon"  # or SCHEDULE_OFF: rounds only by `round open`
     round_days: int = 7
     reminder_after_days: int = 2
+    coffee_cron: str = "0 10 * * mon"  # kaffeprat's pairing; SCHEDULE_OFF: only `coffee pair`
+    coffee_no_repeat_rounds: int = 8  # nobody meets anyone they met in this many rounds
     scheduler_tick_seconds: int = 300
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
     checkin_rotation: Rotation = field(default_factory=rotation)
@@ -195,6 +197,14 @@ class Settings:
                 get("CHECKIN_CRON", d.checkin_cron), timezone, "CHECKIN_CRON", may_be_off=True
             ),
             round_days=_int(get("ROUND_DAYS", str(d.round_days)), "ROUND_DAYS"),
+            coffee_cron=_cron(
+                get("COFFEE_CRON", d.coffee_cron), timezone, "COFFEE_CRON", may_be_off=True
+            ),
+            coffee_no_repeat_rounds=_at_least(
+                get("COFFEE_NO_REPEAT_ROUNDS", str(d.coffee_no_repeat_rounds)),
+                "COFFEE_NO_REPEAT_ROUNDS",
+                1,
+            ),
             reminder_after_days=_int(
                 get("REMINDER_AFTER_DAYS", str(d.reminder_after_days)), "REMINDER_AFTER_DAYS"
             ),
@@ -423,6 +433,13 @@ def _switch(value: str, name: str) -> bool:
 def _ids(value: str) -> tuple[str, ...] | None:
     """A comma-separated list of ids; None when empty (the default applies)."""
     return tuple(i.strip() for i in value.split(",") if i.strip()) or None
+
+
+def _at_least(value: str, name: str, least: int) -> int:
+    number = _int(value, name)
+    if number < least:
+        raise ConfigError(f"{name} must be at least {least}, not {number}")
+    return number
 
 
 def _int(value: str, name: str) -> int:

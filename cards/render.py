@@ -14,6 +14,7 @@ from cards.agreement import (
     review_card,
 )
 from cards.checkin import checkin_card
+from cards.coffee import checkback_card, matched_card
 from cards.elements import Card
 from cards.followup import followup_card, followup_reminder_card, team_signal_card
 from domain.agreement_record import Status
@@ -22,6 +23,8 @@ from domain.messages import (
     AgreementDecided,
     ApprovalRequested,
     CheckinInvitation,
+    CoffeeCheckBack,
+    CoffeeMatched,
     FollowUpPrompt,
     InvitedToAgree,
     Message,
@@ -53,5 +56,9 @@ def render(message: Message, lang: Language) -> Card:
             return team_signal_card(lang, contacts)
         case CheckinInvitation(round_, timezone, reminder):
             return checkin_card(lang, round_, timezone, reminder=reminder)
+        case CoffeeMatched(_, partners, day, at_office, starter):
+            return matched_card(lang, partners, day, at_office, starter)
+        case CoffeeCheckBack(round_id, partners):
+            return checkback_card(lang, round_id, partners)
         case _:
             assert_never(message)

@@ -20,7 +20,10 @@ def settings_card(
     share: Iterable[str] = (),
     saved: bool = False,
     invalid: bool = False,
+    extra: Iterable[Element] = (),
 ) -> Card:
+    """`extra`: the settings other features keep themselves, each with its own button
+    (kaffeprat)."""
     body: list[Element] = [title(t(lang, "settings.title"))]
     if saved:
         body.append(text(t(lang, "settings.saved"), weight="Bolder"))
@@ -72,4 +75,5 @@ def settings_card(
         }
     )
     body.append(text(t(lang, "settings.share.why"), size="Small", isSubtle=True))
+    body += extra
     return adaptive_card(body, [execute(SAVE_VERB, t(lang, "settings.save"), {})])

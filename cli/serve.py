@@ -81,6 +81,7 @@ async def serve(settings: Settings) -> None:
             settings.scheduler_tick_seconds,
             org_sync=parts.directory.scheduled_sync if parts.graph is not None else None,
             org_sync_cron=settings.org_sync_cron,
+            timed=((settings.coffee_cron, parts.coffee.tick),),
             ticks=(
                 parts.agreements.scheduled_tick,
                 parts.followups.scheduled_tick,
