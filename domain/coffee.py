@@ -280,19 +280,18 @@ def pair(
     left = matcher.match_left([u for u in people if u not in matcher.partner])
     groups = {tuple(sorted((a, b))) for a, b in matcher.partner.items()}
     unpaired = list(left)
-    trio: tuple[str, ...] | None = None
+    # The one left over joins a pair. More are left over only when people who may meet only
+    # among themselves (a unit whose members meet only their unit) are an odd number: each of
+    # those joins a pair of their own, rather than sitting the round out.
     for x in left:
-        if trio is not None:
-            break
         best = max(
-            (g for g in groups if all(matcher.ok(x, m) for m in g)),
+            (g for g in groups if len(g) == 2 and all(matcher.ok(x, m) for m in g)),
             key=lambda g: sum(weight(people[x], people[m], seed) for m in g),
             default=None,
         )
         if best is not None:
             groups.discard(best)
-            trio = tuple(sorted((*best, x)))
-            groups.add(trio)
+            groups.add(tuple(sorted((*best, x))))
             unpaired.remove(x)
     return Pairing(tuple(sorted(groups)), tuple(unpaired))
 
