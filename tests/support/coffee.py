@@ -111,9 +111,10 @@ def coffee_over(
     virtual: VirtualTime | None = None,
 ) -> CoffeeService:
     """One host's kaffeprat over `store`; `scopes`: who sees what in `puls` (default: ADMIN
-    everything)."""
+    everything). Its deliveries keep Teams' limits on virtual time (`virtual`)."""
     roster, ledger = RosterRepository(store), DeliveryLedger(store)
     seen = scopes if scopes is not None else {ADMIN: Scope(None)}
+    clock_of_limits = virtual or VirtualTime()
 
     async def scope_of(user_id: str) -> Scope | None:
         return seen.get(user_id)
@@ -128,7 +129,8 @@ def coffee_over(
             ledger,
             sender,
             holder=holder,
-            **({"monotonic": virtual.monotonic, "sleep": virtual.sleep} if virtual else {}),
+            monotonic=clock_of_limits.monotonic,
+            sleep=clock_of_limits.sleep,
         ),
         LeaseStore(store, clock),
         office or FixedOfficeDays(),

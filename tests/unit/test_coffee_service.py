@@ -69,7 +69,7 @@ async def test_only_those_who_joined_are_paired_and_each_gets_one_card() -> None
 
 
 async def test_the_card_names_the_partner_with_a_chat_link_a_day_and_a_starter() -> None:
-    store, sender, _, coffee, people = await setup(2)
+    _store, sender, _, coffee, people = await setup(2)
     await coffee.pair_now()
     (card,) = sender.cards_to(people[0].id)
     assert people[1].name in texts(card)
@@ -95,7 +95,7 @@ async def test_paused_people_are_skipped_until_their_date() -> None:
 
 async def test_nobody_meets_anyone_again_within_n_rounds_over_20_rounds_of_50() -> None:
     no_repeat = 6
-    store, sender, clock, coffee, people = await setup(50, no_repeat=no_repeat)
+    store, sender, clock, coffee, _people = await setup(50, no_repeat=no_repeat)
     history: list[set[frozenset[str]]] = []
     for week in range(20):
         clock.now = MONDAY + timedelta(weeks=week)
@@ -124,7 +124,7 @@ async def test_every_other_week_means_every_other_round() -> None:
 
 
 async def test_leaving_takes_them_out_of_the_next_rounds() -> None:
-    store, sender, clock, coffee, people = await setup(5)
+    _store, sender, clock, coffee, people = await setup(5)
     await coffee.pair_now()
     assert await coffee.leave(people[0].id)
     assert await coffee.membership(people[0].id) is None
@@ -152,7 +152,7 @@ async def test_the_check_back_comes_once_a_week_later_and_counts_only_numbers() 
     assert await coffee.answer(people[1].id, "k19990101", "yes") == NotInRound()
     await coffee.answer(people[1].id, round_id, "not_yet")
     # Nothing stored says what anyone answered, or names who answered with what.
-    for (container, pk, _), row in store._rows.items():
+    for (container, _pk, _), row in store._rows.items():
         body = str(row)
         if container == "counters":
             assert not any(p.id in body for p in people)
@@ -162,7 +162,7 @@ async def test_the_check_back_comes_once_a_week_later_and_counts_only_numbers() 
 
 async def test_puls_shows_numbers_per_service_area_with_the_anonymity_rules() -> None:
     # Area 0 has 8 people, area 1 only 2: theirs is hidden, and so the total, which gives it.
-    store, sender, clock, coffee, people = await setup(16, k=3)
+    store, _sender, clock, coffee, people = await setup(16, k=3)
     repo = CoffeeRepository(store, 1)
     for p in people:
         if p.service_area == "Area 1" and int(p.name.split()[1]) > 3:
@@ -185,7 +185,7 @@ async def test_puls_shows_numbers_per_service_area_with_the_anonymity_rules() ->
 
 
 async def test_puls_is_for_admins_and_reps_only() -> None:
-    store, sender, clock, coffee, people = await setup(
+    _store, _sender, _clock, coffee, people = await setup(
         4, scopes={"rep": Scope(frozenset({"Area 0"}))}
     )
     import pytest
