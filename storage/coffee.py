@@ -127,10 +127,12 @@ class CoffeeRepository:
             found = await self.match(round_.id, user_id)
             if found:
                 m = found[0]
+                # How many they met, not who: the cards in their chat named them, and an
+                # export holds nobody else's data.
                 history.append(
                     {
                         "round_id": m.round_id,
-                        "partners": list(m.partners),
+                        "partners": len(m.partners),
                         "day": m.day,
                         "at_office": m.at_office,
                         "checked_back": m.checked_back,

@@ -4,6 +4,8 @@ them reachable in Teams."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,12 +67,18 @@ def organisation(n: int, areas: int = 2, units: int = 3) -> list[Person]:
     ]
 
 
-async def enrol(store: DocumentStore, people: Sequence[Person], now: datetime) -> None:
+async def enrol(
+    store: DocumentStore,
+    people: Sequence[Person],
+    now: datetime,
+    service_url: str = "https://teams.invalid/",
+) -> None:
+    """In the directory, and reachable in Teams (each in a chat `a:<id>`)."""
     await DirectoryRepository(store).replace_all(people, "test", now)
     roster = RosterRepository(store)
     for p in people:
         await roster.save(
-            Recipient(p.id, "tenant", "https://teams.invalid/", "28:bot", f"29:{p.id}", f"a:{p.id}")
+            Recipient(p.id, "tenant", service_url, "28:bot", f"29:{p.id}", f"a:{p.id}")
         )
 
 
@@ -111,10 +119,9 @@ def coffee_over(
     virtual: VirtualTime | None = None,
 ) -> CoffeeService:
     """One host's kaffeprat over `store`; `scopes`: who sees what in `puls` (default: ADMIN
-    everything). Its deliveries keep Teams' limits on virtual time (`virtual`)."""
+    everything). Its deliveries keep Teams' limits, on virtual time with `virtual`."""
     roster, ledger = RosterRepository(store), DeliveryLedger(store)
     seen = scopes if scopes is not None else {ADMIN: Scope(None)}
-    clock_of_limits = virtual or VirtualTime()
 
     async def scope_of(user_id: str) -> Scope | None:
         return seen.get(user_id)
@@ -129,8 +136,8 @@ def coffee_over(
             ledger,
             sender,
             holder=holder,
-            monotonic=clock_of_limits.monotonic,
-            sleep=clock_of_limits.sleep,
+            monotonic=virtual.monotonic if virtual else time.monotonic,
+            sleep=virtual.sleep if virtual else asyncio.sleep,
         ),
         LeaseStore(store, clock),
         office or FixedOfficeDays(),
