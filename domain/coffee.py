@@ -7,14 +7,17 @@ among the pairs that allows, it prefers people from other units, and for those w
 at the office, pairs who share an office day. An odd number makes one group of three.
 
 The pairing is a maximum-weight matching (networkx, Edmonds' blossom algorithm) with maximum
-cardinality: no other matching of the candidate graph pairs more people, and among those that
+cardinality: no other matching of the graph it is given pairs more people, and among those that
 pair as many, none has a larger weight. The blossom algorithm is cubic, so it does not run on
 10,000 people at once: people are split into blocks of at most `BLOCK` that keep the widths
-(someone who meets only their unit is in a block with their unit), each block gets a sparse
-candidate graph (`CANDIDATES` partners a person, other units first), and the few left unpaired
-in their block are paired among each other, then by swapping along an augmenting path of
-length three, and the last one joins a pair as the group of three. `cross_unit_bound` is an
-upper bound of the pairs across units any pairing could make; the benchmark compares with it.
+(those who meet only their unit are in a block of their unit, with a few unit-mates who meet
+more widely) and mix the units, and each block gets a sparse candidate graph (`CANDIDATES`
+partners a person, other units first). Those left over in their blocks are matched again
+together with the pairs of those they may meet, on every allowed edge, which pairs them when
+anyone in reach is free to; one left over at the end joins a pair as the group of three (and so
+does one of each odd group of people who may meet only among themselves). `cross_unit_bound`
+is an upper bound of the groups across units any pairing could make: the benchmark compares
+with it.
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ DEFAULT_NO_REPEAT = 8
 BLOCK = 100
 #: How many candidate partners each person gets in their block's graph.
 CANDIDATES = 8
+#: How many pairs of their possible partners are matched again with each one left over.
+REOPEN = 8
 #: How many conversation starters the catalogs hold (`coffee.starter.1` …).
 STARTERS = 8
 
@@ -213,54 +218,66 @@ class _Matcher:
         return (other + same)[:CANDIDATES]
 
     def match_left(self, left: list[str]) -> list[str]:
-        """Pair those left among themselves (all pairs looked at: they are few), then each
-        still alone by an augmenting path x–a=b–y: a leaves b for x, b takes y."""
+        """Pair those left over in their blocks: with each other, and, for each still alone,
+        by matching again the pairs of those they may meet (at most `REOPEN` pairs each),
+        together with them, on every edge between them: a maximum matching of that part."""
+        self._match_all(left)
+        alone = [p for p in left if p not in self.partner]
+        if not alone:
+            return []
+        reopened = set(alone)
+        for x in alone:
+            pairs = [a for a in self.partner if self.ok(x, a)]
+            for a in self.rng.sample(pairs, min(len(pairs), REOPEN)):
+                reopened |= {a, self.partner[a]}
+        for u in reopened:
+            self.partner.pop(u, None)
+        self._match_all(sorted(reopened))
+        return sorted(p for p in reopened if p not in self.partner)
+
+    def _match_all(self, some: list[str]) -> None:
+        """A maximum-weight matching of `some` on every allowed edge between them."""
         graph: nx.Graph[str] = nx.Graph()
-        graph.add_nodes_from(left)
-        for i, a in enumerate(left):
-            for b in left[i + 1 :]:
+        graph.add_nodes_from(some)
+        for i, a in enumerate(some):
+            for b in some[i + 1 :]:
                 if self.ok(a, b):
-                    w = weight(self.people[a], self.people[b], self.seed)
-                    graph.add_edge(a, b, weight=w)
+                    graph.add_edge(a, b, weight=weight(self.people[a], self.people[b], self.seed))
         for a, b in nx.max_weight_matching(graph, maxcardinality=True):
             self.partner[a], self.partner[b] = b, a
-        alone = [p for p in left if p not in self.partner]
-        for x in list(alone):
-            if x in self.partner:
-                continue
-            for a, b in list(self.partner.items()):
-                if not self.ok(x, a):
-                    continue
-                y = next(
-                    (y for y in alone if y != x and y not in self.partner and self.ok(b, y)), None
-                )
-                if y is not None:
-                    self.partner.update({x: a, a: x, b: y, y: b})
-                    break
-        return [p for p in alone if p not in self.partner]
 
 
 def _blocks(people: list[Participant], rng: random.Random, size: int) -> list[list[Participant]]:
-    """People in blocks of at most about `size` that keep the widths: those who meet within
-    their unit or service area in blocks of their service area, whole units together; those
-    who meet anyone in blocks across the municipality."""
-    by_area: dict[str, list[Participant]] = defaultdict(list)
+    """People in blocks of at most about `size` that keep the widths and mix the units: those
+    who meet only their unit in blocks of their unit, with a few unit-mates who meet more
+    widely; those who meet their service area in blocks of it, each unit dealt out over them
+    all (so each block holds a share of every unit); those who meet anyone in blocks across
+    the municipality."""
+    units: dict[tuple[str, str], list[Participant]] = defaultdict(list)
+    areas: dict[str, list[Participant]] = defaultdict(list)
     everywhere: list[Participant] = []
     for p in people:
-        (everywhere if p.width is Width.ALL else by_area[p.area]).append(p)
-    blocks: list[list[Participant]] = []
-    for area in sorted(by_area):
-        units: dict[tuple[str, str], list[Participant]] = defaultdict(list)
-        for p in by_area[area]:
+        if p.width is Width.UNIT:
             units[p.unit_key].append(p)
-        count = max(1, -(-len(by_area[area]) // size))
-        chunks: list[list[Participant]] = [[] for _ in range(count)]
-        for key in sorted(units, key=lambda k: (-len(units[k]), k)):
-            min(chunks, key=len).extend(units[key])
-        blocks += chunks
+        elif p.width is Width.AREA:
+            areas[p.area].append(p)
+        else:
+            everywhere.append(p)
+    # Those who meet only their unit need unit-mates to choose from: a few of the others of
+    # their unit join their block (an odd one out there is paired later, across the blocks).
+    for key in sorted(units):
+        wider = [p for p in (*areas[key[0]], *everywhere) if p.unit_key == key]
+        lent = wider[: len(units[key]) % 2 + 2]
+        units[key] += lent
+        for p in lent:
+            (areas[key[0]] if p.width is Width.AREA else everywhere).remove(p)
     rng.shuffle(everywhere)
-    count = max(1, -(-len(everywhere) // size))
-    blocks += [everywhere[i::count] for i in range(count)]
+    groups = [*(units[k] for k in sorted(units)), *(areas[a] for a in sorted(areas)), everywhere]
+    blocks: list[list[Participant]] = []
+    for group in groups:
+        ordered = sorted(group, key=lambda p: p.unit_key) if group is not everywhere else group
+        count = max(1, -(-len(ordered) // size))
+        blocks += [ordered[i::count] for i in range(count)]
     return [b for b in blocks if b]
 
 
