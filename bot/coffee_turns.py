@@ -24,6 +24,7 @@ from cards.coffee import (
 from cards.elements import Card, Element
 from cards.i18n import t
 from cards.pulse import scope_label
+from domain.coffee import NOT_WITH_MAX
 from domain.language import Language
 from domain.profile import Profile
 from services.coffee import (
@@ -61,8 +62,10 @@ class CoffeeTurns:
 
     async def save(self, turn: Turn) -> ActionResult:
         lang = turn.lang
-        values = {key: str(turn.data.get(key) or "") for key in _FIELDS}
-        outcome = await self._service.join(turn.profile.user_id, *values.values())
+        # What comes back on a refusal is kept as typed, up to what the card takes.
+        values = {key: str(turn.data.get(key) or "")[:NOT_WITH_MAX] for key in _FIELDS}
+        raw = {key: turn.data.get(key) or "" for key in _FIELDS}
+        outcome = await self._service.join(turn.profile.user_id, *raw.values())
         match outcome:
             case Joined(membership, avoid):
                 until = membership.paused_until
@@ -74,7 +77,7 @@ class CoffeeTurns:
                 return ReplaceCard(coffee_card(lang, membership, avoid, note=note))
             case Refused(reason, unknown):
                 before = await self._service.membership(turn.profile.user_id)
-                error = t(lang, reason, addresses=", ".join(unknown))
+                error = t(lang, reason, addresses=", ".join(unknown)[:NOT_WITH_MAX])
                 return ReplaceCard(coffee_card(lang, before, error=error, values=values))
             case _:
                 assert_never(outcome)

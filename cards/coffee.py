@@ -23,6 +23,7 @@ from cards.elements import (
 )
 from cards.i18n import t
 from domain.coffee import (
+    NOT_WITH_MAX,
     Answer,
     CoffeeReport,
     Frequency,
@@ -37,8 +38,6 @@ from domain.org import Person
 SAVE_VERB = "coffee.save"
 LEAVE_VERB = "coffee.leave"
 MET_VERB = "coffee.met"
-#: The longest "not with" field: a few dozen addresses.
-NOT_WITH_MAX = 2000
 
 
 def _names(lang: Language, people: Sequence[Person]) -> str:

@@ -69,6 +69,8 @@ BLOCK = 100
 CANDIDATES = 8
 #: How many pairs of their possible partners are matched again with each one left over.
 REOPEN = 8
+#: The longest "not with" field taken: a few dozen addresses.
+NOT_WITH_MAX = 2000
 #: How many conversation starters the catalogs hold (`coffee.starter.1` …).
 STARTERS = 8
 

@@ -29,6 +29,7 @@ from domain.coffee import (
     DEFAULT_NO_REPEAT,
     MET_ITEM,
     MET_SCORE,
+    NOT_WITH_MAX,
     Answer,
     CoffeeReport,
     CoffeeRound,
@@ -245,6 +246,8 @@ class CoffeeService:
             chosen = (Frequency(str(frequency)), Meeting(str(meeting)), Width(str(width)))
             until = date.fromisoformat(str(paused_until)) if paused_until else None
         except ValueError:
+            return Refused("coffee.invalid")
+        if len(str(not_with or "")) > NOT_WITH_MAX:
             return Refused("coffee.invalid")
         if await self._directory.person(user_id) is None:
             return Refused("coffee.not_in_directory")

@@ -45,7 +45,6 @@ from cards.agreement import (
 )
 from cards.checkin import answered_card, checkin_card, notice_card, receipt_card
 from cards.coffee import (
-    NOT_WITH_MAX,
     checkback_answered,
     checkback_card,
     coffee_card,
@@ -99,7 +98,7 @@ from domain.agreement_record import (
 )
 from domain.catalog import COMMENT_MAX_LENGTH, round_items
 from domain.checkin import CheckinAnswers, FieldError, FieldProblem
-from domain.coffee import CoffeeReport, Frequency, Meeting, Membership, Width
+from domain.coffee import NOT_WITH_MAX, CoffeeReport, Frequency, Meeting, Membership, Width
 from domain.followup import (
     Action,
     AlreadyAsked,
