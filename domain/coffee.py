@@ -80,6 +80,8 @@ STARTERS = 8
 _BASE = 1000
 _OTHER_UNIT = 100
 _SHARED_DAY = 40
+#: Those left over, when they are matched again with the pairs around them: before any pair.
+_FAVOURED = 10_000
 
 
 @dataclass(frozen=True)
@@ -220,31 +222,65 @@ class _Matcher:
         return (other + same)[:CANDIDATES]
 
     def match_left(self, left: list[str]) -> list[str]:
-        """Pair those left over in their blocks: with each other, and, for each still alone,
-        by matching again the pairs of those they may meet (at most `REOPEN` pairs each),
-        together with them, on every edge between them: a maximum matching of that part."""
-        self._match_all(left)
-        alone = [p for p in left if p not in self.partner]
-        if not alone:
-            return []
-        reopened = set(alone)
-        for x in alone:
-            pairs = [a for a in self.partner if self.ok(x, a)]
-            for a in self.rng.sample(pairs, min(len(pairs), REOPEN)):
-                reopened |= {a, self.partner[a]}
-        for u in reopened:
-            self.partner.pop(u, None)
-        self._match_all(sorted(reopened))
-        return sorted(p for p in reopened if p not in self.partner)
+        """Pair those left over in their blocks: with each other (a block of their own), then
+        two at a time, the nearest first, by matching again, with them, the pairs of up to
+        `REOPEN` of those each may meet, on every edge between them, favouring the two: a
+        maximum matching of that small part pairs them whenever an augmenting path from one
+        to the other runs through it."""
+        self.match_block([self.people[u] for u in left])
+        alone = [u for u in left if u not in self.partner]
+        by_unit: dict[tuple[str, str], list[str]] = defaultdict(list)
+        by_area: dict[str, list[str]] = defaultdict(list)
+        for p in self.people.values():
+            by_unit[p.unit_key].append(p.user_id)
+            by_area[p.area].append(p.user_id)
+        everyone = list(self.people)
 
-    def _match_all(self, some: list[str]) -> None:
-        """A maximum-weight matching of `some` on every allowed edge between them."""
+        def reach(x: str) -> list[str]:
+            me = self.people[x]
+            near = {Width.UNIT: by_unit[me.unit_key], Width.AREA: by_area[me.area]}
+            return near.get(me.width, everyone)
+
+        while alone:
+            x = alone.pop(0)
+            if x in self.partner:
+                continue
+            me = self.people[x]
+            y = min(
+                (u for u in alone if u not in self.partner),
+                key=lambda u: (
+                    self.people[u].unit_key != me.unit_key,
+                    self.people[u].area != me.area,
+                ),
+                default=None,
+            )
+            ends = [x] if y is None else [x, y]
+            if y is not None:
+                alone.remove(y)
+            part = set(ends)
+            for end in ends:
+                seen = reach(end)
+                looked = self.rng.sample(seen, min(len(seen), 50 * REOPEN))
+                pairs = [a for a in looked if a in self.partner and self.ok(end, a)]
+                for a in self.rng.sample(pairs, min(len(pairs), REOPEN)):
+                    if a in self.partner:
+                        part |= {a, self.partner[a]}
+            for u in part:
+                self.partner.pop(u, None)
+            self._match_all(sorted(part), favour=frozenset(ends))
+        return sorted(u for u in self.people if u not in self.partner)
+
+    def _match_all(self, some: list[str], favour: frozenset[str] = frozenset()) -> None:
+        """A maximum-weight matching of `some` on every allowed edge between them; the
+        `favour`ed are paired first when anyone can be."""
         graph: nx.Graph[str] = nx.Graph()
         graph.add_nodes_from(some)
         for i, a in enumerate(some):
             for b in some[i + 1 :]:
                 if self.ok(a, b):
-                    graph.add_edge(a, b, weight=weight(self.people[a], self.people[b], self.seed))
+                    w = weight(self.people[a], self.people[b], self.seed)
+                    w += _FAVOURED * ((a in favour) + (b in favour))
+                    graph.add_edge(a, b, weight=w)
         for a, b in nx.max_weight_matching(graph, maxcardinality=True):
             self.partner[a], self.partner[b] = b, a
 
