@@ -402,7 +402,9 @@ class CoffeeService:
         return delivered
 
     async def _check_back(self, round_: CoffeeRound) -> None:
-        matches = await self._repo.matches(round_.id)
+        # Not to those who left kaffeprat since: leaving means no more cards.
+        members = {m.user_id for m in await self._repo.members()}
+        matches = {u: m for u, m in (await self._repo.matches(round_.id)).items() if u in members}
         people = {p.id: p for p in await self._directory.everyone()}
 
         def card_for(recipient: Recipient) -> Card:
