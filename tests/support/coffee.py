@@ -16,6 +16,7 @@ from domain.coffee import Frequency, Meeting, Membership, Width
 from domain.delivery import Recipient
 from domain.org import Person
 from domain.pulse import Scope
+from domain.rounds import NextScheduled, no_schedule
 from services.coffee import CoffeeService
 from services.delivery import DeliveryService, Sender
 from storage.coffee import CoffeeRepository
@@ -117,6 +118,7 @@ def coffee_over(
     scopes: Mapping[str, Scope] | None = None,
     holder: str | None = None,
     virtual: VirtualTime | None = None,
+    schedule: NextScheduled = no_schedule,
 ) -> CoffeeService:
     """One host's kaffeprat over `store`; `scopes`: who sees what in `puls` (default: ADMIN
     everything). Its deliveries keep Teams' limits, on virtual time with `virtual`."""
@@ -149,4 +151,5 @@ def coffee_over(
         k,
         clock=clock,
         no_repeat=no_repeat,
+        schedule=schedule,
     )

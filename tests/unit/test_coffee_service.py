@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
+from bot.scheduler import build_scheduler, next_fire
+from bot.settings import SCHEDULE_OFF
 from cards.i18n import t
 from domain.coffee import Answer, Frequency, Membership, Width
 from domain.org import Person
@@ -23,6 +25,7 @@ from storage.coffee import CoffeeRepository
 from tests.support.card_text import texts
 from tests.support.coffee import (
     ADMIN,
+    OSLO,
     Clock,
     VirtualTime,
     coffee_over,
@@ -202,3 +205,39 @@ async def test_puls_is_for_admins_and_reps_only() -> None:
         await coffee.report(people[0].id)
     report = await coffee.report("rep")
     assert report.met is None  # no round's check-back has closed
+
+
+async def test_a_host_that_missed_the_scheduled_minute_pairs_that_round_on_its_tick() -> None:
+    store, sender, clock = InMemoryStore(), RecordingSender(), Clock(MONDAY + timedelta(hours=3))
+    people = organisation(4)
+    await enrol(store, people, MONDAY)
+    await join_all(store, people)
+    schedule = next_fire("0 10 * * mon", OSLO)  # 10:00 in Oslo: 09:00 UTC, three hours ago
+    coffee = coffee_over(store, sender, clock, virtual=VirtualTime(), schedule=schedule)
+    await coffee.tick()
+    await coffee.tick()
+    (round_,) = await CoffeeRepository(store, 1).rounds()
+    assert round_.id == "k20261207" and set(paired(sender).values()) == {1}
+    # Six days later it is not made up any more; the next Monday's is.
+    clock.now = MONDAY + timedelta(days=6, hours=23)
+    await coffee.tick()
+    assert len(await CoffeeRepository(store, 1).rounds()) == 1
+    clock.now = MONDAY + timedelta(days=7, hours=1)
+    await coffee.tick()
+    assert [r.id for r in await CoffeeRepository(store, 1).rounds()] == ["k20261207", "k20261214"]
+
+
+def test_the_host_scheduler_fires_the_pairing_at_its_minute_and_ticks_it() -> None:
+    async def pairing() -> None: ...
+
+    async def round_tick() -> None: ...
+
+    class Jobs:
+        tick = staticmethod(round_tick)
+
+    scheduler = build_scheduler(Jobs(), SCHEDULE_OFF, OSLO, 300, timed=(("0 10 * * mon", pairing),))  # type: ignore[arg-type]
+    at_minute = scheduler.get_job("timed-0")
+    assert at_minute is not None and at_minute.func is pairing
+    assert [j.func for j in scheduler.get_jobs() if j.id.startswith("tick-")] == [pairing]
+    off = build_scheduler(Jobs(), SCHEDULE_OFF, OSLO, 300, timed=((SCHEDULE_OFF, pairing),))  # type: ignore[arg-type]
+    assert off.get_job("timed-0") is None
