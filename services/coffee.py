@@ -69,8 +69,8 @@ from storage.roster import RosterRepository
 log = logging.getLogger(__name__)
 
 LEASE = "coffee"
-CARD = "card"
-CHECKBACK = "checkback"
+CARD = "coffee"  # the ledger kinds, and what the delivery counters call them
+CHECKBACK = "coffee-checkback"
 #: A scheduled pairing a host missed is made up within this long; later it waits for the next.
 CATCH_UP = timedelta(days=6)
 CHECKBACK_AFTER = timedelta(days=7)
