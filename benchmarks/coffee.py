@@ -47,6 +47,7 @@ from domain.coffee import (
     Meeting,
     Participant,
     Width,
+    compatible,
     cross_unit_bound,
     matches_of,
     pair,
@@ -121,7 +122,11 @@ def pairing(people: list[Participant], rounds: int) -> tuple[CoffeeRound, list[M
         f"median {statistics.median(times):.1f} s, max {max(times):.1f} s"
     )
     print(f"groups:                      {len(result.groups)} ({trios} of three)")
-    print(f"left unpaired:               {len(result.unpaired)}")
+    frozen = {u: frozenset(v) for u, v in met.items() if u}
+    before = {u: frozenset(v - set(g)) for g in result.groups for u in g for v in [met[u]]}
+    history = {**frozen, **before}  # what was forbidden in the measured round
+    stuck = sum(not any(compatible(by_id[u], q, history) for q in people) for u in result.unpaired)
+    print(f"left unpaired:               {len(result.unpaired)} ({stuck} with nobody left to meet)")
     print(
         f"across units:                {cross} groups = {cross / len(result.groups):.3f} of all; "
         f"upper bound {bound}: {cross / bound:.3f} of the best possible"
