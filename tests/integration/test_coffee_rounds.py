@@ -5,8 +5,10 @@ stopped half-way. The cards go to a fake Bot Connector that enforces Teams' limi
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,8 @@ from bot.proactive import ConnectorSender
 from domain.coffee import CoffeeRound, Match
 from storage.coffee import CoffeeRepository
 from storage.port import DocumentStore
+from storage.sqlite_store import SqliteStore
+from tests.integration.test_delivery import run_cli
 from tests.support.coffee import Clock, coffee_over, enrol, join_all, organisation
 from tests.support.fake_connector import FakeConnector
 
@@ -95,4 +99,29 @@ async def test_a_pairing_stopped_half_way_is_made_again_from_the_start(
     assert status is not None and status.round.groups == 3
     matches = await repo.matches("k20261207")
     assert set(matches) == set(ids)
+    assert teams.delivered == {f"a:{i}": 1 for i in ids}
+
+
+@pytest.mark.slow
+async def test_coffee_pair_and_status_on_the_command_line(
+    tmp_path: Path, teams: FakeConnector
+) -> None:
+    database = tmp_path / "cli.sqlite3"
+    store = await SqliteStore.open(database)
+    ids = await members(store, teams, 5)
+    await store.close()
+    env = {**os.environ, "SQLITE_PATH": str(database), "PSEUDONYM_KEY": "k", "LOG_LEVEL": "WARNING"}
+    env.pop("STORAGE", None)
+
+    code, output = await run_cli("coffee", "status", env=env)
+    assert code == 1 and "no kaffeprat round yet" in output
+    code, output = await run_cli("coffee", "pair", env=env)
+    assert code == 0, output
+    assert "paired     5 people in 2 groups, 0 left over" in output
+    assert "cards      invited 5, delivered 5, failed 0, dead 0, pending 0" in output
+    code, again = await run_cli("coffee", "pair", env=env)  # the same day: done already
+    assert code == 0 and "invited 5, delivered 5" in again
+    code, status = await run_cli("coffee", "status", env=env)
+    assert code == 0 and "invited 5, delivered 5" in status
+    assert not any(i in output + status for i in ids)  # numbers only, never who
     assert teams.delivered == {f"a:{i}": 1 for i in ids}
