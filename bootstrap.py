@@ -26,6 +26,7 @@ from bot import sdk_patches
 from bot.agreement_pdf_turns import AgreementPdfTurns
 from bot.agreement_turns import AgreementTurns
 from bot.checkin_turns import CheckinTurns
+from bot.coffee_turns import CoffeeTurns
 from bot.data_turns import DataTurns
 from bot.followup_turns import FollowUpTurns
 from bot.graph import GraphClient, GraphConfig, GraphDirectory
@@ -50,6 +51,7 @@ from domain.followup import Contacts, Thresholds
 from domain.ratelimit import TeamsLimiter
 from services.agreements import AgreementService, Policy
 from services.checkins import CheckinService
+from services.coffee import CoffeeService, WeekPlanOfficeDays
 from services.data_rights import DataRightsService
 from services.delivery import DeliveryService
 from services.ergonomics import ErgonomicsService
@@ -66,6 +68,7 @@ from services.weeks import WeekService
 from services.written_agreement import WrittenAgreements
 from storage.agreements import AgreementRepository
 from storage.bot_state import DocumentBotStorage, dialog_state_of
+from storage.coffee import CoffeeRepository
 from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
@@ -149,6 +152,7 @@ class Parts:
     roles: RoleService
     notifier: Notifier
     weeks: WeekService
+    coffee: CoffeeService
     graph: GraphClient | None = None
     # The app installs itself through Graph (`org install`, and for waiting leaders).
     installs: InstallService | None = None
@@ -340,8 +344,38 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         schedule=next_fire(settings.week_card_cron, settings.timezone),
     )
     agreements.arrangement_events.register(weeks.arrangement_changed)
+    # Kaffeprat's cards go out like a round's: its own ledger entries, the shared limiter.
+    coffee_repo = CoffeeRepository(store, coffee_history_seconds(settings))
+    coffee = CoffeeService(
+        coffee_repo,
+        org,
+        roster,
+        ledger,
+        DeliveryService(
+            roster,
+            ledger,
+            sender,
+            limiter=limiter,
+            on_unreachable=people.unreachable,
+            metrics=metrics,
+        ),
+        leases,
+        WeekPlanOfficeDays(weeks),
+        PulseCounters(store),
+        AuditLog(store),
+        pulse.scope_of,
+        render,
+        settings.timezone,
+        settings.anonymity_k,
+        no_repeat=settings.coffee_no_repeat_rounds,
+        schedule=next_fire(settings.coffee_cron, settings.timezone),
+    )
     data_rights = DataRightsService(
-        PersonalData(store, responses, AnswerTally(store, key)), rounds, key, dialog_state_of
+        PersonalData(store, responses, AnswerTally(store, key)),
+        rounds,
+        key,
+        dialog_state_of,
+        coffee_repo,
     )
     return Parts(
         store,
@@ -357,10 +391,17 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         RoleService(roles, org),
         notifier,
         weeks,
+        coffee,
         graph,
         installs,
         telemetry,
     )
+
+
+def coffee_history_seconds(settings: Settings) -> int:
+    """How long who met whom is kept: as long as the pairing looks back, with a weekly
+    schedule and room for a monthly one, and the check-back."""
+    return (settings.coffee_no_repeat_rounds + 2) * 31 * 24 * 3600
 
 
 @asynccontextmanager
@@ -407,8 +448,14 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
         settings.admins,
         settings.timezone,
     )
+    coffee = CoffeeTurns(parts.coffee, settings.anonymity_k, settings.followup_social_low)
     pulse = PulseTurns(
-        parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min, ergonomics
+        parts.pulse,
+        links,
+        settings.anonymity_k,
+        settings.pulse_distribution_min,
+        ergonomics,
+        also=coffee.pulse_cards,
     )
     data = DataTurns(parts.data_rights, links)
     agreements = AgreementTurns(
@@ -425,10 +472,12 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
     routes = RouteTable(
         [
             *help_.routes(),
-            *CheckinTurns(parts.checkins, followups).routes(),
+            *CheckinTurns(parts.checkins, followups, coffee.receipt_lines).routes(),
             *UserSettingsTurns(
-                UserSettingsService(parts.people, parts.followups, parts.weeks)
+                UserSettingsService(parts.people, parts.followups, parts.weeks),
+                coffee.settings_lines,
             ).routes(),
+            *coffee.routes(),
             *agreements.routes(),
             *agreement_pdf.routes(),
             *followups.routes(),

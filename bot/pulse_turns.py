@@ -8,6 +8,8 @@ gets one. The download checks their role again and is audited like the card.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 
 from bot.actions import ActionResult, ShowCard, ShowMessage
@@ -42,9 +44,12 @@ class PulseTurns:
         anonymity_k: int,
         distribution_min: int,
         ergonomics: ErgonomicsService,
+        also: Callable[[Profile], Awaitable[list[Card]]] | None = None,
     ) -> None:
+        """`also`: more cards after the pulse's own, for the same viewers (kaffeprat's)."""
         self._service = service
         self._ergonomics = ergonomics
+        self._also = also
         self._links = links
         self._k = anonymity_k
         self._distribution_min = max(anonymity_k, distribution_min)
@@ -77,7 +82,7 @@ class PulseTurns:
                     lang, picture, scope_label(lang, picture.scope.areas), self._k
                 )
             )
-        return cards
+        return cards + (await self._also(profile) if self._also else [])
 
     async def csv_link(self, turn: Turn) -> ActionResult:
         """The CSV button: the summary again, with a fresh link, for the pressing client."""

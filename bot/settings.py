@@ -80,6 +80,8 @@ class Settings:
     week_card_cron: str = "0 7 * * mon"
     round_days: int = 7
     reminder_after_days: int = 2
+    coffee_cron: str = "0 10 * * mon"  # kaffeprat's pairing; SCHEDULE_OFF: only `coffee pair`
+    coffee_no_repeat_rounds: int = 8  # nobody meets anyone they met in this many rounds
     scheduler_tick_seconds: int = 300
     # Off in a staging slot, which shares production's store: no scheduled job and no command
     # that sends (docs/operations.md#upgrading-through-the-staging-slot).
@@ -212,6 +214,14 @@ class Settings:
                 get("WEEK_CARD_CRON", d.week_card_cron), timezone, "WEEK_CARD_CRON", may_be_off=True
             ),
             round_days=_int(get("ROUND_DAYS", str(d.round_days)), "ROUND_DAYS"),
+            coffee_cron=_cron(
+                get("COFFEE_CRON", d.coffee_cron), timezone, "COFFEE_CRON", may_be_off=True
+            ),
+            coffee_no_repeat_rounds=_at_least(
+                get("COFFEE_NO_REPEAT_ROUNDS", str(d.coffee_no_repeat_rounds)),
+                "COFFEE_NO_REPEAT_ROUNDS",
+                1,
+            ),
             reminder_after_days=_int(
                 get("REMINDER_AFTER_DAYS", str(d.reminder_after_days)), "REMINDER_AFTER_DAYS"
             ),
@@ -506,6 +516,13 @@ def _switch(value: str, name: str) -> bool:
 def _ids(value: str) -> tuple[str, ...] | None:
     """A comma-separated list of ids; None when empty (the default applies)."""
     return tuple(i.strip() for i in value.split(",") if i.strip()) or None
+
+
+def _at_least(value: str, name: str, least: int) -> int:
+    number = _int(value, name)
+    if number < least:
+        raise ConfigError(f"{name} must be at least {least}, not {number}")
+    return number
 
 
 def _int(value: str, name: str) -> int:

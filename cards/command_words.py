@@ -28,6 +28,7 @@ class Command(Enum):
     PULSE = "pulse"
     MY_DATA = "my_data"
     DELETE_DATA = "delete_data"
+    COFFEE = "coffee"
 
 
 #: Lower case, single spaces: what a button sends and the command menu shows. The parser also
@@ -46,6 +47,7 @@ COMMAND_WORDS: dict[Command, dict[Language, str]] = {
     Command.PULSE: {"nb": "puls", "en": "pulse"},
     Command.MY_DATA: {"nb": "mine data", "en": "my data"},
     Command.DELETE_DATA: {"nb": "slett mine data", "en": "delete my data"},
+    Command.COFFEE: {"nb": "kaffeprat", "en": "coffee"},
 }
 
 

@@ -108,6 +108,15 @@ def choice_set(
     return element
 
 
+def date_input(input_id: str, label: str, value: str = "") -> Element:
+    """A date picker; `value` an ISO date or "" for none. Teams' renderer refuses the whole card
+    over an empty `value`, so a date not chosen has no value at all."""
+    element: Element = {"type": "Input.Date", "id": input_id, "label": label}
+    if value:
+        element["value"] = value
+    return element
+
+
 def execute(verb: str, label: str, data: dict[str, Any]) -> Element:
     """`Action.Execute` with an `Action.Submit` fallback for clients without Universal Actions.
 

@@ -93,6 +93,7 @@ def help_card(
             *(("help.team",) if leader else ()),
             *(("help.pulse",) if pulse else ()),
             "help.settings",
+            "help.coffee",
             "help.data",
             "help.help",
         )

@@ -15,6 +15,7 @@ from cards.agreement import (
 )
 from cards.agreement_terms import end_due_card, notice_given_card
 from cards.checkin import checkin_card
+from cards.coffee import checkback_card, matched_card
 from cards.elements import Card
 from cards.followup import followup_card, followup_reminder_card, team_signal_card
 from cards.week import week_card
@@ -24,6 +25,8 @@ from domain.messages import (
     AgreementDecided,
     ApprovalRequested,
     CheckinInvitation,
+    CoffeeCheckBack,
+    CoffeeMatched,
     EndDue,
     FollowUpPrompt,
     InvitedToAgree,
@@ -66,5 +69,9 @@ def render(message: Message, lang: Language) -> Card:
             return checkin_card(lang, round_, timezone, reminder=reminder)
         case WeekCard(week):
             return week_card(lang, week, monday_card=True)
+        case CoffeeMatched(_, partners, day, at_office, starter):
+            return matched_card(lang, partners, day, at_office, starter)
+        case CoffeeCheckBack(round_id, partners):
+            return checkback_card(lang, round_id, partners)
         case _:
             assert_never(message)

@@ -23,7 +23,10 @@ def settings_card(
     saved: bool = False,
     invalid: bool = False,
     visibility: Visibility = Visibility.TEAM,
+    extra: Iterable[Element] = (),
 ) -> Card:
+    """`extra`: the settings other features keep themselves, each with its own button
+    (kaffeprat)."""
     body: list[Element] = [title(t(lang, "settings.title"))]
     if saved:
         body.append(text(t(lang, "settings.saved"), weight="Bolder"))
@@ -89,4 +92,5 @@ def settings_card(
         }
     )
     body.append(text(t(lang, "settings.week_visibility.why"), size="Small", isSubtle=True))
+    body += extra
     return adaptive_card(body, [execute(SAVE_VERB, t(lang, "settings.save"), {})])

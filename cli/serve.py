@@ -92,10 +92,12 @@ async def serve(settings: Settings) -> None:
                 parts.agreements.scheduled_tick,
                 parts.followups.scheduled_tick,
                 parts.pulse.scheduled_tick,
-                parts.weeks.scheduled_tick,
                 *retention(parts.store),
             ),
-            timed=(("week-card", settings.week_card_cron, parts.weeks.scheduled_tick),),
+            timed=(
+                ("week-card", settings.week_card_cron, parts.weeks.scheduled_tick),
+                ("coffee", settings.coffee_cron, parts.coffee.tick),
+            ),
         )
         if settings.scheduler:
             scheduler.start()

@@ -93,6 +93,25 @@ class TeamSignal:
 
 
 @dataclass(frozen=True)
+class CoffeeMatched:
+    """To each person paired in a kaffeprat round: their partner(s), a day, a starter."""
+
+    round_id: str
+    partners: tuple[Person, ...]
+    day: str  # a workday key, "mon" … "fri"
+    at_office: bool  # a shared office day; otherwise a Teams call
+    starter: int
+
+
+@dataclass(frozen=True)
+class CoffeeCheckBack:
+    """A week after the pairing: did you meet?"""
+
+    round_id: str
+    partners: tuple[Person, ...]
+
+
+@dataclass(frozen=True)
 class CheckinInvitation:
     """To everyone in the roster: the round's check-in card, or its reminder."""
 
@@ -120,4 +139,6 @@ Message = (
     | TeamSignal
     | CheckinInvitation
     | WeekCard
+    | CoffeeMatched
+    | CoffeeCheckBack
 )

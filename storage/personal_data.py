@@ -21,6 +21,8 @@ data-rights test fills every feature and checks that nothing about the person su
 |               | notifications                                                |                   |
 |               | about them (topics named after them or their follow-ups)     |                   |
 | `dialogstate` | the half-done conversation in their 1:1 chat                 | deleted           |
+| `users`,      | kaffeprat: their choices; their group in each round (in a    | deleted; named    |
+| `rounds`      | partner's group: `erased`), storage/coffee.py                | `erased` in others |
 | `counters`    | numbers only (pulse cells, team counts, participation)       | kept, unlinkable  |
 | `directory`   | the HR import / Graph sync: the organisation's record        | kept (HR's)       |
 | `audit`       | pulse views *they* made as a rep or admin                    | kept (accountability) |

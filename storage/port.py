@@ -12,8 +12,10 @@ Containers and their partition keys (the same names in both backends):
 | `users`       | Entra object id         | profile, conversation reference, welcome marker  |
 |               | "roster"                | everyone reachable: one entry per person         |
 |               | "links"                 | download links not used yet (bot/links.py)       |
+|               | "coffee"                | kaffeprat's members (storage/coffee.py)          |
 | `responses`   | respondent's pseudonym  | one check-in response per round (id = round id)  |
 | `rounds`      | "rounds"                | check-in rounds                                  |
+|               | "coffee", "coffee:<id>" | kaffeprat's rounds; each round's groups          |
 | `counters`    | round id                | aggregate counters, updated by `increment`; the  |
 |               |                         | sealed entries they are recounted from at close  |
 | `deliveries`  | round id                | the send ledger: one entry per kind and person   |

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from bot.links import LINK_SECONDS, DownloadLinks
 from bot.settings import Settings
 from cards.agreement import PDF_VERB
+from cards.coffee import SAVE_VERB as COFFEE_SAVE_VERB
 from cards.data_rights import DELETE_VERB, DOWNLOAD_VERB, KEEP_VERB
 from cards.followup import DONE_VERB
 from cards.i18n import t
@@ -56,6 +57,10 @@ async def use_everything(host: Host) -> None:
     await step(host, KARI, "summary", {"choice": "send"})
     (approval, *_) = [c for c in cards_to(host, LARS) if shows(texts(c), "nb", "approval.title")]
     await press(host, LARS, "agreement.decide", {**approval["actions"][0]["data"], "comment": ""})
+    for user in (KARI, OLE):  # kaffeprat: taking part, and a round with a partner
+        choices = {"frequency": "weekly", "meeting": "call", "width": "all"}
+        await press(host, user, COFFEE_SAVE_VERB, choices)
+    assert await parts(host).coffee.pair_now() is not None
     await download_link(host, KARI)  # a download link not used yet
     # And one Lars made to her written agreement: it names her as what it is about.
     await press(host, LARS, PDF_VERB, {"employee": KARI.aad_object_id})
@@ -94,6 +99,8 @@ async def test_export_holds_the_users_data_and_nobody_elses(host: Host) -> None:
     assert export["week_plan"]["visible_to"] == "hidden"
     assert export["week_plan"]["home_days"] == ["mon", "wed"]
     assert list(export["week_plan"]["changes"].values()) == ["office"]
+    assert export["kaffeprat"]["membership"]["frequency"] == "weekly"
+    assert [r["partners"] for r in export["kaffeprat"]["rounds"]] == [1]
     assert OLE.aad_object_id not in json.dumps(export)  # nobody else's data
     # The link is Kari's alone: another path or a changed token gets nothing.
     assert (await host.client.get(path.replace("my-data.json", "pulse.csv"))).status == 403
@@ -149,6 +156,7 @@ async def test_after_erasing_nothing_leads_back_and_aggregates_stay(
     export = await parts(host).data_rights.export(KARI.aad_object_id)
     assert export["checkins"] == [] and export["agreement"] is None
     assert export["followups"] == [] and export["standing_consent"] is None
+    assert export["kaffeprat"] == {"membership": None, "rounds": []}
     again = await say(host, KARI, "mine data")
     assert {
         f["value"] for b in again["body"] if b.get("type") == "FactSet" for f in b["facts"]

@@ -54,6 +54,16 @@ from cards.agreement_terms import (
     terms_values,
 )
 from cards.checkin import answered_card, checkin_card, notice_card, receipt_card
+from cards.coffee import (
+    checkback_answered,
+    checkback_card,
+    coffee_card,
+    left_card,
+    matched_card,
+    suggestion,
+)
+from cards.coffee import pulse_card as coffee_pulse_card
+from cards.coffee import settings_lines as coffee_settings_lines
 from cards.data_rights import confirm_delete_card, deleted_card, kept_card, my_data_card
 from cards.elements import Card
 from cards.followup import (
@@ -100,6 +110,7 @@ from domain.agreement_record import (
 )
 from domain.catalog import COMMENT_MAX_LENGTH, round_items
 from domain.checkin import CheckinAnswers, FieldError, FieldProblem
+from domain.coffee import NOT_WITH_MAX, CoffeeReport, Frequency, Meeting, Membership, Width
 from domain.ergonomics_picture import Counts, Quarter, picture
 from domain.followup import (
     Action,
@@ -965,6 +976,81 @@ def _week_cards() -> dict[str, Card]:
     }
 
 
+def _coffee_cards() -> dict[str, Card]:
+    """Kaffeprat: joining (with the longest "not with" list a card takes), the pairing, the
+    check-back, the receipt's suggestion, and the numbers in `puls`."""
+    member = Membership(
+        KARI.id,
+        Frequency.WEEKLY,
+        Meeting.OFFICE,
+        Width.ALL,
+        paused_until=date(2025, 12, 8),
+        not_with=frozenset({PER.id, AISHA.id}),
+    )
+    refused = {
+        "frequency": "weekly",
+        "meeting": "call",
+        "width": "area",
+        "paused_until": "",
+        "not_with": ("navn.navnesen@kommune.no, " * 80)[:NOT_WITH_MAX],
+    }
+    round_ = _round()
+    answers = CheckinAnswers({i: 1 if i == "social" else 3 for i in round_.items})
+    met = {
+        a: Summary(12 + 3 * n, {"met": (12 + 3 * n) * (2 + n % 3)})
+        for n, a in enumerate(SERVICE_AREAS)
+    }
+    total = Summary(
+        sum(c.n for c in met.values()), {"met": sum(c.sums["met"] for c in met.values())}
+    )
+    everyone = CoffeeReport(
+        Scope(None),
+        "k20251117",
+        NOW - timedelta(days=14),
+        412,
+        825,
+        {a: 40 + 9 * n for n, a in enumerate(SERVICE_AREAS)},
+        View("k20251117", ("met",), 825, total, None, dict(met), {}),
+    )
+    rep_areas = frozenset(SERVICE_AREAS[:3])
+    hidden = {a: (None if n == 1 else met[a]) for n, a in enumerate(SERVICE_AREAS[:3])}
+    rep = CoffeeReport(
+        Scope(rep_areas),
+        "k20251117",
+        NOW - timedelta(days=14),
+        None,
+        None,
+        {a: (None if n == 1 else 40 + 9 * n) for n, a in enumerate(SERVICE_AREAS[:3])},
+        View("k20251117", ("met",), 0, None, None, hidden, {}),
+    )
+    return {
+        "coffee-join": coffee_card("nb", None),
+        "coffee-member-en": coffee_card(
+            "en", member, (PER, AISHA), note=t("en", "coffee.paused", date="08.12.2025")
+        ),
+        "coffee-refused": coffee_card(
+            "nb",
+            None,
+            error=t("nb", "coffee.unknown_people", addresses=refused["not_with"]),
+            values=refused,
+        ),
+        "coffee-left": left_card("nb"),
+        "coffee-match": matched_card("nb", (PER,), "wed", False, 3),
+        "coffee-match-three-en": matched_card("en", (JONAS, AISHA), "tue", True, 7),
+        "coffee-checkback": checkback_card("nb", "k20251117", (INGRID, AISHA)),
+        "coffee-checkback-thanks-en": checkback_answered("en", "coffee.checkback.thanks"),
+        "receipt-coffee": receipt_card("nb", round_, OSLO, answers, False, extra=suggestion("nb")),
+        "settings-coffee": settings_card(
+            "nb", "", ["social"], extra=coffee_settings_lines("nb", member)
+        ),
+        "coffee-pulse": coffee_pulse_card("nb", everyone, scope_label("nb", None), 5, OSLO),
+        "coffee-pulse-rep-en": coffee_pulse_card("en", rep, scope_label("en", rep_areas), 5, OSLO),
+        "coffee-pulse-none": coffee_pulse_card(
+            "nb", CoffeeReport(Scope(None)), scope_label("nb", None), 5, OSLO
+        ),
+    }
+
+
 def gallery() -> dict[str, Card]:
     """Every card, by a name the stub bot answers to (letters, digits and hyphens)."""
     cards: dict[str, Card] = {}
@@ -977,6 +1063,7 @@ def gallery() -> dict[str, Card]:
         _largest_cards(),
         _pulse_cards(),
         _week_cards(),
+        _coffee_cards(),
     ):
         assert not cards.keys() & part.keys(), cards.keys() & part.keys()
         cards.update(part)
