@@ -49,6 +49,7 @@ from domain.org import Person, normalise_id
 from domain.profile import Profile
 from domain.refusals import Refusal
 from services.agreements import AgreementService
+from storage.weeks import TeamSettings
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +76,12 @@ class AgreementTurns:
         service: AgreementService,
         dialogs: AgreementDialogs,
         open_followups: Callable[[str], Awaitable[list[tuple[Person, FollowUp]]]],
+        team_week: Callable[[str], Awaitable[TeamSettings]] | None = None,
     ) -> None:
         self._service = service
         self._dialogs = dialogs
         self._open_followups = open_followups  # `mitt team` shows them beside the agreements
+        self._team_week = team_week  # and the team days (services/weeks.py)
 
     def routes(self) -> list[Route]:
         return [
@@ -223,7 +226,7 @@ class AgreementTurns:
             decision,
             comment if isinstance(comment, str) else "",
         )
-        flags = self._service.problems(decided).flagged
+        flags = await self._service.flags(decided)
         task = await self._service.task(decided) if decided.status is Status.APPROVED else None
         return ReplaceCard(
             with_back(
@@ -276,7 +279,7 @@ class AgreementTurns:
         lang = profile.effective_language
         employee, agreement = await self._service.for_leader(profile.user_id, employee_id)
         if agreement.status is Status.PENDING:
-            flags = self._service.problems(agreement).flagged
+            flags = await self._service.flags(agreement)
             card = approval_card(lang, employee.name, agreement, flags, employee.teams_login)
         else:
             approved = await self._service.approved_of(agreement)
@@ -302,12 +305,14 @@ class AgreementTurns:
         lang = profile.effective_language
         if not await self._service.is_leader(profile.user_id):
             return notice(lang, t(lang, "team.title"), [t(lang, "team.not_leader")])
+        week = await self._team_week(profile.user_id) if self._team_week else None
         return team_card(
             lang,
             await self._service.team(profile.user_id),
             await self._open_followups(profile.user_id),
             message,
             page,
+            week.team_days if week else None,
         )
 
     async def _standing(self, profile: Profile, current: Agreement) -> Card:

@@ -87,7 +87,11 @@ def build_scheduler(
     org_sync: Callable[[], Awaitable[None]] | None = None,
     org_sync_cron: str = "0 3 * * *",
     ticks: Sequence[Callable[[], Awaitable[None]]] = (),
+    timed: Sequence[tuple[str, str, Callable[[], Awaitable[None]]]] = (),
 ) -> HostScheduler:
+    """`timed`: (id, crontab or SCHEDULE_OFF, job) of other weekly work (the Monday card,
+    kaffeprat's pairing); each is also ticked, so that it catches up what a host missed, as
+    the rounds do."""
     scheduler = HostScheduler(timezone)
     started = datetime.now(timezone)
     if cron != SCHEDULE_OFF:
@@ -100,6 +104,16 @@ def build_scheduler(
             max_instances=1,
         )
     catch_up = [jobs.tick, *ticks]
+    for job_id, job_cron, job in timed:
+        if job_cron != SCHEDULE_OFF:
+            scheduler.add_job(
+                job,
+                CronTrigger.from_crontab(job_cron, timezone=timezone),
+                id=job_id,
+                coalesce=True,
+                max_instances=1,
+            )
+        catch_up.append(job)
     if org_sync is not None:
         # Nightly, so that leaders and service areas follow Entra by the next working day.
         scheduler.add_job(

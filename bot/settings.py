@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
+from cards.agreement_pdf import FONT_FILES
 from domain.agreement import PRICES
 from domain.legal_terms import MAX_TERM_TEXT, Hours, TermDefaults
 from domain.retry import TURN_BUDGET
@@ -74,8 +75,13 @@ class Settings:
     anonymity_k: int = 5
     pulse_distribution_min: int = 10  # a 1–5 distribution only from this many (never below k)
     checkin_cron: str = "0 9 * * mon"  # or SCHEDULE_OFF: rounds only by `round open`
+    # The Monday card of the week plan, to teams whose leader turned it on; SCHEDULE_OFF: only
+    # by `week send`.
+    week_card_cron: str = "0 7 * * mon"
     round_days: int = 7
     reminder_after_days: int = 2
+    coffee_cron: str = "0 10 * * mon"  # kaffeprat's pairing; SCHEDULE_OFF: only `coffee pair`
+    coffee_no_repeat_rounds: int = 8  # nobody meets anyone they met in this many rounds
     scheduler_tick_seconds: int = 300
     # Off in a staging slot, which shares production's store: no scheduled job and no command
     # that sends (docs/operations.md#upgrading-through-the-staging-slot).
@@ -88,6 +94,9 @@ class Settings:
     equipment_furniture_nok: int = 5_000
     equipment_prices: dict[str, int] = field(default_factory=lambda: dict(PRICES))
     agreement_review_months: int = 12
+    # DejaVu Sans for the written agreement's PDF (cards/agreement_pdf.py): Debian's
+    # fonts-dejavu-core puts it here; PDF/A embeds it, so the font must be on the host.
+    agreement_pdf_font_dir: str = "/usr/share/fonts/truetype/dejavu"
     # The § 2 terms offered pre-filled (docs/product.md#the-law-hjemmekontorforskriften).
     agreement_terms: TermDefaults = field(default_factory=TermDefaults)
     agreement_end_reminder_days: int = 30  # before a temporary arrangement's end date
@@ -201,7 +210,18 @@ class Settings:
             checkin_cron=_cron(
                 get("CHECKIN_CRON", d.checkin_cron), timezone, "CHECKIN_CRON", may_be_off=True
             ),
+            week_card_cron=_cron(
+                get("WEEK_CARD_CRON", d.week_card_cron), timezone, "WEEK_CARD_CRON", may_be_off=True
+            ),
             round_days=_int(get("ROUND_DAYS", str(d.round_days)), "ROUND_DAYS"),
+            coffee_cron=_cron(
+                get("COFFEE_CRON", d.coffee_cron), timezone, "COFFEE_CRON", may_be_off=True
+            ),
+            coffee_no_repeat_rounds=_at_least(
+                get("COFFEE_NO_REPEAT_ROUNDS", str(d.coffee_no_repeat_rounds)),
+                "COFFEE_NO_REPEAT_ROUNDS",
+                1,
+            ),
             reminder_after_days=_int(
                 get("REMINDER_AFTER_DAYS", str(d.reminder_after_days)), "REMINDER_AFTER_DAYS"
             ),
@@ -228,6 +248,7 @@ class Settings:
                 get("AGREEMENT_REVIEW_MONTHS", str(d.agreement_review_months)),
                 "AGREEMENT_REVIEW_MONTHS",
             ),
+            agreement_pdf_font_dir=get("AGREEMENT_PDF_FONT_DIR", d.agreement_pdf_font_dir),
             agreement_terms=_terms(get, d.agreement_terms),
             agreement_end_reminder_days=_int(
                 get("AGREEMENT_END_REMINDER_DAYS", str(d.agreement_end_reminder_days)),
@@ -249,6 +270,7 @@ class Settings:
             pseudonym_key_file=get("PSEUDONYM_KEY_FILE", d.pseudonym_key_file),
             local_mode_unsafe_expose=get(UNSAFE_EXPOSE) == UNSAFE_EXPOSE_VALUE,
         )
+        _require_fonts(settings.agreement_pdf_font_dir)
         if min(settings.equipment_it_nok, settings.equipment_furniture_nok) < 0:
             raise ConfigError("EQUIPMENT_IT_NOK and EQUIPMENT_FURNITURE_NOK cannot be negative")
         if settings.followup_reminder_days < 1:
@@ -378,6 +400,16 @@ class Settings:
         return path.read_text(encoding="utf-8").strip().encode("utf-8")
 
 
+def _require_fonts(directory: str) -> None:
+    missing = [name for name in FONT_FILES.values() if not (Path(directory) / name).is_file()]
+    if missing:
+        raise ConfigError(
+            f"AGREEMENT_PDF_FONT_DIR={directory!r} lacks {', '.join(missing)}: the written "
+            "agreement's PDF embeds DejaVu Sans. Install it (Debian: apt-get install "
+            "fonts-dejavu-core) or point AGREEMENT_PDF_FONT_DIR at a directory holding both files"
+        )
+
+
 def _loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
@@ -484,6 +516,13 @@ def _switch(value: str, name: str) -> bool:
 def _ids(value: str) -> tuple[str, ...] | None:
     """A comma-separated list of ids; None when empty (the default applies)."""
     return tuple(i.strip() for i in value.split(",") if i.strip()) or None
+
+
+def _at_least(value: str, name: str, least: int) -> int:
+    number = _int(value, name)
+    if number < least:
+        raise ConfigError(f"{name} must be at least {least}, not {number}")
+    return number
 
 
 def _int(value: str, name: str) -> int:

@@ -13,7 +13,17 @@ from typing import Any
 from urllib.parse import quote
 
 from cards.agreement_submit import MAX_TEXT
-from cards.elements import Card, Element, adaptive_card, error_text, execute, md, text, title
+from cards.elements import (
+    Card,
+    Element,
+    adaptive_card,
+    download,
+    error_text,
+    execute,
+    md,
+    text,
+    title,
+)
 from cards.i18n import t, tn
 from cards.legal_facts import day, legal_facts
 from cards.money import nok
@@ -57,6 +67,7 @@ OPEN_VERB = "agreement.open"
 ORDERED_VERB = "agreement.ordered"
 END_VERB = "agreement.end"  # either party ends the arrangement with notice
 HISTORY_VERB = "agreement.history"
+PDF_VERB = "agreement_pdf.link"  # the written agreement's download (bot/agreement_pdf_turns.py)
 #: The second equipment card: what to pick from the package chosen on the first.
 EQUIPMENT_ITEMS = "equipment_items"
 OTHER_PACKAGE = "package"  # its button back to the package card
@@ -188,11 +199,16 @@ def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note:
 
 
 def extent_card(
-    lang: Language, values: Values, mode: Mode, errors: Sequence[str] = (), note: str = ""
+    lang: Language,
+    values: Values,
+    mode: Mode,
+    errors: Sequence[str] = (),
+    note: str = "",
+    team_days: Sequence[str] = (),
 ) -> Card:
     """How many days and what kind. Only the days the rules allow in `mode` are offered, and
     the weekdays come on a card of their own after "fixed days" (weekdays_card): a card cannot
-    show inputs as another input changes."""
+    show inputs as another input changes. The team's office days are shown on both."""
     ordered = mode is Mode.ORDERED
     days = [
         {
@@ -229,14 +245,29 @@ def extent_card(
         ],
         errors,
         note,
+        lead=_team_days_note(lang, team_days),
         intro_key="agreement.extent.intro_ordered" if ordered else "",
     )
 
 
+def _team_days_note(lang: Language, team_days: Sequence[str]) -> list[Element]:
+    if not team_days:
+        return []
+    shown = ", ".join(t(lang, f"weekday.{d}") for d in team_days)
+    return [text(t(lang, "agreement.weekdays.team_days", days=shown))]
+
+
 def weekdays_card(
-    lang: Language, days: int, values: Values, errors: Sequence[str] = (), note: str = ""
+    lang: Language,
+    days: int,
+    values: Values,
+    errors: Sequence[str] = (),
+    note: str = "",
+    team_days: Sequence[str] = (),
 ) -> Card:
-    """After "fixed days": which `days` weekdays, or back to another number of days."""
+    """After "fixed days": which `days` weekdays, or back to another number of days; the
+    team's office days shown, so a fixed day at home can avoid them."""
+    team = _team_days_note(lang, team_days)
     back = execute(
         STEP_VERB, t(lang, "agreement.weekdays.back"), {"step": "weekdays", "back": True}
     )
@@ -255,7 +286,10 @@ def weekdays_card(
         [],
         note,
         # Its refusals count the days: drawn here, with the number.
-        lead=[text(t(lang, key, n=days), color="Attention", weight="Bolder") for key in errors],
+        lead=[
+            *team,
+            *(text(t(lang, key, n=days), color="Attention", weight="Bolder") for key in errors),
+        ],
         more=[back],
     )
 
@@ -738,8 +772,10 @@ def agreement_card(
     leader_name: str,
     draft: Agreement | None = None,
     for_employee: bool = True,
+    pdf_url: str = "",
 ) -> Card:
-    """The agreement in force: one card both the employee and the leader can open again."""
+    """The agreement in force: one card both the employee and the leader can open again, and
+    download as the written agreement (a PDF; with `pdf_url`, the link to it)."""
     body: list[Element] = [
         title(t(lang, "agreement.card.title", name=md(employee_name))),
         text(
@@ -766,7 +802,10 @@ def agreement_card(
         actions.insert(0, end)
         if for_employee:
             actions.insert(0, execute(REVISE_VERB, t(lang, "agreement.change"), {}))
-    return adaptive_card(body, actions)
+    note, buttons = download(
+        lang, PDF_VERB, t(lang, "pdf.download"), pdf_url, {"employee": approved.employee_id}
+    )
+    return adaptive_card([*body, *note], [*actions, *buttons])
 
 
 def draft_status(lang: Language, agreement: Agreement) -> str:

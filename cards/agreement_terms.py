@@ -21,7 +21,7 @@ from cards.agreement import (
     _step_card,
     notice,
 )
-from cards.elements import Card, Element, adaptive_card, execute, md, text, title
+from cards.elements import Card, Element, adaptive_card, date_input, execute, md, text, title
 from cards.i18n import t
 from cards.legal_facts import day, legal_facts
 from cards.refusals import Problem
@@ -118,12 +118,11 @@ def terms_edit_card(
             _choices(lang, "agreement.terms.duration", ("permanent", "temporary")),
             str(values.get("duration", "permanent")),
         ),
-        {
-            "type": "Input.Date",
-            "id": "end_on",
-            "label": t(lang, "agreement.terms.end_on"),
-            "value": end_on if isinstance(end_on, str) and len(end_on) == 10 else "",
-        },
+        date_input(
+            "end_on",
+            t(lang, "agreement.terms.end_on"),
+            end_on if isinstance(end_on, str) and len(end_on) == 10 else "",
+        ),
         _months(
             lang,
             "notice_months",

@@ -3,6 +3,7 @@ leader's approval card and the agreement in force (docs/product.md#the-law-hjemm
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from cards.elements import md
@@ -21,11 +22,15 @@ def day(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else "–"
 
 
-def legal_facts(lang: Language, legal: LegalTerms) -> list[tuple[str, str]]:
-    """Points 2–8, each under its label, as every reader of the agreement sees them."""
+def legal_facts(
+    lang: Language, legal: LegalTerms, escape: Callable[[str], str] = md
+) -> list[tuple[str, str]]:
+    """Points 2–8, each under its label, as every reader of the agreement sees them. The
+    employee's own words are escaped for a card's Markdown; a PDF (`escape=str`) takes them
+    as they are."""
     hours = t(lang, f"agreement.terms.hours.{legal.hours.value}")
     if legal.hours is Hours.AGREED:
-        hours = t(lang, "agreement.terms.hours.agreed_times", times=md(legal.agreed_hours))
+        hours = t(lang, "agreement.terms.hours.agreed_times", times=escape(legal.agreed_hours))
     duration = (
         t(lang, "agreement.terms.duration.until", day=day(legal.end_on))
         if legal.end_on
@@ -43,7 +48,7 @@ def legal_facts(lang: Language, legal: LegalTerms) -> list[tuple[str, str]]:
     )
     values = {
         "working_hours": hours,
-        "reachability": md(legal.reachable) or t(lang, "agreement.terms.reachable.default"),
+        "reachability": escape(legal.reachable) or t(lang, "agreement.terms.reachable.default"),
         "duration": duration,
         "notice": notice_text,
         "trial": trial,

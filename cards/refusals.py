@@ -54,6 +54,7 @@ FLAGS: dict[Flag, str] = {
     Flag.THREE_DAYS: "agreement.flag.three_days",
     Flag.ERGONOMIC_RISK: "agreement.flag.ergonomic_risk",
     Flag.LEADER_ORDERS: "agreement.flag.leader_orders",
+    Flag.TEAM_DAY: "agreement.flag.team_day",
 }
 
 FIELD_PROBLEMS: dict[FieldProblem, str] = {

@@ -15,14 +15,18 @@ from cards.agreement import (
 )
 from cards.agreement_terms import end_due_card, notice_given_card
 from cards.checkin import checkin_card
+from cards.coffee import checkback_card, matched_card
 from cards.elements import Card
 from cards.followup import followup_card, followup_reminder_card, team_signal_card
+from cards.week import week_card
 from domain.agreement_record import Status
 from domain.language import Language
 from domain.messages import (
     AgreementDecided,
     ApprovalRequested,
     CheckinInvitation,
+    CoffeeCheckBack,
+    CoffeeMatched,
     EndDue,
     FollowUpPrompt,
     InvitedToAgree,
@@ -31,6 +35,7 @@ from domain.messages import (
     NoticeGiven,
     ReviewDue,
     TeamSignal,
+    WeekCard,
 )
 
 
@@ -62,5 +67,11 @@ def render(message: Message, lang: Language) -> Card:
             return team_signal_card(lang, contacts)
         case CheckinInvitation(round_, timezone, reminder):
             return checkin_card(lang, round_, timezone, reminder=reminder)
+        case WeekCard(week):
+            return week_card(lang, week, monday_card=True)
+        case CoffeeMatched(_, partners, day, at_office, starter):
+            return matched_card(lang, partners, day, at_office, starter)
+        case CoffeeCheckBack(round_id, partners):
+            return checkback_card(lang, round_id, partners)
         case _:
             assert_never(message)

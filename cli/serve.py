@@ -34,7 +34,14 @@ def web_app(settings: Settings, parts: Parts) -> web.Application:
     app[PARTS] = parts
     app.router.add_post("/api/messages", messages_endpoint(turns.adapter, turns.bot))
     app.router.add_get("/healthz", healthz)
-    app.add_routes([turns.pulse.download_route(), turns.data.download_route()])
+    app.add_routes(
+        [
+            turns.pulse.download_route(),
+            turns.data.download_route(),
+            turns.agreement_pdf.download_route(),
+            turns.week.download_route(),
+        ]
+    )
     return app
 
 
@@ -86,6 +93,10 @@ async def serve(settings: Settings) -> None:
                 parts.followups.scheduled_tick,
                 parts.pulse.scheduled_tick,
                 *retention(parts.store),
+            ),
+            timed=(
+                ("week-card", settings.week_card_cron, parts.weeks.scheduled_tick),
+                ("coffee", settings.coffee_cron, parts.coffee.tick),
             ),
         )
         if settings.scheduler:

@@ -118,12 +118,16 @@ class AgreementDialogs:
             ),
             (
                 "extent",
-                lambda lang, v, e, n, c: extent_card(lang, v, policy.mode, e, n),
+                lambda lang, v, e, n, c: extent_card(
+                    lang, v, policy.mode, e, n, c.get("team_days", ())
+                ),
                 lambda d, c: parse_extent(d, policy.mode),
             ),
             (
                 WEEKDAYS,
-                lambda lang, v, e, n, c: weekdays_card(lang, c["days"], v, e, n),
+                lambda lang, v, e, n, c: weekdays_card(
+                    lang, c["days"], v, e, n, c.get("team_days", ())
+                ),
                 lambda d, c: (
                     BACK
                     if d.get("back") is True
@@ -250,6 +254,10 @@ class AgreementDialogs:
         values = step.options.get("values") or values
         if part == WEEKDAYS:
             context = dict(step.options["carry"])
+        if part in ("extent", WEEKDAYS):
+            # The team's office days, so that a fixed day at home can avoid them.
+            team_days = await self._service.team_days_for(user_of(step.context))
+            context = {**context, "team_days": list(team_days)}
         return await step.begin_dialog(step_id(part), {"values": values, "context": context})
 
     async def _save(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -314,13 +322,14 @@ class AgreementDialogs:
         """The summary in both languages, built once: the step shows it again without storage."""
         leader = await self._service.leader_of(agreement.employee_id)
         problems = self._service.problems(agreement)
+        flags = list(await self._service.flags(agreement))
         return {
             lang: summary_card(
                 lang,
                 agreement,
                 problems.missing,
                 problems.errors,
-                problems.flagged,
+                flags,
                 leader.name if leader else "",
                 self._mode,
             )

@@ -161,6 +161,7 @@ class Flag(Enum):
     THREE_DAYS = "three_days"
     ERGONOMIC_RISK = "ergonomic_risk"
     LEADER_ORDERS = "leader_orders"
+    TEAM_DAY = "team_day"  # a fixed day at home on one of the team's office days
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from domain.agreement_record import Agreement, Flag
 from domain.followup import Contacts, FollowUp
 from domain.org import Person
 from domain.rounds import Round
+from domain.week import WeekView
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,38 @@ class TeamSignal:
 
 
 @dataclass(frozen=True)
+class CoffeeMatched:
+    """To each person paired in a kaffeprat round: their partner(s), a day, a starter."""
+
+    round_id: str
+    partners: tuple[Person, ...]
+    day: str  # a workday key, "mon" … "fri"
+    at_office: bool  # a shared office day; otherwise a Teams call
+    starter: int
+
+
+@dataclass(frozen=True)
+class CoffeeCheckBack:
+    """A week after the pairing: did you meet?"""
+
+    round_id: str
+    partners: tuple[Person, ...]
+
+
+@dataclass(frozen=True)
 class CheckinInvitation:
     """To everyone in the roster: the round's check-in card, or its reminder."""
 
     round: Round
     timezone: ZoneInfo
     reminder: bool
+
+
+@dataclass(frozen=True)
+class WeekCard:
+    """To a team member on Monday: the team days, their plan to adjust, who else is in."""
+
+    week: WeekView
 
 
 Message = (
@@ -111,4 +138,7 @@ Message = (
     | FollowUpPrompt
     | TeamSignal
     | CheckinInvitation
+    | WeekCard
+    | CoffeeMatched
+    | CoffeeCheckBack
 )

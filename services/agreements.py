@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.agreement import Amounts, Mode
+from domain.agreement import Amounts, Extent, Mode
 from domain.agreement_record import (
     Agreement,
     Decision,
+    Flag,
     NotAllowed,
     OrderTask,
     Problems,
@@ -54,7 +55,9 @@ from domain.messages import (
 )
 from domain.org import Person, normalise_id
 from domain.refusals import Refusal
+from domain.week import home_on_team_days
 from services.leasing import run_leased
+from services.messagebus import Handlers
 from services.notify import Notifications
 from storage.agreements import AgreementRepository
 from storage.directory import DirectoryRepository
@@ -65,6 +68,13 @@ from storage.port import StorageError
 log = logging.getLogger(__name__)
 
 LEASE = "agreements"
+
+#: The office days of a leader's team (services/weeks.py keeps them).
+TeamDays = Callable[[str], Awaitable[tuple[str, ...]]]
+
+
+async def no_team_days(_leader_id: str) -> tuple[str, ...]:
+    return ()
 
 
 @dataclass(frozen=True)
@@ -117,8 +127,13 @@ class AgreementService:
         policy: Policy,
         timezone: ZoneInfo,
         clock: Clock = utc_now,
+        team_days: TeamDays = no_team_days,
     ) -> None:
         self._agreements = agreements
+        self._team_days = team_days
+        # The arrangement in force changed: a version approved, or the arrangement ended (the
+        # week plan follows its days).
+        self.arrangement_events: Handlers[Agreement, None] = Handlers()
         self._directory = directory
         self._notifier = notifier
         self._leases = leases
@@ -134,6 +149,11 @@ class AgreementService:
 
     async def approved(self, employee_id: str) -> Agreement | None:
         return await self.approved_of(await self._agreements.get(employee_id))
+
+    async def approved_extent(self, employee_id: str) -> Extent | None:
+        """The days of the version in force, if any: where the week plan starts from."""
+        approved = await self.approved(employee_id)
+        return approved.terms.extent if approved else None
 
     async def approved_of(self, current: Agreement | None) -> Agreement | None:
         """The version in force: the current one, or the approved one kept while revising."""
@@ -161,6 +181,22 @@ class AgreementService:
 
     def today(self) -> date:
         return self._clock().astimezone(self._timezone).date()
+
+    async def flags(self, agreement: Agreement) -> tuple[Flag, ...]:
+        """What the leader should look at: the problems' flags, and a fixed day at home on one
+        of the team's office days (docs/product.md#team-days)."""
+        flags = tuple(self.problems(agreement).flagged)
+        leader = await self.leader_of(agreement.employee_id)
+        if leader is not None and home_on_team_days(
+            agreement.terms.extent, await self._team_days(leader.id)
+        ):
+            flags += (Flag.TEAM_DAY,)
+        return flags
+
+    async def team_days_for(self, employee_id: str) -> tuple[str, ...]:
+        """The office days of the employee's team, as the conversation shows them."""
+        leader = await self.leader_of(employee_id)
+        return await self._team_days(leader.id) if leader else ()
 
     async def leader_of(self, employee_id: str) -> Person | None:
         person = await self._directory.person(normalise_id(employee_id))
@@ -220,7 +256,7 @@ class AgreementService:
 
     async def _send_for_approval(self, agreement: Agreement, leader: Person) -> bool:
         employee = await self._person(agreement.employee_id)
-        flags = tuple(self.problems(agreement).flagged)
+        flags = await self.flags(agreement)
         return await self._notifier.notify(
             _topic(agreement), "approval", leader.id, ApprovalRequested(employee, agreement, flags)
         )
@@ -251,6 +287,8 @@ class AgreementService:
         await self._notifier.notify(
             _topic(decided), "decision", employee.id, AgreementDecided(employee, leader, decided)
         )
+        if decided.status is Status.APPROVED:
+            await self.arrangement_events.publish(decided)
         return employee, decided
 
     # -- either party: ending, and the history ---------------------------------------------
@@ -435,8 +473,10 @@ class AgreementService:
             current = _existing(agreement)
             return end(current, now) if has_ended(current, today) else current
 
-        await self._agreements.change(employee_id, over)
-        log.info("the home-office arrangement of %s has ended", ref(employee_id))
+        ended = await self._agreements.change(employee_id, over)
+        if not ended.approved_version:
+            log.info("the home-office arrangement of %s has ended", ref(employee_id))
+            await self.arrangement_events.publish(ended)
 
     async def _remind_end(self, employee_id: str, today: date) -> None:
         """Both hear of a temporary arrangement's end once, some days before it; the send

@@ -82,6 +82,10 @@ class AgreementRepository:
         docs = await self._store.query(CONTAINER, employee_id, {"kind": "version"})
         return sorted((from_doc(doc) for doc in docs), key=lambda a: a.version)
 
+    async def employees(self) -> list[str]:
+        """Everyone with an agreement, in any state (each has an index entry)."""
+        return [doc["id"] for doc in await self._store.query(CONTAINER, INDEX)]
+
     async def waiting_for_leader(self) -> list[str]:
         return [doc["id"] for doc in await self._store.query(CONTAINER, INDEX, {"waiting": True})]
 

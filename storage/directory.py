@@ -133,6 +133,14 @@ class DirectoryRepository:
         docs = await self._store.query(CONTAINER, people_pk(version), {"manager_id": leader_id})
         return [_person(doc) for doc in docs]
 
+    async def in_unit(self, unit: str) -> list[Person]:
+        """Everyone of one unit (enhet): one query of the live version's partition."""
+        version = await self._live()
+        if version is None or not unit:
+            return []
+        docs = await self._store.query(CONTAINER, people_pk(version), {"unit": unit})
+        return [_person(doc) for doc in docs]
+
     async def everyone(self) -> list[Person]:
         version = await self._live()
         return await self._people(version) if version else []

@@ -12,8 +12,10 @@ Containers and their partition keys (the same names in both backends):
 | `users`       | Entra object id         | profile, conversation reference, welcome marker  |
 |               | "roster"                | everyone reachable: one entry per person         |
 |               | "links"                 | download links not used yet (bot/links.py)       |
+|               | "coffee"                | kaffeprat's members (storage/coffee.py)          |
 | `responses`   | respondent's pseudonym  | one check-in response per round (id = round id)  |
 | `rounds`      | "rounds"                | check-in rounds                                  |
+|               | "coffee", "coffee:<id>" | kaffeprat's rounds; each round's groups          |
 | `counters`    | round id                | aggregate counters, updated by `increment` or a  |
 |               |                         | check-in's `batch`; the sealed entries they are  |
 |               |                         | recounted from at close                          |
@@ -28,6 +30,8 @@ Containers and their partition keys (the same names in both backends):
 | `audit`       | "YYYY-MM"               | who viewed or exported the pulse, when, what     |
 | `followups`   | employee's Entra id     | the open follow-up to their leader, closed ones  |
 |               | "index", "team-rounds"  | open follow-ups; rounds whose team signal ran     |
+| `weeks`       | "team:<leader's id>"    | team days and the members' week plans (storage/weeks.py) |
+|               | "monday", "sends"       | teams with the Monday card on; weeks it went out  |
 | `meta`        | "meta"                  | the pseudonym key's fingerprint (storage/keys.py) |
 """
 
@@ -52,6 +56,7 @@ CONTAINERS: tuple[str, ...] = (
     "directory",
     "agreements",
     "followups",
+    "weeks",
     "audit",
     "meta",
 )

@@ -21,6 +21,7 @@ from cards.team import OPEN_VERB as TEAM_OPEN_VERB
 from domain.agreement_record import Status, add_months
 from domain.language import Language
 from domain.legal_terms import POINTS
+from domain.week import monday_of
 from tests.support.answers import (
     EQUIPMENT,
     EQUIPMENT_ITEMS,
@@ -211,14 +212,20 @@ async def test_the_employee_ends_with_notice_and_the_leader_is_told_the_last_day
     assert cards_to(host, LARS) == []
     assert await parts(host).agreements.current(KARI.aad_object_id) == stored
 
-    # In force to its last day, over the day after.
+    # In force to its last day, over the day after; so is her week plan's pattern (home on
+    # Monday and Wednesday), which leaves her with no plan.
     service = parts(host).agreements
+    week_after = monday_of(last) + timedelta(weeks=1)
     await service.tick(last)
     assert (await service.current(KARI.aad_object_id)).status is Status.ENDING
+    planned = await parts(host).weeks.planned_office_days([KARI.aad_object_id], week_after)
+    assert planned[KARI.aad_object_id] == [week_after + timedelta(days=n) for n in (1, 3, 4)]
     await service.tick(last + timedelta(days=1))
     ended = await service.current(KARI.aad_object_id)
     assert (ended.status, ended.approved_version) == (Status.ENDED, 0)
     assert shows(texts(await say(host, KARI, "avtale")), "nb", "agreement.card.draft.ended")
+    planned = await parts(host).weeks.planned_office_days([KARI.aad_object_id], week_after)
+    assert KARI.aad_object_id not in planned
 
 
 async def test_the_leader_ends_with_notice_from_my_team_and_the_employee_is_told(

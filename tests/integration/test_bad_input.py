@@ -51,6 +51,7 @@ from cards.agreement import (
     HISTORY_VERB,
     OPEN_VERB,
     ORDERED_VERB,
+    PDF_VERB,
     REVISE_VERB,
     START_VERB,
     STEP_VERB,
@@ -63,6 +64,8 @@ from cards.pulse import CSV_VERB
 from cards.settings import SAVE_VERB
 from cards.team import FOLLOWUP_OPEN_VERB, INVITE_VERB, SHOW_VERB
 from cards.team import OPEN_VERB as TEAM_OPEN_VERB
+from cards.week import ICS_VERB, OFFICE_VERB, SET_VERB, TEAM_DAYS_SHOW_VERB, TEAM_DAYS_VERB
+from cards.week import SHOW_VERB as WEEK_SHOW_VERB
 from domain.agreement import BODY_AREAS, EQUIPMENT, FURNITURE_ITEMS, IT_ITEMS, WORKDAYS
 from domain.agreement_record import HOME_TASKS, OFFICE_TASKS
 from domain.catalog import round_items
@@ -257,12 +260,14 @@ not_strings = st.one_of(
 )
 
 COMMANDS = ("hjelp", "help", "sjekk inn", "check in", "min utvikling", "innstillinger", "avtale",
-            "ergonomi", "utstyr", "mitt team", "puls", "mine data", "slett mine data")  # fmt: skip
+            "ergonomi", "utstyr", "mitt team", "puls", "mine data", "slett mine data", "min uke",
+            "kontoret")  # fmt: skip
 #: Every verb of the bot's cards but data.delete, whose press erases (garbage or not).
 KNOWN_VERBS = (STEP_VERB, DECIDE_VERB, REVISE_VERB, START_VERB, OPEN_VERB, SHOW_VERB,
                TEAM_OPEN_VERB, INVITE_VERB, ASK_VERB, TALK_VERB, DONE_VERB, SUPPORT_VERB,
                FOLLOWUP_OPEN_VERB, SUBMIT_VERB, SAVE_VERB, KEEP_VERB, DOWNLOAD_VERB,
-               CSV_VERB, ORDERED_VERB, END_VERB, HISTORY_VERB)  # fmt: skip
+               CSV_VERB, ORDERED_VERB, END_VERB, HISTORY_VERB, PDF_VERB, SET_VERB,
+               WEEK_SHOW_VERB, ICS_VERB, OFFICE_VERB, TEAM_DAYS_SHOW_VERB, TEAM_DAYS_VERB)  # fmt: skip
 verbs = st.one_of(st.sampled_from(KNOWN_VERBS), strings, not_strings)
 card_data = st.dictionaries(st.sampled_from(DATA_KEYS) | st.text(max_size=8), garbage, max_size=8)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.scheduler import next_fire
 from bot.settings import Settings
 from cards.render import render
 from domain.agreement import Amounts, Mode
@@ -26,6 +27,7 @@ from services.notify import Install, Notifier
 from services.org_directory import OrgDirectoryService
 from services.people import PeopleService
 from services.pulse import PulseService
+from services.weeks import WeekService
 from storage.agreements import AgreementRepository
 from storage.bot_state import dialog_state_of
 from storage.counters import ParticipationCounter
@@ -40,6 +42,7 @@ from storage.roles import RoleRepository
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
 from storage.users import UserRepository
+from storage.weeks import WeekRepository
 from tests.support.memory_store import InMemoryStore
 
 SETTINGS = Settings(pseudonym_key="test-pseudonym-key")
@@ -77,6 +80,7 @@ class Services:
     pulse: PulseService
     data_rights: DataRightsService
     notifier: Notifier
+    weeks: WeekService
 
     async def reachable(self, *user_ids: str) -> None:
         """Put people on the roster, as installing the bot in Teams does."""
@@ -142,7 +146,21 @@ def build_services(
         ),
         settings.timezone,
         clock=clock,
+        team_days=WeekRepository(store).team_days,
     )
+    weeks = WeekService(
+        WeekRepository(store),
+        DirectoryRepository(store),
+        agreements.approved_extent,
+        roster,
+        DeliveryService(roster, ledger, sender, limiter=TeamsLimiter()),
+        LeaseStore(store),
+        render,
+        settings.timezone,
+        clock=clock,
+        schedule=next_fire(settings.week_card_cron, settings.timezone),
+    )
+    agreements.arrangement_events.register(weeks.arrangement_changed)
     followups = FollowUpService(
         FollowUpRepository(store, ttl_seconds=ttl_seconds),
         checkins,
@@ -201,4 +219,5 @@ def build_services(
             PersonalData(store, responses, AnswerTally(store, key)), rounds, key, dialog_state_of
         ),
         notifier=notifier,
+        weeks=weeks,
     )
