@@ -371,6 +371,13 @@ def group_seed(round_id: str, group: Sequence[str]) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
+def pairing_week(today: date) -> date:
+    """The Monday of the week a pairing suggests its days in: this week when it runs on a
+    Monday (the schedule's day), else the next, so that a pairing made later in the week does
+    not suggest a day that is already over."""
+    return today - timedelta(days=today.weekday()) + timedelta(weeks=today.weekday() > 0)
+
+
 def suggested_day(round_id: str, group: Sequence[Participant]) -> tuple[str, bool]:
     """(workday, at the office): a shared office day when all meet at the office and share
     one, else a workday for a call, spread over the week."""

@@ -43,6 +43,7 @@ from domain.coffee import (
     due,
     matches_of,
     pair,
+    pairing_week,
     recently_met,
     round_id_for,
 )
@@ -53,7 +54,6 @@ from domain.org import Person, normalise_id
 from domain.pulse import NO_BAND, UNKNOWN_AREA, Scope, protected
 from domain.rounds import NextScheduled, no_schedule
 from domain.schedule import latest_due
-from domain.week import monday_of
 from services.delivery import Card, DeliveryService
 from services.leasing import run_leased
 from services.notify import Render
@@ -86,7 +86,7 @@ class OfficeDays(Protocol):
 
 
 class WeekPlanOfficeDays:
-    """Office days from the week plan of the week the pairing is in: the weekdays each person
+    """Office days from the week plan of the week the pairing suggests a day in: the weekdays each person
     plans to be at the office. Someone with no plan, or who hides it, is unknown: a shared day
     suggested to their partner would say where they are."""
 
@@ -94,7 +94,7 @@ class WeekPlanOfficeDays:
         self._weeks = weeks
 
     async def office_days(self, user_ids: Sequence[str]) -> dict[str, frozenset[str] | None]:
-        planned = await self._weeks.planned_office_days(user_ids, monday_of(self._weeks.today()))
+        planned = await self._weeks.planned_office_days(user_ids, pairing_week(self._weeks.today()))
         return {
             user_id: frozenset(WORKDAYS[day.weekday()] for day in planned[user_id])
             if user_id in planned

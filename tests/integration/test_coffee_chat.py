@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from cards.coffee import LEAVE_VERB, MET_VERB, SAVE_VERB
 from cards.i18n import t
+from cards.week import SET_VERB as WEEK_SET_VERB
 from domain.clock import utc_now
+from domain.coffee import pairing_week
 from domain.org import Role
 from storage.coffee import CoffeeRepository
 from tests.support.answers import FINE
@@ -178,3 +180,23 @@ async def test_my_data_holds_the_participation_and_erasing_takes_it_from_every_r
     (round_,) = await CoffeeRepository(host.store, 1).rounds()
     ole = await CoffeeRepository(host.store, 1).match(round_.id, OLE.aad_object_id)
     assert ole is not None and KARI.aad_object_id not in ole[0].group
+
+
+async def test_at_the_office_a_pair_gets_the_day_their_week_plans_share(host: Host) -> None:
+    await setup_org(host, KARI, OLE, LARS)
+    monday = pairing_week(date.today())
+    # Kari is in on Wednesday only; Ole on Wednesday and Thursday.
+    for user, home in ((KARI, (0, 1, 3, 4)), (OLE, (0, 1, 4))):
+        for n in home:
+            day = (monday + timedelta(days=n)).isoformat()
+            await press(host, user, WEEK_SET_VERB, {"day": day, "where": "home"})
+        await join(host, user, meeting="office")
+    host.connector.clear()
+    await parts(host).coffee.pair_now()
+    for user in (KARI, OLE):
+        (card,) = pairing_cards(host, user)
+        (facts,) = [e["facts"] for e in card["body"] if e.get("type") == "FactSet"]
+        assert [f["value"] for f in facts] == [
+            t("nb", "weekday.wed"),
+            t("nb", "coffee.match.office"),
+        ]

@@ -4,6 +4,7 @@ one group of three, never against a hard rule, and the preferences where they ca
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, timedelta
 
 from domain.coffee import (
     Meeting,
@@ -12,6 +13,7 @@ from domain.coffee import (
     compatible,
     cross_unit_bound,
     pair,
+    pairing_week,
     suggested_day,
 )
 
@@ -115,3 +117,10 @@ def test_large_numbers_are_paired_in_blocks_without_breaking_a_rule() -> None:
     odd = sum(n % 2 for n in only_unit.values()) + rest % 2
     assert odd and sum(len(g) == 3 for g in pairing.groups) == odd
     assert pairing.cross_unit(by_id) >= 0.9 * cross_unit_bound(crowd)
+
+
+def test_a_pairing_on_monday_suggests_this_week_and_later_in_the_week_the_next() -> None:
+    monday = date(2026, 11, 30)
+    assert pairing_week(monday) == monday
+    for later in range(1, 7):
+        assert pairing_week(monday + timedelta(days=later)) == date(2026, 12, 7)
