@@ -71,7 +71,7 @@ from storage.bot_state import DocumentBotStorage, dialog_state_of
 from storage.coffee import CoffeeRepository
 from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
-from storage.directory import DirectoryRepository
+from storage.directory import CHECKIN_POINTER_SECONDS, DirectoryRepository
 from storage.ergonomics import ErgonomicsCounts
 from storage.followups import FollowUpRepository
 from storage.installs import InstallMarks
@@ -186,7 +186,8 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         ParticipationCounter(store),
         pseudonym_key=key,
         tally=AnswerTally(store, key),
-        directory=org,  # one copy of the directory's pointer and people per host
+        # Its own copy, whose pointer may lag an import by seconds: a check-in only counts.
+        directory=DirectoryRepository(store, pointer_seconds=CHECKIN_POINTER_SECONDS),
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),

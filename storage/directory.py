@@ -61,10 +61,12 @@ POINTER_ID = "current"
 ROLES_PK = "roles"  # issue 7
 # A person is looked up on every check-in (their service area and leader). A version never
 # changes once written (it is named by its content), so what was read of it is kept; only the
-# pointer can move, and a host follows an import within this many seconds. Until then it counts
-# an answer into the cell the previous import gave the person: the number of answers, which the
-# pulse and its recount keep, does not change.
-POINTER_CACHE_SECONDS = 30.0
+# pointer can move. The check-in's own lookup may follow an import up to this many seconds late:
+# until then it counts an answer into the cell the previous import gave the person, and the
+# number of answers, which the pulse and its recount keep, does not change. Everything that
+# decides who may see or receive something reads the pointer fresh (the default), so a leader
+# moved away by an import loses access at once, on every host.
+CHECKIN_POINTER_SECONDS = 30.0
 _PEOPLE_KEPT = 4096  # about 1.5 MB of people; a host of a larger organisation reads a few again
 # Writes in flight during an import: enough to hide round trips, few enough not to be
 # throttled at once (the backends retry throttled writes themselves).
@@ -99,10 +101,14 @@ def people_pk(version: str) -> str:
 
 class DirectoryRepository:
     def __init__(
-        self, store: DocumentStore, monotonic: Callable[[], float] = time.monotonic
+        self,
+        store: DocumentStore,
+        monotonic: Callable[[], float] = time.monotonic,
+        pointer_seconds: float = 0.0,
     ) -> None:
         self._store = store
         self._monotonic = monotonic
+        self._pointer_seconds = pointer_seconds
         self._pointed: tuple[float, str | None] | None = None  # (until when, version)
         self._pointing = asyncio.Lock()  # one read of the pointer for the lookups waiting on it
         self._people_read: OrderedDict[tuple[str, str], Document] = OrderedDict()
@@ -267,13 +273,13 @@ class DirectoryRepository:
         async with self._pointing:
             pointed = self._pointed
             # A read that began after this lookup asked is fresh enough for it.
-            if (pointed and pointed[0] - POINTER_CACHE_SECONDS >= asked) or (
+            if (pointed and pointed[0] - self._pointer_seconds >= asked) or (
                 not fresh and pointed and pointed[0] > self._monotonic()
             ):
                 return pointed[1]
             read_at = self._monotonic()
             version = await self._live()
-            self._pointed = (read_at + POINTER_CACHE_SECONDS, version)
+            self._pointed = (read_at + self._pointer_seconds, version)
             return version
 
     async def _versioned(self, version: str | None, person_id: str) -> Document | None:

@@ -175,8 +175,9 @@ async def test_a_delivery_at_the_documented_rate_is_never_throttled(
     await enrol(sqlite_store, recipients)
     service = DeliveryService(RosterRepository(sqlite_store), DeliveryLedger(sqlite_store), sender)
     report = await service.deliver("r1", CARD, recipients, card)
+    # Teams counts by window, not by average: the fake's windows are the ceiling this holds to.
+    # (An average over a short run may exceed 50/s legitimately: a window's worth at each end.)
     assert report.counts.sent == 250 and report.throttled == 0 and teams.violations == []
-    assert report.per_hour <= 180_000
 
 
 @pytest.mark.slow

@@ -31,7 +31,7 @@ from services.weeks import WeekService
 from storage.agreements import AgreementRepository
 from storage.bot_state import dialog_state_of
 from storage.counters import ParticipationCounter
-from storage.directory import DirectoryRepository
+from storage.directory import CHECKIN_POINTER_SECONDS, DirectoryRepository
 from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
@@ -108,7 +108,7 @@ def build_services(
         ParticipationCounter(store),
         pseudonym_key=key,
         tally=AnswerTally(store, key),
-        directory=directory,
+        directory=DirectoryRepository(store, pointer_seconds=CHECKIN_POINTER_SECONDS),
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         clock=clock,
