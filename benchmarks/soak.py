@@ -64,15 +64,16 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
 
-from benchmarks.connector import CONVERSATION_PATH, SUMMARY_PATH
+from benchmarks.connector import CONVERSATION_PATH, SENDS_PATH, SUMMARY_PATH
 from benchmarks.turns import (
     REPO,
     Child,
@@ -83,11 +84,15 @@ from benchmarks.turns import (
     start_child,
     wait_ready,
 )
+from bootstrap import open_store
+from bot.settings import Settings
 from cards.i18n import t
+from domain.delivery import Recipient
 from domain.pseudonym import pseudonym
 from storage.responses import unseal
+from storage.roster import RosterRepository
 from tests.support.cosmos_server import CosmosTestServer, running_cosmos_server
-from tests.support.teams import TeamsUser, card_action, message
+from tests.support.teams import BOT_ID, TENANT_ID, TeamsUser, card_action, message
 
 PSEUDONYM_KEY = "soak-pseudonym-key"
 COSMOS_DATABASE = "soak"
@@ -95,6 +100,9 @@ SUBMIT_VERB = "checkin.submit"
 STEP_VERB = "agreement.step"
 JSON_HEADERS = {"Content-Type": "application/json"}
 REQUEST_TIMEOUT_SECONDS = 60.0
+#: Two hosts: how often each one's scheduler ticks, so that the survivor soon finds the dead
+#: host's lease run out.
+FLEET_TICK_SECONDS = 2
 
 # What a user reads, in the language these users have (nb-NO).
 RECEIPT = t("nb", "receipt.title")  # "Takk for svarene dine!"
@@ -155,6 +163,12 @@ class Options:
     seed: int
     log_level: str
     keep: Path | None
+    hosts: int = 1
+    roster: int = 0  # people a scheduled round is delivered to (two hosts); 0: none
+    lease: int = 5  # LEASE_SECONDS of the hosts (two hosts)
+    kill_share: float = 0.4  # kill the delivering host once this share has its card
+    restart_after: float = 10.0  # seconds after the kill
+    cosmos_database: str = COSMOS_DATABASE
 
     @property
     def storm_seconds(self) -> float:
@@ -237,9 +251,42 @@ def parse_options(argv: Sequence[str]) -> Options:
         help="keep the host's and connector's logs and the SQLite file in DIR (default: a "
         "temporary directory, removed afterwards)",
     )
+    parser.add_argument(
+        "--hosts",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="host processes behind the one store (1); with 2 a scheduled round is delivered "
+        "to --roster people at the start, the delivering host is killed (SIGKILL) mid-delivery "
+        "and restarted, and the users fail over to the other host meanwhile",
+    )
+    parser.add_argument(
+        "--roster",
+        type=int,
+        default=600,
+        help="two hosts: people the round's card goes to, the users first (600: 12 s of "
+        "delivery at Teams' 50 a second)",
+    )
+    parser.add_argument(
+        "--lease", type=int, default=5, help="two hosts: the hosts' LEASE_SECONDS (5)"
+    )
+    parser.add_argument(
+        "--kill-share",
+        type=float,
+        default=0.4,
+        help="two hosts: kill the delivering host once this share of the roster has its card (0.4)",
+    )
+    parser.add_argument(
+        "--restart-after",
+        type=float,
+        default=10.0,
+        help="two hosts: restart the killed host this many seconds after the kill (10)",
+    )
     args = parser.parse_args(argv)
     if args.users < 1 or args.seconds <= 0:
         parser.error("--users and --seconds must be positive")
+    if args.hosts == 2 and args.roster < args.users:
+        parser.error("--roster must be at least --users: the users are in the roster")
     if not 0 <= args.think[0] <= args.think[1]:
         parser.error("--think needs 0 <= MIN <= MAX")
     return Options(
@@ -258,6 +305,11 @@ def parse_options(argv: Sequence[str]) -> Options:
         seed=args.seed,
         log_level=args.log_level,
         keep=args.keep,
+        hosts=args.hosts,
+        roster=args.roster if args.hosts == 2 else 0,
+        lease=args.lease,
+        kill_share=args.kill_share,
+        restart_after=args.restart_after,
     )
 
 
@@ -268,6 +320,8 @@ def parse_options(argv: Sequence[str]) -> Options:
 class Person:
     user: TeamsUser
     rng: random.Random
+    home: int = 0  # the host this user's turns go to while it is up
+    cut: bool = False  # the last request was cut off by a host's death
     checkin_at: float = 0.0  # seconds into the soak when this user first checks in
     card: dict[str, Any] | None = None  # the check-in card last received
     receipts: int = 0  # submits answered with "Takk for svarene" (stored)
@@ -302,6 +356,8 @@ class Tally:
     confirmed: int = 0  # submits in doubt that had stored, told by "already answered"
     already: int = 0  # "already answered" to a repeated submit, as expected
     grace_users: int = 0
+    failovers: int = 0  # turns sent to the other host, their own being down
+    cut: Counter[str] = field(default_factory=Counter)  # requests cut off by a kill, by kind
 
     def error(self, kind: str, person: Person, what: str) -> None:
         self.error_kinds[kind] += 1
@@ -347,9 +403,11 @@ def checkin_round(card: dict[str, Any]) -> tuple[str, list[str]] | None:
 class Soak:
     options: Options
     session: aiohttp.ClientSession
-    host_url: str
+    host_urls: list[str]
     connector_url: str
     tally: Tally = field(default_factory=Tally)
+    down: set[int] = field(default_factory=set)  # hosts killed and not back yet
+    kills: list[float] = field(default_factory=list)  # when (monotonic) a host was killed
 
     @property
     def service_url(self) -> str:
@@ -358,18 +416,41 @@ class Soak:
     async def post(
         self, kind: str, person: Person, activity: dict[str, Any]
     ) -> tuple[int, bytes] | None:
-        """One timed turn; None (and an error) when the request itself failed."""
+        """One timed turn; None when it went wrong: an error, or (`person.cut`) cut off by
+        the death of the host it went to. Like a load balancer, it goes to the user's own
+        host, or to another one while that is down."""
+        person.cut = False
         payload = json.dumps(activity).encode("utf-8")
-        started = time.perf_counter()
-        try:
-            async with self.session.post(
-                self.host_url + "/api/messages", data=payload, headers=JSON_HEADERS
-            ) as response:
-                body = await response.read()
-                status = response.status
-        except (aiohttp.ClientError, TimeoutError) as error:
-            self.tally.error(kind, person, f"request failed: {type(error).__name__}: {error}")
+        up = [i for i in range(len(self.host_urls)) if i not in self.down]
+        # A host killed a moment ago may not be marked down yet: refused, the next one.
+        order = sorted(up, key=lambda i: i != person.home)
+        for n, index in enumerate(order):
+            sent_at = time.monotonic()
+            started = time.perf_counter()
+            try:
+                async with self.session.post(
+                    self.host_urls[index] + "/api/messages", data=payload, headers=JSON_HEADERS
+                ) as response:
+                    body = await response.read()
+                    status = response.status
+                break
+            except aiohttp.ClientConnectorError as error:
+                if n + 1 < len(order) and self.kills:
+                    continue
+                self.tally.error(kind, person, f"request failed: {type(error).__name__}: {error}")
+                return None
+            except (aiohttp.ClientError, TimeoutError) as error:
+                if any(sent_at <= k for k in self.kills):
+                    person.cut = True
+                    self.tally.cut[kind] += 1
+                    return None
+                self.tally.error(kind, person, f"request failed: {type(error).__name__}: {error}")
+                return None
+        else:
+            self.tally.error(kind, person, "no host is up")
             return None
+        if index != person.home:
+            self.tally.failovers += 1
         elapsed_ms = (time.perf_counter() - started) * 1000
         self.tally.samples.append((time.monotonic(), kind, elapsed_ms))
         self.tally.turns[kind] += 1
@@ -513,6 +594,9 @@ class Soak:
         if not again:
             self.tally.submits += 1
         value = await self.invoke(kind, person, SUBMIT_VERB, data)
+        if value is None and person.cut and not again:
+            person.in_doubt.append(answers)  # the host died with it: stored or not, unknown
+            return False
         if value is None:
             return False
         if value[0] == "busy":
@@ -602,14 +686,15 @@ class Soak:
                 await asyncio.sleep(1.0)
 
 
-def simulated_users(count: int, seed: int, seconds: float) -> list[Person]:
+def simulated_users(count: int, seed: int, seconds: float, hosts: int = 1) -> list[Person]:
     """Users who first check in at a random moment in the first three quarters of the soak,
-    and chat before and after."""
+    and chat before and after; spread evenly over the hosts."""
     master = random.Random(seed)
     return [
         Person(
             TeamsUser(f"00000000-0000-4000-5000-{i:012x}", f"Soak Bruker {i}"),
             random.Random(master.random()),
+            home=i % hosts,
             checkin_at=master.uniform(0, 0.75 * seconds),
         )
         for i in range(count)
@@ -748,30 +833,36 @@ def stop_child(child: Child) -> int:
 Docs = list[dict[str, Any]]
 
 
-def stored_sqlite(path: Path) -> tuple[Docs, Docs]:
-    """The response documents and the counter documents in the host's SQLite file."""
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        rows = db.execute(
-            "SELECT container, body FROM documents WHERE container IN ('responses', 'counters')"
-        ).fetchall()
-    docs = [(container, json.loads(body)) for container, body in rows]
-    return [d for c, d in docs if c == "responses"], [d for c, d in docs if c == "counters"]
+STORED = ("responses", "counters", "deliveries", "rounds")
 
 
-def stored_cosmos(cosmos: CosmosTestServer) -> tuple[Docs, Docs]:
-    """The same, by queries across partitions of the Cosmos containers (faults are off)."""
+def read_store(
+    workdir: Path, cosmos: CosmosTestServer | None, options: Options, containers: Sequence[str]
+) -> dict[str, Docs]:
+    """The documents of these containers, from the hosts' SQLite file or by queries across
+    partitions of the Cosmos containers."""
+    if cosmos is None:
+        marks = ", ".join("?" for _ in containers)
+        with contextlib.closing(sqlite3.connect(workdir / "bench.sqlite3")) as db:
+            rows = db.execute(
+                f"SELECT container, body FROM documents WHERE container IN ({marks})",
+                tuple(containers),
+            ).fetchall()
+        found: dict[str, Docs] = {name: [] for name in containers}
+        for container, body in rows:
+            found[container].append(json.loads(body))
+        return found
     client = cosmos.client()
     try:
-        database = client.get_database_client(COSMOS_DATABASE)
-        found = [
-            list(
+        database = client.get_database_client(options.cosmos_database)
+        return {
+            name: list(
                 database.get_container_client(name).query_items(
                     "SELECT * FROM c", enable_cross_partition_query=True
                 )
             )
-            for name in ("responses", "counters")
-        ]
-        return found[0], found[1]
+            for name in containers
+        }
     finally:
         client.close()
 
@@ -808,6 +899,12 @@ class Result:
     stray_messages: int = 0
     round_closed: bool = False  # by `round close` after the host stopped: recounted
     running: tuple[int, int] = (0, 0)  # participation and pulse respondents before the close
+    hosts: int = 1
+    roster: int = 0  # people the scheduled round went to (two hosts)
+    kill: Kill | None = None
+    cards: dict[str, int] = field(default_factory=dict)  # the round's cards per conversation
+    ledger: Docs = field(default_factory=list)  # the round's card entries
+    rounds: Docs = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -868,6 +965,53 @@ def check(result: Result) -> None:
         )
     if result.host_exit != 0:
         problems.append(f"the host exited with status {result.host_exit} on SIGTERM")
+    if result.hosts > 1:
+        check_fleet(result)
+
+
+#: How late after the dead host's lease ran out the survivor may take the delivery over: its
+#: next tick, plus a loaded machine's slack.
+TAKEOVER_SLACK_SECONDS = FLEET_TICK_SECONDS + 10.0
+PERSONAL = "a:personal-"  # tests/support/teams.py: a user's 1:1 conversation id
+
+
+def check_fleet(result: Result) -> None:
+    """Two hosts, one killed mid-delivery: one round, every card sent, a card twice only to
+    someone whose send was in flight when the host died, and the survivor carried on."""
+    problems, kill = result.problems, result.kill
+    if kill is None:
+        problems.append("no host was killed: the delivery never reached --kill-share")
+        return
+    if not kill.holder or not kill.lease_expires_in > 0:
+        problems.append("the killed host held no rounds lease: it was not delivering")
+    if kill.sent_before >= result.roster:
+        problems.append("the delivery was over before the kill")
+    if len(result.rounds) != 1:
+        problems.append(f"{len(result.rounds)} rounds opened, not one")
+    sent = [d for d in result.ledger if d.get("state") == "sent"]
+    if len(sent) != result.roster:
+        problems.append(f"ledger: {len(sent)} of {result.roster} cards recorded as sent")
+    carried = Counter(str(d["holder"]) for d in sent if d["holder"] != kill.holder)
+    if len(carried) != 1:
+        problems.append(f"the rest of the delivery was sent by {len(carried)} holders: {carried}")
+    if kill.resumed_after is None:
+        problems.append("no card after the kill: nobody took the delivery over")
+    elif kill.resumed_after > kill.lease_expires_in + TAKEOVER_SLACK_SECONDS:
+        problems.append(
+            f"the delivery resumed {kill.resumed_after:.1f} s after the kill, the dead host's "
+            f"lease ran out after {kill.lease_expires_in:.1f} s"
+        )
+    elif kill.restarted_after is not None and kill.resumed_after > kill.restarted_after:
+        problems.append("the delivery resumed only when the killed host was back")
+    if len(result.cards) != result.roster:
+        problems.append(f"{result.roster - len(result.cards)} people never got the round's card")
+    twice = {cid.removeprefix(PERSONAL): n for cid, n in result.cards.items() if n > 1}
+    unexplained = sorted(set(twice) - kill.in_doubt)
+    if unexplained:
+        problems.append(
+            f"{len(unexplained)} got the card more than once though no send to them was in "
+            f"flight at the kill: {unexplained[:5]}"
+        )
 
 
 # A turn that began in the storm may still be retrying this long after it ended.
@@ -921,6 +1065,42 @@ def print_windows(result: Result, width: float = 10.0) -> None:
             f"{n * width:>3.0f}-{(n + 1) * width:<3.0f}s {len(values):>5} "
             f"{percentile(values, 0.5):>7.0f} {percentile(values, 0.99):>7.0f} {memory}"
         )
+
+
+def print_fleet(result: Result, options: Options) -> None:
+    kill, tally = result.kill, result.tally
+    print(
+        f"\ntwo hosts, one store: a scheduled round to {result.roster} people (the "
+        f"{len(result.people)} users among them), LEASE_SECONDS {options.lease}, a tick every "
+        f"{FLEET_TICK_SECONDS} s"
+    )
+    if kill is None:
+        print("  no kill: the delivery never reached --kill-share")
+        return
+    twice = sum(1 for n in result.cards.values() if n > 1)
+    holders = Counter(str(d["holder"]) for d in result.ledger if d.get("state") == "sent")
+    survivor = sum(n for h, n in holders.items() if h != kill.holder)
+    resumed = "never" if kill.resumed_after is None else f"{kill.resumed_after:.1f} s"
+    back = "never" if kill.restarted_after is None else f"{kill.restarted_after:.1f} s"
+    print(
+        f"  host 0 killed (SIGKILL) with {kill.sent_before} of {result.roster} cards sent, "
+        f"holding the rounds lease for {kill.lease_expires_in:.1f} s more; "
+        f"{len(kill.in_doubt)} sends in flight (ledger `sending`)"
+    )
+    print(
+        f"  the delivery resumed {resumed} after the kill; host 0 answered again after {back}; "
+        f"cards recorded by the dead host {holders.get(kill.holder, 0)}, by the survivor "
+        f"{survivor}"
+    )
+    print(
+        f"  cards: {sum(result.cards.values())} sent to {len(result.cards)} people, "
+        f"{twice} of them twice (allowed only to those in flight at the kill); "
+        f"rounds opened: {len(result.rounds)}"
+    )
+    print(
+        f"  turns sent to the other host: {tally.failovers}; cut off by the kill: "
+        f"{dict(tally.cut) or 0}; submits in doubt found stored on the retry: {tally.confirmed}"
+    )
 
 
 def print_result(result: Result, options: Options) -> None:
@@ -1016,6 +1196,8 @@ def print_result(result: Result, options: Options) -> None:
         + ", ".join(f"{name} {seconds:.1f}" for name, seconds in result.cpu.items())
     )
     print(f"host exit status on SIGTERM: {result.host_exit}")
+    if result.hosts > 1:
+        print_fleet(result, options)
     if result.problems:
         print(f"\nFAILED: {len(result.problems)} problem(s)")
         for problem in result.problems[:25]:
@@ -1031,8 +1213,8 @@ def print_result(result: Result, options: Options) -> None:
 # -- main ------------------------------------------------------------------------------------
 
 
-def host_env(workdir: Path, port: int, options: Options) -> dict[str, str]:
-    env = child_env(workdir, port, options.log_level)
+def host_env(workdir: Path, options: Options, cosmos: CosmosTestServer | None) -> dict[str, str]:
+    env = child_env(workdir, 0, options.log_level)
     env.update(
         {
             "PSEUDONYM_KEY": PSEUDONYM_KEY,
@@ -1041,76 +1223,223 @@ def host_env(workdir: Path, port: int, options: Options) -> dict[str, str]:
             "ORG_SOURCE": "csv",
         }
     )
+    if options.hosts > 1:
+        env.update(
+            {
+                # Due since midnight: the first host's tick at start opens and delivers it.
+                "CHECKIN_CRON": "0 0 * * *",
+                "SCHEDULER_TICK_SECONDS": str(FLEET_TICK_SECONDS),
+                "LEASE_SECONDS": str(options.lease),
+            }
+        )
+    if cosmos is not None:
+        bundle = cosmos.write_ca_bundle(workdir / "ca-bundle.pem")
+        env.update(
+            {
+                "STORAGE": "cosmos",
+                # Local mode on the local Cosmos DB test server, which holds no real data.
+                "LOCAL_MODE_UNSAFE_EXPOSE": "yes-i-know",
+                "COSMOS_ENDPOINT": cosmos.endpoint,
+                "COSMOS_KEY": cosmos.key,
+                "COSMOS_DATABASE": options.cosmos_database,
+                "SSL_CERT_FILE": str(bundle),
+                "REQUESTS_CA_BUNDLE": str(bundle),
+            }
+        )
     return env
 
 
-@contextlib.contextmanager
-def maybe_cosmos(backend: str) -> Iterator[CosmosTestServer | None]:
-    if backend != "cosmos":
-        yield None
-        return
-    with running_cosmos_server() as cosmos:
-        yield cosmos
+@dataclass
+class Fleet:
+    """The host processes behind the one store; host 0 is the one killed and restarted."""
 
+    backend: str
+    env: dict[str, str]
+    workdir: Path
+    hosts: list[Child] = field(default_factory=list)
+    dead: list[Child] = field(default_factory=list)  # killed ones, for their logs
 
-async def run_backend(backend: str, options: Options, workdir: Path) -> Result:
-    python = sys.executable
-    with maybe_cosmos(backend) as cosmos:
-        connector_env = child_env(workdir, free_port(), options.log_level)
-        connector = start_child(
-            f"connector-{backend}",
-            [python, "-m", "benchmarks.connector", "--port", connector_env["PORT"]],
-            connector_env,
-            workdir,
+    def start(self, index: int, port: int | None = None) -> Child:
+        env = {**self.env, "PORT": str(port or free_port())}
+        name = f"host-{self.backend}-{index}" + (f"-{len(self.dead) + 1}" if port else "")
+        child = start_child(name, [sys.executable, str(REPO / "app.py")], env, self.workdir)
+        if index < len(self.hosts):
+            self.hosts[index] = child
+        else:
+            self.hosts.append(child)
+        return child
+
+    def kill(self, index: int) -> None:
+        child = self.hosts[index]
+        child.process.kill()  # SIGKILL: no stop, no lease released, sends in flight unsettled
+        child.process.wait()
+        self.dead.append(child)
+
+    @property
+    def survivor(self) -> Child:
+        """The host that is never killed: whose memory is sampled."""
+        return self.hosts[-1]
+
+    def logs(self) -> str:
+        return "".join(
+            c.log_path.read_text(encoding="utf-8", errors="replace") for c in self.dead + self.hosts
         )
-        env = host_env(workdir, free_port(), options)
-        if cosmos is not None:
-            bundle = cosmos.write_ca_bundle(workdir / "ca-bundle.pem")
-            env.update(
-                {
-                    "STORAGE": "cosmos",
-                    # Local mode on the local Cosmos DB test server, which holds no real data.
-                    "LOCAL_MODE_UNSAFE_EXPOSE": "yes-i-know",
-                    "COSMOS_ENDPOINT": cosmos.endpoint,
-                    "COSMOS_KEY": cosmos.key,
-                    "COSMOS_DATABASE": COSMOS_DATABASE,
-                    "SSL_CERT_FILE": str(bundle),
-                    "REQUESTS_CA_BUNDLE": str(bundle),
-                }
+
+
+@dataclass
+class Kill:
+    """What a kill in the middle of the round's delivery left and how the others carried on."""
+
+    at: float  # monotonic
+    sent_before: int  # conversations with the card when the host died
+    holder: str  # who held the rounds lease then: the killed host
+    lease_expires_in: float  # seconds, as stored then
+    in_doubt: set[str]  # people whose ledger entry the dead host left `sending`
+    resumed_after: float | None = None  # seconds until the next card arrived
+    restarted_after: float | None = None  # seconds until the killed host answered again
+
+
+async def sends(session: aiohttp.ClientSession, connector: Child) -> dict[str, int]:
+    """The round's cards per conversation so far."""
+    async with session.get(connector.base_url + SENDS_PATH) as response:
+        return {k: int(v) for k, v in (await response.json())["sends"].items()}
+
+
+async def write_roster(env: dict[str, str], people: Sequence[TeamsUser], service_url: str) -> None:
+    """Everyone the round goes to, as installing the app writes them, through the app's own
+    store and repository, before any host starts."""
+    store = await open_store(Settings.from_env(env))
+    try:
+        roster = RosterRepository(store)
+        for user in people:
+            await roster.save(
+                Recipient(
+                    user_id=user.aad_object_id,
+                    tenant_id=TENANT_ID,
+                    service_url=service_url,
+                    bot_id=BOT_ID,
+                    user_teams_id=user.teams_id,
+                    conversation_id=user.conversation_id,
+                )
             )
-        host = start_child(f"host-{backend}", [python, str(REPO / "app.py")], env, workdir)
-        children = (connector, host)
-        try:
-            timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
-            limit = aiohttp.TCPConnector(limit=2 * options.users + 10)
-            async with aiohttp.ClientSession(timeout=timeout, connector=limit) as session:
-                for child in children:
-                    await wait_ready(session, child)
-                return await soak(backend, options, session, host, connector, cosmos, workdir, env)
-        except Exception:
-            for child in children:
-                print(f"--- {child.name} log (last lines) ---\n{child.log_tail()}", file=sys.stderr)
-            raise
-        finally:
-            stop_child(host)
-            stop_child(connector)
+    finally:
+        await store.close()
+
+
+async def run_backend(
+    backend: str, options: Options, workdir: Path, cosmos: CosmosTestServer | None = None
+) -> Result:
+    """One soak on one store; on Cosmos on `cosmos`, or on a test server of its own."""
+    if backend == "cosmos" and cosmos is None:
+        with running_cosmos_server() as server:
+            return await run_backend(backend, options, workdir, server)
+    connector_env = child_env(workdir, free_port(), options.log_level)
+    connector = start_child(
+        f"connector-{backend}",
+        [sys.executable, "-m", "benchmarks.connector", "--port", connector_env["PORT"]],
+        connector_env,
+        workdir,
+    )
+    fleet = Fleet(backend, host_env(workdir, options, cosmos), workdir)
+    people = simulated_users(options.users, options.seed, options.seconds, options.hosts)
+    try:
+        timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
+        limit = aiohttp.TCPConnector(limit=2 * options.users + 10)
+        async with aiohttp.ClientSession(timeout=timeout, connector=limit) as session:
+            await wait_ready(session, connector)
+            if options.roster:
+                quiet = [
+                    TeamsUser(f"00000000-0000-4000-6000-{i:012x}", f"Soak Mottaker {i}")
+                    for i in range(options.roster - len(people))
+                ]
+                await write_roster(
+                    fleet.env, [p.user for p in people] + quiet, connector.base_url + "/"
+                )
+            await wait_ready(session, fleet.start(0))
+            if options.hosts > 1:
+                # The first host alone opens the round and delivers it: the one to kill.
+                await first_cards(session, connector)
+                await wait_ready(session, fleet.start(1))
+            return await soak(backend, options, session, fleet, connector, cosmos, people)
+    except Exception:
+        for child in (connector, *fleet.dead, *fleet.hosts):
+            print(f"--- {child.name} log (last lines) ---\n{child.log_tail()}", file=sys.stderr)
+        raise
+    finally:
+        for child in fleet.hosts:
+            stop_child(child)
+        stop_child(connector)
+
+
+async def first_cards(session: aiohttp.ClientSession, connector: Child) -> None:
+    deadline = time.monotonic() + 60
+    while not await sends(session, connector):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the first host delivered no card within 60 s")
+        await asyncio.sleep(0.05)
+
+
+async def kill_mid_delivery(
+    run: Soak, fleet: Fleet, connector: Child, cosmos: CosmosTestServer | None, deadline: float
+) -> Kill | None:
+    """Kill host 0 (SIGKILL) once `--kill-share` of the roster has its card, note what it left
+    in doubt, restart it `--restart-after` seconds later; watch the others carry on."""
+    options, session = run.options, run.session
+    while len(await sends(session, connector)) < options.kill_share * options.roster:
+        if time.monotonic() > deadline:
+            return None
+        await asyncio.sleep(0.05)
+    run.down.add(0)
+    fleet.kill(0)
+    at = time.monotonic()
+    run.kills.append(at)
+    sent_before = len(await sends(session, connector))
+    # Nobody else may touch the dead host's entries before its lease runs out: read them now.
+    found = await asyncio.to_thread(
+        read_store, fleet.workdir, cosmos, options, ("deliveries", "leases")
+    )
+    lease = next((d for d in found["leases"] if d["id"] == "rounds"), None)
+    holder = str(lease["holder"]) if lease else ""
+    expires = (
+        (datetime.fromisoformat(lease["expires_at"]) - datetime.now(UTC)).total_seconds()
+        if lease
+        else math.nan
+    )
+    in_doubt = {
+        str(d["user_id"])
+        for d in found["deliveries"]
+        if d.get("state") == "sending" and d.get("holder") == holder
+    }
+    kill = Kill(at, sent_before, holder, expires, in_doubt)
+    restart_at = at + options.restart_after
+    while time.monotonic() < restart_at:
+        if kill.resumed_after is None and len(await sends(session, connector)) > sent_before:
+            kill.resumed_after = time.monotonic() - at
+        await asyncio.sleep(0.05)
+    child = fleet.start(0, port=fleet.dead[-1].port)
+    await wait_ready(session, child)
+    run.down.discard(0)
+    kill.restarted_after = time.monotonic() - at
+    while kill.resumed_after is None and time.monotonic() < deadline:
+        if len(await sends(session, connector)) > sent_before:
+            kill.resumed_after = time.monotonic() - at
+        await asyncio.sleep(0.05)
+    return kill
 
 
 async def soak(
     backend: str,
     options: Options,
     session: aiohttp.ClientSession,
-    host: Child,
+    fleet: Fleet,
     connector: Child,
     cosmos: CosmosTestServer | None,
-    workdir: Path,
-    env: dict[str, str],
+    people: list[Person],
 ) -> Result:
-    people = simulated_users(options.users, options.seed, options.seconds)
-    run = Soak(options, session, host.base_url, connector.base_url)
-    pid = host.process.pid
+    run = Soak(options, session, [h.base_url for h in fleet.hosts], connector.base_url)
+    pid = fleet.survivor.process.pid
     rss_start = memory_mb(pid, "VmRSS")
-    pids = {"host": pid, "connector": connector.process.pid}
+    pids = {h.name: h.process.pid for h in fleet.hosts} | {"connector": connector.process.pid}
     if cosmos:
         pids["cosmos server"] = cosmos.process.pid
     cpu_start = {name: cpu_seconds(p) for name, p in pids.items()}
@@ -1123,40 +1452,47 @@ async def soak(
     faults = asyncio.create_task(injector.run(started, deadline)) if injector else None
     rss: list[tuple[float, float]] = []
     sampler = asyncio.create_task(sample_rss(pid, rss))
+    killer = (
+        asyncio.create_task(kill_mid_delivery(run, fleet, connector, cosmos, deadline))
+        if options.hosts > 1
+        else None
+    )
     await asyncio.gather(*(run.live(p, started, deadline) for p in people))
     stats = None
     if injector and faults:
         await faults
         stats = await injector.stop()
+    kill = await killer if killer else None
     await asyncio.gather(*(run.catch_up(p, time.monotonic() + options.grace) for p in people))
     wall = time.monotonic() - started
     sampler.cancel()
     peak, rss_end = memory_mb(pid, "VmHWM"), memory_mb(pid, "VmRSS")
     cpu = {name: cpu_seconds(p) - cpu_start[name] for name, p in pids.items()}
     cpu["load generator"] = time.process_time() - cpu_start["load generator"]
+    cards = await sends(session, connector) if options.roster else {}
     async with session.get(connector.base_url + SUMMARY_PATH) as response:
         stray = int((await response.json())["messages"])
-    exit_status = stop_child(host)
-    _, running = stored_cosmos(cosmos) if cosmos else stored_sqlite(workdir / "bench.sqlite3")
+    exits = [stop_child(h) for h in fleet.hosts]
+    running = read_store(fleet.workdir, cosmos, options, ("counters",))["counters"]
     # Closed as an operator closes it: the pulse then recounts the round from what is stored.
     closing = await asyncio.create_subprocess_exec(
         sys.executable,
         str(REPO / "app.py"),
         "round",
         "close",
-        env=env,
-        cwd=workdir,
+        env=fleet.env,
+        cwd=fleet.workdir,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
     closed = await asyncio.wait_for(closing.wait(), timeout=300) == 0
-    stored, counters = stored_cosmos(cosmos) if cosmos else stored_sqlite(workdir / "bench.sqlite3")
+    found = read_store(fleet.workdir, cosmos, options, STORED)
     result = Result(
         backend=backend,
         tally=run.tally,
         people=people,
-        stored=stored,
-        counters=counters,
+        stored=found["responses"],
+        counters=found["counters"],
         started=started,
         wall_seconds=wall,
         rss=rss,
@@ -1164,15 +1500,21 @@ async def soak(
         rss_end_mb=rss_end,
         peak_mb=peak,
         cpu=cpu,
-        host_exit=exit_status,
+        host_exit=next((e for e in exits if e != 0), 0),
         round_closed=closed,
         running=aggregates(running),
-        host_log=host.log_path.read_text(encoding="utf-8", errors="replace"),
+        host_log=fleet.logs(),
         faults=stats,
         armed=injector.armed if injector else None,
         bursts=injector.bursts if injector else 0,
         storm_window=injector.storm_window if injector else None,
         stray_messages=stray,
+        hosts=options.hosts,
+        roster=options.roster,
+        kill=kill,
+        cards=cards,
+        ledger=[d for d in found["deliveries"] if d.get("kind") == "card"],
+        rounds=found["rounds"],
     )
     check(result)
     return result

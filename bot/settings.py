@@ -76,6 +76,7 @@ class Settings:
     round_days: int = 7
     reminder_after_days: int = 2
     scheduler_tick_seconds: int = 300
+    lease_seconds: int = 60
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
     checkin_rotation: Rotation = field(default_factory=rotation)
     response_ttl_days: int = 730
@@ -202,6 +203,7 @@ class Settings:
                 get("SCHEDULER_TICK_SECONDS", str(d.scheduler_tick_seconds)),
                 "SCHEDULER_TICK_SECONDS",
             ),
+            lease_seconds=_int(get("LEASE_SECONDS", str(d.lease_seconds)), "LEASE_SECONDS"),
             timezone=timezone,
             checkin_rotation=checkin_rotation,
             response_ttl_days=_int(
@@ -240,6 +242,9 @@ class Settings:
             raise ConfigError("EQUIPMENT_IT_NOK and EQUIPMENT_FURNITURE_NOK cannot be negative")
         if settings.followup_reminder_days < 1:
             raise ConfigError("FOLLOWUP_REMINDER_DAYS must be at least 1")
+        if settings.lease_seconds < 3:
+            # Renewed every third of it: shorter, one slow store call would lose the lease.
+            raise ConfigError("LEASE_SECONDS must be at least 3")
         if not 1 <= settings.agreement_review_months <= 60:
             raise ConfigError("AGREEMENT_REVIEW_MONTHS must be from 1 to 60")
         if not 0 < settings.reminder_after_days < settings.round_days:

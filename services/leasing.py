@@ -17,8 +17,6 @@ from storage.leases import LeaseStore
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-DEFAULT_LEASE = timedelta(seconds=60)
-
 
 class LeaseLost(Exception):
     pass
@@ -29,9 +27,11 @@ async def run_leased(
     name: str,
     holder: str,
     work: Callable[[], Awaitable[T]],
-    duration: timedelta = DEFAULT_LEASE,
+    duration: timedelta | None = None,
 ) -> T | None:
-    """`work()`'s result, or None when another instance holds the lease."""
+    """`work()`'s result, or None when another instance holds the lease (held for `duration`,
+    by default the store's, and renewed while the work goes on)."""
+    duration = duration or leases.duration
     lease = await leases.acquire(name, holder, duration)
     if lease is None:
         log.info("%s: another instance holds the lease; skipping", name)
