@@ -74,6 +74,7 @@ from urllib.parse import quote
 import aiohttp
 
 from benchmarks.connector import CONVERSATION_PATH, SENDS_PATH, SUMMARY_PATH
+from benchmarks.traced_host import growth
 from benchmarks.turns import (
     REPO,
     Child,
@@ -169,6 +170,8 @@ class Options:
     kill_share: float = 0.4  # kill the delivering host once this share has its card
     restart_after: float = 10.0  # seconds after the kill
     cosmos_database: str = COSMOS_DATABASE
+    trace_memory: float = 0.0  # seconds between tracemalloc snapshots of the host; 0: off
+    rss_every: float = 10.0  # seconds between samples of the host's RSS
 
     @property
     def storm_seconds(self) -> float:
@@ -282,6 +285,20 @@ def parse_options(argv: Sequence[str]) -> Options:
         default=10.0,
         help="two hosts: restart the killed host this many seconds after the kill (10)",
     )
+    parser.add_argument(
+        "--trace-memory",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="run the host with tracemalloc (benchmarks/traced_host.py), a snapshot every "
+        "SECONDS, and print what grew from the first snapshot to the last (0: off)",
+    )
+    parser.add_argument(
+        "--rss-every",
+        type=float,
+        default=10.0,
+        help="seconds between samples of the host's RSS, printed as a curve (10)",
+    )
     args = parser.parse_args(argv)
     if args.users < 1 or args.seconds <= 0:
         parser.error("--users and --seconds must be positive")
@@ -310,6 +327,8 @@ def parse_options(argv: Sequence[str]) -> Options:
         lease=args.lease,
         kill_share=args.kill_share,
         restart_after=args.restart_after,
+        trace_memory=args.trace_memory,
+        rss_every=args.rss_every,
     )
 
 
@@ -808,11 +827,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def sample_rss(pid: int, into: list[tuple[float, float]]) -> None:
-    """The host's RSS once a second, until cancelled: growth over the soak shows a leak."""
+async def sample_rss(pid: int, into: list[tuple[float, float]], every: float) -> None:
+    """The host's RSS every `every` seconds, until cancelled: growth over the soak shows a
+    leak."""
     while True:
         into.append((time.monotonic(), memory_mb(pid, "VmRSS")))
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(every)
 
 
 def stop_child(child: Child) -> int:
@@ -905,6 +925,7 @@ class Result:
     cards: dict[str, int] = field(default_factory=dict)  # the round's cards per conversation
     ledger: Docs = field(default_factory=list)  # the round's card entries
     rounds: Docs = field(default_factory=list)
+    memory_growth: list[str] = field(default_factory=list)  # tracemalloc's, with --trace-memory
     problems: list[str] = field(default_factory=list)
 
 
@@ -1103,6 +1124,36 @@ def print_fleet(result: Result, options: Options) -> None:
     )
 
 
+def least_squares_slope(points: Sequence[tuple[float, float]]) -> float:
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else 0.0
+
+
+def print_rss_curve(result: Result, options: Options) -> None:
+    """Every sample of the host's RSS, a minute to a line, and how it grew in each half:
+    memory that levels off grows in the first half (caches, pools, the allocator's arenas
+    filling) and hardly in the second."""
+    samples = [(at - result.started, mb) for at, mb in result.rss if not math.isnan(mb)]
+    if len(samples) < 4:
+        return
+    print(f"\nhost RSS in MiB every {options.rss_every:g} s (a minute to a line):")
+    minutes: dict[int, list[float]] = defaultdict(list)
+    for seconds, mb in samples:
+        minutes[int(seconds // 60)].append(mb)
+    for minute, values in sorted(minutes.items()):
+        print(f"  {minute:>3} min " + " ".join(f"{v:6.1f}" for v in values))
+    half = len(samples) // 2
+    first, second = samples[: half + 1], samples[half:]
+    print(
+        f"  growth: first half {first[-1][1] - first[0][1]:+.1f} MiB, second half "
+        f"{second[-1][1] - second[0][1]:+.1f} MiB; trend over the second half "
+        f"{least_squares_slope(second) * 60:+.2f} MiB a minute"
+    )
+
+
 def print_result(result: Result, options: Options) -> None:
     tally = result.tally
     print(f"\n=== {result.backend} ===")
@@ -1186,7 +1237,10 @@ def print_result(result: Result, options: Options) -> None:
         f"missed; {log_count(result.host_log, r' (?:ERROR|CRITICAL) ')} ERROR lines in all"
     )
     print_latencies(result)
-    print_windows(result)
+    print_windows(result, 10.0 if options.seconds <= 120 else 60.0)
+    print_rss_curve(result, options)
+    for line in result.memory_growth:
+        print(line)
     print(
         f"\nhost memory: peak RSS (VmHWM) {result.peak_mb:.1f} MiB; RSS {result.rss_start_mb:.1f} "
         f"MiB before the soak, {result.rss_end_mb:.1f} MiB after"
@@ -1256,13 +1310,22 @@ class Fleet:
     backend: str
     env: dict[str, str]
     workdir: Path
+    trace_memory: float = 0.0
     hosts: list[Child] = field(default_factory=list)
     dead: list[Child] = field(default_factory=list)  # killed ones, for their logs
+
+    def snapshots(self, name: str) -> Path:
+        """Where a traced host's tracemalloc snapshots go."""
+        return self.workdir / f"tracemalloc-{name}"
 
     def start(self, index: int, port: int | None = None) -> Child:
         env = {**self.env, "PORT": str(port or free_port())}
         name = f"host-{self.backend}-{index}" + (f"-{len(self.dead) + 1}" if port else "")
-        child = start_child(name, [sys.executable, str(REPO / "app.py")], env, self.workdir)
+        argv = [sys.executable, str(REPO / "app.py")]
+        if self.trace_memory:
+            argv = [sys.executable, "-m", "benchmarks.traced_host", str(self.snapshots(name))]
+            argv.append(str(self.trace_memory))
+        child = start_child(name, argv, env, self.workdir)
         if index < len(self.hosts):
             self.hosts[index] = child
         else:
@@ -1340,7 +1403,7 @@ async def run_backend(
         connector_env,
         workdir,
     )
-    fleet = Fleet(backend, host_env(workdir, options, cosmos), workdir)
+    fleet = Fleet(backend, host_env(workdir, options, cosmos), workdir, options.trace_memory)
     people = simulated_users(options.users, options.seed, options.seconds, options.hosts)
     try:
         timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
@@ -1451,7 +1514,7 @@ async def soak(
     deadline = started + options.seconds
     faults = asyncio.create_task(injector.run(started, deadline)) if injector else None
     rss: list[tuple[float, float]] = []
-    sampler = asyncio.create_task(sample_rss(pid, rss))
+    sampler = asyncio.create_task(sample_rss(pid, rss, options.rss_every))
     killer = (
         asyncio.create_task(kill_mid_delivery(run, fleet, connector, cosmos, deadline))
         if options.hosts > 1
@@ -1516,6 +1579,8 @@ async def soak(
         ledger=[d for d in found["deliveries"] if d.get("kind") == "card"],
         rounds=found["rounds"],
     )
+    if options.trace_memory:
+        result.memory_growth = growth(fleet.snapshots(fleet.survivor.name))
     check(result)
     return result
 
