@@ -514,10 +514,20 @@ class Soak:
             if checkin_round(card):
                 person.card = card
                 return True
-            if person.answered and ANSWERED in card_texts([card]):
-                return True  # answered: sending again is pressing the card they still have
+            if ANSWERED in card_texts([card]):
+                if person.answered:
+                    return True  # answered: sending again is pressing the card they still have
+                if person.in_doubt:
+                    self.confirm(person)  # a submit in doubt had landed
+                    return False
         self.tally.error("sjekk inn", person, f"no check-in card: {card_texts(cards)[:300]}")
         return False
+
+    def confirm(self, person: Person) -> None:
+        """The bot says this user has answered, though no submit got a receipt: one in doubt
+        had landed. Stored and counted; `check` compares what is stored with what it sent."""
+        person.confirmed = True
+        self.tally.confirmed += 1
 
     async def expect(self, kind: str, person: Person, text: str, marker: str) -> None:
         cards = await self.say(kind, person, text)
@@ -634,10 +644,7 @@ class Soak:
         elif ALREADY in shown:
             if not again:
                 if person.in_doubt:
-                    # A submit in doubt had landed: stored and counted, the check below
-                    # compares what is stored with what that submit sent.
-                    person.confirmed = True
-                    self.tally.confirmed += 1
+                    self.confirm(person)
                 else:
                     self.tally.error(kind, person, "'already answered' to a first submit")
             else:
