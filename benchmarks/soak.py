@@ -1139,6 +1139,9 @@ def least_squares_slope(points: Sequence[tuple[float, float]]) -> float:
     return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else 0.0
 
 
+WARM_UP_SECONDS = 60.0
+
+
 def print_rss_curve(result: Result, options: Options) -> None:
     """Every sample of the host's RSS, a minute to a line, and how it grew in each half:
     memory that levels off grows in the first half (caches, pools, the allocator's arenas
@@ -1152,10 +1155,15 @@ def print_rss_curve(result: Result, options: Options) -> None:
         minutes[int(seconds // 60)].append(mb)
     for minute, values in sorted(minutes.items()):
         print(f"  {minute:>3} min " + " ".join(f"{v:6.1f}" for v in values))
+    # The first minute is the warm-up (imports done, the users' first turns): not growth.
+    warm = [s for s in samples if s[0] >= WARM_UP_SECONDS]
+    if len(warm) >= 4:
+        samples = warm
     half = len(samples) // 2
     first, second = samples[: half + 1], samples[half:]
     print(
-        f"  growth: first half {first[-1][1] - first[0][1]:+.1f} MiB, second half "
+        f"  growth from {samples[0][0]:.0f} s: first half {first[-1][1] - first[0][1]:+.1f} MiB, "
+        "second half "
         f"{second[-1][1] - second[0][1]:+.1f} MiB; trend over the second half "
         f"{least_squares_slope(second) * 60:+.2f} MiB a minute"
     )
