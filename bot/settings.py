@@ -74,9 +74,9 @@ class Settings:
     pulse_distribution_min: int = 10  # a 1–5 distribution only from this many (never below k)
     checkin_cron: str = "0 9 * * mon"  # or SCHEDULE_OFF: rounds only by `round open`
     round_days: int = 7
+    lease_seconds: int = 60
     reminder_after_days: int = 2
     scheduler_tick_seconds: int = 300
-    lease_seconds: int = 60
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
     checkin_rotation: Rotation = field(default_factory=rotation)
     response_ttl_days: int = 730
@@ -196,6 +196,7 @@ class Settings:
                 get("CHECKIN_CRON", d.checkin_cron), timezone, "CHECKIN_CRON", may_be_off=True
             ),
             round_days=_int(get("ROUND_DAYS", str(d.round_days)), "ROUND_DAYS"),
+            lease_seconds=_int(get("LEASE_SECONDS", str(d.lease_seconds)), "LEASE_SECONDS"),
             reminder_after_days=_int(
                 get("REMINDER_AFTER_DAYS", str(d.reminder_after_days)), "REMINDER_AFTER_DAYS"
             ),
@@ -203,7 +204,6 @@ class Settings:
                 get("SCHEDULER_TICK_SECONDS", str(d.scheduler_tick_seconds)),
                 "SCHEDULER_TICK_SECONDS",
             ),
-            lease_seconds=_int(get("LEASE_SECONDS", str(d.lease_seconds)), "LEASE_SECONDS"),
             timezone=timezone,
             checkin_rotation=checkin_rotation,
             response_ttl_days=_int(
@@ -242,13 +242,13 @@ class Settings:
             raise ConfigError("EQUIPMENT_IT_NOK and EQUIPMENT_FURNITURE_NOK cannot be negative")
         if settings.followup_reminder_days < 1:
             raise ConfigError("FOLLOWUP_REMINDER_DAYS must be at least 1")
-        if settings.lease_seconds < 3:
-            # Renewed every third of it: shorter, one slow store call would lose the lease.
-            raise ConfigError("LEASE_SECONDS must be at least 3")
         if not 1 <= settings.agreement_review_months <= 60:
             raise ConfigError("AGREEMENT_REVIEW_MONTHS must be from 1 to 60")
         if not 0 < settings.reminder_after_days < settings.round_days:
             raise ConfigError("REMINDER_AFTER_DAYS must be more than 0 and less than ROUND_DAYS")
+        if settings.lease_seconds < 3:
+            # Renewed every third of it: shorter, one slow store call would lose the lease.
+            raise ConfigError("LEASE_SECONDS must be at least 3")
         if not 0 < settings.storage_retry_budget_seconds < TEAMS_PATIENCE_SECONDS:
             raise ConfigError(
                 f"STORAGE_RETRY_BUDGET_SECONDS must be more than 0 and less than "
