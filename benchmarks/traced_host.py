@@ -3,16 +3,19 @@
     python -m benchmarks.traced_host DIR SECONDS     # instead of `python app.py`
 
 Traces every allocation from the start (10 frames each) and dumps a snapshot into DIR every
-SECONDS, from a thread of its own, so the host's event loop runs as always (slower: tracing
-costs CPU). `benchmarks.soak --trace-memory` runs the host this way and prints `growth()`:
+SECONDS, with the number of objects alive by type, from a thread of its own, so the host's
+event loop runs as always (slower: tracing costs CPU). `benchmarks.soak --trace-memory` runs the host this way and prints `growth()`:
 what was allocated and not freed between the first snapshot after the warm-up and the last.
 """
 
 from __future__ import annotations
 
+import gc
+import json
 import sys
 import threading
 import tracemalloc
+from collections import Counter
 from pathlib import Path
 
 FRAMES = 10
@@ -22,6 +25,10 @@ def dump_every(directory: Path, seconds: float, stop: threading.Event) -> None:
     n = 0
     while not stop.wait(seconds):
         tracemalloc.take_snapshot().dump(str(directory / f"{n:04d}.snapshot"))
+        # Objects by type too: a small Python object that keeps C memory alive (an SSL
+        # connection's OpenSSL state, say) hardly shows in tracemalloc's sizes, but its count does.
+        counts = Counter(type(o).__qualname__ for o in gc.get_objects())
+        (directory / f"{n:04d}.types.json").write_text(json.dumps(counts))
         n += 1
 
 
@@ -50,7 +57,22 @@ def growth(directory: Path, first: int = 1, top: int = 12) -> list[str]:
         )
         # Innermost first: the allocating line, then its callers.
         lines += [f"    {line}" for line in stat.traceback.format(most_recent_first=True)[:10]]
+    lines += _type_growth(directory, first, top)
     return lines
+
+
+def _type_growth(directory: Path, first: int, top: int) -> list[str]:
+    paths = sorted(directory.glob("*.types.json"))
+    if len(paths) <= first:
+        return []
+    before = Counter(json.loads(paths[first].read_text()))
+    after = Counter(json.loads(paths[-1].read_text()))
+    grown = sorted(after, key=lambda name: after[name] - before[name], reverse=True)[:top]
+    return ["objects alive by type (gc), the most grown:"] + [
+        f"  {after[name] - before[name]:+7d}  now {after[name]:7d}  {name}"
+        for name in grown
+        if after[name] > before[name]
+    ]
 
 
 def _mib(size: int) -> str:
