@@ -1494,8 +1494,16 @@ async def kill_mid_delivery(
         if kill.resumed_after is None and len(await sends(session, connector)) > sent_before:
             kill.resumed_after = time.monotonic() - at
         await asyncio.sleep(0.05)
-    child = fleet.start(0, port=fleet.dead[-1].port)
-    await wait_ready(session, child)
+    port = fleet.dead[-1].port
+    for attempt in range(3):
+        # A host that finds the store throttled while it opens exits: its service manager
+        # starts it again, and so does this.
+        try:
+            await wait_ready(session, fleet.start(0, port=port))
+            break
+        except RuntimeError:
+            if attempt == 2:
+                raise
     run.down.discard(0)
     kill.restarted_after = time.monotonic() - at
     while kill.resumed_after is None and time.monotonic() < deadline:

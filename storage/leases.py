@@ -27,6 +27,10 @@ class LeaseStore:
         self._clock = clock
         self.duration = duration
 
+    def now(self) -> datetime:
+        """The time leases are reckoned by."""
+        return self._clock()
+
     async def acquire(self, name: str, holder: str, duration: timedelta) -> Lease | None:
         """The lease, now held by `holder`; None when another holder has it."""
         doc = await self._store.read(CONTAINER, name, name)
