@@ -1019,18 +1019,22 @@ def check_fleet(result: Result) -> None:
     sent = [d for d in result.ledger if d.get("state") == "sent"]
     if len(sent) != result.roster:
         problems.append(f"ledger: {len(sent)} of {result.roster} cards recorded as sent")
-    carried = Counter(str(d["holder"]) for d in sent if d["holder"] != kill.holder)
-    if len(carried) != 1:
-        problems.append(f"the rest of the delivery was sent by {len(carried)} holders: {carried}")
     if kill.resumed_after is None:
         problems.append("no card after the kill: nobody took the delivery over")
-    elif kill.resumed_after > kill.lease_expires_in + TAKEOVER_SLACK_SECONDS:
-        problems.append(
-            f"the delivery resumed {kill.resumed_after:.1f} s after the kill, the dead host's "
-            f"lease ran out after {kill.lease_expires_in:.1f} s"
-        )
-    elif kill.restarted_after is not None and kill.resumed_after > kill.restarted_after:
-        problems.append("the delivery resumed only when the killed host was back")
+    # Under injected faults a tick may fail to take the lease, or a live holder stop when it
+    # cannot renew it in time and another take over: slower, but no card is lost or doubled.
+    faults = bool(result.armed)
+    carried = Counter(str(d["holder"]) for d in sent if d["holder"] != kill.holder)
+    if len(carried) != 1 and not faults:
+        problems.append(f"the rest of the delivery was sent by {len(carried)} holders: {carried}")
+    if kill.resumed_after is not None and not faults:
+        if kill.resumed_after > kill.lease_expires_in + TAKEOVER_SLACK_SECONDS:
+            problems.append(
+                f"the delivery resumed {kill.resumed_after:.1f} s after the kill, the dead "
+                f"host's lease ran out after {kill.lease_expires_in:.1f} s"
+            )
+        elif kill.restarted_after is not None and kill.resumed_after > kill.restarted_after:
+            problems.append("the delivery resumed only when the killed host was back")
     if len(result.cards) != result.roster:
         problems.append(f"{result.roster - len(result.cards)} people never got the round's card")
     twice = {cid.removeprefix(PERSONAL): n for cid, n in result.cards.items() if n > 1}
@@ -1117,8 +1121,8 @@ def print_fleet(result: Result, options: Options) -> None:
     )
     print(
         f"  the delivery resumed {resumed} after the kill; host 0 answered again after {back}; "
-        f"cards recorded by the dead host {holders.get(kill.holder, 0)}, by the survivor "
-        f"{survivor}"
+        f"cards recorded by the dead host {holders.get(kill.holder, 0)}, by the others "
+        f"{survivor} ({len(holders) - 1} holder(s) after the kill)"
     )
     print(
         f"  cards: {sum(result.cards.values())} sent to {len(result.cards)} people, "
