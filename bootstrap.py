@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from botbuilder.core import ConversationState
 from botbuilder.integration.aiohttp import (
@@ -22,8 +23,10 @@ from botbuilder.integration.aiohttp import (
 )
 
 from bot import sdk_patches
+from bot.agreement_pdf_turns import AgreementPdfTurns
 from bot.agreement_turns import AgreementTurns
 from bot.checkin_turns import CheckinTurns
+from bot.coffee_turns import CoffeeTurns
 from bot.data_turns import DataTurns
 from bot.followup_turns import FollowUpTurns
 from bot.graph import GraphClient, GraphConfig, GraphDirectory
@@ -39,6 +42,7 @@ from bot.scheduler import next_fire
 from bot.settings import Settings
 from bot.telemetry import OFF, OtelRoundMetrics, Telemetry, TracedStore
 from bot.user_settings_turns import UserSettingsTurns
+from bot.week_turns import WeekTurns
 from cards.render import render
 from dialogs.agreement import AgreementDialogs
 from domain.agreement import Amounts, Mode
@@ -47,8 +51,10 @@ from domain.followup import Contacts, Thresholds
 from domain.ratelimit import TeamsLimiter
 from services.agreements import AgreementService, Policy
 from services.checkins import CheckinService
+from services.coffee import CoffeeService, WeekPlanOfficeDays
 from services.data_rights import DataRightsService
 from services.delivery import DeliveryService
+from services.ergonomics import ErgonomicsService
 from services.followups import FollowUpPolicy, FollowUpService
 from services.installs import InstallService
 from services.notify import Notifier
@@ -58,11 +64,15 @@ from services.pulse import PulseService
 from services.roles import RoleService
 from services.round_jobs import RoundJobs
 from services.user_settings import UserSettingsService
+from services.weeks import WeekService
+from services.written_agreement import WrittenAgreements
 from storage.agreements import AgreementRepository
 from storage.bot_state import DocumentBotStorage, dialog_state_of
+from storage.coffee import CoffeeRepository
 from storage.cosmos_store import CosmosStore
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
+from storage.ergonomics import ErgonomicsCounts
 from storage.followups import FollowUpRepository
 from storage.installs import InstallMarks
 from storage.keys import KeyFingerprint
@@ -77,6 +87,7 @@ from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
 from storage.sqlite_store import SqliteStore
 from storage.users import UserRepository
+from storage.weeks import WeekRepository
 
 
 @dataclass(frozen=True)
@@ -140,6 +151,8 @@ class Parts:
     data_rights: DataRightsService
     roles: RoleService
     notifier: Notifier
+    weeks: WeekService
+    coffee: CoffeeService
     graph: GraphClient | None = None
     # The app installs itself through Graph (`org install`, and for waiting leaders).
     installs: InstallService | None = None
@@ -173,7 +186,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         ParticipationCounter(store),
         pseudonym_key=key,
         tally=AnswerTally(store, key),
-        directory=DirectoryRepository(store),
+        directory=org,  # one copy of the directory's pointer and people per host
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         round_length=timedelta(days=settings.round_days),
@@ -244,6 +257,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         render,
         install=auto_install,
     )
+    week_plans = WeekRepository(store)
     agreements = AgreementService(
         AgreementRepository(store),
         org,
@@ -257,8 +271,11 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
                 settings.equipment_prices,
             ),
             settings.agreement_review_months,
+            settings.agreement_terms,
+            settings.agreement_end_reminder_days,
         ),
         settings.timezone,
+        team_days=week_plans.team_days,
     )
     followups = FollowUpService(
         FollowUpRepository(store, ttl_seconds=settings.response_ttl_days * 24 * 3600),
@@ -295,8 +312,8 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         tally=AnswerTally(store, key),
         participation=ParticipationCounter(store),
     )
-    # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
-    checkins.stored.register(pulse.record)
+    # A check-in is counted into its leader's team as it is stored; the follow-up reads it after.
+    checkins.teams.register(followups.team_answer)
     checkins.stored.register(followups.checkin_stored)
     # What waited for someone the bot could not reach goes out once Teams announces the install.
     people.reachable.register(agreements.reachable)
@@ -306,8 +323,59 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         metrics.answered()
 
     checkins.stored.register(answered)
+    weeks = WeekService(
+        week_plans,
+        org,
+        agreements.approved_extent,
+        roster,
+        # Its own instance (a delivery counts its own requests) of the rounds' delivery: the
+        # same ledger, limiter and breaker.
+        DeliveryService(
+            roster,
+            ledger,
+            sender,
+            limiter=limiter,
+            on_unreachable=people.unreachable,
+            metrics=metrics,
+        ),
+        leases,
+        render,
+        settings.timezone,
+        schedule=next_fire(settings.week_card_cron, settings.timezone),
+    )
+    agreements.arrangement_events.register(weeks.arrangement_changed)
+    # Kaffeprat's cards go out like a round's: its own ledger entries, the shared limiter.
+    coffee_repo = CoffeeRepository(store, coffee_history_seconds(settings))
+    coffee = CoffeeService(
+        coffee_repo,
+        org,
+        roster,
+        ledger,
+        DeliveryService(
+            roster,
+            ledger,
+            sender,
+            limiter=limiter,
+            on_unreachable=people.unreachable,
+            metrics=metrics,
+        ),
+        leases,
+        WeekPlanOfficeDays(weeks),
+        PulseCounters(store),
+        AuditLog(store),
+        pulse.scope_of,
+        render,
+        settings.timezone,
+        settings.anonymity_k,
+        no_repeat=settings.coffee_no_repeat_rounds,
+        schedule=next_fire(settings.coffee_cron, settings.timezone),
+    )
     data_rights = DataRightsService(
-        PersonalData(store, responses, AnswerTally(store, key)), rounds, key, dialog_state_of
+        PersonalData(store, responses, AnswerTally(store, key)),
+        rounds,
+        key,
+        dialog_state_of,
+        coffee_repo,
     )
     return Parts(
         store,
@@ -322,10 +390,18 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         data_rights,
         RoleService(roles, org),
         notifier,
+        weeks,
+        coffee,
         graph,
         installs,
         telemetry,
     )
+
+
+def coffee_history_seconds(settings: Settings) -> int:
+    """How long who met whom is kept: as long as the pairing looks back, with a weekly
+    schedule and room for a monthly one, and the check-back."""
+    return (settings.coffee_no_repeat_rounds + 2) * 31 * 24 * 3600
 
 
 @asynccontextmanager
@@ -353,6 +429,8 @@ class Turns:
     bot: HomeOfficeBot
     pulse: PulseTurns
     data: DataTurns
+    agreement_pdf: AgreementPdfTurns
+    week: WeekTurns
 
 
 def build_turns(settings: Settings, parts: Parts) -> Turns:
@@ -360,19 +438,52 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
     dialogs = AgreementDialogs(parts.agreements, ConversationState(DocumentBotStorage(parts.store)))
     followups = FollowUpTurns(parts.followups)
     links = DownloadLinks(parts.store, settings.base_url)
-    pulse = PulseTurns(parts.pulse, links, settings.anonymity_k, settings.pulse_distribution_min)
+    ergonomics = ErgonomicsService(
+        AgreementRepository(parts.store),
+        DirectoryRepository(parts.store),
+        RoleRepository(parts.store),
+        ErgonomicsCounts(parts.store),
+        AuditLog(parts.store),
+        settings.anonymity_k,
+        settings.admins,
+        settings.timezone,
+    )
+    coffee = CoffeeTurns(parts.coffee, settings.anonymity_k, settings.followup_social_low)
+    pulse = PulseTurns(
+        parts.pulse,
+        links,
+        settings.anonymity_k,
+        settings.pulse_distribution_min,
+        ergonomics,
+        also=coffee.pulse_cards,
+    )
     data = DataTurns(parts.data_rights, links)
-    agreements = AgreementTurns(parts.agreements, dialogs, followups.open_for_team)
+    agreements = AgreementTurns(
+        parts.agreements, dialogs, followups.open_for_team, parts.weeks.team_settings
+    )
+    written = WrittenAgreements(
+        parts.agreements, AgreementRepository(parts.store), DirectoryRepository(parts.store)
+    )
+    agreement_pdf = AgreementPdfTurns(
+        written, parts.agreements, links, Path(settings.agreement_pdf_font_dir)
+    )
+    week = WeekTurns(parts.weeks, links)
     help_ = HelpTurns(agreements, pulse)
     routes = RouteTable(
         [
             *help_.routes(),
-            *CheckinTurns(parts.checkins, followups).routes(),
-            *UserSettingsTurns(UserSettingsService(parts.people, parts.followups)).routes(),
+            *CheckinTurns(parts.checkins, followups, coffee.receipt_lines).routes(),
+            *UserSettingsTurns(
+                UserSettingsService(parts.people, parts.followups, parts.weeks),
+                coffee.settings_lines,
+            ).routes(),
+            *coffee.routes(),
             *agreements.routes(),
+            *agreement_pdf.routes(),
             *followups.routes(),
             *pulse.routes(),
             *data.routes(),
+            *week.routes(),
         ],
         unknown_command=help_.unknown,
     )
@@ -392,4 +503,4 @@ def build_turns(settings: Settings, parts: Parts) -> Turns:
         )
     )
     adapter.on_turn_error = on_turn_error
-    return Turns(adapter, bot, pulse, data)
+    return Turns(adapter, bot, pulse, data, agreement_pdf, week)

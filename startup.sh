@@ -16,4 +16,11 @@ cd "$(dirname "$0")"
 if [ -z "${VIRTUAL_ENV:-}" ] && [ -f antenv/bin/activate ]; then
   . antenv/bin/activate
 fi
+# The written agreement's PDF embeds DejaVu Sans (AGREEMENT_PDF_FONT_DIR); App Service's Python
+# image may lack Debian's package, and the host refuses to start without the font. Installed
+# only when missing (a few seconds); if it cannot be, the host's own message says what to do.
+font_dir=${AGREEMENT_PDF_FONT_DIR:-/usr/share/fonts/truetype/dejavu}
+if [ ! -f "$font_dir/DejaVuSans-Bold.ttf" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core; } >/dev/null 2>&1 || true
+fi
 exec python app.py "$@"

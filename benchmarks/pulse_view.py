@@ -54,7 +54,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -74,7 +74,16 @@ from services.round_jobs import CARD
 from storage import cosmos_store, sqlite_store
 from storage.counters import ParticipationCounter
 from storage.ledger import DeliveryLedger
-from storage.port import Conflict, Document, DocumentStore, NotFound
+from storage.port import (
+    BatchOperation,
+    Conflict,
+    Create,
+    Document,
+    DocumentStore,
+    Increment,
+    NotFound,
+    Upsert,
+)
 from storage.pulse import PulseCounters
 from storage.responses import ResponseRepository
 from storage.rounds import RoundRepository
@@ -196,6 +205,16 @@ class MemoryStore:
         for name, delta in deltas.items():
             doc[name] = doc.get(name, 0) + delta
         return doc
+
+    async def batch(self, container: str, pk: str, operations: Sequence[BatchOperation]) -> None:
+        for op in operations:  # one writer, no failures to roll back
+            match op:
+                case Create(doc):
+                    await self.create(container, doc)
+                case Upsert(doc):
+                    await self.upsert(container, doc)
+                case Increment(doc_id, deltas):
+                    await self.increment(container, pk, doc_id, deltas)
 
     async def close(self) -> None:
         pass

@@ -20,6 +20,8 @@ from bot.commands import Command
 from bot.routes import ActionRoute, CommandRoute, Route, Turn
 from cards.agreement import (
     DECIDE_VERB,
+    END_VERB,
+    HISTORY_VERB,
     OPEN_VERB,
     ORDERED_VERB,
     REVISE_VERB,
@@ -28,9 +30,11 @@ from cards.agreement import (
     agreement_card,
     approval_card,
     decision_of,
+    draft_status,
     notice,
     terms_facts,
 )
+from cards.agreement_terms import end_confirm_card, history_card
 from cards.elements import Card, adaptive_card, execute, md, text, title
 from cards.help import Waiting
 from cards.i18n import t
@@ -41,10 +45,11 @@ from dialogs.agreement import AgreementDialogs
 from dialogs.card_step import LANGUAGE, REPLIES, SUBMITTED, USER, send_card
 from domain.agreement_record import Agreement, NotAllowed, Status
 from domain.followup import FollowUp
-from domain.org import Person
+from domain.org import Person, normalise_id
 from domain.profile import Profile
 from domain.refusals import Refusal
 from services.agreements import AgreementService
+from storage.weeks import TeamSettings
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +64,8 @@ VERBS = frozenset(
         TEAM_OPEN_VERB,
         INVITE_VERB,
         ORDERED_VERB,
+        END_VERB,
+        HISTORY_VERB,
     }
 )
 
@@ -69,10 +76,12 @@ class AgreementTurns:
         service: AgreementService,
         dialogs: AgreementDialogs,
         open_followups: Callable[[str], Awaitable[list[tuple[Person, FollowUp]]]],
+        team_week: Callable[[str], Awaitable[TeamSettings]] | None = None,
     ) -> None:
         self._service = service
         self._dialogs = dialogs
         self._open_followups = open_followups  # `mitt team` shows them beside the agreements
+        self._team_week = team_week  # and the team days (services/weeks.py)
 
     def routes(self) -> list[Route]:
         return [
@@ -89,6 +98,8 @@ class AgreementTurns:
             ActionRoute(INVITE_VERB, self.invite),
             ActionRoute(SHOW_VERB, self.team_page),
             ActionRoute(ORDERED_VERB, self.ordered),
+            ActionRoute(END_VERB, self.end),
+            ActionRoute(HISTORY_VERB, self.history),
         ]
 
     async def is_leader(self, profile: Profile) -> bool:
@@ -162,6 +173,18 @@ class AgreementTurns:
         _enter(turn, turn.data)
         return await _unless_refused(turn, lambda: self._ordered(turn.profile, turn.data))
 
+    # -- card actions: either party ---------------------------------------------------------
+
+    async def end(self, turn: Turn) -> ActionResult:
+        """End the arrangement with notice: the last day first, then, confirmed, the notice."""
+        _enter(turn, turn.data)
+        return await _unless_refused(turn, lambda: self._end(turn.profile, turn.data))
+
+    async def history(self, turn: Turn) -> ActionResult:
+        _enter(turn, turn.data)
+        employee_id = str(turn.data.get("employee") or turn.profile.user_id)
+        return await _unless_refused(turn, lambda: self._history(turn.profile, employee_id))
+
     async def team_page(self, turn: Turn) -> ActionResult:
         _enter(turn, turn.data)
 
@@ -179,10 +202,15 @@ class AgreementTurns:
 
     async def _revise(self, context: TurnContext, profile: Profile) -> None:
         current = await self._service.current(profile.user_id)
+        if current.status is Status.ENDING:
+            # A stale "change" after notice: the arrangement only runs out now.
+            await send_card(context, await self._standing(profile, current))
+            return
         # A proposal with the leader is taken back only when a part of it is changed.
-        if current.status is Status.APPROVED:
+        if current.status in (Status.APPROVED, Status.ENDED):
             await self._service.reopen(profile.user_id)
-        await self._dialogs.start(context, "agreement", at_summary=current.terms.missing() == [])
+        missing = current.terms.missing(self._service.policy.mode)
+        await self._dialogs.start(context, "agreement", at_summary=missing == [])
 
     async def _decide(self, profile: Profile, data: dict[str, Any]) -> ActionResult:
         lang = profile.effective_language
@@ -198,7 +226,7 @@ class AgreementTurns:
             decision,
             comment if isinstance(comment, str) else "",
         )
-        flags = self._service.problems(decided).flagged
+        flags = await self._service.flags(decided)
         task = await self._service.task(decided) if decided.status is Status.APPROVED else None
         return ReplaceCard(
             with_back(
@@ -218,17 +246,49 @@ class AgreementTurns:
         message = t(lang, "team.task.marked", name=md(employee.name))
         return ReplaceCard(await self._team_card(profile, message))
 
+    async def _end(self, profile: Profile, data: dict[str, Any]) -> ActionResult:
+        lang = profile.effective_language
+        version = data.get("version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            return ShowMessage(t(lang, "error.unknown_action"))
+        employee_id = str(data.get("employee") or profile.user_id)
+        for_employee = normalise_id(employee_id) == normalise_id(profile.user_id)
+        confirmed = data.get("confirm") is True
+        employee, given = await self._service.notice(
+            profile.user_id, employee_id, version, confirmed
+        )
+        if not confirmed:
+            card = end_confirm_card(lang, given, version, for_employee)
+            return ReplaceCard(card if for_employee else with_back(card, lang))
+        if for_employee:
+            return ReplaceCard(await self._standing(profile, given))
+        return await self._open_for_leader(profile, employee.id)
+
+    async def _history(self, profile: Profile, employee_id: str) -> ActionResult:
+        lang = profile.effective_language
+        employee, versions = await self._service.history(profile.user_id, employee_id)
+        named = {v.leader_id for v in versions} | {v.notice_by for v in versions}
+        names = {person: await self._service.name_of(person) for person in named - {""}}
+        card = history_card(lang, employee.name, versions, names)
+        if normalise_id(employee_id) == normalise_id(profile.user_id):
+            back = execute(OPEN_VERB, t(lang, "agreement.open"), {})
+            return ReplaceCard({**card, "actions": [back]})
+        return ReplaceCard(with_back(card, lang))
+
     async def _open_for_leader(self, profile: Profile, employee_id: str) -> ActionResult:
         lang = profile.effective_language
         employee, agreement = await self._service.for_leader(profile.user_id, employee_id)
         if agreement.status is Status.PENDING:
-            flags = self._service.problems(agreement).flagged
+            flags = await self._service.flags(agreement)
             card = approval_card(lang, employee.name, agreement, flags, employee.teams_login)
         else:
-            approved = await self._service.approved(employee_id)
+            approved = await self._service.approved_of(agreement)
             if approved is None:
                 raise NotAllowed(Refusal.NONE_YET)
-            card = agreement_card(lang, employee.name, approved, profile.name, for_employee=False)
+            draft = agreement if agreement.version != approved.version else None
+            card = agreement_card(
+                lang, employee.name, approved, profile.name, draft, for_employee=False
+            )
         return ReplaceCard(with_back(card, lang))
 
     async def _invite(self, profile: Profile, employee_id: str, page: int) -> ActionResult:
@@ -245,12 +305,14 @@ class AgreementTurns:
         lang = profile.effective_language
         if not await self._service.is_leader(profile.user_id):
             return notice(lang, t(lang, "team.title"), [t(lang, "team.not_leader")])
+        week = await self._team_week(profile.user_id) if self._team_week else None
         return team_card(
             lang,
             await self._service.team(profile.user_id),
             await self._open_followups(profile.user_id),
             message,
             page,
+            week.team_days if week else None,
         )
 
     async def _standing(self, profile: Profile, current: Agreement) -> Card:
@@ -262,11 +324,10 @@ class AgreementTurns:
         if approved is not None:
             draft = current if current.version != approved.version else None
             return agreement_card(lang, profile.name, approved, leader_name, draft)
-        key = f"agreement.card.draft.{current.status.value}"
         return adaptive_card(
             [
                 title(t(lang, "agreement.title")),
-                text(t(lang, key, version=current.version)),
+                text(draft_status(lang, current)),
                 terms_facts(lang, current.terms),
             ],
             [execute(REVISE_VERB, t(lang, "agreement.change"), {})],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, assert_never
 
 from bot.actions import ActionResult, ReplaceCard
@@ -32,11 +33,20 @@ from services.checkins import (
     UnknownRound,
 )
 
+#: What else a fresh receipt shows the employee, from their scores (kaffeprat's suggestion).
+ReceiptExtra = Callable[[Profile, Mapping[str, int]], Awaitable[list[Element]]]
+
 
 class CheckinTurns:
-    def __init__(self, checkins: CheckinService, followups: FollowUpTurns) -> None:
+    def __init__(
+        self,
+        checkins: CheckinService,
+        followups: FollowUpTurns,
+        receipt_extra: ReceiptExtra | None = None,
+    ) -> None:
         self._checkins = checkins
         self._followups = followups
+        self._receipt_extra = receipt_extra
 
     def routes(self) -> list[Route]:
         return [
@@ -71,6 +81,8 @@ class CheckinTurns:
         match outcome:
             case Stored():
                 extra = self._followups.receipt_lines(lang, outcome.followup)
+                if self._receipt_extra is not None:
+                    extra += await self._receipt_extra(profile, outcome.answers.scores)
                 return ReplaceCard(
                     receipt_card(
                         lang, outcome.round, tz, outcome.answers, already=False, extra=extra

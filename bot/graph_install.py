@@ -116,13 +116,15 @@ class GraphInstaller:
         async with self._lock:  # one slot at a time, in order
             while (wait := self._pace.wait("graph", self._monotonic())) > 0:
                 await self._sleep(wait)
-            self._pace.record("graph", self._monotonic())
+            sent = self._pace.record("graph", self._monotonic())
         try:
             return await self._client.request(
                 method, f"{self._client.config.endpoint}{path}", what, params, body
             )
         except GraphError as error:
             raise InstallFailed(str(error)) from error
+        finally:
+            sent.answered(self._monotonic())
 
     def _refusal(
         self, status: int, body: dict[str, Any], permission: str, everyone: bool = False

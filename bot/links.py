@@ -1,8 +1,8 @@
-"""Short-lived, single-use download links to this host (the pulse's CSV, a user's data export),
-and the endpoint that answers them.
+"""Short-lived, single-use download links to this host (the pulse's CSV, a user's data export,
+a written agreement), and the endpoint that answers them.
 
-A link carries a random token and nothing else: whom it is for, its path, language and expiry
-stay in the store, in a document filed under the token's SHA-256, so neither the link nor the
+A link carries a random token and nothing else: whom it is for, its path, language, expiry and
+what it is about (the employee whose agreement it opens) stay in the store, in a document filed under the token's SHA-256, so neither the link nor the
 store gives anyone a working link or a person's id. The first download consumes it; a copy
 that turns up later (in a proxy's log, the browser's history) opens nothing, and an unused
 link expires after 15 minutes (the document's TTL removes it). Nothing is signed, so no key.
@@ -39,7 +39,9 @@ class DownloadLinks:
         self._base = base_url.rstrip("/")
         self._clock = clock
 
-    async def url(self, path: str, user_id: str, lang: Language) -> str:
+    async def url(self, path: str, user_id: str, lang: Language, subject: str = "") -> str:
+        """A link to `path` for `user_id`; `subject` is what the file is about, checked again
+        when the link is used (a link opens nothing its user could not open by pressing)."""
         token = secrets.token_urlsafe(32)
         await self._store.create(
             CONTAINER,
@@ -49,6 +51,7 @@ class DownloadLinks:
                 "path": path,
                 "user_id": user_id,
                 "lang": lang,
+                "subject": subject,
                 "expires": int(self._clock()) + LINK_SECONDS,
                 "ttl": LINK_SECONDS,
             },
@@ -57,6 +60,10 @@ class DownloadLinks:
 
     async def redeem(self, path: str, token: str) -> tuple[str, Language] | None:
         """The user and language the link to `path` was made for, once; None otherwise."""
+        claim = await self._claim(path, token)
+        return None if claim is None else (claim.user_id, claim.lang)
+
+    async def _claim(self, path: str, token: str) -> Claim | None:
         if not _TOKEN.fullmatch(token):
             return None
         doc_id = _digest(token)
@@ -66,29 +73,34 @@ class DownloadLinks:
         # Two requests with the same link: only the one whose delete removed it downloads.
         if not await delete_if_there(self._store, CONTAINER, PARTITION, doc_id):
             return None
-        return str(link["user_id"]), "en" if link.get("lang") == "en" else "nb"
+        lang: Language = "en" if link.get("lang") == "en" else "nb"
+        return Claim(str(link["user_id"]), lang, str(link.get("subject", "")))
 
     def route(self, path: str, expired_key: str, produce: Producer) -> web.RouteDef:
         """`GET path?t=<token>`: the file `produce` makes for the link's user, once.
 
         A used, expired or forged link opens the bilingual page of `expired_key`.
         """
+        return self.subject_route(path, expired_key, lambda user, lang, _: produce(user, lang))
+
+    def subject_route(self, path: str, expired_key: str, produce: SubjectProducer) -> web.RouteDef:
+        """`route` for a file about someone: `produce` gets the link's subject too."""
 
         async def download(request: web.Request) -> web.StreamResponse:
-            claim = await self.redeem(path, request.query.get("t", ""))
+            claim = await self._claim(path, request.query.get("t", ""))
             if claim is None:
                 return link_refused(expired_key)
-            answer = await produce(*claim)
+            answer = await produce(claim.user_id, claim.lang, claim.subject)
             match answer:
                 case Attachment(body, content_type, filename):
+                    headers = {
+                        "Content-Disposition": f'attachment; filename="{filename}"',
+                        **PRIVATE_DOWNLOAD,
+                    }
+                    if isinstance(body, bytes):
+                        return web.Response(body=body, content_type=content_type, headers=headers)
                     return web.Response(
-                        text=body,
-                        content_type=content_type,
-                        charset="utf-8",
-                        headers={
-                            "Content-Disposition": f'attachment; filename="{filename}"',
-                            **PRIVATE_DOWNLOAD,
-                        },
+                        text=body, content_type=content_type, charset="utf-8", headers=headers
                     )
                 case Forbidden(reason):
                     return web.Response(status=403, text=reason, headers=PRIVATE_DOWNLOAD)
@@ -100,8 +112,15 @@ class DownloadLinks:
 
 
 @dataclass(frozen=True)
+class Claim:
+    user_id: str
+    lang: Language
+    subject: str
+
+
+@dataclass(frozen=True)
 class Attachment:
-    body: str
+    body: str | bytes  # text goes out as UTF-8; bytes (a PDF) as they are
     content_type: str
     filename: str
 
@@ -115,6 +134,8 @@ class Forbidden:
 
 #: What a download link gets its user (id) in their language.
 Producer = Callable[[str, Language], Awaitable[Attachment | Forbidden]]
+#: The same for a file about someone: the user, their language, and the link's subject.
+SubjectProducer = Callable[[str, Language, str], Awaitable[Attachment | Forbidden]]
 
 
 def _digest(token: str) -> str:

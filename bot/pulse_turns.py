@@ -1,4 +1,5 @@
-"""`puls`: counting each stored answer into the pulse, the pulse card, and its CSV download.
+"""`puls`: counting each stored answer into the pulse, the pulse card, and its CSV download;
+for safety reps and admins, the ergonomics picture after it.
 
 The CSV is a link to this host, for the one who asked, single-use and valid for a short while
 (bot/links.py): the card's button asks for it when pressed, so a card in the chat history still
@@ -6,6 +7,8 @@ gets one. The download checks their role again and is audited like the card.
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -17,9 +20,17 @@ from bot.routes import ActionRoute, CommandRoute, Route, Turn
 from cards.agreement import notice
 from cards.elements import Card
 from cards.i18n import t
-from cards.pulse import CSV_VERB, pulse_cards, pulse_csv, pulse_summary, scope_label
+from cards.pulse import (
+    CSV_VERB,
+    ergonomics_picture_card,
+    pulse_cards,
+    pulse_csv,
+    pulse_summary,
+    scope_label,
+)
 from domain.language import Language
 from domain.profile import Profile
+from services.ergonomics import ErgonomicsService
 from services.pulse import NotPermitted, PulseService
 
 CSV_PATH = "/pulse.csv"
@@ -27,9 +38,18 @@ CSV_PATH = "/pulse.csv"
 
 class PulseTurns:
     def __init__(
-        self, service: PulseService, links: DownloadLinks, anonymity_k: int, distribution_min: int
+        self,
+        service: PulseService,
+        links: DownloadLinks,
+        anonymity_k: int,
+        distribution_min: int,
+        ergonomics: ErgonomicsService,
+        also: Callable[[Profile], Awaitable[list[Card]]] | None = None,
     ) -> None:
+        """`also`: more cards after the pulse's own, for the same viewers (kaffeprat's)."""
         self._service = service
+        self._ergonomics = ergonomics
+        self._also = also
         self._links = links
         self._k = anonymity_k
         self._distribution_min = max(anonymity_k, distribution_min)
@@ -54,7 +74,15 @@ class PulseTurns:
         except NotPermitted:
             return [notice(lang, t(lang, "action.pulse"), [t(lang, "pulse.not_allowed")])]
         label = scope_label(lang, report.scope.areas)
-        return pulse_cards(lang, report, label, self._k, self._distribution_min)
+        cards = pulse_cards(lang, report, label, self._k, self._distribution_min)
+        picture = await self._ergonomics.picture(profile.user_id)
+        if picture is not None:  # safety reps and admins: union reps see the pulse alone
+            cards.append(
+                ergonomics_picture_card(
+                    lang, picture, scope_label(lang, picture.scope.areas), self._k
+                )
+            )
+        return cards + (await self._also(profile) if self._also else [])
 
     async def csv_link(self, turn: Turn) -> ActionResult:
         """The CSV button: the summary again, with a fresh link, for the pressing client."""

@@ -71,7 +71,9 @@ class HostScheduler(AsyncIOScheduler):
         """Cancel the running jobs and wait until they have wound down: a delivery lets its
         sends in flight settle in the ledger and releases its lease, so the store and the
         connector it uses must stay open until this returns. (APScheduler's shutdown cancels
-        them but cannot wait: it is not a coroutine.)"""
+        them but cannot wait: it is not a coroutine.) A host with SCHEDULER=off never started it."""
+        if not self.running:
+            return
         running = self._executor.running()
         self.shutdown(wait=False)
         await asyncio.gather(*running, return_exceptions=True)
@@ -85,7 +87,11 @@ def build_scheduler(
     org_sync: Callable[[], Awaitable[None]] | None = None,
     org_sync_cron: str = "0 3 * * *",
     ticks: Sequence[Callable[[], Awaitable[None]]] = (),
+    timed: Sequence[tuple[str, str, Callable[[], Awaitable[None]]]] = (),
 ) -> HostScheduler:
+    """`timed`: (id, crontab or SCHEDULE_OFF, job) of other weekly work (the Monday card,
+    kaffeprat's pairing); each is also ticked, so that it catches up what a host missed, as
+    the rounds do."""
     scheduler = HostScheduler(timezone)
     started = datetime.now(timezone)
     if cron != SCHEDULE_OFF:
@@ -98,6 +104,16 @@ def build_scheduler(
             max_instances=1,
         )
     catch_up = [jobs.tick, *ticks]
+    for job_id, job_cron, job in timed:
+        if job_cron != SCHEDULE_OFF:
+            scheduler.add_job(
+                job,
+                CronTrigger.from_crontab(job_cron, timezone=timezone),
+                id=job_id,
+                coalesce=True,
+                max_instances=1,
+            )
+        catch_up.append(job)
     if org_sync is not None:
         # Nightly, so that leaders and service areas follow Entra by the next working day.
         scheduler.add_job(

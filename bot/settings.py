@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
+from cards.agreement_pdf import FONT_FILES
 from domain.agreement import PRICES
+from domain.legal_terms import MAX_TERM_TEXT, Hours, TermDefaults
 from domain.retry import TURN_BUDGET
 from domain.rotation import Rotation, rotation
 
@@ -73,10 +75,18 @@ class Settings:
     anonymity_k: int = 5
     pulse_distribution_min: int = 10  # a 1–5 distribution only from this many (never below k)
     checkin_cron: str = "0 9 * * mon"  # or SCHEDULE_OFF: rounds only by `round open`
+    # The Monday card of the week plan, to teams whose leader turned it on; SCHEDULE_OFF: only
+    # by `week send`.
+    week_card_cron: str = "0 7 * * mon"
     round_days: int = 7
     lease_seconds: int = 60
     reminder_after_days: int = 2
+    coffee_cron: str = "0 10 * * mon"  # kaffeprat's pairing; SCHEDULE_OFF: only `coffee pair`
+    coffee_no_repeat_rounds: int = 8  # nobody meets anyone they met in this many rounds
     scheduler_tick_seconds: int = 300
+    # Off in a staging slot, which shares production's store: no scheduled job and no command
+    # that sends (docs/operations.md#upgrading-through-the-staging-slot).
+    scheduler: bool = True
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Oslo"))
     checkin_rotation: Rotation = field(default_factory=rotation)
     response_ttl_days: int = 730
@@ -85,6 +95,12 @@ class Settings:
     equipment_furniture_nok: int = 5_000
     equipment_prices: dict[str, int] = field(default_factory=lambda: dict(PRICES))
     agreement_review_months: int = 12
+    # DejaVu Sans for the written agreement's PDF (cards/agreement_pdf.py): Debian's
+    # fonts-dejavu-core puts it here; PDF/A embeds it, so the font must be on the host.
+    agreement_pdf_font_dir: str = "/usr/share/fonts/truetype/dejavu"
+    # The § 2 terms offered pre-filled (docs/product.md#the-law-hjemmekontorforskriften).
+    agreement_terms: TermDefaults = field(default_factory=TermDefaults)
+    agreement_end_reminder_days: int = 30  # before a temporary arrangement's end date
     followup_stress_high: int = 4
     followup_stress_max: int = 5
     followup_social_low: int = 2
@@ -195,8 +211,19 @@ class Settings:
             checkin_cron=_cron(
                 get("CHECKIN_CRON", d.checkin_cron), timezone, "CHECKIN_CRON", may_be_off=True
             ),
+            week_card_cron=_cron(
+                get("WEEK_CARD_CRON", d.week_card_cron), timezone, "WEEK_CARD_CRON", may_be_off=True
+            ),
             round_days=_int(get("ROUND_DAYS", str(d.round_days)), "ROUND_DAYS"),
             lease_seconds=_int(get("LEASE_SECONDS", str(d.lease_seconds)), "LEASE_SECONDS"),
+            coffee_cron=_cron(
+                get("COFFEE_CRON", d.coffee_cron), timezone, "COFFEE_CRON", may_be_off=True
+            ),
+            coffee_no_repeat_rounds=_at_least(
+                get("COFFEE_NO_REPEAT_ROUNDS", str(d.coffee_no_repeat_rounds)),
+                "COFFEE_NO_REPEAT_ROUNDS",
+                1,
+            ),
             reminder_after_days=_int(
                 get("REMINDER_AFTER_DAYS", str(d.reminder_after_days)), "REMINDER_AFTER_DAYS"
             ),
@@ -204,6 +231,7 @@ class Settings:
                 get("SCHEDULER_TICK_SECONDS", str(d.scheduler_tick_seconds)),
                 "SCHEDULER_TICK_SECONDS",
             ),
+            scheduler=_switch(get("SCHEDULER", "on"), "SCHEDULER"),
             timezone=timezone,
             checkin_rotation=checkin_rotation,
             response_ttl_days=_int(
@@ -222,6 +250,12 @@ class Settings:
                 get("AGREEMENT_REVIEW_MONTHS", str(d.agreement_review_months)),
                 "AGREEMENT_REVIEW_MONTHS",
             ),
+            agreement_pdf_font_dir=get("AGREEMENT_PDF_FONT_DIR", d.agreement_pdf_font_dir),
+            agreement_terms=_terms(get, d.agreement_terms),
+            agreement_end_reminder_days=_int(
+                get("AGREEMENT_END_REMINDER_DAYS", str(d.agreement_end_reminder_days)),
+                "AGREEMENT_END_REMINDER_DAYS",
+            ),
             followup_stress_high=_scale(get, "FOLLOWUP_STRESS_HIGH", d.followup_stress_high),
             followup_stress_max=_scale(get, "FOLLOWUP_STRESS_MAX", d.followup_stress_max),
             followup_social_low=_scale(get, "FOLLOWUP_SOCIAL_LOW", d.followup_social_low),
@@ -238,12 +272,15 @@ class Settings:
             pseudonym_key_file=get("PSEUDONYM_KEY_FILE", d.pseudonym_key_file),
             local_mode_unsafe_expose=get(UNSAFE_EXPOSE) == UNSAFE_EXPOSE_VALUE,
         )
+        _require_fonts(settings.agreement_pdf_font_dir)
         if min(settings.equipment_it_nok, settings.equipment_furniture_nok) < 0:
             raise ConfigError("EQUIPMENT_IT_NOK and EQUIPMENT_FURNITURE_NOK cannot be negative")
         if settings.followup_reminder_days < 1:
             raise ConfigError("FOLLOWUP_REMINDER_DAYS must be at least 1")
         if not 1 <= settings.agreement_review_months <= 60:
             raise ConfigError("AGREEMENT_REVIEW_MONTHS must be from 1 to 60")
+        if not 1 <= settings.agreement_end_reminder_days <= 365:
+            raise ConfigError("AGREEMENT_END_REMINDER_DAYS must be from 1 to 365")
         if not 0 < settings.reminder_after_days < settings.round_days:
             raise ConfigError("REMINDER_AFTER_DAYS must be more than 0 and less than ROUND_DAYS")
         if settings.lease_seconds < 3:
@@ -329,12 +366,19 @@ class Settings:
         return ""
 
     def check_can_send(self, command: str) -> None:
-        """A command that sends cards runs as the bot, or not at all against Cosmos DB.
+        """A command that sends cards runs as the bot and where the scheduler runs, or not at
+        all against Cosmos DB.
 
         Without the bot's identity every send to Teams fails 401 and is recorded as failed for
         good, so a rerun sends nothing: the round is lost. Local SQLite use keeps sending
         without a token, to the Agents Playground or a test connector.
         """
+        if not self.scheduler:
+            raise ConfigError(
+                f"{command} sends cards, and SCHEDULER=off here: this is a staging slot (or a "
+                "host kept from running jobs), which shares production's store. Run it in the "
+                "production slot (`az webapp ssh --resource-group RG --name APP`)"
+            )
         if self.storage == "cosmos" and self.local_mode:
             raise ConfigError(
                 f"{command} sends cards as the bot, and MicrosoftAppId is not set: against "
@@ -359,6 +403,16 @@ class Settings:
             path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _require_fonts(directory: str) -> None:
+    missing = [name for name in FONT_FILES.values() if not (Path(directory) / name).is_file()]
+    if missing:
+        raise ConfigError(
+            f"AGREEMENT_PDF_FONT_DIR={directory!r} lacks {', '.join(missing)}: the written "
+            "agreement's PDF embeds DejaVu Sans. Install it (Debian: apt-get install "
+            "fonts-dejavu-core) or point AGREEMENT_PDF_FONT_DIR at a directory holding both files"
+        )
 
 
 def _loopback(host: str) -> bool:
@@ -391,6 +445,45 @@ def _graph_field(value: str, name: str) -> str:
     if value not in GRAPH_USER_FIELDS:
         raise ConfigError(f"{name} must be one of {', '.join(GRAPH_USER_FIELDS)}, not {value!r}")
     return value
+
+
+def _terms(get: Callable[[str, str], str], d: TermDefaults) -> TermDefaults:
+    """The § 2 terms' defaults. Agreed times are each employee's own, so they are no default."""
+    hours = get("AGREEMENT_HOURS", d.hours.value).lower()
+    if hours not in (Hours.ORDINARY.value, Hours.FLEXITIME.value):
+        raise ConfigError(f"AGREEMENT_HOURS must be 'ordinary' or 'flexitime', not {hours!r}")
+    reachable = get("AGREEMENT_REACHABLE", d.reachable)
+    if len(reachable) > MAX_TERM_TEXT:
+        raise ConfigError(f"AGREEMENT_REACHABLE must be at most {MAX_TERM_TEXT} characters")
+    numbers = {
+        name: _int(get(name, str(default)), name)
+        for name, default in (
+            ("AGREEMENT_NOTICE_MONTHS", d.notice_months),
+            ("AGREEMENT_MAX_NOTICE_MONTHS", d.max_notice_months),
+            ("AGREEMENT_TRIAL_MONTHS", d.trial_months),
+            ("AGREEMENT_MAX_TRIAL_MONTHS", d.max_trial_months),
+        )
+    }
+    most_notice, most_trial = (
+        numbers["AGREEMENT_MAX_NOTICE_MONTHS"],
+        numbers["AGREEMENT_MAX_TRIAL_MONTHS"],
+    )
+    if not 1 <= most_notice <= 12:
+        raise ConfigError("AGREEMENT_MAX_NOTICE_MONTHS must be from 1 to 12")
+    if not 0 <= most_trial <= 12:
+        raise ConfigError("AGREEMENT_MAX_TRIAL_MONTHS must be from 0 to 12")
+    if not 0 <= numbers["AGREEMENT_NOTICE_MONTHS"] <= most_notice:
+        raise ConfigError("AGREEMENT_NOTICE_MONTHS must be from 0 to AGREEMENT_MAX_NOTICE_MONTHS")
+    if not 0 <= numbers["AGREEMENT_TRIAL_MONTHS"] <= most_trial:
+        raise ConfigError("AGREEMENT_TRIAL_MONTHS must be from 0 to AGREEMENT_MAX_TRIAL_MONTHS")
+    return TermDefaults(
+        hours=Hours(hours),
+        reachable=reachable,
+        notice_months=numbers["AGREEMENT_NOTICE_MONTHS"],
+        trial_months=numbers["AGREEMENT_TRIAL_MONTHS"],
+        max_trial_months=most_trial,
+        max_notice_months=most_notice,
+    )
 
 
 def _prices(value: str, defaults: dict[str, int]) -> dict[str, int]:
@@ -428,6 +521,13 @@ def _switch(value: str, name: str) -> bool:
 def _ids(value: str) -> tuple[str, ...] | None:
     """A comma-separated list of ids; None when empty (the default applies)."""
     return tuple(i.strip() for i in value.split(",") if i.strip()) or None
+
+
+def _at_least(value: str, name: str, least: int) -> int:
+    number = _int(value, name)
+    if number < least:
+        raise ConfigError(f"{name} must be at least {least}, not {number}")
+    return number
 
 
 def _int(value: str, name: str) -> int:

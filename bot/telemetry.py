@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ from opentelemetry.metrics import Meter
 from opentelemetry.trace import Span, Status, StatusCode, Tracer
 
 from services.round_jobs import CARD, REMINDER
-from storage.port import Document, DocumentStore
+from storage.port import BatchOperation, Document, DocumentStore
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +207,10 @@ class TracedStore:
     ) -> Document:
         with self._span("increment", container):
             return await self.inner.increment(container, pk, doc_id, deltas)
+
+    async def batch(self, container: str, pk: str, operations: Sequence[BatchOperation]) -> None:
+        with self._span("batch", container):
+            await self.inner.batch(container, pk, operations)
 
     async def close(self) -> None:
         await self.inner.close()

@@ -13,8 +13,19 @@ from typing import Any
 from urllib.parse import quote
 
 from cards.agreement_submit import MAX_TEXT
-from cards.elements import Card, Element, adaptive_card, error_text, execute, md, text, title
+from cards.elements import (
+    Card,
+    Element,
+    adaptive_card,
+    download,
+    error_text,
+    execute,
+    md,
+    text,
+    title,
+)
 from cards.i18n import t, tn
+from cards.legal_facts import day, legal_facts
 from cards.money import nok
 from cards.refusals import FLAGS, Problem, problem_text, refusal_text
 from domain.agreement import (
@@ -36,13 +47,13 @@ from domain.agreement import (
 from domain.agreement_record import (
     HOME_TASKS,
     OFFICE_TASKS,
-    PARTS,
     Agreement,
     Decision,
     Flag,
     OrderTask,
     Status,
     Terms,
+    parts_for,
     proposal_version,
 )
 from domain.language import Language
@@ -54,6 +65,9 @@ REVISE_VERB = "agreement.revise"
 START_VERB = "agreement.start"
 OPEN_VERB = "agreement.open"
 ORDERED_VERB = "agreement.ordered"
+END_VERB = "agreement.end"  # either party ends the arrangement with notice
+HISTORY_VERB = "agreement.history"
+PDF_VERB = "agreement_pdf.link"  # the written agreement's download (bot/agreement_pdf_turns.py)
 #: The second equipment card: what to pick from the package chosen on the first.
 EQUIPMENT_ITEMS = "equipment_items"
 OTHER_PACKAGE = "package"  # its button back to the package card
@@ -69,6 +83,8 @@ STEP_NUMBERS = {
     "equipment": 4,
     EQUIPMENT_ITEMS: 4,
     "network": 5,
+    "terms": 6,  # hjemmekontorforskriften § 2 (cards/agreement_terms.py)
+    "terms_edit": 6,
 }
 
 
@@ -183,11 +199,16 @@ def tasks_card(lang: Language, values: Values, errors: Sequence[str] = (), note:
 
 
 def extent_card(
-    lang: Language, values: Values, mode: Mode, errors: Sequence[str] = (), note: str = ""
+    lang: Language,
+    values: Values,
+    mode: Mode,
+    errors: Sequence[str] = (),
+    note: str = "",
+    team_days: Sequence[str] = (),
 ) -> Card:
     """How many days and what kind. Only the days the rules allow in `mode` are offered, and
     the weekdays come on a card of their own after "fixed days" (weekdays_card): a card cannot
-    show inputs as another input changes."""
+    show inputs as another input changes. The team's office days are shown on both."""
     ordered = mode is Mode.ORDERED
     days = [
         {
@@ -224,14 +245,29 @@ def extent_card(
         ],
         errors,
         note,
+        lead=_team_days_note(lang, team_days),
         intro_key="agreement.extent.intro_ordered" if ordered else "",
     )
 
 
+def _team_days_note(lang: Language, team_days: Sequence[str]) -> list[Element]:
+    if not team_days:
+        return []
+    shown = ", ".join(t(lang, f"weekday.{d}") for d in team_days)
+    return [text(t(lang, "agreement.weekdays.team_days", days=shown))]
+
+
 def weekdays_card(
-    lang: Language, days: int, values: Values, errors: Sequence[str] = (), note: str = ""
+    lang: Language,
+    days: int,
+    values: Values,
+    errors: Sequence[str] = (),
+    note: str = "",
+    team_days: Sequence[str] = (),
 ) -> Card:
-    """After "fixed days": which `days` weekdays, or back to another number of days."""
+    """After "fixed days": which `days` weekdays, or back to another number of days; the
+    team's office days shown, so a fixed day at home can avoid them."""
+    team = _team_days_note(lang, team_days)
     back = execute(
         STEP_VERB, t(lang, "agreement.weekdays.back"), {"step": "weekdays", "back": True}
     )
@@ -250,7 +286,10 @@ def weekdays_card(
         [],
         note,
         # Its refusals count the days: drawn here, with the number.
-        lead=[text(t(lang, key, n=days), color="Attention", weight="Bolder") for key in errors],
+        lead=[
+            *team,
+            *(text(t(lang, key, n=days), color="Attention", weight="Bolder") for key in errors),
+        ],
         more=[back],
     )
 
@@ -526,6 +565,8 @@ def terms_facts(lang: Language, terms: Terms) -> Element:
         facts.append(
             (t(lang, "agreement.fact.network"), t(lang, f"agreement.network.{terms.network.value}"))
         )
+    if terms.legal:
+        facts += legal_facts(lang, terms.legal)
     return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in facts]}
 
 
@@ -546,6 +587,7 @@ def summary_card(
     errors: Sequence[Refusal | OverLimit],
     flags: Sequence[Flag],
     leader_name: str,
+    mode: Mode = Mode.ORDINARY,
 ) -> Card:
     body: list[Element] = [
         text(t(lang, "agreement.title"), size="Small", isSubtle=True, spacing="None"),
@@ -560,6 +602,8 @@ def summary_card(
         )
     ]
     body += _flags(lang, flags)
+    if mode is Mode.ORDERED:
+        body.append(text(t(lang, "agreement.ordered.no_written"), isSubtle=True))
     if agreement.comment and agreement.status is Status.CHANGES_REQUESTED:
         body.append(text(t(lang, "agreement.leader_comment", comment=md(agreement.comment))))
     to = (
@@ -583,7 +627,7 @@ def summary_card(
                 )
             ],
         }
-        for part in PARTS
+        for part in parts_for(mode)
     ]
     actions = []
     if not missing and not errors:
@@ -728,8 +772,10 @@ def agreement_card(
     leader_name: str,
     draft: Agreement | None = None,
     for_employee: bool = True,
+    pdf_url: str = "",
 ) -> Card:
-    """The agreement in force: one card both the employee and the leader can open again."""
+    """The agreement in force: one card both the employee and the leader can open again, and
+    download as the written agreement (a PDF; with `pdf_url`, the link to it)."""
     body: list[Element] = [
         title(t(lang, "agreement.card.title", name=md(employee_name))),
         text(
@@ -738,23 +784,38 @@ def agreement_card(
                 "agreement.card.status",
                 version=approved.version,
                 leader=md(leader_name),
-                decided=_day(approved.decided_at.date() if approved.decided_at else None),
-                review=_day(approved.review_on),
+                decided=day(approved.decided_at.date() if approved.decided_at else None),
+                review=day(approved.review_on),
             ),
             isSubtle=True,
         ),
         terms_facts(lang, approved.terms),
     ]
     if draft is not None:
-        body.append(
-            text(t(lang, f"agreement.card.draft.{draft.status.value}", version=draft.version))
-        )
-    actions = [execute(REVISE_VERB, t(lang, "agreement.change"), {})] if for_employee else []
-    return adaptive_card(body, actions)
+        body.append(text(draft_status(lang, draft)))
+    # The leader's buttons name the employee; the employee's own are about themselves.
+    who: dict[str, Any] = {} if for_employee else {"employee": approved.employee_id}
+    actions = [execute(HISTORY_VERB, t(lang, "agreement.history"), who)]
+    if draft is None or draft.status is not Status.ENDING:
+        # Once notice is given the arrangement only runs out: nothing to change or end.
+        end = execute(END_VERB, t(lang, "agreement.end"), {**who, "version": approved.version})
+        actions.insert(0, end)
+        if for_employee:
+            actions.insert(0, execute(REVISE_VERB, t(lang, "agreement.change"), {}))
+    note, buttons = download(
+        lang, PDF_VERB, t(lang, "pdf.download"), pdf_url, {"employee": approved.employee_id}
+    )
+    return adaptive_card([*body, *note], [*actions, *buttons])
 
 
-def _day(day: date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else "–"
+def draft_status(lang: Language, agreement: Agreement) -> str:
+    """Where the version after the one in force stands; a notice names the last day."""
+    return t(
+        lang,
+        f"agreement.card.draft.{agreement.status.value}",
+        version=agreement.version,
+        day=day(agreement.ends_on),
+    )
 
 
 def invite_card(lang: Language, leader_name: str) -> Card:
@@ -781,7 +842,7 @@ def review_card(lang: Language, employee_name: str, review_on: date, for_leader:
     return notice(
         lang,
         t(lang, "agreement.review.title"),
-        [t(lang, key, name=md(employee_name), day=_day(review_on))],
+        [t(lang, key, name=md(employee_name), day=day(review_on))],
         actions,
     )
 

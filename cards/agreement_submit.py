@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from cards.refusals import REFUSALS, Problem
@@ -32,6 +33,7 @@ from domain.agreement import (
     priced,
 )
 from domain.agreement_record import HOME_TASKS, OFFICE_TASKS, Tasks
+from domain.legal_terms import MAX_TERM_TEXT, Hours, LegalTerms, TermDefaults, check_terms
 from domain.refusals import Refusal
 
 T = TypeVar("T")
@@ -182,3 +184,52 @@ def parse_network(data: dict[str, Any]) -> Parsed[Network]:
         return Parsed(Network(_text(data, "network")))
     except ValueError:
         return Parsed(None, ["agreement.choose_one"])
+
+
+def parse_terms(data: dict[str, Any], defaults: TermDefaults, today: date) -> Parsed[LegalTerms]:
+    """The edit card's terms. The rules on equipment and confidentiality are the
+    municipality's, shown on the card: saving it accepts them."""
+    try:
+        hours = Hours(_text(data, "hours"))
+    except ValueError:
+        return Parsed(None, ["agreement.choose_one"])
+    notice, trial = _int(data, "notice_months"), _int(data, "trial_months")
+    duration = _text(data, "duration") or "permanent"
+    if notice is None or trial is None or duration not in ("permanent", "temporary"):
+        return Parsed(None, ["agreement.invalid_choice"])
+    end_on = None
+    if duration == "temporary":
+        try:
+            end_on = date.fromisoformat(_text(data, "end_on"))
+        except ValueError:
+            return Parsed(None, ["agreement.terms.end_needed"])
+    terms = LegalTerms(
+        hours=hours,
+        agreed_hours=_text(data, "agreed_hours")[:MAX_TERM_TEXT] if hours is Hours.AGREED else "",
+        reachable=_text(data, "reachable")[:MAX_TERM_TEXT],
+        end_on=end_on,
+        notice_months=notice,
+        trial_months=trial,
+        equipment_rules_accepted=True,
+        confidentiality_accepted=True,
+    )
+    return _checked(terms, defaults, today)
+
+
+def parse_terms_choice(
+    data: dict[str, Any], proposed: dict[str, Any], defaults: TermDefaults, today: date
+) -> Parsed[LegalTerms | str]:
+    """The terms step: the terms shown (`proposed`, as the edit card's inputs) accepted as
+    they are, or "edit" for the edit card."""
+    choice = data.get("choice")
+    if choice == "edit":
+        return Parsed("edit")
+    if choice != "accept":
+        return Parsed(None, ["agreement.choose_one"])
+    accepted = parse_terms(proposed, defaults, today)
+    return Parsed(accepted.value, accepted.errors)
+
+
+def _checked(terms: LegalTerms, defaults: TermDefaults, today: date) -> Parsed[LegalTerms]:
+    refusals = check_terms(terms, defaults, today)
+    return Parsed(terms if not refusals else None, [REFUSALS[r] for r in refusals])

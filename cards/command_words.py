@@ -23,9 +23,12 @@ class Command(Enum):
     ERGONOMICS = "ergonomics"
     EQUIPMENT = "equipment"
     TEAM = "team"
+    MY_WEEK = "my_week"
+    OFFICE = "office"
     PULSE = "pulse"
     MY_DATA = "my_data"
     DELETE_DATA = "delete_data"
+    COFFEE = "coffee"
 
 
 #: Lower case, single spaces: what a button sends and the command menu shows. The parser also
@@ -39,15 +42,20 @@ COMMAND_WORDS: dict[Command, dict[Language, str]] = {
     Command.ERGONOMICS: {"nb": "ergonomi", "en": "ergonomics"},
     Command.EQUIPMENT: {"nb": "utstyr", "en": "equipment"},
     Command.TEAM: {"nb": "mitt team", "en": "my team"},
+    Command.MY_WEEK: {"nb": "min uke", "en": "my week"},
+    Command.OFFICE: {"nb": "kontoret", "en": "office"},
     Command.PULSE: {"nb": "puls", "en": "pulse"},
     Command.MY_DATA: {"nb": "mine data", "en": "my data"},
     Command.DELETE_DATA: {"nb": "slett mine data", "en": "delete my data"},
+    Command.COFFEE: {"nb": "kaffeprat", "en": "coffee"},
 }
 
 
 #: Other words users type for a command, understood in every language but never shown.
 ALIASES: dict[Command, tuple[str, ...]] = {
     Command.CHECKIN: ("innsjekk", "innsjekking"),
+    Command.MY_WEEK: ("uka mi", "min uka", "ukeplan"),
+    Command.OFFICE: ("på kontoret", "hvem er på kontoret", "who is in"),
 }
 
 #: Words around a command that do not change it ("check in please", "sjekk inn takk").

@@ -35,6 +35,7 @@ def my_data_card(lang: Language, export: Mapping[str, Any], json_url: str = "") 
             else "–",
         ),
         (t(lang, "data.followups"), str(len(export.get("followups", [])))),
+        (t(lang, "data.coffee"), _coffee(lang, export.get("kaffeprat"))),
     ]
     note, buttons = download(lang, DOWNLOAD_VERB, t(lang, "data.download"), json_url)
     return adaptive_card(
@@ -74,3 +75,11 @@ def deleted_card(lang: Language, erased: Mapping[str, int]) -> Card:
 
 def kept_card(lang: Language) -> Card:
     return adaptive_card([title(t(lang, "data.delete.title")), text(t(lang, "data.kept"))])
+
+
+def _coffee(lang: Language, coffee: dict[str, Any] | None) -> str:
+    """Whether they take part in kaffeprat, and in how many rounds they were paired."""
+    if not coffee or (coffee["membership"] is None and not coffee["rounds"]):
+        return "–"
+    state = t(lang, "coffee.settings.on" if coffee["membership"] else "coffee.settings.off")
+    return tn(lang, "data.coffee.rounds", len(coffee["rounds"]), state=state)

@@ -108,6 +108,15 @@ def choice_set(
     return element
 
 
+def date_input(input_id: str, label: str, value: str = "") -> Element:
+    """A date picker; `value` an ISO date or "" for none. Teams' renderer refuses the whole card
+    over an empty `value`, so a date not chosen has no value at all."""
+    element: Element = {"type": "Input.Date", "id": input_id, "label": label}
+    if value:
+        element["value"] = value
+    return element
+
+
 def execute(verb: str, label: str, data: dict[str, Any]) -> Element:
     """`Action.Execute` with an `Action.Submit` fallback for clients without Universal Actions.
 
@@ -125,12 +134,13 @@ def execute(verb: str, label: str, data: dict[str, Any]) -> Element:
 
 
 def download(
-    lang: Language, verb: str, label: str, url: str = ""
+    lang: Language, verb: str, label: str, url: str = "", data: dict[str, Any] | None = None
 ) -> tuple[list[Element], list[Element]]:
     """A download's note and buttons. A link lives 15 minutes (bot/links.py) and a card stays in
-    the chat for good, so the card carries no link: its button asks the bot for a fresh one,
-    and the answer (for the pressing client only) opens `url`, with the button beside it."""
-    fetch = execute(verb, t(lang, "download.again") if url else label, {})
+    the chat for good, so the card carries no link: its button asks the bot for a fresh one
+    (with `data`: whose file), and the answer (for the pressing client only) opens `url`, with
+    the button beside it."""
+    fetch = execute(verb, t(lang, "download.again") if url else label, data or {})
     if not url:
         return [], [fetch]
     note = text(t(lang, "download.ready"), weight="Bolder")

@@ -88,9 +88,12 @@ def help_card(
             "help.agreement",
             "help.ergonomics",
             "help.equipment",
+            "help.week",
+            "help.office",
             *(("help.team",) if leader else ()),
             *(("help.pulse",) if pulse else ()),
             "help.settings",
+            "help.coffee",
             "help.data",
             "help.help",
         )

@@ -18,6 +18,7 @@ from cards.elements import Card, Element, adaptive_card, chart, download, md, ta
 from cards.i18n import t, tn
 from cards.trend import CHARTED_ITEMS
 from domain.catalog import SCALE
+from domain.ergonomics_picture import ErgonomicsPicture, Shown
 from domain.language import Language
 from domain.pulse import NO_BAND, UNKNOWN_AREA, PulseReport, Summary
 
@@ -321,6 +322,45 @@ def _area_cell(lang: Language, area: str) -> str:
 def _inert(cell: str) -> str:
     """A cell a spreadsheet reads as text, never as a formula."""
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def ergonomics_picture_card(
+    lang: Language, picture: ErgonomicsPicture, scope_label: str, k: int
+) -> Card:
+    """The safety reps' ergonomics picture: per service area the workplaces assessed, those with
+    a risk, and those who asked for BHT, with the rules that hide some of them."""
+    header = [
+        t(lang, "pulse.ergonomics.area"),
+        t(lang, "pulse.ergonomics.assessed"),
+        t(lang, "pulse.ergonomics.risk"),
+        t(lang, "pulse.ergonomics.bht"),
+    ]
+    rows = [[_area(lang, area), *_counts(shown)] for area, shown in picture.by_area.items()]
+    body: list[Element] = [
+        title(t(lang, "pulse.ergonomics.title", scope=md(scope_label))),
+        text(
+            t(
+                lang,
+                "pulse.ergonomics.quarter",
+                quarter=picture.quarter.number,
+                year=picture.quarter.year,
+            ),
+            isSubtle=True,
+        ),
+    ]
+    if not rows:
+        body.append(text(t(lang, "pulse.ergonomics.none")))
+        return adaptive_card(body)
+    total = [t(lang, "pulse.ergonomics.total"), *_counts(picture.total)]
+    body += [
+        table([header, *rows, total], [3, "64px", "52px", "52px"]),
+        text(t(lang, "pulse.ergonomics.rules", k=k), size="Small", isSubtle=True),
+    ]
+    return adaptive_card(body)
+
+
+def _counts(shown: Shown) -> list[str]:
+    return ["–" if n is None else str(n) for n in (shown.assessed, shown.risk, shown.bht)]
 
 
 def scope_label(lang: Language, areas: frozenset[str] | None) -> str:

@@ -25,12 +25,18 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.EQUIPMENT_FURNITURE_OVER_LIMIT: "equipment.furniture_over_limit",
     Refusal.EQUIPMENT_BASIC_HAS_NO_LOAN: "equipment.basic_has_no_loan",
     Refusal.EQUIPMENT_NOT_IN_PACKAGE: "equipment.not_in_package",
+    Refusal.TERMS_AGREED_HOURS_NEEDED: "agreement.terms.agreed_hours_needed",
+    Refusal.TERMS_END_NOT_AFTER_TODAY: "agreement.terms.end_not_after_today",
+    Refusal.TERMS_NOTICE_OUT_OF_RANGE: "agreement.terms.notice_out_of_range",
+    Refusal.TERMS_TRIAL_TOO_LONG: "agreement.terms.trial_too_long",
+    Refusal.TERMS_RULES_NOT_ACCEPTED: "agreement.terms.rules_not_accepted",
     Refusal.NOT_EDITABLE: "agreement.not_editable",
     Refusal.INCOMPLETE: "agreement.incomplete",
     Refusal.NOT_YOUR_EMPLOYEE: "agreement.not_your_employee",
     Refusal.ALREADY_DECIDED: "agreement.already_decided",
     Refusal.COMMENT_NEEDED: "agreement.comment_needed",
     Refusal.NONE_YET: "agreement.none_yet",
+    Refusal.NOTICE_GIVEN: "agreement.notice_given",
 }
 
 
@@ -48,6 +54,7 @@ FLAGS: dict[Flag, str] = {
     Flag.THREE_DAYS: "agreement.flag.three_days",
     Flag.ERGONOMIC_RISK: "agreement.flag.ergonomic_risk",
     Flag.LEADER_ORDERS: "agreement.flag.leader_orders",
+    Flag.TEAM_DAY: "agreement.flag.team_day",
 }
 
 FIELD_PROBLEMS: dict[FieldProblem, str] = {

@@ -9,9 +9,11 @@ from cards.i18n import t
 from domain.followup import SHAREABLE
 from domain.language import LANGUAGES, Language
 from domain.profile import AGE_BANDS
+from domain.week import Visibility
 
 SAVE_VERB = "settings.save"
 NO_AGE_BAND = "none"
+WEEK_VISIBILITY = "week_visibility"
 
 
 def settings_card(
@@ -20,7 +22,11 @@ def settings_card(
     share: Iterable[str] = (),
     saved: bool = False,
     invalid: bool = False,
+    visibility: Visibility = Visibility.TEAM,
+    extra: Iterable[Element] = (),
 ) -> Card:
+    """`extra`: the settings other features keep themselves, each with its own button
+    (kaffeprat)."""
     body: list[Element] = [title(t(lang, "settings.title"))]
     if saved:
         body.append(text(t(lang, "settings.saved"), weight="Bolder"))
@@ -72,4 +78,19 @@ def settings_card(
         }
     )
     body.append(text(t(lang, "settings.share.why"), size="Small", isSubtle=True))
+    body.append(
+        {
+            "type": "Input.ChoiceSet",
+            "id": WEEK_VISIBILITY,
+            "label": t(lang, "settings.week_visibility"),
+            "style": "expanded",
+            "value": visibility.value,
+            "choices": [
+                {"title": t(lang, f"settings.week_visibility.{v.value}"), "value": v.value}
+                for v in Visibility
+            ],
+        }
+    )
+    body.append(text(t(lang, "settings.week_visibility.why"), size="Small", isSubtle=True))
+    body += extra
     return adaptive_card(body, [execute(SAVE_VERB, t(lang, "settings.save"), {})])

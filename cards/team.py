@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from cards.agreement import task_elements
 from cards.elements import Card, Element, adaptive_card, execute, md, text, title
 from cards.i18n import t
+from cards.week import team_days_line
 from domain.agreement import WORKDAYS
 from domain.agreement_record import Status, TeamMember, TeamOverview
 from domain.followup import FollowUp
@@ -73,6 +74,7 @@ def team_card(
     followups: Sequence[tuple[Person, FollowUp]] = (),
     message: str = "",
     page: int = 1,
+    team_days: Sequence[str] | None = None,
 ) -> Card:
     """One page of the team: each list (follow-ups, approvals, members) shows its `page`-th
     slice, so a large team fits Teams' message size limit; "next" replaces the card."""
@@ -172,6 +174,8 @@ def team_card(
         }
     )
     body.append(text(t(lang, "team.week.note"), size="Small", isSubtle=True))
+    if team_days is not None:  # None: the team's week plan is not wired (a bare card)
+        body += team_days_line(lang, team_days)
     if not members:
         return adaptive_card(body)
     body.append(_section(t(lang, "team.invite")))

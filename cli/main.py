@@ -2,6 +2,8 @@
 
 python app.py            serve the bot (same as `python app.py serve`)
 python app.py round ...  check-in rounds (open, status, resend-failed)
+python app.py week send  the week plan's Monday card now (or finish a send)
+python app.py coffee ... kaffeprat: pair a round now, show the last one
 python app.py roster ... people marked unreachable: revive
 python app.py org ...    the organisation directory (import a CSV, sync from Graph, status)
 python app.py roles ...  who sees the pulse: grant, revoke, list
@@ -22,7 +24,7 @@ from typing import Any
 from dotenv import load_dotenv
 
 from bot.settings import ConfigError, Settings
-from cli import keys, org, package, roles, roster, rounds, serve
+from cli import coffee, keys, org, package, roles, roster, rounds, serve, week
 from storage.keys import KeyMismatch
 from storage.port import StorageError
 
@@ -33,6 +35,8 @@ COMMANDS: dict[str, Command] = {
     "roles": roles.run_cli,
     "roster": roster.run_cli,
     "key": keys.run_cli,
+    "week": week.run_cli,
+    "coffee": coffee.run_cli,
 }
 
 
@@ -57,7 +61,7 @@ def configure_logging() -> None:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="app.py", description="Home-office dialogue bot")
     commands = root.add_subparsers(dest="command")
-    for group in (serve, rounds, org, roles, roster, keys, package):
+    for group in (serve, rounds, week, coffee, org, roles, roster, keys, package):
         group.add_cli(commands)
     return root
 

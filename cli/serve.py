@@ -35,7 +35,14 @@ def web_app(settings: Settings, parts: Parts) -> web.Application:
     app[PARTS] = parts
     app.router.add_post("/api/messages", messages_endpoint(turns.adapter, turns.bot))
     app.router.add_get("/healthz", healthz)
-    app.add_routes([turns.pulse.download_route(), turns.data.download_route()])
+    app.add_routes(
+        [
+            turns.pulse.download_route(),
+            turns.data.download_route(),
+            turns.agreement_pdf.download_route(),
+            turns.week.download_route(),
+        ]
+    )
     return app
 
 
@@ -89,8 +96,13 @@ async def serve(settings: Settings) -> None:
                 parts.pulse.scheduled_tick,
                 *retention(parts.store),
             ),
+            timed=(
+                ("week-card", settings.week_card_cron, parts.weeks.scheduled_tick),
+                ("coffee", settings.coffee_cron, parts.coffee.tick),
+            ),
         )
-        scheduler.start()
+        if settings.scheduler:
+            scheduler.start()
         _log_serving(settings, parts)
         stop = asyncio.Event()
         # A container or service manager stops the host with SIGTERM: finish what is in flight
@@ -115,7 +127,7 @@ def _log_serving(settings: Settings, parts: Parts) -> None:
         )
     log.info(
         "serving on http://%s:%s/api/messages (%s, storage=%s, rounds on %r in %s, "
-        "organisation from %s%s)",
+        "organisation from %s%s%s)",
         settings.host,
         settings.port,
         mode,
@@ -124,4 +136,5 @@ def _log_serving(settings: Settings, parts: Parts) -> None:
         settings.timezone,
         settings.org_source,
         f" nightly on {settings.org_sync_cron!r}" if parts.graph is not None else " imports",
+        "" if settings.scheduler else "; SCHEDULER=off: no scheduled job runs here",
     )

@@ -15,6 +15,7 @@ the host continues at that step.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any, assert_never
 
 from botbuilder.core import ConversationState, TurnContext
@@ -29,6 +30,7 @@ from botbuilder.dialogs import (
 from cards.agreement import (
     EQUIPMENT_ITEMS,
     OTHER_PACKAGE,
+    STEP_NUMBERS,
     advice_card,
     annotated,
     equipment_card,
@@ -50,9 +52,19 @@ from cards.agreement_submit import (
     parse_network,
     parse_package,
     parse_tasks,
+    parse_terms,
+    parse_terms_choice,
     parse_weekdays,
     parse_workplace,
     parse_yes_no,
+)
+from cards.agreement_terms import (
+    TERMS,
+    TERMS_EDIT,
+    occasional_card,
+    terms_card,
+    terms_edit_card,
+    terms_values,
 )
 from cards.elements import Card, md
 from cards.i18n import t
@@ -62,12 +74,14 @@ from domain.agreement import (
     IT_ITEMS,
     EquipmentRequest,
     Extent,
+    Mode,
     Package,
     assess_workplace,
     items_of,
 )
-from domain.agreement_record import PARTS, Agreement, Terms, proposal_version
+from domain.agreement_record import Agreement, Terms, parts_for, proposal_version
 from domain.language import Language
+from domain.legal_terms import LegalTerms, TermDefaults
 from services.agreements import (
     AgreementService,
     Refused,
@@ -77,8 +91,6 @@ from services.agreements import (
 )
 
 FLOW = "agreement"
-FULL = ("tasks", "extent", "ergonomics", "equipment", "network", "summary")
-ENTRIES = {"agreement": FULL, "ergonomics": ("ergonomics",), "equipment": ("equipment",)}
 BHT = "occupational_health"
 WEEKDAYS = "weekdays"
 SUMMARY = "summary"
@@ -91,6 +103,13 @@ class AgreementDialogs:
         self._state = state
         self._dialogs = DialogSet(state.create_property("dialog_state"))
         policy = service.policy
+        self._mode = policy.mode
+        self._full = (*parts_for(policy.mode), SUMMARY)
+        self._entries = {
+            "agreement": self._full,
+            "ergonomics": ("ergonomics",),
+            "equipment": ("equipment",),
+        }
         steps: list[tuple[str, Any, Any]] = [
             (
                 "tasks",
@@ -99,12 +118,16 @@ class AgreementDialogs:
             ),
             (
                 "extent",
-                lambda lang, v, e, n, c: extent_card(lang, v, policy.mode, e, n),
+                lambda lang, v, e, n, c: extent_card(
+                    lang, v, policy.mode, e, n, c.get("team_days", ())
+                ),
                 lambda d, c: parse_extent(d, policy.mode),
             ),
             (
                 WEEKDAYS,
-                lambda lang, v, e, n, c: weekdays_card(lang, c["days"], v, e, n),
+                lambda lang, v, e, n, c: weekdays_card(
+                    lang, c["days"], v, e, n, c.get("team_days", ())
+                ),
                 lambda d, c: (
                     BACK
                     if d.get("back") is True
@@ -145,12 +168,24 @@ class AgreementDialogs:
                 lambda d, c: parse_network(d),
             ),
             (
+                TERMS,
+                lambda lang, v, e, n, c: terms_card(lang, _shown(c["terms"], policy.terms), e, n),
+                lambda d, c: parse_terms_choice(d, c["terms"], policy.terms, service.today()),
+            ),
+            (
+                TERMS_EDIT,
+                lambda lang, v, e, n, c: terms_edit_card(lang, v, policy.terms, e, n),
+                lambda d, c: parse_terms(d, policy.terms, service.today()),
+            ),
+            (
                 "summary",
                 lambda lang, v, e, n, c: annotated(c["cards"][lang], lang, n, e),
-                _summary_choice,
+                lambda d, c: _summary_choice(d, c, policy.mode),
             ),
         ]
         for step, render, parse in steps:
+            if policy.mode is Mode.ORDERED and step in STEP_NUMBERS:
+                render = _numbered(step, render, len(parts_for(policy.mode)))
             self._dialogs.add(CardStep(step, render, parse))
         self._dialogs.add(WaterfallDialog(FLOW, [self._ask, self._save]))
 
@@ -159,15 +194,16 @@ class AgreementDialogs:
     async def start(self, context: TurnContext, entry: str, at_summary: bool = False) -> None:
         """Begin `entry`; `avtale` during the whole conversation shows the step on screen."""
         dc = await self._dialogs.create_context(context)
-        parts = ENTRIES[entry]
+        parts = self._entries[entry]
         if entry == "agreement" and not at_summary and self._in_agreement(dc):
             await dc.reprompt_dialog()
         else:
             await dc.cancel_all_dialogs()
             index = len(parts) - 1 if at_summary else 0
             if entry == "agreement" and not at_summary:
-                missing = (await self._service.current(user_of(context))).terms.missing()
-                index = FULL.index(missing[0]) if missing else FULL.index("summary")
+                current = await self._service.current(user_of(context))
+                missing = current.terms.missing(self._mode)
+                index = parts.index(missing[0] if missing else SUMMARY)
             await dc.begin_dialog(FLOW, {"parts": list(parts), "index": index})
         await self._state.save_changes(context)
 
@@ -188,7 +224,7 @@ class AgreementDialogs:
         agreement = await self._service.current(user_of(context))
         if (
             data.get("choice") != "edit"
-            or part not in PARTS
+            or part not in parts_for(self._mode)
             or not agreement.editable
             or data.get("version") != proposal_version(agreement)
         ):
@@ -214,10 +250,14 @@ class AgreementDialogs:
                 "version": proposal_version(agreement),
             }
             return await step.begin_dialog(step_id(part), {"context": context})
-        values, context = _prefill(part, agreement.terms)
+        values, context = _prefill(part, agreement.terms, self._service.policy.terms)
         values = step.options.get("values") or values
         if part == WEEKDAYS:
             context = dict(step.options["carry"])
+        if part in ("extent", WEEKDAYS):
+            # The team's office days, so that a fixed day at home can avoid them.
+            team_days = await self._service.team_days_for(user_of(step.context))
+            context = {**context, "team_days": list(team_days)}
         return await step.begin_dialog(step_id(part), {"values": values, "context": context})
 
     async def _save(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -246,6 +286,16 @@ class AgreementDialogs:
             )
         if part == EQUIPMENT_ITEMS and value == OTHER_PACKAGE:
             return await step.replace_dialog(FLOW, {"parts": parts, "index": index})
+        if part == "extent" and self._occasional(value):
+            # Less than a day a week: § 2 asks for no written agreement, so nothing is kept.
+            lang = language_of(context)
+            in_force = await self._service.approved(user) is not None
+            await send_card(context, occasional_card(lang, in_force))
+            return await step.end_dialog()
+        if part == TERMS and value == "edit":
+            return await step.replace_dialog(
+                FLOW, {"parts": parts, "index": index, "follow": TERMS_EDIT}
+            )
         if isinstance(value, ExtentChoice) and value.choose_weekdays:
             # Saved with its weekdays: until then the draft keeps the days it had.
             carry = {"days": value.extent.days, "reason": value.extent.reason}
@@ -272,17 +322,26 @@ class AgreementDialogs:
         """The summary in both languages, built once: the step shows it again without storage."""
         leader = await self._service.leader_of(agreement.employee_id)
         problems = self._service.problems(agreement)
+        flags = list(await self._service.flags(agreement))
         return {
             lang: summary_card(
                 lang,
                 agreement,
                 problems.missing,
                 problems.errors,
-                problems.flagged,
+                flags,
                 leader.name if leader else "",
+                self._mode,
             )
             for lang in ("nb", "en")
         }
+
+    def _occasional(self, value: object) -> bool:
+        return (
+            self._mode is Mode.ORDINARY
+            and isinstance(value, ExtentChoice)
+            and value.extent.days == 0
+        )
 
     def _in_agreement(self, dc: Any) -> bool:
         """Whether the conversation on screen is `avtale`'s: it ends with the summary."""
@@ -293,7 +352,7 @@ class AgreementDialogs:
         return bool(parts) and parts[-1] == SUMMARY
 
 
-def _summary_choice(data: dict[str, Any], context: dict[str, Any]) -> Parsed[str]:
+def _summary_choice(data: dict[str, Any], context: dict[str, Any], mode: Mode) -> Parsed[str]:
     """ "send", or the part to change. A summary of another version than the one on screen (the
     agreement has moved on since) changes nothing: the current summary shows why."""
     if data.get("version", context["version"]) != context["version"]:
@@ -301,8 +360,9 @@ def _summary_choice(data: dict[str, Any], context: dict[str, Any]) -> Parsed[str
     choice = data.get("choice")
     if choice == "send":
         return Parsed("send")
-    part = data.get("part", PARTS[0])
-    if choice == "edit" and part in PARTS:
+    parts = parts_for(mode)
+    part = data.get("part", parts[0])
+    if choice == "edit" and part in parts:
         return Parsed(str(part))
     return Parsed(None, ["agreement.choose_one"])
 
@@ -320,7 +380,28 @@ def _ergonomic_advice(terms: Terms) -> list[str]:
     return list(assessment.advice) if assessment.offer_occupational_health else []
 
 
-def _prefill(part: str, terms: Terms) -> tuple[dict[str, Any], dict[str, Any]]:
+def _shown(values: dict[str, Any], defaults: TermDefaults) -> LegalTerms:
+    """The terms the step shows, from the inputs they would fill (kept in the dialog state)."""
+    return parse_terms(values, defaults, date.min).value or defaults.proposal()
+
+
+def _numbered(step: str, render: Any, total: int) -> Any:
+    """A step card counting to `total` steps: the ordered mode asks no § 2 terms."""
+
+    def numbered(lang: Language, *args: Any) -> Card:
+        card: Card = render(lang, *args)
+        counter = {
+            **card["body"][0],
+            "text": t(lang, "agreement.step_of", n=STEP_NUMBERS[step], total=total),
+        }
+        return {**card, "body": [counter, *card["body"][1:]]}
+
+    return numbered
+
+
+def _prefill(
+    part: str, terms: Terms, defaults: TermDefaults
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The card's inputs as the draft has them, and what the step needs to know besides."""
     if part == "tasks" and terms.tasks:
         tasks = terms.tasks
@@ -363,6 +444,10 @@ def _prefill(part: str, terms: Terms) -> tuple[dict[str, Any], dict[str, Any]]:
         }, {**context, "package": equipment.package.value}
     if part == "network" and terms.network:
         return {"network": terms.network.value}, {}
+    if part == TERMS:
+        return {}, {"terms": terms_values(terms.legal or defaults.proposal())}
+    if part == TERMS_EDIT:
+        return terms_values(terms.legal or defaults.proposal()), {}
     return {}, {}
 
 
@@ -392,6 +477,9 @@ def _apply(part: str, value: Any, terms: Terms) -> Terms:
         return replace(terms, equipment=value.request, special_needs=value.special_needs)
     if part == "network":
         return replace(terms, network=value)
+    if part in (TERMS, TERMS_EDIT):
+        assert isinstance(value, LegalTerms)
+        return replace(terms, legal=value)
     raise ValueError(f"unknown part {part!r}")
 
 

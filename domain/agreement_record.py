@@ -12,7 +12,7 @@ import calendar
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from domain.agreement import (
@@ -28,13 +28,21 @@ from domain.agreement import (
     check_equipment,
     check_extent,
 )
-from domain.legal_terms import LegalTerms
+from domain.legal_terms import LegalTerms, TermDefaults, check_terms
 from domain.org import Person
 from domain.refusals import OverLimit, Refusal
 
 HOME_TASKS = ("concentration", "writing", "digital_meetings", "planning")
 OFFICE_TASKS = ("physical_meetings", "collaboration", "user_contact", "training")
-PARTS = ("tasks", "extent", "ergonomics", "equipment", "network")
+DEFAULT_TERMS = TermDefaults()  # the municipality's, when configuration says nothing else
+PARTS = ("tasks", "extent", "ergonomics", "equipment", "network", "terms")
+
+
+def parts_for(mode: Mode) -> tuple[str, ...]:
+    """The parts a submission needs. When the authorities order home office no written
+    agreement is required (hjemmekontorforskriften § 2), so the § 2 terms are not asked; the
+    rest stays, for the ergonomics and the equipment loan."""
+    return PARTS[:-1] if mode is Mode.ORDERED else PARTS
 
 
 class Status(Enum):
@@ -44,6 +52,8 @@ class Status(Enum):
     CHANGES_REQUESTED = "changes_requested"
     TALK_PROPOSED = "talk_proposed"
     APPROVED = "approved"
+    ENDING = "ending"  # notice given: in force until `ends_on`
+    ENDED = "ended"
 
 
 class Decision(Enum):
@@ -79,15 +89,28 @@ class Terms:
     network: Network | None = None
     legal: LegalTerms | None = None  # points 2–8 of hjemmekontorforskriften § 2
 
-    def missing(self) -> list[str]:
+    def missing(self, mode: Mode = Mode.ORDINARY) -> list[str]:
         present = {
             "tasks": self.tasks,
             "extent": self.extent,
             "ergonomics": self.workplace,
             "equipment": self.equipment,
             "network": self.network,
+            "terms": self.legal,
         }
-        return [part for part in PARTS if present[part] is None]
+        return [part for part in parts_for(mode) if present[part] is None]
+
+    def part(self, part: str) -> object:
+        """What a part holds, to tell which parts a version changed."""
+        held: dict[str, object] = {
+            "tasks": self.tasks,
+            "extent": self.extent,
+            "ergonomics": (self.workplace, self.wants_occupational_health),
+            "equipment": (self.equipment, self.special_needs),
+            "network": self.network,
+            "terms": self.legal,
+        }
+        return held[part]
 
 
 @dataclass(frozen=True)
@@ -111,6 +134,13 @@ class Agreement:
     # what is new.
     ordered_version: int = 0
     ordered_items: tuple[str, ...] = ()
+    # The end of the arrangement in force: a temporary one's end date, or the day a notice
+    # runs out (the earlier of the two); who gave notice, when, and whether both have been
+    # reminded of the end.
+    ends_on: date | None = None
+    notice_by: str = ""
+    notice_at: datetime | None = None
+    end_reminded: bool = False
 
     @property
     def editable(self) -> bool:
@@ -131,6 +161,7 @@ class Flag(Enum):
     THREE_DAYS = "three_days"
     ERGONOMIC_RISK = "ergonomic_risk"
     LEADER_ORDERS = "leader_orders"
+    TEAM_DAY = "team_day"  # a fixed day at home on one of the team's office days
 
 
 @dataclass(frozen=True)
@@ -146,7 +177,15 @@ class Problems:
         return not self.missing and not self.errors
 
 
-def review(terms: Terms, mode: Mode, amounts: Amounts) -> Problems:
+def review(
+    terms: Terms,
+    mode: Mode,
+    amounts: Amounts,
+    defaults: TermDefaults = DEFAULT_TERMS,
+    today: date | None = None,
+) -> Problems:
+    """What stands in the way of a submission, and what the leader should look at. `today`
+    checks a temporary arrangement's end date (None: not checked)."""
     errors: list[Refusal | OverLimit] = []
     flagged: list[Flag] = []
     if terms.extent is not None:
@@ -162,14 +201,18 @@ def review(terms: Terms, mode: Mode, amounts: Amounts) -> Problems:
         errors += equipment.errors
         if equipment.leader_orders:
             flagged.append(Flag.LEADER_ORDERS)
-    return Problems(terms.missing(), errors, flagged)
+    if terms.legal is not None and "terms" in parts_for(mode):
+        errors += check_terms(terms.legal, defaults, today or date.min)
+    return Problems(terms.missing(mode), errors, flagged)
 
 
 def revise(agreement: Agreement) -> Agreement:
     """Open the agreement for changes; a decided version stays in the history as it was."""
     if agreement.editable:
         return agreement
-    if agreement.status is not Status.APPROVED:
+    if agreement.status is Status.ENDING:
+        raise NotAllowed(Refusal.NOTICE_GIVEN)
+    if agreement.status not in (Status.APPROVED, Status.ENDED):
         raise NotAllowed(Refusal.NOT_EDITABLE)
     return replace(
         agreement,
@@ -203,12 +246,17 @@ def proposal_version(agreement: Agreement) -> int:
 
 
 def submit(
-    agreement: Agreement, leader_id: str | None, now: datetime, mode: Mode, amounts: Amounts
+    agreement: Agreement,
+    leader_id: str | None,
+    now: datetime,
+    mode: Mode,
+    amounts: Amounts,
+    defaults: TermDefaults = DEFAULT_TERMS,
 ) -> Agreement:
     """To the leader, or kept waiting for one when the directory names none."""
     if not agreement.editable and agreement.status is not Status.WAITING_FOR_LEADER:
         raise NotAllowed(Refusal.NOT_EDITABLE)
-    if not review(agreement.terms, mode, amounts).ok:
+    if not review(agreement.terms, mode, amounts, defaults, now.date()).ok:
         raise NotAllowed(Refusal.INCOMPLETE)
     return replace(
         agreement,
@@ -248,7 +296,7 @@ def decide(
     if decision is Decision.CHANGES and not comment.strip():
         raise NotAllowed(Refusal.COMMENT_NEEDED)
     approved = decision is Decision.APPROVE
-    return replace(
+    decided = replace(
         agreement,
         status=_DECIDED[decision],
         comment=comment.strip(),
@@ -257,6 +305,86 @@ def decide(
         review_reminded=False if approved else agreement.review_reminded,
         approved_version=agreement.version if approved else agreement.approved_version,
     )
+    if not approved:
+        return decided
+    legal = agreement.terms.legal
+    # The version approved now decides when the arrangement ends: its end date, or none.
+    return replace(
+        decided, ends_on=legal.end_on if legal else None, end_reminded=False, notice_by=""
+    )
+
+
+def give_notice(
+    current: Agreement, in_force: Agreement, by: str, now: datetime, default_months: int
+) -> Agreement:
+    """Either party ends the arrangement in force with the agreed notice (the municipality's
+    default for an agreement made before the terms were asked): a new version, in force until
+    the notice runs out, or until a temporary arrangement's earlier end date. A draft not yet
+    sent is given up; one with the leader is answered by the notice."""
+    if current.status is Status.ENDING:
+        raise NotAllowed(Refusal.NOTICE_GIVEN)
+    if not current.approved_version or in_force.version != current.approved_version:
+        raise NotAllowed(Refusal.NONE_YET)
+    legal = in_force.terms.legal
+    months = legal.notice_months if legal else default_months
+    ends_on = add_months(now.date(), months)
+    if current.ends_on is not None:
+        ends_on = min(ends_on, current.ends_on)
+    return replace(
+        current,
+        version=proposal_version(current),
+        status=Status.ENDING,
+        terms=in_force.terms,
+        comment="",
+        submitted_at=now,
+        decided_at=now,
+        ends_on=ends_on,
+        notice_by=by,
+        notice_at=now,
+        end_reminded=True,  # the notice names the date: no reminder on top
+    )
+
+
+def end_reminder_due(agreement: Agreement, today: date, days_before: int) -> bool:
+    return (
+        agreement.approved_version > 0
+        and agreement.ends_on is not None
+        and not agreement.end_reminded
+        and today >= agreement.ends_on - timedelta(days=days_before)
+    )
+
+
+def has_ended(agreement: Agreement, today: date) -> bool:
+    """The arrangement in force ran to its last day (`ends_on` is the last day at home)."""
+    return (
+        agreement.approved_version > 0
+        and agreement.ends_on is not None
+        and (agreement.ends_on < today)
+    )
+
+
+def end(agreement: Agreement, now: datetime) -> Agreement:
+    """The arrangement is over. A notice's version becomes the ended one; an approved version
+    whose end date passed stays in the history as approved, and the end is a version of its
+    own. A proposal under way stays, for the leader to decide as a new arrangement."""
+    over = replace(agreement, approved_version=0, review_reminded=True)
+    if agreement.status is Status.ENDING:
+        return replace(over, status=Status.ENDED)
+    if agreement.status is Status.APPROVED:
+        return replace(
+            over,
+            version=agreement.version + 1,
+            status=Status.ENDED,
+            comment="",
+            submitted_at=now,
+            decided_at=now,
+        )
+    return replace(over, ends_on=None)
+
+
+def changed_parts(before: Terms, after: Terms) -> list[str]:
+    """The parts a version changed from the one before it."""
+    return [p for p in PARTS if before.part(p) != after.part(p)]
 
 
 @dataclass(frozen=True)

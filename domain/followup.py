@@ -69,6 +69,16 @@ def signals(
     return frozenset(signal for signal, on in fired.items() if on)
 
 
+def may_fire_twice(latest: CheckinAnswers, thresholds: Thresholds) -> bool:
+    """Whether the answer before could change what `signals` says of `latest`: only a score
+    that fires when it was so the round before too."""
+    scores = latest.scores
+    stress, social = scores.get("stress"), scores.get("social")
+    return (stress is not None and stress >= thresholds.stress_high) or (
+        social is not None and social <= thresholds.social_low
+    )
+
+
 @dataclass(frozen=True)
 class Contacts:
     """Where a leader gets support (settings): HR and occupational health (BHT)."""

@@ -1,4 +1,5 @@
-"""The terms hjemmekontorforskriften § 2 requires in a written home-office agreement.
+"""The terms hjemmekontorforskriften § 2 requires in a written home-office agreement
+(docs/product.md#the-law-hjemmekontorforskriften).
 
 § 2 asks for at least eight points. The extent (point 1) is the agreement's `Extent`; the
 other seven are here. Most employees take the municipality's defaults (`TermDefaults`, from
@@ -11,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+
+from domain.refusals import Refusal
 
 
 class Hours(Enum):
@@ -30,6 +33,9 @@ POINTS = (
     "equipment_ownership",
     "confidentiality",
 )
+
+#: The longest free text a term takes (agreed hours, reachability).
+MAX_TERM_TEXT = 200
 
 
 @dataclass(frozen=True)
@@ -70,3 +76,21 @@ class TermDefaults:
             equipment_rules_accepted=True,
             confidentiality_accepted=True,
         )
+
+
+def check_terms(terms: LegalTerms, defaults: TermDefaults, today: date) -> list[Refusal]:
+    """The guidelines' rules on the terms: agreed hours are written down, a temporary
+    arrangement ends after today, notice and trial stay within the municipality's limits,
+    and the municipality's rules on equipment and confidentiality are accepted."""
+    errors: list[Refusal] = []
+    if terms.hours is Hours.AGREED and not terms.agreed_hours.strip():
+        errors.append(Refusal.TERMS_AGREED_HOURS_NEEDED)
+    if terms.end_on is not None and terms.end_on <= today:
+        errors.append(Refusal.TERMS_END_NOT_AFTER_TODAY)
+    if not 0 <= terms.notice_months <= defaults.max_notice_months:
+        errors.append(Refusal.TERMS_NOTICE_OUT_OF_RANGE)
+    if not 0 <= terms.trial_months <= defaults.max_trial_months:
+        errors.append(Refusal.TERMS_TRIAL_TOO_LONG)
+    if not (terms.equipment_rules_accepted and terms.confidentiality_accepted):
+        errors.append(Refusal.TERMS_RULES_NOT_ACCEPTED)
+    return errors

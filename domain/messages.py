@@ -11,6 +11,7 @@ from domain.agreement_record import Agreement, Flag
 from domain.followup import Contacts, FollowUp
 from domain.org import Person
 from domain.rounds import Round
+from domain.week import WeekView
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,25 @@ class ReviewDue:
 
 
 @dataclass(frozen=True)
+class NoticeGiven:
+    """To the other party: the employee or their leader has ended the arrangement."""
+
+    employee: Person
+    given_by: Person
+    agreement: Agreement  # the notice's version: `ends_on` is the last day
+    for_leader: bool
+
+
+@dataclass(frozen=True)
+class EndDue:
+    """To the employee and to their leader: a temporary arrangement ends soon."""
+
+    employee: Person
+    ends_on: date
+    for_leader: bool
+
+
+@dataclass(frozen=True)
 class FollowUpPrompt:
     """To the leader: an employee asked to be contacted (or shared signals)."""
 
@@ -73,6 +93,25 @@ class TeamSignal:
 
 
 @dataclass(frozen=True)
+class CoffeeMatched:
+    """To each person paired in a kaffeprat round: their partner(s), a day, a starter."""
+
+    round_id: str
+    partners: tuple[Person, ...]
+    day: str  # a workday key, "mon" … "fri"
+    at_office: bool  # a shared office day; otherwise a Teams call
+    starter: int
+
+
+@dataclass(frozen=True)
+class CoffeeCheckBack:
+    """A week after the pairing: did you meet?"""
+
+    round_id: str
+    partners: tuple[Person, ...]
+
+
+@dataclass(frozen=True)
 class CheckinInvitation:
     """To everyone in the roster: the round's check-in card, or its reminder."""
 
@@ -81,13 +120,25 @@ class CheckinInvitation:
     reminder: bool
 
 
+@dataclass(frozen=True)
+class WeekCard:
+    """To a team member on Monday: the team days, their plan to adjust, who else is in."""
+
+    week: WeekView
+
+
 Message = (
     ApprovalRequested
     | AgreementDecided
     | InvitedToAgree
     | NewLeader
     | ReviewDue
+    | NoticeGiven
+    | EndDue
     | FollowUpPrompt
     | TeamSignal
     | CheckinInvitation
+    | WeekCard
+    | CoffeeMatched
+    | CoffeeCheckBack
 )

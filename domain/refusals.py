@@ -22,6 +22,12 @@ class Refusal(Enum):
     EQUIPMENT_FURNITURE_OVER_LIMIT = "equipment_furniture_over_limit"
     EQUIPMENT_BASIC_HAS_NO_LOAN = "equipment_basic_has_no_loan"
     EQUIPMENT_NOT_IN_PACKAGE = "equipment_not_in_package"
+    # the terms of hjemmekontorforskriften § 2 (domain/legal_terms.py check_terms)
+    TERMS_AGREED_HOURS_NEEDED = "terms_agreed_hours_needed"
+    TERMS_END_NOT_AFTER_TODAY = "terms_end_not_after_today"
+    TERMS_NOTICE_OUT_OF_RANGE = "terms_notice_out_of_range"
+    TERMS_TRIAL_TOO_LONG = "terms_trial_too_long"
+    TERMS_RULES_NOT_ACCEPTED = "terms_rules_not_accepted"
     # the agreement's transitions (domain/agreement_record.py, services/agreements.py)
     NOT_EDITABLE = "not_editable"
     INCOMPLETE = "incomplete"
@@ -29,6 +35,7 @@ class Refusal(Enum):
     ALREADY_DECIDED = "already_decided"
     COMMENT_NEEDED = "comment_needed"
     NONE_YET = "none_yet"
+    NOTICE_GIVEN = "notice_given"  # the arrangement is ending already
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
@@ -100,6 +100,22 @@ def close_early(round_: Round, now: datetime) -> Round:
     if not round_.is_open(now):
         raise AlreadyClosed(round_.id)
     return replace(round_, closes_at=now, closed_early=True)
+
+
+def round_before(rounds: Iterable[Round], round_: Round, answered: Collection[str]) -> Round | None:
+    """The round before `round_` for one person: the latest earlier round they were asked,
+    that is one for everyone or one they answered on demand.
+
+    Somebody else's `sjekk inn` between two weekly rounds asked nobody else; counted as
+    everyone's round before, it would make everyone look as if they had skipped a round and
+    mute the "two rounds in a row" follow-up signals for the whole organisation.
+    """
+    earlier = [
+        r
+        for r in rounds
+        if r.opened_at < round_.opened_at and (is_for_everyone(r) or r.id in answered)
+    ]
+    return max(earlier, key=lambda r: r.opened_at, default=None)
 
 
 def newest_first(rounds: list[Round], limit: int) -> list[Round]:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.agreement import Amounts, Mode
+from domain.agreement import Amounts, Extent, Mode
 from domain.agreement_record import (
     Agreement,
     Decision,
+    Flag,
     NotAllowed,
     OrderTask,
     Problems,
@@ -26,6 +27,10 @@ from domain.agreement_record import (
     TeamOverview,
     Terms,
     decide,
+    end,
+    end_reminder_due,
+    give_notice,
+    has_ended,
     mark_ordered,
     order_task,
     reroute,
@@ -37,17 +42,22 @@ from domain.agreement_record import (
     with_terms,
 )
 from domain.clock import Clock, utc_now
+from domain.legal_terms import TermDefaults
 from domain.logref import ref
 from domain.messages import (
     AgreementDecided,
     ApprovalRequested,
+    EndDue,
     InvitedToAgree,
     NewLeader,
+    NoticeGiven,
     ReviewDue,
 )
 from domain.org import Person, normalise_id
 from domain.refusals import Refusal
+from domain.week import home_on_team_days
 from services.leasing import run_leased
+from services.messagebus import Handlers
 from services.notify import Notifications
 from storage.agreements import AgreementRepository
 from storage.directory import DirectoryRepository
@@ -59,14 +69,24 @@ log = logging.getLogger(__name__)
 
 LEASE = "agreements"
 
+#: The office days of a leader's team (services/weeks.py keeps them).
+TeamDays = Callable[[str], Awaitable[tuple[str, ...]]]
+
+
+async def no_team_days(_leader_id: str) -> tuple[str, ...]:
+    return ()
+
 
 @dataclass(frozen=True)
 class Policy:
-    """What the admin sets (docs/product.md#what-an-admin-sets): mode, amounts, review period."""
+    """What the admin sets (docs/product.md#what-an-admin-sets): mode, amounts, review period,
+    the § 2 terms' defaults, and how long before a temporary arrangement's end both hear of it."""
 
     mode: Mode = Mode.ORDINARY
     amounts: Amounts = field(default_factory=Amounts)
     review_months: int = 12
+    terms: TermDefaults = field(default_factory=TermDefaults)
+    end_reminder_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -107,8 +127,13 @@ class AgreementService:
         policy: Policy,
         timezone: ZoneInfo,
         clock: Clock = utc_now,
+        team_days: TeamDays = no_team_days,
     ) -> None:
         self._agreements = agreements
+        self._team_days = team_days
+        # The arrangement in force changed: a version approved, or the arrangement ended (the
+        # week plan follows its days).
+        self.arrangement_events: Handlers[Agreement, None] = Handlers()
         self._directory = directory
         self._notifier = notifier
         self._leases = leases
@@ -124,6 +149,11 @@ class AgreementService:
 
     async def approved(self, employee_id: str) -> Agreement | None:
         return await self.approved_of(await self._agreements.get(employee_id))
+
+    async def approved_extent(self, employee_id: str) -> Extent | None:
+        """The days of the version in force, if any: where the week plan starts from."""
+        approved = await self.approved(employee_id)
+        return approved.terms.extent if approved else None
 
     async def approved_of(self, current: Agreement | None) -> Agreement | None:
         """The version in force: the current one, or the approved one kept while revising."""
@@ -146,7 +176,27 @@ class AgreementService:
         return await self._agreements.change(employee_id, lambda a: revise(_existing(a)))
 
     def problems(self, agreement: Agreement) -> Problems:
-        return review(agreement.terms, self.policy.mode, self.policy.amounts)
+        policy = self.policy
+        return review(agreement.terms, policy.mode, policy.amounts, policy.terms, self.today())
+
+    def today(self) -> date:
+        return self._clock().astimezone(self._timezone).date()
+
+    async def flags(self, agreement: Agreement) -> tuple[Flag, ...]:
+        """What the leader should look at: the problems' flags, and a fixed day at home on one
+        of the team's office days (docs/product.md#team-days)."""
+        flags = tuple(self.problems(agreement).flagged)
+        leader = await self.leader_of(agreement.employee_id)
+        if leader is not None and home_on_team_days(
+            agreement.terms.extent, await self._team_days(leader.id)
+        ):
+            flags += (Flag.TEAM_DAY,)
+        return flags
+
+    async def team_days_for(self, employee_id: str) -> tuple[str, ...]:
+        """The office days of the employee's team, as the conversation shows them."""
+        leader = await self.leader_of(employee_id)
+        return await self._team_days(leader.id) if leader else ()
 
     async def leader_of(self, employee_id: str) -> Person | None:
         person = await self._directory.person(normalise_id(employee_id))
@@ -175,6 +225,7 @@ class AgreementService:
                     now,
                     self.policy.mode,
                     self.policy.amounts,
+                    self.policy.terms,
                 ),
             )
         except NotAllowed:
@@ -205,7 +256,7 @@ class AgreementService:
 
     async def _send_for_approval(self, agreement: Agreement, leader: Person) -> bool:
         employee = await self._person(agreement.employee_id)
-        flags = tuple(self.problems(agreement).flagged)
+        flags = await self.flags(agreement)
         return await self._notifier.notify(
             _topic(agreement), "approval", leader.id, ApprovalRequested(employee, agreement, flags)
         )
@@ -236,7 +287,62 @@ class AgreementService:
         await self._notifier.notify(
             _topic(decided), "decision", employee.id, AgreementDecided(employee, leader, decided)
         )
+        if decided.status is Status.APPROVED:
+            await self.arrangement_events.publish(decided)
         return employee, decided
+
+    # -- either party: ending, and the history ---------------------------------------------
+
+    async def notice(
+        self, user_id: str, employee_id: str, version: int, confirmed: bool
+    ) -> tuple[Person, Agreement]:
+        """The employee or their current leader ends the arrangement in force (`version`, as
+        the card showed it) with notice: the notice's version, stored only when `confirmed`,
+        else as it would be, for the card that asks. The other party is told the last day."""
+        employee = await self._party(user_id, employee_id)
+        by = normalise_id(user_id)
+        current = await self._agreements.get(employee.id)
+        in_force = await self.approved_of(current)
+        if current is None or in_force is None:
+            raise NotAllowed(Refusal.NONE_YET)
+        if current.status is not Status.ENDING and version != in_force.version:
+            raise NotAllowed(Refusal.ALREADY_DECIDED)  # a card of a version since replaced
+        now, months = self._clock(), self.policy.terms.notice_months
+        if not confirmed:
+            return employee, give_notice(current, in_force, by, now, months)
+
+        def notice(agreement: Agreement | None) -> Agreement:
+            latest = _existing(agreement)
+            if latest.approved_version != in_force.version:
+                raise NotAllowed(Refusal.ALREADY_DECIDED)
+            return give_notice(latest, in_force, by, now, months)
+
+        given = await self._agreements.change(employee.id, notice)
+        by_leader = by != employee.id
+        other = await self.leader_of(employee.id) if not by_leader else employee
+        if other is not None:
+            await self._notifier.notify(
+                _topic(given),
+                "notice",
+                other.id,
+                NoticeGiven(employee, await self._person(by), given, for_leader=not by_leader),
+            )
+        return employee, given
+
+    async def history(self, user_id: str, employee_id: str) -> tuple[Person, list[Agreement]]:
+        """Every version sent, decided or ended, oldest first, for the employee and their
+        current leader only."""
+        employee = await self._party(user_id, employee_id)
+        return employee, await self._agreements.history(employee.id)
+
+    async def _party(self, user_id: str, employee_id: str) -> Person:
+        """The employee, when `user_id` is the employee or their current leader."""
+        if normalise_id(user_id) == normalise_id(employee_id):
+            return await self._person(employee_id)
+        return await self._require_leader_of(user_id, employee_id)
+
+    async def name_of(self, person_id: str) -> str:
+        return (await self._person(person_id)).name if person_id else ""
 
     async def task(self, current: Agreement) -> OrderTask | None:
         """What approving left the leader to do (order, contact BHT), until marked done."""
@@ -354,6 +460,43 @@ class AgreementService:
         for employee_id, review_on in await self._agreements.review_pending():
             if review_on <= today:
                 await self._remind_review(employee_id, today)
+        for employee_id, ends_on in await self._agreements.ending():
+            if ends_on < today:
+                await self._end(employee_id, today)
+            elif ends_on - timedelta(days=self.policy.end_reminder_days) <= today:
+                await self._remind_end(employee_id, today)
+
+    async def _end(self, employee_id: str, today: date) -> None:
+        now = self._clock()
+
+        def over(agreement: Agreement | None) -> Agreement:
+            current = _existing(agreement)
+            return end(current, now) if has_ended(current, today) else current
+
+        ended = await self._agreements.change(employee_id, over)
+        if not ended.approved_version:
+            log.info("the home-office arrangement of %s has ended", ref(employee_id))
+            await self.arrangement_events.publish(ended)
+
+    async def _remind_end(self, employee_id: str, today: date) -> None:
+        """Both hear of a temporary arrangement's end once, some days before it; the send
+        ledger and the stored mark keep a second tick, on any host, from telling them again."""
+        agreement = await self._agreements.get(employee_id)
+        if agreement is None or not end_reminder_due(
+            agreement, today, self.policy.end_reminder_days
+        ):
+            return
+        assert agreement.ends_on is not None
+        ends_on = agreement.ends_on
+        employee = await self._person(employee_id)
+        topic, kind = f"review-{employee_id}", f"end-{ends_on.isoformat()}"
+        await self._notifier.notify(topic, kind, employee_id, EndDue(employee, ends_on, False))
+        leader = await self.leader_of(employee_id)
+        if leader is not None:
+            await self._notifier.notify(topic, kind, leader.id, EndDue(employee, ends_on, True))
+        await self._agreements.change(
+            employee_id, lambda a: replace(_existing(a), end_reminded=True)
+        )
 
     async def _reroute(self, employee_id: str, leader: Person | None, tell: bool) -> None:
         moved = await self._agreements.change(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,14 +28,15 @@ from domain.rounds import (
     next_checkin,
     no_schedule,
     on_demand_round_id,
+    round_before,
 )
 from domain.trend import TrendPoint, trend
 from services.messagebus import Handlers
 from storage import retrying
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
-from storage.port import Conflict, StorageError
-from storage.pulse import AnswerTally
+from storage.port import Conflict, PreconditionFailed
+from storage.pulse import AnswerTally, TeamAnswer
 from storage.responses import ResponseRepository
 from storage.rounds import RoundRepository
 
@@ -113,7 +114,8 @@ class CheckinService:
         clock: Clock = utc_now,
         round_length: timedelta = DEFAULT_ROUND_LENGTH,
         next_scheduled: NextScheduled = no_schedule,
-        tally: AnswerTally | None = None,
+        *,
+        tally: AnswerTally,
         directory: DirectoryRepository | None = None,
     ) -> None:
         self._rounds = rounds
@@ -127,8 +129,10 @@ class CheckinService:
         self._clock = clock
         self._round_length = round_length
         self._next_scheduled = next_scheduled
-        # The pulse and the follow-up, registered at the composition root (app.py).
+        # The follow-up, registered at the composition root (bootstrap.py).
         self.stored: Handlers[CheckinStored, ReceiptFollowUp] = Handlers()
+        # Which team an answer counts into (the follow-up's rule), written with the answer.
+        self.teams: Handlers[Counted, TeamAnswer | None] = Handlers()
         self._following: set[asyncio.Task[list[ReceiptFollowUp | None]]] = set()
 
     async def round_for_checkin(self) -> Round:
@@ -163,13 +167,14 @@ class CheckinService:
     async def submit(
         self, user_id: str, data: Mapping[str, Any], age_band: str = ""
     ) -> SubmitOutcome:
-        """Store the answers of a check-in card once, then tell the stored event's handlers."""
+        """Store the answers of a check-in card once, then tell the stored event's handlers.
+
+        Two writes: the answer's recount entry with its counts, in one batch in the round's
+        partition, then the response. The round may come from the cache: its items never
+        change, and a close it does not know of yet refuses the batch (storage/pulse.py)."""
         round_id = data.get("round_id")
         round_ = (
-            # Fresh: an operator may have closed it early from another process a moment ago.
-            await self._rounds.get(round_id, fresh=True)
-            if isinstance(round_id, str) and round_id
-            else None
+            await self._rounds.get(round_id) if isinstance(round_id, str) and round_id else None
         )
         if round_ is None:
             return UnknownRound(str(round_id))
@@ -183,31 +188,36 @@ class CheckinService:
             if earlier:
                 return AlreadyReceived(round_, earlier.answers, wants_contact(data))
             return Invalid(round_, validation.errors, submitted_values(data))
-        counted = await self._counted(user_id, age_band, validation.answers)
+        answers = validation.answers
+        counted = await self._counted(user_id, age_band, answers)
+        ttl = int((round_.closes_at - now + TALLY_KEPT).total_seconds())
         try:
-            await self._tally_entry(round_, who, counted, now)
-            await self._responses.add(CheckinResponse(round_.id, who, validation.answers))
+            await self._tally.count(round_.id, who, counted, ttl, await self._team(counted))
+            left_over = False
+        except PreconditionFailed:
+            closed = await self._rounds.get(round_.id, fresh=True)
+            return RoundClosed(closed or round_, answers.contact_me)
+        except Conflict:
+            # Answered already, or an earlier try of this submit died before its response.
+            left_over = True
+        try:
+            await self._responses.add(CheckinResponse(round_.id, who, answers))
         except Conflict:
             earlier = await self._responses.get(who, round_.id)
-            if earlier:
-                # The entry just written holds these answers; the round counts the stored ones.
-                await self._tally_entry(
-                    round_, who, replace(counted, scores=earlier.answers.scores), now
-                )
             return AlreadyReceived(
-                round_,
-                earlier.answers if earlier else validation.answers,
-                validation.answers.contact_me,
+                round_, earlier.answers if earlier else answers, answers.contact_me
             )
-        # Once stored, the answer is counted and followed up whatever becomes of the turn: should
-        # its time run out now, the user is told "busy, try again", and the retry must find the
-        # answer counted, not stored but never counted.
-        stored = CheckinStored(user_id, age_band, round_, validation.answers, counted.area)
+        if left_over:
+            # The entry is the dead try's, counted then; it must hold the answers stored now.
+            await self._tally.put(round_.id, who, counted, ttl)
+        # Stored and counted: the follow-up runs whatever becomes of the turn, so that should
+        # its time run out now, the user's retry finds the answer followed up, not lost.
+        stored = CheckinStored(user_id, age_band, round_, answers, counted.area)
         following = asyncio.create_task(self._follow(stored), context=retrying.beyond_the_turn())
         self._following.add(following)
         following.add_done_callback(self._following.discard)
         said = await asyncio.shield(following)
-        return Stored(round_, validation.answers, next((s for s in said if s is not None), None))
+        return Stored(round_, answers, next((s for s in said if s is not None), None))
 
     async def _counted(self, user_id: str, age_band: str, answers: CheckinAnswers) -> Counted:
         """The answer's pulse cell as it is now (the person's area or band may change later)."""
@@ -216,23 +226,16 @@ class CheckinService:
         leader = person.manager_id if person and person.manager_id else ""
         return Counted(area, age_band or NO_BAND, answers.scores, leader)
 
-    async def _tally_entry(self, round_: Round, who: str, counted: Counted, now: datetime) -> None:
-        if self._tally is not None:
-            ttl = (round_.closes_at - now + TALLY_KEPT).total_seconds()
-            await self._tally.put(round_.id, who, counted, int(ttl))
+    async def _team(self, counted: Counted) -> TeamAnswer | None:
+        return next((t for t in await self.teams.publish(counted) if t is not None), None)
 
     async def drain(self) -> None:
-        """Wait until every stored answer whose turn ran out is counted (the host drains
+        """Wait until every stored answer whose turn ran out is followed up (the host drains
         before it closes)."""
         while self._following:
             await asyncio.gather(*self._following, return_exceptions=True)
 
     async def _follow(self, stored: CheckinStored) -> list[ReceiptFollowUp | None]:
-        try:
-            await self._participation.add(stored.round.id)
-        except StorageError:
-            # The answer is stored; telling the user otherwise would make them send it again.
-            log.warning("participation count of round %s missed one answer", stored.round.id)
         return await self.stored.publish(stored)
 
     async def answers_of(self, user_id: str, round_id: str) -> CheckinAnswers | None:
@@ -240,14 +243,18 @@ class CheckinService:
         return response.answers if response else None
 
     async def answers_before(self, user_id: str, round_: Round) -> CheckinAnswers | None:
-        """The person's answers to the round just before `round_`; None if they skipped it."""
-        earlier = [r for r in await self._rounds.all() if r.opened_at < round_.opened_at]
-        if not earlier:
-            return None
-        return await self.answers_of(user_id, max(earlier, key=lambda r: r.opened_at).id)
+        """The person's answers to their round before `round_`; None if they skipped it."""
+        responses = await self._responses.for_person(pseudonym(user_id, self._key))
+        mine = {r.round_id: r.answers for r in responses}
+        before = round_before(await self._rounds.all(), round_, mine.keys())
+        return mine.get(before.id) if before else None
 
     async def has_answered(self, user_id: str, round_id: str) -> bool:
         return await self._responses.get(pseudonym(user_id, self._key), round_id) is not None
+
+    async def stop_answers(self, round_id: str) -> None:
+        """From now on the round takes no answer, on any host (see `submit`)."""
+        await self._participation.close(round_id)
 
     async def answered(self, round_id: str) -> int:
         return await self._participation.answered(round_id)

@@ -37,7 +37,7 @@ from domain.delivery import (
     decide,
 )
 from domain.logref import ref
-from domain.ratelimit import TeamsLimiter
+from domain.ratelimit import TeamsLimiter, Ticket
 from services.telemetry import NO_METRICS, RoundMetrics
 from storage import retrying
 from storage.ledger import DeliveryLedger, LedgerEntry
@@ -143,6 +143,7 @@ class DeliveryService:
         self.holder = holder or uuid.uuid4().hex[:12]
         self._concurrency = concurrency
         self._limiter = limiter or TeamsLimiter()
+        self._app_turn = asyncio.Lock()
         self._monotonic = monotonic
         self._sleep = sleep
         self._requests = 0
@@ -334,20 +335,29 @@ class DeliveryService:
             await self._ledger.release(run.held.pop().entry)
 
     async def _send(self, recipient: Recipient, card: Card, run: _Run) -> SendResult:
-        await self._wait_turn(recipient.conversation_id, run)
-        result = await self._sender.send(recipient, card)
-        return self._count(result)
+        ticket = await self._wait_turn(recipient.conversation_id, run)
+        return self._answered(ticket, await self._sender.send(recipient, card))
 
     async def _create_conversation(self, recipient: Recipient, run: _Run) -> SendResult:
-        await self._wait_turn(recipient.user_id, run)
-        return self._count(await self._sender.create_conversation(recipient))
+        ticket = await self._wait_turn(recipient.user_id, run)
+        return self._answered(ticket, await self._sender.create_conversation(recipient))
 
-    async def _wait_turn(self, conversation: str, run: _Run) -> None:
-        while (wait := self._limiter.wait(conversation, self._monotonic())) > 0:
+    async def _wait_turn(self, conversation: str, run: _Run) -> Ticket:
+        # The conversation's own turn first, then the app's, one sender at a time: the others
+        # would all wake for the same slot, and their wake-ups delay the answers that free it.
+        while (wait := self._limiter.conversations.wait(conversation, self._monotonic())) > 0:
             await self._sleep(wait)
-        if run.stopping:
-            raise _Stopped
-        self._limiter.record(conversation, self._monotonic())
+        async with self._app_turn:
+            while (wait := self._limiter.wait(conversation, self._monotonic())) > 0:
+                await self._sleep(wait)
+            if run.stopping:
+                raise _Stopped
+            return self._limiter.record(conversation, self._monotonic())
+
+    def _answered(self, ticket: Ticket, result: SendResult) -> SendResult:
+        if result.status:  # an answer came: Teams has counted the request by now
+            ticket.answered(self._monotonic())
+        return self._count(result)
 
     def _count(self, result: SendResult) -> SendResult:
         self._requests += 1

@@ -37,6 +37,7 @@ from domain.followup import (
     Thresholds,
     Unchecked,
     Why,
+    may_fire_twice,
     needs_self_help,
     prompt_due,
     reminder_due,
@@ -49,6 +50,7 @@ from domain.followup import (
 from domain.logref import ref
 from domain.messages import FollowUpPrompt, TeamSignal
 from domain.org import Person, normalise_id
+from domain.pulse import Counted
 from domain.rounds import Round
 from services.checkins import CheckinService
 from services.leasing import run_leased
@@ -57,7 +59,7 @@ from storage.directory import DirectoryRepository
 from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
 from storage.port import Conflict, PreconditionFailed, StorageError
-from storage.pulse import AnswerTally
+from storage.pulse import AnswerTally, TeamAnswer
 from storage.rounds import RoundRepository
 
 log = logging.getLogger(__name__)
@@ -113,23 +115,25 @@ class FollowUpService:
             log.exception("follow-up rules failed after a stored check-in")
             return Unchecked(stored.round.id)
 
+    async def team_answer(self, counted: Counted) -> TeamAnswer | None:
+        """The team an answer counts into, written with the answer (services/checkins.py):
+        the person's leader, if they lead k or more, else none (a small team's count would be
+        a person's answer)."""
+        leader = counted.leader
+        if not leader or await self._directory.team_size(leader) < self.policy.anonymity_k:
+            return None
+        high = counted.scores.get("stress", 0) >= self.policy.thresholds.stress_high
+        return TeamAnswer(leader, high, self._followups.team_ttl)
+
     async def after_checkin(
         self, user_id: str, round_: Round, answers: CheckinAnswers
     ) -> CheckinFollowUp:
-        person = await self._directory.person(normalise_id(user_id))
-        if (
-            person is not None
-            and person.manager_id
-            and await self._directory.team_size(person.manager_id) >= self.policy.anonymity_k
-        ):
-            high = answers.scores.get("stress", 0) >= self.policy.thresholds.stress_high
-            try:
-                await self._followups.count_team_answer(round_.id, person.manager_id, high)
-            except StorageError:
-                # A running count only: the round's close recounts it from the stored answers,
-                # and the rules below still owe the employee their answer.
-                log.warning("team count of round %s missed one answer", round_.id)
-        previous = await self._checkins.answers_before(user_id, round_)
+        # Only what could fire twice in a row needs the round before: most answers read nothing.
+        previous = (
+            await self._checkins.answers_before(user_id, round_)
+            if may_fire_twice(answers, self.policy.thresholds)
+            else None
+        )
         fired = signals(answers, previous, self.policy.thresholds)
         self_help = needs_self_help(answers, self.policy.thresholds)
         if not fired and not self_help:

@@ -14,10 +14,8 @@ from zoneinfo import ZoneInfo
 
 from domain.clock import Clock, utc_now
 from domain.delivery import LedgerState
-from domain.events import CheckinStored
 from domain.org import Role, RoleGrant, normalise_id
 from domain.pulse import (
-    NO_BAND,
     UNKNOWN_AREA,
     Protected,
     PulseReport,
@@ -35,7 +33,6 @@ from services.round_jobs import CARD
 from storage.counters import ParticipationCounter
 from storage.directory import DirectoryRepository
 from storage.ledger import DeliveryLedger
-from storage.port import StorageError
 from storage.pulse import AnswerTally, AuditLog, PulseCounters
 from storage.roles import RoleRepository
 from storage.rounds import RoundRepository
@@ -85,16 +82,6 @@ class PulseService:
         self._clock = clock
         self._views: dict[tuple[str, Scope], View] = {}
         self._protected: dict[str, Protected] = {}
-
-    async def record(self, stored: CheckinStored) -> None:
-        """Count one stored answer into its cell (run once, on the submit that stored it): a
-        running count, replaced by the recount when the round closes (`_recount`)."""
-        try:
-            band = stored.age_band or NO_BAND
-            await self._counters.record(stored.round.id, stored.area, band, stored.answers.scores)
-        except StorageError:
-            # The answer is stored; the aggregate misses it, which the user must not pay for.
-            log.exception("pulse counters missed one answer of round %s", stored.round.id)
 
     async def scope_of(self, user_id: str) -> Scope | None:
         """Admins see everything; reps their service areas; anyone else nothing (None)."""

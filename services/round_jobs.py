@@ -292,6 +292,8 @@ class RoundJobs:
                     raise NoSuchRound(f"no round {round_id}")
                 target = found
             closed = close_early(target, now)
+            # First, so that a host whose copy of the round is still open is refused as well.
+            await self._checkins.stop_answers(closed.id)
             await self._rounds.save(closed)
             log.warning(
                 "audit: round %s closed early by %s at %s (it was to close at %s)",

@@ -5,7 +5,7 @@
 | employee's id     | "current"   | the agreement as it stands (terms, status, version)      |
 | employee's id     | "v<n>"      | version n as submitted, with the leader's decision       |
 | "index"           | employee id | what the scheduler looks for: waiting, pending with whom,|
-|                   |             | review pending                                           |
+|                   |             | review pending, the end of the arrangement in force      |
 
 An employee's agreement and history are one partition (point reads, one query for the
 history); the scheduler's daily look for reviews due and drafts waiting for a leader is one
@@ -29,6 +29,7 @@ from domain.agreement import (
     Workplace,
 )
 from domain.agreement_record import Agreement, Status, Tasks, Terms
+from domain.legal_terms import Hours, LegalTerms
 from storage.personal_data import note_leader
 from storage.port import Conflict, Document, DocumentStore, PreconditionFailed, StorageError
 
@@ -81,6 +82,10 @@ class AgreementRepository:
         docs = await self._store.query(CONTAINER, employee_id, {"kind": "version"})
         return sorted((from_doc(doc) for doc in docs), key=lambda a: a.version)
 
+    async def employees(self) -> list[str]:
+        """Everyone with an agreement, in any state (each has an index entry)."""
+        return [doc["id"] for doc in await self._store.query(CONTAINER, INDEX)]
+
     async def waiting_for_leader(self) -> list[str]:
         return [doc["id"] for doc in await self._store.query(CONTAINER, INDEX, {"waiting": True})]
 
@@ -88,6 +93,11 @@ class AgreementRepository:
         """Proposals with a leader: the employee and the leader they were submitted to."""
         docs = await self._store.query(CONTAINER, INDEX, {"pending": True})
         return [(doc["id"], doc["pending_with"]) for doc in docs]
+
+    async def ending(self) -> list[tuple[str, date]]:
+        """Arrangements in force with an end: a temporary one's end date, or a notice's."""
+        docs = await self._store.query(CONTAINER, INDEX, {"end_pending": True})
+        return [(doc["id"], date.fromisoformat(doc["ends_on"])) for doc in docs]
 
     async def review_pending(self) -> list[tuple[str, date]]:
         docs = await self._store.query(CONTAINER, INDEX, {"review_pending": True})
@@ -99,11 +109,13 @@ class AgreementRepository:
             before is None
             or before.submitted_at != after.submitted_at
             or before.decided_at != after.decided_at
+            # A notice's version, once more when the arrangement has ended.
+            or (after.status is Status.ENDED and before.status is not Status.ENDED)
         ):
             await self._store.upsert(
                 CONTAINER, {**to_doc(after), "id": f"v{after.version}", "kind": "version"}
             )
-        for leader in {after.leader_id, after.started_by} - {"", *_leaders(before)}:
+        for leader in _leaders(after) - {"", *_leaders(before)}:
             await note_leader(self._store, leader, after.employee_id)
         index = _index_entry(after)
         if before is None or _index_entry(before) != index:
@@ -112,7 +124,12 @@ class AgreementRepository:
 
 
 def _leaders(agreement: Agreement | None) -> set[str]:
-    return {agreement.leader_id, agreement.started_by} if agreement else set()
+    if agreement is None:
+        return set()
+    # A leader who gave notice is named in the employee's record as well.
+    return {agreement.leader_id, agreement.started_by, agreement.notice_by} - {
+        agreement.employee_id
+    }
 
 
 def _index_entry(agreement: Agreement) -> Document:
@@ -124,6 +141,8 @@ def _index_entry(agreement: Agreement) -> Document:
         "pending_with": agreement.leader_id if agreement.status is Status.PENDING else "",
         "review_pending": agreement.approved_version > 0 and not agreement.review_reminded,
         "review_on": agreement.review_on.isoformat() if agreement.review_on else "",
+        "end_pending": agreement.approved_version > 0 and agreement.ends_on is not None,
+        "ends_on": _iso(agreement.ends_on),
     }
 
 
@@ -145,6 +164,10 @@ def to_doc(agreement: Agreement) -> Document:
         "started_by": agreement.started_by,
         "ordered_version": agreement.ordered_version,
         "ordered_items": list(agreement.ordered_items),
+        "ends_on": _iso(agreement.ends_on),
+        "notice_by": agreement.notice_by,
+        "notice_at": _iso(agreement.notice_at),
+        "end_reminded": agreement.end_reminded,
         "terms": {
             "tasks": asdict(terms.tasks) if terms.tasks else None,
             "extent": asdict(terms.extent) if terms.extent else None,
@@ -166,6 +189,7 @@ def to_doc(agreement: Agreement) -> Document:
             else None,
             "special_needs": terms.special_needs,
             "network": terms.network.value if terms.network else None,
+            "legal": _legal_doc(terms.legal) if terms.legal else None,
         },
     }
 
@@ -197,6 +221,8 @@ def from_doc(doc: Document) -> Agreement:
             equipment=_equipment(equipment) if equipment else None,
             special_needs=terms.get("special_needs", ""),
             network=Network(terms["network"]) if terms.get("network") else None,
+            # Agreements stored before the § 2 terms were asked hold none.
+            legal=_legal(terms["legal"]) if terms.get("legal") else None,
         ),
         leader_id=doc.get("leader_id", ""),
         comment=doc.get("comment", ""),
@@ -208,6 +234,27 @@ def from_doc(doc: Document) -> Agreement:
         started_by=doc.get("started_by", ""),
         ordered_version=int(doc.get("ordered_version", 0)),
         ordered_items=tuple(doc.get("ordered_items", ())),
+        ends_on=date.fromisoformat(doc["ends_on"]) if doc.get("ends_on") else None,
+        notice_by=doc.get("notice_by") or "",
+        notice_at=_datetime(doc.get("notice_at")),
+        end_reminded=bool(doc.get("end_reminded")),
+    )
+
+
+def _legal_doc(legal: LegalTerms) -> dict[str, Any]:
+    return {**asdict(legal), "hours": legal.hours.value, "end_on": _iso(legal.end_on)}
+
+
+def _legal(legal: dict[str, Any]) -> LegalTerms:
+    return LegalTerms(
+        hours=Hours(legal["hours"]),
+        agreed_hours=legal.get("agreed_hours", ""),
+        reachable=legal.get("reachable", ""),
+        end_on=date.fromisoformat(legal["end_on"]) if legal.get("end_on") else None,
+        notice_months=int(legal["notice_months"]),
+        trial_months=int(legal.get("trial_months", 0)),
+        equipment_rules_accepted=bool(legal.get("equipment_rules_accepted")),
+        confidentiality_accepted=bool(legal.get("confidentiality_accepted")),
     )
 
 

@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,6 +59,13 @@ CONTAINER = "directory"
 POINTER_PK = "directory"
 POINTER_ID = "current"
 ROLES_PK = "roles"  # issue 7
+# A person is looked up on every check-in (their service area and leader). A version never
+# changes once written (it is named by its content), so what was read of it is kept; only the
+# pointer can move, and a host follows an import within this many seconds. Until then it counts
+# an answer into the cell the previous import gave the person: the number of answers, which the
+# pulse and its recount keep, does not change.
+POINTER_CACHE_SECONDS = 30.0
+_PEOPLE_KEPT = 4096  # about 1.5 MB of people; a host of a larger organisation reads a few again
 # Writes in flight during an import: enough to hide round trips, few enough not to be
 # throttled at once (the backends retry throttled writes themselves).
 _CONCURRENCY = 16
@@ -89,8 +98,14 @@ def people_pk(version: str) -> str:
 
 
 class DirectoryRepository:
-    def __init__(self, store: DocumentStore) -> None:
+    def __init__(
+        self, store: DocumentStore, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self._store = store
+        self._monotonic = monotonic
+        self._pointed: tuple[float, str | None] | None = None  # (until when, version)
+        self._pointing = asyncio.Lock()  # one read of the pointer for the lookups waiting on it
+        self._people_read: OrderedDict[tuple[str, str], Document] = OrderedDict()
 
     # -- reading --------------------------------------------------------------------------
 
@@ -116,6 +131,14 @@ class DirectoryRepository:
         if version is None:
             return []
         docs = await self._store.query(CONTAINER, people_pk(version), {"manager_id": leader_id})
+        return [_person(doc) for doc in docs]
+
+    async def in_unit(self, unit: str) -> list[Person]:
+        """Everyone of one unit (enhet): one query of the live version's partition."""
+        version = await self._live()
+        if version is None or not unit:
+            return []
+        docs = await self._store.query(CONTAINER, people_pk(version), {"unit": unit})
         return [_person(doc) for doc in docs]
 
     async def everyone(self) -> list[Person]:
@@ -203,18 +226,21 @@ class DirectoryRepository:
     async def _write_pointer(self, pointer: Document | None, **fields: Any) -> Document:
         try:
             if pointer is None:
-                return await self._store.create(
+                written = await self._store.create(
                     CONTAINER,
                     {"id": POINTER_ID, "pk": POINTER_PK, "version": None, "retired": [], **fields},
                 )
-            return await self._store.replace(
-                CONTAINER, {**pointer, **fields}, etag=pointer["_etag"]
-            )
+            else:
+                written = await self._store.replace(
+                    CONTAINER, {**pointer, **fields}, etag=pointer["_etag"]
+                )
         except (PreconditionFailed, Conflict, NotFound) as error:
             raise DirectoryConflict(
                 "the directory was changed by another import meanwhile; this import is not "
                 "visible: run it again"
             ) from error
+        self._pointed = None  # this host follows its own import at once
+        return written
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -227,10 +253,42 @@ class DirectoryRepository:
         return str(version) if version else None
 
     async def _person_doc(self, person_id: str) -> Document | None:
-        version = await self._live()
+        version = await self._pointed_version(fresh=False)
+        doc = await self._versioned(version, person_id)
+        if doc is None and version is not None:
+            # Someone new, or a version an import has swept away since: ask the pointer.
+            newer = await self._pointed_version(fresh=True)
+            if newer != version:
+                doc = await self._versioned(newer, person_id)
+        return doc
+
+    async def _pointed_version(self, fresh: bool) -> str | None:
+        asked = self._monotonic()
+        async with self._pointing:
+            pointed = self._pointed
+            # A read that began after this lookup asked is fresh enough for it.
+            if (pointed and pointed[0] - POINTER_CACHE_SECONDS >= asked) or (
+                not fresh and pointed and pointed[0] > self._monotonic()
+            ):
+                return pointed[1]
+            read_at = self._monotonic()
+            version = await self._live()
+            self._pointed = (read_at + POINTER_CACHE_SECONDS, version)
+            return version
+
+    async def _versioned(self, version: str | None, person_id: str) -> Document | None:
         if version is None:
             return None
-        return await self._store.read(CONTAINER, people_pk(version), person_id)
+        key = (version, person_id)
+        if key in self._people_read:
+            self._people_read.move_to_end(key)
+            return self._people_read[key]
+        doc = await self._store.read(CONTAINER, people_pk(version), person_id)
+        if doc is not None:  # someone missing may be added by the next import: not kept
+            self._people_read[key] = doc
+            if len(self._people_read) > _PEOPLE_KEPT:
+                self._people_read.popitem(last=False)
+        return doc
 
     async def _people(self, version: str) -> list[Person]:
         return [_person(doc) for doc in await self._store.query(CONTAINER, people_pk(version))]

@@ -21,8 +21,9 @@ from datetime import datetime
 from typing import Any
 
 from domain.followup import Action, Event, FollowUp, Signal, StandingConsent
+from storage.counters import TEAM, team_counter_id
 from storage.personal_data import note_leader
-from storage.port import Conflict, Document, DocumentStore, PreconditionFailed, delete_if_there
+from storage.port import Conflict, Document, DocumentStore, delete_if_there
 from storage.responses import DEFAULT_TTL_SECONDS
 
 CONTAINER = "followups"
@@ -30,6 +31,8 @@ OPEN = "open"
 INDEX = "index"
 TEAM_ROUNDS = "team-rounds"
 COUNTERS = "counters"
+
+
 USERS = "users"
 CONSENT = "consent"
 
@@ -37,7 +40,7 @@ CONSENT = "consent"
 class FollowUpRepository:
     def __init__(self, store: DocumentStore, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
         self._store = store
-        self._ttl = ttl_seconds
+        self.team_ttl = ttl_seconds  # a team counter lives as long as the answers it counts
 
     async def open_for(self, employee_id: str) -> tuple[FollowUp, str] | None:
         """The open follow-up and its ETag."""
@@ -76,31 +79,17 @@ class FollowUpRepository:
 
     # -- the team-level signal ----------------------------------------------------------------
 
-    async def count_team_answer(self, round_id: str, leader_id: str, high_stress: bool) -> None:
-        doc = await self._store.increment(
-            COUNTERS,
-            round_id,
-            f"team:{leader_id}",
-            {"answered": 1, "high_stress": int(high_stress)},
-        )
-        if "ttl" not in doc:
-            # The first answer gives the counter the responses' lifetime (an increment cannot).
-            # A concurrent answer changes the ETag; it sees no ttl either and sets it itself.
-            body = {k: v for k, v in doc.items() if not k.startswith("_")}
-            with contextlib.suppress(PreconditionFailed):
-                await self._store.replace(COUNTERS, {**body, "ttl": self._ttl}, etag=doc["_etag"])
-
     async def team_counts(self, round_id: str, leader_id: str) -> tuple[int, int]:
-        doc = await self._store.read(COUNTERS, round_id, f"team:{leader_id}")
+        doc = await self._store.read(COUNTERS, round_id, team_counter_id(leader_id))
         return (int(doc.get("answered", 0)), int(doc.get("high_stress", 0))) if doc else (0, 0)
 
     async def teams_of_round(self, round_id: str) -> list[str]:
         docs = await self._store.query(COUNTERS, round_id)
-        return [doc["id"].removeprefix("team:") for doc in docs if doc["id"].startswith("team:")]
+        return [doc["id"].removeprefix(TEAM) for doc in docs if doc["id"].startswith(TEAM)]
 
     async def forget_team_counts(self, round_id: str) -> None:
         for leader_id in await self.teams_of_round(round_id):
-            await delete_if_there(self._store, COUNTERS, round_id, f"team:{leader_id}")
+            await delete_if_there(self._store, COUNTERS, round_id, team_counter_id(leader_id))
 
     async def claim_team_round(self, round_id: str) -> bool:
         """True once per round: whoever claims it evaluates the round's team signals."""

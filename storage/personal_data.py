@@ -9,13 +9,20 @@ data-rights test fills every feature and checks that nothing about the person su
 |               | install marker (storage/installs.py),                        | deleted           |
 |               | standing consent and its history; roster entry; as a leader, | deleted           |
 |               | "led:<employee>": whose records name them (see below)        |                   |
-|               | download links not used yet (partition `links`, 15 minutes) | deleted           |
+|               | download links not used yet (partition `links`, 15 minutes), | deleted           |
+|               | theirs and their leader's to their written agreement         |                   |
+|               | "week": which team's partition holds their week plan         | deleted           |
+| `weeks`       | the week plan (pattern, changes by date, who may see it);    | deleted           |
+|               | as a leader, the team's partition (team days, Monday card)   | deleted           |
 | `responses`   | every check-in answer, under the pseudonym, sealed           | deleted           |
 | `agreements`  | the agreement, its versions, its index entry                 | deleted           |
 | `followups`   | follow-ups about them (open and closed), index entry         | deleted           |
-| `deliveries`  | the send ledger: their entries in each round; notifications  | deleted           |
+| `deliveries`  | the send ledger: their entries in each round and Monday card; | deleted           |
+|               | notifications                                                |                   |
 |               | about them (topics named after them or their follow-ups)     |                   |
 | `dialogstate` | the half-done conversation in their 1:1 chat                 | deleted           |
+| `users`,      | kaffeprat: their choices; their group in each round (in a    | deleted; named    |
+| `rounds`      | partner's group: `erased`), storage/coffee.py                | `erased` in others |
 | `counters`    | numbers only (pulse cells, team counts, participation)       | kept, unlinkable  |
 | `directory`   | the HR import / Graph sync: the organisation's record        | kept (HR's)       |
 | `audit`       | pulse views *they* made as a rep or admin                    | kept (accountability) |
@@ -43,6 +50,7 @@ from storage.port import (
 )
 from storage.pulse import AnswerTally
 from storage.responses import ResponseRepository
+from storage.weeks import WeekRepository, ledger_partition
 
 INTERNAL = ("_etag", "_ts", "_rid", "_self", "_attachments", "pk", "ttl")
 #: Who a record names instead of a leader who erased their data.
@@ -70,6 +78,7 @@ class PersonalData:
         self._store = store
         self._responses = responses
         self._tally = tally
+        self._weeks = WeekRepository(store)
 
     async def export(self, user_id: str, pseudonym: str, rounds: list[str]) -> dict[str, Any]:
         """`rounds`: every round id, oldest first, the order the check-ins are listed in."""
@@ -101,6 +110,7 @@ class PersonalData:
             ),
             # The leader's own note stays the leader's; what was shared and done is here.
             "followups": [{k: v for k, v in _clean(d).items() if k != "note"} for d in followups],
+            "week_plan": await self._weeks.own_plan_doc(user_id),
             "as_leader": await self._export_as_leader(user_id, rounds),
         }
 
@@ -122,13 +132,14 @@ class PersonalData:
                     }
                 )
             for doc in await store.query("agreements", employee):
-                if leader_id in (doc.get("leader_id"), doc.get("started_by")):
+                if leader_id in (doc.get("leader_id"), doc.get("started_by"), doc.get("notice_by")):
                     agreements.append(
                         {
                             "version": doc["version"],
                             "status": doc["status"],
                             "submitted_to_you": doc.get("leader_id") == leader_id,
                             "started_by_you": doc.get("started_by") == leader_id,
+                            "notice_given_by_you": doc.get("notice_by") == leader_id,
                             "decided_at": doc.get("decided_at", ""),
                             "comment": doc.get("comment", ""),
                         }
@@ -147,6 +158,7 @@ class PersonalData:
                 for round_id in rounds
                 if (counter := await store.read("counters", round_id, f"team:{leader_id}"))
             ],
+            "team_week": await self._weeks.team_settings_doc(leader_id),
         }
 
     async def _led(self, leader_id: str) -> list[str]:
@@ -173,7 +185,7 @@ class PersonalData:
         # The leaders' notes that her records name them go with the records.
         leaders = {d.get("leader_id") for d in followup_docs}
         for doc in await store.query("agreements", user_id):
-            leaders |= {doc.get("leader_id"), doc.get("started_by")}
+            leaders |= {doc.get("leader_id"), doc.get("started_by"), doc.get("notice_by")}
         for leader in leaders - {None, "", ERASED}:
             assert leader is not None
             await delete_if_there(store, "users", leader, f"{_LED}{user_id}")
@@ -181,14 +193,18 @@ class PersonalData:
         for round_id in rounds:
             # The sealed copies the pulse recounts from: part of the check-ins erased below.
             await self._tally.forget(round_id, pseudonym)
+        # Before the profile's partition, which holds the note of where the plan is filed.
+        week_plan = await self._weeks.remove_plan(user_id)
         erased = {
+            "week_plan": week_plan,
             "checkins": await delete_partition(store, "responses", pseudonym),
             "profile": await delete_partition(store, "users", user_id),
             "roster": await delete_if_there(store, "users", "roster", user_id),
             "download_links": sum(
                 [
                     await delete_if_there(store, "users", "links", doc["id"])
-                    for doc in await store.query("users", "links", {"user_id": user_id})
+                    for field in ("user_id", "subject")
+                    for doc in await store.query("users", "links", {field: user_id})
                 ]
             ),
             "agreement": await delete_partition(store, "agreements", user_id)
@@ -198,7 +214,8 @@ class PersonalData:
         }
         topics += [f"followup-{fid}" for fid in followup_ids]
         sent = sum([await delete_partition(store, "deliveries", topic) for topic in topics])
-        for round_id in rounds:
+        weeks = [ledger_partition(week) for week in await self._weeks.weeks_sent()]
+        for round_id in [*rounds, *weeks]:
             for doc in await store.query("deliveries", round_id, {"user_id": user_id}):
                 sent += await delete_if_there(store, "deliveries", round_id, doc["id"])
         erased["delivery_log"] = sent
@@ -226,7 +243,11 @@ class PersonalData:
                 return {**doc, "note": "", "events": events}
             if "pending_with" in doc:  # the scheduler's index entry of an agreement
                 return {**doc, "pending_with": unname(doc["pending_with"])}
-            return {**doc, "started_by": unname(doc.get("started_by"))}
+            return {
+                **doc,
+                "started_by": unname(doc.get("started_by")),
+                "notice_by": unname(doc.get("notice_by")),
+            }
 
         for employee in await self._led(leader_id):
             for doc in await store.query("followups", employee, {"leader_id": leader_id}):
@@ -238,6 +259,7 @@ class PersonalData:
                     doc.get("leader_id"),
                     doc.get("started_by"),
                     doc.get("pending_with"),
+                    doc.get("notice_by"),
                 ):
                     changed += await self._rewrite("agreements", doc, without_leader)
             topics += await self._agreement_topics(employee)
@@ -246,7 +268,7 @@ class PersonalData:
                 changed += await delete_if_there(store, "deliveries", topic, doc["id"])
         for round_id in rounds:
             changed += await delete_if_there(store, "counters", round_id, f"team:{leader_id}")
-        return changed
+        return changed + await self._weeks.forget_team(leader_id)
 
     async def _rewrite(
         self, container: str, doc: Document, change: Callable[[Document], Document]

@@ -12,10 +12,13 @@ Containers and their partition keys (the same names in both backends):
 | `users`       | Entra object id         | profile, conversation reference, welcome marker  |
 |               | "roster"                | everyone reachable: one entry per person         |
 |               | "links"                 | download links not used yet (bot/links.py)       |
+|               | "coffee"                | kaffeprat's members (storage/coffee.py)          |
 | `responses`   | respondent's pseudonym  | one check-in response per round (id = round id)  |
 | `rounds`      | "rounds"                | check-in rounds                                  |
-| `counters`    | round id                | aggregate counters, updated by `increment`; the  |
-|               |                         | sealed entries they are recounted from at close  |
+|               | "coffee", "coffee:<id>" | kaffeprat's rounds; each round's groups          |
+| `counters`    | round id                | aggregate counters, updated by `increment` or a  |
+|               |                         | check-in's `batch`; the sealed entries they are  |
+|               |                         | recounted from at close                          |
 | `deliveries`  | round id                | the send ledger: one entry per kind and person   |
 | `dialogstate` | state key               | botbuilder dialog and conversation state         |
 | `leases`      | lease name              | job leases                                       |
@@ -27,6 +30,8 @@ Containers and their partition keys (the same names in both backends):
 | `audit`       | "YYYY-MM"               | who viewed or exported the pulse, when, what     |
 | `followups`   | employee's Entra id     | the open follow-up to their leader, closed ones  |
 |               | "index", "team-rounds"  | open follow-ups; rounds whose team signal ran     |
+| `weeks`       | "team:<leader's id>"    | team days and the members' week plans (storage/weeks.py) |
+|               | "monday", "sends"       | teams with the Monday card on; weeks it went out  |
 | `meta`        | "meta"                  | the pseudonym key's fingerprint (storage/keys.py) |
 """
 
@@ -34,7 +39,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 Document = dict[str, Any]
@@ -50,6 +56,7 @@ CONTAINERS: tuple[str, ...] = (
     "directory",
     "agreements",
     "followups",
+    "weeks",
     "audit",
     "meta",
 )
@@ -133,6 +140,47 @@ async def delete_if_there(store: DocumentStore, container: str, pk: str, doc_id:
     return 1
 
 
+@dataclass(frozen=True)
+class Create:
+    """A batch's create: the batch fails with Conflict when the id exists."""
+
+    doc: Document
+
+
+@dataclass(frozen=True)
+class Upsert:
+    doc: Document
+
+
+@dataclass(frozen=True)
+class Increment:
+    """A batch's increment, as `DocumentStore.increment`: `ttl` is given to a document it
+    creates; with `unless`, a document that has that field fails the batch (PreconditionFailed)
+    — a flag that closes a counter to further increments."""
+
+    doc_id: str
+    deltas: Mapping[str, int]
+    ttl: int | None = None
+    unless: str | None = None
+
+
+BatchOperation = Create | Upsert | Increment
+MAX_BATCH = 100  # Cosmos DB's limit of operations in one transactional batch
+
+
+def require_batch(pk: str, operations: Sequence[BatchOperation]) -> None:
+    if not 0 < len(operations) <= MAX_BATCH:
+        raise ValueError(f"a batch holds 1 to {MAX_BATCH} operations")
+    for op in operations:
+        if isinstance(op, Create | Upsert):
+            require_keys(op.doc)
+            if op.doc["pk"] != pk:
+                raise ValueError("every document of a batch is in the batch's partition")
+        else:
+            for name in (*op.deltas, *([op.unless] if op.unless else [])):
+                require_field_name(name)
+
+
 class DocumentStore(Protocol):
     async def read(self, container: str, pk: str, doc_id: str) -> Document | None:
         """The document, or None when there is none (or it expired)."""
@@ -158,5 +206,9 @@ class DocumentStore(Protocol):
         self, container: str, pk: str, doc_id: str, deltas: Mapping[str, int]
     ) -> Document:
         """Atomically add `deltas` to numeric top-level fields, creating the document if needed."""
+
+    async def batch(self, container: str, pk: str, operations: Sequence[BatchOperation]) -> None:
+        """Every operation in one partition, all or none (a transactional batch): raises the
+        first failing operation's error (Conflict, PreconditionFailed) and writes nothing."""
 
     async def close(self) -> None: ...

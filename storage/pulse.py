@@ -16,17 +16,24 @@ item of the 8-item catalog): within Cosmos DB's 10 operations a patch, so one an
 atomic write. A view reads a round's cells with one single-partition query, whatever the number
 of answers: there are as many cells as service areas times age bands.
 
-The increments are a running count only: one lost to throttling or a crash, or a person counted
-again after erasing their data and answering anew, would stay wrong. So every answer also leaves
-an entry in its round's partition, written before the response itself, and when the round
+The increments are a running count only: a person counted again after erasing their data and
+answering anew, or an answer whose response was never stored (the host died in between), would
+stay wrong. So every answer also leaves an entry in its round's partition, and when the round
 closes (before anyone sees it) the cells are recounted from the entries whose response is still
-stored. An entry's id is a keyed hash of the pseudonym (one per person and round, so a retry or
-a new answer after erasure rewrites it); its content is sealed like the response, and it
-expires a while after the round closes.
+stored. An entry's id is a keyed hash of the pseudonym (one per person and round); its content
+is sealed like the response, and it expires a while after the round closes.
+
+A check-in writes its entry and its increments (participation, cell, team) as one transactional
+batch in the round's partition, before the response: one request, all or nothing, so an answer
+is never counted twice or half. The batch's participation increment is refused once the round
+is closed (storage/counters.py `CLOSED`), and the recount sets that flag before it counts, so
+an answer either is in the batch before the recount reads or is refused: a host whose copy of
+the round is a minute old cannot slip one in after the count.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import hashlib
@@ -34,8 +41,10 @@ import hmac
 import json
 import logging
 import os
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
@@ -44,7 +53,16 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from domain.anonymity import Cell
 from domain.pseudonym import at_rest_key
 from domain.pulse import Counted, fine_deltas
-from storage.port import Conflict, DocumentStore, NotFound
+from storage.counters import CLOSED, PARTICIPATION, ParticipationCounter, team_counter_id
+from storage.port import (
+    BatchOperation,
+    Conflict,
+    Create,
+    Document,
+    DocumentStore,
+    Increment,
+    NotFound,
+)
 from storage.responses import CONTAINER as RESPONSES
 
 log = logging.getLogger(__name__)
@@ -115,21 +133,74 @@ class PulseCounters:
         return hidden
 
 
+@dataclass(frozen=True)
+class TeamAnswer:
+    """An answer counted into its leader's team (a team of k or more): the running count the
+    team signal falls back on when the round's entries cannot be opened."""
+
+    leader: str
+    high_stress: bool
+    ttl_seconds: int  # the counter's, given when the first answer creates it
+
+
+# An entry whose response is not there yet may have it on the way: the turn that wrote the
+# entry stores the response within its budget, which is under Teams' 15 s (bot/settings.py
+# refuses more), and a write the turn stopped waiting for lands within a few seconds more. The
+# recount waits that long for a young one.
+IN_FLIGHT_SECONDS = 20.0
+
+
 class AnswerTally:
     """The entries the recount counts: one per stored answer (see the module's docstring)."""
 
-    def __init__(self, store: DocumentStore, pseudonym_key: bytes) -> None:
+    def __init__(
+        self,
+        store: DocumentStore,
+        pseudonym_key: bytes,
+        in_flight: float = IN_FLIGHT_SECONDS,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._store = store
         self._key = pseudonym_key
+        self._in_flight = in_flight
+        self._clock = clock
+        self._sleep = sleep
 
     def _id(self, pseudonym: str) -> str:
         # Keyed, so the store's reader cannot tell whose partition of responses it belongs to.
         digest = hmac.new(self._key, f"tally\x00{pseudonym}".encode(), hashlib.sha256)
         return _ANSWER + digest.hexdigest()[:32]
 
+    async def count(
+        self,
+        round_id: str,
+        pseudonym: str,
+        counted: Counted,
+        ttl_seconds: int,
+        team: TeamAnswer | None = None,
+    ) -> None:
+        """The answer's entry and its running counts, in one batch, before the response is
+        stored: should the host die in between, the recount finds no response for the entry and
+        leaves it out. Raises Conflict when the person has an entry (an answer, or a try that
+        died before its response) and PreconditionFailed when the round is closed."""
+        operations: list[BatchOperation] = [
+            Create(self._entry(round_id, pseudonym, counted, ttl_seconds)),
+            Increment(PARTICIPATION, {"answered": 1}, unless=CLOSED),
+            Increment(cell_id(counted.area, counted.band), fine_deltas(counted.scores)),
+        ]
+        if team is not None:
+            deltas = {"answered": 1, "high_stress": int(team.high_stress)}
+            counter = team_counter_id(team.leader)
+            operations.append(Increment(counter, deltas, ttl=team.ttl_seconds))
+        await self._store.batch(COUNTERS, round_id, operations)
+
     async def put(self, round_id: str, pseudonym: str, counted: Counted, ttl_seconds: int) -> None:
-        """Before the response is stored: should the host die in between, the recount finds no
-        response for the entry and leaves it out."""
+        """The entry alone, in place of the one there: when a try that died before its response
+        left an entry with other answers than those stored now."""
+        await self._store.upsert(COUNTERS, self._entry(round_id, pseudonym, counted, ttl_seconds))
+
+    def _entry(self, round_id: str, pseudonym: str, counted: Counted, ttl_seconds: int) -> Document:
         doc_id = self._id(pseudonym)
         content = json.dumps(
             {
@@ -144,15 +215,12 @@ class AnswerTally:
         sealed = AESGCM(at_rest_key(self._key)).encrypt(
             nonce, content, json.dumps([round_id, doc_id]).encode()
         )
-        await self._store.upsert(
-            COUNTERS,
-            {
-                "id": doc_id,
-                "pk": round_id,
-                "sealed": base64.b64encode(nonce + sealed).decode("ascii"),
-                "ttl": ttl_seconds,
-            },
-        )
+        return {
+            "id": doc_id,
+            "pk": round_id,
+            "sealed": base64.b64encode(nonce + sealed).decode("ascii"),
+            "ttl": ttl_seconds,
+        }
 
     async def forget(self, round_id: str, pseudonym: str) -> int:
         try:
@@ -164,8 +232,12 @@ class AnswerTally:
     async def counted(self, round_id: str) -> list[Counted] | None:
         """Every answer of the round whose response is stored, once; None when an entry does
         not open with this key (the key was rotated while the round was open: see
-        docs/privacy.md#rotating-the-key), and the running counts are all there is."""
+        docs/privacy.md#rotating-the-key), and the running counts are all there is.
+
+        The round is closed to answers first, so that none is counted after this has read."""
+        await ParticipationCounter(self._store).close(round_id)
         found = []
+        waiting: list[tuple[float, str, Counted]] = []
         for doc in await self._store.query(COUNTERS, round_id):
             if not doc["id"].startswith(_ANSWER):
                 continue
@@ -188,8 +260,18 @@ class AnswerTally:
             except (KeyError, TypeError, ValueError, InvalidTag):
                 log.warning("round %s has tally entries this key cannot open", round_id)
                 return None
-            if doc["id"] == self._id(who) and await self._store.read(RESPONSES, who, round_id):
+            if doc["id"] != self._id(who):
+                continue
+            if await self._store.read(RESPONSES, who, round_id):
                 found.append(counted)
+            elif (written := float(doc.get("_ts", 0))) > self._clock() - self._in_flight:
+                waiting.append((written, who, counted))
+        if waiting:
+            last = max(written for written, _, _ in waiting)
+            await self._sleep(max(0.0, last + self._in_flight - self._clock()))
+            for _, who, counted in waiting:
+                if await self._store.read(RESPONSES, who, round_id):
+                    found.append(counted)
         return found
 
 

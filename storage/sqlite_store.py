@@ -12,17 +12,21 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 from storage.port import (
+    BatchOperation,
     Conflict,
+    Create,
     Document,
     NotFound,
     PreconditionFailed,
+    Upsert,
     addressable,
+    require_batch,
     require_field_name,
     require_keys,
 )
@@ -215,6 +219,64 @@ class SqliteStore:
         ).fetchone()
         return _decode(row[0], row[1])
 
+    def _batch(self, container: str, pk: str, operations: Sequence[BatchOperation]) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for op in operations:
+                self._apply(container, pk, op)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _apply(self, container: str, pk: str, op: BatchOperation) -> None:
+        """One operation of a batch, inside its transaction."""
+        insert = (
+            "INSERT INTO documents (container, pk, id, body, etag, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        if isinstance(op, Upsert):
+            stored, etag = self._stamped(op.doc)
+            self._db.execute(
+                insert.replace("INSERT", "INSERT OR REPLACE", 1),
+                (container, pk, stored["id"], _encode(stored), etag, self._expiry(op.doc)),
+            )
+            return
+        if isinstance(op, Create):
+            stored, etag = self._stamped(op.doc)
+            self._drop_expired(container, pk, stored["id"])
+            try:
+                self._db.execute(
+                    insert,
+                    (container, pk, stored["id"], _encode(stored), etag, self._expiry(op.doc)),
+                )
+            except sqlite3.IntegrityError:
+                raise Conflict(f"{container}/{pk}/{stored['id']} exists") from None
+            return
+        row = self._row(container, pk, op.doc_id)
+        if row is None:
+            fresh = {"id": op.doc_id, "pk": pk, **op.deltas}
+            if op.ttl is not None:
+                fresh["ttl"] = op.ttl
+            stored, etag = self._stamped(fresh)
+            self._drop_expired(container, pk, op.doc_id)
+            self._db.execute(
+                insert, (container, pk, op.doc_id, _encode(stored), etag, self._expiry(fresh))
+            )
+            return
+        doc = _decode(*row)
+        if op.unless and doc.get(op.unless):
+            raise PreconditionFailed(f"{container}/{pk}/{op.doc_id} has {op.unless}")
+        for name, delta in op.deltas.items():
+            doc[name] = int(doc.get(name, 0)) + delta
+        stored, etag = self._stamped(doc)
+        # A counter keeps the expiry it had, as `increment` does.
+        self._db.execute(
+            "UPDATE documents SET body=?, etag=? WHERE container=? AND pk=? AND id=?",
+            (_encode(stored), etag, container, pk, op.doc_id),
+        )
+
     def _purge_expired(self) -> int:
         return self._db.execute(
             "DELETE FROM documents WHERE expires_at <= ?", (self._clock(),)
@@ -257,6 +319,10 @@ class SqliteStore:
         self, container: str, pk: str, doc_id: str, deltas: Mapping[str, int]
     ) -> Document:
         return await self._run(self._increment, container, pk, doc_id, dict(deltas))
+
+    async def batch(self, container: str, pk: str, operations: Sequence[BatchOperation]) -> None:
+        require_batch(pk, operations)
+        await self._run(self._batch, container, pk, list(operations))
 
     async def purge_expired(self) -> int:
         """Remove expired rows (Cosmos does this itself through TTL); returns how many."""

@@ -47,6 +47,7 @@ var containerNames = [
   'directory'
   'agreements'
   'followups'
+  'weeks'
   'audit'
   'meta'
 ]

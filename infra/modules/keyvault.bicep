@@ -1,4 +1,8 @@
-// Key Vault with the pseudonym key, readable by the managed identity only through RBAC.
+// Key Vault that holds the pseudonym key, readable by the managed identity only through RBAC.
+//
+// No template writes the key's value: infra/hooks/pseudonym-key.sh creates it once, as a new
+// secret version, and main.bicep pins the app to that version (docs/operations.md#4-the-pseudonym-key).
+// This module is deployed by main.bicep and, before the key exists, by infra/key.bicep.
 
 @description('Name of the Key Vault: globally unique, 3-24 characters, letters, digits and hyphens.')
 @minLength(3)
@@ -14,14 +18,10 @@ param tags object = {}
 @description('Switch on purge protection (cannot be switched off again once on).')
 param purgeProtection bool = true
 
-@description('Name of the secret that holds the pseudonym key.')
+@description('Name of the secret that holds the pseudonym key (written by infra/hooks/pseudonym-key.sh, not here).')
 param secretName string
 
-@description('Value of the secret. Empty = leave the stored secret as it is (re-deployments).')
-@secure()
-param secretValue string = ''
-
-@description('Principal (object) id of the managed identity that gets the Key Vault Secrets User role.')
+@description('Principal (object) id of the managed identity that gets the Key Vault Secrets User role; empty = none yet (infra/key.bicep, before the identity exists).')
 param secretsUserPrincipalId string
 
 @description('true = reachable only through private endpoints (modules/network.bicep); the app then resolves its Key Vault reference through its VNet integration.')
@@ -53,19 +53,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-// Written through Azure Resource Manager (the deployer needs no data-plane role), and only when
-// a value is given, so a re-deployment without the parameter cannot change the key.
-resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(secretValue)) {
-  parent: vault
-  name: secretName
-  properties: {
-    value: secretValue
-    contentType: 'PSEUDONYM_KEY of the home-office bot; never change it'
-  }
-}
-
 // Scoped to the vault, which holds nothing but this bot's secret.
-resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(secretsUserPrincipalId)) {
   scope: vault
   name: guid(vault.id, secretsUserPrincipalId, secretsUserRoleId)
   properties: {

@@ -488,7 +488,7 @@ const TEXT = {
   chartTitle: 'Stress og sosial kontakt',
   settingsTitle: 'Innstillinger',
   // The home-office agreement (cards/agreement.py). A title matches only as a whole; the step
-  // number is in the line above it ("steg 1 av 5"), since "1. Arbeidsoppgaver" as a title was
+  // number is in the line above it ("steg 1 av 6"), since "1. Arbeidsoppgaver" as a title was
   // drawn as a Markdown list.
   agreement: 'avtale',
   next: 'Neste',
@@ -515,14 +515,41 @@ const TEXT = {
   dockingStation: 'Dokkingstasjon',
   networkTitle: /^Nettverk$/,
   privateNetwork: 'Privat nettverk',
+  // The terms hjemmekontorforskriften § 2 asks for: the municipality's defaults, one tap.
+  termsTitle: /^Vilkår$/,
+  acceptTerms: 'Godta vilkårene',
+  confidentiality: 'Taushetsplikt og dokumenter',
   summaryTitle: 'Forslag til avtale, versjon 1',
   twoDays: '2 dager i uken',
   changeDays: 'Endre dagene',
   mondayWednesday: 'mandag, onsdag',
-  // The Playground's user is in no directory: with no leader to send to, the button saves.
+  // The Playground's user leads a team but has no leader: with none to send to, the button saves.
   send: 'Lagre forslaget',
   noLeader: 'Lagret – ingen leder ennå',
+  // The week plan (cards/week.py).
+  teamTitle: /^Mitt team$/,
+  teamDaysOpen: 'Se og endre fellesdager og ukekort',
+  // The team card has a section of that title too: the intro is the team days card's own.
+  teamDaysIntro: 'Dagene teamet møtes på kontoret.',
+  tuesday: 'tirsdag',
+  teamDaysSave: 'Lagre fellesdagene',
+  teamDaysSaved: 'Fellesdagene er lagret.',
+  weekTitle: /^Min uke: uke \d+$/,
+  teamDayShown: 'Teamets fellesdager: tirsdag',
+  nextWeek: 'Neste uke',
+  wednesdayHome: 'onsdag: hjemme',
+  wednesdayOffice: 'onsdag: kontoret',
+  weekSaved: 'Lagret.',
 };
+
+// The ISO week number of the date `days` days from now (the bot's week titles use it).
+function isoWeek(days) {
+  const now = new Date(Date.now() + days * 86_400_000);
+  const d = new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
+  d.setUTCDate(d.getUTCDate() + 4 - (d.getUTCDay() || 7));
+  const yearStart = new Date(Date.UTC(d.getUTCFullYear(), 0, 1));
+  return Math.ceil(((d - yearStart) / 86_400_000 + 1) / 7);
+}
 
 // Answers every item of a check-in card (`offset` varies the answers): a tap on one of the radio
 // buttons each item shows (Input.ChoiceSet, style expanded). Returns the chosen labels and the
@@ -702,9 +729,58 @@ async function homeoffice(run, roundCommand) {
   });
 
   await agreement(run);
+  await week(run);
 }
 
-// The home-office agreement conversation: five step cards (and the weekdays after fixed days),
+// The week plan (issue 17): the leader sets a team day in `mitt team`, then changes one day of
+// next week in `min uke`, each card replaced in place. The test put the Playground's user in
+// the directory as the leader of a small team.
+async function week(run) {
+  await run.step('team-days', async () => {
+    const message = await run.ask('mitt team');
+    await run.waitForText(message, TEXT.teamTitle, 'the team card');
+    await pressInPlace(run, message, {
+      button: TEXT.teamDaysOpen,
+      expected: TEXT.teamDaysIntro,
+      what: 'the team days card',
+      shot: 'team-days-team',
+    });
+    const tuesday = message.getByRole('checkbox', { name: TEXT.tuesday });
+    await tuesday.check({ timeout: WAIT_MS });
+    await pressInPlace(run, message, {
+      button: TEXT.teamDaysSave,
+      expected: TEXT.teamDaysSaved,
+      what: 'the team days saved',
+      shot: 'team-days-chosen',
+    });
+    if (!(await tuesday.isChecked({ timeout: WAIT_MS })))
+      throw new StepFailure('Tuesday is not ticked on the saved card');
+    return message;
+  });
+
+  await run.step('min-uke', async () => {
+    const message = await run.ask('min uke');
+    await run.waitForText(message, TEXT.weekTitle, 'the week card');
+    await run.waitForText(message, TEXT.teamDayShown, 'the team day on the week');
+    // Next week: every day of it is ahead, so each has its button whatever today is.
+    await pressInPlace(run, message, {
+      button: TEXT.nextWeek,
+      expected: new RegExp(`^Min uke: uke ${isoWeek(7)}$`),
+      what: 'next week in place',
+      shot: 'min-uke-this-week',
+    });
+    await pressInPlace(run, message, {
+      button: TEXT.wednesdayHome,
+      expected: TEXT.weekSaved,
+      what: 'Wednesday changed to a day at home',
+      shot: 'min-uke-next-week',
+    });
+    await run.waitForText(message, TEXT.wednesdayOffice, 'the button that takes it back');
+    return message;
+  });
+}
+
+// The home-office agreement conversation: six step cards (and the weekdays after fixed days),
 // each replaced in place by the next, then the summary, one part changed from it, and its
 // dispatch. The Playground's user is not in the organisation directory,
 // so the proposal is kept for a leader to come. Each step's screenshot shows the card it ends
@@ -770,8 +846,19 @@ async function agreement(run) {
 
   await step('avtale-network', async (message) => {
     await message.getByRole('radio', { name: TEXT.privateNetwork }).check({ timeout: WAIT_MS });
-    await next(message, TEXT.summaryTitle, 'the summary', 'avtale-network-filled');
-    for (const fact of [TEXT.concentration, TEXT.twoDays])
+    return next(message, TEXT.termsTitle, 'the terms step', 'avtale-network-filled');
+  });
+
+  await step('avtale-terms', async (message) => {
+    // The defaults accepted with one tap: straight to the summary, the terms in it.
+    await run.waitForText(message, TEXT.confidentiality, 'the terms the law asks for');
+    await pressInPlace(run, message, {
+      button: TEXT.acceptTerms,
+      expected: TEXT.summaryTitle,
+      what: 'the summary',
+      shot: 'avtale-terms-filled',
+    });
+    for (const fact of [TEXT.concentration, TEXT.twoDays, TEXT.confidentiality])
       await run.waitForText(message, fact, 'the summary to show the answers');
     return message;
   });

@@ -183,11 +183,14 @@ def services(tmp_path: Path) -> Iterator[list[Service]]:
 
 
 def start_playground(
-    services: list[Service], node: str, bot_url: str, tmp_path: Path
+    services: list[Service], node: str, bot_url: str, tmp_path: Path, config: str = ""
 ) -> tuple[Service, int]:
-    """The Agents Playground on loopback (the preload keeps it off other interfaces)."""
+    """The Agents Playground on loopback (the preload keeps it off other interfaces); `config`,
+    when given, is its `.m365agentsplayground.yml` (who the user is)."""
     cwd = tmp_path / "playground"  # it writes devTools/ here and reads no stray config
     cwd.mkdir()
+    if config:
+        (cwd / ".m365agentsplayground.yml").write_text(config, encoding="utf-8")
     env = {
         key: value
         for key, value in os.environ.items()
@@ -286,9 +289,82 @@ def failures(result: dict[str, Any], logs: list[Service]) -> str:
     return "\n".join(lines)
 
 
+#: The Playground's user, Alex Wilber, with an Entra object id the directory takes (its own,
+#: 0000…0020, is no GUID), and the rest of the Playground's default configuration.
+ALEX = "a1e00000-0000-4000-8000-000000000020"
+PLAYGROUND_CONFIG = f"""version: "0.1.1"
+tenantId: 00000000-0000-0000-0000-0000000000001
+bot:
+  id: 00000000-0000-0000-0000-00000000000011
+  name: Test Bot
+currentUser:
+  id: user-id-0
+  name: Alex Wilber
+  userPrincipleName: alexw@example.com
+  aadObjectId: {ALEX}
+  givenName: Alex
+  surname: Wilber
+  email: alexw@example.com
+users:  # the Playground wants five
+  - id: user-id-1
+    name: Megan Bowen
+    userPrincipleName: meganb@example.com
+    aadObjectId: 00000000-0000-0000-0000-0000000000021
+    givenName: Megan
+    surname: Bowen
+    email: meganb@example.com
+  - id: user-id-2
+    name: Adele Vance
+    userPrincipleName: adelev@example.com
+    aadObjectId: 00000000-0000-0000-0000-0000000000022
+    givenName: Adele
+    surname: Vance
+    email: adelev@example.com
+  - id: user-id-3
+    name: Isaiah Langer
+    userPrincipleName: isaiahl@example.com
+    aadObjectId: 00000000-0000-0000-0000-0000000000023
+    givenName: Isaiah
+    surname: Langer
+    email: isaiahl@example.com
+  - id: user-id-4
+    name: Patti Fernandez
+    userPrincipleName: pattif@example.com
+    aadObjectId: 00000000-0000-0000-0000-0000000000024
+    givenName: Patti
+    surname: Fernandez
+    email: pattif@example.com
+  - id: user-id-5
+    name: Lynne Robbins
+    userPrincipleName: lynner@example.com
+    aadObjectId: 00000000-0000-0000-0000-0000000000025
+    givenName: Lynne
+    surname: Robbins
+    email: lynner@example.com
+personalChat:
+  id: personal-chat-id
+groupChat:
+  id: group-chat-id
+  name: Group Chat
+team:
+  id: team-id
+  name: My Team
+  aadGroupId: 00000000-0000-0000-0000-000000000031
+  channels:
+    - id: channel-announcements-id
+      name: Announcements
+"""
+#: Alex leads a team of one, and has no leader: the agreement waits for one.
+ORG = f"""aad_object_id,name,email,manager_aad_object_id,service_area,unit
+{ALEX},Alex Wilber,alexw@example.com,,Oppvekst,Fjellvik skole
+b0b00000-0000-4000-8000-000000000021,Megan Bowen,meganb@example.com,{ALEX},Oppvekst,Fjellvik skole
+"""
+
+
 def test_walkthrough_in_teams_renderer(tmp_path: Path, services: list[Service]) -> None:
-    """Install, language, check-in and receipt, help, trend, settings and the home-office
-    agreement from its first step to the proposal sent, as Teams draws them."""
+    """Install, language, check-in and receipt, help, trend, settings, the home-office
+    agreement from its first step to the proposal sent, and the week plan (a team day set, one
+    day of next week changed), as Teams draws them."""
     node = require_tools()
     started = time.monotonic()
     data = tmp_path / "data"
@@ -307,8 +383,18 @@ def test_walkthrough_in_teams_renderer(tmp_path: Path, services: list[Service]) 
     host = Service("host", [str(ROOT / "dev"), "run"], env, ROOT, tmp_path / "host.log")
     services.append(host)
     wait_for_http(host, f"http://127.0.0.1:{env['PORT']}/healthz")
+    org = tmp_path / "org.csv"
+    org.write_text(ORG, encoding="utf-8")
+    subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "org", "import", str(org)],
+        cwd=ROOT, env=env, check=True, capture_output=True, timeout=START_TIMEOUT,
+    )  # fmt: skip
     playground, port = start_playground(
-        services, node, f"http://127.0.0.1:{env['PORT']}/api/messages", tmp_path
+        services,
+        node,
+        f"http://127.0.0.1:{env['PORT']}/api/messages",
+        tmp_path,
+        PLAYGROUND_CONFIG,
     )
     if Path("/proc/net/tcp").exists():  # the preload did its job: loopback only
         assert listening_addresses(port) == {"127.0.0.1"}, listening_addresses(port)
@@ -339,8 +425,11 @@ def test_walkthrough_in_teams_renderer(tmp_path: Path, services: list[Service]) 
         "avtale-equipment",
         "avtale-equipment-items",
         "avtale-network",
+        "avtale-terms",
         "avtale-change",
         "avtale-sent",
+        "team-days",
+        "min-uke",
     ]
     for step in result["steps"]:
         assert step["screenshot"] and Path(step["screenshot"]).stat().st_size > 0, step

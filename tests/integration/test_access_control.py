@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from cards.agreement import PDF_VERB
 from cards.i18n import t
 from domain.org import Role, RoleGrant
 from storage.roles import RoleRepository
@@ -52,9 +53,11 @@ READERS = {
 ACCESS: dict[str, set[str]] = {
     "her answers and trend": {"employee"},
     "her agreement": {"employee", "leader of the person"},
+    "her written agreement (PDF)": {"employee", "leader of the person"},
     "her follow-up": {"employee", "leader of the person"},
     "her data export": {"employee"},
     "the pulse (aggregates)": {"union rep", "safety rep", "admin"},
+    "the ergonomics picture (aggregates)": {"safety rep", "admin"},
 }
 
 
@@ -88,6 +91,14 @@ async def reads(host: Host, reader: TeamsUser, resource: str) -> bool:
             return t("nb", "agreement.task.concentration") in texts(await say(host, KARI, "avtale"))
         answer = await press(host, reader, "team.open", {"employee": KARI.aad_object_id})
         return t("nb", "agreement.task.concentration") in str(answer["value"])
+    if resource == "her written agreement (PDF)":
+        answer = await press(host, reader, PDF_VERB, {"employee": KARI.aad_object_id})
+        if answer["type"] != "application/vnd.microsoft.card.adaptive":
+            return False
+        (url,) = [a["url"] for a in answer["value"]["actions"] if a["type"] == "Action.OpenUrl"]
+        assert host.client is not None
+        response = await host.client.get(re.sub(r"^https?://[^/]+", "", url))
+        return response.status == 200 and (await response.read()).startswith(b"%PDF")
     if resource == "her follow-up":
         if reader is KARI:
             export = await parts(host).data_rights.export(KARI.aad_object_id)
@@ -102,6 +113,8 @@ async def reads(host: Host, reader: TeamsUser, resource: str) -> bool:
         return KARI.aad_object_id in await response.text()
     if resource == "the pulse (aggregates)":
         return shows(texts(await pulse(host, reader)), "nb", "pulse.title")
+    if resource == "the ergonomics picture (aggregates)":
+        return shows(texts(await pulse(host, reader)), "nb", "pulse.ergonomics.title")
     raise AssertionError(resource)
 
 

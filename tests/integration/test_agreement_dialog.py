@@ -20,6 +20,7 @@ from tests.support.answers import (
     EQUIPMENT_ITEMS,
     ERGONOMICS,
     EXTENT,
+    LEGAL,
     NETWORK,
     TASKS,
 )
@@ -240,6 +241,7 @@ async def fill_summary(host: Host, user: TeamsUser, card: dict[str, Any]) -> dic
         ("equipment", EQUIPMENT),
         ("equipment_items", EQUIPMENT_ITEMS),
         ("network", NETWORK),
+        ("terms", LEGAL),
     ):
         assert step_of(card) == name
         card = await step(host, user, name, inputs)
@@ -400,7 +402,8 @@ async def test_three_days_and_a_risky_workplace_are_flagged_for_the_leader(host:
     # Special needs are described, not picked: the card asks for nothing else.
     assert [e["id"] for e in special["body"] if "id" in e] == ["special_needs"]
     await step(host, KARI, "equipment_items", {"special_needs": "Hev-senk-pult"})
-    summary = await step(host, KARI, "network", NETWORK)
+    await step(host, KARI, "network", NETWORK)
+    summary = await step(host, KARI, "terms", LEGAL)
     host.connector.clear()
     await step(host, KARI, "summary", {"choice": "send"})
     (approval,) = cards_to(host, LARS)
@@ -530,7 +533,7 @@ async def test_ergonomi_and_utstyr_open_their_part_alone(host: Host) -> None:
     card = await say(host, KARI, "avtale")
     assert step_of(card) == "tasks"
     stored = await parts(host).agreements.current(KARI.aad_object_id)
-    assert stored.terms.missing() == ["tasks", "extent", "network"]
+    assert stored.terms.missing() == ["tasks", "extent", "network", "terms"]
 
 
 async def test_the_review_date_reminds_employee_and_leader_once(host: Host) -> None:

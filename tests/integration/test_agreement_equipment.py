@@ -12,7 +12,7 @@ from cards.refusals import refusal_text
 from domain.agreement import FURNITURE_ITEMS, IT_ITEMS, Item
 from domain.refusals import OverLimit, Refusal
 from storage.agreements import CONTAINER, CURRENT
-from tests.support.answers import EQUIPMENT_ITEMS, ERGONOMICS, EXTENT, NETWORK, TASKS
+from tests.support.answers import EQUIPMENT_ITEMS, ERGONOMICS, EXTENT, LEGAL, NETWORK, TASKS
 from tests.support.card_text import texts
 from tests.support.example_org import KARI, LARS
 from tests.support.host import Host, parts
@@ -100,6 +100,7 @@ async def test_approval_leaves_the_leader_the_order_and_bht_until_marked_done(ho
     await step(host, KARI, "equipment", STANDARD)
     await step(host, KARI, "equipment_items", EQUIPMENT_ITEMS)
     await step(host, KARI, "network", NETWORK)
+    await step(host, KARI, "terms", LEGAL)
     host.connector.clear()
     await step(host, KARI, "summary", {"choice": "send"})
     (approval,) = cards_to(host, LARS)

@@ -47,8 +47,11 @@ from hypothesis import strategies as st
 
 from cards.agreement import (
     DECIDE_VERB,
+    END_VERB,
+    HISTORY_VERB,
     OPEN_VERB,
     ORDERED_VERB,
+    PDF_VERB,
     REVISE_VERB,
     START_VERB,
     STEP_VERB,
@@ -61,13 +64,15 @@ from cards.pulse import CSV_VERB
 from cards.settings import SAVE_VERB
 from cards.team import FOLLOWUP_OPEN_VERB, INVITE_VERB, SHOW_VERB
 from cards.team import OPEN_VERB as TEAM_OPEN_VERB
+from cards.week import ICS_VERB, OFFICE_VERB, SET_VERB, TEAM_DAYS_SHOW_VERB, TEAM_DAYS_VERB
+from cards.week import SHOW_VERB as WEEK_SHOW_VERB
 from domain.agreement import BODY_AREAS, EQUIPMENT, FURNITURE_ITEMS, IT_ITEMS, WORKDAYS
 from domain.agreement_record import HOME_TASKS, OFFICE_TASKS
 from domain.catalog import round_items
 from storage.responses import unseal
 from storage.rounds import RoundRepository
 from tests.support.answers import EQUIPMENT as EQUIPMENT_INPUTS
-from tests.support.answers import EQUIPMENT_ITEMS, EXTENT, FINE, NETWORK, TASKS
+from tests.support.answers import EQUIPMENT_ITEMS, EXTENT, FINE, LEGAL, NETWORK, TASKS
 from tests.support.card_data import DATA_KEYS
 from tests.support.card_text import texts
 from tests.support.example_org import INGRID, KARI, LARS, OLE
@@ -255,12 +260,14 @@ not_strings = st.one_of(
 )
 
 COMMANDS = ("hjelp", "help", "sjekk inn", "check in", "min utvikling", "innstillinger", "avtale",
-            "ergonomi", "utstyr", "mitt team", "puls", "mine data", "slett mine data")  # fmt: skip
+            "ergonomi", "utstyr", "mitt team", "puls", "mine data", "slett mine data", "min uke",
+            "kontoret")  # fmt: skip
 #: Every verb of the bot's cards but data.delete, whose press erases (garbage or not).
 KNOWN_VERBS = (STEP_VERB, DECIDE_VERB, REVISE_VERB, START_VERB, OPEN_VERB, SHOW_VERB,
                TEAM_OPEN_VERB, INVITE_VERB, ASK_VERB, TALK_VERB, DONE_VERB, SUPPORT_VERB,
                FOLLOWUP_OPEN_VERB, SUBMIT_VERB, SAVE_VERB, KEEP_VERB, DOWNLOAD_VERB,
-               CSV_VERB, ORDERED_VERB)  # fmt: skip
+               CSV_VERB, ORDERED_VERB, END_VERB, HISTORY_VERB, PDF_VERB, SET_VERB,
+               WEEK_SHOW_VERB, ICS_VERB, OFFICE_VERB, TEAM_DAYS_SHOW_VERB, TEAM_DAYS_VERB)  # fmt: skip
 verbs = st.one_of(st.sampled_from(KNOWN_VERBS), strings, not_strings)
 card_data = st.dictionaries(st.sampled_from(DATA_KEYS) | st.text(max_size=8), garbage, max_size=8)
 
@@ -408,6 +415,23 @@ REFUSED = {
         st.just({"it_items": ",".join(IT_ITEMS)}),  # over the standard package's IT amount
     ),
     "network": none_of("network", ("private", "job_phone")),
+    "terms": none_of("choice", ("accept", "edit")),
+    "terms_edit": st.one_of(
+        none_of("hours", ("ordinary", "flexitime", "agreed")),
+        st.just({"hours": "agreed", "agreed_hours": " "}),
+        st.builds(
+            lambda day: {"hours": "ordinary", "duration": "temporary", "end_on": day},
+            st.sampled_from(["2020-01-01", "", "31.12.2030", "2030-13-01"]) | not_strings,
+        ),
+        st.builds(
+            lambda key, months: {"hours": "flexitime", key: months},
+            st.sampled_from(["notice_months", "trial_months"]),
+            st.sampled_from(["13", "-1", "1.5", "nan", "many"]),
+        ),
+        none_of("duration", ("permanent", "temporary"))
+        .filter(lambda d: isinstance(d.get("duration"), str) and d["duration"].strip() != "")
+        .map(lambda d: {"hours": "ordinary", **d}),
+    ),
     "summary": none_of("choice", ()).filter(lambda d: d.get("choice") not in ("send", "edit")),
 }
 STEPS = tuple(REFUSED)
@@ -421,6 +445,8 @@ DECIDING = {
     "equipment": ("package",),
     "equipment_items": ("it_items", "furniture_items", "choice"),
     "network": ("network",),
+    "terms": ("choice",),
+    "terms_edit": ("hours", "agreed_hours", "duration", "end_on", "notice_months", "trial_months"),
     "summary": ("choice",),
 }
 
@@ -669,6 +695,7 @@ VALID: dict[str, dict[str, Any]] = {
     "equipment": EQUIPMENT_INPUTS,
     "equipment_items": EQUIPMENT_ITEMS,
     "network": NETWORK,
+    "terms": LEGAL,
 }
 
 
@@ -677,6 +704,7 @@ PART_OF = {
     "weekdays": "extent",
     "occupational_health": "ergonomics",
     "equipment_items": "equipment",
+    "terms_edit": "terms",
 }
 
 
@@ -691,6 +719,8 @@ async def at_step(host: Host, user: TeamsUser, target: str) -> None:
         elif step_of(card) == "extent" and target == "weekdays":
             fixed = {"days": "2", "fixed": "fixed", "reason": ""}  # the weekdays come next
             card = await next_step(host, user, "extent", fixed)
+        elif step_of(card) == "terms" and target == "terms_edit":
+            card = await next_step(host, user, "terms", {"choice": "edit"})
         else:
             card = await next_step(host, user, step_of(card), VALID[step_of(card)])
 
@@ -762,6 +792,10 @@ WRONG = {
     KEEP_VERB: card_data,
     INVITE_VERB: st.fixed_dictionaries({}, optional={"invitee": garbage}),
     ORDERED_VERB: st.fixed_dictionaries({"employee": someone}, optional={"version": garbage}),
+    END_VERB: st.fixed_dictionaries(
+        {}, optional={"employee": someone, "version": garbage, "confirm": garbage}
+    ),
+    HISTORY_VERB: st.fixed_dictionaries({}, optional={"employee": someone}),
     **{
         verb: st.fixed_dictionaries(
             {"employee": someone}, optional={"followup": garbage, "note": garbage}

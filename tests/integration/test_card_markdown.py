@@ -68,6 +68,8 @@ async def test_names_reasons_comments_and_notes_stay_plain_text(host: Host) -> N
         ("equipment", {"package": "3"}),
         ("equipment_items", {"special_needs": HOSTILE}),
         ("network", {"network": "private"}),
+        ("terms", {"choice": "edit"}),
+        ("terms_edit", {"hours": "agreed", "agreed_hours": HOSTILE, "reachable": HOSTILE}),
     ):
         await step(host, KARI, name, inputs)
     host.connector.clear()

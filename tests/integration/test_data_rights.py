@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, timedelta
 
 from bot.links import LINK_SECONDS, DownloadLinks
 from bot.settings import Settings
+from cards.agreement import PDF_VERB
+from cards.coffee import SAVE_VERB as COFFEE_SAVE_VERB
 from cards.data_rights import DELETE_VERB, DOWNLOAD_VERB, KEEP_VERB
 from cards.followup import DONE_VERB
 from cards.i18n import t
+from cards.settings import WEEK_VISIBILITY
+from cards.week import MONDAY_CARD, SET_VERB, TEAM_DAYS, TEAM_DAYS_VERB
 from domain.pseudonym import pseudonym
+from domain.week import monday_of
 from storage.port import DocumentStore
 from tests.support.answers import FINE, STRESSED
 from tests.support.card_text import texts
@@ -51,7 +57,22 @@ async def use_everything(host: Host) -> None:
     await step(host, KARI, "summary", {"choice": "send"})
     (approval, *_) = [c for c in cards_to(host, LARS) if shows(texts(c), "nb", "approval.title")]
     await press(host, LARS, "agreement.decide", {**approval["actions"][0]["data"], "comment": ""})
+    for user in (KARI, OLE):  # kaffeprat: taking part, and a round with a partner
+        choices = {"frequency": "weekly", "meeting": "call", "width": "all"}
+        await press(host, user, COFFEE_SAVE_VERB, choices)
+    assert await parts(host).coffee.pair_now() is not None
     await download_link(host, KARI)  # a download link not used yet
+    # And one Lars made to her written agreement: it names her as what it is about.
+    await press(host, LARS, PDF_VERB, {"employee": KARI.aad_object_id})
+    # The week plan: team days with the Monday card on, a day changed, hidden, a Monday card.
+    week = {TEAM_DAYS: "tue", MONDAY_CARD: "true"}
+    await press(host, LARS, TEAM_DAYS_VERB, week)
+    next_monday = (monday_of(date.today()) + timedelta(weeks=1)).isoformat()
+    await press(host, KARI, SET_VERB, {"day": next_monday, "where": "office"})
+    await press(host, KARI, SET_VERB, {"day": next_monday, "where": "office"})
+    data = {"language": "nb", "age_band": "none", "share": "stress", WEEK_VISIBILITY: "hidden"}
+    await press(host, KARI, "settings.save", data)
+    await parts(host).weeks.send_now()
     await say(host, KARI, "ergonomi")  # a conversation left half-way
 
 
@@ -75,6 +96,11 @@ async def test_export_holds_the_users_data_and_nobody_elses(host: Host) -> None:
     assert export["agreement"]["status"] == "approved"
     assert [v["version"] for v in export["agreement_versions"]] == [1]
     assert export["followups"][0]["signals"] == ["contact_me", "stress_max"]
+    assert export["week_plan"]["visible_to"] == "hidden"
+    assert export["week_plan"]["home_days"] == ["mon", "wed"]
+    assert list(export["week_plan"]["changes"].values()) == ["office"]
+    assert export["kaffeprat"]["membership"]["frequency"] == "weekly"
+    assert [r["partners"] for r in export["kaffeprat"]["rounds"]] == [1]
     assert OLE.aad_object_id not in json.dumps(export)  # nobody else's data
     # The link is Kari's alone: another path or a changed token gets nothing.
     assert (await host.client.get(path.replace("my-data.json", "pulse.csv"))).status == 403
@@ -130,6 +156,7 @@ async def test_after_erasing_nothing_leads_back_and_aggregates_stay(
     export = await parts(host).data_rights.export(KARI.aad_object_id)
     assert export["checkins"] == [] and export["agreement"] is None
     assert export["followups"] == [] and export["standing_consent"] is None
+    assert export["kaffeprat"] == {"membership": None, "rounds": []}
     again = await say(host, KARI, "mine data")
     assert {
         f["value"] for b in again["body"] if b.get("type") == "FactSet" for f in b["facts"]
@@ -158,6 +185,7 @@ async def test_a_leaders_export_and_erasure_cover_what_they_did_as_leader(
     assert {a["status"] for a in export["agreements"]} >= {"approved"}
     assert {n["kind"] for n in export["notifications"]} >= {"prompt", "approval"}
     assert sorted(c["answered"] for c in export["team_counters"]) == [1, 2]  # rounds still open
+    assert export["team_week"] == {"team_days": ["tue"], "monday_card": True}
 
     await say(host, LARS, "slett mine data")
     await press(host, LARS, DELETE_VERB, {})

@@ -32,6 +32,7 @@ from storage.counters import ParticipationCounter
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.port import DocumentStore
+from storage.pulse import AnswerTally
 from storage.responses import ResponseRepository
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
@@ -107,6 +108,7 @@ def build_jobs(
         rotation(),
         OSLO,
         clock,
+        tally=AnswerTally(store, b"key"),
     )
     delivery = DeliveryService(roster, ledger, sender, holder=holder)
     jobs = RoundJobs(
@@ -148,6 +150,32 @@ async def test_round_to_1000_users_through_429s_and_503s_gives_each_exactly_one_
     assert len(teams.delivered) == 1000
     assert teams.requests[429] >= 80 and teams.requests[503] == 25
     assert teams.violations == []  # nothing arrived inside a Retry-After window
+    assert report.per_hour <= 180_000
+
+
+async def test_the_fake_teams_throttles_where_teams_documents_it_would(
+    teams: FakeConnector, sender: ConnectorSender
+) -> None:
+    """Microsoft's limits (per app and tenant 50 a second; per conversation 7 a second, 8 in
+    2 s, ...) as the fake connector enforces them, by arrival: a sender over them gets 429."""
+    crowd = people(51, teams.service_url)
+    answers = await asyncio.gather(*(sender.send(r, card(r)) for r in crowd))
+    assert sorted(a.status for a in answers).count(429) >= 1  # the 51st in a second
+    teams.requests.clear()
+    await asyncio.sleep(1.1)
+    (only,) = people(1, teams.service_url, start=100)
+    statuses = [(await sender.send(only, card(only))).status for _ in range(8)]
+    assert statuses == [201] * 7 + [429]  # the 8th in a second to one conversation
+
+
+async def test_a_delivery_at_the_documented_rate_is_never_throttled(
+    sqlite_store: DocumentStore, teams: FakeConnector, sender: ConnectorSender
+) -> None:
+    recipients = people(250, teams.service_url)
+    await enrol(sqlite_store, recipients)
+    service = DeliveryService(RosterRepository(sqlite_store), DeliveryLedger(sqlite_store), sender)
+    report = await service.deliver("r1", CARD, recipients, card)
+    assert report.counts.sent == 250 and report.throttled == 0 and teams.violations == []
     assert report.per_hour <= 180_000
 
 

@@ -19,6 +19,7 @@ from domain.followup import (
     Action,
     Signal,
 )
+from domain.rounds import new_round
 from storage.port import StorageUnavailable
 from storage.rounds import RoundRepository
 from tests.support.answers import FINE, STRESSED
@@ -333,3 +334,26 @@ async def test_a_storage_failure_after_the_answer_is_stored_says_so_and_offers_t
     assert t("nb", "error.busy") not in receipt  # the answer is stored: no "try again"
     assert t("nb", "selfhelp.ask") in receipt
     assert await parts(host).checkins.has_answered(KARI.aad_object_id, round_id)
+
+
+async def test_a_colleagues_sjekk_inn_between_two_weekly_rounds_does_not_mute_the_twice_signal(
+    host: Host,
+) -> None:
+    await setup_org(host, KARI, LARS, OLE)
+    await share(host, KARI, "stress")
+    now = datetime.now(UTC)
+    assert host.store is not None
+    rounds = RoundRepository(host.store)
+    # Opened an hour apart and all still open, so each takes its answer in turn.
+    week_1, colleagues, week_2 = (
+        new_round(round_id, now - timedelta(hours=hours), ("stress", "social"))
+        for round_id, hours in (("s20261102", 3), ("r20261106", 2), ("s20261109", 1))
+    )
+    await rounds.create(week_1)
+    await check_in(host, KARI, week_1.id, STRESSED)
+    await rounds.create(colleagues)
+    await check_in(host, OLE, colleagues.id, FINE)
+    await rounds.create(week_2)
+    await check_in(host, KARI, week_2.id, STRESSED)
+    _, followup = await parts(host).followups.for_leader(LARS.aad_object_id, KARI.aad_object_id)
+    assert Signal.STRESS_HIGH_TWICE in followup.signals

@@ -17,7 +17,7 @@ import pytest
 from bot.telemetry import Telemetry
 from cards.followup import DONE_VERB
 from domain.pseudonym import pseudonym
-from tests.support.answers import NETWORK, STRESSED
+from tests.support.answers import LEGAL, NETWORK, STRESSED
 from tests.support.example_org import EXAMPLE, KARI, LARS
 from tests.support.host import Host, parts
 from tests.support.teams import install
@@ -64,6 +64,7 @@ async def test_no_health_details_emails_names_or_ids_in_logs_or_telemetry(
     await step(host, KARI, "equipment", {"package": "3"})
     await step(host, KARI, "equipment_items", {"special_needs": SPECIAL})
     await step(host, KARI, "network", NETWORK)
+    await step(host, KARI, "terms", LEGAL)
     await step(host, KARI, "summary", {"choice": "send"})
     await parts(host).directory.import_csv(org)
     host.connector.clear()

@@ -166,9 +166,12 @@ async def test_twelve_shown_with_their_means_three_hidden_and_not_recoverable(ho
 
     assert host.store is not None
     audit = await AuditLog(host.store).month(datetime.now(UTC).strftime("%Y-%m"))
-    # The card, the card again with each link made (it shows the numbers), the download.
+    # The card (with the ergonomics picture and kaffeprat's after it), the card again with each
+    # link made (it shows the numbers), the download.
     assert [(e["who"], e["action"], e["scope"]) for e in audit] == [
         (BOSS.aad_object_id, "pulse.view", "*"),
+        (BOSS.aad_object_id, "pulse.ergonomics", "*"),
+        (BOSS.aad_object_id, "coffee.view", "*"),
         (BOSS.aad_object_id, "pulse.view", "*"),
         (BOSS.aad_object_id, "pulse.csv", "*"),
         (BOSS.aad_object_id, "pulse.view", "*"),

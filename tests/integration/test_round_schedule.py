@@ -31,6 +31,7 @@ from storage.counters import ParticipationCounter
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.port import DocumentStore
+from storage.pulse import AnswerTally
 from storage.responses import ResponseRepository
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
@@ -91,6 +92,7 @@ def jobs_over(
         rotation(),
         OSLO,
         clock,
+        tally=AnswerTally(store, b"key"),
         round_length=length,
     )
     return RoundJobs(

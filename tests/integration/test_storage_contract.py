@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from storage.leases import LeaseStore
-from storage.port import Conflict, DocumentStore, NotFound, PreconditionFailed
+from storage.port import (
+    Conflict,
+    Create,
+    DocumentStore,
+    Increment,
+    NotFound,
+    PreconditionFailed,
+    Upsert,
+)
 from tests.support.host import CONTRACT_BACKENDS
 
 
@@ -87,6 +95,71 @@ async def test_fifty_concurrent_increments_end_at_exactly_fifty(store: DocumentS
     )
     doc = await store.read("counters", "round1", "all")
     assert doc is not None and doc["n"] == 50 and doc["stress_sum"] == 150
+
+
+async def test_a_batch_writes_all_of_its_operations_in_one_partition(
+    store: DocumentStore,
+) -> None:
+    await store.batch(
+        "counters",
+        "round1",
+        [
+            Create({"id": "entry", "pk": "round1", "v": 1}),
+            Upsert({"id": "note", "pk": "round1", "v": 2}),
+            Increment("cell", {"n": 1, "stress_4": 1}, ttl=3600),
+        ],
+    )
+    await store.batch("counters", "round1", [Increment("cell", {"n": 1, "stress_2": 1})])
+    docs = {d["id"]: d for d in await store.query("counters", "round1")}
+    assert docs["entry"]["v"] == 1 and docs["note"]["v"] == 2
+    cell = docs["cell"]
+    assert (cell["n"], cell["stress_4"], cell["stress_2"], cell["ttl"]) == (2, 1, 1, 3600)
+
+
+async def test_a_batch_that_fails_writes_nothing(store: DocumentStore) -> None:
+    await store.create("counters", {"id": "entry", "pk": "round1", "v": 1})
+    await store.increment("counters", "round1", "cell", {"n": 1})
+    with pytest.raises(Conflict):
+        await store.batch(
+            "counters",
+            "round1",
+            [
+                Increment("cell", {"n": 1}),
+                Upsert({"id": "note", "pk": "round1"}),
+                Create({"id": "entry", "pk": "round1", "v": 2}),
+            ],
+        )
+    docs = {d["id"]: d for d in await store.query("counters", "round1")}
+    assert set(docs) == {"entry", "cell"}
+    assert docs["entry"]["v"] == 1 and docs["cell"]["n"] == 1
+
+
+async def test_a_batch_refuses_an_increment_of_a_counter_closed_by_a_flag(
+    store: DocumentStore,
+) -> None:
+    fenced = [Increment("count", {"answered": 1}, unless="closed")]
+    await store.batch("counters", "round1", fenced)  # no document yet: created
+    await store.batch("counters", "round1", fenced)
+    await store.increment("counters", "round1", "count", {"closed": 1})
+    with pytest.raises(PreconditionFailed):
+        await store.batch("counters", "round1", [Create({"id": "entry", "pk": "round1"}), *fenced])
+    assert (await store.read("counters", "round1", "count") or {})["answered"] == 2
+    assert await store.read("counters", "round1", "entry") is None
+
+
+async def test_concurrent_batches_count_every_increment_once(store: DocumentStore) -> None:
+    await asyncio.gather(
+        *(
+            store.batch(
+                "counters",
+                "round1",
+                [Create({"id": f"entry{i}", "pk": "round1"}), Increment("all", {"n": 1})],
+            )
+            for i in range(20)
+        )
+    )
+    assert (await store.read("counters", "round1", "all") or {})["n"] == 20
+    assert len(await store.query("counters", "round1")) == 21
 
 
 async def test_documents_expire_after_their_ttl(store: DocumentStore) -> None:

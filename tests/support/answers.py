@@ -14,6 +14,7 @@ EQUIPMENT = {"package": "2"}
 # From the standard package: kr 500 of IT, kr 2 000 of furniture (domain/agreement.py PRICES).
 EQUIPMENT_ITEMS = {"it_items": "keyboard,mouse", "furniture_items": "office_chair"}
 NETWORK = {"network": "private"}
+LEGAL = {"choice": "accept"}  # the § 2 terms' defaults, accepted with one tap
 
 # Check-in scores.
 FINE = {"stress": "2", "social": "4", "focus": "4", "workload": "4", "balance": "4",

@@ -9,5 +9,7 @@ DATA_KEYS = ["verb", "round_id", "step", "choice", "employee", "followup", "vers
              "decision", "comment", "note", "language", "age_band", "share", "contact_me", "home",
              "office", "expectations", "days", "fixed", "weekdays", "reason", "place", "has",
              "discomfort", "occupational_health", "package", "it_items", "furniture_items",
-             "page",
-             "special_needs", "network", *round_items()]  # fmt: skip
+             "page", "day", "where", "monday", "unit", "team_days", "monday_card",
+             "week_visibility",
+             "special_needs", "network", "hours", "agreed_hours", "reachable", "duration",
+             "end_on", "notice_months", "trial_months", "confirm", *round_items()]  # fmt: skip

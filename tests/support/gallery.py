@@ -43,7 +43,27 @@ from cards.agreement import (
     tasks_card,
     weekdays_card,
 )
+from cards.agreement_terms import (
+    end_confirm_card,
+    end_due_card,
+    history_card,
+    notice_given_card,
+    occasional_card,
+    terms_card,
+    terms_edit_card,
+    terms_values,
+)
 from cards.checkin import answered_card, checkin_card, notice_card, receipt_card
+from cards.coffee import (
+    checkback_answered,
+    checkback_card,
+    coffee_card,
+    left_card,
+    matched_card,
+    suggestion,
+)
+from cards.coffee import pulse_card as coffee_pulse_card
+from cards.coffee import settings_lines as coffee_settings_lines
 from cards.data_rights import confirm_delete_card, deleted_card, kept_card, my_data_card
 from cards.elements import Card
 from cards.followup import (
@@ -56,13 +76,15 @@ from cards.followup import (
 )
 from cards.help import Waiting, greeting_card, help_card
 from cards.i18n import t
-from cards.pulse import pulse_cards, pulse_summary, scope_label
+from cards.pulse import ergonomics_picture_card, pulse_cards, pulse_summary, scope_label
 from cards.settings import settings_card
 from cards.team import team_card, with_back
 from cards.trend import trend_card
+from cards.week import office_card, team_days_card, week_card
 from domain.agreement import (
     FURNITURE_ITEMS,
     IT_ITEMS,
+    WORKDAYS,
     Amounts,
     EquipmentRequest,
     Extent,
@@ -88,6 +110,8 @@ from domain.agreement_record import (
 )
 from domain.catalog import COMMENT_MAX_LENGTH, round_items
 from domain.checkin import CheckinAnswers, FieldError, FieldProblem
+from domain.coffee import NOT_WITH_MAX, CoffeeReport, Frequency, Meeting, Membership, Width
+from domain.ergonomics_picture import Counts, Quarter, picture
 from domain.followup import (
     Action,
     AlreadyAsked,
@@ -100,6 +124,7 @@ from domain.followup import (
     Signal,
     Why,
 )
+from domain.legal_terms import MAX_TERM_TEXT, Hours, LegalTerms, TermDefaults
 from domain.org import Person
 from domain.profile import AGE_BANDS
 from domain.pulse import NO_BAND, PulseReport, Scope, Summary, View
@@ -108,6 +133,18 @@ from domain.refusals import OverLimit, Refusal
 from domain.rotation import rotation
 from domain.rounds import Round
 from domain.trend import DEFAULT_TREND_ROUNDS, TrendPoint
+from domain.week import (
+    DayAtOffice,
+    Member,
+    Plan,
+    Viewer,
+    Visibility,
+    WeekView,
+    Where,
+    at_office,
+    monday_of,
+    workdays,
+)
 from services.pulse import TREND_ROUNDS as PULSE_TREND_ROUNDS
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -178,10 +215,24 @@ FULL_TERMS = Terms(
         items=priced(("external_screen", "keyboard", "headset", "office_chair"), Amounts()),
     ),
     network=Network.PRIVATE,
+    # The § 2 terms changed from the defaults: agreed times, temporary, a trial period.
+    legal=LegalTerms(
+        hours=Hours.AGREED,
+        agreed_hours="08.00–15.30, fri 08.00–14.00",
+        reachable="Teams og telefon 09–14",
+        end_on=date(2026, 6, 30),
+        notice_months=2,
+        trial_months=3,
+        equipment_rules_accepted=True,
+        confidentiality_accepted=True,
+    ),
 )
-# An agreement stored before the equipment step asked for items: kroner, as typed then.
+# An agreement stored before the equipment step asked for items, and before the § 2 terms
+# were asked: kroner, as typed then, and no terms.
 LEGACY_TERMS = replace(
-    FULL_TERMS, equipment=EquipmentRequest(Package.STANDARD, it_cost=2_500, furniture_cost=4_200)
+    FULL_TERMS,
+    equipment=EquipmentRequest(Package.STANDARD, it_cost=2_500, furniture_cost=4_200),
+    legal=None,
 )
 PLAIN_TERMS = Terms(
     tasks=Tasks(home=("concentration", "digital_meetings"), office=("collaboration",)),
@@ -189,10 +240,14 @@ PLAIN_TERMS = Terms(
     workplace=Workplace(Place.OWN_ROOM, frozenset({"desk", "office_chair", "keyboard"})),
     equipment=EquipmentRequest(Package.BASIC),
     network=Network.PRIVATE,
+    legal=TermDefaults().proposal(),
 )
 # What the leader is asked to look at, as the service works it out from the terms.
 FLAGS = review(FULL_TERMS, Mode.ORDINARY, Amounts()).flagged
 assert FLAGS == [Flag.THREE_DAYS, Flag.ERGONOMIC_RISK], FLAGS
+
+
+NAMES = {LEADER.id: LEADER.name, KARI.id: KARI.name}
 
 
 def _agreement(person: Person, version: int, status: Status, **changes: Any) -> Agreement:
@@ -257,6 +312,23 @@ def _agreement_cards() -> dict[str, Card]:
         KARI, 1, Status.DRAFT, terms=Terms(tasks=PLAIN_TERMS.tasks, extent=Extent(3))
     )
     problems = review(partial.terms, Mode.ORDINARY, amounts)
+    assert FULL_TERMS.legal is not None
+    legal = FULL_TERMS.legal
+    ending = _agreement(
+        KARI,
+        3,
+        Status.ENDING,
+        terms=FULL_TERMS,
+        decided_at=NOW,
+        ends_on=date(2026, 1, 24),
+        notice_by=LEADER.id,
+        notice_at=NOW,
+    )
+    history = [
+        replace(changes, version=1, terms=PLAIN_TERMS),
+        replace(approved_full, decided_at=NOW - timedelta(hours=20)),
+        ending,
+    ]
     return {
         "tasks": tasks_card(
             "nb",
@@ -318,6 +390,52 @@ def _agreement_cards() -> dict[str, Card]:
             "nb", Package.SPECIAL, {}, amounts, ["agreement.equipment.special_needed"]
         ),
         "network": network_card("nb", {"network": "private"}),
+        "terms": terms_card("nb", TermDefaults().proposal()),
+        "terms-en": terms_card("en", TermDefaults().proposal()),
+        "terms-changed": terms_card("nb", legal),
+        "terms-refused": terms_card(
+            "nb", replace(legal, end_on=date(2025, 1, 31)), ["agreement.terms.end_not_after_today"]
+        ),
+        "terms-edit": terms_edit_card("nb", terms_values(legal), TermDefaults()),
+        "terms-edit-refused": terms_edit_card(
+            "nb",
+            {**terms_values(legal), "agreed_hours": ""},
+            TermDefaults(),
+            ["agreement.terms.agreed_hours_needed"],
+        ),
+        "terms-edit-en": terms_edit_card(
+            "en", terms_values(TermDefaults().proposal()), TermDefaults()
+        ),
+        "occasional": occasional_card("nb", in_force=False),
+        "occasional-in-force-en": occasional_card("en", in_force=True),
+        "summary-ordered": summary_card(
+            "nb",
+            _agreement(KARI, 1, Status.DRAFT, terms=replace(FULL_TERMS, legal=None)),
+            [],
+            [],
+            FLAGS,
+            LEADER.name,
+            Mode.ORDERED,
+        ),
+        "end-confirm": end_confirm_card("nb", ending, 2, for_employee=True),
+        "end-confirm-leader": with_back(
+            end_confirm_card("nb", ending, 2, for_employee=False), "nb"
+        ),
+        "notice-given-employee": notice_given_card(
+            "nb", KARI.name, LEADER.name, ending.ends_on, for_leader=False
+        ),
+        "notice-given-leader-en": notice_given_card(
+            "en", KARI.name, KARI.name, ending.ends_on, for_leader=True
+        ),
+        "end-due-employee": end_due_card("nb", KARI.name, date(2026, 6, 30), for_leader=False),
+        "end-due-leader": end_due_card("nb", KARI.name, date(2026, 6, 30), for_leader=True),
+        "agreement-ending": agreement_card("nb", KARI.name, approved_full, LEADER.name, ending),
+        "agreement-ending-leader": with_back(
+            agreement_card("nb", KARI.name, approved_full, LEADER.name, ending, for_employee=False),
+            "nb",
+        ),
+        "history": history_card("nb", KARI.name, history, NAMES),
+        "history-leader-en": with_back(history_card("en", KARI.name, history, NAMES), "en"),
         "summary": summary,
         "summary-missing": summary_card(
             "nb", partial, problems.missing, problems.errors, problems.flagged, ""
@@ -366,6 +484,25 @@ def _agreement_cards() -> dict[str, Card]:
             ),
             "nb",
         ),
+        # The PDF button's answer, for the pressing client: the card with the link on it.
+        "agreement-pdf-link": agreement_card(
+            "nb",
+            KARI.name,
+            approved,
+            LEADER.name,
+            pdf_url="https://bot.example.no/agreement.pdf?t=x",
+        ),
+        "agreement-pdf-link-leader-en": with_back(
+            agreement_card(
+                "en",
+                KARI.name,
+                approved_full,
+                LEADER.name,
+                for_employee=False,
+                pdf_url="https://bot.example.no/agreement.pdf?t=x",
+            ),
+            "en",
+        ),
         "decision-changes": decision_card("nb", changes, LEADER.name, LEADER.teams_login),
         "decision-talk": decision_card("nb", talk, LEADER.name, LEADER.teams_login),
         "decision-approved-en": decision_card(
@@ -410,7 +547,11 @@ def _team_cards() -> dict[str, Card]:
         week_plan([]),
     )
     return {
-        "team": team_card("nb", overview, followups),
+        "team": team_card("nb", overview, followups, team_days=("tue", "thu")),
+        "team-days": with_back(team_days_card("nb", ("tue", "thu"), True), "nb"),
+        "team-days-saved-en": with_back(
+            team_days_card("en", (), False, t("en", "week.team.saved")), "en"
+        ),
         "team-invited": team_card("nb", quiet, (), t("nb", "team.invited", name=MAGNUS.name)),
         "team-en": team_card("en", overview, followups[:1]),
     }
@@ -552,12 +693,20 @@ def _largest_team() -> tuple[TeamOverview, list[tuple[Person, FollowUp]]]:
 
 def _largest_cards() -> dict[str, Card]:
     team, followups = _largest_team()
+    everyone = [m.person for m in team.members] * 2  # a team of 300
+    largest_week, largest_office = _week_view(everyone, KARI)
     round_ = _round(items=round_items())  # every item in every round: the longest there can be
     assert FULL_TERMS.tasks is not None and FULL_TERMS.extent is not None
+    assert FULL_TERMS.legal is not None
     longest = replace(
         FULL_TERMS,
         tasks=replace(FULL_TERMS.tasks, expectations=LONG_TEXT),
         extent=replace(FULL_TERMS.extent, reason=LONG_TEXT),
+        legal=replace(
+            FULL_TERMS.legal,
+            agreed_hours=LONG_TEXT[:MAX_TERM_TEXT],
+            reachable=LONG_TEXT[:MAX_TERM_TEXT],
+        ),
     )
     changes = _agreement(KARI, 9, Status.CHANGES_REQUESTED, terms=longest, comment=LONG_TEXT)
     followup = _followup(KARI, set(Signal), 1).with_event(Event(NOW, Action.TALK, LEADER.id))
@@ -569,7 +718,21 @@ def _largest_cards() -> dict[str, Card]:
     ]
     errors = [FieldError(item, FieldProblem.REQUIRED) for item in round_.items]
     return {
-        "team-largest": team_card("nb", team, followups, t("nb", "team.invited", name=LONG_TEXT)),
+        "team-largest": team_card(
+            "nb",
+            team,
+            followups,
+            t("nb", "team.invited", name=LONG_TEXT),
+            team_days=WORKDAYS,
+        ),
+        "week-largest": week_card(
+            "nb",
+            largest_week,
+            Visibility.UNIT,
+            ics_url="https://bot.example.no/my-week.ics?t=x",
+            message=t("nb", "week.saved"),
+        ),
+        "office-largest": office_card("nb", largest_office, True, True, LONG_TEXT[:80]),
         "team-largest-last": team_card("en", team, followups, page=LARGEST_TEAM),
         "checkin-largest": checkin_card(
             "nb", round_, OSLO, {"comment": LONG_TEXT}, errors, reminder=True
@@ -584,6 +747,23 @@ def _largest_cards() -> dict[str, Card]:
         ),
         "trend-largest": trend_card("nb", points),
         "summary-largest": summary_card("nb", changes, [], [], FLAGS, LEADER.name),
+        # Every version of a long history, each changing every part, the last one ended.
+        "history-largest": history_card(
+            "nb",
+            LONG_TEXT,
+            [
+                replace(
+                    changes,
+                    version=n,
+                    terms=longest if n % 2 else PLAIN_TERMS,
+                    status=Status.ENDED if n == 30 else Status.APPROVED,
+                    notice_by=LEADER.id if n == 30 else "",
+                    ends_on=date(2026, 1, 24) if n == 30 else None,
+                )
+                for n in range(1, 31)
+            ],
+            {LEADER.id: "Ingrid Sørensen Haugland-Bakkevold"},
+        ),
         "approval-largest": with_back(
             approval_card("nb", KARI.name, replace(changes, status=Status.PENDING), FLAGS), "nb"
         ),
@@ -697,6 +877,20 @@ def _pulse_cards() -> dict[str, Card]:
     cards["pulse-rep"], cards["pulse-rep-areas"] = pulse_cards(
         "nb", rep, scope_label("nb", rep.scope.areas), 5, 10
     )
+    # The safety reps' ergonomics picture: every area of a large municipality (the admin's,
+    # some too small, some counts hidden), a safety rep's two areas, and a quarter without any.
+    quarter = Quarter(2025, 3)
+    counts = {area: Counts(3 + 7 * n, 2 + 3 * n, 1 + 2 * n) for n, area in enumerate(SERVICE_AREAS)}
+    cards["pulse-ergonomics-largest"] = ergonomics_picture_card(
+        "nb", picture(counts, Scope(None), quarter, 5), everyone, 5
+    )
+    safety = frozenset(SERVICE_AREAS[:2])
+    cards["pulse-ergonomics-rep-en"] = ergonomics_picture_card(
+        "en", picture(counts, Scope(safety), quarter, 5), scope_label("en", safety), 5
+    )
+    cards["pulse-ergonomics-none"] = ergonomics_picture_card(
+        "nb", picture({}, Scope(safety), quarter, 5), scope_label("nb", safety), 5
+    )
     return cards
 
 
@@ -728,6 +922,135 @@ def _other_cards() -> dict[str, Card]:
     }
 
 
+def _week_view(
+    people: list[Person], me: Person, monday_plus: int = 0, hidden: int = 0
+) -> tuple[WeekView, list[DayAtOffice]]:
+    """A week of `people` (the first `hidden` hide their plan), as `me` sees it."""
+    monday = monday_of(NOW.date()) + timedelta(days=monday_plus)
+    plans = {
+        p.id: Plan(
+            p.id,
+            home_days=(WORKDAYS[n % 5], WORKDAYS[(n + 2) % 5]) if n % 3 else (),
+            flexible=n % 3 == 0,
+            agreement=True,
+            changes={(monday + timedelta(days=n % 5)).isoformat(): Where.OFFICE},
+            visibility=Visibility.HIDDEN if n < hidden else Visibility.TEAM,
+        )
+        for n, p in enumerate(people)
+    }
+    plans[me.id] = Plan(me.id, ("mon", "wed"), agreement=True)
+    members = [Member(p.id, p.name, Viewer.TEAM) for p in people]
+    days = workdays(monday)
+    view = WeekView(
+        monday,
+        tuple(at_office(days, members, plans, ("tue", "thu"), me=me.id)),
+        ("tue", "thu"),
+        tuple(plans[me.id].on(d) or Where.OPEN for d in days),
+        NOW.date() + timedelta(days=1),
+    )
+    leader_members = [Member(p.id, p.name, Viewer.LEADER) for p in people]
+    coming = at_office(days, leader_members, plans, ("tue",), me=me.id, leader_view=True)
+    return view, coming
+
+
+def _week_cards() -> dict[str, Card]:
+    team = [PER, AISHA, JONAS, INGRID, MAGNUS]
+    view, coming = _week_view(team, KARI, hidden=1)
+    office_team, _ = _week_view(team, KARI)
+    link = "https://bot.example.no/my-week.ics?t=x"
+    return {
+        "week": week_card("nb", view, Visibility.TEAM),
+        "week-saved-ics": week_card(
+            "nb", view, Visibility.HIDDEN, ics_url=link, message=t("nb", "week.saved")
+        ),
+        "week-monday": week_card("nb", view, monday_card=True),
+        "week-monday-en": week_card("en", view, monday_card=True),
+        "office": office_card("nb", list(office_team.days), False, False, KARI.unit),
+        "office-leader-en": office_card("en", coming, False, True, LEADER.unit),
+        "office-unit": office_card("nb", list(view.days), True, False, KARI.unit),
+        "weekdays-team-days": weekdays_card("nb", 2, {}, team_days=("tue", "thu")),
+        "approval-team-day": approval_card(
+            "nb", KARI.name, _agreement(KARI, 1, Status.PENDING), [Flag.TEAM_DAY]
+        ),
+        "settings-week-hidden": settings_card("nb", "", [], visibility=Visibility.HIDDEN),
+    }
+
+
+def _coffee_cards() -> dict[str, Card]:
+    """Kaffeprat: joining (with the longest "not with" list a card takes), the pairing, the
+    check-back, the receipt's suggestion, and the numbers in `puls`."""
+    member = Membership(
+        KARI.id,
+        Frequency.WEEKLY,
+        Meeting.OFFICE,
+        Width.ALL,
+        paused_until=date(2025, 12, 8),
+        not_with=frozenset({PER.id, AISHA.id}),
+    )
+    refused = {
+        "frequency": "weekly",
+        "meeting": "call",
+        "width": "area",
+        "paused_until": "",
+        "not_with": ("navn.navnesen@kommune.no, " * 80)[:NOT_WITH_MAX],
+    }
+    round_ = _round()
+    answers = CheckinAnswers({i: 1 if i == "social" else 3 for i in round_.items})
+    met = {
+        a: Summary(12 + 3 * n, {"met": (12 + 3 * n) * (2 + n % 3)})
+        for n, a in enumerate(SERVICE_AREAS)
+    }
+    total = Summary(
+        sum(c.n for c in met.values()), {"met": sum(c.sums["met"] for c in met.values())}
+    )
+    everyone = CoffeeReport(
+        Scope(None),
+        "k20251117",
+        NOW - timedelta(days=14),
+        412,
+        825,
+        {a: 40 + 9 * n for n, a in enumerate(SERVICE_AREAS)},
+        View("k20251117", ("met",), 825, total, None, dict(met), {}),
+    )
+    rep_areas = frozenset(SERVICE_AREAS[:3])
+    hidden = {a: (None if n == 1 else met[a]) for n, a in enumerate(SERVICE_AREAS[:3])}
+    rep = CoffeeReport(
+        Scope(rep_areas),
+        "k20251117",
+        NOW - timedelta(days=14),
+        None,
+        None,
+        {a: (None if n == 1 else 40 + 9 * n) for n, a in enumerate(SERVICE_AREAS[:3])},
+        View("k20251117", ("met",), 0, None, None, hidden, {}),
+    )
+    return {
+        "coffee-join": coffee_card("nb", None),
+        "coffee-member-en": coffee_card(
+            "en", member, (PER, AISHA), note=t("en", "coffee.paused", date="08.12.2025")
+        ),
+        "coffee-refused": coffee_card(
+            "nb",
+            None,
+            error=t("nb", "coffee.unknown_people", addresses=refused["not_with"]),
+            values=refused,
+        ),
+        "coffee-left": left_card("nb"),
+        "coffee-match": matched_card("nb", (PER,), "wed", False, 3),
+        "coffee-match-three-en": matched_card("en", (JONAS, AISHA), "tue", True, 7),
+        "coffee-checkback": checkback_card("nb", "k20251117", (INGRID, AISHA)),
+        "coffee-checkback-thanks-en": checkback_answered("en", "coffee.checkback.thanks"),
+        "receipt-coffee": receipt_card("nb", round_, OSLO, answers, False, extra=suggestion("nb")),
+        "settings-coffee": settings_card(
+            "nb", "", ["social"], extra=coffee_settings_lines("nb", member)
+        ),
+        "coffee-pulse": coffee_pulse_card("nb", everyone, scope_label("nb", None), 5, OSLO),
+        "coffee-pulse-rep-en": coffee_pulse_card("en", rep, scope_label("en", rep_areas), 5, OSLO),
+        "coffee-pulse-none": coffee_pulse_card(
+            "nb", CoffeeReport(Scope(None)), scope_label("nb", None), 5, OSLO
+        ),
+    }
+
+
 def gallery() -> dict[str, Card]:
     """Every card, by a name the stub bot answers to (letters, digits and hyphens)."""
     cards: dict[str, Card] = {}
@@ -739,6 +1062,8 @@ def gallery() -> dict[str, Card]:
         _other_cards(),
         _largest_cards(),
         _pulse_cards(),
+        _week_cards(),
+        _coffee_cards(),
     ):
         assert not cards.keys() & part.keys(), cards.keys() & part.keys()
         cards.update(part)

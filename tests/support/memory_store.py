@@ -12,16 +12,21 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from storage.port import (
+    BatchOperation,
     Conflict,
+    Create,
     Document,
+    Increment,
     NotFound,
     PreconditionFailed,
+    Upsert,
     addressable,
+    require_batch,
     require_field_name,
     require_keys,
 )
@@ -122,6 +127,32 @@ class InMemoryStore:
         # A counter keeps the expiry it had (none when new), as the backends' increments do.
         self._rows[key].expires_at = row.expires_at if row else None
         return written
+
+    async def batch(self, container: str, pk: str, operations: Sequence[BatchOperation]) -> None:
+        require_batch(pk, operations)
+        before = dict(self._rows)
+        try:
+            for op in operations:
+                await self._apply(container, pk, op)
+        except BaseException:
+            self._rows = before  # rows are replaced on write, never changed: a shallow copy holds
+            raise
+
+    async def _apply(self, container: str, pk: str, op: BatchOperation) -> None:
+        match op:
+            case Create(doc):
+                await self.create(container, doc)
+            case Upsert(doc):
+                await self.upsert(container, doc)
+            case Increment(doc_id, deltas, ttl, unless):
+                row = self._live((container, pk, doc_id))
+                if row is None:
+                    fresh = {"id": doc_id, "pk": pk, **deltas}
+                    await self.create(container, fresh if ttl is None else {**fresh, "ttl": ttl})
+                elif unless and _decode(row).get(unless):
+                    raise PreconditionFailed(f"{container}/{pk}/{doc_id} has {unless}")
+                else:
+                    await self.increment(container, pk, doc_id, deltas)
 
     def documents(self) -> list[tuple[str, Document]]:
         """Every live document with its container: what someone holding the store would see."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.scheduler import next_fire
 from bot.settings import Settings
 from cards.render import render
 from domain.agreement import Amounts, Mode
@@ -26,6 +27,7 @@ from services.notify import Install, Notifier
 from services.org_directory import OrgDirectoryService
 from services.people import PeopleService
 from services.pulse import PulseService
+from services.weeks import WeekService
 from storage.agreements import AgreementRepository
 from storage.bot_state import dialog_state_of
 from storage.counters import ParticipationCounter
@@ -40,6 +42,7 @@ from storage.roles import RoleRepository
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
 from storage.users import UserRepository
+from storage.weeks import WeekRepository
 from tests.support.memory_store import InMemoryStore
 
 SETTINGS = Settings(pseudonym_key="test-pseudonym-key")
@@ -77,6 +80,7 @@ class Services:
     pulse: PulseService
     data_rights: DataRightsService
     notifier: Notifier
+    weeks: WeekService
 
     async def reachable(self, *user_ids: str) -> None:
         """Put people on the roster, as installing the bot in Teams does."""
@@ -97,20 +101,21 @@ def build_services(
     ttl_seconds = settings.response_ttl_days * 24 * 3600
     responses = ResponseRepository(store, key, ttl_seconds=ttl_seconds)
     round_length = timedelta(days=settings.round_days)
+    directory = DirectoryRepository(store)  # one per host, as bootstrap.py makes it
     checkins = CheckinService(
         rounds,
         responses,
         ParticipationCounter(store),
         pseudonym_key=key,
         tally=AnswerTally(store, key),
-        directory=DirectoryRepository(store),
+        directory=directory,
         rotation=settings.checkin_rotation,
         timezone=settings.timezone,
         clock=clock,
         round_length=round_length,
     )
     sender = RecordingSender()
-    people = PeopleService(UserRepository(store), roster, DirectoryRepository(store))
+    people = PeopleService(UserRepository(store), roster, directory)
     notifier = Notifier(
         roster,
         ledger,
@@ -127,7 +132,7 @@ def build_services(
     )
     agreements = AgreementService(
         AgreementRepository(store),
-        DirectoryRepository(store),
+        directory,
         notifier,
         LeaseStore(store),
         Policy(
@@ -141,12 +146,26 @@ def build_services(
         ),
         settings.timezone,
         clock=clock,
+        team_days=WeekRepository(store).team_days,
     )
+    weeks = WeekService(
+        WeekRepository(store),
+        DirectoryRepository(store),
+        agreements.approved_extent,
+        roster,
+        DeliveryService(roster, ledger, sender, limiter=TeamsLimiter()),
+        LeaseStore(store),
+        render,
+        settings.timezone,
+        clock=clock,
+        schedule=next_fire(settings.week_card_cron, settings.timezone),
+    )
+    agreements.arrangement_events.register(weeks.arrangement_changed)
     followups = FollowUpService(
         FollowUpRepository(store, ttl_seconds=ttl_seconds),
         checkins,
         rounds,
-        DirectoryRepository(store),
+        directory,
         notifier,
         LeaseStore(store),
         FollowUpPolicy(
@@ -168,7 +187,7 @@ def build_services(
         PulseCounters(store),
         rounds,
         ledger,
-        DirectoryRepository(store),
+        directory,
         roles,
         AuditLog(store),
         settings.checkin_items,
@@ -180,8 +199,8 @@ def build_services(
         tally=AnswerTally(store, key),
         participation=ParticipationCounter(store),
     )
-    # What follows a stored check-in, in this order: the pulse counts it, the follow-up reads it.
-    checkins.stored.register(pulse.record)
+    # A check-in is counted into its leader's team as it is stored; the follow-up reads it after.
+    checkins.teams.register(followups.team_answer)
     checkins.stored.register(followups.checkin_stored)
     people.reachable.register(agreements.reachable)
     return Services(
@@ -192,7 +211,7 @@ def build_services(
         roles=roles,
         people=people,
         checkins=checkins,
-        directory=OrgDirectoryService(DirectoryRepository(store), LeaseStore(store), None),
+        directory=OrgDirectoryService(directory, LeaseStore(store), None),
         agreements=agreements,
         followups=followups,
         pulse=pulse,
@@ -200,4 +219,5 @@ def build_services(
             PersonalData(store, responses, AnswerTally(store, key)), rounds, key, dialog_state_of
         ),
         notifier=notifier,
+        weeks=weeks,
     )

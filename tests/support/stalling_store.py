@@ -4,10 +4,10 @@ takes longer than a turn may wait (a throttled or unreachable database) does."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from storage.port import Document, DocumentStore
+from storage.port import BatchOperation, Document, DocumentStore
 
 
 class StallingStore:
@@ -20,7 +20,7 @@ class StallingStore:
         """From now on, `calls` (every call when none is named) wait `seconds` first."""
         self.seconds = seconds
         self.calls = frozenset(calls or ("read", "create", "replace", "upsert", "delete",
-                                         "query", "increment"))  # fmt: skip
+                                         "query", "increment", "batch"))  # fmt: skip
 
     def release(self) -> None:
         self.calls = frozenset()
@@ -60,6 +60,10 @@ class StallingStore:
     ) -> Document:
         await self._wait("increment")
         return await self._store.increment(container, pk, doc_id, deltas)
+
+    async def batch(self, container: str, pk: str, operations: Sequence[BatchOperation]) -> None:
+        await self._wait("batch")
+        await self._store.batch(container, pk, operations)
 
     async def close(self) -> None:
         await self._store.close()

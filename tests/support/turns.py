@@ -15,6 +15,7 @@ from tests.support.answers import (
     EQUIPMENT_ITEMS,
     ERGONOMICS,
     EXTENT,
+    LEGAL,
     NETWORK,
     TASKS,
 )
@@ -94,6 +95,7 @@ async def fill_in(host: Host, user: TeamsUser) -> dict[str, Any]:
         ("equipment", EQUIPMENT),
         ("equipment_items", EQUIPMENT_ITEMS),
         ("network", NETWORK),
+        ("terms", LEGAL),
     ):
         assert step_of(card) == name
         card = await step(host, user, name, inputs)

@@ -38,6 +38,7 @@ from domain.agreement_record import (
     week_plan,
     with_terms,
 )
+from domain.legal_terms import TermDefaults
 from storage.agreements import from_doc, to_doc
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -48,6 +49,7 @@ TERMS = Terms(
     workplace=Workplace(Place.OWN_ROOM, frozenset({"desk", "office_chair"})),
     equipment=EquipmentRequest(Package.BASIC),
     network=Network.PRIVATE,
+    legal=TermDefaults().proposal(),
 )
 
 

@@ -45,3 +45,14 @@ def test_the_rule_sees_the_team_cards_invite_dropdown_and_open_buttons() -> None
 @pytest.mark.parametrize("name", sorted(CARDS))
 def test_no_button_asks_for_a_style_teams_does_not_show(name: str) -> None:
     assert not [node for node in elements(CARDS[name]) if "style" in node and "title" in node]
+
+
+@pytest.mark.parametrize("name", sorted(CARDS))
+def test_no_date_or_time_input_carries_an_empty_value(name: str) -> None:
+    # Teams' renderer refuses the whole card over `"value": ""` on a date or time input
+    # (InvalidPropertyValue); an input with nothing chosen has no value at all.
+    assert not [
+        node
+        for node in elements(CARDS[name])
+        if node.get("type") in ("Input.Date", "Input.Time") and node.get("value") == ""
+    ]

@@ -5,6 +5,7 @@ kind of consent: tests/integration/test_followups.py.
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from domain.checkin import CheckinAnswers
@@ -15,6 +16,7 @@ from domain.followup import (
     Signal,
     StandingConsent,
     Thresholds,
+    may_fire_twice,
     needs_self_help,
     prompt_due,
     reminder_due,
@@ -31,6 +33,17 @@ def answers(
     stress: int = 2, social: int = 4, strain: int = 1, contact: bool = False
 ) -> CheckinAnswers:
     return CheckinAnswers({"stress": stress, "social": social, "strain": strain}, contact)
+
+
+def test_the_answer_before_is_read_only_when_it_could_change_the_signals() -> None:
+    """A submit reads the person's earlier answers only for these (a request each on Cosmos)."""
+    scale = range(1, 6)
+    for stress, social, strain, before_stress, before_social in itertools.product(scale, repeat=5):
+        latest = answers(stress, social, strain)
+        before = answers(before_stress, before_social)
+        if signals(latest, before, T) != signals(latest, None, T):
+            assert may_fire_twice(latest, T)
+    assert not may_fire_twice(answers(stress=3, social=3), T)
 
 
 def test_signals_follow_the_default_rule_set() -> None:

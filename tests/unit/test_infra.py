@@ -1,12 +1,16 @@
-"""The Bicep under infra/ against the code it deploys.
+"""The Bicep under infra/, and azd's files, against the code they deploy.
 
-The Bicep compiler is not available where these tests run, so they do not prove that the
-templates compile or deploy. They prove that the templates agree with the code: the containers
-of storage/port.py, the environment variables bot/settings.py reads, the routes the host serves,
-the module parameters and outputs main.bicep uses, and the parameters example. A small reader
-of Bicep's syntax (strings with interpolation, comments, balanced brackets, top-level
-declarations, object entries) stands in for the compiler; each check returns its problems, and
-`test_checks_catch_drift` edits the templates to show that every check can fail.
+No Bicep compiler can be installed where these tests run: the only registries reachable are
+PyPI, npm and Debian's, and none ships one (the compiler comes from GitHub releases, NuGet or
+downloads.bicep.azure.com; docs/operations.md#checking-the-templates says what was tried). So
+tests/integration/test_bicep_compile.py compiles every template only where `bicep` or `az` is
+on PATH, and skips here. The other tests prove that the templates agree with the code: the containers of
+storage/port.py, the environment variables bot/settings.py reads, the routes the host serves,
+the module parameters and outputs, the environments' shapes, the staging slot's settings, the
+pinned pseudonym key and azd's parameters file. A small reader of Bicep's syntax (strings with
+interpolation, comments, balanced brackets, top-level declarations, object entries) stands in
+for the compiler; each check returns its problems, and `test_checks_catch_drift` edits the
+templates to show that every check can fail.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.proactive import ConnectorSender
 from bot.settings import Settings
@@ -31,6 +36,7 @@ from tests.support.telemetry import Recorded
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 MAIN = "main.bicep"
+KEY = "key.bicep"
 COSMOS = "modules/cosmos.bicep"
 KEYVAULT = "modules/keyvault.bicep"
 WEBAPP = "modules/webapp.bicep"
@@ -38,8 +44,10 @@ BOT = "modules/bot.bicep"
 NETWORK = "modules/network.bicep"
 MONITORING = "modules/monitoring.bicep"
 MONITORING_SITE = "modules/monitoring-site.bicep"
-PARAMETERS_EXAMPLE = "main.parameters.example.json"
+PARAMETERS = "main.parameters.json"  # azd's: main.bicep's parameters from the azd environment
+KEY_HOOK = "hooks/pseudonym-key.sh"
 START_SCRIPT = "startup.sh"  # App Service's start command, at the top of the repository
+AZURE_YAML = "azure.yaml"  # azd's project file, at the top of the repository
 
 # Settings the host does not read itself but the platform, or a library, does.
 PLATFORM_SETTINGS = {
@@ -47,6 +55,8 @@ PLATFORM_SETTINGS = {
     "WEBSITES_PORT": "App Service: the container port it sends traffic to",
     "WEBSITES_CONTAINER_STOP_TIME_LIMIT": "App Service: seconds from SIGTERM to the kill",
     "AZURE_CLIENT_ID": "storage/cosmos_store.py: which user-assigned identity signs in",
+    "WEBSITE_SWAP_WARMUP_PING_PATH": "App Service: where a swap checks the slot is up",
+    "WEBSITE_SWAP_WARMUP_PING_STATUSES": "App Service: the answers that count as up",
 }
 # What production must set, and what it must not (keys and passwords: identities instead).
 REQUIRED_SETTINGS = {
@@ -65,6 +75,7 @@ REQUIRED_SETTINGS = {
     "WEBSITES_PORT",
     "WEBSITES_CONTAINER_STOP_TIME_LIMIT",
     "SCM_DO_BUILD_DURING_DEPLOYMENT",
+    "SCHEDULER",
 }
 # Resource types whose newest API version is a preview, with the version allowed.
 PREVIEW_ONLY = {
@@ -86,7 +97,7 @@ DEPLOYMENT_VALUES = {
     "AZURE_CLIENT_ID": "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f",
     "COSMOS_ENDPOINT": "https://cosmos-hjemmekontor.documents.azure.com:443/",
     "COSMOS_DATABASE": "homeoffice",
-    "PSEUDONYM_KEY": "k" * 43,
+    "PSEUDONYM_KEY": "k" * 43,  # the vault's answer to the reference
     "ALLOWED_TENANTS": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
     "PUBLIC_BASE_URL": "https://app-hjemmekontor.azurewebsites.net",
 }
@@ -289,7 +300,9 @@ class Declaration:
         return (match.group(1), match.group(2)) if match else None
 
 
-_STATEMENT = re.compile(r"(targetScope|metadata|param|var|resource|module|output|type|import)\b")
+_STATEMENT = re.compile(
+    r"(targetScope|metadata|param|var|resource|module|output|type|import|func)\b"
+)
 _TOKEN = re.compile(r"'(?:[^'\\]|\\.)*'|[^\s]+")
 
 
@@ -336,6 +349,8 @@ def declarations(source: str) -> list[Declaration]:
                     break
                 k += 1
             value = text[j + 1 : k].strip()
+            if not value:
+                raise ValueError(f"{match.group(1)} {text[match.end() : j].strip()}: no value")
             j = k
         found.append(Declaration(match.group(1), head, value, decorators))
         decorators = []
@@ -376,6 +391,10 @@ class Bicep:
     def modules(self) -> dict[str, Declaration]:
         return self._of("module")
 
+    @property
+    def functions(self) -> dict[str, Declaration]:
+        return self._of("func")
+
     def resources(self, type_suffix: str) -> list[Declaration]:
         """Resources whose type (before @version) ends with the suffix."""
         return [
@@ -396,9 +415,10 @@ Infra = dict[str, str]  # file under infra/ → its text
 def load_infra() -> Infra:
     # Every module, so that a new one is read (and its params checked) without a list here.
     modules = sorted(p.relative_to(INFRA).as_posix() for p in (INFRA / "modules").glob("*.bicep"))
-    files = [MAIN, *modules, PARAMETERS_EXAMPLE]
+    files = [MAIN, KEY, *modules, PARAMETERS, KEY_HOOK]
     infra = {name: (INFRA / name).read_text(encoding="utf-8") for name in files}
-    return {**infra, START_SCRIPT: (ROOT / START_SCRIPT).read_text(encoding="utf-8")}
+    top = {name: (ROOT / name).read_text(encoding="utf-8") for name in (START_SCRIPT, AZURE_YAML)}
+    return {**infra, **top}
 
 
 def bicep(infra: Infra, name: str) -> Bicep:
@@ -529,7 +549,10 @@ def cosmos_access_problems(infra: Infra) -> list[str]:
     passed = get(cosmos_params, "dataContributorPrincipalId")
     if passed != "identity.properties.principalId":
         problems.append(f"main gives the Cosmos role to {passed}, not the managed identity")
-    if get(cosmos_params, "operatorPrincipalIds") != "cosmosOperatorPrincipalIds":
+    operators = main.variables["operatorPrincipalIds"].value
+    if get(cosmos_params, "operatorPrincipalIds") != "operatorPrincipalIds" or (
+        "split(cosmosOperatorPrincipalIds, ',')" not in operators
+    ):
         problems.append("main does not pass cosmosOperatorPrincipalIds to the operators' role")
     return problems
 
@@ -563,17 +586,32 @@ def app_setting_problems(infra: Infra) -> list[str]:
     reference = interpolated(settings.get("PSEUDONYM_KEY", "")) or ""
     if not re.fullmatch(
         r"@Microsoft\.KeyVault\(VaultName=\$\{keyVault\.outputs\.vaultName\};"
-        r"SecretName=\$\{keyVault\.outputs\.secretName\}\)",
+        r"SecretName=\$\{keyVault\.outputs\.secretName\};"
+        r"SecretVersion=\$\{pseudonymKeyVersion\}\)",
         reference,
     ):
-        problems.append(f"PSEUDONYM_KEY is not a Key Vault reference: {reference!r}")
-    site = bicep(infra, WEBAPP).resource("Microsoft.Web/sites").body()
-    app_settings_value = get(site, "properties", "siteConfig", "appSettings")
-    if not re.fullmatch(
-        r"\[\s*for\s+\w+\s+in\s+items\(appSettings\)\s*:.*\]", app_settings_value, re.S
+        problems.append(
+            f"PSEUDONYM_KEY is not a Key Vault reference pinned to a version: {reference!r}"
+        )
+    webapp = bicep(infra, WEBAPP)
+    _, listed = site_config(webapp, webapp.resource("Microsoft.Web/sites").body())
+    if listed != "settingList(appSettings)" or not re.fullmatch(
+        r"map\(\s*items\(settings\)\s*,\s*(\w+)\s*=>\s*\{\s*name:\s*\1\.key\s*,?\s*"
+        r"value:\s*\1\.value\s*\}\s*\)",
+        webapp.functions.get("settingList(settings", Declaration("", [], "")).value.lstrip("> "),
     ):
         problems.append("the webapp module does not turn appSettings into siteConfig.appSettings")
     return problems
+
+
+def site_config(webapp: Bicep, site: str) -> tuple[str, str]:
+    """A site's or slot's `siteConfig: union(siteConfig, { appSettings: ... })`: the shared
+    configuration (the variable's object) and the expression of its own app settings."""
+    value = get(site, "properties", "siteConfig")
+    match = re.fullmatch(r"union\(\s*(\w+)\s*,\s*(\{.*\})\s*\)", value, re.S)
+    if not match or match.group(1) not in webapp.variables:
+        raise ValueError(f"siteConfig is not union(<variable>, {{ appSettings: ... }}): {value}")
+    return webapp.variables[match.group(1)].value, get(match.group(2), "appSettings")
 
 
 def stop_time_problems(settings: dict[str, str]) -> list[str]:
@@ -674,17 +712,22 @@ def web_app_problems(infra: Infra) -> list[str]:
     if literal(get(webapp.resource("serverfarms").body(), "properties", "reserved")) is not True:
         problems.append("the plan is not Linux (reserved: true)")
     site = webapp.resource("Microsoft.Web/sites").body()
-    config = get(site, "properties", "siteConfig")
+    config, _ = site_config(webapp, site)
     expected = {
         ("properties", "httpsOnly"): True,
-        ("properties", "siteConfig", "alwaysOn"): True,
-        ("properties", "siteConfig", "linuxFxVersion"): "PYTHON|3.11",
-        ("properties", "siteConfig", "appCommandLine"): "exec sh startup.sh",
         ("identity", "type"): "UserAssigned",
     }
     for path, value in expected.items():
         if literal(get(site, *path)) != value:
             problems.append(f"{'.'.join(path)} is {get(site, *path)}, not {value!r}")
+    expected_config = {
+        "alwaysOn": True,
+        "linuxFxVersion": "PYTHON|3.11",
+        "appCommandLine": "exec sh startup.sh",
+    }
+    for key, value in expected_config.items():
+        if literal(get(config, key)) != value:
+            problems.append(f"siteConfig.{key} is {get(config, key)}, not {value!r}")
     health = literal(get(config, "healthCheckPath"))
     if health != "/healthz" or health not in routes("get"):
         problems.append(f"healthCheckPath {health!r} is not cli/serve.py's GET /healthz")
@@ -721,12 +764,7 @@ def key_vault_problems(infra: Infra) -> list[str]:
     vault = keyvault.resource("Microsoft.KeyVault/vaults").body()
     if literal(get(vault, "properties", "enableRbacAuthorization")) is not True:
         problems.append("the vault does not use RBAC")
-    secret = keyvault.resource("vaults/secrets").body()
-    if get(secret, "properties", "value") != "secretValue":
-        problems.append("the secret is not written from the secretValue parameter")
-    for file, param in ((keyvault, "secretValue"), (bicep(infra, MAIN), "pseudonymKey")):
-        if not any(d.startswith("@secure") for d in file.params[param].decorators):
-            problems.append(f"{param} is not @secure()")
+    problems += pinned_key_problems(infra)
     role = keyvault.resource("Microsoft.Authorization/roleAssignments").body()
     role_id = get(role, "properties", "roleDefinitionId")
     role_var = re.search(r",\s*(\w+)\)\s*\Z", role_id)
@@ -740,6 +778,42 @@ def key_vault_problems(infra: Infra) -> list[str]:
     passed = get(bicep(infra, MAIN).modules["keyVault"].body(), "params", "secretsUserPrincipalId")
     if passed != "identity.properties.principalId":
         problems.append(f"main gives the vault role to {passed}, not the managed identity")
+    return problems
+
+
+def pinned_key_problems(infra: Infra) -> list[str]:
+    """No template makes or holds the key's value: the hook writes it, once, and main.bicep
+    pins the app to the version it wrote."""
+    problems: list[str] = []
+    for name in [n for n in infra if n.endswith(".bicep")]:
+        file = bicep(infra, name)
+        if file.resources("vaults/secrets"):
+            problems.append(f"{name} writes a Key Vault secret: the key's value is made outside")
+        secure = [p.name for p in file.params.values() if "@secure()" in p.decorators]
+        problems += [f"{name}: secure param {p}: no template takes a secret" for p in secure]
+        if re.search(r"\b(newGuid|utcNow)\(", file.text):
+            problems.append(f"{name} makes up a value at each deployment")
+    main = bicep(infra, MAIN)
+    version = main.params.get("pseudonymKeyVersion")
+    if version is None or version.value or version.head[1] != "string":
+        problems.append("pseudonymKeyVersion is not a required string parameter of main.bicep")
+    elif not {"@minLength(32)", "@maxLength(32)"} <= set(version.decorators):
+        problems.append("pseudonymKeyVersion is not held to a Key Vault version's 32 characters")
+    given = json.loads(infra[PARAMETERS]).get("parameters", {})
+    if given.get("pseudonymKeyVersion", {}).get("value") != "${PSEUDONYM_KEY_VERSION}":
+        problems.append(
+            f"{PARAMETERS} does not take pseudonymKeyVersion from PSEUDONYM_KEY_VERSION"
+        )
+    hook = infra[KEY_HOOK]
+    names = {
+        literal(get(bicep(infra, KEY).modules["keyVault"].body(), "params", "secretName")),
+        literal(main.variables["pseudonymSecretName"].value),
+    }
+    secret = re.search(r"^SECRET=(\S+)$", hook, re.M)
+    if not secret or names != {secret.group(1)}:
+        problems.append(f"the hook, key.bicep and main.bicep name different secrets: {names}")
+    if not re.search(r'^\s*azd env set PSEUDONYM_KEY_VERSION "\$version"$', hook, re.M):
+        problems.append("the hook does not pin the version it wrote")
     return problems
 
 
@@ -890,7 +964,7 @@ def declaration_problems(infra: Infra) -> list[str]:
                     continue
                 if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", version):
                     problems.append(f"{name}: {d.name} uses API version {version}")
-    for symbol, module in main.modules.items():
+    for symbol, module in [*main.modules.items(), *bicep(infra, KEY).modules.items()]:
         path = INFRA / module.head[1].strip("'")
         key = path.relative_to(INFRA).as_posix()
         if key not in infra:
@@ -902,7 +976,7 @@ def declaration_problems(infra: Infra) -> list[str]:
         problems += [f"module {symbol}: {key} has no param {p}" for p in passed - set(declared)]
         required = {p for p, d in declared.items() if not d.value}
         problems += [f"module {symbol}: required param {p} not given" for p in required - passed]
-        used = set(re.findall(rf"\b{symbol}\.outputs\.(\w+)", main.text))
+        used = set(re.findall(rf"\b{symbol}\.outputs\.(\w+)", main.text + bicep(infra, KEY).text))
         problems += [
             f"{symbol}.outputs.{o} is not an output of {key}" for o in used - set(target.outputs)
         ]
@@ -919,18 +993,22 @@ _JSON_TYPES: dict[str, type] = {
 }
 
 
-def parameters_example_problems(infra: Infra) -> list[str]:
+AZD_VALUE = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
+
+
+def parameters_problems(infra: Infra) -> list[str]:
+    """azd's parameters file: main.bicep's parameters, filled from the azd environment."""
     try:
-        example = json.loads(infra[PARAMETERS_EXAMPLE])
+        parameters = json.loads(infra[PARAMETERS])
     except json.JSONDecodeError as error:
-        return [f"{PARAMETERS_EXAMPLE} is not JSON: {error}"]
+        return [f"{PARAMETERS} is not JSON: {error}"]
     problems: list[str] = []
-    if not str(example.get("$schema", "")).endswith("/deploymentParameters.json#"):
+    if not str(parameters.get("$schema", "")).endswith("/deploymentParameters.json#"):
         problems.append("$schema is not the deployment parameters schema")
-    if "contentVersion" not in example:
+    if "contentVersion" not in parameters:
         problems.append("no contentVersion")
     declared = bicep(infra, MAIN).params
-    given = example.get("parameters", {})
+    given = parameters.get("parameters", {})
     for name, entry in given.items():
         if name not in declared:
             problems.append(f"{name} is not a param of main.bicep")
@@ -938,12 +1016,15 @@ def parameters_example_problems(infra: Infra) -> list[str]:
         param = declared[name]
         value = entry.get("value")
         expected_type = _JSON_TYPES[param.head[1]]
+        if isinstance(value, str) and AZD_VALUE.search(value):
+            # azd puts the environment's value in; only a string parameter takes it as it is.
+            if not (expected_type is str and AZD_VALUE.fullmatch(value)):
+                problems.append(f"{name}: {value!r} is not one azd value for a string param")
+            continue
         if not isinstance(value, expected_type) or (
             expected_type is int and isinstance(value, bool)
         ):
             problems.append(f"{name}: {value!r} is not a Bicep {param.head[1]}")
-        if any(d.startswith("@secure") for d in param.decorators):
-            problems.append(f"{name} is secure: pass it on the command line, not in a file")
         for decorator in param.decorators:
             if decorator.startswith("@allowed("):
                 allowed = [literal(a) for a in items(decorator[len("@allowed(") : -1])]
@@ -951,6 +1032,182 @@ def parameters_example_problems(infra: Infra) -> list[str]:
                     problems.append(f"{name}: {value!r} is not one of {allowed}")
     required = {name for name, param in declared.items() if not param.value}
     problems += [f"required param {name} is missing" for name in sorted(required - set(given))]
+    if given.get("environmentName", {}).get("value") != "${AZURE_ENV_NAME}":
+        problems.append("environmentName is not the azd environment's name (AZURE_ENV_NAME)")
+    return problems
+
+
+# The environments, each an azd environment of the same name in its own resource group: the
+# shape main.bicep gives each.
+SHAPES = {
+    "dev": {"planSku": "B1", "instances": 1, "stagingSlot": False},
+    "test": {"planSku": "B1", "instances": 1, "stagingSlot": False},
+    "prod": {"planSku": "P1v3", "instances": 2, "stagingSlot": True},
+}
+
+
+def environment_problems(infra: Infra) -> list[str]:
+    main = bicep(infra, MAIN)
+    problems: list[str] = []
+    param = main.params["environmentName"]
+    allowed = next((d for d in param.decorators if d.startswith("@allowed(")), "@allowed([])")
+    names = [literal(a) for a in items(allowed[len("@allowed(") : -1])]
+    if param.value or names != list(SHAPES):
+        problems.append(f"environmentName is not a required choice of {list(SHAPES)}: {names}")
+    table = entries(main.variables["environments"].value)
+    shapes = {
+        name: {k: literal(v) for k, v in entries(shape).items()} for name, shape in table.items()
+    }
+    if shapes != SHAPES:
+        problems.append(f"the environments' shapes {shapes} are not {SHAPES}")
+    prod = shapes.get("prod", {})
+    if not re.fullmatch(r"P\dv3", str(prod.get("planSku"))) or int(prod.get("instances") or 0) < 2:
+        problems.append("production is not Premium v3 with two instances or more")
+    if main.variables["shape"].value != "environments[environmentName]":
+        problems.append("the shape is not the environment's")
+    given = entries(get(main.modules["webApp"].body(), "params"))
+    for key in ("planSku", "instances", "stagingSlot"):
+        if given.get(key) != f"shape.{key}":
+            problems.append(f"the web app's {key} is not the environment's")
+    webapp = bicep(infra, WEBAPP)
+    sku = get(webapp.resource("serverfarms").body(), "sku")
+    if entries(sku).get("name") != "planSku" or entries(sku).get("capacity") != "instances":
+        problems.append("the plan does not take the environment's SKU and instance count")
+    tags = main.variables["allTags"].value
+    if not re.fullmatch(r"union\(tags,\s*\{\s*'azd-env-name':\s*environmentName\s*\}\)", tags):
+        problems.append("the resources are not tagged with their azd environment")
+    if re.search(r"^\s*tags:\s*tags\s*$", main.text, re.M):
+        problems.append("a resource of main.bicep goes without the azd-env-name tag")
+    return problems
+
+
+def staging_problems(infra: Infra) -> list[str]:
+    """Production's staging slot: the same app, but its slot settings keep it from running
+    the scheduler or sending against production's store, before and after a swap."""
+    main = bicep(infra, MAIN)
+    webapp = bicep(infra, WEBAPP)
+    problems: list[str] = []
+    params = get(main.modules["webApp"].body(), "params")
+    staging = entries(get(params, "stagingSettings"))
+    staging_values = {k: literal(v) for k, v in staging.items()}
+    production = app_settings(infra)
+    unknown = sorted(set(staging_values) - set(production))
+    problems += [f"staging's {name} is no app setting of production" for name in unknown]
+    if staging_values.get("SCHEDULER") != "off" or literal(production.get("SCHEDULER", "")) != "on":
+        problems.append("SCHEDULER is not on in production and off in staging")
+    if (
+        interpolated(staging.get("PUBLIC_BASE_URL", ""))
+        != "https://${names.webApp}-staging.azurewebsites.net"
+    ):
+        problems.append("the staging slot's links do not point to the staging slot")
+    slots = webapp.resources("sites/slots")
+    if len(slots) != 1:
+        return [*problems, f"expected one slot, found {len(slots)}"]
+    slot = slots[0]
+    body = slot.body()
+    if not re.match(r"if\s*\(\s*stagingSlot\s*\)", slot.value) or literal(get(body, "name")) != (
+        "staging"
+    ):
+        problems.append("the slot is not 'staging', made exactly when stagingSlot is on")
+    site = webapp.resource("Microsoft.Web/sites").body()
+    for path in (
+        ("identity",),
+        ("properties", "keyVaultReferenceIdentity"),
+        ("properties", "httpsOnly"),
+        ("properties", "virtualNetworkSubnetId"),
+        ("properties", "vnetRouteAllEnabled"),
+        ("properties", "serverFarmId"),
+    ):
+        if get(body, *path) != get(site, *path):
+            problems.append(f"the slot's {'.'.join(path)} is not the app's")
+    config, listed = site_config(webapp, body)
+    if config != site_config(webapp, site)[0] or listed != (
+        "settingList(union(appSettings, stagingSettings))"
+    ):
+        problems.append("the slot does not run the app's configuration with its own settings")
+    sticky = webapp.resource("sites/config")
+    sticky_body = sticky.body()
+    names = get(sticky_body, "properties", "appSettingNames")
+    if literal(get(sticky_body, "name")) != "slotConfigNames" or not re.fullmatch(
+        r"\[\s*for\s+(\w+)\s+in\s+items\(stagingSettings\)\s*:\s*\1\.key\s*\]", names
+    ):
+        problems.append("staging's own settings are not slot settings (slotConfigNames)")
+    policies = {
+        literal(get(d.body(), "name")): literal(get(d.body(), "properties", "allow"))
+        for d in webapp.resources("slots/basicPublishingCredentialsPolicies")
+        if get(d.body(), "parent") == slot.name
+    }
+    if policies != {"scm": False, "ftp": False}:
+        problems.append(f"the slot's basic publishing credentials are not off: {policies}")
+    warmup = literal(production.get("WEBSITE_SWAP_WARMUP_PING_PATH", ""))
+    if warmup not in routes("get") or warmup != literal(get(config, "healthCheckPath")):
+        problems.append(f"a swap warms up on {warmup!r}, not the health check")
+    # What the host does with them: the slot's settings as the host reads them.
+    env = {
+        name: str(literal(v) or DEPLOYMENT_VALUES.get(name, "")) for name, v in production.items()
+    }
+    env.update({k: str(v) for k, v in staging_values.items()})
+    try:
+        staged = Settings.from_env(env)
+    except ValueError as error:
+        return [*problems, f"the staging slot's host would not start: {error}"]
+    if staged.scheduler:
+        problems.append("the staging slot's host would run the scheduler")
+    try:
+        staged.check_can_send("round open")
+        problems.append("the staging slot's host would send")
+    except ValueError:
+        pass
+    return problems
+
+
+def key_template_problems(infra: Infra) -> list[str]:
+    """key.bicep makes the vault main.bicep later declares: the same name, module and settings."""
+    key = bicep(infra, KEY)
+    main = bicep(infra, MAIN)
+    problems: list[str] = []
+    module = key.modules.get("keyVault")
+    if module is None or module.head[1] != main.modules["keyVault"].head[1]:
+        return ["key.bicep does not deploy modules/keyvault.bicep as main.bicep does"]
+    if key.variables["token"].value != main.variables["token"].value:
+        problems.append("key.bicep and main.bicep derive names differently")
+    name = get(module.body(), "params", "vaultName")
+    if name != get(main.variables["names"].value, "keyVault"):
+        problems.append(f"key.bicep names the vault {name}, main.bicep otherwise")
+    for param in ("namePrefix", "privateNetwork", "keyVaultPurgeProtection"):
+        if key.params[param].value != main.params[param].value:
+            problems.append(f"key.bicep's {param} defaults otherwise than main.bicep's")
+    if get(module.body(), "params", "privateOnly") != "privateNetwork":
+        problems.append("key.bicep does not pass privateNetwork to the vault")
+    return problems
+
+
+def azd_problems(infra: Infra) -> list[str]:
+    """azure.yaml: `azd up` provisions main.bicep, the hook makes the key first, and the code
+    goes to the Web App that carries the service's tag."""
+    project = yaml.safe_load(infra[AZURE_YAML])
+    problems: list[str] = []
+    if project.get("infra") != {"provider": "bicep", "path": "infra", "module": "main"}:
+        problems.append(f"azd does not provision infra/main.bicep: {project.get('infra')}")
+    services = project.get("services", {})
+    if list(services) != ["bot"] or services["bot"] != {
+        "project": ".",
+        "language": "py",
+        "host": "appservice",
+    }:
+        problems.append(f"the service is not the repository on App Service: {services}")
+    tags = entries(get(bicep(infra, MAIN).modules["webApp"].body(), "params", "siteTags"))
+    if {k: literal(v) for k, v in tags.items()} != {"azd-service-name": next(iter(services), "")}:
+        problems.append("the Web App does not carry the service's azd-service-name tag")
+    hook = project.get("hooks", {}).get("preprovision", {})
+    if hook.get("run") != f"infra/{KEY_HOOK}" or hook.get("shell") != "sh":
+        problems.append(f"the preprovision hook is not infra/{KEY_HOOK}: {hook}")
+    if hook.get("continueOnError"):
+        problems.append("a failed key hook would not stop the provisioning")
+    read = set(re.findall(r"\bvalue (\w+)\)", infra[KEY_HOOK]))
+    settable = {"AZURE_ENV_NAME", "AZURE_RESOURCE_GROUP", "AZURE_LOCATION", "PSEUDONYM_KEY_VERSION"}
+    if read - settable:
+        problems.append(f"the hook reads values azd and the runbook do not set: {read - settable}")
     return problems
 
 
@@ -964,8 +1221,12 @@ CHECKS: dict[str, Callable[[Infra], list[str]]] = {
     "key_vault": key_vault_problems,
     "private_network": private_network_problems,
     "declarations": declaration_problems,
-    "parameters_example": parameters_example_problems,
+    "parameters": parameters_problems,
     "monitoring": monitoring_problems,
+    "environments": environment_problems,
+    "staging_slot": staging_problems,
+    "key_template": key_template_problems,
+    "azd": azd_problems,
 }
 
 
@@ -985,7 +1246,7 @@ def test_infra_agrees_with_the_code(infra: Infra, check: str) -> None:
 def test_the_reader_sees_every_declaration(infra: Infra) -> None:
     """Guards the checks themselves: a reader that saw nothing would find no problems."""
     main = bicep(infra, MAIN)
-    assert {"namePrefix", "pseudonymKey", "cosmosServerless"} <= set(main.params)
+    assert {"namePrefix", "pseudonymKeyVersion", "environmentName"} <= set(main.params)
     assert set(main.modules) == {
         "cosmos", "keyVault", "webApp", "bot", "network", "monitoring", "monitoringSite"
     }  # fmt: skip
@@ -1014,6 +1275,8 @@ def test_reader_handles_strings_comments_and_interpolation() -> None:
     assert literal("'it\\'s'") == "it's"
     assert literal("'a${b}'") is None
     assert interpolated("'a${b}'") == "a${b}"
+    with pytest.raises(ValueError, match="no value"):
+        Bicep("param a string = \nparam b string\n")
 
 
 # Each edit is a drift the checks must catch: (file, text, replacement, check).
@@ -1031,7 +1294,13 @@ DRIFTS = [
         "cosmos_access",
     ),
     (COSMOS, "in operatorPrincipalIds: {", "in dataContributors: {", "cosmos_access"),
-    (MAIN, "PrincipalIds: cosmosOperatorPrincipalIds", "PrincipalIds: []", "cosmos_access"),
+    (
+        MAIN,
+        "operatorPrincipalIds: operatorPrincipalIds",
+        "operatorPrincipalIds: []",
+        "cosmos_access",
+    ),
+    (MAIN, "split(cosmosOperatorPrincipalIds, ',')", "split('', ',')", "cosmos_access"),
     (MAIN, "TIMEZONE: 'Europe/Oslo'", "TIME_ZONE: 'Europe/Oslo'", "app_settings"),
     (MAIN, "STORAGE: 'cosmos'", "STORAGE: 'cosmos'\n      COSMOS_KEY: 'k'", "app_settings"),
     (MAIN, "PORT: '8000'\n", "PORT: '8080'\n", "app_settings"),
@@ -1078,7 +1347,36 @@ DRIFTS = [
     ),
     (MAIN, "= if (privateNetwork) {", "= {", "private_network"),
     (KEYVAULT, "enableRbacAuthorization: true", "enableRbacAuthorization: false", "key_vault"),
-    (MAIN, "@secure()\nparam pseudonymKey", "param pseudonymKey", "key_vault"),
+    # The key: made outside every template, and pinned by version.
+    (
+        MAIN,
+        "SecretName=${keyVault.outputs.secretName};SecretVersion=${pseudonymKeyVersion})",
+        "SecretName=${keyVault.outputs.secretName})",
+        "app_settings",
+    ),
+    (
+        KEYVAULT,
+        "// Scoped to the vault",
+        "resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {\n  parent: vault\n"
+        "  name: secretName\n  properties: {\n    value: 'x'\n  }\n}\n\n// Scoped to the vault",
+        "key_vault",
+    ),
+    (
+        MAIN,
+        "@minLength(32)\n@maxLength(32)\nparam pseudonymKeyVersion string\n",
+        "@minLength(32)\n@maxLength(32)\nparam pseudonymKeyVersion string\n\n"
+        "@description('k')\n@secure()\nparam pseudonymKey string = newGuid()\n",
+        "key_vault",
+    ),
+    (
+        MAIN,
+        "param pseudonymKeyVersion string\n",
+        "param pseudonymKeyVersion string = ''\n",
+        "key_vault",
+    ),
+    (PARAMETERS, '"${PSEUDONYM_KEY_VERSION}"', '"${PSEUDONYM_KEY}"', "key_vault"),
+    (KEY_HOOK, "SECRET=pseudonym-key", "SECRET=pseudonym", "key_vault"),
+    (KEY_HOOK, 'azd env set PSEUDONYM_KEY_VERSION "$version"', 'echo "$version"', "key_vault"),
     (
         KEYVAULT,
         "'4633458b-17de-408a-b874-0445c86b69e6'",
@@ -1099,15 +1397,69 @@ DRIFTS = [
         "@2024-12-01-preview' = {\n  parent: account",
         "declarations",
     ),
-    (PARAMETERS_EXAMPLE, '"botSku": {', '"botSKU": {', "parameters_example"),
-    (PARAMETERS_EXAMPLE, '"value": "F0"', '"value": "F1"', "parameters_example"),
+    (PARAMETERS, '"environmentName": {', '"environment": {', "parameters"),
+    (PARAMETERS, '"${AZURE_ENV_NAME}"', '"prod"', "parameters"),
+    (PARAMETERS, '"${ALERT_EMAIL}"', '"mail: ${ALERT_EMAIL}"', "parameters"),
+    (PARAMETERS, '"contentVersion"', '"contentVersion",', "parameters"),
+    (PARAMETERS, '"${AZURE_LOCATION}"', '"${AZURE_LOCATION}-2"', "parameters"),
+    # The environments' shapes.
+    (MAIN, "    planSku: 'P1v3'\n", "    planSku: 'S1'\n", "environments"),
+    (MAIN, "    instances: 2\n", "    instances: 1\n", "environments"),
+    (MAIN, "  'test'\n  'prod'\n", "  'prod'\n", "environments"),
+    (MAIN, "    stagingSlot: shape.stagingSlot\n", "    stagingSlot: true\n", "environments"),
+    (WEBAPP, "    capacity: instances\n", "", "environments"),
+    (MAIN, "  tags: allTags\n", "  tags: tags\n", "environments"),
+    # The staging slot.
+    (MAIN, "      SCHEDULER: 'off'\n", "      SCHEDULER: 'on'\n", "staging_slot"),
+    (MAIN, "      SCHEDULER: 'off'\n", "", "staging_slot"),
     (
-        PARAMETERS_EXAMPLE,
-        '"value": true\n    },\n    "cosmosDatabaseName"',
-        '"value": "yes"\n    },\n    "cosmosDatabaseName"',
-        "parameters_example",
+        MAIN,
+        "      SCHEDULER: 'off'\n",
+        "      SCHEDULER: 'off'\n      SCHEDULE: 'off'\n",
+        "staging_slot",
     ),
-    (PARAMETERS_EXAMPLE, '"contentVersion"', '"contentVersion",', "parameters_example"),
+    (MAIN, "-staging.azurewebsites.net'", ".azurewebsites.net'", "staging_slot"),
+    (
+        WEBAPP,
+        "in items(stagingSettings): setting.key]",
+        "in items(appSettings): setting.key]",
+        "staging_slot",
+    ),
+    (
+        WEBAPP,
+        "settingList(union(appSettings, stagingSettings))",
+        "settingList(appSettings)",
+        "staging_slot",
+    ),
+    (
+        WEBAPP,
+        "= if (stagingSlot) {\n  parent: site\n  name: 'staging'",
+        "= {\n  parent: site\n  name: 'staging'",
+        "staging_slot",
+    ),
+    (
+        WEBAPP,
+        "name: 'ftp'\n  properties: {\n    allow: false\n  }\n}\n\n@description",
+        "name: 'ftp'\n  properties: {\n    allow: true\n  }\n}\n\n@description",
+        "staging_slot",
+    ),
+    (
+        MAIN,
+        "WEBSITE_SWAP_WARMUP_PING_PATH: '/healthz'",
+        "WEBSITE_SWAP_WARMUP_PING_PATH: '/'",
+        "staging_slot",
+    ),
+    # The vault key.bicep makes first.
+    (KEY, "'kv-${namePrefix}-${take(token, 8)}'", "'kv-${namePrefix}-${token}'", "key_template"),
+    (KEY, "param privateNetwork bool = false", "param privateNetwork bool = true", "key_template"),
+    (KEY, "'modules/keyvault.bicep'", "'modules/vault.bicep'", "key_template"),
+    # azd.
+    (AZURE_YAML, "    host: appservice", "    host: containerapp", "azd"),
+    (AZURE_YAML, "  module: main", "  module: app", "azd"),
+    (AZURE_YAML, "    run: infra/hooks/pseudonym-key.sh", "    run: infra/hooks/key.sh", "azd"),
+    (AZURE_YAML, "continueOnError: false", "continueOnError: true", "azd"),
+    (MAIN, "'azd-service-name': 'bot'", "'azd-service-name': 'web'", "azd"),
+    (KEY_HOOK, "pinned=$(value PSEUDONYM_KEY_VERSION)", "pinned=$(value KEY_VERSION)", "azd"),
     (
         MAIN,
         "APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString",
