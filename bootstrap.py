@@ -176,7 +176,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
     ledger = DeliveryLedger(store)
     org = DirectoryRepository(store)
     roles = RoleRepository(store)
-    leases = LeaseStore(store)
+    leases = LeaseStore(store, duration=timedelta(seconds=settings.lease_seconds))
     key = settings.load_pseudonym_key()
     schedule = next_fire(settings.checkin_cron, settings.timezone)
     responses = ResponseRepository(store, key, ttl_seconds=settings.response_ttl_days * 24 * 3600)

@@ -7,8 +7,10 @@ Besides the Bot Connector routes it answers `GET /bench/summary`: the message ac
 arrived since the previous call (how many, how many carried an Adaptive Card, the last card),
 then forgets them. The load generator uses it to check that every measured turn really sent
 its reply, and to read the round id off the check-in card. `GET /bench/conversations/{id}`
-does the same for one conversation and returns the messages themselves (text and cards), so
+does the same for one conversation and returns the replies themselves (text and cards), so
 that many simulated users can each read their own replies (benchmarks/soak.py).
+`GET /bench/sends` counts the proactive sends (a round's cards) per conversation since the
+start and forgets the messages themselves: they are no turn's reply.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tests.support.fake_connector import FakeConnector
 SUMMARY_PATH = "/bench/summary"
 DELIVERY_PATH = "/bench/delivery"
 CONVERSATION_PATH = "/bench/conversations/{cid}"
+SENDS_PATH = "/bench/sends"
 HEALTH_PATH = "/healthz"
 
 
@@ -50,10 +53,14 @@ def build_connector_app(enforce_limits: bool = False) -> web.Application:
                 "messages": [
                     {"type": r.body.get("type"), "text": r.text, "cards": r.cards}
                     for r in taken
-                    if r.method == "POST"
+                    if r.method == "POST" and r.activity_id is not None
                 ]
             }
         )
+
+    async def sends(_: web.Request) -> web.Response:
+        fake.received[:] = [r for r in fake.received if r.activity_id is not None]
+        return web.json_response({"sends": dict(fake.proactive)})
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -74,6 +81,7 @@ def build_connector_app(enforce_limits: bool = False) -> web.Application:
     app.router.add_get(SUMMARY_PATH, summary)
     app.router.add_get(DELIVERY_PATH, delivery)
     app.router.add_get(CONVERSATION_PATH, conversation)
+    app.router.add_get(SENDS_PATH, sends)
     app.router.add_get(HEALTH_PATH, healthz)
     return app
 

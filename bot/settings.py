@@ -79,6 +79,7 @@ class Settings:
     # by `week send`.
     week_card_cron: str = "0 7 * * mon"
     round_days: int = 7
+    lease_seconds: int = 60
     reminder_after_days: int = 2
     coffee_cron: str = "0 10 * * mon"  # kaffeprat's pairing; SCHEDULE_OFF: only `coffee pair`
     coffee_no_repeat_rounds: int = 8  # nobody meets anyone they met in this many rounds
@@ -214,6 +215,7 @@ class Settings:
                 get("WEEK_CARD_CRON", d.week_card_cron), timezone, "WEEK_CARD_CRON", may_be_off=True
             ),
             round_days=_int(get("ROUND_DAYS", str(d.round_days)), "ROUND_DAYS"),
+            lease_seconds=_int(get("LEASE_SECONDS", str(d.lease_seconds)), "LEASE_SECONDS"),
             coffee_cron=_cron(
                 get("COFFEE_CRON", d.coffee_cron), timezone, "COFFEE_CRON", may_be_off=True
             ),
@@ -281,6 +283,9 @@ class Settings:
             raise ConfigError("AGREEMENT_END_REMINDER_DAYS must be from 1 to 365")
         if not 0 < settings.reminder_after_days < settings.round_days:
             raise ConfigError("REMINDER_AFTER_DAYS must be more than 0 and less than ROUND_DAYS")
+        if settings.lease_seconds < 3:
+            # Renewed every third of it: shorter, one slow store call would lose the lease.
+            raise ConfigError("LEASE_SECONDS must be at least 3")
         if not 0 < settings.storage_retry_budget_seconds < TEAMS_PATIENCE_SECONDS:
             raise ConfigError(
                 f"STORAGE_RETRY_BUDGET_SECONDS must be more than 0 and less than "

@@ -15,6 +15,7 @@ from bot.settings import UNSAFE_EXPOSE, Settings
 from bot.telemetry import OFF, Telemetry, TracedStore, configure
 from bot.web import AccessLog, healthz, messages_endpoint
 from cli import Commands
+from cli.memory import pin_mmap_threshold
 from storage.port import DocumentStore
 from storage.sqlite_store import SqliteStore
 
@@ -75,6 +76,7 @@ def retention(store: DocumentStore) -> tuple[Callable[[], Awaitable[None]], ...]
 
 
 async def serve(settings: Settings) -> None:
+    pin_mmap_threshold()
     # The host exports, and of the commands only those that send (cli/rounds.py).
     async with bootstrap(settings, configure()) as parts:
         runner = web.AppRunner(web_app(settings, parts), access_log_class=AccessLog)

@@ -10,7 +10,6 @@ from bootstrap import bootstrap
 from bot.settings import Settings
 from bot.telemetry import configure
 from cli import Commands
-from services.leasing import DEFAULT_LEASE
 
 #: How often a held lease is tried again; a crashed sender's lease runs out within a minute.
 RETRY_SECONDS = 5.0
@@ -31,7 +30,7 @@ async def run_cli(settings: Settings, args: argparse.Namespace) -> int:
             sent = await parts.weeks.send_now()
             if sent is not None:
                 break
-            if waited > DEFAULT_LEASE.total_seconds() * 2:
+            if waited > settings.lease_seconds * 2:
                 print("another sender kept the week's lease; try again later")
                 return 1
             print("another sender holds the week's lease; waiting…", flush=True)

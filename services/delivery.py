@@ -4,7 +4,8 @@ Up to `concurrency` sends are in flight; each first waits its turn with the limi
 50 a second and the conversation's own windows), then sends, then settles its ledger entry.
 Sending and settling run shielded from cancellation, and a cancelled delivery waits for the
 sends in flight to settle before it stops, so a stop (SIGTERM, a lost lease, Ctrl-C) never
-leaves a card sent but unrecorded. Only a hard kill between a send and its settling can; the
+leaves a card sent but unrecorded; a send still waiting its turn then is not made, and its
+person stays pending for the next run. Only a hard kill between a send and its settling can; the
 next run sends those few again (at least once, at most `concurrency` people).
 
 A breaker watches the first sends (domain/delivery.py, `Breaker`): when they all fail the same
@@ -100,6 +101,14 @@ class _Run:
 
     breaker: Breaker
     held: list[_Ended] = field(default_factory=list)
+    # Set when the delivery is stopped: a send still waiting its turn is not made, its person
+    # left pending. Made after a lost lease, it could cross the next holder's send to the
+    # same person (two hosts, one store, under throttling: cards twice).
+    stopping: bool = False
+
+
+class _Stopped(Exception):
+    """The delivery stopped while this send waited its turn."""
 
 
 def _due(recipient: Recipient, entry: LedgerEntry | None, again: bool) -> bool:
@@ -195,6 +204,7 @@ class DeliveryService:
         try:
             await asyncio.gather(*workers)
         except BaseException:
+            run.stopping = True
             for w in workers:
                 w.cancel()
             # Let every send in flight settle in the ledger before stopping.
@@ -233,18 +243,30 @@ class DeliveryService:
         card_for: Callable[[Recipient], Card],
         run: _Run,
     ) -> None:
+        try:
+            await self._try(entry, recipient, card_for, run)
+        except _Stopped:
+            await self._ledger.release(entry)
+
+    async def _try(
+        self,
+        entry: LedgerEntry,
+        recipient: Recipient,
+        card_for: Callable[[Recipient], Card],
+        run: _Run,
+    ) -> None:
         attempt = entry.attempts
         waited = 0.0
         while True:
             attempt += 1
             if not recipient.conversation_id:
-                result = await self._create_conversation(recipient)
+                result = await self._create_conversation(recipient, run)
                 if result.conversation_id:
                     recipient = replace(recipient, conversation_id=result.conversation_id)
                     await self._roster.save(recipient)
-                    result = await self._send(recipient, card_for(recipient))
+                    result = await self._send(recipient, card_for(recipient), run)
             else:
-                result = await self._send(recipient, card_for(recipient))
+                result = await self._send(recipient, card_for(recipient), run)
             decision = decide(result.status, attempt, result.retry_after, code=result.code)
             if decision.outcome is Outcome.RECREATE:
                 log.info("conversation of %s not found: creating it again", ref(recipient.user_id))
@@ -312,15 +334,15 @@ class DeliveryService:
         while run.held:
             await self._ledger.release(run.held.pop().entry)
 
-    async def _send(self, recipient: Recipient, card: Card) -> SendResult:
-        ticket = await self._wait_turn(recipient.conversation_id)
+    async def _send(self, recipient: Recipient, card: Card, run: _Run) -> SendResult:
+        ticket = await self._wait_turn(recipient.conversation_id, run)
         return self._answered(ticket, await self._sender.send(recipient, card))
 
-    async def _create_conversation(self, recipient: Recipient) -> SendResult:
-        ticket = await self._wait_turn(recipient.user_id)
+    async def _create_conversation(self, recipient: Recipient, run: _Run) -> SendResult:
+        ticket = await self._wait_turn(recipient.user_id, run)
         return self._answered(ticket, await self._sender.create_conversation(recipient))
 
-    async def _wait_turn(self, conversation: str) -> Ticket:
+    async def _wait_turn(self, conversation: str, run: _Run) -> Ticket:
         # The conversation's own turn first, then the app's, one sender at a time: the others
         # would all wake for the same slot, and their wake-ups delay the answers that free it.
         while (wait := self._limiter.conversations.wait(conversation, self._monotonic())) > 0:
@@ -328,6 +350,8 @@ class DeliveryService:
         async with self._app_turn:
             while (wait := self._limiter.wait(conversation, self._monotonic())) > 0:
                 await self._sleep(wait)
+            if run.stopping:
+                raise _Stopped
             return self._limiter.record(conversation, self._monotonic())
 
     def _answered(self, ticket: Ticket, result: SendResult) -> SendResult:

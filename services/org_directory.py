@@ -36,7 +36,6 @@ from storage.leases import LeaseStore
 log = logging.getLogger(__name__)
 
 LEASE = "directory"
-LEASE_DURATION = timedelta(seconds=60)
 # A sync is state, not an event: however long ago the missed one was, the next tick makes it up.
 SYNC_WINDOW = timedelta(days=31)
 
@@ -102,7 +101,6 @@ class OrgDirectoryService:
             LEASE,
             self._holder,
             lambda: self._directory.replace_all(people, "csv", self._clock()),
-            LEASE_DURATION,
         )
         return ImportOutcome([], replaced)
 
@@ -112,7 +110,7 @@ class OrgDirectoryService:
         changed nothing."""
         if self._source is None:
             raise OrgDataError("no directory source is configured (ORG_SOURCE=graph)")
-        return await run_leased(self._leases, LEASE, self._holder, self._sync, LEASE_DURATION)
+        return await run_leased(self._leases, LEASE, self._holder, self._sync)
 
     async def scheduled_sync(self) -> None:
         """The scheduler's call, at the scheduled minute and every tick: sync when the

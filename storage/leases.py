@@ -14,12 +14,22 @@ from domain.leases import Lease, may_take
 from storage.port import Conflict, Document, DocumentStore, NotFound, PreconditionFailed
 
 CONTAINER = "leases"
+#: How long a job's lease lasts unless renewed (LEASE_SECONDS): how long the other instances
+#: wait for a crashed holder's job before one of them takes it over.
+DEFAULT_DURATION = timedelta(seconds=60)
 
 
 class LeaseStore:
-    def __init__(self, store: DocumentStore, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, store: DocumentStore, clock: Clock = utc_now, duration: timedelta = DEFAULT_DURATION
+    ) -> None:
         self._store = store
         self._clock = clock
+        self.duration = duration
+
+    def now(self) -> datetime:
+        """The time leases are reckoned by."""
+        return self._clock()
 
     async def acquire(self, name: str, holder: str, duration: timedelta) -> Lease | None:
         """The lease, now held by `holder`; None when another holder has it."""

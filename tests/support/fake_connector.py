@@ -82,6 +82,8 @@ class FakeConnector:
     refuse_all: tuple[int, str] | None = None  # every send and create: a wrong app password
     names: dict[str, str] = field(default_factory=dict)  # the member lookup's names, by "29:" id
     delivered: Counter[str] = field(default_factory=Counter)  # accepted messages per conversation
+    # Of those, the proactive ones (a send to the conversation, not a reply to a turn).
+    proactive: Counter[str] = field(default_factory=Counter)
     requests: Counter[int] = field(default_factory=Counter)  # answers by status code
     violations: list[tuple[str, float]] = field(default_factory=list)  # early by seconds
     too_big: list[int] = field(default_factory=list)  # sizes of the messages refused with 413
@@ -170,6 +172,8 @@ class FakeConnector:
             return web.json_response({"error": {"code": code, "message": code}}, status=status)
         self.received.append(Received("POST", conversation, request.match_info.get("aid"), body))
         self.delivered[conversation] += 1
+        if "aid" not in request.match_info:
+            self.proactive[conversation] += 1
         return web.json_response({"id": uuid.uuid4().hex}, status=201)
 
     def _admit(self, conversation: str) -> tuple[int, str]:

@@ -11,6 +11,9 @@ from bot.scheduler import next_fire
 from bot.settings import SCHEDULE_OFF, ConfigError, Settings
 from domain.rounds import no_schedule
 from domain.schedule import is_late, latest_due
+from services.leasing import run_leased
+from storage.leases import LeaseStore
+from tests.support.memory_store import InMemoryStore
 
 OSLO = ZoneInfo("Europe/Oslo")
 WEEK = timedelta(days=7)
@@ -73,3 +76,22 @@ def test_checkin_cron_off_schedules_no_round_and_a_typo_is_refused() -> None:
     assert latest_due(next_fire(settings.checkin_cron, OSLO), MONDAY_9, WEEK) is None
     with pytest.raises(ConfigError, match="CHECKIN_CRON"):
         Settings.from_env({"CHECKIN_CRON": "of"})
+
+
+async def test_a_job_holds_its_lease_for_lease_seconds_and_a_shorter_one_is_refused() -> None:
+    """After a crash the others wait out the dead holder's lease: LEASE_SECONDS is how long."""
+    settings = Settings.from_env({"LEASE_SECONDS": "4"})
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    leases = LeaseStore(InMemoryStore(), lambda: now, timedelta(seconds=settings.lease_seconds))
+    seen: list[datetime] = []
+
+    async def work() -> None:
+        held = await leases.holder_of("rounds")
+        assert held is not None
+        seen.append(held.expires_at)
+
+    await run_leased(leases, "rounds", "host-a", work)
+    assert seen == [now + timedelta(seconds=4)]
+    assert Settings.from_env({}).lease_seconds == 60
+    with pytest.raises(ConfigError, match="LEASE_SECONDS"):
+        Settings.from_env({"LEASE_SECONDS": "2"})
