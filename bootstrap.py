@@ -53,7 +53,7 @@ from services.agreements import AgreementService, Policy
 from services.checkins import CheckinService
 from services.coffee import CoffeeService, WeekPlanOfficeDays
 from services.data_rights import DataRightsService
-from services.delivery import DeliveryService
+from services.delivery import CONCURRENCY, DeliveryService
 from services.ergonomics import ErgonomicsService
 from services.followups import FollowUpPolicy, FollowUpService
 from services.installs import InstallService
@@ -200,18 +200,25 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
     # One limiter for every proactive send, so rounds and notifications share Teams' limits.
     limiter = TeamsLimiter()
     people = PeopleService(UserRepository(store), roster, org)
+
+    def delivery(concurrency: int = CONCURRENCY) -> DeliveryService:
+        """Each sending job's own instance (a delivery counts its own requests) of one
+        delivery: the same ledger, limiter and breaker."""
+        return DeliveryService(
+            roster,
+            ledger,
+            sender,
+            concurrency=concurrency,
+            limiter=limiter,
+            on_unreachable=people.unreachable,
+            metrics=metrics,
+        )
+
     jobs = RoundJobs(
         rounds,
         roster,
         ledger,
-        DeliveryService(
-            roster,
-            ledger,
-            sender,
-            limiter=limiter,
-            on_unreachable=people.unreachable,
-            metrics=metrics,
-        ),
+        delivery(),
         checkins,
         leases,
         rotation=settings.checkin_rotation,
@@ -246,15 +253,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
     notifier = Notifier(
         roster,
         ledger,
-        DeliveryService(
-            roster,
-            ledger,
-            sender,
-            concurrency=1,
-            limiter=limiter,
-            on_unreachable=people.unreachable,
-            metrics=metrics,
-        ),
+        delivery(concurrency=1),
         render,
         install=auto_install,
     )
@@ -329,16 +328,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         org,
         agreements.approved_extent,
         roster,
-        # Its own instance (a delivery counts its own requests) of the rounds' delivery: the
-        # same ledger, limiter and breaker.
-        DeliveryService(
-            roster,
-            ledger,
-            sender,
-            limiter=limiter,
-            on_unreachable=people.unreachable,
-            metrics=metrics,
-        ),
+        delivery(),
         leases,
         render,
         settings.timezone,
@@ -352,14 +342,7 @@ def build_parts(settings: Settings, store: DocumentStore, telemetry: Telemetry =
         org,
         roster,
         ledger,
-        DeliveryService(
-            roster,
-            ledger,
-            sender,
-            limiter=limiter,
-            on_unreachable=people.unreachable,
-            metrics=metrics,
-        ),
+        delivery(),
         leases,
         WeekPlanOfficeDays(weeks),
         PulseCounters(store),

@@ -49,6 +49,8 @@ Card = dict[str, Any]
 # A delivery runs in the background: its storage calls may outlast a throttling spell that a
 # user's turn (STORAGE_RETRY_BUDGET_SECONDS) must not wait for.
 STORAGE_BUDGET = 60.0
+# Sends in flight at once in one delivery (the limiter paces them to Teams' limits).
+CONCURRENCY = 64
 
 _STATE = {
     Outcome.SENT: LedgerState.SENT,
@@ -126,7 +128,7 @@ class DeliveryService:
         ledger: DeliveryLedger,
         sender: Sender,
         holder: str | None = None,
-        concurrency: int = 64,
+        concurrency: int = CONCURRENCY,
         limiter: TeamsLimiter | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
