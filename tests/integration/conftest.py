@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bootstrap import open_store
+from bot.proactive import ConnectorSender
 from bot.settings import Settings
 from bot.telemetry import OFF, Telemetry
 from storage.port import DocumentStore
@@ -113,3 +114,19 @@ def throttle(
         await asyncio.to_thread(hold)
 
     return sqlite_lock
+
+
+# The Bot Connector with Teams' rate limits, and the bot's sender to it, for delivery tests.
+@pytest.fixture
+async def teams() -> AsyncIterator[FakeConnector]:
+    fake = FakeConnector(enforce_limits=True, retry_after=1.0)
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+async def sender() -> AsyncIterator[ConnectorSender]:
+    connector_sender = ConnectorSender()
+    yield connector_sender
+    await connector_sender.close()

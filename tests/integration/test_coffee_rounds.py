@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,21 +21,6 @@ from tests.support.coffee import Clock, coffee_over, enrol, join_all, organisati
 from tests.support.fake_connector import FakeConnector
 
 MONDAY = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def teams() -> AsyncIterator[FakeConnector]:
-    fake = FakeConnector(enforce_limits=True, retry_after=1.0)
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
-async def sender() -> AsyncIterator[ConnectorSender]:
-    connector_sender = ConnectorSender()
-    yield connector_sender
-    await connector_sender.close()
 
 
 async def members(store: DocumentStore, teams: FakeConnector, n: int) -> list[str]:

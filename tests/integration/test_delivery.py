@@ -52,21 +52,6 @@ async def sqlite_store(tmp_path: Path) -> AsyncIterator[DocumentStore]:
     await store.close()
 
 
-@pytest.fixture
-async def teams() -> AsyncIterator[FakeConnector]:
-    fake = FakeConnector(enforce_limits=True, retry_after=1.0)
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
-async def sender() -> AsyncIterator[ConnectorSender]:
-    connector_sender = ConnectorSender()
-    yield connector_sender
-    await connector_sender.close()
-
-
 class Clock:
     def __init__(self) -> None:
         self.now = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
