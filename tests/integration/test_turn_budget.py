@@ -25,7 +25,7 @@ from tests.support.stalling_store import StallingStore
 from tests.support.teams import TeamsUser, card_action, install, message
 
 BUDGET = 0.5
-MARGIN = 0.5  # the answer itself, and a loaded test machine
+MARGIN = 0.5  # a loaded test machine (the answer itself is within the budget)
 STALL = 2.0  # longer than the budget
 USER = TeamsUser(str(uuid.UUID(int=7)), "Kari Nordmann")
 SCORES = {item: "3" for item in ("stress", "social", "focus", "workload", "balance", "leader",
