@@ -62,7 +62,7 @@ const CHROMIUM_FLAGS = [
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 const WAIT_MS = 45_000; // one reply on a busy 2-core machine takes well under a second
-const DEADLINE_MS = 240_000; // the whole run (the gallery: 74 cards, ~100 s when loaded); the wrapper allows a little more
+const DEADLINE_MS = 600_000; // the whole run (the gallery: ~150 cards, about 150 s with both widths drawn at once on 2 quiet cores); the wrapper allows a little more
 
 const MESSAGE_BOX = 'div[role="textbox"][contenteditable="true"]';
 // A message in the chat is the block that holds its header; the bot's header names an author.

@@ -43,7 +43,7 @@ PLAYGROUND_CLI = ROOT / "node_modules" / "@microsoft" / "m365agentsplayground" /
 PLAYWRIGHT = ROOT / "node_modules" / "playwright-core" / "package.json"
 
 START_TIMEOUT = 60.0  # host or Playground up; a cold `./dev run` may install first
-DRIVER_TIMEOUT = 260.0  # the driver stops itself at 240 s
+DRIVER_TIMEOUT = 620.0  # the driver stops itself at 600 s
 
 # Answers of tests/e2e/stub_bot.mjs: a good card, then cards the Playground cannot show as sent,
 # each with what the driver must report about it.
