@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.actions import ActionResult, ShowCard, ShowMessage
 from bot.links import Attachment, DownloadLinks, Forbidden
 from bot.routes import ActionRoute, Route, Turn
+from bot.settings import missing_fonts
 from cards.agreement import PDF_VERB, agreement_card
 from cards.agreement_pdf import agreement_pdf
 from cards.i18n import t
@@ -53,6 +54,8 @@ class AgreementPdfTurns:
     async def link(self, turn: Turn) -> ActionResult:
         """The button: the agreement card again, with a fresh link, for the pressing client."""
         lang, reader = turn.lang, turn.profile.user_id
+        if missing_fonts(str(self._font_dir)):  # a local run only: production refuses to start
+            return ShowMessage(t(lang, "pdf.no_font"))
         employee_id = normalise_id(str(turn.data.get("employee", "")))
         try:
             written = await self._written.of(reader, employee_id)

@@ -272,7 +272,11 @@ class Settings:
             pseudonym_key_file=get("PSEUDONYM_KEY_FILE", d.pseudonym_key_file),
             local_mode_unsafe_expose=get(UNSAFE_EXPOSE) == UNSAFE_EXPOSE_VALUE,
         )
-        _require_fonts(settings.agreement_pdf_font_dir)
+        # A production host must be able to make the written agreement; a local run (`./dev run`
+        # on a machine without the font and without root to install it) starts all the same,
+        # and the PDF button says what is missing.
+        if not settings.local_mode:
+            _require_fonts(settings.agreement_pdf_font_dir)
         if min(settings.equipment_it_nok, settings.equipment_furniture_nok) < 0:
             raise ConfigError("EQUIPMENT_IT_NOK and EQUIPMENT_FURNITURE_NOK cannot be negative")
         if settings.followup_reminder_days < 1:
@@ -405,8 +409,12 @@ class Settings:
         return path.read_text(encoding="utf-8").strip().encode("utf-8")
 
 
+def missing_fonts(directory: str) -> list[str]:
+    return [name for name in FONT_FILES.values() if not (Path(directory) / name).is_file()]
+
+
 def _require_fonts(directory: str) -> None:
-    missing = [name for name in FONT_FILES.values() if not (Path(directory) / name).is_file()]
+    missing = missing_fonts(directory)
     if missing:
         raise ConfigError(
             f"AGREEMENT_PDF_FONT_DIR={directory!r} lacks {', '.join(missing)}: the written "

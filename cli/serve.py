@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bootstrap import Parts, bootstrap, build_parts, build_turns
 from bot.scheduler import build_scheduler
-from bot.settings import UNSAFE_EXPOSE, Settings
+from bot.settings import UNSAFE_EXPOSE, Settings, missing_fonts
 from bot.telemetry import OFF, Telemetry, TracedStore, configure
 from bot.web import AccessLog, healthz, messages_endpoint
 from cli import Commands
@@ -124,6 +124,12 @@ def _log_serving(settings: Settings, parts: Parts) -> None:
             "UNSAFE: %s is set, so local mode runs although it should have %s",
             UNSAFE_EXPOSE,
             settings.local_mode_exposure(),
+        )
+    if missing_fonts(settings.agreement_pdf_font_dir):
+        log.warning(
+            "no DejaVu Sans in %s: the written agreement cannot be made into a PDF here "
+            "(apt-get install fonts-dejavu-core, or set AGREEMENT_PDF_FONT_DIR)",
+            settings.agreement_pdf_font_dir,
         )
     log.info(
         "serving on http://%s:%s/api/messages (%s, storage=%s, rounds on %r in %s, "

@@ -11,11 +11,13 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
 
 from bot.links import LINK_SECONDS
+from bot.settings import Settings
 from cards.agreement import DECIDE_VERB, PDF_VERB, REVISE_VERB
 from cards.i18n import t
 from cards.legal_facts import POINT_LABELS, legal_facts
@@ -28,6 +30,7 @@ from domain.refusals import Refusal
 from storage.roles import RoleRepository
 from tests.support.card_text import texts
 from tests.support.example_org import INGRID, KARI, LARS, NINA, OLE
+from tests.support.fake_connector import FakeConnector
 from tests.support.host import Host, parts
 from tests.support.teams import TeamsUser
 from tests.support.turns import (
@@ -206,3 +209,17 @@ async def test_a_used_expired_or_altered_link_opens_nothing(host: Host) -> None:
         await host.store.upsert("users", {**kept, "expires": doc["expires"] - LINK_SECONDS - 1})
     status, body, _ = await download(host, late)
     assert status == 403 and t("en", "pdf.link_expired") in body.decode()
+
+
+async def test_a_local_run_without_the_font_says_so_at_the_button_and_makes_no_link(
+    settings: Settings, connector: FakeConnector, tmp_path: Path
+) -> None:
+    # `./dev run` on a machine without DejaVu Sans (and no root to install it) still starts.
+    running = Host(replace(settings, agreement_pdf_font_dir=str(tmp_path / "none")), connector)
+    await running.start()
+    try:
+        await approved(running)
+        answer = await link(running, KARI)
+        assert isinstance(answer, dict) and answer["value"] == t("nb", "pdf.no_font")
+    finally:
+        await running.stop()
