@@ -20,24 +20,19 @@ import pytest
 
 from bot.proactive import ConnectorSender
 from cards.i18n import t
-from cards.render import render
 from domain.catalog import round_items
 from domain.delivery import LedgerState, Recipient
-from domain.rotation import rotation
 from domain.rounds import new_round
-from services.checkins import CheckinService, RoundClosed, Stored
+from services.checkins import RoundClosed, Stored
 from services.delivery import DeliveryService
-from services.round_jobs import CARD, RoundJobs
-from storage.counters import ParticipationCounter
-from storage.leases import LeaseStore
+from services.round_jobs import CARD
 from storage.ledger import DeliveryLedger
 from storage.port import DocumentStore
-from storage.pulse import AnswerTally
-from storage.responses import ResponseRepository
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
 from storage.sqlite_store import SqliteStore
 from tests.support.fake_connector import FakeConnector
+from tests.support.services import round_jobs_over
 
 ROOT = Path(__file__).resolve().parents[2]
 OSLO = ZoneInfo("Europe/Oslo")
@@ -77,38 +72,6 @@ def people(n: int, service_url: str, start: int = 0) -> list[Recipient]:
 async def enrol(store: DocumentStore, recipients: list[Recipient]) -> None:
     roster = RosterRepository(store)
     await asyncio.gather(*(roster.save(r) for r in recipients))
-
-
-def build_jobs(
-    store: DocumentStore, sender: ConnectorSender, clock: Clock, holder: str
-) -> tuple[RoundJobs, CheckinService]:
-    rounds = RoundRepository(store)
-    roster = RosterRepository(store)
-    ledger = DeliveryLedger(store)
-    checkins = CheckinService(
-        rounds,
-        ResponseRepository(store, b"key"),
-        ParticipationCounter(store),
-        b"key",
-        rotation(),
-        OSLO,
-        clock,
-        tally=AnswerTally(store, b"key"),
-    )
-    delivery = DeliveryService(roster, ledger, sender, holder=holder)
-    jobs = RoundJobs(
-        rounds,
-        roster,
-        ledger,
-        delivery,
-        checkins,
-        LeaseStore(store, clock),
-        rotation(),
-        OSLO,
-        render,
-        clock,
-    )
-    return jobs, checkins
 
 
 def card(_: Recipient) -> dict[str, Any]:
@@ -265,8 +228,8 @@ async def test_two_scheduler_instances_send_each_card_once(
 ) -> None:
     await enrol(store, people(120, teams.service_url))
     clock = Clock()
-    jobs_a, _ = build_jobs(store, sender, clock, "host-a")
-    jobs_b, _ = build_jobs(store, sender, clock, "host-b")
+    jobs_a, _ = round_jobs_over(store, sender, clock, "host-a")
+    jobs_b, _ = round_jobs_over(store, sender, clock, "host-b")
     # Only the two openers race here: a tick that took the lease first would leave both
     # openers without it, which is right, but not what this line checks.
     results = await asyncio.gather(jobs_a.open_round(), jobs_b.open_round())
@@ -284,7 +247,7 @@ async def test_reminder_only_to_those_who_have_not_answered_and_only_once(
     recipients = people(10, teams.service_url)
     await enrol(store, recipients)
     clock = Clock()
-    jobs, checkins = build_jobs(store, sender, clock, "host-a")
+    jobs, checkins = round_jobs_over(store, sender, clock, "host-a")
     status = await jobs.open_round()
     assert status is not None and status.cards.sent == 10
     round_id = status.round.id
@@ -320,7 +283,7 @@ async def test_a_closed_round_takes_no_answers_and_says_so(
     store: DocumentStore, teams: FakeConnector, sender: ConnectorSender
 ) -> None:
     clock = Clock()
-    _, checkins = build_jobs(store, sender, clock, "host-a")
+    _, checkins = round_jobs_over(store, sender, clock, "host-a")
     round_ = await RoundRepository(store).create(new_round("s20261130", clock.now, ITEMS))
     clock.now = round_.closes_at + timedelta(seconds=1)
     outcome = await checkins.submit("user-1", {"round_id": round_.id, **ANSWERS})

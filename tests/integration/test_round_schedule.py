@@ -16,28 +16,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduler import build_scheduler, next_fire
+from bot.scheduler import build_scheduler
 from bot.settings import SCHEDULE_OFF, Settings
 from bot.telemetry import OtelRoundMetrics
-from cards.render import render
 from domain.delivery import Recipient
-from domain.rotation import rotation
 from domain.rounds import new_round
-from services.checkins import CheckinService
-from services.delivery import DeliveryService
 from services.round_jobs import RoundJobs
 from services.telemetry import NO_METRICS, RoundMetrics
-from storage.counters import ParticipationCounter
-from storage.leases import LeaseStore
-from storage.ledger import DeliveryLedger
 from storage.port import DocumentStore
-from storage.pulse import AnswerTally
-from storage.responses import ResponseRepository
 from storage.roster import RosterRepository
 from storage.rounds import RoundRepository
 from tests.support.fake_connector import FakeConnector
 from tests.support.host import Host, parts
-from tests.support.services import RecordingSender
+from tests.support.services import RecordingSender, round_jobs_over
 from tests.support.telemetry import Recorded
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -78,39 +69,11 @@ def jobs_over(
     sender: RecordingSender,
     clock: Clock,
     round_days: int = 7,
-    cron: str = WEEKLY,
     metrics: RoundMetrics = NO_METRICS,
 ) -> RoundJobs:
-    """One host's round jobs over `store`, as bootstrap.py wires them."""
-    rounds, roster, ledger = RoundRepository(store), RosterRepository(store), DeliveryLedger(store)
-    length = timedelta(days=round_days)
-    checkins = CheckinService(
-        rounds,
-        ResponseRepository(store, b"key"),
-        ParticipationCounter(store),
-        b"key",
-        rotation(),
-        OSLO,
-        clock,
-        tally=AnswerTally(store, b"key"),
-        round_length=length,
-    )
-    return RoundJobs(
-        rounds,
-        roster,
-        ledger,
-        DeliveryService(roster, ledger, sender),
-        checkins,
-        LeaseStore(store, clock),
-        rotation(),
-        OSLO,
-        render,
-        clock,
-        round_length=length,
-        reminder_after=timedelta(days=2),
-        schedule=next_fire(cron, OSLO),
-        metrics=metrics,
-    )
+    """One host's round jobs over `store`, on the weekly schedule."""
+    jobs, _ = round_jobs_over(store, sender, clock, None, round_days, WEEKLY, metrics)
+    return jobs
 
 
 def cards_per_person(sender: RecordingSender) -> dict[str, int]:

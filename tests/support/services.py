@@ -9,24 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from bot.scheduler import next_fire
-from bot.settings import Settings
+from bot.settings import SCHEDULE_OFF, Settings
 from cards.render import render
 from domain.agreement import Amounts, Mode
 from domain.clock import Clock, utc_now
 from domain.delivery import Recipient
 from domain.followup import Contacts, Thresholds
 from domain.ratelimit import TeamsLimiter
+from domain.rotation import rotation
 from services.agreements import AgreementService, Policy
 from services.checkins import CheckinService
 from services.data_rights import DataRightsService
-from services.delivery import Card, DeliveryService, SendResult
+from services.delivery import Card, DeliveryService, Sender, SendResult
 from services.followups import FollowUpPolicy, FollowUpService
 from services.notify import Install, Notifier
 from services.org_directory import OrgDirectoryService
 from services.people import PeopleService
 from services.pulse import PulseService
+from services.round_jobs import RoundJobs
+from services.telemetry import NO_METRICS, RoundMetrics
 from services.weeks import WeekService
 from storage.agreements import AgreementRepository
 from storage.bot_state import dialog_state_of
@@ -36,6 +40,7 @@ from storage.followups import FollowUpRepository
 from storage.leases import LeaseStore
 from storage.ledger import DeliveryLedger
 from storage.personal_data import PersonalData
+from storage.port import DocumentStore
 from storage.pulse import AnswerTally, AuditLog, PulseCounters
 from storage.responses import ResponseRepository
 from storage.roles import RoleRepository
@@ -44,6 +49,8 @@ from storage.rounds import RoundRepository
 from storage.users import UserRepository
 from storage.weeks import WeekRepository
 from tests.support.memory_store import InMemoryStore
+
+OSLO = ZoneInfo("Europe/Oslo")
 
 SETTINGS = Settings(pseudonym_key="test-pseudonym-key")
 
@@ -221,3 +228,46 @@ def build_services(
         notifier=notifier,
         weeks=weeks,
     )
+
+
+def round_jobs_over(
+    store: DocumentStore,
+    sender: Sender,
+    clock: Clock,
+    holder: str | None = None,
+    round_days: int = 7,
+    cron: str = SCHEDULE_OFF,
+    metrics: RoundMetrics = NO_METRICS,
+) -> tuple[RoundJobs, CheckinService]:
+    """One host's round jobs over `store`, and the check-ins they open rounds for, as
+    bootstrap.py wires them (a fixed test key; `holder` names the host in the leases)."""
+    rounds, roster, ledger = RoundRepository(store), RosterRepository(store), DeliveryLedger(store)
+    length = timedelta(days=round_days)
+    checkins = CheckinService(
+        rounds,
+        ResponseRepository(store, b"key"),
+        ParticipationCounter(store),
+        b"key",
+        rotation(),
+        OSLO,
+        clock,
+        tally=AnswerTally(store, b"key"),
+        round_length=length,
+    )
+    jobs = RoundJobs(
+        rounds,
+        roster,
+        ledger,
+        DeliveryService(roster, ledger, sender, holder=holder),
+        checkins,
+        LeaseStore(store, clock),
+        rotation(),
+        OSLO,
+        render,
+        clock,
+        round_length=length,
+        reminder_after=timedelta(days=2),
+        schedule=next_fire(cron, OSLO),
+        metrics=metrics,
+    )
+    return jobs, checkins
