@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -36,8 +35,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from benchmarks.connector import DELIVERY_PATH
-from benchmarks.delivery import CEILING_PER_HOUR
-from benchmarks.turns import child_env, free_port, start_child, stop_children, wait_ready
+from benchmarks.delivery import CEILING_PER_HOUR, limited_connector
 from bot.proactive import ConnectorSender
 from cards.render import render
 from domain.agreement import WORKDAYS
@@ -147,64 +145,52 @@ def pairing(people: list[Participant], rounds: int) -> tuple[CoffeeRound, list[M
 async def deliver(
     people: list[Participant], round_: CoffeeRound, matches: list[Match], workdir: Path
 ) -> int:
-    port = free_port()
-    env = child_env(workdir, port, "WARNING")
-    connector = start_child(
-        "connector",
-        [sys.executable, "-m", "benchmarks.connector", "--limits", "--port", str(port)],
-        env,
-        workdir,
-    )
-    try:
-        async with aiohttp.ClientSession() as session:
-            await wait_ready(session, connector)
-            store = await SqliteStore.open(workdir / "coffee.sqlite3")
-            directory = [
-                Person(p.user_id, f"Person {p.user_id}", f"{p.user_id}@kommune.example", None, p.area, p.unit)
-                for p in people
-            ]  # fmt: skip
-            await DirectoryRepository(store).replace_all(directory, "benchmark", datetime.now(UTC))
-            roster = RosterRepository(store)
-            for start in range(0, len(matches), 500):
-                await asyncio.gather(
-                    *(
-                        roster.save(
-                            Recipient(
-                                m.user_id,
-                                "tenant",
-                                connector.base_url + "/",
-                                "28:bot",
-                                f"29:{m.user_id}",
-                                f"a:{m.user_id}",
-                            )
+    async with aiohttp.ClientSession() as session, limited_connector(workdir, session) as connector:
+        store = await SqliteStore.open(workdir / "coffee.sqlite3")
+        directory = [
+            Person(p.user_id, f"Person {p.user_id}", f"{p.user_id}@kommune.example", None, p.area, p.unit)
+            for p in people
+        ]  # fmt: skip
+        await DirectoryRepository(store).replace_all(directory, "benchmark", datetime.now(UTC))
+        roster = RosterRepository(store)
+        for start in range(0, len(matches), 500):
+            await asyncio.gather(
+                *(
+                    roster.save(
+                        Recipient(
+                            m.user_id,
+                            "tenant",
+                            connector.base_url + "/",
+                            "28:bot",
+                            f"29:{m.user_id}",
+                            f"a:{m.user_id}",
                         )
-                        for m in matches[start : start + 500]
                     )
+                    for m in matches[start : start + 500]
                 )
-            repo = CoffeeRepository(store, 3600 * 24 * 400)
-            await repo.write_matches(round_.id, matches)
-            await repo.create_round(round_)
-            sender = ConnectorSender()
-            ledger = DeliveryLedger(store)
+            )
+        repo = CoffeeRepository(store, 3600 * 24 * 400)
+        await repo.write_matches(round_.id, matches)
+        await repo.create_round(round_)
+        sender = ConnectorSender()
+        ledger = DeliveryLedger(store)
 
-            async def nobody(_: str) -> Scope | None:
-                return None
+        async def nobody(_: str) -> Scope | None:
+            return None
 
-            service = CoffeeService(
-                repo, DirectoryRepository(store), roster, ledger,
-                DeliveryService(roster, ledger, sender), LeaseStore(store),
-                _NoOffice(), PulseCounters(store), AuditLog(store), nobody, render, OSLO, 5,
-            )  # fmt: skip
-            cpu_before, started = time.process_time(), time.perf_counter()
-            status = await service.pair_now()  # finds the round paired: delivers it
-            seconds = time.perf_counter() - started
-            cpu = time.process_time() - cpu_before
-            await sender.close()
-            await store.close()
-            async with session.get(connector.base_url + DELIVERY_PATH) as response:
-                seen = await response.json()
-    finally:
-        stop_children({"connector": connector})
+        service = CoffeeService(
+            repo, DirectoryRepository(store), roster, ledger,
+            DeliveryService(roster, ledger, sender), LeaseStore(store),
+            _NoOffice(), PulseCounters(store), AuditLog(store), nobody, render, OSLO, 5,
+        )  # fmt: skip
+        cpu_before, started = time.process_time(), time.perf_counter()
+        status = await service.pair_now()  # finds the round paired: delivers it
+        seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu_before
+        await sender.close()
+        await store.close()
+        async with session.get(connector.base_url + DELIVERY_PATH) as response:
+            seen = await response.json()
     assert status is not None
     sent = status.cards.sent
     rate = sent / seconds * 3600

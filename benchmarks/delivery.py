@@ -19,6 +19,8 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,7 +28,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from benchmarks.connector import DELIVERY_PATH
-from benchmarks.turns import child_env, free_port, start_child, stop_children, wait_ready
+from benchmarks.turns import Child, child_env, free_port, start_child, stop_children, wait_ready
 from bot.proactive import ConnectorSender
 from cards.checkin import checkin_card
 from domain.catalog import round_items
@@ -41,40 +43,45 @@ from storage.sqlite_store import SqliteStore
 CEILING_PER_HOUR = 50 * 3600
 
 
-async def run(people: int, workdir: Path) -> int:
+@asynccontextmanager
+async def limited_connector(workdir: Path, session: aiohttp.ClientSession) -> AsyncIterator[Child]:
+    """The fake Bot Connector in its own process, enforcing Teams' limits, ready to answer."""
     port = free_port()
-    env = child_env(workdir, port, "WARNING")
     connector = start_child(
         "connector",
         [sys.executable, "-m", "benchmarks.connector", "--limits", "--port", str(port)],
-        env,
+        child_env(workdir, port, "WARNING"),
         workdir,
     )
     try:
-        async with aiohttp.ClientSession() as session:
-            await wait_ready(session, connector)
-            store = await SqliteStore.open(workdir / "delivery.sqlite3")
-            roster = RosterRepository(store)
-            recipients = [
-                Recipient(f"user-{i:06d}", "tenant", connector.base_url + "/", "28:bot",
-                          f"29:user-{i:06d}", f"a:conv-{i:06d}")
-                for i in range(people)
-            ]  # fmt: skip
-            for start in range(0, people, 500):
-                await asyncio.gather(*(roster.save(r) for r in recipients[start : start + 500]))
-            round_ = new_round("s20261130", datetime.now(UTC), round_items())
-            card = checkin_card("nb", round_, ZoneInfo("Europe/Oslo"))
-            sender = ConnectorSender()
-            service = DeliveryService(roster, DeliveryLedger(store), sender)
-            cpu_before = time.process_time()
-            report = await service.deliver(round_.id, CARD, recipients, lambda _: card)
-            cpu = time.process_time() - cpu_before
-            await sender.close()
-            await store.close()
-            async with session.get(connector.base_url + DELIVERY_PATH) as response:
-                seen = await response.json()
+        await wait_ready(session, connector)
+        yield connector
     finally:
         stop_children({"connector": connector})
+
+
+async def run(people: int, workdir: Path) -> int:
+    async with aiohttp.ClientSession() as session, limited_connector(workdir, session) as connector:
+        store = await SqliteStore.open(workdir / "delivery.sqlite3")
+        roster = RosterRepository(store)
+        recipients = [
+            Recipient(f"user-{i:06d}", "tenant", connector.base_url + "/", "28:bot",
+                      f"29:user-{i:06d}", f"a:conv-{i:06d}")
+            for i in range(people)
+        ]  # fmt: skip
+        for start in range(0, people, 500):
+            await asyncio.gather(*(roster.save(r) for r in recipients[start : start + 500]))
+        round_ = new_round("s20261130", datetime.now(UTC), round_items())
+        card = checkin_card("nb", round_, ZoneInfo("Europe/Oslo"))
+        sender = ConnectorSender()
+        service = DeliveryService(roster, DeliveryLedger(store), sender)
+        cpu_before = time.process_time()
+        report = await service.deliver(round_.id, CARD, recipients, lambda _: card)
+        cpu = time.process_time() - cpu_before
+        await sender.close()
+        await store.close()
+        async with session.get(connector.base_url + DELIVERY_PATH) as response:
+            seen = await response.json()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rate = report.per_hour
     print(f"people:                      {people}")
