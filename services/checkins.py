@@ -213,7 +213,9 @@ class CheckinService:
         # Stored and counted: the follow-up runs whatever becomes of the turn, so that should
         # its time run out now, the user's retry finds the answer followed up, not lost.
         stored = CheckinStored(user_id, age_band, round_, answers, counted.area)
-        following = asyncio.create_task(self._follow(stored), context=retrying.beyond_the_turn())
+        following = asyncio.create_task(
+            self.stored.publish(stored), context=retrying.beyond_the_turn()
+        )
         self._following.add(following)
         following.add_done_callback(self._following.discard)
         said = await asyncio.shield(following)
@@ -234,9 +236,6 @@ class CheckinService:
         before it closes)."""
         while self._following:
             await asyncio.gather(*self._following, return_exceptions=True)
-
-    async def _follow(self, stored: CheckinStored) -> list[ReceiptFollowUp | None]:
-        return await self.stored.publish(stored)
 
     async def answers_of(self, user_id: str, round_id: str) -> CheckinAnswers | None:
         response = await self._responses.get(pseudonym(user_id, self._key), round_id)
